@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs every test file with node's own test runner (TypeScript through tsx).
+// `npm test` builds first (pretest), because the end-to-end tests run dist/ inside the
+// real `twilio` binary. Pass folders or files to run a subset: `npm test -- test/unit`.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const targets = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+
+function collect(target, out) {
+  const stat = fs.statSync(target);
+  if (stat.isDirectory()) {
+    for (const entry of fs.readdirSync(target).sort()) collect(path.join(target, entry), out);
+  } else if (/\.test\.ts$/.test(target)) {
+    out.push(path.relative(root, target));
+  }
+  return out;
+}
+
+const files = [];
+for (const t of targets.length ? targets : ['test']) collect(path.resolve(root, t), files);
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } },
+);
+process.exit(result.status === null ? 1 : result.status);

@@ -1,0 +1,36 @@
+/** Which Flex messaging model the customer's channel uses. */
+export type ChannelModel = 'conversations' | 'legacy';
+
+/** What the flow does when the bot's HTTP call fails (4xx/5xx, time-out, network). */
+export type BotFailureAction = 'escalate' | 'end';
+
+export const CHANNEL_MODELS: readonly ChannelModel[] = ['conversations', 'legacy'];
+export const BOT_FAILURE_ACTIONS: readonly BotFailureAction[] = ['escalate', 'end'];
+export const DEFAULT_ESCALATION_KEY = 'escalation';
+export const DEFAULT_FLOW_NAME = 'Cognigy Bot Flow';
+
+/** A Twilio resource chosen during init: its SID and, for display, its name. */
+export interface NamedResource {
+  sid: string;
+  name: string;
+}
+
+/**
+ * What `cognigy:init` decides, saved per Twilio account (and profile), and what every
+ * other command reads. Every field can be overridden by a flag.
+ */
+export interface Setup {
+  /** The Cognigy REST endpoint URL. A secret: its last path segment is the URL token. */
+  endpointUrl: string;
+  /** Send to the endpoint's `/test/<token>` path (Cognigy test mode). */
+  testMode: boolean;
+  workspace?: NamedResource;
+  workflow?: NamedResource;
+  /** `name` is the task channel's unique name (`chat`, `sms`…). */
+  taskChannel?: NamedResource;
+  /** The Studio flow link-flow creates or patches; `sid` is absent until it exists. */
+  flow: { sid?: string; name: string };
+  channelModel: ChannelModel;
+  escalationKey: string;
+  onBotFailure: BotFailureAction;
+}
