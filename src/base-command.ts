@@ -1,0 +1,110 @@
+import TwilioClientCommand = require('@twilio/cli-core/src/base-commands/twilio-client-command');
+import BaseCommand = require('@twilio/cli-core/src/base-commands/base-command');
+import { CognigyError } from './lib/errors';
+import { redact, redactDeep, registerEndpointSecret, registerSecret } from './lib/redact';
+
+/**
+ * The plugin's base command. It adds to cli-core's TwilioClientCommand what every
+ * command of this plugin needs: secrets registered for redaction before anything is
+ * printed, Twilio calls routed through the local API hook with bounded retries, Twilio
+ * credentials resolved only when a command really calls Twilio, and errors printed as
+ * one or two lines with the right exit code (no stack trace unless `-l debug`, no
+ * `EEXIT` noise from the host).
+ */
+export abstract class CognigyCommand extends TwilioClientCommand {
+  static flags = { ...TwilioClientCommand.flags };
+
+  /** Whether this invocation calls Twilio (and so needs credentials). */
+  protected needsTwilio(_flags: Record<string, any>): boolean {
+    return true;
+  }
+
+  /** True when a person can answer prompts: both ends are terminals. */
+  protected get interactive(): boolean {
+    return Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.CI !== 'true';
+  }
+
+  async run(): Promise<any> {
+    // Register what the command line and env hold before any output can happen.
+    registerEndpointSecret(process.env.COGNIGY_ENDPOINT_URL);
+    registerSecret(process.env.TWILIO_AUTH_TOKEN);
+    registerSecret(process.env.TWILIO_API_SECRET);
+    const { flags } = await this.parse(this.constructor as any);
+    registerEndpointSecret((flags as any)['endpoint-url']);
+
+    if (this.needsTwilio(flags)) {
+      await super.run();
+      registerSecret(this.currentProfile.apiSecret);
+      this.httpClient = (await import('./lib/twilio/client')).createCliHttpClient(this);
+    } else {
+      await BaseCommand.prototype.run.call(this);
+    }
+    this.routeLogsThroughRedaction();
+  }
+
+  /** cli-core's logger writes to stderr; every line passes through redaction first. */
+  private routeLogsThroughRedaction(): void {
+    const wrap = (fn: (msg: unknown) => void) => (msg: unknown) =>
+      fn(redact(typeof msg === 'string' ? msg : msg instanceof Error ? msg.message : JSON.stringify(msg)));
+    this.log = wrap(this.logger.info.bind(this.logger)) as any;
+    this.warn = wrap(this.logger.warn.bind(this.logger)) as any;
+    (this as any).error = wrap(this.logger.error.bind(this.logger));
+    (this as any).debug = wrap(this.logger.debug.bind(this.logger));
+  }
+
+  /** Log at debug level (stderr, redacted). */
+  protected debugLog(message: string): void {
+    this.logger?.debug(redact(message));
+  }
+
+  protected get jsonOutput(): boolean {
+    return this.flags?.['cli-output-format'] === 'json';
+  }
+
+  /** Print to stdout in the chosen format, redacted. */
+  output(data: unknown, properties?: string, options?: Record<string, unknown>): void {
+    super.output(redactDeep(data), properties, options);
+  }
+
+  /** JSON on stdout for `-o json`, whatever the data's shape (cli-core wraps objects in arrays). */
+  protected outputJson(data: unknown): void {
+    process.stdout.write(`${JSON.stringify(redactDeep(data), null, 2)}\n`);
+  }
+
+  async catch(error: any): Promise<any> {
+    const debugOn = this.flags?.['cli-log-level'] === 'debug' || process.argv.includes('-l=debug');
+    const write = (line: string) => process.stderr.write(`${redact(line)}\n`);
+    let code = 1;
+    let payload: Record<string, unknown>;
+
+    if (error instanceof CognigyError) {
+      code = error.exitCode;
+      write(` » ${error.message}`);
+      if (error.hint) write(`   ${error.hint}`);
+      payload = { code: error.code, message: error.message, hint: error.hint, ...error.details };
+    } else if (error?.name === 'TwilioCliError') {
+      // API errors mapped by cli-core: "Error code 20404 from Twilio: …". Exit codes follow
+      // cli-core: the first two digits of the Twilio error code.
+      const twilioCode = error.exitCode ?? error.data?.code;
+      code = twilioCode ? parseInt(String(twilioCode).substring(0, 2), 10) || 1 : 1;
+      write(` » ${error.message}`);
+      payload = { code: twilioCode ?? 'twilio-error', message: error.message, status: error.data?.status };
+    } else if (error?.oclif?.exit !== undefined && /EEXIT/.test(error.message ?? '')) {
+      process.exitCode = error.oclif.exit;
+      return;
+    } else if (error?.oclif || error?.name === 'CLIError' || /flag|argument/i.test(error?.constructor?.name ?? '')) {
+      // Parse errors from oclif (unknown flag, bad enum value…): usage errors.
+      code = 2;
+      write(` » ${String(error.message).split('\n')[0]}`);
+      write(`   See: ${this.config.bin} ${this.id} --help`);
+      payload = { code: 'usage', message: error.message };
+    } else {
+      write(` » Unexpected error: ${error?.message ?? String(error)}`);
+      write('   This is a bug in twilio-plugin-cognigy; run again with -l debug and report the output.');
+      payload = { code: 'unexpected', message: String(error?.message ?? error) };
+    }
+    if (debugOn && error?.stack) write(error.stack);
+    if (this.jsonOutput) this.outputJson({ error: payload });
+    process.exitCode = code;
+  }
+}

@@ -1,0 +1,36 @@
+import { Flags } from '@oclif/core';
+import { CognigyCommand } from '../../base-command';
+import { setupFlags, setupInputFromFlags } from '../../flags';
+
+export default class Init extends CognigyCommand {
+  static description =
+    'Set up the Cognigy bot hand-over: probe the bot endpoint, find the Flex workspace, workflow, task channel and Studio flow, and save the setup for this account';
+
+  static examples = [
+    '$ twilio cognigy:init',
+    '$ twilio cognigy:init --endpoint-url https://endpoint-trial.cognigy.ai/<token> --yes',
+    '$ twilio cognigy:init --endpoint-url "$COGNIGY_URL" --workflow "Assign to Anyone" --flow "Messaging Flow" --channel-model legacy -o json',
+  ];
+
+  static flags = {
+    ...CognigyCommand.flags,
+    ...setupFlags,
+    yes: Flags.boolean({ char: 'y', description: 'Accept every discovered default without asking.' }),
+    'skip-probe': Flags.boolean({ description: 'Do not send a probe message to the bot endpoint.' }),
+  };
+
+  async run(): Promise<void> {
+    await super.run();
+    const { runInit } = await import('../../lib/setup/run-init');
+    const result = await runInit({
+      input: { ...setupInputFromFlags(this.flags), yes: this.flags.yes, skipProbe: this.flags['skip-probe'] },
+      client: this.twilioClient,
+      configDir: this.config.configDir,
+      profileId: this.currentProfile.id,
+      inquirer: this.interactive ? this.inquirer : undefined,
+      log: (m) => this.log(m),
+    });
+    const { printInitResult } = await import('../../printers/init');
+    printInitResult(this, result);
+  }
+}

@@ -1,0 +1,104 @@
+import { UsageError } from '../errors';
+import { NamedResource } from '../setup/types';
+import type { AddressConfiguration, FlexFlow, FlowSummary, Resource } from '../twilio/api';
+
+/** The part of the Twilio API discovery reads. */
+export interface DiscoveryApi {
+  listWorkspaces(): Promise<Resource[]>;
+  listWorkflows(workspaceSid: string): Promise<Resource[]>;
+  listTaskChannels(workspaceSid: string): Promise<Resource[]>;
+  listFlows(): Promise<FlowSummary[]>;
+  listAddressConfigurations(): Promise<AddressConfiguration[]>;
+  listFlexFlows(): Promise<FlexFlow[]>;
+}
+
+/** Flex's own names for what a new Flex account has. */
+export const FLEX_DEFAULTS = {
+  workspace: 'Flex Task Assignment',
+  workflow: 'Assign to Anyone',
+  messagingFlow: 'Messaging Flow',
+} as const;
+
+const SID = /^[A-Z]{2}[0-9a-f]{32}$/;
+
+export function looksLikeSid(value: string, prefix?: string): boolean {
+  return SID.test(value) && (!prefix || value.startsWith(prefix));
+}
+
+/**
+ * Find a resource by SID or by name (exact, then case-insensitive). A value that names
+ * nothing is an error that lists what exists, so the user can copy the right one.
+ */
+export function matchResource(
+  items: Resource[],
+  value: string,
+  what: { kind: string; flag: string; prefix: string },
+): NamedResource {
+  const found =
+    items.find((i) => i.sid === value) ??
+    items.find((i) => i.name === value) ??
+    items.find((i) => i.name.toLowerCase() === value.toLowerCase());
+  if (found) return { sid: found.sid, name: found.name };
+  if (/^[A-Za-z]{2}[0-9a-fA-F]{32}$/.test(value) && !value.startsWith(what.prefix)) {
+    throw new UsageError(
+      `--${what.flag} "${value}" is not a ${what.kind} SID (those start with ${what.prefix}).`,
+      describeChoices(items, what.kind),
+    );
+  }
+  throw new UsageError(`No ${what.kind} "${value}" in this account.`, describeChoices(items, what.kind));
+}
+
+export function describeChoices(items: Resource[], kind: string): string {
+  if (items.length === 0) return `There is no ${kind} in this account.`;
+  const shown = items.slice(0, 10).map((i) => `"${i.name}" (${i.sid})`);
+  const more = items.length > shown.length ? `, and ${items.length - shown.length} more` : '';
+  return `Existing ${kind}s: ${shown.join(', ')}${more}.`;
+}
+
+/** The one item with the preferred name, else the only item, else nothing. */
+export function preferredResource(items: Resource[], preferredNames: string[]): NamedResource | undefined {
+  for (const name of preferredNames) {
+    const found = items.find((i) => i.name === name);
+    if (found) return { sid: found.sid, name: found.name };
+  }
+  return items.length === 1 ? { sid: items[0].sid, name: items[0].name } : undefined;
+}
+
+export interface EntryPoint {
+  kind: 'conversations-address' | 'flex-flow';
+  sid: string;
+  address: string;
+  channel: string;
+  /** The Studio flow the entry point starts today, if it starts one. */
+  flow?: NamedResource;
+}
+
+/** Which flow each number or channel starts today, so init can show it. */
+export function describeEntryPoints(
+  addresses: AddressConfiguration[],
+  flexFlows: FlexFlow[],
+  flows: FlowSummary[],
+): EntryPoint[] {
+  const flowBySid = new Map(flows.map((f) => [f.sid, { sid: f.sid, name: f.name }]));
+  const named = (sid?: string) => (sid ? flowBySid.get(sid) ?? { sid, name: '(unknown flow)' } : undefined);
+  const points: EntryPoint[] = addresses.map((a) => ({
+    kind: 'conversations-address',
+    sid: a.sid,
+    address: a.address,
+    channel: a.type,
+    flow:
+      a.autoCreation?.type === 'studio' || a.autoCreation?.studioFlowSid
+        ? named(a.autoCreation.studioFlowSid ?? a.autoCreation.studio_flow_sid)
+        : undefined,
+  }));
+  for (const f of flexFlows) {
+    points.push({
+      kind: 'flex-flow',
+      sid: f.sid,
+      address: f.contactIdentity ?? '',
+      channel: f.channelType,
+      flow: f.integrationType === 'studio' ? named(f.integration?.flowSid ?? f.integration?.flow_sid) : undefined,
+    });
+  }
+  return points;
+}

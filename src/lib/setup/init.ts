@@ -1,0 +1,287 @@
+import { UsageError, CognigyError } from '../errors';
+import {
+  DiscoveryApi,
+  EntryPoint,
+  FLEX_DEFAULTS,
+  describeChoices,
+  describeEntryPoints,
+  matchResource,
+  preferredResource,
+} from '../flex/discovery';
+import type { FlowSummary, Resource } from '../twilio/api';
+import {
+  BotFailureAction,
+  ChannelModel,
+  DEFAULT_ESCALATION_KEY,
+  DEFAULT_FLOW_NAME,
+  NamedResource,
+  Setup,
+} from './types';
+import { validateEscalationKey } from './validate';
+
+/** What the user said on the command line (flags and env), all optional. */
+export interface InitInput {
+  endpointUrl?: string;
+  testMode?: boolean;
+  workspace?: string;
+  workflow?: string;
+  taskChannel?: string;
+  flow?: string;
+  newFlow?: string;
+  channelModel?: ChannelModel;
+  escalationKey?: string;
+  onBotFailure?: BotFailureAction;
+  /** Accept every discovered default without asking. */
+  yes?: boolean;
+  skipProbe?: boolean;
+}
+
+/** How init asks a person; absent when stdin is not a terminal. */
+export interface Asker {
+  input(message: string, options: { default?: string; validate?: (v: string) => true | string; secret?: boolean }): Promise<string>;
+  choose<T>(message: string, choices: { name: string; value: T }[], defaultValue?: T): Promise<T>;
+}
+
+export interface ProbeOutcome {
+  ok: boolean;
+  endpoint: string;
+  elapsedMs: number;
+  warning?: string;
+  failure?: { message: string };
+}
+
+export interface InitDeps {
+  api: DiscoveryApi;
+  ask?: Asker;
+  probe: (endpointUrl: string, testMode: boolean) => Promise<ProbeOutcome>;
+  validateEndpoint: (url: string) => void;
+  saved?: Setup;
+}
+
+export interface InitResult {
+  setup: Setup;
+  probe?: ProbeOutcome;
+  entryPoints: EntryPoint[];
+}
+
+const DEFAULT_TASK_CHANNEL: Record<ChannelModel, string[]> = {
+  conversations: ['chat', 'sms'],
+  legacy: ['sms', 'chat'],
+};
+
+/**
+ * Decide the setup: each value comes from its flag, else the saved setup, else a
+ * person's answer (defaulting to what discovery found), else, with `--yes`, the
+ * discovered default. Without a terminal a value that has none of these is an error
+ * that names the flag to pass.
+ */
+export async function decideSetup(input: InitInput, deps: InitDeps): Promise<InitResult> {
+  const { api, ask, saved } = deps;
+  const acceptDefault = Boolean(input.yes);
+
+  // The endpoint first: a wrong URL should stop init before it reads the account.
+  let endpointUrl = input.endpointUrl ?? saved?.endpointUrl;
+  if (!endpointUrl && ask) {
+    endpointUrl = await ask.input('Cognigy REST endpoint URL', {
+      secret: true,
+      validate: (v) => {
+        try {
+          deps.validateEndpoint(v.trim());
+          return true;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    });
+    endpointUrl = endpointUrl.trim();
+  }
+  if (!endpointUrl) {
+    throw new UsageError(
+      'No Cognigy endpoint URL.',
+      'Pass --endpoint-url https://endpoint-….cognigy.ai/<token> or set COGNIGY_ENDPOINT_URL.',
+    );
+  }
+  deps.validateEndpoint(endpointUrl);
+  const testMode = input.testMode ?? saved?.testMode ?? false;
+
+  let probe: ProbeOutcome | undefined;
+  if (!input.skipProbe) {
+    probe = await deps.probe(endpointUrl, testMode);
+    if (!probe.ok) {
+      throw new CognigyError(`The bot endpoint ${probe.endpoint} failed the probe: ${probe.failure?.message ?? 'no answer'}`, {
+        hint: 'Fix the endpoint (or pass --skip-probe to save it unchecked), then run init again.',
+        code: 'probe-failed',
+        exitCode: 1,
+      });
+    }
+  }
+
+  const [workspaces, flows, addresses, flexFlows] = await Promise.all([
+    api.listWorkspaces(),
+    api.listFlows(),
+    api.listAddressConfigurations().catch(() => []),
+    api.listFlexFlows().catch(() => []),
+  ]);
+  const entryPoints = describeEntryPoints(addresses, flexFlows, flows);
+
+  const channelModel: ChannelModel = await decide<ChannelModel>({
+    given: input.channelModel,
+    saved: saved?.channelModel,
+    discovered: addresses.length > 0 || flexFlows.length === 0 ? 'conversations' : 'legacy',
+    flag: 'channel-model',
+    what: 'channel model',
+    acceptDefault: true, // always discoverable; the wizard still asks
+    ask: ask && ((d) =>
+      ask.choose<ChannelModel>(
+        'Which Flex messaging model do your customers come in on?',
+        [
+          { name: 'Flex Conversations (SMS, WhatsApp, chat through Conversations)', value: 'conversations' },
+          { name: 'Legacy Flex messaging (Programmable Chat, Flex Flows)', value: 'legacy' },
+        ],
+        d,
+      )),
+  });
+
+  if (workspaces.length === 0) {
+    throw new CognigyError('This account has no TaskRouter workspace, so there is no Flex to hand conversations to.', {
+      hint: 'Set up Flex in this account (or pick the right profile with -p), then run init again.',
+      code: 'no-flex',
+    });
+  }
+  const workspace = await decideResource({
+    items: workspaces,
+    given: input.workspace,
+    saved: saved?.workspace,
+    preferred: [FLEX_DEFAULTS.workspace],
+    what: { kind: 'TaskRouter workspace', flag: 'workspace', prefix: 'WS' },
+    acceptDefault,
+    ask,
+  });
+
+  const [workflows, taskChannels] = await Promise.all([
+    api.listWorkflows(workspace.sid),
+    api.listTaskChannels(workspace.sid),
+  ]);
+  const workflow = await decideResource({
+    items: workflows,
+    given: input.workflow,
+    saved: saved?.workflow,
+    preferred: [FLEX_DEFAULTS.workflow],
+    what: { kind: 'workflow', flag: 'workflow', prefix: 'WW' },
+    acceptDefault,
+    ask,
+  });
+  const taskChannel = await decideResource({
+    items: taskChannels,
+    given: input.taskChannel,
+    saved: saved?.taskChannel,
+    preferred: DEFAULT_TASK_CHANNEL[channelModel],
+    what: { kind: 'task channel', flag: 'task-channel', prefix: 'TC' },
+    acceptDefault,
+    ask,
+  });
+
+  const flow = await decideFlow(input, flows, saved, acceptDefault, ask);
+
+  const escalationKey = input.escalationKey ?? saved?.escalationKey ?? DEFAULT_ESCALATION_KEY;
+  validateEscalationKey(escalationKey);
+  const onBotFailure = input.onBotFailure ?? saved?.onBotFailure ?? 'escalate';
+
+  return {
+    setup: { endpointUrl, testMode, workspace, workflow, taskChannel, flow, channelModel, escalationKey, onBotFailure },
+    probe,
+    entryPoints,
+  };
+}
+
+async function decide<T>(o: {
+  given?: T;
+  saved?: T;
+  discovered?: T;
+  flag: string;
+  what: string;
+  acceptDefault: boolean;
+  ask?: (defaultValue?: T) => Promise<T>;
+}): Promise<T> {
+  if (o.given !== undefined) return o.given;
+  if (o.saved !== undefined) return o.saved;
+  if (o.ask) return o.ask(o.discovered);
+  if (o.discovered !== undefined && o.acceptDefault) return o.discovered;
+  throw new UsageError(`No ${o.what} chosen.`, `Pass --${o.flag}, or --yes to accept what was discovered.`);
+}
+
+async function decideResource(o: {
+  items: Resource[];
+  given?: string;
+  saved?: NamedResource;
+  preferred: string[];
+  what: { kind: string; flag: string; prefix: string };
+  acceptDefault: boolean;
+  ask?: Asker;
+}): Promise<NamedResource> {
+  if (o.given) return matchResource(o.items, o.given, o.what);
+  // A saved choice still counts only if it still exists.
+  if (o.saved && o.items.some((i) => i.sid === o.saved!.sid)) {
+    return matchResource(o.items, o.saved.sid, o.what);
+  }
+  const discovered = preferredResource(o.items, o.preferred);
+  if (o.ask) {
+    if (o.items.length === 0) throw new UsageError(`There is no ${o.what.kind} in this account.`);
+    const sid = await o.ask.choose(
+      `Which ${o.what.kind}?`,
+      o.items.map((i) => ({ name: `${i.name} (${i.sid})`, value: i.sid })),
+      discovered?.sid,
+    );
+    return matchResource(o.items, sid, o.what);
+  }
+  if (discovered && o.acceptDefault) return discovered;
+  throw new UsageError(
+    `No ${o.what.kind} chosen${discovered ? ` (found "${discovered.name}")` : ''}.`,
+    `Pass --${o.what.flag}${discovered ? ', or --yes to accept it' : ''}. ${describeChoices(o.items, o.what.kind)}`,
+  );
+}
+
+async function decideFlow(
+  input: InitInput,
+  flows: FlowSummary[],
+  saved: Setup | undefined,
+  acceptDefault: boolean,
+  ask?: Asker,
+): Promise<{ sid?: string; name: string }> {
+  if (input.flow && input.newFlow) {
+    throw new UsageError('Pass either --flow (an existing flow to patch) or --new-flow (a flow to create), not both.');
+  }
+  if (input.flow) {
+    const found = matchResource(flows, input.flow, { kind: 'Studio flow', flag: 'flow', prefix: 'FW' });
+    return found;
+  }
+  if (input.newFlow) {
+    const existing = flows.find((f) => f.name === input.newFlow);
+    // Re-running init after link-flow created the flow must not ask to create it again.
+    return existing ? { sid: existing.sid, name: existing.name } : { name: input.newFlow };
+  }
+  if (saved?.flow) {
+    const bySid = saved.flow.sid ? flows.find((f) => f.sid === saved.flow.sid) : undefined;
+    const byName = flows.find((f) => f.name === saved.flow.name);
+    const found = bySid ?? byName;
+    return found ? { sid: found.sid, name: found.name } : { name: saved.flow.name };
+  }
+  const existingDefault = flows.find((f) => f.name === DEFAULT_FLOW_NAME);
+  const discovered = existingDefault ? { sid: existingDefault.sid, name: existingDefault.name } : { name: DEFAULT_FLOW_NAME };
+  if (ask) {
+    const messaging = flows.find((f) => f.name === FLEX_DEFAULTS.messagingFlow);
+    const choices: { name: string; value: string }[] = [];
+    if (!existingDefault) choices.push({ name: `Create a new flow "${DEFAULT_FLOW_NAME}"`, value: '__new__' });
+    if (messaging) choices.push({ name: `Patch "${messaging.name}" (${messaging.sid}): insert the bot before its hand-over to Flex`, value: messaging.sid });
+    for (const f of flows) if (f !== messaging) choices.push({ name: `Patch or update "${f.name}" (${f.sid})`, value: f.sid });
+    const answer = await ask.choose('Which Studio flow should hold the bot loop?', choices, choices[0]?.value);
+    if (answer === '__new__') return { name: DEFAULT_FLOW_NAME };
+    const chosen = flows.find((f) => f.sid === answer)!;
+    return { sid: chosen.sid, name: chosen.name };
+  }
+  if (acceptDefault) return discovered;
+  throw new UsageError(
+    'No Studio flow chosen.',
+    `Pass --flow "Messaging Flow" (an existing flow to patch), --new-flow NAME, or --yes to create "${DEFAULT_FLOW_NAME}".`,
+  );
+}

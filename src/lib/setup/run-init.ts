@@ -1,0 +1,64 @@
+import { TwilioApi } from '../twilio/api';
+import { Asker, InitInput, InitResult, decideSetup } from './init';
+import { loadSetup, saveSetup, setupFilePath } from './store';
+import { parseEndpointUrl } from '../cognigy/endpoint';
+import { probeEndpoint } from '../cognigy/probe';
+import { createTransport } from '../http/transport';
+import { redactEndpoint, registerEndpointSecret } from '../redact';
+
+export interface RunInitOptions {
+  input: InitInput;
+  /** The `twilio` library client, as cli-core builds it. */
+  client: any;
+  configDir: string;
+  profileId: string;
+  /** cli-core's inquirer, only when a person is at a terminal. */
+  inquirer?: any;
+  log: (message: string) => void;
+}
+
+export interface RunInitResult extends InitResult {
+  accountSid: string;
+  file: string;
+  changed: boolean;
+}
+
+/** `cognigy:init` end to end: decide, probe, save. */
+export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
+  const api = new TwilioApi(options.client);
+  const file = setupFilePath(options.configDir);
+  const saved = loadSetup(file, api.accountSid);
+  registerEndpointSecret(saved?.endpointUrl);
+  const transport = createTransport();
+
+  const result = await decideSetup(options.input, {
+    api,
+    saved,
+    ask: options.inquirer ? inquirerAsker(options.inquirer) : undefined,
+    validateEndpoint: (url) => {
+      parseEndpointUrl(url);
+      registerEndpointSecret(url);
+    },
+    probe: async (url, testMode) => {
+      options.log(`Probing ${redactEndpoint(url)}${testMode ? ' (test mode)' : ''}…`);
+      return probeEndpoint(transport, url, { testMode });
+    },
+  });
+  const changed = saveSetup(file, api.accountSid, result.setup, options.profileId);
+  return { ...result, accountSid: api.accountSid, file, changed };
+}
+
+function inquirerAsker(inquirer: any): Asker {
+  return {
+    async input(message, o) {
+      const { value } = await inquirer.prompt([
+        { type: o.secret ? 'password' : 'input', name: 'value', message, default: o.default, validate: o.validate, mask: o.secret ? '*' : undefined },
+      ]);
+      return value;
+    },
+    async choose(message, choices, defaultValue) {
+      const { value } = await inquirer.prompt([{ type: 'list', name: 'value', message, choices, default: defaultValue }]);
+      return value;
+    },
+  };
+}

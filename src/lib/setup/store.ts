@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Setup } from './types';
+
+/**
+ * The saved setup: one JSON file under the CLI's config directory, keyed by Twilio
+ * account SID, so every profile (and env credentials) of one account share what init
+ * decided. It holds the endpoint URL in clear, so it is written atomically with mode
+ * 0600 in a 0700 folder, and nothing else the plugin writes may hold that URL.
+ */
+export interface SetupFile {
+  version: 1;
+  accounts: Record<string, { profile?: string; savedAt: string; setup: Setup }>;
+}
+
+export const PLUGIN_DIR_NAME = 'twilio-plugin-cognigy';
+
+export function setupFilePath(configDir: string): string {
+  return path.join(configDir, 'plugins', PLUGIN_DIR_NAME, 'setup.json');
+}
+
+export function readSetupFile(file: string): SetupFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, accounts: {} };
+    throw error;
+  }
+  const parsed = JSON.parse(text) as SetupFile;
+  if (!parsed || typeof parsed !== 'object' || typeof parsed.accounts !== 'object') {
+    throw new Error(`${file} is not a saved setup; move it away and run "twilio cognigy:init" again`);
+  }
+  return parsed;
+}
+
+export function loadSetup(file: string, accountSid: string): Setup | undefined {
+  return readSetupFile(file).accounts[accountSid]?.setup;
+}
+
+/** Saves the setup of one account. Returns false when it was already saved as is. */
+export function saveSetup(file: string, accountSid: string, setup: Setup, profile?: string): boolean {
+  const current = readSetupFile(file);
+  const previous = current.accounts[accountSid];
+  if (previous && stableJson(previous.setup) === stableJson(setup) && previous.profile === profile) return false;
+  current.accounts[accountSid] = { profile, savedAt: new Date().toISOString(), setup };
+  writeFileAtomic(file, `${JSON.stringify(current, null, 2)}\n`);
+  return true;
+}
+
+/** Write to a temporary sibling with mode 0600, then rename over the target. */
+export function writeFileAtomic(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  // rename keeps the tmp file's mode; chmod covers a umask that widened it.
+  fs.chmodSync(file, 0o600);
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+      : v,
+  );
+}

@@ -1,0 +1,77 @@
+import type { RunInitResult } from '../lib/setup/run-init';
+import { redactEndpoint } from '../lib/redact';
+
+interface Printer {
+  log(message: string): void;
+  warn(message: string): void;
+  output(data: unknown, properties?: string): void;
+  flags: Record<string, any>;
+}
+
+/** The saved setup as shown to people and scripts: the endpoint is always redacted. */
+export function publicSetup(result: RunInitResult) {
+  const s = result.setup;
+  return {
+    accountSid: result.accountSid,
+    endpoint: redactEndpoint(s.endpointUrl),
+    testMode: s.testMode,
+    channelModel: s.channelModel,
+    workspace: s.workspace,
+    workflow: s.workflow,
+    taskChannel: s.taskChannel,
+    flow: s.flow,
+    escalationKey: s.escalationKey,
+    onBotFailure: s.onBotFailure,
+  };
+}
+
+export function printInitResult(cmd: Printer, result: RunInitResult): void {
+  const setup = publicSetup(result);
+  if (cmd.flags['cli-output-format'] === 'json') {
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          setup,
+          changed: result.changed,
+          file: result.file,
+          probe: result.probe && {
+            ok: result.probe.ok,
+            elapsedMs: Math.round(result.probe.elapsedMs),
+            budgetMs: 10000,
+            warning: result.probe.warning,
+          },
+          entryPoints: result.entryPoints,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return;
+  }
+  if (result.probe) {
+    cmd.log(`Bot answered in ${Math.round(result.probe.elapsedMs)} ms (Studio allows 10,000 ms).`);
+    if (result.probe.warning) cmd.warn(result.probe.warning);
+  }
+  const flow = setup.flow.sid ? `${setup.flow.name} (${setup.flow.sid})` : `${setup.flow.name} (to be created by link-flow)`;
+  const rows = [
+    { setting: 'Account', value: setup.accountSid },
+    { setting: 'Bot endpoint', value: `${setup.endpoint}${setup.testMode ? ' (test mode)' : ''}` },
+    { setting: 'Channel model', value: setup.channelModel === 'conversations' ? 'Flex Conversations' : 'Legacy Flex messaging' },
+    { setting: 'Workspace', value: `${setup.workspace?.name} (${setup.workspace?.sid})` },
+    { setting: 'Workflow', value: `${setup.workflow?.name} (${setup.workflow?.sid})` },
+    { setting: 'Task channel', value: `${setup.taskChannel?.name} (${setup.taskChannel?.sid})` },
+    { setting: 'Studio flow', value: flow },
+    { setting: 'Escalation key', value: setup.escalationKey },
+    { setting: 'On bot failure', value: setup.onBotFailure === 'escalate' ? 'apologise and hand over to Flex' : 'apologise and end' },
+  ];
+  cmd.output(rows);
+  if (result.entryPoints.length) {
+    cmd.log('\nEntry points today:');
+    for (const p of result.entryPoints) {
+      const where = p.kind === 'flex-flow' ? `Flex Flow ${p.sid}` : `Conversations address ${p.sid}`;
+      cmd.log(`  ${p.address || '(any)'} [${p.channel}] → ${p.flow ? `"${p.flow.name}" (${p.flow.sid})` : 'no Studio flow'}  (${where})`);
+    }
+  }
+  cmd.log(result.changed ? `\nSaved to ${result.file}` : `\nNothing changed: ${result.file} already holds this setup.`);
+  cmd.log('Next: twilio cognigy:test-chat to talk to the bot through the flow, then twilio cognigy:link-flow to deploy it.');
+}

@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decideSetup, InitInput, InitDeps, Asker } from '../../../src/lib/setup/init';
+import { UsageError } from '../../../src/lib/errors';
+
+const sid = (p: string, n: number) => p + n.toString(16).padStart(32, '0');
+const WS = sid('WS', 1);
+const WW = sid('WW', 2);
+const WW_OTHER = sid('WW', 3);
+const TC_CHAT = sid('TC', 4);
+const TC_SMS = sid('TC', 5);
+const FW_MSG = sid('FW', 6);
+const URL = 'https://endpoint-trial.cognigy.ai/' + 'ab'.repeat(32);
+
+function api() {
+  return {
+    listWorkspaces: async () => [{ sid: WS, name: 'Flex Task Assignment' }],
+    listWorkflows: async () => [
+      { sid: WW, name: 'Assign to Anyone' },
+      { sid: WW_OTHER, name: 'VIP' },
+    ],
+    listTaskChannels: async () => [
+      { sid: TC_CHAT, name: 'chat' },
+      { sid: TC_SMS, name: 'sms' },
+    ],
+    listFlows: async () => [{ sid: FW_MSG, name: 'Messaging Flow', status: 'published', revision: 3 }],
+    listAddressConfigurations: async () => [
+      { sid: sid('IG', 7), type: 'sms', address: '+15005550006', autoCreation: { type: 'studio', studioFlowSid: FW_MSG } },
+    ],
+    listFlexFlows: async () => [],
+  };
+}
+
+function deps(extra: Partial<InitDeps> = {}): InitDeps {
+  return {
+    api: api(),
+    probe: async () => ({ ok: true, endpoint: 'x', elapsedMs: 12 }),
+    validateEndpoint: (u) => void new globalThis.URL(u),
+    ...extra,
+  };
+}
+
+test('--yes accepts what a fresh Flex account has', async () => {
+  const r = await decideSetup({ endpointUrl: URL, yes: true }, deps());
+  assert.deepEqual(r.setup.workspace, { sid: WS, name: 'Flex Task Assignment' });
+  assert.deepEqual(r.setup.workflow, { sid: WW, name: 'Assign to Anyone' });
+  assert.deepEqual(r.setup.taskChannel, { sid: TC_CHAT, name: 'chat' });
+  assert.equal(r.setup.channelModel, 'conversations');
+  assert.deepEqual(r.setup.flow, { name: 'Cognigy Bot Flow' }, 'a new flow by default: patching a live flow is a choice');
+  assert.equal(r.setup.escalationKey, 'escalation');
+  assert.equal(r.setup.onBotFailure, 'escalate');
+  assert.equal(r.entryPoints[0].flow?.name, 'Messaging Flow', 'shows which flow the number starts today');
+});
+
+test('flags choose by name or SID; a legacy model defaults to the sms task channel', async () => {
+  const r = await decideSetup(
+    { endpointUrl: URL, workflow: 'vip', flow: FW_MSG, channelModel: 'legacy', yes: true },
+    deps(),
+  );
+  assert.equal(r.setup.workflow?.sid, WW_OTHER);
+  assert.deepEqual(r.setup.flow, { sid: FW_MSG, name: 'Messaging Flow' });
+  assert.equal(r.setup.taskChannel?.name, 'sms');
+});
+
+test('a flag value the account does not have is an error that lists what exists', async () => {
+  await assert.rejects(decideSetup({ endpointUrl: URL, workflow: 'Nope', yes: true }, deps()), (e: UsageError) => {
+    assert.match(e.message, /No workflow "Nope"/);
+    assert.match(e.hint!, /"Assign to Anyone" \(WW/);
+    return true;
+  });
+  await assert.rejects(decideSetup({ endpointUrl: URL, flow: sid('FW', 99), yes: true }, deps()), /No Studio flow/);
+  await assert.rejects(decideSetup({ endpointUrl: URL, workflow: TC_CHAT, yes: true }, deps()), /not a workflow SID/);
+});
+
+test('without a terminal and without --yes, a missing choice names the flag to pass', async () => {
+  await assert.rejects(decideSetup({ endpointUrl: URL }, deps()), (e: UsageError) => {
+    assert.match(e.message, /No TaskRouter workspace chosen/);
+    assert.match(e.hint!, /--workspace/);
+    return true;
+  });
+  await assert.rejects(decideSetup({}, deps()), (e: UsageError) => /--endpoint-url/.test(e.hint!));
+});
+
+test('a failed probe stops init before anything is saved', async () => {
+  const d = deps({ probe: async () => ({ ok: false, endpoint: 'https://h/…abcd', elapsedMs: 5, failure: { message: 'answered 500' } }) });
+  await assert.rejects(decideSetup({ endpointUrl: URL, yes: true }, d), /failed the probe: answered 500/);
+  const skipped = await decideSetup({ endpointUrl: URL, yes: true, skipProbe: true }, d);
+  assert.equal(skipped.probe, undefined);
+});
+
+test('the saved setup wins over discovery, flags win over the saved setup', async () => {
+  const first = await decideSetup({ endpointUrl: URL, workflow: 'VIP', yes: true }, deps());
+  const again = await decideSetup({} as InitInput, deps({ saved: first.setup }));
+  assert.deepEqual(again.setup, first.setup, 'a re-run with no flags keeps every answer');
+  const changed = await decideSetup({ workflow: 'Assign to Anyone' }, deps({ saved: first.setup }));
+  assert.equal(changed.setup.workflow?.sid, WW);
+});
+
+test('the wizard offers the discovered defaults', async () => {
+  const asked: string[] = [];
+  const ask: Asker = {
+    input: async (m) => {
+      asked.push(m);
+      return ` ${URL} `;
+    },
+    choose: async (m, choices, d) => {
+      asked.push(m);
+      return (d ?? choices[0].value) as any;
+    },
+  };
+  const r = await decideSetup({}, deps({ ask }));
+  assert.equal(r.setup.endpointUrl, URL, 'the answer is trimmed');
+  assert.equal(r.setup.workflow?.name, 'Assign to Anyone');
+  assert.deepEqual(r.setup.flow, { name: 'Cognigy Bot Flow' });
+  assert.equal(asked.length, 6, 'endpoint, channel model, workspace, workflow, task channel, flow');
+});
+
+test('an escalation key that could inject Liquid is refused', async () => {
+  await assert.rejects(decideSetup({ endpointUrl: URL, yes: true, escalationKey: 'x}}{{y' }, deps()), /not a data key/);
+});
