@@ -1,0 +1,120 @@
+/**
+ * JUnit XML for CI. Each result is written to disk as it arrives (a body file next to the
+ * target); `close()` writes the target with the suite totals, which are only known at the
+ * end, then copies the body in. Memory stays flat however many conversations run.
+ */
+import * as fs from 'node:fs';
+import { formatExpectedActual, failureLocation } from './reporters';
+import type { ConversationResult, RunSummary } from './runner';
+import type { ScriptError } from './types';
+
+/** Characters XML 1.0 forbids (and lone surrogates), shown as `\uXXXX` text instead. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function replaceForbidden(text: string): string {
+  return text.replace(FORBIDDEN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Escape for element content. */
+export function escapeXmlText(text: string): string {
+  return replaceForbidden(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escape for a double-quoted attribute; whitespace is kept as character references so it survives normalisation. */
+export function escapeXmlAttribute(text: string): string {
+  return escapeXmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
+}
+
+const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
+
+/** One `<testcase>` for a result. */
+export function testcaseXml(result: ConversationResult): string {
+  const open = `    <testcase classname="${escapeXmlAttribute(result.file)}" name="${escapeXmlAttribute(result.name)}" time="${seconds(result.elapsedMs)}"`;
+  if (result.status === 'passed') return `${open}/>\n`;
+  let inner = '';
+  if (result.status === 'failed') {
+    for (const failure of result.failures) {
+      const message = `${failure.message} at ${failureLocation(failure)}`;
+      const body = `${failureLocation(failure)}\n${formatExpectedActual(failure.expected, failure.actual)}`;
+      inner += `      <failure message="${escapeXmlAttribute(message)}" type="assertion">${escapeXmlText(body)}</failure>\n`;
+    }
+  } else {
+    const message = result.error ?? result.status;
+    inner += `      <error message="${escapeXmlAttribute(message)}" type="${result.status}">${escapeXmlText(`${result.file}:${result.line}: ${message}`)}</error>\n`;
+  }
+  return `${open}>\n${inner}    </testcase>\n`;
+}
+
+function scriptErrorXml(error: ScriptError): string {
+  return (
+    `    <testcase classname="${escapeXmlAttribute(error.file)}" name="${escapeXmlAttribute(`script error at line ${error.line}`)}" time="0.000">\n` +
+    `      <error message="${escapeXmlAttribute(error.message)}" type="script-error">${escapeXmlText(`${error.file}:${error.line}: ${error.message}`)}</error>\n` +
+    `    </testcase>\n`
+  );
+}
+
+export class JUnitWriter {
+  private readonly bodyFile: string;
+  private bodyFd: number | undefined;
+  private readonly started = new Date();
+
+  /** Opens (truncates) the body file now, so a bad path fails before any conversation runs. */
+  constructor(
+    readonly file: string,
+    private readonly suiteName = 'cognigy:test-chat',
+  ) {
+    this.bodyFile = `${file}.${process.pid}.part`;
+    this.bodyFd = fs.openSync(this.bodyFile, 'w');
+  }
+
+  write(result: ConversationResult): void {
+    this.append(testcaseXml(result));
+  }
+
+  writeScriptError(error: ScriptError): void {
+    this.append(scriptErrorXml(error));
+  }
+
+  /** Write the finished report to `file` and remove the body file. */
+  close(summary: RunSummary): void {
+    if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
+    fs.closeSync(this.bodyFd);
+    this.bodyFd = undefined;
+    const failures = summary.counts.failed;
+    const errors = summary.counts.error + summary.counts.timeout + summary.scriptErrors.length;
+    const tests = summary.total + summary.scriptErrors.length;
+    const totals = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${summary.notRun}" time="${seconds(summary.elapsedMs)}"`;
+    const name = escapeXmlAttribute(this.suiteName);
+    const out = fs.openSync(this.file, 'w');
+    try {
+      fs.writeSync(out, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${totals}>\n`);
+      fs.writeSync(out, `  <testsuite name="${name}" ${totals} timestamp="${this.started.toISOString().replace(/\.\d+Z$/, '')}">\n`);
+      const body = fs.openSync(this.bodyFile, 'r');
+      try {
+        const buffer = Buffer.alloc(64 * 1024);
+        for (;;) {
+          const n = fs.readSync(body, buffer, 0, buffer.length, null);
+          if (n === 0) break;
+          fs.writeSync(out, buffer, 0, n);
+        }
+      } finally {
+        fs.closeSync(body);
+      }
+      fs.writeSync(out, '  </testsuite>\n</testsuites>\n');
+    } finally {
+      fs.closeSync(out);
+      fs.rmSync(this.bodyFile, { force: true });
+    }
+  }
+
+  private append(xml: string): void {
+    if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
+    fs.writeSync(this.bodyFd, xml);
+  }
+}

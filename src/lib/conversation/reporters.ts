@@ -1,0 +1,138 @@
+/**
+ * Printers for scripted runs: a human one (a line per conversation, failures with
+ * expected/actual aligned, and a closing `N passed, N failed` line that CI tools read),
+ * and JSON. JUnit XML lives in junit.ts.
+ */
+import type { ConversationResult, Failure, RunSummary } from './runner';
+import type { ScriptError } from './types';
+
+export interface Reporter {
+  onResult(result: ConversationResult): void;
+  onScriptError(error: ScriptError): void;
+}
+
+/**
+ * Expected and actual, one above the other with their texts aligned; continuation lines
+ * of multi-line texts are indented to the same column.
+ */
+export function formatExpectedActual(expected: string, actual: string, indent = ''): string {
+  const block = (label: string, text: string) => {
+    const pad = ' '.repeat(label.length);
+    return visible(text)
+      .split('\n')
+      .map((line, i) => `${indent}${i === 0 ? label : pad}${line}`)
+      .join('\n');
+  };
+  return `${block('expected: ', expected)}\n${block('actual:   ', actual)}`;
+}
+
+/** The closing line, alone on its line: `N passed, N failed` and `, N skipped` when some did not run. */
+export function closingLine(summary: RunSummary): string {
+  const failed = summary.total - summary.counts.passed + summary.scriptErrors.length;
+  return `${summary.counts.passed} passed, ${failed} failed${summary.notRun ? `, ${summary.notRun} skipped` : ''}`;
+}
+
+export function failureLocation(failure: Failure): string {
+  return `${failure.file}:${failure.line}, turn ${failure.turn}`;
+}
+
+export interface HumanReporterOptions {
+  write: (text: string) => void;
+  /** Print a line per passed conversation too (default). Off: only failures, then the counts. */
+  showPassed?: boolean;
+  color?: boolean;
+}
+
+export interface HumanReporter extends Reporter {
+  finish(summary: RunSummary): void;
+}
+
+export function createHumanReporter(options: HumanReporterOptions): HumanReporter {
+  const showPassed = options.showPassed ?? true;
+  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const out = (text: string) => options.write(`${text}\n`);
+  return {
+    onResult(result) {
+      const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms)`;
+      if (result.status === 'passed') {
+        if (showPassed) out(`${paint(32, '✔')} ${visible(result.name)} ${stats}`);
+      } else {
+        out(`${paint(31, '✖')} ${visible(result.name)} ${stats}`);
+        for (const failure of result.failures) {
+          out(`    ${failureLocation(failure)}: ${visible(failure.message)}`);
+          out(formatExpectedActual(failure.expected, failure.actual, '      '));
+        }
+        if (result.error) {
+          const label = result.status === 'timeout' ? 'timeout' : 'error';
+          out(`    ${result.file}:${result.line}: ${label}: ${visible(result.error)}`);
+        }
+      }
+      for (const warning of result.warnings ?? []) {
+        out(`    note: ${result.file}:${warning.line}: ${visible(warning.message)}`);
+      }
+    },
+    onScriptError(error) {
+      out(`${paint(31, '✖')} ${error.file}:${error.line}: script error: ${visible(error.message)}`);
+    },
+    finish(summary) {
+      const details: string[] = [];
+      if (summary.counts.failed) details.push(`${summary.counts.failed} with failed expectations`);
+      if (summary.counts.error) details.push(`${summary.counts.error} with errors`);
+      if (summary.counts.timeout) details.push(`${summary.counts.timeout} timed out`);
+      if (summary.scriptErrors.length) details.push(`${summary.scriptErrors.length} script error${summary.scriptErrors.length === 1 ? '' : 's'}`);
+      if (summary.aborted) out(`Aborted: ${summary.notRun} conversation${summary.notRun === 1 ? '' : 's'} not run.`);
+      if (details.length) out(`Failed: ${details.join(', ')}.`);
+      out(closingLine(summary));
+    },
+  };
+}
+
+export interface JsonReport {
+  summary: {
+    passed: number;
+    failed: number;
+    error: number;
+    timeout: number;
+    total: number;
+    notRun: number;
+    aborted: boolean;
+    elapsedMs: number;
+    scriptErrors: ScriptError[];
+  };
+  results: ConversationResult[];
+}
+
+/** Collects every result (JSON output is one document) and builds `{ summary, results }`. */
+export function createJsonReporter(): Reporter & { finish(summary: RunSummary): JsonReport } {
+  const results: ConversationResult[] = [];
+  return {
+    onResult(result) {
+      results.push(result);
+    },
+    onScriptError() {
+      // Script errors are in the summary.
+    },
+    finish(summary) {
+      return {
+        summary: {
+          ...summary.counts,
+          total: summary.total,
+          notRun: summary.notRun,
+          aborted: summary.aborted,
+          elapsedMs: Math.round(summary.elapsedMs),
+          scriptErrors: summary.scriptErrors,
+        },
+        results,
+      };
+    },
+  };
+}
+
+/**
+ * Bot text reaches the terminal: control characters (ANSI escapes, bells) are shown as
+ * `\uXXXX` instead of acting on it; newlines and tabs stay.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,311 @@
+/**
+ * Runs scripted conversations against a driver (the local Studio flow interpreter, adapted
+ * by the caller), many at once. Results stream out through `onResult`; the summary keeps
+ * counts and the results that did not pass, so memory does not grow with passed ones.
+ */
+import { performance } from 'node:perf_hooks';
+import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
+import type { Conversation, ScriptError, Step } from './types';
+import { isScriptError } from './types';
+
+/** What the flow did in answer to one customer turn. */
+export interface TurnOutput {
+  messages: ObservedMessage[];
+  handover?: ObservedHandover;
+  /** The flow's execution ended (`flow-ended`, `handover`, …). */
+  ended?: { reason: string; detail?: string };
+  elapsedMs: number;
+}
+
+/** One session of the flow, for one customer address. */
+export interface ConversationDriver {
+  /** The customer's first message: starts the flow execution. */
+  start(text: string): Promise<TurnOutput>;
+  /** A later customer message. */
+  reply(text: string): Promise<TurnOutput>;
+  /** The customer stays silent: the waiting widget times out. */
+  silence(): Promise<TurnOutput>;
+  /** Release what the session holds; called once the conversation is over (or timed out). */
+  close?(): Promise<void>;
+}
+
+/** A new session and customer address per conversation; `signal` aborts when the conversation times out. */
+export type DriverFactory = (conversation: Conversation, context: { signal: AbortSignal }) => ConversationDriver;
+
+export type ConversationStatus = 'passed' | 'failed' | 'error' | 'timeout';
+
+export interface Failure {
+  /** file:line of the step that failed. */
+  file: string;
+  line: number;
+  /** Customer turns taken when it failed (1 = after the first message). */
+  turn: number;
+  message: string;
+  expected: string;
+  actual: string;
+}
+
+export interface ConversationResult {
+  name: string;
+  file: string;
+  line: number;
+  status: ConversationStatus;
+  failures: Failure[];
+  turns: number;
+  elapsedMs: number;
+  /** For `error`/`timeout`: what went wrong, once, without a stack trace. */
+  error?: string;
+  warnings?: { line: number; message: string }[];
+}
+
+export interface RunSummary {
+  counts: Record<ConversationStatus, number>;
+  /** Conversations run (all statuses). */
+  total: number;
+  /** Conversations read but not started because the run was aborted. */
+  notRun: number;
+  aborted: boolean;
+  scriptErrors: ScriptError[];
+  /** Every result that did not pass, in the order they finished. */
+  failedResults: ConversationResult[];
+  elapsedMs: number;
+}
+
+export interface RunOptions {
+  concurrency: number;
+  /** Per conversation. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onResult?: (result: ConversationResult) => void;
+  onScriptError?: (error: ScriptError) => void;
+  match?: MatchOptions;
+}
+
+/**
+ * Pull conversations from `source` and run up to `concurrency` at once. A conversation's
+ * failure, exception or time-out never stops the others. On abort no new conversation
+ * starts, running ones finish (or time out), and the rest of the source is only counted.
+ */
+export async function runConversations(
+  source: AsyncIterable<Conversation | ScriptError>,
+  factory: DriverFactory,
+  options: RunOptions,
+): Promise<RunSummary> {
+  const started = performance.now();
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const summary: RunSummary = {
+    counts: { passed: 0, failed: 0, error: 0, timeout: 0 },
+    total: 0,
+    notRun: 0,
+    aborted: false,
+    scriptErrors: [],
+    failedResults: [],
+    elapsedMs: 0,
+  };
+  const iterator = source[Symbol.asyncIterator]();
+  const aborted = () => options.signal?.aborted === true;
+  let sourceDone = false;
+  let reporterError: unknown;
+
+  const takeScriptError = (error: ScriptError) => {
+    summary.scriptErrors.push(error);
+    options.onScriptError?.(error);
+  };
+
+  // Async generators queue concurrent next() calls, so the workers can share one iterator.
+  const worker = async () => {
+    while (!sourceDone && !aborted() && reporterError === undefined) {
+      const next = await iterator.next();
+      if (next.done) {
+        sourceDone = true;
+        return;
+      }
+      if (isScriptError(next.value)) {
+        takeScriptError(next.value);
+        continue;
+      }
+      if (aborted() || reporterError !== undefined) {
+        summary.notRun++;
+        return;
+      }
+      const result = await runWithTimeout(next.value, factory, options.timeoutMs, options.match ?? {});
+      summary.total++;
+      summary.counts[result.status]++;
+      if (result.status !== 'passed') summary.failedResults.push(result);
+      try {
+        options.onResult?.(result);
+      } catch (error) {
+        reporterError ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+
+  if (reporterError !== undefined) {
+    await iterator.return?.();
+    throw reporterError;
+  }
+  if (aborted()) {
+    summary.aborted = true;
+    // Count what was not run, so the report says how much of the suite is missing.
+    while (!sourceDone) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (isScriptError(next.value)) takeScriptError(next.value);
+      else summary.notRun++;
+    }
+  }
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
+
+/** Run one conversation within `timeoutMs`; never rejects. */
+export async function runWithTimeout(
+  conversation: Conversation,
+  factory: DriverFactory,
+  timeoutMs: number,
+  match: MatchOptions = {},
+): Promise<ConversationResult> {
+  const started = performance.now();
+  const controller = new AbortController();
+  const progress = { turns: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  let driver: ConversationDriver | undefined;
+  const run = (async () => {
+    driver = factory(conversation, { signal: controller.signal });
+    return runSteps(conversation, driver, progress, match);
+  })();
+  // A driver that rejects after its time-out must not become an unhandled rejection.
+  run.catch(() => undefined);
+
+  const base = {
+    name: conversation.name,
+    file: conversation.file,
+    line: conversation.line,
+    ...(conversation.warnings?.length ? { warnings: conversation.warnings } : {}),
+  };
+  let result: ConversationResult;
+  try {
+    const outcome = await Promise.race([run, timedOut]);
+    if (outcome === 'timeout') {
+      controller.abort();
+      result = {
+        ...base,
+        status: 'timeout',
+        failures: [],
+        turns: progress.turns,
+        elapsedMs: performance.now() - started,
+        error: `timed out after ${timeoutMs} ms (turn ${progress.turns})`,
+      };
+    } else {
+      result = {
+        ...base,
+        status: outcome.length ? 'failed' : 'passed',
+        failures: outcome,
+        turns: progress.turns,
+        elapsedMs: performance.now() - started,
+      };
+    }
+  } catch (error) {
+    result = {
+      ...base,
+      status: 'error',
+      failures: [],
+      turns: progress.turns,
+      elapsedMs: performance.now() - started,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+  // Closing is best effort and bounded: a stuck session must not hold up the pool.
+  const close = (driver as ConversationDriver | undefined)?.close;
+  if (close) {
+    let closeTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.resolve()
+        .then(() => close.call(driver))
+        .catch(() => undefined),
+      new Promise((resolve) => {
+        closeTimer = setTimeout(resolve, Math.min(1000, timeoutMs));
+      }),
+    ]);
+    clearTimeout(closeTimer);
+  }
+  return result;
+}
+
+/**
+ * Walk the steps; stop at the first failure (as Botium does: later steps would only
+ * report the consequences of the first).
+ */
+async function runSteps(
+  conversation: Conversation,
+  driver: ConversationDriver,
+  progress: { turns: number },
+  match: MatchOptions,
+): Promise<Failure[]> {
+  const received: ObservedMessage[] = [];
+  let handover: ObservedHandover | undefined;
+  let ended: TurnOutput['ended'];
+  const fail = (step: Step, expected: string, actual: string, message: string): Failure[] => [
+    { file: conversation.file, line: step.line, turn: progress.turns, message, expected, actual },
+  ];
+  const take = (out: TurnOutput) => {
+    progress.turns++;
+    received.push(...(out?.messages ?? []));
+    if (out?.handover) handover = out.handover;
+    if (out?.ended) ended = out.ended;
+  };
+
+  for (const step of conversation.steps) {
+    switch (step.kind) {
+      case 'user':
+      case 'silence': {
+        const what = step.kind === 'user' ? `customer says ${JSON.stringify(step.text)}` : 'customer stays silent';
+        if (ended) {
+          return fail(step, what, `conversation already ended (${ended.reason})`, 'the flow ended before this customer step');
+        }
+        // Decision: extra bot messages are a failure (see FORMAT.md). Botium would keep
+        // them queued and compare them with later #bot steps, which reports the wrong line.
+        if (received.length) {
+          return fail(
+            step,
+            `no further bot message before: ${what}`,
+            received.map((m) => m.text).join('\n'),
+            `the bot sent ${received.length} message(s) the script does not expect`,
+          );
+        }
+        if (step.kind === 'user') take(progress.turns === 0 ? await driver.start(step.text) : await driver.reply(step.text));
+        else take(await driver.silence());
+        break;
+      }
+      case 'bot': {
+        const result = matchBot(step.expect, received.shift(), match);
+        if (!result.ok) return fail(step, result.expected, result.actual, 'bot message does not match');
+        break;
+      }
+      case 'handover': {
+        const result = matchHandover(step.expect, handover);
+        if (!result.ok) {
+          const actual = handover ? result.actual : ended ? `(no handover; flow ended: ${ended.reason})` : result.actual;
+          return fail(step, result.expected, actual, 'handover does not match');
+        }
+        break;
+      }
+      case 'end': {
+        const expected = step.reason ? `flow ended (${step.reason})` : 'flow ended';
+        if (!ended) return fail(step, expected, '(flow still running)', 'the flow did not end');
+        if (step.reason && ended.reason !== step.reason) {
+          return fail(step, expected, `flow ended (${ended.reason}${ended.detail ? `: ${ended.detail}` : ''})`, 'the flow ended differently');
+        }
+        break;
+      }
+    }
+  }
+  // Messages left after the last step are not checked, as in Botium.
+  return [];
+}

@@ -1,0 +1,262 @@
+/**
+ * YAML scripts: the project's own format (see FORMAT.md) and Botium's YAML convos
+ * (`convos:`). Every node keeps its line so an error or a failure points into the file.
+ */
+import * as path from 'node:path';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { blockToStep, type BotiumBlock } from './botium';
+import type { ChannelModelName, Conversation, Expectation, HandoverExpectation, ScriptError, Step } from './types';
+import { scriptError } from './types';
+
+/** Thrown inside this module only; turned into a ScriptError for the conversation at hand. */
+class YamlScriptError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message);
+  }
+}
+
+const CHANNEL_MODELS: readonly ChannelModelName[] = ['conversations', 'legacy'];
+const FILE_KEYS = ['conversations', 'from', 'channelModel'];
+const CONVERSATION_KEYS = ['name', 'from', 'channelModel', 'steps'];
+const STEP_KINDS = ['user', 'bot', 'handover', 'end', 'silence'];
+const BOT_KEYS = ['text', 'contains', 'regex', 'data', 'quickReplies'];
+const HANDOVER_KEYS = ['workflow', 'channel', 'attributes'];
+const END_KEYS = ['reason'];
+
+/** Read one YAML file; each conversation in it is yielded or reported on its own. */
+export function parseYamlScript(file: string, source: string): (Conversation | ScriptError)[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    const first = doc.errors[0];
+    const line = first.pos ? lineCounter.linePos(first.pos[0]).line : 1;
+    return [scriptError(file, line, `invalid YAML: ${first.message.split('\n')[0]}`)];
+  }
+  const lineOf = (node: unknown): number => {
+    const range = (node as Node | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : 1;
+  };
+  const root = doc.contents;
+  try {
+    if (isMap(root) && root.has('convos')) return readBotiumYaml(file, root, lineOf);
+    if (isMap(root) && root.has('conversations')) {
+      checkKeys(root, FILE_KEYS, 'file', lineOf);
+      const defaults = {
+        from: optionalString(root, 'from', lineOf),
+        channelModel: optionalChannelModel(root, lineOf),
+      };
+      const list = root.get('conversations', true);
+      if (!isSeq(list)) throw new YamlScriptError(lineOf(list ?? root), '"conversations" must be a list');
+      return list.items.map((item, index) => readOne(file, item, index, defaults, lineOf));
+    }
+    if (isSeq(root)) return root.items.map((item, index) => readOne(file, item, index, {}, lineOf));
+    if (isMap(root) && root.has('steps')) return [readOne(file, root, 0, {}, lineOf)];
+    throw new YamlScriptError(
+      lineOf(root),
+      'not a conversation script: expected "conversations:" (a list), a single conversation with "steps:", or Botium "convos:"',
+    );
+  } catch (error) {
+    if (error instanceof YamlScriptError) return [scriptError(file, error.line, error.message)];
+    throw error;
+  }
+}
+
+type LineOf = (node: unknown) => number;
+
+function readOne(
+  file: string,
+  node: unknown,
+  index: number,
+  defaults: { from?: string; channelModel?: ChannelModelName },
+  lineOf: LineOf,
+): Conversation | ScriptError {
+  try {
+    if (!isMap(node)) throw new YamlScriptError(lineOf(node), 'a conversation must be a mapping with "name" and "steps"');
+    checkKeys(node, CONVERSATION_KEYS, 'conversation', lineOf);
+    const name = optionalString(node, 'name', lineOf) ?? `${path.basename(file)} #${index + 1}`;
+    const stepsNode = node.get('steps', true);
+    if (!isSeq(stepsNode)) throw new YamlScriptError(lineOf(stepsNode ?? node), `conversation "${name}": "steps" must be a list`);
+    const steps = stepsNode.items.map((item) => readStep(item, lineOf));
+    const conversation: Conversation = { name, file, line: lineOf(node), steps };
+    const from = optionalString(node, 'from', lineOf) ?? defaults.from;
+    if (from !== undefined) conversation.from = from;
+    const channelModel = optionalChannelModel(node, lineOf) ?? defaults.channelModel;
+    if (channelModel !== undefined) conversation.channelModel = channelModel;
+    return conversation;
+  } catch (error) {
+    if (error instanceof YamlScriptError) return scriptError(file, error.line, error.message);
+    throw error;
+  }
+}
+
+function readStep(node: unknown, lineOf: LineOf): Step {
+  const line = lineOf(node);
+  if (!isMap(node) || node.items.length !== 1) {
+    throw new YamlScriptError(line, `a step is a mapping with one key: ${STEP_KINDS.join(', ')}`);
+  }
+  const pair = node.items[0] as Pair<unknown, unknown>;
+  const kind = scalarString(pair.key);
+  const value = pair.value;
+  switch (kind) {
+    case 'user': {
+      if (!isScalar(value) || value.value === null || typeof value.value === 'object') {
+        throw new YamlScriptError(line, '"user" takes the customer\'s text');
+      }
+      return { kind: 'user', text: String(value.value), line };
+    }
+    case 'silence':
+      requireTrue(value, 'silence', line);
+      return { kind: 'silence', line };
+    case 'bot':
+      return { kind: 'bot', expect: readBotExpectation(value, line, lineOf), line };
+    case 'handover': {
+      if (isMap(value)) {
+        checkKeys(value, HANDOVER_KEYS, 'handover', lineOf);
+        const expect: HandoverExpectation = {};
+        const workflow = optionalString(value, 'workflow', lineOf);
+        const channel = optionalString(value, 'channel', lineOf);
+        if (workflow !== undefined) expect.workflow = workflow;
+        if (channel !== undefined) expect.channel = channel;
+        const attributes = value.get('attributes', true);
+        if (attributes !== undefined) {
+          if (!isMap(attributes)) throw new YamlScriptError(lineOf(attributes), '"attributes" must be a mapping');
+          expect.attributes = attributes.toJSON() as Record<string, unknown>;
+        }
+        return { kind: 'handover', expect, line };
+      }
+      requireTrue(value, 'handover', line);
+      return { kind: 'handover', line };
+    }
+    case 'end': {
+      if (isMap(value)) {
+        checkKeys(value, END_KEYS, 'end', lineOf);
+        const reason = optionalString(value, 'reason', lineOf);
+        return reason === undefined ? { kind: 'end', line } : { kind: 'end', reason, line };
+      }
+      if (isScalar(value) && typeof value.value === 'string') return { kind: 'end', reason: value.value, line };
+      requireTrue(value, 'end', line);
+      return { kind: 'end', line };
+    }
+    default:
+      throw new YamlScriptError(lineOf(pair.key), `unknown step "${kind}": expected one of ${STEP_KINDS.join(', ')}`);
+  }
+}
+
+function readBotExpectation(value: unknown, line: number, lineOf: LineOf): Expectation[] {
+  if (isScalar(value) && value.value === true) return [{ kind: 'any' }];
+  if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number')) {
+    return [{ kind: 'exact', text: String(value.value) }];
+  }
+  if (!isMap(value)) throw new YamlScriptError(line, '"bot" takes the exact text, true (any message) or a mapping of expectations');
+  checkKeys(value, BOT_KEYS, 'bot', lineOf);
+  const expect: Expectation[] = [];
+  const text = optionalString(value, 'text', lineOf);
+  if (text !== undefined) expect.push({ kind: 'exact', text });
+  const contains = optionalString(value, 'contains', lineOf);
+  if (contains !== undefined) expect.push({ kind: 'contains', text: contains });
+  const regex = optionalString(value, 'regex', lineOf);
+  if (regex !== undefined) expect.push(readRegex(regex, lineOf(value.get('regex', true))));
+  const data = value.get('data', true);
+  if (data !== undefined) {
+    if (!isMap(data)) throw new YamlScriptError(lineOf(data), '"data" must be a mapping');
+    expect.push({ kind: 'data', subset: data.toJSON() as Record<string, unknown> });
+  }
+  const quickReplies = value.get('quickReplies', true);
+  if (quickReplies !== undefined) {
+    if (!isSeq(quickReplies) || !quickReplies.items.every((i) => isScalar(i) && i.value !== null)) {
+      throw new YamlScriptError(lineOf(quickReplies), '"quickReplies" must be a list of texts');
+    }
+    expect.push({ kind: 'quickReplies', values: quickReplies.items.map((i) => String((i as { value: unknown }).value)), mode: 'exact' });
+  }
+  if (expect.length === 0) expect.push({ kind: 'any' });
+  return expect;
+}
+
+/** `regex: "^Hi"` or `regex: "/^hi/i"`; checked now so a typo is a script error, not a failed run. */
+function readRegex(source: string, line: number): Expectation {
+  const slashed = /^\/(.*)\/([a-z]*)$/s.exec(source);
+  const pattern = slashed ? slashed[1] : source;
+  const flags = slashed ? slashed[2] : undefined;
+  try {
+    new RegExp(pattern, flags);
+  } catch (error) {
+    throw new YamlScriptError(line, `invalid regular expression: ${(error as Error).message}`);
+  }
+  return flags ? { kind: 'regex', pattern, flags } : { kind: 'regex', pattern };
+}
+
+function readBotiumYaml(file: string, root: YAMLMap, lineOf: LineOf): (Conversation | ScriptError)[] {
+  const convos = root.get('convos', true);
+  if (!isSeq(convos)) throw new YamlScriptError(lineOf(convos ?? root), '"convos" must be a list');
+  return convos.items.map((node, index) => {
+    try {
+      if (!isMap(node)) throw new YamlScriptError(lineOf(node), 'a Botium convo must be a mapping with "name" and "steps"');
+      const name = optionalString(node, 'name', lineOf) ?? `${path.basename(file)} #${index + 1}`;
+      const stepsNode = node.get('steps', true);
+      if (!isSeq(stepsNode)) throw new YamlScriptError(lineOf(stepsNode ?? node), `convo "${name}": "steps" must be a list`);
+      const steps: Step[] = [];
+      for (const stepNode of stepsNode.items) {
+        if (!isMap(stepNode) || stepNode.items.length !== 1) {
+          throw new YamlScriptError(lineOf(stepNode), 'a Botium step is a mapping with one key: me or bot');
+        }
+        const pair = stepNode.items[0] as Pair<unknown, unknown>;
+        const sender = scalarString(pair.key);
+        if (sender === 'begin' || sender === 'end') continue;
+        if (sender !== 'me' && sender !== 'bot') {
+          throw new YamlScriptError(lineOf(pair.key), `unknown Botium step "${sender}": expected me or bot`);
+        }
+        const items = isSeq(pair.value) ? pair.value.items : pair.value == null ? [] : [pair.value];
+        const block: BotiumBlock = {
+          sender,
+          line: lineOf(stepNode),
+          lines: items.flatMap((item) => {
+            if (!isScalar(item)) throw new YamlScriptError(lineOf(item), `Botium "${sender}" lines must be texts`);
+            return String(item.value ?? '').split('\n').map((text) => ({ text, line: lineOf(item) }));
+          }),
+        };
+        const step = blockToStep(file, block);
+        if (step.kind === 'script-error') return step;
+        steps.push(step);
+      }
+      return { name, file, line: lineOf(node), steps };
+    } catch (error) {
+      if (error instanceof YamlScriptError) return scriptError(file, error.line, error.message);
+      throw error;
+    }
+  });
+}
+
+function checkKeys(map: YAMLMap, allowed: string[], where: string, lineOf: LineOf): void {
+  for (const pair of map.items) {
+    const key = scalarString(pair.key);
+    if (!allowed.includes(key)) {
+      throw new YamlScriptError(lineOf(pair.key), `unknown key "${key}" in ${where}: expected one of ${allowed.join(', ')}`);
+    }
+  }
+}
+
+function scalarString(node: unknown): string {
+  return isScalar(node) ? String(node.value) : String(node);
+}
+
+function optionalString(map: YAMLMap, key: string, lineOf: LineOf): string | undefined {
+  const node = map.get(key, true);
+  if (node === undefined) return undefined;
+  if (!isScalar(node) || node.value === null || typeof node.value === 'object' || typeof node.value === 'boolean') {
+    throw new YamlScriptError(lineOf(node), `"${key}" must be a text`);
+  }
+  return String(node.value);
+}
+
+function optionalChannelModel(map: YAMLMap, lineOf: LineOf): ChannelModelName | undefined {
+  const value = optionalString(map, 'channelModel', lineOf);
+  if (value === undefined) return undefined;
+  if (!CHANNEL_MODELS.includes(value as ChannelModelName)) {
+    throw new YamlScriptError(lineOf(map.get('channelModel', true)), `"channelModel" must be one of ${CHANNEL_MODELS.join(', ')}`);
+  }
+  return value as ChannelModelName;
+}
+
+function requireTrue(value: unknown, key: string, line: number): void {
+  if (!(isScalar(value) && value.value === true)) throw new YamlScriptError(line, `"${key}" takes true or a mapping`);
+}

@@ -1,0 +1,225 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { closingLine, createHumanReporter, createJsonReporter, formatExpectedActual } from '../../../src/lib/conversation/reporters';
+import { JUnitWriter } from '../../../src/lib/conversation/junit';
+import type { ConversationResult, RunSummary } from '../../../src/lib/conversation/runner';
+import { scriptError } from '../../../src/lib/conversation/types';
+
+const passed: ConversationResult = { name: 'Greeting', file: 's/greeting.convo.txt', line: 1, status: 'passed', failures: [], turns: 1, elapsedMs: 12.4 };
+const failed: ConversationResult = {
+  name: 'Hours <wrong> & "quoted"',
+  file: 's/hours.convo.txt',
+  line: 1,
+  status: 'failed',
+  failures: [
+    { file: 's/hours.convo.txt', line: 9, turn: 1, message: 'bot message does not match', expected: 'We are open 24/7.', actual: 'We are open\nMonday to Friday \u0007\u001b[31m' },
+  ],
+  turns: 1,
+  elapsedMs: 1500,
+};
+const timedOut: ConversationResult = { name: 'Slow', file: 's/slow.yaml', line: 4, status: 'timeout', failures: [], turns: 2, elapsedMs: 30000, error: 'timed out after 30000 ms (turn 2)' };
+const badScript = scriptError('s/bad.yaml', 7, 'unknown key "contain" in bot');
+
+function summaryOf(results: ConversationResult[], extra: Partial<RunSummary> = {}): RunSummary {
+  const counts = { passed: 0, failed: 0, error: 0, timeout: 0 };
+  for (const r of results) counts[r.status]++;
+  return {
+    counts,
+    total: results.length,
+    notRun: 0,
+    aborted: false,
+    scriptErrors: [],
+    failedResults: results.filter((r) => r.status !== 'passed'),
+    elapsedMs: 31512,
+    ...extra,
+  };
+}
+
+function human(results: ConversationResult[], summary: RunSummary, showPassed = true): string {
+  let out = '';
+  const reporter = createHumanReporter({ write: (t) => (out += t), showPassed });
+  for (const r of results) reporter.onResult(r);
+  for (const e of summary.scriptErrors) reporter.onScriptError(e);
+  reporter.finish(summary);
+  return out;
+}
+
+describe('human reporter', () => {
+  test('a line per conversation, failures with location and aligned expected/actual, the closing line alone last', () => {
+    const results = [passed, failed, timedOut];
+    const out = human(results, summaryOf(results, { scriptErrors: [badScript] }));
+    const lines = out.split('\n');
+    assert.equal(lines.pop(), '', 'output ends with a newline');
+    assert.equal(lines[lines.length - 1], '1 passed, 3 failed');
+    assert.ok(lines.includes('✔ Greeting (1 turn, 12 ms)'));
+    assert.ok(lines.includes('✖ Hours <wrong> & "quoted" (1 turn, 1500 ms)'));
+    assert.ok(lines.includes('    s/hours.convo.txt:9, turn 1: bot message does not match'));
+    const at = lines.indexOf('      expected: We are open 24/7.');
+    assert.ok(at > 0, out);
+    // Continuation lines align under the first; control characters are shown, not sent to the terminal.
+    assert.deepEqual(lines.slice(at + 1, at + 3), ['      actual:   We are open', '                Monday to Friday \\u0007\\u001b[31m']);
+    assert.ok(lines.includes('    s/slow.yaml:4: timeout: timed out after 30000 ms (turn 2)'));
+    assert.ok(lines.includes('✖ s/bad.yaml:7: script error: unknown key "contain" in bot'));
+    assert.ok(!out.includes('\u001b'), 'no raw escape characters');
+  });
+
+  test('failures only, with skipped conversations after an abort', () => {
+    const many = Array.from({ length: 5 }, (_, i) => ({ ...passed, name: `ok ${i}` }));
+    const results = [...many, failed];
+    const out = human(results, summaryOf(results, { aborted: true, notRun: 7 }), false);
+    assert.ok(!out.includes('✔'));
+    assert.ok(out.includes('Aborted: 7 conversations not run.'));
+    assert.ok(out.endsWith('\n5 passed, 1 failed, 7 skipped\n'));
+  });
+
+  test('closing line counts errors, time-outs and script errors as failed', () => {
+    assert.equal(closingLine(summaryOf([passed, passed])), '2 passed, 0 failed');
+    assert.equal(closingLine(summaryOf([timedOut], { scriptErrors: [badScript], notRun: 2 })), '0 passed, 2 failed, 2 skipped');
+  });
+
+  test('formatExpectedActual aligns both texts', () => {
+    assert.equal(formatExpectedActual('a\nb', 'c', '  '), '  expected: a\n            b\n  actual:   c');
+  });
+});
+
+describe('JSON reporter', () => {
+  test('{ summary, results } with every result and the script errors', () => {
+    const reporter = createJsonReporter();
+    for (const r of [passed, failed]) reporter.onResult(r);
+    const report = JSON.parse(JSON.stringify(reporter.finish(summaryOf([passed, failed], { scriptErrors: [badScript] }))));
+    assert.deepEqual(report.summary, {
+      passed: 1,
+      failed: 1,
+      error: 0,
+      timeout: 0,
+      total: 2,
+      notRun: 0,
+      aborted: false,
+      elapsedMs: 31512,
+      scriptErrors: [badScript],
+    });
+    assert.deepEqual(report.results.map((r: ConversationResult) => [r.name, r.status]), [
+      ['Greeting', 'passed'],
+      ['Hours <wrong> & "quoted"', 'failed'],
+    ]);
+    assert.equal(report.results[1].failures[0].line, 9);
+  });
+});
+
+interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
+
+/** A small well-formedness check: legal characters, balanced tags, quoted attributes, known entities. */
+function parseXml(xml: string): XmlElement {
+  // eslint-disable-next-line no-control-regex
+  assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(xml), 'a character XML 1.0 forbids');
+  const decode = (s: string) => {
+    assert.ok(!/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(s), `bare & in ${JSON.stringify(s)}`);
+    return s
+      .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
+  };
+  const body = xml.replace(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n/, '');
+  assert.notEqual(body, xml, 'XML declaration first');
+  const token = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/y;
+  const root: XmlElement = { name: '#document', attributes: {}, children: [], text: '' };
+  const stack = [root];
+  let pos = 0;
+  while (pos < body.length) {
+    token.lastIndex = pos;
+    const m = token.exec(body);
+    assert.ok(m, `not well-formed at ${JSON.stringify(body.slice(pos, pos + 40))}`);
+    pos = token.lastIndex;
+    const top = stack[stack.length - 1];
+    if (m[5] !== undefined) {
+      if (stack.length === 1) assert.match(m[5], /^\s*$/, 'text outside the root element');
+      top.text += decode(m[5]);
+    } else if (m[1]) {
+      assert.equal(m[2], top.name, `</${m[2]}> closes <${top.name}>`);
+      stack.pop();
+    } else {
+      const attributes: Record<string, string> = {};
+      for (const a of m[3].matchAll(/([\w:.-]+)="([^"]*)"/g)) {
+        assert.ok(!(a[1] in attributes), `duplicate attribute ${a[1]}`);
+        attributes[a[1]] = decode(a[2]);
+      }
+      const element: XmlElement = { name: m[2], attributes, children: [], text: '' };
+      top.children.push(element);
+      if (!m[4]) stack.push(element);
+    }
+  }
+  assert.equal(stack.length, 1, 'every element closed');
+  assert.equal(root.children.length, 1, 'one root element');
+  return root.children[0];
+}
+
+const made: string[] = [];
+after(() => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'junit-'));
+  made.push(dir);
+  return dir;
+}
+
+describe('JUnit XML', () => {
+  test('well-formed, escaped, one testcase per conversation and script error, totals on the suite', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'report.xml');
+    const writer = new JUnitWriter(file);
+    const oddName = { ...passed, name: 'Lone surrogate \ud800 and NUL \u0000 & <tag>' };
+    for (const r of [passed, failed, timedOut, oddName]) writer.write(r);
+    writer.writeScriptError(badScript);
+    writer.close(summaryOf([passed, failed, timedOut, oddName], { scriptErrors: [badScript], notRun: 3 }));
+    assert.ok(!existsSync(`${file}.${process.pid}.part`), 'the body file is removed');
+
+    const xml = await fs.readFile(file, 'utf8');
+    const root = parseXml(xml);
+    assert.equal(root.name, 'testsuites');
+    const suite = root.children[0];
+    assert.equal(suite.name, 'testsuite');
+    assert.deepEqual(
+      ['tests', 'failures', 'errors', 'skipped', 'time'].map((k) => suite.attributes[k]),
+      ['5', '1', '2', '3', '31.512'],
+    );
+    const cases = suite.children;
+    assert.deepEqual(cases.map((c) => [c.attributes.classname, c.attributes.name, c.attributes.time]), [
+      ['s/greeting.convo.txt', 'Greeting', '0.012'],
+      ['s/hours.convo.txt', 'Hours <wrong> & "quoted"', '1.500'],
+      ['s/slow.yaml', 'Slow', '30.000'],
+      ['s/greeting.convo.txt', 'Lone surrogate \\ud800 and NUL \\u0000 & <tag>', '0.012'],
+      ['s/bad.yaml', 'script error at line 7', '0.000'],
+    ]);
+    assert.equal(cases[0].children.length, 0);
+    const failure = cases[1].children[0];
+    assert.equal(failure.name, 'failure');
+    assert.equal(failure.attributes.message, 'bot message does not match at s/hours.convo.txt:9, turn 1');
+    assert.equal(
+      failure.text,
+      's/hours.convo.txt:9, turn 1\nexpected: We are open 24/7.\nactual:   We are open\n          Monday to Friday \\u0007\\u001b[31m',
+    );
+    assert.deepEqual([cases[2].children[0].name, cases[2].children[0].attributes.type], ['error', 'timeout']);
+    assert.deepEqual([cases[4].children[0].name, cases[4].children[0].attributes.message], ['error', 'unknown key "contain" in bot']);
+  });
+
+  test('newlines in attribute values survive as character references', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'r.xml');
+    const writer = new JUnitWriter(file, 'suite\n"x"');
+    writer.write({ ...timedOut, status: 'error', error: 'line one\nline two\ttab' });
+    writer.close(summaryOf([timedOut]));
+    const root = parseXml(await fs.readFile(file, 'utf8'));
+    assert.equal(root.attributes.name, 'suite\n"x"');
+    assert.equal(root.children[0].children[0].children[0].attributes.message, 'line one\nline two\ttab');
+  });
+});
