@@ -1,0 +1,191 @@
+/**
+ * The 17 condition types of split-based-on. Both sides are rendered strings.
+ *
+ * Twilio documents that "Studio conditions are not case-sensitive and automatically trim
+ * leading and trailing spaces of the values", so every comparison here trims both sides
+ * and ignores case (regex included: it is compiled with the `i` flag). Where Studio says
+ * nothing, these are the rules:
+ * - `matches_any_of` / `does_not_match_any_of`: `value` is split on commas, each item
+ *   trimmed, empty items ignored; the input must equal one item.
+ * - `regex`: JavaScript syntax, searched anywhere in the input (use ^…$ to anchor); an
+ *   invalid pattern never holds and says so.
+ * - `less_than` / `greater_than`: numeric, and only when both sides are numbers; otherwise
+ *   the condition does not hold (Studio's FAQ: compare numbers, not strings).
+ * - `is_before_time` / `is_after_time`: times of day, `HH:MM`, `HH:MM:SS` (24 h) or
+ *   `h:MM AM/PM`, compared as seconds since midnight; unparsable → does not hold.
+ * - `is_before_date` / `is_after_date`: calendar dates. `YYYY-MM-DD…` (ISO, the time part
+ *   ignored) or anything `Date.parse` accepts (its day in local time); compared by day.
+ */
+
+export const CONDITION_TYPES = [
+  'equal_to',
+  'not_equal_to',
+  'matches_any_of',
+  'does_not_match_any_of',
+  'is_blank',
+  'is_not_blank',
+  'regex',
+  'contains',
+  'does_not_contain',
+  'starts_with',
+  'does_not_start_with',
+  'less_than',
+  'greater_than',
+  'is_before_time',
+  'is_after_time',
+  'is_before_date',
+  'is_after_date',
+] as const;
+
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export interface ConditionVerdict {
+  holds: boolean;
+  reason: string;
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+function norm(s: string): string {
+  return s.trim().toLowerCase();
+}
+
+function verdict(holds: boolean, input: string, type: string, value: string, note = ''): ConditionVerdict {
+  return { holds, reason: `${q(input)} ${type} ${q(value)}${note ? ` (${note})` : ''}: ${holds ? 'holds' : 'does not hold'}` };
+}
+
+function negate(v: ConditionVerdict, input: string, type: string, value: string): ConditionVerdict {
+  return verdict(!v.holds, input, type, value);
+}
+
+function anyOf(input: string, value: string): boolean {
+  const needle = norm(input);
+  return value
+    .split(',')
+    .map(norm)
+    .some((item) => item !== '' && item === needle);
+}
+
+const regexCache = new Map<string, RegExp | Error>();
+
+function compileRegex(pattern: string): RegExp | Error {
+  let compiled = regexCache.get(pattern);
+  if (compiled === undefined) {
+    try {
+      compiled = new RegExp(pattern, 'i');
+    } catch (error) {
+      compiled = error instanceof Error ? error : new Error(String(error));
+    }
+    if (regexCache.size > 1000) regexCache.clear();
+    regexCache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function toNumber(s: string): number | undefined {
+  const t = s.trim();
+  return NUMBER.test(t) ? Number(t) : undefined;
+}
+
+const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?$/i;
+
+/** Seconds since midnight, or undefined. */
+export function parseTimeOfDay(s: string): number | undefined {
+  const m = TIME.exec(s.trim());
+  if (!m) return undefined;
+  let hours = Number(m[1]);
+  const minutes = Number(m[2]);
+  const seconds = m[3] === undefined ? 0 : Number(m[3]);
+  const meridiem = m[4]?.toLowerCase();
+  if (minutes > 59 || seconds > 59) return undefined;
+  if (meridiem) {
+    if (hours < 1 || hours > 12) return undefined;
+    hours = (hours % 12) + (meridiem === 'pm' ? 12 : 0);
+  } else if (hours > 23) return undefined;
+  return hours * 3600 + minutes * 60 + seconds;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/;
+
+/** A calendar day as a comparable number (YYYYMMDD), or undefined. */
+export function parseCalendarDate(s: string): number | undefined {
+  const t = s.trim();
+  if (t === '') return undefined;
+  const iso = ISO_DATE.exec(t);
+  if (iso) {
+    const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    const check = new Date(Date.UTC(y, m - 1, d));
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
+    return y * 10000 + m * 100 + d;
+  }
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms)) return undefined;
+  // Date.parse reads a date without zone ("March 2, 2024") as local midnight: read the
+  // day back in local time so it stays the day that was written.
+  const date = new Date(ms);
+  return date.getFullYear() * 10000 + (date.getMonth() + 1) * 100 + date.getDate();
+}
+
+function compare(
+  input: string,
+  type: string,
+  value: string,
+  parse: (s: string) => number | undefined,
+  what: string,
+  holds: (a: number, b: number) => boolean,
+): ConditionVerdict {
+  const a = parse(input);
+  const b = parse(value);
+  if (a === undefined || b === undefined) {
+    const bad = a === undefined ? 'input' : 'value';
+    return verdict(false, input, type, value, `${bad} is not a ${what}`);
+  }
+  return verdict(holds(a, b), input, type, value);
+}
+
+/** Evaluates one condition; an unknown type never holds and says so. */
+export function evaluateCondition(type: string, input: string, value: string): ConditionVerdict {
+  switch (type) {
+    case 'equal_to':
+      return verdict(norm(input) === norm(value), input, type, value);
+    case 'not_equal_to':
+      return verdict(norm(input) !== norm(value), input, type, value);
+    case 'matches_any_of':
+      return verdict(anyOf(input, value), input, type, value);
+    case 'does_not_match_any_of':
+      return verdict(!anyOf(input, value), input, type, value);
+    case 'is_blank':
+      return { holds: input.trim() === '', reason: `${q(input)} is_blank: ${input.trim() === '' ? 'holds' : 'does not hold'}` };
+    case 'is_not_blank':
+      return { holds: input.trim() !== '', reason: `${q(input)} is_not_blank: ${input.trim() !== '' ? 'holds' : 'does not hold'}` };
+    case 'regex': {
+      const re = compileRegex(value.trim());
+      if (re instanceof Error) return verdict(false, input, type, value, `invalid regex: ${re.message}`);
+      return verdict(re.test(input.trim()), input, type, value);
+    }
+    case 'contains':
+      return verdict(norm(input).includes(norm(value)), input, type, value);
+    case 'does_not_contain':
+      return negate(evaluateCondition('contains', input, value), input, type, value);
+    case 'starts_with':
+      return verdict(norm(input).startsWith(norm(value)), input, type, value);
+    case 'does_not_start_with':
+      return negate(evaluateCondition('starts_with', input, value), input, type, value);
+    case 'less_than':
+      return compare(input, type, value, toNumber, 'number', (a, b) => a < b);
+    case 'greater_than':
+      return compare(input, type, value, toNumber, 'number', (a, b) => a > b);
+    case 'is_before_time':
+      return compare(input, type, value, parseTimeOfDay, 'time of day', (a, b) => a < b);
+    case 'is_after_time':
+      return compare(input, type, value, parseTimeOfDay, 'time of day', (a, b) => a > b);
+    case 'is_before_date':
+      return compare(input, type, value, parseCalendarDate, 'date', (a, b) => a < b);
+    case 'is_after_date':
+      return compare(input, type, value, parseCalendarDate, 'date', (a, b) => a > b);
+    default:
+      return { holds: false, reason: `unknown condition type ${q(type)}: does not hold` };
+  }
+}

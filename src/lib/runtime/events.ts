@@ -1,0 +1,145 @@
+/**
+ * What a simulated execution reports. Every event is plain data (JSON-serialisable) so the
+ * REPL, the script runner, reporters and benchmarks can print, assert on or store it.
+ * `at` is the injected clock's `now()` when the event was produced.
+ */
+
+interface EventBase {
+  at: number;
+  /** The widget (state name) that produced the event. */
+  widget: string;
+}
+
+/** A customer message the flow received (the trigger's message or a reply). */
+export interface InboundEvent extends EventBase {
+  type: 'inbound';
+  body: string;
+  from: string;
+  to: string;
+  messageSid: string;
+}
+
+/** A message the customer receives (send-message or send-and-wait-for-reply). */
+export interface MessageEvent extends EventBase {
+  type: 'message';
+  body: string;
+  from: string;
+  to: string;
+  messageSid: string;
+}
+
+/** The execution now waits for the customer (send-and-wait-for-reply). */
+export interface WaitEvent extends EventBase {
+  type: 'wait';
+  timeoutSeconds: number;
+}
+
+/** set-variables: only the keys this widget set, with their rendered values. */
+export interface VariablesEvent extends EventBase {
+  type: 'variables';
+  changed: Record<string, string>;
+}
+
+/** Why an HTTP call (make-http-request or run-function) took its failure branch. */
+export type HttpFailureReason =
+  | 'status' // a non-2xx answer
+  | 'timeout' // no complete answer within the budget (10 s)
+  | 'too-large' // body over the limit (64 kB)
+  | 'network' // connection refused, reset, DNS…
+  | 'invalid-url';
+
+export interface HttpCallDetails {
+  method: 'GET' | 'POST';
+  /** As rendered: may hold a secret, the caller redacts before showing it. */
+  url: string;
+  /** Request content type, absent for a GET without body. */
+  contentType?: string;
+  requestBody?: string;
+  /** Absent when no answer arrived (time-out, network error). */
+  status?: number;
+  responseContentType?: string;
+  responseBody?: string;
+  elapsedMs: number;
+  outcome: 'success' | 'failed';
+  failure?: { reason: HttpFailureReason; message: string };
+}
+
+export interface HttpEvent extends EventBase, HttpCallDetails {
+  type: 'http';
+}
+
+/** run-function: a POST to the function's URL; Studio names its failure branch `fail`. */
+export interface FunctionEvent extends EventBase, HttpCallDetails {
+  type: 'function';
+}
+
+export interface ConditionResult {
+  friendlyName: string;
+  type: string;
+  /** The condition's value as rendered. */
+  value: string;
+  holds: boolean;
+  /** One line saying why, e.g. `"yes" equal_to "YES" (case-insensitive, trimmed)`. */
+  reason: string;
+}
+
+/** split-based-on: the input as rendered, what matched and why. */
+export interface SplitEvent extends EventBase {
+  type: 'split';
+  input: string;
+  /** The `match` transition that won, or null for `noMatch`. */
+  matched: { index: number; conditions: ConditionResult[] } | null;
+  /** Every condition checked until a transition matched, in order. */
+  checked: ConditionResult[];
+  next?: string;
+}
+
+/** send-to-flex: the hand-over to an agent. */
+export interface HandoverEvent extends EventBase {
+  type: 'handover';
+  workflow: string;
+  channel: string;
+  /** The rendered attributes parsed as JSON, or undefined when they are not valid JSON. */
+  attributes?: unknown;
+  attributesRaw: string;
+  taskSid: string;
+  priority?: string;
+  timeout?: string;
+  /** Problems Studio would likely reject (invalid JSON, over 1,024 characters). */
+  problems: string[];
+}
+
+/**
+ * Why the execution ended: a transition without `next`, the hand-over to Flex, a Studio
+ * limit (1,000 steps, a widget 10 times in a row), or an error (unknown widget type,
+ * template error 81018, missing state).
+ */
+export type EndReason = 'flow-ended' | 'handover' | 'limit' | 'error';
+
+export interface EndEvent extends EventBase {
+  type: 'end';
+  reason: EndReason;
+  message: string;
+}
+
+export interface ErrorEvent extends EventBase {
+  type: 'error';
+  /** Twilio's error code when there is one (81018: Liquid template error). */
+  code?: number;
+  property?: string;
+  message: string;
+}
+
+export type FlowEvent =
+  | InboundEvent
+  | MessageEvent
+  | WaitEvent
+  | VariablesEvent
+  | HttpEvent
+  | FunctionEvent
+  | SplitEvent
+  | HandoverEvent
+  | EndEvent
+  | ErrorEvent;
+
+export type FlowEventType = FlowEvent['type'];

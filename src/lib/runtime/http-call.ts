@@ -1,0 +1,119 @@
+import type { HttpResponse } from '../http/types';
+import type { HttpCallDetails, HttpFailureReason } from './events';
+
+/** Studio's budget for make-http-request and run-function. */
+export const HTTP_TIMEOUT_MS = 10_000;
+/** Studio's limit on a response body. */
+export const HTTP_MAX_BODY_BYTES = 64 * 1024;
+
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=utf-8';
+export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+
+/**
+ * Form-encodes key/value pairs as Studio does for `parameters`: values are sent exactly
+ * as rendered (quotes, backslashes, newlines, non-ASCII all survive a decode).
+ */
+export function formEncode(pairs: ReadonlyArray<readonly [string, string]>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of pairs) params.append(key, value);
+  return params.toString();
+}
+
+/** Appends form-encoded pairs to a URL's query (a GET has no body). */
+export function appendQuery(url: string, encoded: string): string {
+  if (encoded === '') return url;
+  const hash = url.indexOf('#');
+  const base = hash === -1 ? url : url.slice(0, hash);
+  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
+  return base + sep + encoded + (hash === -1 ? '' : url.slice(hash));
+}
+
+/** What the driver fed back for an HTTP effect: an answer or a transport failure. */
+export type HttpResult =
+  | { kind: 'response'; response: HttpResponse }
+  | { kind: 'failure'; reason: 'timeout' | 'network' | 'invalid-url'; message: string; elapsedMs: number };
+
+export interface HttpLimits {
+  timeoutMs: number;
+  maxBodyBytes: number;
+}
+
+/** The widget's view of a completed call: `widgets.X.*` and the event details. */
+export interface ClassifiedCall {
+  details: Omit<HttpCallDetails, 'method' | 'url' | 'contentType' | 'requestBody'>;
+  /** What `widgets.X` exposes. */
+  output: Record<string, unknown>;
+}
+
+function header(headers: Record<string, string>, name: string): string | undefined {
+  const direct = headers[name];
+  if (direct !== undefined) return direct;
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
+}
+
+/** `parsed` exists only for a JSON object body (not an array, not a scalar, not text). */
+export function parseJsonObject(body: string): Record<string, unknown> | undefined {
+  const start = body.trimStart()[0];
+  if (start !== '{') return undefined;
+  try {
+    const value: unknown = JSON.parse(body);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decides success or failure as Studio does: a 2xx answer within the time budget, with a
+ * body within the size limit. A non-JSON body is still a success.
+ */
+export function classifyHttpResult(result: HttpResult, limits: HttpLimits): ClassifiedCall {
+  if (result.kind === 'failure') {
+    return {
+      details: {
+        elapsedMs: result.elapsedMs,
+        outcome: 'failed',
+        failure: { reason: result.reason, message: result.message },
+      },
+      output: {},
+    };
+  }
+  const { response } = result;
+  const contentType = header(response.headers, 'content-type') ?? '';
+  const base = {
+    status: response.status,
+    responseContentType: contentType,
+    elapsedMs: response.elapsedMs,
+  };
+  const fail = (reason: HttpFailureReason, message: string, withBody: boolean): ClassifiedCall => ({
+    details: {
+      ...base,
+      ...(withBody ? { responseBody: response.body } : {}),
+      outcome: 'failed',
+      failure: { reason, message },
+    },
+    output: withBody
+      ? { status_code: response.status, content_type: contentType, body: response.body }
+      : { status_code: response.status, content_type: contentType },
+  });
+  if (response.elapsedMs > limits.timeoutMs) {
+    return fail('timeout', `no complete answer within ${limits.timeoutMs / 1000} s (took ${response.elapsedMs} ms)`, false);
+  }
+  if (response.tooLarge || Buffer.byteLength(response.body, 'utf8') > limits.maxBodyBytes) {
+    return fail('too-large', `response body over ${Math.round(limits.maxBodyBytes / 1024)} kB`, false);
+  }
+  if (response.status < 200 || response.status > 299) {
+    return fail('status', `HTTP ${response.status}`, true);
+  }
+  const output: Record<string, unknown> = {
+    status_code: response.status,
+    content_type: contentType,
+    body: response.body,
+  };
+  const parsed = parseJsonObject(response.body);
+  if (parsed !== undefined) output.parsed = parsed;
+  return { details: { ...base, responseBody: response.body, outcome: 'success' }, output };
+}

@@ -1,0 +1,72 @@
+/**
+ * The local Studio flow interpreter: runs a Studio flow definition (`FlowDefinition`) as
+ * Studio would, against the real bot or any injected HTTP transport.
+ *
+ * - `FlowSession` is the driver the REPL, the script runner and the benchmarks use:
+ *   `start(message)`, `reply(text)`, `silence()` each return a `Turn` with the events the
+ *   flow produced (`message`, `wait`, `variables`, `http`, `function`, `split`,
+ *   `handover`, `inbound`, `error`, `end`, see `events.ts`).
+ * - `step(state, input)` is the pure core under it: it runs widgets until the execution
+ *   needs I/O (an `Effect`: an HTTP call or a customer reply) or ends. `createRunState`
+ *   makes the first state.
+ * - Liquid renders as Studio's (strings, `true` → "true", missing → empty, objects as
+ *   JSON, `to_json`, `for` capped at 15, errors are 81018); each template is parsed once
+ *   per definition.
+ * - Studio's limits apply: 1,000 steps, one widget 10 times in a row, 10 s and 64 kB per
+ *   HTTP call, 1,024 characters of Flex task attributes (reported, not enforced).
+ *
+ * Modelled widgets: trigger, set-variables, make-http-request, split-based-on (17
+ * condition types, see `conditions.ts`), send-and-wait-for-reply, send-message,
+ * send-to-flex (ends the execution with reason `handover`), run-function. Any other type
+ * stops the execution with an error naming the widget and its type.
+ *
+ * Choices where Studio's documentation is silent:
+ * - conditions ignore case and trim (Twilio's note on Split Based On); see `conditions.ts`
+ *   for the time/date/number rules;
+ * - "10 times in a row" means consecutive runs of the same widget (a self-loop); a loop
+ *   through several widgets runs into the 1,000-step limit instead (Studio's FAQ says so);
+ *   the 11th consecutive run is refused, so 10 runs happen;
+ * - the trigger counts as a step; steps accumulate over the whole execution;
+ * - send-to-flex ends the simulated execution: for messaging, `callComplete` only fires
+ *   when the agent's task ends, which is outside the bot conversation. Attributes that are
+ *   not JSON or exceed 1,024 characters are listed in the event's `problems`;
+ * - a trigger wiring both messaging events runs the one `channelModel` names (default
+ *   Conversations); a trigger wiring neither is an error naming what it wires;
+ * - chat and Conversations messages get IM… SIDs; `ids` feeds the 32 hex digits;
+ * - `make-http-request` with GET puts form parameters in the query string; `parsed` is
+ *   set for a JSON object body whatever its content type;
+ * - Liquid's `"now"` reads the real time, not the injected clock.
+ */
+export type * from './events';
+export { FlowSession, type Clock, type FlowSessionOptions, type Turn } from './session';
+export {
+  createRunState,
+  step,
+  StepInputError,
+  STUDIO_LIMITS,
+  DEFAULT_CONTACT_ADDRESS,
+  DEFAULT_FLOW_ADDRESS,
+  type CreateRunOptions,
+  type RunState,
+  type RunStatus,
+  type RuntimeEnv,
+  type RuntimeLimits,
+  type StepInput,
+  type StepResult,
+} from './step';
+export { MODELLED_WIDGET_TYPES, DEFAULT_FLEX_ATTRIBUTES, MAX_TASK_ATTRIBUTES_CHARS, type Effect, type Pending } from './widgets';
+export { CONDITION_TYPES, evaluateCondition, type ConditionType, type ConditionVerdict } from './conditions';
+export { TemplateCache, TemplateError, studioLiquid, TEMPLATE_ERROR_CODE, MAX_FOR_ITERATIONS } from './liquid';
+export {
+  classifyHttpResult,
+  formEncode,
+  parseJsonObject,
+  FORM_CONTENT_TYPE,
+  JSON_CONTENT_TYPE,
+  HTTP_MAX_BODY_BYTES,
+  HTTP_TIMEOUT_MS,
+  type HttpResult,
+} from './http-call';
+export { chooseTrigger, compileFlow, MESSAGING_TRIGGER_EVENTS, type CompiledFlow, type TriggerChoice } from './flow';
+export type { FlowContext } from './context';
+export { sequentialIds, sidFactory, type IdSource, type SidFactory } from './sids';

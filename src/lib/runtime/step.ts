@@ -1,0 +1,370 @@
+import type { ChannelModel } from '../setup/types';
+import type { FlowDefinition } from '../studio/types';
+import { initialContext, mintTriggerSids, triggerScope, type Addresses, type FlowContext } from './context';
+import type { EndEvent, EndReason, FlowEvent } from './events';
+import { chooseTrigger, compileFlow, type CompiledFlow } from './flow';
+import { HTTP_MAX_BODY_BYTES, HTTP_TIMEOUT_MS, type HttpLimits, type HttpResult } from './http-call';
+import { TemplateError } from './liquid';
+import { sidFactory, type SidFactory } from './sids';
+import {
+  resumeWithHttpResult,
+  resumeWithReply,
+  WIDGET_HANDLERS,
+  type Effect,
+  type Pending,
+  type WidgetOutcome,
+  type WidgetRun,
+} from './widgets';
+
+/**
+ * The pure core: `step(state, input) → { state, events, effect? }`. A step feeds one
+ * input (the customer's first message, a reply, silence, an HTTP result) and runs widgets
+ * until the execution needs I/O (an `effect`) or ends. It never touches the network or
+ * the clock: the time comes with the input and SIDs from the injected factory, so the same
+ * inputs give the same events. Old states are never modified.
+ */
+
+export interface RuntimeLimits {
+  /** Steps (widget executions, the trigger included) per execution: Studio's 1,000. */
+  maxSteps: number;
+  /** Consecutive executions of one widget: Studio's 10. */
+  maxRepeats: number;
+  httpTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+export const STUDIO_LIMITS: Readonly<RuntimeLimits> = {
+  maxSteps: 1000,
+  maxRepeats: 10,
+  httpTimeoutMs: HTTP_TIMEOUT_MS,
+  maxBodyBytes: HTTP_MAX_BODY_BYTES,
+};
+
+export interface RuntimeEnv {
+  readonly sid: SidFactory;
+  readonly limits: RuntimeLimits;
+  readonly addresses: Addresses;
+  /** Breaks the tie when a trigger wires both messaging events. */
+  readonly preferredModel?: ChannelModel;
+  /** `trigger.*.ChannelAttributes.channel_type`. */
+  readonly channelType: string;
+}
+
+export type RunStatus = 'ready' | 'running' | 'waiting-reply' | 'waiting-http' | 'ended';
+
+export interface RunState {
+  readonly flow: CompiledFlow;
+  readonly env: RuntimeEnv;
+  readonly context: FlowContext;
+  readonly status: RunStatus;
+  /** The channel model chosen from the trigger at start. */
+  readonly model?: ChannelModel;
+  readonly pending?: Pending;
+  readonly steps: number;
+  readonly lastWidget?: string;
+  /** How many times in a row `lastWidget` ran. */
+  readonly repeats: number;
+  readonly end?: EndEvent;
+}
+
+export type StepInput =
+  | { type: 'start'; body: string; at: number }
+  | { type: 'reply'; body: string; at: number }
+  | { type: 'silence'; at: number }
+  | { type: 'http-result'; result: HttpResult; at: number };
+
+export interface StepResult {
+  state: RunState;
+  events: FlowEvent[];
+  /** Present when the execution waits on I/O; absent once it ended. */
+  effect?: Effect;
+}
+
+export interface CreateRunOptions {
+  sid?: SidFactory;
+  limits?: Partial<RuntimeLimits>;
+  addresses?: Partial<Addresses>;
+  preferredModel?: ChannelModel;
+  channelType?: string;
+  flowSid?: string;
+  /** `flow.data` (REST-triggered parameters). */
+  data?: Record<string, unknown>;
+}
+
+export const DEFAULT_FLOW_ADDRESS = '+15005550006';
+export const DEFAULT_CONTACT_ADDRESS = '+15551234567';
+
+export function createRunState(definition: FlowDefinition, options: CreateRunOptions = {}): RunState {
+  const sid = options.sid ?? sidFactory();
+  const addresses: Addresses = {
+    flowAddress: options.addresses?.flowAddress ?? DEFAULT_FLOW_ADDRESS,
+    contactAddress: options.addresses?.contactAddress ?? DEFAULT_CONTACT_ADDRESS,
+  };
+  const env: RuntimeEnv = {
+    sid,
+    limits: { ...STUDIO_LIMITS, ...options.limits },
+    addresses,
+    preferredModel: options.preferredModel,
+    channelType: options.channelType ?? 'sms',
+  };
+  const context = initialContext({
+    flowSid: options.flowSid ?? sid('FW'),
+    executionSid: sid('FN'),
+    addresses,
+    data: options.data,
+  });
+  return { flow: compileFlow(definition), env, context, status: 'ready', steps: 0, repeats: 0 };
+}
+
+/** Mutable scratch state for one step; the result is frozen into a new RunState. */
+class Step implements WidgetRun {
+  context: FlowContext;
+  status: RunStatus;
+  model: ChannelModel;
+  /** Set once the trigger chose the channel model. */
+  chosenModel: ChannelModel | undefined;
+  pending: Pending | undefined;
+  steps: number;
+  lastWidget: string | undefined;
+  repeats: number;
+  end: EndEvent | undefined;
+  effect: Effect | undefined;
+  readonly events: FlowEvent[] = [];
+  readonly sid: SidFactory;
+  readonly httpLimits: HttpLimits;
+
+  constructor(
+    private readonly base: RunState,
+    readonly at: number,
+  ) {
+    this.context = base.context;
+    this.status = base.status;
+    this.model = base.model ?? 'conversations';
+    this.chosenModel = base.model;
+    this.pending = base.pending;
+    this.steps = base.steps;
+    this.lastWidget = base.lastWidget;
+    this.repeats = base.repeats;
+    this.end = base.end;
+    this.sid = base.env.sid;
+    this.httpLimits = { timeoutMs: base.env.limits.httpTimeoutMs, maxBodyBytes: base.env.limits.maxBodyBytes };
+  }
+
+  render(widget: string, property: string, source: unknown): string {
+    return this.base.flow.templates.render(source, this.context, widget, property);
+  }
+
+  emit(event: FlowEvent): void {
+    this.events.push(event);
+  }
+
+  setWidget(name: string, output: Record<string, unknown>): void {
+    this.context = { ...this.context, widgets: { ...this.context.widgets, [name]: output } };
+  }
+
+  setVariables(changed: Record<string, string>): void {
+    const flow = this.context.flow;
+    this.context = { ...this.context, flow: { ...flow, variables: { ...flow.variables, ...changed } } };
+  }
+
+  finish(widget: string, reason: EndReason, message: string): void {
+    const event: EndEvent = { type: 'end', at: this.at, widget, reason, message };
+    this.emit(event);
+    this.end = event;
+    this.status = 'ended';
+    this.pending = undefined;
+    this.effect = undefined;
+  }
+
+  fail(widget: string, message: string, extra: { code?: number; property?: string } = {}): void {
+    this.emit({ type: 'error', at: this.at, widget, message, ...extra });
+    this.finish(widget, 'error', message);
+  }
+
+  start(body: string): void {
+    const choice = chooseTrigger(this.base.flow, this.base.env.preferredModel);
+    const triggerName = this.base.flow.definition.initial_state;
+    if (!choice.ok) {
+      this.fail(triggerName, choice.message);
+      return;
+    }
+    this.model = choice.model;
+    this.chosenModel = choice.model;
+    const sids = mintTriggerSids(this.sid);
+    const env = this.base.env;
+    this.context = { ...this.context, trigger: triggerScope(choice.model, body, env.addresses, sids, env.channelType) };
+    this.steps = 1;
+    this.lastWidget = triggerName;
+    this.repeats = 1;
+    this.emit({
+      type: 'inbound',
+      at: this.at,
+      widget: triggerName,
+      body,
+      from: env.addresses.contactAddress,
+      to: env.addresses.flowAddress,
+      messageSid: sids.messageSid,
+    });
+    this.status = 'running';
+    this.goto(choice.next, triggerName);
+  }
+
+  /** Applies a widget's outcome, then keeps running widgets until I/O or the end. */
+  apply(widget: string, outcome: WidgetOutcome): void {
+    switch (outcome.kind) {
+      case 'follow': {
+        const state = this.base.flow.states.get(widget);
+        const transition = state?.transitions?.find((t) => t.event === outcome.event);
+        if (!transition?.next) {
+          this.finish(widget, 'flow-ended', `"${widget}" ended the flow: its "${outcome.event}" transition leads nowhere`);
+          return;
+        }
+        this.goto(transition.next, widget);
+        return;
+      }
+      case 'goto':
+        if (!outcome.next) {
+          this.finish(widget, 'flow-ended', `"${widget}" ended the flow: its ${outcome.via} transition leads nowhere`);
+          return;
+        }
+        this.goto(outcome.next, widget);
+        return;
+      case 'effect':
+        this.pending = outcome.pending;
+        this.effect = outcome.effect;
+        this.status = outcome.pending.kind === 'reply' ? 'waiting-reply' : 'waiting-http';
+        return;
+      case 'end':
+        if (outcome.reason === 'error') this.fail(widget, outcome.message);
+        else this.finish(widget, outcome.reason, outcome.message);
+        return;
+    }
+  }
+
+  /**
+   * Runs widgets from `name` on. Iterative rather than recursive: a flow may loop through
+   * hundreds of widgets within one step before a limit stops it.
+   */
+  goto(first: string, from: string): void {
+    let name = first;
+    let previous = from;
+    const limits = this.base.env.limits;
+    for (;;) {
+      const state = this.base.flow.states.get(name);
+      if (!state) {
+        this.fail(previous, `"${previous}" leads to "${name}", which is not a widget of this flow`);
+        return;
+      }
+      if (this.steps >= limits.maxSteps) {
+        this.finish(name, 'limit', `the execution reached Studio's limit of ${limits.maxSteps} steps before "${name}"`);
+        return;
+      }
+      if (name === this.lastWidget && this.repeats >= limits.maxRepeats) {
+        this.finish(name, 'limit', `"${name}" ran ${this.repeats} times in a row: Studio stops the execution`);
+        return;
+      }
+      this.steps++;
+      this.repeats = name === this.lastWidget ? this.repeats + 1 : 1;
+      this.lastWidget = name;
+      const handler = WIDGET_HANDLERS[state.type];
+      if (!handler) {
+        this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`);
+        return;
+      }
+      let outcome: WidgetOutcome;
+      try {
+        outcome = handler(this, state);
+      } catch (error) {
+        if (error instanceof TemplateError) {
+          this.fail(error.widget, error.message, { code: error.code, property: error.property });
+          return;
+        }
+        throw error;
+      }
+      // Transitions continue the loop here; anything else (I/O, end) stops the step.
+      const next = this.nextOf(name, outcome);
+      if (next === undefined) {
+        this.apply(name, outcome);
+        return;
+      }
+      previous = name;
+      name = next;
+    }
+  }
+
+  private nextOf(widget: string, outcome: WidgetOutcome): string | undefined {
+    if (outcome.kind === 'goto') return outcome.next;
+    if (outcome.kind !== 'follow') return undefined;
+    return this.base.flow.states.get(widget)?.transitions?.find((t) => t.event === outcome.event)?.next;
+  }
+
+  resume(outcome: () => WidgetOutcome, widget: string): void {
+    this.pending = undefined;
+    this.status = 'running';
+    let result: WidgetOutcome;
+    try {
+      result = outcome();
+    } catch (error) {
+      if (error instanceof TemplateError) {
+        this.fail(error.widget, error.message, { code: error.code, property: error.property });
+        return;
+      }
+      throw error;
+    }
+    this.apply(widget, result);
+  }
+
+  result(): StepResult {
+    const state: RunState = {
+      flow: this.base.flow,
+      env: this.base.env,
+      context: this.context,
+      status: this.status,
+      model: this.chosenModel,
+      pending: this.pending,
+      steps: this.steps,
+      lastWidget: this.lastWidget,
+      repeats: this.repeats,
+      end: this.end,
+    };
+    return { state, events: this.events, ...(this.effect ? { effect: this.effect } : {}) };
+  }
+}
+
+/** Thrown when an input does not fit the state (a driver bug, not a flow problem). */
+export class StepInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepInputError';
+  }
+}
+
+export function step(state: RunState, input: StepInput): StepResult {
+  const run = new Step(state, input.at);
+  const pending = state.pending;
+  switch (input.type) {
+    case 'start':
+      if (state.status !== 'ready') throw new StepInputError(`cannot start: the execution is ${state.status}`);
+      run.start(input.body);
+      break;
+    case 'reply':
+      if (state.status !== 'waiting-reply' || pending?.kind !== 'reply') {
+        throw new StepInputError(`cannot reply: the execution is ${state.status}`);
+      }
+      run.resume(() => resumeWithReply(run, pending, input.body), pending.widget);
+      break;
+    case 'silence':
+      if (state.status !== 'waiting-reply' || pending?.kind !== 'reply') {
+        throw new StepInputError(`cannot stay silent: the execution is ${state.status}`);
+      }
+      run.resume(() => ({ kind: 'follow', event: 'timeout' }), pending.widget);
+      break;
+    case 'http-result':
+      if (state.status !== 'waiting-http' || (pending?.kind !== 'http' && pending?.kind !== 'function')) {
+        throw new StepInputError(`unexpected HTTP result: the execution is ${state.status}`);
+      }
+      run.resume(() => resumeWithHttpResult(run, pending, input.result), pending.widget);
+      break;
+  }
+  return run.result();
+}
