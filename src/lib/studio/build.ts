@@ -1,0 +1,54 @@
+import { buildAttributes } from './attributes';
+import { DEFAULT_DESCRIPTION, LoopNames, TRIGGER_EVENT, WIDGET, MODELLED_EVENTS } from './constants';
+import { gridOffset, loopGrid, loopStates } from './loop';
+import { BuildOptions, checkBuildOptions } from './options';
+import type { FlowDefinition, Offset, WidgetState } from './types';
+
+const ORIGIN: Offset = { x: 0, y: 0 };
+
+/**
+ * A new flow holding only the bot loop:
+ * Trigger → SetUserText → ProcessUserInput → CheckEscalation → SendUserReply →
+ * SetReplyText → ProcessUserInput…; escalation: SendEscalationMessage → SendToFlexAgent;
+ * bot failure: [SetBotFailureReason →] SendBotFailureMessage [→ SendToFlexAgent].
+ */
+export function buildFlow(options: BuildOptions): FlowDefinition {
+  checkBuildOptions(options);
+  const names: LoopNames = { ...WIDGET };
+  const grid = loopGrid(options.onBotFailure);
+  const event = TRIGGER_EVENT[options.channelModel];
+  const trigger: WidgetState = {
+    name: names.trigger,
+    type: 'trigger',
+    properties: { offset: gridOffset(ORIGIN, grid.trigger) },
+    // Studio lists every trigger event; only the channel model's one is wired.
+    transitions: MODELLED_EVENTS.trigger.map((e) => (e === event ? { event: e, next: names.setText } : { event: e })),
+  };
+  const loop = loopStates(names, options).map(({ role, state }) => withOffset(state, gridOffset(ORIGIN, grid[role])));
+  return {
+    description: options.description ?? DEFAULT_DESCRIPTION,
+    states: [trigger, ...loop, sendToFlexState(names.toFlex, options, names.callBot, gridOffset(ORIGIN, grid.toFlex))],
+    initial_state: names.trigger,
+    flags: { allow_concurrent_calls: true },
+  };
+}
+
+export function sendToFlexState(name: string, options: BuildOptions, callBotName: string, offset: Offset): WidgetState {
+  return {
+    name,
+    type: 'send-to-flex',
+    properties: {
+      offset,
+      workflow: options.workflowSid,
+      channel: options.taskChannelSid,
+      attributes: buildAttributes(options.channelModel, callBotName),
+    },
+    transitions: [{ event: 'callComplete' }, { event: 'failedToEnqueue' }, { event: 'callFailure' }],
+  };
+}
+
+/** The state with its offset first, as Studio exports write it. */
+export function withOffset(state: WidgetState, offset: Offset): WidgetState {
+  const { offset: _old, ...rest } = state.properties;
+  return { ...state, properties: { offset, ...rest } };
+}

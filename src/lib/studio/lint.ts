@@ -1,0 +1,192 @@
+import { Liquid } from 'liquidjs';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, MAX_STATES, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
+import type { FlowDefinition } from './types';
+
+export interface LintIssue {
+  widget?: string;
+  property?: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** Parsing only: unknown filters are Studio's business (`to_json`…), not a template error. */
+const liquid = new Liquid();
+
+type Props = Record<string, unknown>;
+type Check = (props: Props, issue: (property: string, message: string) => void) => void;
+
+const str = (v: unknown): v is string => typeof v === 'string';
+const nonEmpty = (v: unknown): boolean => str(v) && v.trim() !== '';
+
+function requireString(props: Props, issue: (p: string, m: string) => void, ...keys: string[]): void {
+  for (const key of keys) if (!nonEmpty(props[key])) issue(key, `is required (a non-empty string)`);
+}
+
+function requireKeyValues(props: Props, key: string, issue: (p: string, m: string) => void, required: boolean): void {
+  const list = props[key];
+  if (list === undefined && !required) return;
+  if (!Array.isArray(list)) return issue(key, 'must be a list of {key, value}');
+  list.forEach((entry, i) => {
+    const e = entry as Props;
+    if (!e || typeof e !== 'object' || !nonEmpty(e.key) || !str(e.value)) issue(`${key}[${i}]`, 'must have a non-empty key and a string value');
+  });
+}
+
+/** Required properties per modelled type (reference: studio-flows.md). */
+const CHECKS: Record<string, Check> = {
+  trigger: () => undefined,
+  'set-variables': (p, issue) => requireKeyValues(p, 'variables', issue, true),
+  'make-http-request': (p, issue) => {
+    if (p.method !== 'GET' && p.method !== 'POST') issue('method', 'must be GET or POST');
+    if (p.content_type !== FORM_CONTENT_TYPE && p.content_type !== JSON_CONTENT_TYPE) {
+      issue('content_type', `must be ${FORM_CONTENT_TYPE} or ${JSON_CONTENT_TYPE}`);
+    }
+    requireString(p, issue, 'url');
+    if (p.body !== undefined && !str(p.body)) issue('body', 'must be a string');
+    requireKeyValues(p, 'parameters', issue, false);
+  },
+  'split-based-on': (p, issue) => requireString(p, issue, 'input'),
+  'send-and-wait-for-reply': (p, issue) => {
+    requireString(p, issue, 'body', 'timeout');
+    if (str(p.timeout) && !/^\d+$/.test(p.timeout.trim()) && !p.timeout.includes('{{')) issue('timeout', 'must be a number of seconds (a string such as "3600")');
+  },
+  'send-message': (p, issue) => requireString(p, issue, 'body'),
+  'send-to-flex': (p, issue) => {
+    requireString(p, issue, 'workflow', 'channel', 'attributes');
+    if (str(p.workflow) && !/^WW[0-9a-fA-F]{32}$/.test(p.workflow) && !p.workflow.includes('{{')) issue('workflow', 'is not a workflow SID (WW…)');
+    if (str(p.channel) && !/^TC[0-9a-fA-F]{32}$/.test(p.channel) && !p.channel.includes('{{')) issue('channel', 'is not a task channel SID (TC…)');
+  },
+  'run-function': (p, issue) => {
+    requireString(p, issue, 'url');
+    requireKeyValues(p, 'parameters', issue, false);
+  },
+};
+
+/**
+ * Problems Studio would reject (errors) or that make a flow misbehave or untestable
+ * here (warnings). Never throws, whatever it is given.
+ */
+export function lintFlow(def: FlowDefinition): LintIssue[] {
+  const issues: LintIssue[] = [];
+  const flowIssue = (message: string, severity: LintIssue['severity'] = 'error', property?: string) =>
+    issues.push({ ...(property ? { property } : {}), message, severity });
+
+  if (!def || typeof def !== 'object' || Array.isArray(def)) {
+    flowIssue('The flow definition is not a JSON object.');
+    return issues;
+  }
+  if (!str(def.description)) flowIssue('description should be a string.', 'warning', 'description');
+  if (!str(def.initial_state)) flowIssue('initial_state must name the trigger widget.', 'error', 'initial_state');
+  if (def.flags !== undefined && (typeof def.flags !== 'object' || def.flags === null || Array.isArray(def.flags))) {
+    flowIssue('flags must be an object.', 'error', 'flags');
+  }
+  if (!Array.isArray(def.states)) {
+    flowIssue('states must be a list of widgets.', 'error', 'states');
+    return issues;
+  }
+  if (def.states.length > MAX_STATES) flowIssue(`The flow has ${def.states.length} widgets; Studio allows at most ${MAX_STATES}.`, 'error', 'states');
+
+  const names = new Map<string, number>();
+  const valid: Array<{ name: string; type: string; properties: Props; transitions: Array<Props> }> = [];
+  def.states.forEach((raw, index) => {
+    const s = raw as unknown as Props;
+    const label = s && str(s.name) && s.name ? s.name : `states[${index}]`;
+    const issue = (message: string, property?: string, severity: LintIssue['severity'] = 'error') =>
+      issues.push({ widget: label, ...(property ? { property } : {}), message, severity });
+    if (!s || typeof s !== 'object' || Array.isArray(s)) return issue('is not an object');
+    if (!nonEmpty(s.name)) issue('has no name', 'name');
+    else if (!/^[A-Za-z0-9_-]+$/.test(s.name as string)) issue('name should hold only letters, digits, "_" and "-" (Liquid addresses widgets by name)', 'name', 'warning');
+    if (!nonEmpty(s.type)) issue('has no type', 'type');
+    if (!s.properties || typeof s.properties !== 'object' || Array.isArray(s.properties)) issue('properties must be an object', 'properties');
+    if (!Array.isArray(s.transitions)) issue('transitions must be a list', 'transitions');
+    if (str(s.name)) names.set(s.name, (names.get(s.name) ?? 0) + 1);
+    if (nonEmpty(s.name) && nonEmpty(s.type) && s.properties && typeof s.properties === 'object' && Array.isArray(s.transitions)) {
+      valid.push({ name: s.name as string, type: s.type as string, properties: s.properties as Props, transitions: s.transitions as Props[] });
+    }
+  });
+  for (const [name, count] of names) if (count > 1) issues.push({ widget: name, property: 'name', message: `${count} widgets share this name`, severity: 'error' });
+
+  const triggers = valid.filter((s) => s.type === 'trigger');
+  if (triggers.length !== 1) flowIssue(`The flow must have exactly one trigger widget; it has ${triggers.length}.`);
+  else if (str(def.initial_state) && triggers[0].name !== def.initial_state) {
+    flowIssue(`initial_state is "${def.initial_state}", not the trigger "${triggers[0].name}".`, 'error', 'initial_state');
+  }
+
+  for (const s of valid) lintWidget(s, names, issues);
+  lintReachability(def.initial_state, valid, names, issues);
+  return issues;
+}
+
+function lintWidget(s: { name: string; type: string; properties: Props; transitions: Props[] }, names: Map<string, number>, issues: LintIssue[]): void {
+  const issue = (property: string | undefined, message: string, severity: LintIssue['severity'] = 'error') =>
+    issues.push({ widget: s.name, ...(property ? { property } : {}), message, severity });
+  const events = MODELLED_EVENTS[s.type];
+  if (!events) issue('type', `widget type "${s.type}" is not modelled by test-chat`, 'warning');
+  else CHECKS[s.type](s.properties, (property, message) => issue(property, message));
+
+  const seen = new Set<string>();
+  s.transitions.forEach((t, i) => {
+    const where = `transitions[${i}]`;
+    if (!t || typeof t !== 'object' || !nonEmpty(t.event)) return issue(where, 'has no event');
+    const event = t.event as string;
+    if (events && !events.includes(event)) issue(where, `event "${event}" is not an event of ${s.type} (${events.join(', ')})`);
+    if (event !== 'match' && seen.has(event)) issue(where, `event "${event}" appears twice`);
+    seen.add(event);
+    if (t.next !== undefined && (!str(t.next) || !names.has(t.next))) issue(where, `next "${String(t.next)}" names no widget of the flow`);
+    if (s.type === 'split-based-on' && event === 'match') lintConditions(t.conditions, where, issue);
+  });
+  lintLiquid(s.properties, '', (property, message) => issue(property, message));
+}
+
+function lintConditions(conditions: unknown, where: string, issue: (p: string, m: string) => void): void {
+  if (!Array.isArray(conditions) || conditions.length === 0) return issue(where, 'a match transition needs conditions');
+  conditions.forEach((raw, j) => {
+    const c = raw as Props;
+    const at = `${where}.conditions[${j}]`;
+    if (!c || typeof c !== 'object') return issue(at, 'is not an object');
+    if (!str(c.type) || !SPLIT_CONDITION_TYPES.includes(c.type)) issue(at, `type "${String(c.type)}" is not a split condition type`);
+    if (!str(c.value)) issue(at, 'value must be a string');
+    if (!Array.isArray(c.arguments) || !c.arguments.every(str)) issue(at, 'arguments must be a list of strings');
+    else c.arguments.forEach((a: string, k: number) => parseError(a) && issue(`${at}.arguments[${k}]`, `Liquid does not parse: ${parseError(a)}`));
+  });
+}
+
+/** Every string property is a Liquid template in Studio; a parse error is error 81018 at run time. */
+function lintLiquid(value: unknown, path: string, issue: (p: string, m: string) => void): void {
+  if (typeof value === 'string') {
+    const error = parseError(value);
+    if (error) issue(path, `Liquid does not parse: ${error}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => lintLiquid(v, `${path}[${i}]`, issue));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k !== 'offset') lintLiquid(v, path ? `${path}.${k}` : k, issue);
+  }
+}
+
+function parseError(template: string): string | undefined {
+  if (!template.includes('{')) return undefined;
+  try {
+    liquid.parse(template);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+function lintReachability(initial: unknown, states: Array<{ name: string; transitions: Props[] }>, names: Map<string, number>, issues: LintIssue[]): void {
+  if (!str(initial) || !names.has(initial)) return;
+  const byName = new Map(states.map((s) => [s.name, s]));
+  const reached = new Set<string>([initial]);
+  const queue = [initial];
+  while (queue.length) {
+    const s = byName.get(queue.shift() as string);
+    for (const t of s?.transitions ?? []) {
+      const next = t && str(t.next) ? t.next : undefined;
+      if (next && byName.has(next) && !reached.has(next)) {
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  for (const s of states) if (!reached.has(s.name)) issues.push({ widget: s.name, message: 'is not reachable from the trigger', severity: 'warning' });
+}

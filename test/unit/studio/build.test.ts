@@ -1,0 +1,207 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Liquid } from 'liquidjs';
+import {
+  buildFlow,
+  CELL,
+  isValidEscalationKey,
+  KeyValue,
+  MAX_ATTRIBUTES_LENGTH,
+  WIDGET,
+  botRequestUrl,
+} from '../../../src/lib/studio';
+import { UsageError } from '../../../src/lib/errors';
+import { ENDPOINT, TOKEN, WORKFLOW, TASK_CHANNEL, options, state, nextOf } from './helpers';
+
+const liquid = new Liquid();
+const render = (template: string, context: object) => liquid.parseAndRenderSync(template, context) as string;
+const params = (def: ReturnType<typeof buildFlow>) =>
+  Object.fromEntries((state(def, WIDGET.callBot).properties.parameters as KeyValue[]).map((p) => [p.key, p.value]));
+
+describe('buildFlow', () => {
+  test('conversations: wired on incomingConversationMessage, session is the conversation SID', () => {
+    const def = buildFlow(options({ channelModel: 'conversations' }));
+    const trigger = state(def, WIDGET.trigger);
+    assert.equal(def.initial_state, WIDGET.trigger);
+    assert.equal(nextOf(trigger, 'incomingConversationMessage'), WIDGET.setText);
+    assert.equal(nextOf(trigger, 'incomingMessage'), undefined);
+    const setText = state(def, WIDGET.setText).properties.variables as KeyValue[];
+    assert.deepEqual(setText.map((v) => [v.key, v.value]), [['text', '{{trigger.conversation.Body}}']]);
+    const p = params(def);
+    assert.equal(p.userId, '{{trigger.conversation.From}}');
+    assert.equal(p.sessionId, '{{trigger.conversation.ConversationSid}}');
+    assert.equal(p.text, '{{flow.variables.text}}');
+    assert.equal(def.flags?.allow_concurrent_calls, true);
+    assert.ok(def.description.length > 0);
+  });
+
+  test('legacy: wired on incomingMessage, session is the proxy session', () => {
+    const def = buildFlow(options({ channelModel: 'legacy' }));
+    const trigger = state(def, WIDGET.trigger);
+    assert.equal(nextOf(trigger, 'incomingMessage'), WIDGET.setText);
+    assert.equal(nextOf(trigger, 'incomingConversationMessage'), undefined);
+    assert.equal((state(def, WIDGET.setText).properties.variables as KeyValue[])[0].value, '{{trigger.message.Body}}');
+    const p = params(def);
+    assert.equal(p.userId, '{{trigger.message.From}}');
+    assert.equal(p.sessionId, '{{trigger.message.ChannelAttributes.proxySession}}');
+  });
+
+  test('the bot is called with form parameters, and Twilio credentials are not sent', () => {
+    const http = state(buildFlow(options()), WIDGET.callBot).properties;
+    assert.equal(http.method, 'POST');
+    assert.equal(http.content_type, 'application/x-www-form-urlencoded;charset=utf-8');
+    assert.equal(http.body, undefined);
+    assert.equal(http.add_twilio_auth, false);
+    assert.equal(http.url, ENDPOINT);
+  });
+
+  test('test mode puts /test/ before the token, once', () => {
+    const http = state(buildFlow(options({ testMode: true })), WIDGET.callBot).properties;
+    assert.equal(http.url, `https://endpoint-trial.cognigy.ai/test/${TOKEN}`);
+    assert.equal(botRequestUrl(http.url as string, true), http.url);
+    assert.equal(botRequestUrl('https://bots.example.com/cognigy/abcdef123456', true), 'https://bots.example.com/cognigy/test/abcdef123456');
+  });
+
+  test('the escalation split matches the flag whether the bot sends true or "true"', () => {
+    const def = buildFlow(options({ escalationKey: 'handover.requested' }));
+    const split = state(def, WIDGET.checkEscalation);
+    assert.equal(split.properties.input, '{{widgets.ProcessUserInput.parsed.data.handover.requested}}');
+    const match = split.transitions.find((t) => t.event === 'match');
+    assert.equal(match?.next, WIDGET.tellEscalation);
+    assert.equal(nextOf(split, 'noMatch'), WIDGET.reply);
+    const condition = match!.conditions![0];
+    assert.equal(condition.type, 'matches_any_of');
+    assert.deepEqual(condition.arguments, [split.properties.input]);
+    const accepted = condition.value.split(',').map((v) => v.trim());
+    for (const flag of [true, 'true']) {
+      const rendered = render(condition.arguments[0], { widgets: { ProcessUserInput: { parsed: { data: { handover: { requested: flag } } } } } });
+      assert.ok(accepted.includes(rendered), `flag ${JSON.stringify(flag)} renders ${rendered}`);
+    }
+    for (const flag of [false, 'false', undefined]) {
+      const rendered = render(condition.arguments[0], { widgets: { ProcessUserInput: { parsed: { data: { handover: { requested: flag } } } } } });
+      assert.ok(!accepted.includes(rendered));
+    }
+  });
+
+  test('the reply loop: reply, wait, take the answer, call the bot again; silence ends the execution', () => {
+    const def = buildFlow(options({ replyTimeoutSeconds: 600 }));
+    const reply = state(def, WIDGET.reply);
+    assert.equal(reply.properties.body, '{{widgets.ProcessUserInput.parsed.text}}');
+    assert.equal(reply.properties.timeout, '600');
+    assert.equal(nextOf(reply, 'incomingMessage'), WIDGET.setReply);
+    for (const event of ['timeout', 'deliveryFailure']) {
+      const t = reply.transitions.find((x) => x.event === event);
+      assert.ok(t, event);
+      assert.equal(t.next, undefined);
+    }
+    const setReply = state(def, WIDGET.setReply);
+    assert.equal((setReply.properties.variables as KeyValue[])[0].value, '{{widgets.SendUserReply.inbound.Body}}');
+    assert.equal(nextOf(setReply, 'next'), WIDGET.callBot);
+  });
+
+  test('escalation tells the customer the bot\'s last text, then sends to Flex with the setup\'s routing', () => {
+    const def = buildFlow(options());
+    const tell = state(def, WIDGET.tellEscalation);
+    assert.match(tell.properties.body as string, /widgets\.ProcessUserInput\.parsed\.text/);
+    assert.equal(nextOf(tell, 'sent'), WIDGET.toFlex);
+    const flex = state(def, WIDGET.toFlex);
+    assert.equal(flex.type, 'send-to-flex');
+    assert.equal(flex.properties.workflow, WORKFLOW);
+    assert.equal(flex.properties.channel, TASK_CHANNEL);
+  });
+
+  test('bot failure: "escalate" apologises and goes to Flex with reason bot-failure; "end" apologises and ends', () => {
+    const escalate = buildFlow(options({ onBotFailure: 'escalate' }));
+    const mark = state(escalate, nextOf(state(escalate, WIDGET.callBot), 'failed')!);
+    assert.equal(mark.type, 'set-variables');
+    assert.deepEqual((mark.properties.variables as KeyValue[]).map((v) => [v.key, v.value]), [['escalationReason', 'bot-failure']]);
+    const apology = state(escalate, nextOf(mark, 'next')!);
+    assert.equal(apology.type, 'send-message');
+    assert.match(apology.properties.body as string, /unavailable/);
+    assert.equal(nextOf(apology, 'sent'), WIDGET.toFlex);
+
+    const end = buildFlow(options({ onBotFailure: 'end', botFailureMessage: 'Back soon.' }));
+    const endApology = state(end, nextOf(state(end, WIDGET.callBot), 'failed')!);
+    assert.equal(endApology.type, 'send-message');
+    assert.equal(endApology.properties.body, 'Back soon.');
+    assert.ok(endApology.transitions.every((t) => t.next === undefined));
+    assert.ok(!end.states.some((s) => s.name === WIDGET.markBotFailure));
+  });
+
+  for (const channelModel of ['conversations', 'legacy'] as const) {
+    test(`${channelModel}: task attributes render to valid JSON with the bot's answer, and stay under 1,024 characters`, () => {
+      const def = buildFlow(options({ channelModel }));
+      const template = state(def, WIDGET.toFlex).properties.attributes as string;
+      assert.ok(template.length <= MAX_ATTRIBUTES_LENGTH, `template is ${template.length} characters`);
+      const root = channelModel === 'legacy' ? 'message' : 'conversation';
+      const context = (answer: string, reason?: string) => ({
+        trigger: {
+          [root]: { From: '+14155550100', ConversationSid: 'CH0123456789abcdef0123456789abcdef', ChannelSid: 'CH0123456789abcdef0123456789abcdef', ChannelAttributes: { from: '+14155550100', channel_type: 'sms', proxySession: 'KC0123456789abcdef0123456789abcdef' } },
+        },
+        widgets: { ProcessUserInput: { parsed: { text: answer } } },
+        flow: { variables: reason ? { escalationReason: reason } : {} },
+      });
+      const answer = 'I\'ll get you a "real" person.\nOne moment, please. ' + 'x'.repeat(400);
+      const rendered = render(template, context(answer));
+      assert.ok(rendered.length <= MAX_ATTRIBUTES_LENGTH);
+      const attributes = JSON.parse(rendered);
+      assert.equal(attributes.name, '+14155550100');
+      assert.equal(attributes.cognigy.userId, '+14155550100');
+      assert.equal(attributes.cognigy.reason, 'bot-escalation');
+      assert.ok(attributes.cognigy.lastAnswer.startsWith("I'll get you a 'real' person.One moment"));
+      assert.ok(attributes.cognigy.lastAnswer.length <= 200);
+      assert.equal(JSON.parse(render(template, context('', 'bot-failure'))).cognigy.reason, 'bot-failure');
+      const session = channelModel === 'legacy' ? 'KC0123456789abcdef0123456789abcdef' : 'CH0123456789abcdef0123456789abcdef';
+      assert.equal(attributes.cognigy.sessionId, session);
+    });
+  }
+
+  for (const onBotFailure of ['escalate', 'end'] as const) {
+    test(`canvas (${onBotFailure}): no two widgets overlap and every forward step goes down`, () => {
+      const def = buildFlow(options({ onBotFailure }));
+      const boxes = def.states.map((s) => ({ name: s.name, ...s.properties.offset! }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          const overlap = Math.abs(a.x - b.x) < 400 && Math.abs(a.y - b.y) < 200;
+          assert.ok(!overlap, `${a.name} overlaps ${b.name}`);
+        }
+      }
+      const y = (name: string) => state(def, name).properties.offset!.y;
+      const main = [WIDGET.trigger, WIDGET.setText, WIDGET.callBot, WIDGET.checkEscalation, WIDGET.reply, WIDGET.setReply];
+      for (let i = 1; i < main.length; i++) assert.ok(y(main[i]) > y(main[i - 1]), `${main[i]} below ${main[i - 1]}`);
+      // Every transition except the loop back to the bot goes down the canvas.
+      for (const s of def.states) {
+        for (const t of s.transitions) {
+          if (t.next && !(s.name === WIDGET.setReply && t.next === WIDGET.callBot)) assert.ok(y(t.next) > y(s.name), `${s.name} → ${t.next}`);
+        }
+      }
+      assert.ok(CELL.width >= 400 && CELL.height >= 200);
+    });
+  }
+
+  test('rejects an escalation key that could inject Liquid, and other bad options', () => {
+    for (const key of ['escalation', 'handover.requested', 'needs_agent', 'a-b.c_d2']) assert.ok(isValidEscalationKey(key), key);
+    for (const key of ['', 'a b', 'x}}{{y', "a | append: 'x'", 'a[0]', 'a..b', '.a', 'a.', '1abc', "a'b", 'a"b', 'a%b', 'x'.repeat(65)]) {
+      assert.ok(!isValidEscalationKey(key), key);
+      assert.throws(() => buildFlow(options({ escalationKey: key })), UsageError);
+    }
+    assert.throws(() => buildFlow(options({ workflowSid: 'WW123' })), UsageError);
+    assert.throws(() => buildFlow(options({ taskChannelSid: WORKFLOW })), UsageError);
+    assert.throws(() => buildFlow(options({ endpointUrl: 'ftp://x/abc' })), UsageError);
+    assert.throws(() => buildFlow(options({ endpointUrl: 'https://endpoint-trial.cognigy.ai/' })), UsageError);
+    assert.throws(() => buildFlow(options({ replyTimeoutSeconds: 0 })), UsageError);
+  });
+
+  test('an error about the endpoint never shows its token', () => {
+    const bad = `https://endpoint-trial.cognigy.ai/{{x}}/${TOKEN}`;
+    try {
+      buildFlow(options({ endpointUrl: bad }));
+      assert.fail('expected an error');
+    } catch (error) {
+      assert.ok(error instanceof UsageError);
+      assert.ok(!`${error.message} ${error.hint}`.includes(TOKEN));
+    }
+  });
+});

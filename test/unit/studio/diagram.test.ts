@@ -1,0 +1,55 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildFlow, FlowDefinition, toMermaid, WIDGET } from '../../../src/lib/studio';
+import { options } from './helpers';
+
+describe('toMermaid', () => {
+  test('a built flow: every widget a node with its type, every wired transition an edge with its event', () => {
+    const def = buildFlow(options());
+    const text = toMermaid(def);
+    const lines = text.trim().split('\n');
+    assert.equal(lines[0], 'flowchart TD');
+    const ids = new Map<string, string>();
+    for (const s of def.states) {
+      const node = lines.find((l) => l.includes(`"${s.name}<br/>${s.type}"`));
+      assert.ok(node, `node for ${s.name}`);
+      ids.set(s.name, node.trim().match(/^(w\d+)/)![1]);
+    }
+    const edge = (from: string, event: string, to: string) =>
+      assert.ok(lines.some((l) => l.trim() === `${ids.get(from)} -->|"${event}"| ${ids.get(to)}`), `${from} -${event}-> ${to}`);
+    edge(WIDGET.trigger, 'incomingConversationMessage', WIDGET.setText);
+    edge(WIDGET.setReply, 'next', WIDGET.callBot);
+    edge(WIDGET.checkEscalation, 'match: matches_any_of true', WIDGET.tellEscalation);
+    edge(WIDGET.checkEscalation, 'noMatch', WIDGET.reply);
+    assert.ok(lines.some((l) => l.trim() === `${ids.get(WIDGET.reply)} -.->|"timeout"| flowEnd`));
+    // Unwired trigger events are not drawn.
+    assert.ok(!lines.some((l) => l.includes('incomingCall')));
+    assert.match(lines[lines.length - 1], /flowEnd\(\(end\)\)/);
+  });
+
+  test('labels cannot break the diagram', () => {
+    const def: FlowDefinition = {
+      description: 'x',
+      initial_state: 'T',
+      states: [
+        { name: 'T', type: 'trigger', properties: {}, transitions: [{ event: 'incomingMessage', next: 'Weird"]|<b>' }] },
+        {
+          name: 'Weird"]|<b>',
+          type: 'split-based-on',
+          properties: { input: '{{x}}' },
+          transitions: [{ event: 'match', next: 'T', conditions: [{ friendly_name: 'q', arguments: ['{{x}}'], type: 'regex', value: '^a|"b"]$' }] }],
+        },
+      ],
+    };
+    const text = toMermaid(def);
+    for (const line of text.trim().split('\n').slice(1)) {
+      // Inside each quoted label, no quote, bracket, pipe or angle bracket survives.
+      for (const labelText of line.match(/"[^"]*"/g) ?? []) {
+        assert.ok(!/[\]|<>[]/.test(labelText.replace(/<br\/>/g, '')), line);
+      }
+      assert.equal((line.match(/"/g) ?? []).length % 2, 0, line);
+    }
+    assert.match(text, /Weird#quot;#93;#124;#lt;b#gt;/);
+    assert.match(text, /match: regex \^a#124;#quot;b#quot;#93;\$/);
+  });
+});

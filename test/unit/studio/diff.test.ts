@@ -1,0 +1,100 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildFlow, diffFlows, endpointRedactor, FlowDefinition, formatDiff, sameFlow, WIDGET } from '../../../src/lib/studio';
+import { clearSecrets, registerEndpointSecret } from '../../../src/lib/redact';
+import { fixture, options, state, TOKEN } from './helpers';
+
+/** The same flow with every object's keys in reverse order. */
+function reorderKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(reorderKeys) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reorderKeys(v)])) as T;
+  }
+  return value;
+}
+
+describe('diffFlows', () => {
+  test('canvas offsets, key order and widget order are not changes', () => {
+    const before = fixture('voice-and-messaging.json');
+    const after = reorderKeys(structuredClone(before));
+    after.states.reverse();
+    for (const s of after.states) s.properties.offset = { x: s.properties.offset!.x + 37, y: -s.properties.offset!.y };
+    assert.deepEqual(diffFlows(before, after), []);
+    assert.ok(sameFlow(before, after));
+  });
+
+  test('reports added and removed widgets, property and transition changes', () => {
+    const before = fixture('voice-and-messaging.json');
+    const after = structuredClone(before);
+    after.states = after.states.filter((s) => s.name !== 'Greeting');
+    after.states.push({ name: 'Goodbye', type: 'send-message', properties: { body: 'Bye' }, transitions: [] });
+    state(after, 'MainMenu').properties.say = 'Press 1 for orders.';
+    state(after, 'Trigger').transitions.find((t) => t.event === 'incomingCall')!.next = 'MainMenu';
+    state(after, 'RouteDigits').transitions[2].conditions![0].value = '3';
+    after.description = 'New description';
+
+    const changes = diffFlows(before, after);
+    const find = (kind: string, widget?: string) => changes.filter((c) => c.kind === kind && c.widget === widget);
+    assert.deepEqual(find('widget-removed', 'Greeting').map((c) => c.path), ['say-play']);
+    assert.deepEqual(find('widget-added', 'Goodbye').map((c) => c.path), ['send-message']);
+    assert.deepEqual(find('property', 'MainMenu'), [
+      { kind: 'property', widget: 'MainMenu', path: 'say', before: 'Press 1 for orders, 2 for returns.', after: 'Press 1 for orders.' },
+    ]);
+    assert.deepEqual(find('transition', 'Trigger'), [
+      { kind: 'transition', widget: 'Trigger', path: 'transitions.incomingCall', before: { next: 'Greeting' }, after: { next: 'MainMenu' } },
+    ]);
+    // The second match branch of the split, by rank.
+    assert.deepEqual(find('transition', 'RouteDigits').map((c) => c.path), ['transitions.match#2']);
+    assert.deepEqual(find('flow'), [{ kind: 'flow', path: 'description', before: 'Voice IVR and messaging to Flex', after: 'New description' }]);
+    assert.equal(changes.length, 6);
+    assert.ok(!sameFlow(before, after));
+  });
+
+  test('variables and parameters are compared by key; task attributes by content', () => {
+    const before = buildFlow(options());
+    const after = structuredClone(before);
+    const http = state(after, WIDGET.callBot).properties;
+    (http.parameters as unknown[]).reverse();
+    assert.deepEqual(diffFlows(before, after), [], 'parameter order means nothing');
+    (http.parameters as Array<{ key: string; value: string }>).find((p) => p.key === 'sessionId')!.value = '{{trigger.conversation.From}}';
+    const flex = state(after, WIDGET.toFlex).properties;
+    // Re-spaced (not a change) and the answer cut shorter (a change).
+    flex.attributes = (flex.attributes as string).split('","').join('", "').split('":"').join('": "').replace('truncate: 200', 'truncate: 100');
+    const changes = diffFlows(before, after);
+    assert.deepEqual(changes.map((c) => c.path).sort(), ['attributes.cognigy.lastAnswer', 'parameters[sessionId].value']);
+  });
+
+  test('an endpoint change is shown through the redact function', () => {
+    const before = buildFlow(options());
+    const after = buildFlow(options({ testMode: true }));
+    const changes = diffFlows(before, after);
+    assert.deepEqual(changes.map((c) => `${c.widget} ${c.path}`), [`${WIDGET.callBot} url`]);
+    const text = formatDiff(changes, endpointRedactor(options().endpointUrl));
+    assert.ok(!text.includes(TOKEN), text);
+    assert.match(text, /^~ ProcessUserInput url\n {4}- "https:\/\/endpoint-trial\.cognigy\.ai\/…[0-9a-f]{4}"\n {4}\+ "https:\/\/endpoint-trial\.cognigy\.ai\/test\/…[0-9a-f]{4}"$/);
+  });
+
+  test('without a redact function, registered secrets are still hidden', () => {
+    clearSecrets();
+    registerEndpointSecret(options().endpointUrl);
+    try {
+      const text = formatDiff(diffFlows(buildFlow(options()), buildFlow(options({ testMode: true }))));
+      assert.ok(!text.includes(TOKEN), text);
+    } finally {
+      clearSecrets();
+    }
+  });
+
+  test('formatDiff marks added, removed and changed lines', () => {
+    const before = fixture('flex-messaging-flow.json');
+    const after: FlowDefinition = structuredClone(before);
+    after.states.push({ name: 'Extra', type: 'send-message', properties: { body: 'hi' }, transitions: [] });
+    after.states = after.states.filter((s) => s.name !== 'SendMessageToAgent');
+    state(after, 'Trigger').transitions[0].next = 'Extra';
+    const lines = formatDiff(diffFlows(before, after), (t) => t).split('\n');
+    assert.ok(lines.includes('- SendMessageToAgent (send-to-flex)'));
+    assert.ok(lines.includes('+ Extra (send-message)'));
+    const at = lines.indexOf('~ Trigger transitions.incomingMessage');
+    assert.deepEqual(lines.slice(at, at + 3), ['~ Trigger transitions.incomingMessage', '    - → SendMessageToAgent', '    + → Extra']);
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildFlow, FlowDefinition, LintIssue, lintFlow, WIDGET } from '../../../src/lib/studio';
+import { fixture, FIXTURES, options, state } from './helpers';
+
+const errors = (issues: LintIssue[]) => issues.filter((i) => i.severity === 'error');
+/** A built flow with one change applied. */
+function broken(change: (def: FlowDefinition) => void): LintIssue[] {
+  const def = buildFlow(options());
+  change(def);
+  return lintFlow(def);
+}
+function has(issues: LintIssue[], severity: LintIssue['severity'], widget: string | undefined, pattern: RegExp): void {
+  assert.ok(
+    issues.some((i) => i.severity === severity && i.widget === widget && pattern.test(`${i.property ?? ''} ${i.message}`)),
+    `expected ${severity} on ${widget ?? '(flow)'} matching ${pattern}; got ${JSON.stringify(issues)}`,
+  );
+}
+
+describe('lintFlow', () => {
+  for (const channelModel of ['conversations', 'legacy'] as const) {
+    for (const onBotFailure of ['escalate', 'end'] as const) {
+      test(`a built flow is clean (${channelModel}, ${onBotFailure})`, () => {
+        assert.deepEqual(lintFlow(buildFlow(options({ channelModel, onBotFailure, testMode: true }))), []);
+      });
+    }
+  }
+
+  test('the fixtures have no errors; voice widgets are warned about, not rejected', () => {
+    for (const name of FIXTURES) assert.deepEqual(errors(lintFlow(fixture(name))), [], name);
+    const voice = lintFlow(fixture('voice-and-messaging.json'));
+    has(voice, 'warning', 'Greeting', /say-play.*not modelled by test-chat/);
+    has(voice, 'warning', 'MainMenu', /gather-input-on-call.*not modelled/);
+  });
+
+  test('top-level shape', () => {
+    has(lintFlow(null as unknown as FlowDefinition), 'error', undefined, /not a JSON object/);
+    has(lintFlow({ description: 'x', initial_state: 'Trigger' } as unknown as FlowDefinition), 'error', undefined, /states/);
+    has(broken((d) => delete (d as Partial<FlowDefinition>).initial_state), 'error', undefined, /initial_state/);
+    has(broken((d) => (d.flags = 'yes' as never)), 'error', undefined, /flags/);
+  });
+
+  test('exactly one trigger, and it is the initial state', () => {
+    has(broken((d) => (d.initial_state = WIDGET.setText)), 'error', undefined, /initial_state.*not the trigger/);
+    has(broken((d) => d.states.push({ ...state(d, WIDGET.trigger), name: 'Trigger2', transitions: [] })), 'error', undefined, /exactly one trigger.*2/);
+    has(broken((d) => (d.states = d.states.filter((s) => s.type !== 'trigger'))), 'error', undefined, /exactly one trigger.*0/);
+  });
+
+  test('unique names and transitions to existing widgets', () => {
+    has(broken((d) => d.states.push(structuredClone(state(d, WIDGET.reply)))), 'error', WIDGET.reply, /2 widgets share this name/);
+    has(broken((d) => (state(d, WIDGET.setText).transitions[0].next = 'Nowhere')), 'error', WIDGET.setText, /Nowhere.*names no widget/);
+  });
+
+  test('unreachable widgets are a warning', () => {
+    const issues = broken((d) => d.states.push({ name: 'Orphan', type: 'send-message', properties: { body: 'hi' }, transitions: [] }));
+    has(issues, 'warning', 'Orphan', /not reachable/);
+    assert.deepEqual(errors(issues), []);
+  });
+
+  test('unknown widget types are a warning', () => {
+    has(broken((d) => (state(d, WIDGET.setReply).type = 'connect-virtual-agent')), 'warning', WIDGET.setReply, /not modelled by test-chat/);
+  });
+
+  test('required properties per type', () => {
+    has(broken((d) => delete state(d, WIDGET.callBot).properties.url), 'error', WIDGET.callBot, /^url is required/);
+    has(broken((d) => (state(d, WIDGET.callBot).properties.method = 'PUT')), 'error', WIDGET.callBot, /method/);
+    has(broken((d) => (state(d, WIDGET.callBot).properties.content_type = 'text/plain')), 'error', WIDGET.callBot, /content_type/);
+    has(broken((d) => (state(d, WIDGET.setText).properties.variables = [{ value: 'x' }])), 'error', WIDGET.setText, /variables\[0\]/);
+    has(broken((d) => delete state(d, WIDGET.checkEscalation).properties.input), 'error', WIDGET.checkEscalation, /^input is required/);
+    has(broken((d) => (state(d, WIDGET.reply).properties.timeout = 'soon')), 'error', WIDGET.reply, /timeout/);
+    has(broken((d) => delete state(d, WIDGET.tellEscalation).properties.body), 'error', WIDGET.tellEscalation, /^body is required/);
+    has(broken((d) => (state(d, WIDGET.toFlex).properties.workflow = 'Assign to Anyone')), 'error', WIDGET.toFlex, /workflow/);
+    has(broken((d) => delete state(d, WIDGET.toFlex).properties.attributes), 'error', WIDGET.toFlex, /attributes is required/);
+  });
+
+  test('event names per type', () => {
+    has(broken((d) => (state(d, WIDGET.callBot).transitions[1].event = 'fail')), 'error', WIDGET.callBot, /"fail" is not an event of make-http-request/);
+    has(broken((d) => state(d, WIDGET.reply).transitions.push({ event: 'timeout' })), 'error', WIDGET.reply, /appears twice/);
+    has(
+      broken((d) => d.states.push({ name: 'Fn', type: 'run-function', properties: { url: 'https://x.twil.io/f' }, transitions: [{ event: 'failed' }] })),
+      'error',
+      'Fn',
+      /"failed" is not an event of run-function/,
+    );
+  });
+
+  test('Liquid that does not parse', () => {
+    has(broken((d) => (state(d, WIDGET.reply).properties.body = '{{widgets.ProcessUserInput.parsed.text')), 'error', WIDGET.reply, /^body Liquid does not parse/);
+    has(broken((d) => ((state(d, WIDGET.callBot).properties.parameters as { value: string }[])[2].value = '{% if x %}')), 'error', WIDGET.callBot, /parameters\[2\]\.value Liquid/);
+    has(broken((d) => (state(d, WIDGET.checkEscalation).transitions[1].conditions![0].arguments = ['{{ a '])), 'error', WIDGET.checkEscalation, /arguments\[0\] Liquid/);
+  });
+
+  test('split conditions: one of the 17 types, and a match needs conditions', () => {
+    has(broken((d) => (state(d, WIDGET.checkEscalation).transitions[1].conditions![0].type = 'equals')), 'error', WIDGET.checkEscalation, /"equals" is not a split condition type/);
+    has(broken((d) => delete state(d, WIDGET.checkEscalation).transitions[1].conditions), 'error', WIDGET.checkEscalation, /needs conditions/);
+  });
+
+  test('at most 1,000 widgets', () => {
+    const issues = broken((d) => {
+      for (let i = 0; i < 1000; i++) d.states.push({ name: `Extra${i}`, type: 'send-message', properties: { body: 'x' }, transitions: [] });
+    });
+    has(issues, 'error', undefined, /at most 1000/);
+  });
+});

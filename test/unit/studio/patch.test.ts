@@ -1,0 +1,206 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  buildFlow,
+  FlowDefinition,
+  KeyValue,
+  lintFlow,
+  parseTemplate,
+  patchFlow,
+  PatchOptions,
+  TRIGGER_EVENT,
+  WIDGET,
+} from '../../../src/lib/studio';
+import { CognigyError } from '../../../src/lib/errors';
+import { fixture, nextOf, options, state, TASK_CHANNEL, WORKFLOW } from './helpers';
+import type { ChannelModel } from '../../../src/lib/setup/types';
+
+const cases: Array<{ file: string; model: ChannelModel; flex: string }> = [
+  { file: 'flex-messaging-flow.json', model: 'legacy', flex: 'SendMessageToAgent' },
+  { file: 'voice-and-messaging.json', model: 'legacy', flex: 'SendMessageToAgent' },
+  { file: 'both-triggers.json', model: 'legacy', flex: 'SendMessageToAgent' },
+  { file: 'both-triggers.json', model: 'conversations', flex: 'SendConversationToAgent' },
+  { file: 'conversations-flow.json', model: 'conversations', flex: 'SendToFlexAgent' },
+];
+
+function patchOptions(model: ChannelModel, overrides: Partial<PatchOptions> = {}): PatchOptions {
+  return options({ channelModel: model, ...overrides });
+}
+
+/** Every widget the loop walks through from the trigger event, ending at the send-to-flex. */
+function loopPath(def: FlowDefinition, model: ChannelModel): string[] {
+  const trigger = def.states.find((s) => s.type === 'trigger')!;
+  const setText = state(def, nextOf(trigger, TRIGGER_EVENT[model])!);
+  const callBot = state(def, nextOf(setText, 'next')!);
+  const split = state(def, nextOf(callBot, 'success')!);
+  const tell = state(def, nextOf(split, 'match')!);
+  return [setText.name, callBot.name, split.name, tell.name, nextOf(tell, 'sent')!];
+}
+
+function noOverlap(def: FlowDefinition): void {
+  const boxes = def.states.map((s) => ({ name: s.name, ...s.properties.offset! }));
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      assert.ok(!(Math.abs(a.x - b.x) < 400 && Math.abs(a.y - b.y) < 200), `${a.name} overlaps ${b.name}`);
+    }
+  }
+}
+
+describe('patchFlow', () => {
+  for (const { file, model, flex } of cases) {
+    test(`${file} (${model}): loop goes in front of ${flex}, everything else untouched`, () => {
+      const existing = fixture(file);
+      const frozen = structuredClone(existing);
+      const result = patchFlow(existing, patchOptions(model));
+      const out = result.definition;
+      assert.deepEqual(existing, frozen, 'the input is not modified');
+      assert.equal(result.changed, true);
+      assert.equal(result.reused.loop, false);
+      assert.equal(result.reused.sendToFlex, flex);
+      assert.equal(result.reused.attributesMerged, true);
+
+      const event = TRIGGER_EVENT[model];
+      for (const before of existing.states) {
+        const after = state(out, before.name);
+        if (before.type === 'trigger') {
+          assert.deepEqual(after.properties, before.properties);
+          assert.deepEqual(
+            after.transitions.filter((t) => t.event !== event),
+            before.transitions.filter((t) => t.event !== event),
+          );
+        } else if (before.name === flex) {
+          const { attributes: a1, ...rest1 } = after.properties;
+          const { attributes: a0, ...rest0 } = before.properties;
+          assert.deepEqual(rest1, rest0, 'routing and offset kept');
+          assert.deepEqual(after.transitions, before.transitions);
+          const merged = parseTemplate(a1 as string)!;
+          const original = parseTemplate(a0 as string)!;
+          for (const [key, value] of Object.entries(original)) assert.deepEqual(merged[key], value, `attribute ${key} kept`);
+          assert.ok(merged.cognigy && typeof merged.cognigy === 'object');
+        } else {
+          assert.deepEqual(after, before, `${before.name} untouched`);
+        }
+      }
+      assert.equal(out.initial_state, existing.initial_state);
+      assert.deepEqual(out.flags, existing.flags);
+      assert.equal(out.description, existing.description);
+
+      const path = loopPath(out, model);
+      assert.equal(path[path.length - 1], flex);
+      assert.deepEqual(lintFlow(out).filter((i) => i.severity === 'error'), []);
+      assert.ok(!lintFlow(out).some((i) => /not reachable/.test(i.message)));
+      noOverlap(out);
+    });
+
+    test(`${file} (${model}): patching again changes nothing`, () => {
+      const once = patchFlow(fixture(file), patchOptions(model));
+      const twice = patchFlow(once.definition, patchOptions(model));
+      assert.deepEqual(twice.definition, once.definition);
+      assert.equal(twice.changed, false);
+      assert.equal(twice.reused.loop, true);
+      assert.deepEqual(twice.added, []);
+    });
+  }
+
+  test('a re-patch with other options updates the loop in place, keeping positions the user chose', () => {
+    const once = patchFlow(fixture('flex-messaging-flow.json'), patchOptions('legacy', { onBotFailure: 'end' }));
+    const moved = structuredClone(once.definition);
+    state(moved, WIDGET.reply).properties.offset = { x: 5000, y: 5000 };
+    const again = patchFlow(moved, patchOptions('legacy', { onBotFailure: 'escalate', escalationKey: 'handover', testMode: true }));
+    const out = again.definition;
+    assert.equal(again.changed, true);
+    assert.deepEqual(again.added, [WIDGET.markBotFailure]);
+    assert.equal(out.states.filter((s) => s.type === 'make-http-request').length, 1);
+    assert.equal(out.states.filter((s) => s.type === 'send-to-flex').length, 1);
+    assert.equal(state(out, WIDGET.checkEscalation).properties.input, '{{widgets.ProcessUserInput.parsed.data.handover}}');
+    assert.match(state(out, WIDGET.callBot).properties.url as string, /\/test\//);
+    assert.deepEqual(state(out, WIDGET.reply).properties.offset, { x: 5000, y: 5000 });
+    assert.equal(nextOf(state(out, WIDGET.botFailed), 'sent'), 'SendMessageToAgent');
+    assert.deepEqual(lintFlow(out).filter((i) => i.severity === 'error'), []);
+  });
+
+  test('widget names already taken get a suffix, and templates use the new names', () => {
+    // conversations-flow.json has a run-function called ProcessUserInput.
+    const out = patchFlow(fixture('conversations-flow.json'), patchOptions('conversations')).definition;
+    assert.equal(state(out, 'ProcessUserInput').type, 'run-function');
+    const callBot = state(out, 'ProcessUserInput_2');
+    assert.equal(callBot.type, 'make-http-request');
+    assert.equal(nextOf(state(out, WIDGET.setText), 'next'), 'ProcessUserInput_2');
+    assert.equal(state(out, WIDGET.checkEscalation).properties.input, '{{widgets.ProcessUserInput_2.parsed.data.escalation}}');
+    assert.equal(state(out, WIDGET.reply).properties.body, '{{widgets.ProcessUserInput_2.parsed.text}}');
+    const attributes = parseTemplate(state(out, 'SendToFlexAgent').properties.attributes as string)!;
+    assert.match((attributes.cognigy as Record<string, string>).lastAnswer, /widgets\.ProcessUserInput_2\.parsed\.text/);
+    assert.equal(new Set(out.states.map((s) => s.name)).size, out.states.length);
+  });
+
+  test('an unwired trigger event gets the loop and a new send-to-flex with the setup\'s routing', () => {
+    const existing = fixture('flex-messaging-flow.json');
+    const result = patchFlow(existing, patchOptions('conversations'));
+    const out = result.definition;
+    assert.equal(result.reused.sendToFlex, undefined);
+    assert.ok(result.added.includes(WIDGET.toFlex));
+    const flex = state(out, WIDGET.toFlex);
+    assert.equal(flex.properties.workflow, WORKFLOW);
+    assert.equal(flex.properties.channel, TASK_CHANNEL);
+    assert.deepEqual(state(out, 'SendMessageToAgent'), state(existing, 'SendMessageToAgent'));
+    assert.equal(nextOf(state(out, 'Trigger'), 'incomingMessage'), 'SendMessageToAgent');
+    assert.equal(loopPath(out, 'conversations').at(-1), WIDGET.toFlex);
+    noOverlap(out);
+    assert.deepEqual(patchFlow(out, patchOptions('conversations')).definition, out);
+  });
+
+  test('a trigger event wired to something other than send-to-flex is refused with a hint', () => {
+    const existing = fixture('conversations-flow.json');
+    existing.states.find((s) => s.type === 'trigger')!.transitions.find((t) => t.event === 'incomingConversationMessage')!.next = 'SetLanguage';
+    assert.throws(
+      () => patchFlow(existing, patchOptions('conversations')),
+      (error: unknown) => error instanceof CognigyError && error.code === 'flow-not-patchable' && /SetLanguage.*set-variables/.test(error.message) && !!error.hint,
+    );
+  });
+
+  test('the reused widget keeps its own routing unless asked, and says so', () => {
+    const kept = patchFlow(fixture('flex-messaging-flow.json'), patchOptions('legacy'));
+    assert.equal(state(kept.definition, 'SendMessageToAgent').properties.workflow, 'WW3f9c1a7e52b84d6e9a0c17b2d4e6f801');
+    assert.ok(kept.warnings.some((w) => /keeps its own routing/.test(w)));
+    const moved = patchFlow(fixture('flex-messaging-flow.json'), patchOptions('legacy', { overrideFlexTarget: true }));
+    assert.equal(state(moved.definition, 'SendMessageToAgent').properties.workflow, WORKFLOW);
+    assert.equal(state(moved.definition, 'SendMessageToAgent').properties.channel, TASK_CHANNEL);
+  });
+
+  test('attributes that are not a JSON template are left alone, with a warning', () => {
+    const existing = fixture('flex-messaging-flow.json');
+    const odd = '{"name": "{{trigger.message.From}}", "extra": {{flow.data | to_json}}}';
+    state(existing, 'SendMessageToAgent').properties.attributes = odd;
+    const result = patchFlow(existing, patchOptions('legacy'));
+    assert.equal(state(result.definition, 'SendMessageToAgent').properties.attributes, odd);
+    assert.equal(result.reused.attributesMerged, false);
+    assert.ok(result.warnings.some((w) => /not a JSON template/.test(w)));
+  });
+
+  test('patching a built flow with the same options changes nothing', () => {
+    for (const model of ['conversations', 'legacy'] as const) {
+      const built = buildFlow(options({ channelModel: model }));
+      const result = patchFlow(built, patchOptions(model));
+      assert.equal(result.changed, false, model);
+      assert.deepEqual(result.definition, built);
+    }
+  });
+
+  test('the variables of a patched loop read the channel model\'s trigger', () => {
+    const out = patchFlow(fixture('both-triggers.json'), patchOptions('conversations')).definition;
+    assert.equal((state(out, WIDGET.setText).properties.variables as KeyValue[])[0].value, '{{trigger.conversation.Body}}');
+  });
+});
+
+describe('patchFlow on malformed input', () => {
+  test('a flow without a usable trigger or with broken widgets is refused, not crashed on', () => {
+    const noTrigger = fixture('flex-messaging-flow.json');
+    noTrigger.states = noTrigger.states.filter((s) => s.type !== 'trigger');
+    const broken = fixture('flex-messaging-flow.json');
+    delete (broken.states[1] as Partial<FlowDefinition['states'][number]>).transitions;
+    for (const def of [noTrigger, broken, { description: 'x', initial_state: 'Trigger' } as unknown as FlowDefinition]) {
+      assert.throws(() => patchFlow(def, patchOptions('legacy')), (e: unknown) => e instanceof CognigyError && e.code === 'flow-not-patchable');
+    }
+  });
+});
