@@ -17,7 +17,7 @@ import {
   NamedResource,
   Setup,
 } from './types';
-import { validateEscalationKey } from './validate';
+import { assertEscalationKey as validateEscalationKey } from '../studio/options';
 
 /** What the user said on the command line (flags and env), all optional. */
 export interface InitInput {

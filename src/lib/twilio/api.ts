@@ -38,6 +38,12 @@ export interface FlexFlow {
   enabled: boolean;
 }
 
+export interface ValidationOutcome {
+  valid: boolean;
+  errors: { message: string; property?: string }[];
+  message?: string;
+}
+
 /** The `twilio` library client, built by cli-core with the plugin's HTTP client. */
 export type TwilioLibraryClient = any;
 
@@ -78,6 +84,63 @@ export class TwilioApi {
     return toFlowDetails(f);
   }
 
+  /** Studio's own check. Answers the failures instead of throwing on code 81022. */
+  async validateFlow(name: string, status: string, definition: unknown): Promise<ValidationOutcome> {
+    try {
+      await this.client.studio.v2.flowValidate.update({ friendlyName: name, status, definition });
+      return { valid: true, errors: [] };
+    } catch (error: any) {
+      const code = error?.exitCode ?? error?.code;
+      if (String(code) !== '81022') throw error;
+      const details = error?.data?.details ?? error?.details;
+      const errors = Array.isArray(details?.errors) ? details.errors : [];
+      return {
+        valid: false,
+        errors: errors.map((e: any) => ({ message: String(e.message ?? e), property: e.property_path ?? e.propertyPath })),
+        message: error?.data?.message ?? error.message,
+      };
+    }
+  }
+
+  async createFlow(o: { name: string; status: string; definition: unknown; commitMessage?: string }): Promise<FlowDetails> {
+    const f = await this.client.studio.v2.flows.create({
+      friendlyName: o.name,
+      status: o.status,
+      definition: o.definition,
+      ...(o.commitMessage ? { commitMessage: o.commitMessage } : {}),
+    });
+    return toFlowDetails(f);
+  }
+
+  async updateFlow(sid: string, o: { name?: string; status: string; definition: unknown; commitMessage?: string }): Promise<FlowDetails> {
+    const f = await this.client.studio.v2.flows(sid).update({
+      status: o.status,
+      definition: o.definition,
+      ...(o.name ? { friendlyName: o.name } : {}),
+      ...(o.commitMessage ? { commitMessage: o.commitMessage } : {}),
+    });
+    return toFlowDetails(f);
+  }
+
+  async updateAddressConfiguration(sid: string, flowSid: string): Promise<AddressConfiguration> {
+    const a = await this.client.conversations.v1.addressConfigurations(sid).update({
+      'autoCreation.enabled': true,
+      'autoCreation.type': 'studio',
+      'autoCreation.studioFlowSid': flowSid,
+    });
+    return { sid: a.sid, type: a.type, address: a.address, friendlyName: a.friendlyName, autoCreation: a.autoCreation ?? {} };
+  }
+
+  async fetchFlexFlow(sid: string): Promise<FlexFlow> {
+    return toFlexFlow(await this.client.flexApi.v1.flexFlow(sid).fetch());
+  }
+
+  async updateFlexFlow(sid: string, flowSid: string): Promise<FlexFlow> {
+    return toFlexFlow(
+      await this.client.flexApi.v1.flexFlow(sid).update({ integrationType: 'studio', 'integration.flowSid': flowSid }),
+    );
+  }
+
   async listAddressConfigurations(): Promise<AddressConfiguration[]> {
     const items = await this.client.conversations.v1.addressConfigurations.list({ pageSize: 50 });
     return items.map((a: any) => ({
@@ -91,16 +154,20 @@ export class TwilioApi {
 
   async listFlexFlows(): Promise<FlexFlow[]> {
     const items = await this.client.flexApi.v1.flexFlow.list({ pageSize: 50 });
-    return items.map((f: any) => ({
-      sid: f.sid,
-      name: f.friendlyName,
-      channelType: f.channelType,
-      contactIdentity: f.contactIdentity,
-      integrationType: f.integrationType,
-      integration: f.integration ?? {},
-      enabled: f.enabled,
-    }));
+    return items.map(toFlexFlow);
   }
+}
+
+function toFlexFlow(f: any): FlexFlow {
+  return {
+    sid: f.sid,
+    name: f.friendlyName,
+    channelType: f.channelType,
+    contactIdentity: f.contactIdentity,
+    integrationType: f.integrationType,
+    integration: f.integration ?? {},
+    enabled: f.enabled,
+  };
 }
 
 export function toFlowDetails(f: any): FlowDetails {

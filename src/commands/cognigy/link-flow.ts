@@ -1,0 +1,51 @@
+import { Flags } from '@oclif/core';
+import { CognigyCommand } from '../../base-command';
+import { setupFlags, setupInputFromFlags } from '../../flags';
+
+export default class LinkFlow extends CognigyCommand {
+  static description =
+    'Build the Studio flow that loops customer messages through the Cognigy bot and hands escalations to Flex (or patch it into an existing flow), validate it, deploy it, and point an entry point at it';
+
+  static examples = [
+    '$ twilio cognigy:link-flow --dry-run --diagram',
+    '$ twilio cognigy:link-flow --address +15005550006',
+    '$ twilio cognigy:link-flow --flow "Messaging Flow" --channel-model legacy --flex-flow FOxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    '$ twilio cognigy:link-flow --out flows/cognigy.json --dry-run',
+    '$ twilio cognigy:link-flow --restore ~/.twilio-cli/plugins/twilio-plugin-cognigy/backups/FW…-r3-….json',
+  ];
+
+  static flags = {
+    ...CognigyCommand.flags,
+    ...setupFlags,
+    status: Flags.enum({ description: 'Deploy as a draft or publish it.', options: ['draft', 'published'], default: 'published' }),
+    'commit-message': Flags.string({ description: 'Commit message of the new flow revision.' }),
+    'dry-run': Flags.boolean({ description: 'Build, check and show the flow and what would change; write nothing.' }),
+    out: Flags.string({ description: 'Also write the definition to this file (for version control; the URL token is left out).' }),
+    diagram: Flags.boolean({ description: 'Print a Mermaid diagram of the flow.' }),
+    force: Flags.boolean({ description: 'Overwrite the flow even if it was edited in Twilio since link-flow last deployed it.' }),
+    restore: Flags.string({ description: 'Deploy a backup (or any flow file) instead of building the flow.' }),
+    address: Flags.string({ description: 'Point this Conversations address (e.g. +15005550006) at the flow.' }),
+    'flex-flow': Flags.string({ description: "Point this legacy Flex Flow's (FO…) Studio integration at the flow." }),
+  };
+
+  async run(): Promise<void> {
+    await super.run();
+    const { linkFlow } = await import('../../lib/link-flow');
+    const result = await linkFlow({
+      input: setupInputFromFlags(this.flags),
+      client: this.twilioClient,
+      configDir: this.config.configDir,
+      profileId: this.currentProfile.id,
+      status: this.flags.status,
+      commitMessage: this.flags['commit-message'],
+      dryRun: this.flags['dry-run'],
+      force: this.flags.force,
+      out: this.flags.out,
+      restore: this.flags.restore,
+      address: this.flags.address,
+      flexFlow: this.flags['flex-flow'],
+    });
+    const { printLinkFlowResult } = await import('../../printers/link-flow');
+    printLinkFlowResult(this, result, { diagram: this.flags.diagram, dryRun: this.flags['dry-run'] });
+  }
+}

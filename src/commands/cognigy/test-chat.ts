@@ -1,0 +1,99 @@
+import { Flags } from '@oclif/core';
+import { CognigyCommand } from '../../base-command';
+import { setupFlags, setupInputFromFlags } from '../../flags';
+import { UsageError } from '../../lib/errors';
+
+export default class TestChat extends CognigyCommand {
+  static description =
+    'Talk to the Cognigy bot through the Studio flow, run locally as Studio would: a REPL on a terminal, --message for one-shot runs, --script for conversation tests in CI';
+
+  static examples = [
+    '$ twilio cognigy:test-chat --demo',
+    '$ twilio cognigy:test-chat --endpoint-url "$COGNIGY_URL" --message "hi" --message "agent" -o json',
+    '$ twilio cognigy:test-chat --flow-file flows/messaging.json --from +4915112345678',
+    '$ twilio cognigy:test-chat --script tests/convos --junit reports/convos.xml --concurrency 16',
+  ];
+
+  static flags = {
+    ...CognigyCommand.flags,
+    ...setupFlags,
+    flow: Flags.string({ description: 'Run the flow deployed in Twilio (SID FW… or name) instead of the one link-flow would build.' }),
+    'flow-file': Flags.string({ description: 'Run this exported Studio flow definition (JSON).' }),
+    demo: Flags.boolean({ description: 'Talk to an embedded demo bot on 127.0.0.1: no Cognigy or Twilio account needed.' }),
+    from: Flags.string({ description: "The customer's address (contact.channel.address).", default: '+15551234567' }),
+    message: Flags.string({ char: 'm', description: 'A customer message; repeat the flag for several, played in order.', multiple: true }),
+    script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt, YAML).' }),
+    concurrency: Flags.integer({ description: 'Conversations run at once with --script.', default: 8 }),
+    junit: Flags.string({ description: 'Write a JUnit XML report of a --script run to this file.' }),
+    timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
+  };
+
+  protected needsTwilio(flags: Record<string, any>): boolean {
+    return Boolean(flags.flow);
+  }
+
+  async run(): Promise<void> {
+    await super.run();
+    const f = this.flags;
+    if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
+    if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
+    const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : ''].filter(Boolean);
+    if (modes.length > 1) throw new UsageError('Pass either --message or --script, not both.');
+    if (!modes.length && !this.interactive) {
+      throw new UsageError('Nothing to do without a terminal.', 'Pass --message TEXT (repeatable) or --script PATH, or run it in a terminal for the REPL.');
+    }
+
+    const { loadSavedSetupFor } = await import('../../lib/setup/saved');
+    const { prepareChat } = await import('../../lib/conversation/test-chat');
+    const prepared = await prepareChat({
+      input: setupInputFromFlags(f),
+      saved: f.demo ? undefined : loadSavedSetupFor(this.config.configDir, this.currentProfile?.accountSid ?? this.userConfig.getProfileById(f.profile)?.accountSid),
+      demo: f.demo,
+      flowFile: f['flow-file'],
+      deployedFlow: f.flow ? { client: this.twilioClient, flow: f.flow } : undefined,
+      from: f.from,
+    });
+    const printers = await import('../../printers/test-chat');
+    try {
+      if (f.script) {
+        const { runScripts, scriptExitCode } = await import('../../lib/conversation/run-scripts');
+        const controller = new AbortController();
+        const onSigint = () => controller.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          const result = await runScripts(prepared, {
+            path: f.script,
+            concurrency: f.concurrency,
+            timeoutMs: f.timeout * 1000,
+            junit: f.junit,
+            json: this.jsonOutput,
+            write: (t) => process.stdout.write(t),
+            progress: process.stderr.isTTY && !this.jsonOutput ? (t) => process.stderr.write(t) : undefined,
+            signal: controller.signal,
+            color: Boolean(process.stdout.isTTY),
+          });
+          if (result.json) this.outputJson(result.json);
+          process.exitCode = scriptExitCode(result.summary);
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      } else if (f.message?.length) {
+        const { playMessages } = await import('../../lib/conversation/test-chat');
+        const report = await playMessages(prepared, f.message);
+        if (this.jsonOutput) this.outputJson(report);
+        else printers.printReport(report, (l) => process.stdout.write(`${l}\n`));
+      } else {
+        const { runRepl } = await import('../../lib/conversation/repl');
+        await runRepl({
+          input: process.stdin,
+          output: process.stdout,
+          newChat: () => prepared.newChat(),
+          banner: printers.banner(prepared),
+          color: Boolean(process.stdout.isTTY),
+        });
+      }
+    } finally {
+      await prepared.close();
+    }
+  }
+}

@@ -1,0 +1,259 @@
+import { normalizeResponse, RichContent } from '../cognigy/normalize';
+import type { HttpTransport } from '../http/types';
+import { FlowSession, type Turn } from '../runtime';
+import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
+import type { ChannelModel } from '../setup/types';
+import type { FlowDefinition } from '../studio/types';
+
+/**
+ * One simulated customer talking to the flow, as the REPL, one-shot messages and the
+ * script runner see it: a transcript of what the customer would receive (`bot`), what
+ * they wrote (`user`) and what happened (`system`: hand-over, bot failure, end), built
+ * from the interpreter's events. Studio's behaviour after an execution ends is kept: the
+ * customer's next message starts a new execution.
+ */
+export interface TranscriptEntry {
+  from: 'user' | 'bot' | 'system';
+  text: string;
+  /** Milliseconds since the chat started. */
+  at: number;
+  widget?: string;
+  /** For `system` entries: what happened. */
+  kind?: 'handover' | 'bot-failure' | 'end' | 'error' | 'rich' | 'new-execution' | 'silence' | 'slow';
+  /** For `bot` entries: the data of the bot's answer the message came from. */
+  data?: Record<string, unknown>;
+  /** For `bot` entries: rich content an SMS customer does not see. */
+  rich?: RichContent[];
+  /** For `bot` entries: the bot's outputs joined into this one message. */
+  outputs?: number;
+  /** For `system` handover entries. */
+  handover?: HandoverSummary;
+}
+
+export interface HandoverSummary {
+  widget: string;
+  workflow: string;
+  channel: string;
+  taskSid: string;
+  attributes?: unknown;
+  attributesRaw: string;
+  problems: string[];
+}
+
+export interface ChatTurn {
+  entries: TranscriptEntry[];
+  /** Wall time of the turn, and of the slowest bot call in it. */
+  elapsedMs: number;
+  slowestCallMs: number;
+  waiting: boolean;
+  ended?: { reason: string; message: string };
+  handover?: HandoverSummary;
+  /** The raw interpreter events, for -l debug and tests. */
+  events: FlowEvent[];
+}
+
+export interface ChatOptions {
+  http: HttpTransport;
+  from?: string;
+  to?: string;
+  channelModel?: ChannelModel;
+  /** Warn when one bot call takes longer than this (Studio fails it past 10 s). */
+  slowCallMs?: number;
+  now?: () => number;
+}
+
+const DEFAULT_SLOW_CALL_MS = 5_000;
+
+export class ChatSession {
+  readonly transcript: TranscriptEntry[] = [];
+  private session?: FlowSession;
+  private readonly started: number;
+  private readonly now: () => number;
+  private lastData: Record<string, unknown> = {};
+  private escalated?: HandoverSummary;
+  private endedWith?: { reason: string; message: string };
+
+  constructor(
+    private readonly definition: FlowDefinition,
+    private readonly options: ChatOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.started = this.now();
+  }
+
+  /** The data of the bot's last answer (`/data`). */
+  get botData(): Record<string, unknown> {
+    return this.lastData;
+  }
+
+  get handover(): HandoverSummary | undefined {
+    return this.escalated;
+  }
+
+  get ended(): { reason: string; message: string } | undefined {
+    return this.endedWith;
+  }
+
+  /** True once the conversation is with an agent: the bot no longer answers. */
+  get withAgent(): boolean {
+    return this.escalated !== undefined;
+  }
+
+  /** The customer writes. Starts an execution when none is running. */
+  async send(text: string): Promise<ChatTurn> {
+    const t0 = this.now();
+    const entries: TranscriptEntry[] = [];
+    this.add(entries, { from: 'user', text });
+    let turn: Turn;
+    if (this.session?.waiting) {
+      turn = await this.session.reply(text);
+    } else {
+      if (this.session) this.add(entries, { from: 'system', kind: 'new-execution', text: 'A new execution starts, as Studio does for the next message after an end.' });
+      this.session = this.newSession();
+      this.endedWith = undefined;
+      turn = await this.session.start(text);
+    }
+    return this.absorb(turn, entries, t0);
+  }
+
+  /** The customer stays silent until the wait widget times out. */
+  async silence(): Promise<ChatTurn> {
+    const t0 = this.now();
+    const entries: TranscriptEntry[] = [];
+    if (!this.session?.waiting) {
+      this.add(entries, { from: 'system', kind: 'silence', text: 'The flow is not waiting for the customer.' });
+      return { entries, elapsedMs: 0, slowestCallMs: 0, waiting: false, events: [] };
+    }
+    this.add(entries, { from: 'system', kind: 'silence', text: 'The customer stays silent: the wait times out.' });
+    return this.absorb(await this.session.silence(), entries, t0);
+  }
+
+  private newSession(): FlowSession {
+    return new FlowSession(this.definition, {
+      http: this.options.http,
+      from: this.options.from,
+      to: this.options.to,
+      channelModel: this.options.channelModel,
+    });
+  }
+
+  private absorb(turn: Turn, entries: TranscriptEntry[], t0: number): ChatTurn {
+    let slowest = 0;
+    let answer: { data: Record<string, unknown>; rich: RichContent[]; outputs: number } | undefined;
+    let handover: HandoverSummary | undefined;
+    for (const event of turn.events) {
+      switch (event.type) {
+        case 'http':
+        case 'function':
+          slowest = Math.max(slowest, event.elapsedMs);
+          answer = this.readAnswer(event, entries) ?? answer;
+          break;
+        case 'message':
+          this.add(entries, {
+            from: 'bot',
+            text: event.body,
+            widget: event.widget,
+            ...(answer ? { data: answer.data, outputs: answer.outputs, ...(answer.rich.length ? { rich: answer.rich } : {}) } : {}),
+          });
+          if (answer?.rich.length) {
+            for (const r of answer.rich) {
+              const options = r.options.length ? `: ${r.options.join(' | ')}` : '';
+              this.add(entries, { from: 'system', kind: 'rich', text: `The bot also sent ${describeRich(r)}${options} (an SMS customer receives only the text).` });
+            }
+            answer = { ...answer, rich: [] };
+          }
+          break;
+        case 'handover':
+          handover = summarise(event);
+          this.escalated = handover;
+          this.add(entries, {
+            from: 'system',
+            kind: 'handover',
+            widget: event.widget,
+            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}${event.problems.length ? ` (${event.problems.join('; ')})` : ''}.`,
+            handover,
+          });
+          break;
+        case 'error':
+          this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: event.message });
+          break;
+        case 'end':
+          this.endedWith = { reason: event.reason, message: event.message };
+          if (event.reason !== 'handover') this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: `The flow ended (${event.reason}): ${event.message}` });
+          break;
+        default:
+          break;
+      }
+    }
+    const slowCall = this.options.slowCallMs ?? DEFAULT_SLOW_CALL_MS;
+    if (slowest > slowCall) {
+      this.add(entries, {
+        from: 'system',
+        kind: 'slow',
+        text: `The bot took ${(slowest / 1000).toFixed(1)} s: Studio fails the HTTP widget past 10 s.`,
+      });
+    }
+    return {
+      entries,
+      elapsedMs: this.now() - t0,
+      slowestCallMs: slowest,
+      waiting: Boolean(turn.waiting),
+      ended: this.endedWith,
+      handover,
+      events: turn.events,
+    };
+  }
+
+  /** The bot's answer as Cognigy sent it: data and rich content for display. */
+  private readAnswer(event: HttpEvent | (FlowEvent & { type: 'function' }), entries: TranscriptEntry[]) {
+    if (event.outcome === 'failed') {
+      const why = event.failure?.message ?? `HTTP ${event.status}`;
+      this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `The call to the bot failed (${why}): the flow takes "failed".` });
+      return undefined;
+    }
+    if (!event.responseBody) return undefined;
+    let body: unknown;
+    try {
+      body = JSON.parse(event.responseBody);
+    } catch {
+      return undefined;
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+    const turn = normalizeResponse(body);
+    this.lastData = turn.data;
+    const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));
+    return { data: turn.data, rich, outputs: turn.outputs.length };
+  }
+
+  private add(entries: TranscriptEntry[], entry: Omit<TranscriptEntry, 'at'>): void {
+    const full = { at: Math.round(this.now() - this.started), ...entry } as TranscriptEntry;
+    entries.push(full);
+    this.transcript.push(full);
+  }
+}
+
+function summarise(event: HandoverEvent): HandoverSummary {
+  return {
+    widget: event.widget,
+    workflow: event.workflow,
+    channel: event.channel,
+    taskSid: event.taskSid,
+    attributes: event.attributes,
+    attributesRaw: event.attributesRaw,
+    problems: event.problems,
+  };
+}
+
+function describeRich(r: RichContent): string {
+  const names: Record<string, string> = {
+    quickReplies: 'quick replies',
+    buttons: 'buttons',
+    gallery: 'a gallery',
+    list: 'a list',
+    image: 'an image',
+    audio: 'audio',
+    video: 'a video',
+    adaptiveCard: 'an adaptive card',
+  };
+  return names[r.kind] ?? r.kind;
+}

@@ -1,0 +1,78 @@
+import { flowDriverFactory } from './driver';
+import { JUnitWriter } from './junit';
+import { readScripts } from './read';
+import { createHumanReporter, createJsonReporter, JsonReport } from './reporters';
+import { runConversations, RunSummary } from './runner';
+import type { PreparedChat } from './test-chat';
+import { redact } from '../redact';
+
+export interface ScriptRunOptions {
+  path: string;
+  concurrency: number;
+  timeoutMs: number;
+  junit?: string;
+  json: boolean;
+  /** Where the human report goes (stdout). */
+  write: (text: string) => void;
+  /** A progress line on a terminal; absent when not a terminal or with -o json. */
+  progress?: (text: string) => void;
+  signal?: AbortSignal;
+  color?: boolean;
+}
+
+export interface ScriptRunResult {
+  summary: RunSummary;
+  json?: JsonReport;
+}
+
+/**
+ * `test-chat --script PATH`: every conversation in PATH through the flow, streamed, many
+ * at once. Only failures are kept in memory; the JUnit report is written as results come.
+ */
+export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): Promise<ScriptRunResult> {
+  const junit = o.junit ? new JUnitWriter(o.junit) : undefined;
+  const human = o.json ? undefined : createHumanReporter({ write: (t) => o.write(redact(t)), showPassed: true, color: o.color });
+  const json = o.json ? createJsonReporter() : undefined;
+  let done = 0;
+  let failed = 0;
+  const started = performance.now();
+  const tick = () => {
+    if (!o.progress) return;
+    const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
+    o.progress(`\r  ${done} conversations, ${failed} failed, ${rate.toFixed(0)}/s `);
+  };
+  const summary = await runConversations(
+    readScripts(o.path),
+    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel }),
+    {
+      concurrency: o.concurrency,
+      timeoutMs: o.timeoutMs,
+      signal: o.signal,
+      onResult: (result) => {
+        done++;
+        if (result.status !== 'passed') failed++;
+        junit?.write(result);
+        if (o.progress) o.progress('\r\u001b[K');
+        human?.onResult(result);
+        json?.onResult(result);
+        tick();
+      },
+      onScriptError: (error) => {
+        junit?.writeScriptError(error);
+        human?.onScriptError(error);
+        json?.onScriptError(error);
+      },
+    },
+  );
+  if (o.progress) o.progress('\r\u001b[K');
+  junit?.close(summary);
+  human?.finish(summary);
+  return { summary, json: json?.finish(summary) };
+}
+
+/** Exit code: 0 only when every conversation passed and every script was read. */
+export function scriptExitCode(summary: RunSummary): number {
+  if (summary.aborted) return 130;
+  const bad = summary.counts.failed + summary.counts.error + summary.counts.timeout + summary.scriptErrors.length;
+  return bad > 0 || summary.total === 0 ? 1 : 0;
+}

@@ -1,0 +1,11 @@
+import { registerEndpointSecret } from '../redact';
+import { loadSetup, setupFilePath } from './store';
+import type { Setup } from './types';
+
+/** The saved setup of an account, if any; the endpoint is registered for redaction. */
+export function loadSavedSetupFor(configDir: string, accountSid: string | undefined): Setup | undefined {
+  if (!accountSid) return undefined;
+  const setup = loadSetup(setupFilePath(configDir), accountSid);
+  registerEndpointSecret(setup?.endpointUrl);
+  return setup;
+}

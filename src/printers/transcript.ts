@@ -1,0 +1,35 @@
+import type { ChatTurn, HandoverSummary, TranscriptEntry } from '../lib/conversation/chat';
+import { redact } from '../lib/redact';
+
+const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+/** One transcript entry as a terminal line (or lines). Everything passes through redaction. */
+export function formatEntry(entry: TranscriptEntry, o: { color?: boolean } = {}): string {
+  const text = redact(entry.text);
+  switch (entry.from) {
+    case 'user':
+      return `you › ${text}`;
+    case 'bot': {
+      const lines = text.split('\n');
+      const note = entry.outputs && entry.outputs > 1 ? paint(o.color, 2, `  (${entry.outputs} bot outputs, sent as one message)`) : '';
+      return `${paint(o.color, 36, 'bot ›')} ${lines.join('\n      ')}${note}`;
+    }
+    default:
+      return paint(o.color, entry.kind === 'bot-failure' || entry.kind === 'error' ? 33 : 2, `  ⋯ ${text}`);
+  }
+}
+
+export function formatHandover(h: HandoverSummary): string {
+  const attrs = h.attributes !== undefined ? JSON.stringify(h.attributes, null, 2) : h.attributesRaw;
+  return redact(
+    [`  Flex would receive (${h.widget}):`, `    workflow      ${h.workflow}`, `    task channel  ${h.channel}`, `    attributes    ${attrs.split('\n').join('\n                  ')}`].join(
+      '\n',
+    ),
+  );
+}
+
+export function formatTurnTiming(turn: ChatTurn, o: { color?: boolean } = {}): string {
+  const ms = Math.round(turn.elapsedMs);
+  const warn = turn.slowestCallMs > 5000;
+  return paint(o.color, warn ? 33 : 2, `  (${ms} ms${turn.slowestCallMs ? `, bot ${Math.round(turn.slowestCallMs)} ms of Studio's 10,000` : ''})`);
+}
