@@ -3,6 +3,16 @@ import BaseCommand = require('@twilio/cli-core/src/base-commands/base-command');
 import { CognigyError } from './lib/errors';
 import { redact, redactDeep, registerEndpointSecret, registerSecret } from './lib/redact';
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+function safeHost(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The plugin's base command. It adds to cli-core's TwilioClientCommand what every
  * command of this plugin needs: secrets registered for redaction before anything is
@@ -82,6 +92,13 @@ export abstract class CognigyCommand extends TwilioClientCommand {
       write(` » ${error.message}`);
       if (error.hint) write(`   ${error.hint}`);
       payload = { code: error.code, message: error.message, hint: error.hint, ...error.details };
+    } else if (error?.name === 'TwilioCliError' && /^To (create|activate|reconfigure) the profile/.test(error.message)) {
+      // cli-core has already said which profile is missing; its multi-paragraph help
+      // becomes one line.
+      const verb = /^To (\w+)/.exec(error.message)![1];
+      const profile = this.flags?.profile ? ` --profile "${this.flags.profile}"` : '';
+      write(`   Run: twilio profiles:${verb === 'activate' ? 'use' : 'create'}${profile}  (or set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET)`);
+      payload = { code: 'no-credentials', message: error.message.split('\n')[0] };
     } else if (error?.name === 'TwilioCliError') {
       // API errors mapped by cli-core: "Error code 20404 from Twilio: …". Exit codes follow
       // cli-core: the first two digits of the Twilio error code.
@@ -89,6 +106,12 @@ export abstract class CognigyCommand extends TwilioClientCommand {
       code = twilioCode ? parseInt(String(twilioCode).substring(0, 2), 10) || 1 : 1;
       write(` » ${error.message}`);
       payload = { code: twilioCode ?? 'twilio-error', message: error.message, status: error.data?.status };
+    } else if (NETWORK_CODES.has(error?.code) && (error?.config?.url || error?.isAxiosError)) {
+      // A Twilio call that never got an answer (cli-core maps only time-outs).
+      const host = safeHost(error.config?.url);
+      write(` » Could not reach the Twilio API${host ? ` at ${host}` : ''}: ${error.code}.`);
+      write('   Check the network, HTTP_PROXY, or TWILIO_API_BASE_URL; nothing was changed by the request that failed.');
+      payload = { code: 'twilio-unreachable', message: `${error.code}` };
     } else if (error?.oclif?.exit !== undefined && /EEXIT/.test(error.message ?? '')) {
       process.exitCode = error.oclif.exit;
       return;

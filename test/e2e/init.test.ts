@@ -1,0 +1,109 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { startWorld, secretsIn, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
+import { filesUnder } from '../helpers/cli';
+
+describe('twilio cognigy:init through the real twilio binary', () => {
+  let world: World;
+  let setupFile: string;
+  before(async () => {
+    world = await startWorld();
+    setupFile = path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json');
+  });
+  after(async () => world?.close());
+
+  test('twilio cognigy --help lists the commands', async () => {
+    const r = await world.run(['cognigy', '--help']);
+    assert.equal(r.code, 0, r.all);
+    for (const c of ['init', 'link-flow', 'test-chat']) assert.match(r.stdout, new RegExp(`cognigy ${c}`));
+  });
+
+  test('--yes -o json discovers, probes, saves 0600 and prints only JSON; a second run changes nothing', async () => {
+    const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-o', 'json']);
+    assert.equal(r.code, 0, r.all);
+    const out = JSON.parse(r.stdout);
+    const seeded = world.fake.state.seeded!;
+    assert.equal(out.setup.accountSid, FAKE_ACCOUNT_SID);
+    assert.equal(out.setup.workflow.sid, seeded.workflowSid);
+    assert.equal(out.setup.workspace.name, 'Flex Task Assignment');
+    assert.equal(out.setup.taskChannel.name, 'chat');
+    assert.equal(out.setup.channelModel, 'conversations');
+    assert.equal(out.changed, true);
+    assert.equal(out.probe.ok, true);
+    assert.match(out.setup.endpoint, /^http:\/\/127\.0\.0\.1:\d+\/…[0-9a-f]{4}$/);
+    assert.ok(out.entryPoints.some((p: any) => p.flow?.name === 'Messaging Flow'), 'shows which flow the number starts today');
+    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.equal(fs.statSync(setupFile).mode & 0o777, 0o600);
+    const saved = JSON.parse(fs.readFileSync(setupFile, 'utf8'));
+    assert.equal(saved.accounts[FAKE_ACCOUNT_SID].setup.endpointUrl, world.bot.url, 'the saved setup is the one place the URL is kept');
+    const probe = world.bot.requests.at(-1)!;
+    assert.equal((probe.body as any).userId, 'twilio-cognigy-probe');
+
+    const before = fs.readFileSync(setupFile, 'utf8');
+    const again = await world.run(['cognigy:init', '--yes', '-o', 'json']);
+    assert.equal(again.code, 0, again.all);
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.equal(fs.readFileSync(setupFile, 'utf8'), before);
+    assert.equal(world.fake.writes().length, 0, 'init never writes to Twilio');
+    assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('columns output summarises the setup and the next steps', async () => {
+    const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--workflow', 'Assign to Anyone', '--test-mode']);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stdout, /Workflow\s+Assign to Anyone \(WW/);
+    assert.match(r.stdout, /\(test mode\)/);
+    assert.ok(world.bot.requests.at(-1)!.testMode, 'the probe went to /test/<token>');
+    assert.deepEqual(secretsIn(world, r.all), []);
+    const reset = await world.run(['cognigy:init', '--no-test-mode', '--yes']);
+    assert.equal(reset.code, 0, reset.all);
+  });
+
+  const badInputs: [string, string[], Record<string, string | undefined>, RegExp][] = [
+    ['a malformed URL', ['--endpoint-url', 'not a url'], {}, /not a valid|URL/i],
+    ['an unreachable endpoint', ['--endpoint-url', 'http://127.0.0.1:9/abcdef0123456789'], {}, /probe|reach|refused/i],
+    ['a failing endpoint', ['--endpoint-url', 'BOTURL', '--skip-probe=false'], {}, /./],
+    ['wrong credentials', ['--endpoint-url', 'BOTURL'], { TWILIO_AUTH_TOKEN: 'f'.repeat(32) }, /20003|Authenticate/i],
+    ['no credentials at all', ['--endpoint-url', 'BOTURL'], { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }, /profile/i],
+    ['an unknown profile', ['--endpoint-url', 'BOTURL', '-p', 'nope'], { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }, /nope/],
+    ['a workflow the account does not have', ['--endpoint-url', 'BOTURL', '--workflow', 'Nope'], {}, /No workflow "Nope"[\s\S]*Assign to Anyone/],
+    ['a flow the account does not have', ['--endpoint-url', 'BOTURL', '--flow', 'Nope'], {}, /No Studio flow "Nope"[\s\S]*Messaging Flow/],
+    ['an unknown channel model', ['--endpoint-url', 'BOTURL', '--channel-model', 'fax'], {}, /channel-model|fax/],
+  ];
+  for (const [name, args, env, message] of badInputs) {
+    test(`bad input: ${name} gets a clear message and a non-zero exit`, async () => {
+      const failing = name === 'a failing endpoint';
+      if (failing) world.bot.setBehaviour(() => ({ status: 500, body: { error: 'boom' } }));
+      try {
+        const realArgs = args.filter((a) => a !== '--skip-probe=false').map((a) => (a === 'BOTURL' ? world.bot.url : a));
+        const r = await world.run(['cognigy:init', '--yes', ...realArgs], { env });
+        assert.notEqual(r.code, 0, r.all);
+        assert.match(r.stderr, message);
+        if (failing) assert.match(r.stderr, /500/);
+        assert.doesNotMatch(r.all, /\n\s+at .*\(.*\.js:\d+:\d+\)/, 'no stack trace');
+        assert.doesNotMatch(r.all, /EEXIT/);
+        assert.ok(r.stderr.trim().split('\n').length <= 4, `short message:\n${r.stderr}`);
+        assert.deepEqual(secretsIn(world, r.all), []);
+      } finally {
+        if (failing) world.bot.setBehaviour((await import('../../src/lib/demo/bot-server')).scriptedBehaviour);
+      }
+    });
+  }
+
+  test('-l debug shows the requests but no secret', async () => {
+    const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-l', 'debug']);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stderr, /\[DEBUG\]/);
+    assert.match(r.stderr, /taskrouter/);
+    assert.deepEqual(secretsIn(world, r.all), []);
+  });
+
+  test('no file the plugin wrote other than the saved setup holds a secret', () => {
+    for (const f of filesUnder(world.cli.configDir)) {
+      if (f.file === setupFile) continue;
+      assert.deepEqual(secretsIn(world, f.text), [], f.file);
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { startTwilioFake, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, TwilioFake } from '../stand-ins/twilio';
+import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
+import { linkedHome, CliHome, CliResult, RunOptions } from './cli';
+
+/**
+ * One end-to-end world: the Twilio fake, a Cognigy-compatible bot, and a HOME with the
+ * plugin linked into the real twilio binary. `run` passes env credentials and points
+ * every Twilio call at the fake.
+ */
+export interface World {
+  fake: TwilioFake;
+  bot: BotServer;
+  cli: CliHome;
+  env: Record<string, string>;
+  run(args: string[], options?: RunOptions): Promise<CliResult>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const fake = await startTwilioFake();
+  const bot = await startBotServer({ behaviour: scriptedBehaviour });
+  const cli = await linkedHome();
+  const env = {
+    TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: FAKE_AUTH_TOKEN,
+    TWILIO_API_BASE_URL: fake.url,
+  };
+  return {
+    fake,
+    bot,
+    cli,
+    env,
+    run: (args, options = {}) => cli.run(args, { ...options, env: { ...env, ...options.env } }),
+    close: async () => {
+      await fake.close();
+      await bot.close();
+      cli.cleanup();
+    },
+  };
+}
+
+/** Assert that no secret of the world appears in what a run printed. */
+export function secretsIn(world: World, text: string): string[] {
+  const secrets = [FAKE_AUTH_TOKEN, world.bot.token, world.bot.url];
+  return secrets.filter((s) => text.includes(s));
+}
+
+export { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN };
