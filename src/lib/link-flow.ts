@@ -97,12 +97,11 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
     if (o.flexFlow) wiring.push(await wireFlexFlow(api, o.flexFlow, flowSid, o.dryRun));
   }
 
-  // Remember the flow, so later runs (and test-chat --flow) find it without a lookup.
-  if (!o.dryRun && flowSid && saved && !o.restore) {
-    const { flowTarget: _t, ...plain } = setup;
-    if (plain.flow.sid !== flowSid || plain.flow.name !== deploy.flow.name) {
-      saveSetup(file, api.accountSid, { ...saved, ...plain, flow: { sid: flowSid, name: deploy.flow.name } }, o.profileId);
-    }
+  // Remember the SID of the flow the saved setup names once it exists, so later runs
+  // (and test-chat --flow) find it without a lookup. Flags stay one-off overrides.
+  const savedTarget = !o.input.flow && !o.input.newFlow && !o.restore;
+  if (!o.dryRun && flowSid && saved && savedTarget && saved.flow.sid !== flowSid) {
+    saveSetup(file, api.accountSid, { ...saved, flow: { sid: flowSid, name: deploy.flow.name } }, o.profileId);
   }
   return { deploy, setup, wiring, out, restoredFrom };
 }

@@ -4,7 +4,6 @@ import { formatDiff, toMermaid } from '../lib/studio';
 import { hideEndpointToken } from '../lib/studio/endpoint-token';
 
 interface Printer {
-  log(message: string): void;
   warn(message: string): void;
   flags: Record<string, any>;
 }
@@ -17,8 +16,10 @@ const VERB: Record<string, string> = {
   'would-update': 'Would update',
 };
 
+/** The result goes to stdout (it is what the command is for); warnings to stderr. */
 export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagram: boolean; dryRun: boolean }): void {
   const { deploy, setup } = r;
+  const say = (line: string) => process.stdout.write(`${redact(line)}\n`);
   const definition = hideEndpointToken(deploy.definition, setup.endpointUrl);
   if (cmd.flags['cli-output-format'] === 'json') {
     const body = o.dryRun
@@ -41,22 +42,22 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
   }
   const f = deploy.flow;
   const id = f.sid ? `"${f.name}" (${f.sid}${f.revision ? `, revision ${f.revision}` : ''})` : `"${f.name}"`;
-  cmd.log(`${VERB[deploy.action]} ${id}, ${f.status}; bot ${redactEndpoint(setup.endpointUrl)}${setup.testMode ? ' (test mode)' : ''}`);
-  if (deploy.action === 'unchanged') cmd.log('The deployed flow already holds this definition: nothing was written.');
+  say(`${VERB[deploy.action]} ${id}, ${f.status}; bot ${redactEndpoint(setup.endpointUrl)}${setup.testMode ? ' (test mode)' : ''}`);
+  if (deploy.action === 'unchanged') say('The deployed flow already holds this definition: nothing was written.');
   if (deploy.changes.length) {
-    cmd.log(`Changes (canvas positions ignored):`);
-    cmd.log(formatDiff(deploy.changes, redact));
+    say(`Changes (canvas positions ignored):`);
+    say(formatDiff(deploy.changes, redact));
   }
-  if (deploy.backup) cmd.log(`Backup of the previous definition: ${deploy.backup} (restore with --restore)`);
+  if (deploy.backup) say(`Backup of the previous definition: ${deploy.backup} (restore with --restore)`);
   if (deploy.recovered) cmd.warn('Twilio answered the write with an error, but the flow was found written as intended.');
   for (const w of deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${w.message}`);
   for (const w of r.wiring) {
     const what = w.kind === 'flex-flow' ? `Flex Flow ${w.sid}` : `Address ${w.address} (${w.sid})`;
     const verb = w.action === 'unchanged' ? 'already starts' : w.action === 'updated' ? 'now starts' : 'would start';
-    cmd.log(`${what} ${verb} the flow${w.before && w.before !== w.after ? ` (was ${w.before})` : ''}.`);
+    say(`${what} ${verb} the flow${w.before && w.before !== w.after ? ` (was ${w.before})` : ''}.`);
   }
-  if (r.out) cmd.log(`Definition written to ${r.out}`);
-  if (f.webhookUrl && !o.dryRun) cmd.log(`Webhook URL: ${f.webhookUrl}`);
-  if (o.dryRun && !o.diagram) cmd.log('Dry run: nothing was written. Use -o json to print the definition.');
+  if (r.out) say(`Definition written to ${r.out}`);
+  if (f.webhookUrl && !o.dryRun) say(`Webhook URL: ${f.webhookUrl}`);
+  if (o.dryRun && !o.diagram) say('Dry run: nothing was written. Use -o json to print the definition.');
   if (o.diagram) process.stdout.write(`${toMermaid(definition)}\n`);
 }

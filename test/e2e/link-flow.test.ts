@@ -1,0 +1,165 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { startWorld, secretsIn, World } from '../helpers/stand-ins';
+import { twilioRequest } from '../helpers/twilio-direct';
+
+const LOOP_WIDGETS = ['ProcessUserInput', 'CheckEscalation', 'SendUserReply'];
+const names = (definition: any) => definition.states.map((s: any) => s.name as string);
+
+describe('twilio cognigy:link-flow through the real twilio binary', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld();
+    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
+    assert.equal(init.code, 0, init.all);
+  });
+  after(async () => world?.close());
+
+  const flowsNamed = (name: string) => [...world.fake.state.flows.values()].filter((f) => f.friendly_name === name);
+
+  test('creates the flow, then a re-run writes nothing', async () => {
+    const r = await world.run(['cognigy:link-flow', '-o', 'json']);
+    assert.equal(r.code, 0, r.all);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.action, 'created');
+    const [flow] = flowsNamed('Cognigy Bot Flow');
+    assert.ok(flow, 'the flow exists in Twilio');
+    for (const w of LOOP_WIDGETS) assert.ok(names(flow.definition).includes(w), w);
+    assert.equal(flow.status, 'published');
+    assert.deepEqual(secretsIn(world, r.all), []);
+
+    const writesBefore = world.fake.writes().length;
+    const again = await world.run(['cognigy:link-flow']);
+    assert.equal(again.code, 0, again.all);
+    assert.match(again.stdout, /Unchanged/);
+    assert.equal(world.fake.writes().length, writesBefore + 0, 'no write at all (Validate is not reached either)');
+    assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('a change shows a diff that ignores offsets, backs up the old definition (0600, no token), then writes', async () => {
+    const r = await world.run(['cognigy:link-flow', '--escalation-key', 'handover', '--commit-message', 'key is handover']);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stdout, /Updated/);
+    assert.match(r.stdout, /handover/);
+    const backup = /Backup of the previous definition: (\S+)/.exec(r.stdout)?.[1];
+    assert.ok(backup && fs.existsSync(backup), r.stdout);
+    assert.equal(fs.statSync(backup).mode & 0o777, 0o600);
+    const saved = fs.readFileSync(backup, 'utf8');
+    assert.deepEqual(secretsIn(world, saved), []);
+    assert.match(saved, /\$COGNIGY_URL_TOKEN/);
+    const [flow] = flowsNamed('Cognigy Bot Flow');
+    assert.match(JSON.stringify(flow.definition), /parsed\.data\.handover/);
+    assert.equal(flow.commit_message, 'key is handover');
+
+    const restore = await world.run(['cognigy:link-flow', '--restore', backup]);
+    assert.equal(restore.code, 0, restore.all);
+    const [restored] = flowsNamed('Cognigy Bot Flow');
+    assert.match(JSON.stringify(restored.definition), /parsed\.data\.escalation/);
+    assert.ok(JSON.stringify(restored.definition).includes(world.bot.token), 'the token is filled back in');
+    assert.deepEqual(secretsIn(world, restore.all), []);
+  });
+
+  test('an edit made in the Console since the last deploy stops link-flow unless --force', async () => {
+    const [flow] = flowsNamed('Cognigy Bot Flow');
+    const edited = JSON.parse(JSON.stringify(flow.definition));
+    edited.description = 'edited in the Console';
+    await twilioRequest(world, 'POST', `/studio/v2/Flows/${flow.sid}`, { Status: 'published', Definition: JSON.stringify(edited) });
+    const writes = world.fake.writes().length;
+    const r = await world.run(['cognigy:link-flow', '--on-bot-failure', 'end']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /changed in Twilio since link-flow last deployed it/);
+    assert.match(r.stderr, /--force/);
+    assert.equal(world.fake.writes().length, writes, 'nothing written');
+    const forced = await world.run(['cognigy:link-flow', '--on-bot-failure', 'end', '--force']);
+    assert.equal(forced.code, 0, forced.all);
+    assert.match(forced.stdout, /Updated/);
+  });
+
+  test('--dry-run -o json prints the definition and writes nothing; --out and --diagram', async () => {
+    const writes = world.fake.writes().length;
+    const out = path.join(world.cli.home, 'flow.json');
+    const r = await world.run(['cognigy:link-flow', '--dry-run', '-o', 'json', '--on-bot-failure', 'escalate', '--out', out]);
+    assert.equal(r.code, 0, r.all);
+    const definition = JSON.parse(r.stdout);
+    assert.equal(definition.initial_state, 'Trigger');
+    assert.deepEqual(secretsIn(world, r.stdout), []);
+    assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), definition);
+    const posts = world.fake.writes().slice(writes).map((w) => w.path);
+    assert.ok(posts.every((p) => p.endsWith('/Flows/Validate')), `only Studio's check was called: ${posts.join(', ')}`);
+    const d = await world.run(['cognigy:link-flow', '--dry-run', '--diagram']);
+    assert.equal(d.code, 0, d.all);
+    assert.match(d.stdout, /flowchart TD/);
+    assert.match(d.stdout, /ProcessUserInput/);
+  });
+
+  test('patches "Messaging Flow" for legacy messaging, keeping every other widget as it was', async () => {
+    const seeded = world.fake.state.seeded!;
+    const before = JSON.parse(JSON.stringify(world.fake.state.flows.get(seeded.messagingFlowSid)!.definition));
+    const r = await world.run(['cognigy:link-flow', '--flow', 'Messaging Flow', '--channel-model', 'legacy', '-o', 'json']);
+    assert.equal(r.code, 0, r.all);
+    assert.equal(JSON.parse(r.stdout).action, 'updated');
+    const after = world.fake.state.flows.get(seeded.messagingFlowSid)!.definition;
+    for (const w of LOOP_WIDGETS) assert.ok(names(after).includes(w), w);
+    for (const state of before.states) {
+      if (state.type === 'trigger') continue;
+      const now = after.states.find((s: any) => s.name === state.name);
+      assert.ok(now, `${state.name} kept`);
+      if (state.type !== 'send-to-flex') assert.deepEqual(now, state, `${state.name} unchanged`);
+    }
+    const again = await world.run(['cognigy:link-flow', '--flow', 'Messaging Flow', '--channel-model', 'legacy']);
+    assert.match(again.stdout, /Unchanged/, 'patching a patched flow changes nothing');
+  });
+
+  test('points a Conversations address and a legacy Flex Flow at the flow, once', async () => {
+    const seeded = world.fake.state.seeded!;
+    const r = await world.run(['cognigy:link-flow', '--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stdout, /now starts the flow/);
+    const [flow] = flowsNamed('Cognigy Bot Flow');
+    const address = await twilioRequest(world, 'GET', `/conversations/v1/Configuration/Addresses/${seeded.addressConfigurationSid}`);
+    assert.equal(address.auto_creation.studio_flow_sid, flow.sid);
+    assert.equal(address.auto_creation.type, 'studio');
+    const flexFlow = await twilioRequest(world, 'GET', `/flex-api/v1/FlexFlows/${seeded.flexFlowSid}`);
+    assert.equal(flexFlow.integration.flow_sid, flow.sid);
+    const writes = world.fake.writes().length;
+    const again = await world.run(['cognigy:link-flow', '--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
+    assert.equal(again.code, 0, again.all);
+    assert.match(again.stdout, /already starts the flow/);
+    assert.equal(world.fake.writes().length, writes);
+    const bad = await world.run(['cognigy:link-flow', '--address', '+19999999999']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /No Conversations address configuration for "\+19999999999"[\s\S]*\+15005550006/);
+    assert.deepEqual(world.fake.violations, []);
+  });
+});
+
+describe('link-flow with 30% of Twilio calls failing', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld();
+  });
+  after(async () => world?.close());
+
+  test('init + link-flow still end with exactly one flow holding the loop', async () => {
+    world.fake.faults.add({ kind: 'succeed-then-503', method: 'POST', path: /\/v2\/Flows$/, times: 1 });
+    world.fake.faults.add({ kind: '429', retryAfter: 0, probability: 0.15 });
+    world.fake.faults.add({ kind: '503', probability: 0.1 });
+    world.fake.faults.add({ kind: 'succeed-then-503', method: 'POST', probability: 0.05 });
+    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
+    assert.equal(init.code, 0, init.all);
+    let link = await world.run(['cognigy:link-flow']);
+    // A run may stop with a clear message that a re-run is safe; the re-run must finish the job.
+    for (let i = 0; i < 3 && link.code !== 0; i++) {
+      assert.match(link.stderr, /safe|again/i, link.all);
+      link = await world.run(['cognigy:link-flow']);
+    }
+    assert.equal(link.code, 0, link.all);
+    const flows = [...world.fake.state.flows.values()].filter((f) => f.friendly_name === 'Cognigy Bot Flow');
+    assert.equal(flows.length, 1, 'exactly one flow');
+    assert.ok(names(flows[0].definition).includes('ProcessUserInput'));
+    assert.ok(world.fake.faults.fired.length > 0, 'faults did fire');
+    assert.deepEqual(world.fake.violations, []);
+  });
+});
