@@ -1,0 +1,75 @@
+import { UsageError } from '../errors';
+import { redactEndpoint, registerEndpointSecret, registerSecret } from '../redact';
+
+export interface EndpointUrl {
+  /** The URL as given (trimmed); a secret. */
+  url: string;
+  /** `host[:port]`, safe to show. */
+  host: string;
+  /** The URL token (last path segment); a secret. */
+  token: string;
+}
+
+const EXAMPLE = 'https://endpoint-trial.cognigy.ai/<URLToken>';
+/** Cognigy's tokens are long hex strings; other hosts may differ, so only URL-safe and not tiny. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{8,}$/;
+
+/**
+ * Validate a Cognigy REST endpoint URL. Every accepted URL is registered as a secret so
+ * that nothing printed afterwards contains it; error messages show only the redacted form.
+ */
+export function parseEndpointUrl(input: string): EndpointUrl {
+  const url = (input ?? '').trim();
+  // Even a mistyped URL may hold the real token: keep it out of every later message.
+  registerSecret(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError('The Cognigy endpoint URL is not a valid URL.', `Copy the endpoint URL from Cognigy (Endpoint → Config), like ${EXAMPLE}.`);
+  }
+  const shown = redactEndpoint(url);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(`The Cognigy endpoint URL ${shown} must start with https://.`, `Use the REST endpoint URL, like ${EXAMPLE}.`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new UsageError(`The Cognigy endpoint URL ${shown} must not contain a user name or password.`, `Use the REST endpoint URL, like ${EXAMPLE}.`);
+  }
+  if (parsed.search || parsed.hash) {
+    throw new UsageError(`The Cognigy endpoint URL ${shown} must not have a query (?…) or fragment (#…).`, `Use the REST endpoint URL as Cognigy shows it, like ${EXAMPLE}.`);
+  }
+  const segments = parsed.pathname.split('/').filter(Boolean);
+  const token = segments[segments.length - 1];
+  if (!token) {
+    throw new UsageError(`The Cognigy endpoint URL ${shown} has no URL token.`, `The URL ends with the endpoint's token, like ${EXAMPLE}.`);
+  }
+  if (!TOKEN_PATTERN.test(token)) {
+    throw new UsageError(
+      `The Cognigy endpoint URL ${shown} does not end with a URL token.`,
+      `The last path segment must be the endpoint's token (letters and digits), like ${EXAMPLE}.`,
+    );
+  }
+  registerEndpointSecret(url);
+  return { url, host: parsed.host, token };
+}
+
+/** Whether the URL already points at the `/test/<token>` path. */
+export function isTestModeUrl(url: string): boolean {
+  const segments = new URL(url).pathname.split('/').filter(Boolean);
+  return segments.length >= 2 && segments[segments.length - 2] === 'test';
+}
+
+/**
+ * The test-mode URL (Cognigy 4.27+, not billed): `test/` goes right before the token.
+ * Scheme and port are kept so the local demo bot (plain http) works the same way.
+ */
+export function testModeUrl(url: string): string {
+  const { token } = parseEndpointUrl(url);
+  if (isTestModeUrl(url)) return url.trim();
+  const parsed = new URL(url.trim());
+  const segments = parsed.pathname.split('/').filter(Boolean);
+  segments.pop();
+  const result = `${parsed.protocol}//${parsed.host}/${[...segments, 'test', token].join('/')}`;
+  registerEndpointSecret(result);
+  return result;
+}
