@@ -4,10 +4,11 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { Plugin } = require('@oclif/core/lib/config');
+const { Plugin } = require(require.resolve('@oclif/core/lib/config', { paths: [path.join(__dirname, '..')] }));
 
 (async () => {
-  const root = path.resolve(__dirname, '..');
+  // The package root: this repository, or a copy of it (the install test packs a copy).
+  const root = path.resolve(process.argv[2] || path.join(__dirname, '..'));
   const manifestPath = path.join(root, 'oclif.manifest.json');
   fs.rmSync(manifestPath, { force: true });
   const plugin = new Plugin({ root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true });

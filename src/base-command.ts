@@ -31,7 +31,7 @@ export abstract class CognigyCommand extends TwilioClientCommand {
 
   /** True when a person can answer prompts: both ends are terminals. */
   protected get interactive(): boolean {
-    return Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.CI !== 'true';
+    return Boolean(process.stdin.isTTY && process.stdout.isTTY);
   }
 
   async run(): Promise<any> {
