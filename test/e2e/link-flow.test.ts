@@ -7,6 +7,9 @@ import { twilioRequest } from '../helpers/twilio-direct';
 
 const LOOP_WIDGETS = ['ProcessUserInput', 'CheckEscalation', 'SendUserReply'];
 const names = (definition: any) => definition.states.map((s: any) => s.name as string);
+/** The Twilio calls a run made, as `METHOD /path` with SIDs shown as their prefix + …. */
+const callsSince = (world: World, from: number) =>
+  world.fake.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/([A-Z]{2})[0-9a-f]{32}/g, '$1…')}`);
 
 describe('twilio cognigy:link-flow through the real twilio binary', () => {
   let world: World;
@@ -20,7 +23,9 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   const flowsNamed = (name: string) => [...world.fake.state.flows.values()].filter((f) => f.friendly_name === name);
 
   test('creates the flow, then a re-run writes nothing', async () => {
+    const start = world.fake.requests.length;
     const r = await world.run(['cognigy:link-flow', '-o', 'json']);
+    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows']);
     assert.equal(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
     assert.equal(out.action, 'created');
@@ -31,7 +36,9 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.deepEqual(secretsIn(world, r.all), []);
 
     const writesBefore = world.fake.writes().length;
+    const noop = world.fake.requests.length;
     const again = await world.run(['cognigy:link-flow']);
+    assert.deepEqual(callsSince(world, noop), ['GET /studio/v2/Flows/FW…'], 'the saved setup now knows the SID');
     assert.equal(again.code, 0, again.all);
     assert.match(again.stdout, /Unchanged/);
     assert.equal(world.fake.writes().length, writesBefore + 0, 'no write at all (Validate is not reached either)');
@@ -39,8 +46,10 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   });
 
   test('a change shows a diff that ignores offsets, backs up the old definition (0600, no token), then writes', async () => {
+    const start = world.fake.requests.length;
     const r = await world.run(['cognigy:link-flow', '--escalation-key', 'handover', '--commit-message', 'key is handover']);
     assert.equal(r.code, 0, r.all);
+    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
     assert.match(r.stdout, /Updated/);
     assert.match(r.stdout, /handover/);
     const backup = /Backup of the previous definition: (\S+)/.exec(r.stdout)?.[1];
