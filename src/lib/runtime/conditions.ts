@@ -17,25 +17,10 @@
  *   ignored) or anything `Date.parse` accepts (its day in local time); compared by day.
  */
 
-export const CONDITION_TYPES = [
-  'equal_to',
-  'not_equal_to',
-  'matches_any_of',
-  'does_not_match_any_of',
-  'is_blank',
-  'is_not_blank',
-  'regex',
-  'contains',
-  'does_not_contain',
-  'starts_with',
-  'does_not_start_with',
-  'less_than',
-  'greater_than',
-  'is_before_time',
-  'is_after_time',
-  'is_before_date',
-  'is_after_date',
-] as const;
+import { SPLIT_CONDITION_TYPES } from '../studio/constants';
+
+/** The 17 types a split condition can have: one list, shared with the linter. */
+export const CONDITION_TYPES = SPLIT_CONDITION_TYPES;
 
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 

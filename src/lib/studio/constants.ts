@@ -75,7 +75,7 @@ export const MODELLED_EVENTS: Record<string, readonly string[]> = {
 
 export const MODELLED_TYPES: readonly string[] = Object.keys(MODELLED_EVENTS);
 
-export const SPLIT_CONDITION_TYPES: readonly string[] = [
+export const SPLIT_CONDITION_TYPES = [
   'equal_to',
   'not_equal_to',
   'matches_any_of',
@@ -93,4 +93,4 @@ export const SPLIT_CONDITION_TYPES: readonly string[] = [
   'is_after_time',
   'is_before_date',
   'is_after_date',
-];
+] as const;

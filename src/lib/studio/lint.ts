@@ -144,7 +144,7 @@ function lintConditions(conditions: unknown, where: string, issue: (p: string, m
     const c = raw as Props;
     const at = `${where}.conditions[${j}]`;
     if (!c || typeof c !== 'object') return issue(at, 'is not an object');
-    if (!str(c.type) || !SPLIT_CONDITION_TYPES.includes(c.type)) issue(at, `type "${String(c.type)}" is not a split condition type`);
+    if (!str(c.type) || !(SPLIT_CONDITION_TYPES as readonly string[]).includes(c.type)) issue(at, `type "${String(c.type)}" is not a split condition type`);
     if (!str(c.value)) issue(at, 'value must be a string');
     if (!Array.isArray(c.arguments) || !c.arguments.every(str)) issue(at, 'arguments must be a list of strings');
     else c.arguments.forEach((a: string, k: number) => parseError(a) && issue(`${at}.arguments[${k}]`, `Liquid does not parse: ${parseError(a)}`));
