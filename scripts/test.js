@@ -28,9 +28,23 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Every end-to-end run's output and written files are scanned for known secrets
+// (test/helpers/secrets.ts); the counts are summed here.
+const stats = path.join(require('os').tmpdir(), `cognigy-secret-stats-${process.pid}.jsonl`);
+fs.rmSync(stats, { force: true });
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0', COGNIGY_SECRET_STATS: stats } },
 );
+if (fs.existsSync(stats)) {
+  const total = { outputs: 0, files: 0, leaks: 0 };
+  for (const line of fs.readFileSync(stats, 'utf8').split('\n').filter(Boolean)) {
+    const r = JSON.parse(line);
+    total[r.kind] += r.count;
+    total.leaks += r.leaks;
+  }
+  console.log(`secret scan: ${total.outputs} CLI outputs and ${total.files} written files scanned, ${total.leaks} secrets found`);
+  fs.rmSync(stats, { force: true });
+}
 process.exit(result.status === null ? 1 : result.status);

@@ -4,6 +4,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
 import { linkedHome, CliHome } from '../helpers/cli';
+import { registerTestSecret } from '../helpers/secrets';
 
 /**
  * A forward proxy on 127.0.0.1 that knows one made-up host, `bot.test`, and sends it to
@@ -38,6 +39,7 @@ describe('HTTP_PROXY is honoured by the calls to the bot', () => {
   let cli: CliHome;
   before(async () => {
     bot = await startBotServer({ behaviour: scriptedBehaviour });
+    registerTestSecret(bot.token);
     proxy = await startProxy(new URL(bot.url));
     cli = await linkedHome();
   });

@@ -2,6 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { assertNoSecret, assertNoSecretInFiles } from './secrets';
 
 /**
  * Runs the real `twilio` binary (twilio-cli from the npm registry) with this plugin
@@ -40,7 +41,12 @@ export async function linkedHome(): Promise<CliHome> {
     home,
     configDir: path.join(home, '.twilio-cli'),
     run: (args, options = {}) => runCli(home, args, options),
-    cleanup: () => fs.rmSync(home, { recursive: true, force: true }),
+    cleanup: () => {
+      // The saved setup is the one file allowed to hold the endpoint URL.
+      const files = filesUnder(home).filter((f) => path.basename(f.file) !== 'setup.json');
+      fs.rmSync(home, { recursive: true, force: true });
+      assertNoSecretInFiles(files);
+    },
   };
   const linked = await cli.run(['plugins:link', ROOT], { timeoutMs: 60_000 });
   if (linked.code !== 0) throw new Error(`plugins:link failed: ${linked.all}`);
@@ -81,6 +87,12 @@ export function runCli(home: string, args: string[], options: RunOptions = {}): 
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      try {
+        assertNoSecret(stdout + stderr, `the output of twilio ${args.join(' ')}`);
+      } catch (error) {
+        reject(error);
+        return;
+      }
       resolve({ code: code ?? 1, stdout, stderr, all: stdout + stderr });
     });
     child.stdin.end(options.input ?? '');
@@ -94,8 +106,10 @@ export function filesUnder(dir: string): { file: string; text: string; mode: num
     if (!fs.existsSync(d)) return;
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) out.push({ file: p, text: fs.readFileSync(p, 'utf8'), mode: fs.statSync(p).mode & 0o777 });
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(p);
+      }
+      else if (entry.isFile() && fs.statSync(p).size < 5_000_000) out.push({ file: p, text: fs.readFileSync(p, 'utf8'), mode: fs.statSync(p).mode & 0o777 });
     }
   };
   walk(dir);

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { baseEnv, ROOT, TWILIO_BIN } from './cli';
+import { assertNoSecret } from './secrets';
 
 /**
  * The real twilio binary in a pseudo-terminal, for the wizard and the REPL: what a
@@ -46,13 +47,16 @@ export function spawnTwilio(home: string, args: string[], env: Record<string, st
         poll();
       }),
     exited: (timeoutMs = 20_000) =>
-      new Promise((resolve, reject) => {
+      new Promise<number>((resolve, reject) => {
         if (exitCode !== undefined) return resolve(exitCode);
         const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms:\n${plain()}`)), timeoutMs);
         exitWaiters.push((code) => {
           clearTimeout(timer);
           resolve(code);
         });
+      }).then((code) => {
+        assertNoSecret(buffer, `the terminal of twilio ${args.join(' ')}`);
+        return code;
       }),
     kill: () => {
       if (exitCode === undefined) child.kill();

@@ -1,6 +1,8 @@
 import { startTwilioFake, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, TwilioFake } from '../stand-ins/twilio';
 import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
 import { linkedHome, CliHome, CliResult, RunOptions } from './cli';
+import { registerTestSecret } from './secrets';
+import { FAKE_API_SECRET } from '../stand-ins/twilio';
 
 /**
  * One end-to-end world: the Twilio fake, a Cognigy-compatible bot, and a HOME with the
@@ -20,6 +22,7 @@ export async function startWorld(): Promise<World> {
   const fake = await startTwilioFake();
   const bot = await startBotServer({ behaviour: scriptedBehaviour });
   const cli = await linkedHome();
+  for (const secret of [FAKE_AUTH_TOKEN, FAKE_API_SECRET, bot.token]) registerTestSecret(secret);
   const env = {
     TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: FAKE_AUTH_TOKEN,

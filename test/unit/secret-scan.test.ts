@@ -1,0 +1,11 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertNoSecret, assertNoSecretInFiles, registerTestSecret } from '../helpers/secrets';
+
+// The end-to-end suite relies on this scan; it must be able to fail.
+test('the secret scan finds a registered secret in output and in files', () => {
+  registerTestSecret('0123456789abcdef0123456789abcdef');
+  assert.doesNotThrow(() => assertNoSecret('https://endpoint/…cdef', 'redacted output'));
+  assert.throws(() => assertNoSecret('POST https://h/0123456789abcdef0123456789abcdef', 'a log line'), /secret leaked in a log line: …cdef/);
+  assert.throws(() => assertNoSecretInFiles([{ file: '/x/backup.json', text: '{"url":"https://h/0123456789abcdef0123456789abcdef"}' }]), /backup\.json/);
+});
