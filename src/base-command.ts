@@ -118,7 +118,9 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     } else if (error?.oclif || error?.name === 'CLIError' || /flag|argument/i.test(error?.constructor?.name ?? '')) {
       // Parse errors from oclif (unknown flag, bad enum value…): usage errors.
       code = 2;
-      write(` » ${String(error.message).split('\n')[0]}`);
+      // oclif puts the reason on a second line ("Parsing --x" / "Expected an integer…").
+      const reason = String(error.message).split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(': ');
+      write(` » ${reason}`);
       write(`   See: ${this.config.bin} ${this.id} --help`);
       payload = { code: 'usage', message: error.message };
     } else {

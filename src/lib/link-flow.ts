@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CognigyError, UsageError } from './errors';
-import { wireAddress, wireFlexFlow, WiringResult } from './flex/wiring';
+import { checkEntryPoints, wireAddress, wireFlexFlow, WiringResult } from './flex/wiring';
 import { redactEndpoint, registerEndpointSecret } from './redact';
 import { loadSetup, saveSetup, setupFilePath, PLUGIN_DIR_NAME, writeFileAtomic } from './setup/store';
 import { resolveSetup, ResolvedSetup, SetupInput } from './setup/resolve';
@@ -38,6 +38,7 @@ export interface LinkFlowResult {
 
 /** `cognigy:link-flow` end to end: resolve the setup, deploy the flow, wire the entry point. */
 export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
+  checkEntryPoints(o);
   const api = new TwilioApi(o.client);
   const file = setupFilePath(o.configDir);
   const saved = loadSetup(file, api.accountSid);

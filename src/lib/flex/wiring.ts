@@ -49,11 +49,19 @@ export async function wireAddress(api: WiringApi, address: string, flowSid: stri
   return { ...result, action: 'updated' };
 }
 
+/** Entry-point flags are checked before anything is read or written. */
+export function checkEntryPoints(o: { address?: string; flexFlow?: string }): void {
+  if (o.flexFlow !== undefined && !looksLikeSid(o.flexFlow, 'FO')) {
+    throw new UsageError(`--flex-flow "${o.flexFlow}" is not a Flex Flow SID.`, 'Flex Flow SIDs start with FO; see them with: twilio api:flex:v1:flex-flows:list');
+  }
+  if (o.address !== undefined && !o.address.trim()) {
+    throw new UsageError('--address is empty.', 'Give the number or address, e.g. --address +15005550006 or --address whatsapp:+15005550006.');
+  }
+}
+
 /** Point a legacy Flex Flow's Studio integration at the flow. */
 export async function wireFlexFlow(api: WiringApi, flexFlowSid: string, flowSid: string, dryRun = false): Promise<WiringResult> {
-  if (!looksLikeSid(flexFlowSid, 'FO')) {
-    throw new UsageError(`--flex-flow "${flexFlowSid}" is not a Flex Flow SID.`, 'Flex Flow SIDs start with FO; see them with: twilio api:flex:v1:flex-flows:list');
-  }
+  checkEntryPoints({ flexFlow: flexFlowSid });
   const flexFlow = await api.fetchFlexFlow(flexFlowSid);
   const before: string | undefined = flexFlow.integration?.flowSid ?? flexFlow.integration?.flow_sid;
   const result: WiringResult = {
