@@ -1,22 +1,41 @@
 import type { ChatReport, PreparedChat } from '../lib/conversation/test-chat';
+import { redact } from '../lib/redact';
 import { formatEntry, formatHandover } from './transcript';
 
-export function banner(prepared: PreparedChat): string[] {
+const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
+
+export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): string[] {
   return [
     `Running ${prepared.source}.`,
-    `Bot endpoint: ${prepared.endpoint}. You are the customer ${'(channel: ' + prepared.setup.channelModel + ')'}.`,
-  ];
+    `Bot endpoint: ${prepared.endpoint}. You are the customer (channel: ${prepared.setup.channelModel}).`,
+    ...(o.demo ? [DEMO_HINT] : []),
+    ...prepared.notes.map((n) => `Note: ${n}`),
+  ].map(redact);
 }
 
 /** A one-shot run, as the REPL would have shown it. */
 export function printReport(report: ChatReport, write: (line: string) => void): void {
   for (const entry of report.transcript) write(formatEntry(entry));
   if (report.escalation) write(formatHandover(report.escalation));
+  for (const note of report.notes) write(redact(`Note: ${note}`));
   write(
     report.escalated
       ? 'Escalated to Flex.'
-      : report.ended
-        ? `Ended: ${report.ended}.`
-        : 'The flow waits for the customer\'s next message.',
+      : report.ended === 'error' || report.ended === 'limit'
+        ? 'The flow stopped with an error.'
+        : report.ended
+          ? 'The flow ended.'
+          : "The flow waits for the customer's next message.",
+  );
+}
+
+/** Why a one-shot run exits non-zero: one line each, for stderr. */
+export function problemLines(report: ChatReport): string[] {
+  return report.problems.map((p) =>
+    redact(
+      p.kind === 'unreachable'
+        ? ` » "${p.widget}" could not reach its URL (${p.message}); bot endpoint ${report.endpoint}. Nothing about the bot was tested.`
+        : ` » The flow stopped at "${p.widget}": ${p.message}`,
+    ),
   );
 }

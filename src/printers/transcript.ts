@@ -28,8 +28,10 @@ export function formatHandover(h: HandoverSummary): string {
   );
 }
 
+/** The timing line after a turn: the whole turn, and the slowest bot call against Studio's 10 s budget. */
 export function formatTurnTiming(turn: ChatTurn, o: { color?: boolean } = {}): string {
   const ms = Math.round(turn.elapsedMs);
   const warn = turn.slowestCallMs > 5000;
-  return paint(o.color, warn ? 33 : 2, `  (${ms} ms${turn.slowestCallMs ? `, bot ${Math.round(turn.slowestCallMs)} ms of Studio's 10,000` : ''})`);
+  const bot = turn.slowestCallMs ? `; slowest bot call ${Math.round(turn.slowestCallMs)} ms of Studio's 10 s` : '';
+  return paint(o.color, warn ? 33 : 2, `  (${ms} ms${bot})`);
 }

@@ -68,7 +68,9 @@ describe('HTTP_PROXY is honoured by the calls to the bot', () => {
 
   test('without the proxy the made-up host cannot be reached: the flow takes "failed" and says why', async () => {
     const r = await cli.run(['cognigy:test-chat', '--endpoint-url', `http://bot.test/${bot.token}`, '-m', 'hi', '-o', 'json', '--on-bot-failure', 'end']);
-    assert.equal(r.code, 0, r.all);
+    // The transcript shows what Studio would do; the exit code says the bot was never reached.
+    assert.equal(r.code, 1, r.all);
+    assert.match(r.stderr, /could not reach its URL \(getaddrinfo ENOTFOUND bot\.test\)/);
     const report = JSON.parse(r.stdout);
     assert.ok(report.transcript.some((e: any) => e.from === 'system' && /failed/.test(e.text)), r.stdout);
     assert.ok(!r.all.includes(bot.token), 'the token is not shown');

@@ -54,6 +54,7 @@ export default class TestChat extends CognigyCommand {
       from: f.from,
     });
     const printers = await import('../../printers/test-chat');
+    for (const warning of prepared.warnings) this.warn(warning);
     try {
       if (f.script) {
         const { runScripts, scriptExitCode } = await import('../../lib/conversation/run-scripts');
@@ -82,14 +83,18 @@ export default class TestChat extends CognigyCommand {
         const report = await playMessages(prepared, f.message);
         if (this.jsonOutput) this.outputJson(report);
         else printers.printReport(report, (l) => process.stdout.write(`${l}\n`));
+        // The bot unreachable or the flow stopped by an error: the transcript shows what
+        // happened, the exit code makes CI notice.
+        for (const line of printers.problemLines(report)) process.stderr.write(`${line}\n`);
+        if (report.problems.length) process.exitCode = 1;
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
         await runRepl({
           input: process.stdin,
           output: process.stdout,
           newChat: () => prepared.newChat(),
-          banner: printers.banner(prepared),
-          color: Boolean(process.stdout.isTTY),
+          banner: printers.banner(prepared, { demo: f.demo }),
+          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0',
         });
       }
     } finally {

@@ -19,7 +19,7 @@ export interface TranscriptEntry {
   at: number;
   widget?: string;
   /** For `system` entries: what happened. */
-  kind?: 'handover' | 'bot-failure' | 'end' | 'error' | 'rich' | 'new-execution' | 'silence' | 'slow';
+  kind?: 'handover' | 'bot-failure' | 'end' | 'error' | 'rich' | 'new-execution' | 'silence' | 'slow' | 'note';
   /** For `bot` entries: the data of the bot's answer the message came from. */
   data?: Record<string, unknown>;
   /** For `bot` entries: rich content an SMS customer does not see. */
@@ -38,6 +38,17 @@ export interface HandoverSummary {
   attributes?: unknown;
   attributesRaw: string;
   problems: string[];
+}
+
+/**
+ * Something that makes a run worth a non-zero exit: the bot could not be reached at all
+ * (nothing about the bot was tested), or the flow stopped with an error or a Studio limit.
+ * A bot that answers 5xx or too slowly is not one: the flow handles it as Studio would.
+ */
+export interface ChatProblem {
+  kind: 'unreachable' | 'flow-error';
+  widget: string;
+  message: string;
 }
 
 export interface ChatTurn {
@@ -66,6 +77,7 @@ const DEFAULT_SLOW_CALL_MS = 5_000;
 
 export class ChatSession {
   readonly transcript: TranscriptEntry[] = [];
+  readonly problems: ChatProblem[] = [];
   private session?: FlowSession;
   private readonly started: number;
   private readonly now: () => number;
@@ -141,12 +153,22 @@ export class ChatSession {
     let slowest = 0;
     let answer: { data: Record<string, unknown>; rich: RichContent[]; outputs: number } | undefined;
     let handover: HandoverSummary | undefined;
+    const slowCall = this.options.slowCallMs ?? DEFAULT_SLOW_CALL_MS;
     for (const event of turn.events) {
       switch (event.type) {
         case 'http':
         case 'function':
           slowest = Math.max(slowest, event.elapsedMs);
           answer = this.readAnswer(event, entries) ?? answer;
+          // Said where it happened; a time-out already says why the call failed.
+          if (event.elapsedMs > slowCall && event.failure?.reason !== 'timeout') {
+            this.add(entries, {
+              from: 'system',
+              kind: 'slow',
+              widget: event.widget,
+              text: `${event.widget} waited ${(event.elapsedMs / 1000).toFixed(1)} s for its answer: Studio fails the widget past 10 s.`,
+            });
+          }
           break;
         case 'message':
           this.add(entries, {
@@ -155,6 +177,14 @@ export class ChatSession {
             widget: event.widget,
             ...(answer ? { data: answer.data, outputs: answer.outputs, ...(answer.rich.length ? { rich: answer.rich } : {}) } : {}),
           });
+          if (!event.body.trim()) {
+            this.add(entries, {
+              from: 'system',
+              kind: 'note',
+              widget: event.widget,
+              text: `"${event.widget}" sends an empty message: the channel may reject it, and the customer sees nothing.`,
+            });
+          }
           if (answer?.rich.length) {
             for (const r of answer.rich) {
               const options = r.options.length ? `: ${r.options.join(' | ')}` : '';
@@ -177,21 +207,21 @@ export class ChatSession {
         case 'error':
           this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: event.message });
           break;
-        case 'end':
+        case 'end': {
           this.endedWith = { reason: event.reason, message: event.message };
-          if (event.reason !== 'handover') this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: `The flow ended (${event.reason}): ${event.message}` });
+          if (event.reason === 'error' || event.reason === 'limit') this.problems.push({ kind: 'flow-error', widget: event.widget, message: event.message });
+          // An error event followed by an end with the same words: say it once.
+          const last = entries[entries.length - 1];
+          if (event.reason === 'error' && last?.kind === 'error' && last.text === event.message) {
+            last.text = `The flow stopped with an error: ${event.message}`;
+            break;
+          }
+          if (event.reason !== 'handover') this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: event.reason === 'flow-ended' ? `The flow ended: ${event.message}` : `The flow ended (${event.reason}): ${event.message}` });
           break;
+        }
         default:
           break;
       }
-    }
-    const slowCall = this.options.slowCallMs ?? DEFAULT_SLOW_CALL_MS;
-    if (slowest > slowCall) {
-      this.add(entries, {
-        from: 'system',
-        kind: 'slow',
-        text: `The bot took ${(slowest / 1000).toFixed(1)} s: Studio fails the HTTP widget past 10 s.`,
-      });
     }
     return {
       entries,
@@ -208,17 +238,28 @@ export class ChatSession {
   private readAnswer(event: HttpEvent | (FlowEvent & { type: 'function' }), entries: TranscriptEntry[]) {
     if (event.outcome === 'failed') {
       const why = event.failure?.message ?? `HTTP ${event.status}`;
+      if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
+        this.problems.push({ kind: 'unreachable', widget: event.widget, message: event.failure.message });
+      }
       this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `The call to the bot failed (${why}): the flow takes "failed".` });
       return undefined;
     }
-    if (!event.responseBody) return undefined;
     let body: unknown;
     try {
-      body = JSON.parse(event.responseBody);
+      body = event.responseBody ? JSON.parse(event.responseBody) : undefined;
     } catch {
+      body = undefined;
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      // Studio takes "success" but sets no `parsed`: what reads it renders empty.
+      this.add(entries, {
+        from: 'system',
+        kind: 'note',
+        widget: event.widget,
+        text: `The answer to "${event.widget}" is not a JSON object, so widgets.${event.widget}.parsed is empty.`,
+      });
       return undefined;
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
     const turn = normalizeResponse(body);
     this.lastData = turn.data;
     const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));

@@ -1,8 +1,9 @@
+import * as path from 'path';
 import * as readline from 'readline';
 import type { Readable, Writable } from 'stream';
 import { ChatSession, ChatTurn, TranscriptEntry } from './chat';
 import { formatEntry, formatHandover, formatTurnTiming } from '../../printers/transcript';
-import { redactDeep } from '../redact';
+import { redact, redactDeep } from '../redact';
 import { writeFileAtomic } from '../setup/store';
 
 export interface ReplOptions {
@@ -14,45 +15,85 @@ export interface ReplOptions {
   describeEscalation?: (chat: ChatSession) => string;
   banner: string[];
   color?: boolean;
+  /** Show "waiting for the bot…" when a turn takes longer than this (TTY only). */
+  waitingAfterMs?: number;
 }
 
-const HELP = [
-  'Type a message as the customer would. Commands:',
-  '  /help             this list',
-  '  /data             the data of the bot\'s last answer',
-  '  /transcript       the conversation so far',
-  '  /silence          the customer stays silent (the wait widget times out)',
-  '  /escalate         what "twilio cognigy:escalate" would send to Flex for this conversation',
-  '  /reset            start over with a new session',
-  '  /save FILE        save the transcript as JSON',
-  '  /quit             leave (Ctrl-D or Ctrl-C also do)',
-];
+const PROMPT = 'you › ';
+
+function helpLines(withEscalate: boolean): string[] {
+  return [
+    'Type a message as the customer would. Commands:',
+    '  /help             this list',
+    "  /data             the data of the bot's last answer",
+    '  /transcript       the conversation so far',
+    '  /silence          the customer stays silent (the wait widget times out)',
+    ...(withEscalate ? ['  /escalate         what "twilio cognigy:escalate" would send to Flex for this conversation'] : []),
+    '  /reset            start over with a new session',
+    '  /save FILE        save the transcript as JSON',
+    '  /quit             leave (Ctrl-D or Ctrl-C also do)',
+  ];
+}
 
 /**
  * The interactive chat: the customer's side of the flow in a terminal. Returns the last
  * chat when the user leaves, so the caller can print a summary.
+ *
+ * Lines are handled one at a time, in order. Input is never paused, so Ctrl-C ends the
+ * REPL at once even while the bot is answering (the caller closes the transport, which
+ * aborts the call); Ctrl-D (end of input) lets queued lines finish first.
  */
 export function runRepl(options: ReplOptions): Promise<ChatSession> {
-  const out = (line = ''): void => void options.output.write(`${line}\n`);
+  let closed = false;
+  const write = (text: string): void => void options.output.write(text);
+  const out = (line = ''): void => {
+    if (!closed) write(`${redact(line)}\n`);
+  };
   let chat = options.newChat();
-  const rl = readline.createInterface({ input: options.input, output: options.output, terminal: true, prompt: 'you › ' });
+  const rl = readline.createInterface({ input: options.input, output: options.output, terminal: true, prompt: PROMPT });
   for (const line of options.banner) out(line);
   out('Type /help for commands.');
 
   return new Promise((resolve) => {
-    let closed = false;
+    let pending = 0;
+    let inputEnded = false;
     const finish = () => {
       if (closed) return;
+      write('\n');
       closed = true;
-      out();
       rl.close();
       resolve(chat);
     };
-    rl.on('close', finish);
+    rl.on('close', () => {
+      inputEnded = true;
+      if (pending === 0) finish();
+    });
     rl.on('SIGINT', finish);
 
     const show = (entries: TranscriptEntry[]) => {
       for (const e of entries) if (e.from !== 'user') out(formatEntry(e, { color: options.color }));
+    };
+
+    const report = (turn: ChatTurn, timing = true) => {
+      show(turn.entries);
+      if (turn.handover) out(formatHandover(turn.handover));
+      if (timing) out(formatTurnTiming(turn, { color: options.color }));
+    };
+
+    /** A turn with the bot: on a terminal, say that we wait when it takes a while. */
+    const withWaiting = async <T>(work: Promise<T>): Promise<T> => {
+      if (!options.color) return work;
+      let shown = false;
+      const timer = setTimeout(() => {
+        shown = true;
+        write('\u001b[2m  … waiting for the bot\u001b[0m');
+      }, options.waitingAfterMs ?? 400);
+      try {
+        return await work;
+      } finally {
+        clearTimeout(timer);
+        if (shown && !closed) write('\r\u001b[2K');
+      }
     };
 
     const handle = async (line: string): Promise<void> => {
@@ -61,7 +102,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
         const [command, ...rest] = text.split(/\s+/);
         switch (command) {
           case '/help':
-            HELP.forEach((l) => out(l));
+            helpLines(Boolean(options.describeEscalation)).forEach((l) => out(l));
             return;
           case '/quit':
           case '/exit':
@@ -75,55 +116,57 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
             out(JSON.stringify(redactDeep(chat.botData), null, 2));
             return;
           case '/transcript':
+            if (!chat.transcript.length) out('Nothing said yet.');
             for (const e of chat.transcript) out(formatEntry(e, { color: options.color }));
             return;
-          case '/silence':
-            report(await chat.silence());
+          case '/silence': {
+            const turn = await withWaiting(chat.silence());
+            report(turn, turn.events.length > 0);
             return;
+          }
           case '/escalate':
-            out(options.describeEscalation ? options.describeEscalation(chat) : 'Not available.');
-            return;
+            if (options.describeEscalation) {
+              out(options.describeEscalation(chat));
+              return;
+            }
+            break;
           case '/save': {
             const file = rest.join(' ');
             if (!file) {
               out('Usage: /save FILE');
               return;
             }
-            writeFileAtomic(file, `${JSON.stringify(redactDeep({ transcript: chat.transcript }), null, 2)}\n`);
-            out(`Saved ${chat.transcript.length} entries to ${file}`);
+            const target = path.resolve(file);
+            writeFileAtomic(target, `${JSON.stringify(redactDeep({ transcript: chat.transcript }), null, 2)}\n`);
+            out(`Saved ${chat.transcript.length} entries to ${target}`);
             return;
           }
           default:
-            out(`Unknown command ${command}; /help lists them.`);
-            return;
+            break;
         }
+        out(`Unknown command ${command}; /help lists them.`);
+        return;
       }
       if (!text) return;
       if (chat.withAgent) {
         out('The conversation is with a Flex agent now: the bot no longer answers. /reset starts over.');
         return;
       }
-      report(await chat.send(line));
+      report(await withWaiting(chat.send(line)));
     };
 
-    const report = (turn: ChatTurn) => {
-      show(turn.entries);
-      if (turn.handover) out(formatHandover(turn.handover));
-      out(formatTurnTiming(turn, { color: options.color }));
-    };
-
-    // One line at a time: a turn finishes before the next line is read.
+    // One line at a time: a turn finishes before the next line is handled.
     let queue = Promise.resolve();
     rl.on('line', (line) => {
-      rl.pause();
+      pending++;
       queue = queue
-        .then(() => handle(line))
+        .then(() => (closed ? undefined : handle(line)))
         .catch((error) => void out(`error: ${(error as Error).message}`))
         .finally(() => {
-          if (!closed) {
-            rl.resume();
-            rl.prompt();
-          }
+          pending--;
+          if (closed) return;
+          if (inputEnded && pending === 0) finish();
+          else if (pending === 0) rl.prompt();
         });
     });
     rl.prompt();

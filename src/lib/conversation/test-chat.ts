@@ -2,11 +2,11 @@ import { parseEndpointUrl } from '../cognigy/endpoint';
 import { UsageError } from '../errors';
 import { createTransport, closeTransport } from '../http/transport';
 import type { HttpTransport } from '../http/types';
-import { buildOptions, readFlowFile } from '../link-flow';
+import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../link-flow';
 import { redactEndpoint, registerEndpointSecret } from '../redact';
 import { resolveSetup, ResolvedSetup, SetupInput } from '../setup/resolve';
 import type { Setup } from '../setup/types';
-import { buildFlow } from '../studio';
+import { buildFlow, lintFlow, type LintIssue } from '../studio';
 import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../studio/types';
 import { TwilioApi } from '../twilio/api';
@@ -31,6 +31,10 @@ export interface PreparedChat {
   /** The bot endpoint, redacted. */
   endpoint: string;
   http: HttpTransport;
+  /** Worth knowing before the first message (placeholder SIDs…): the banner and reports show them. */
+  notes: string[];
+  /** Lint findings that do not stop the run (unmodelled widget types…): for stderr. */
+  warnings: string[];
   newChat(from?: string): ChatSession;
   close(): Promise<void>;
 }
@@ -92,6 +96,14 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       source = o.demo ? 'the flow link-flow builds, against the embedded demo bot' : 'the flow link-flow would deploy';
     }
     registerUrlsIn(definition);
+    // A deployed flow passed Studio's own validation: the linter's doubts are only warnings.
+    const { warnings } = checkFlow(definition, source, { strict: !o.deployedFlow });
+    const notes: string[] = [];
+    if (!o.flowFile && !o.deployedFlow && (!setup.workflow || !setup.taskChannel)) {
+      notes.push(
+        `The hand-over uses placeholder SIDs (${PLACEHOLDER_WORKFLOW.slice(0, 5)}…, ${PLACEHOLDER_TASK_CHANNEL.slice(0, 5)}…): "twilio cognigy:init" fills in the real workflow and task channel.`,
+      );
+    }
 
     const http = createTransport();
     return {
@@ -100,6 +112,8 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       source,
       endpoint: needsEndpoint ? redactEndpoint(setup.endpointUrl) : '(as the flow says)',
       http,
+      notes,
+      warnings,
       newChat: (from) =>
         new ChatSession(definition, { http, from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS, channelModel: setup.channelModel }),
       close: async () => {
@@ -111,6 +125,39 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
     await stopDemo?.();
     throw error;
   }
+}
+
+/**
+ * Lint before running: a flow Studio would reject (a transition to a widget that does not
+ * exist, a missing property…) is refused up front with the first problems named, rather
+ * than failing halfway through a conversation. A widget type the runner does not model is
+ * only a warning: the run stops if and when it reaches it, as the flow may never go there.
+ */
+export function checkFlow(definition: FlowDefinition, source: string, o: { strict: boolean }): { warnings: string[] } {
+  const issues = lintFlow(definition);
+  const errors = issues.filter((i) => i.severity === 'error');
+  const warnings = issues
+    .filter((i) => i.severity === 'warning' && i.property === 'type' && i.widget)
+    .map((i) => `Widget "${i.widget}" has a type test-chat does not model (${describeType(definition, i.widget!)}): a run that reaches it stops there.`);
+  if (errors.length && o.strict) {
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    throw new UsageError(
+      `${source[0].toUpperCase()}${source.slice(1)} is not a valid Studio flow: ${describeIssue(errors[0])}${more}.`,
+      'Studio would reject it; fix the flow (or export it again from the Studio Console) and retry.',
+      { issues: errors },
+    );
+  }
+  for (const e of errors) warnings.push(`Studio accepted this flow, but: ${describeIssue(e)}.`);
+  return { warnings };
+}
+
+function describeIssue(i: LintIssue): string {
+  const where = [i.widget ? `"${i.widget}"` : '', i.property ?? ''].filter(Boolean).join(' ');
+  return where ? `${where}: ${i.message}` : i.message;
+}
+
+function describeType(definition: FlowDefinition, widget: string): string {
+  return definition.states.find((s) => s.name === widget)?.type ?? 'unknown';
 }
 
 /** Every http(s) URL a flow calls may carry a token: keep them out of what is printed. */
@@ -129,6 +176,9 @@ export interface ChatReport {
   escalation: ChatSession['handover'] | null;
   ended: string | null;
   turns: { elapsedMs: number; slowestCallMs: number }[];
+  /** Why this run should fail (bot unreachable, flow error); empty when all went as Studio would. */
+  problems: ChatSession['problems'];
+  notes: string[];
 }
 
 /** `--message` (repeatable): play the customer's messages in order. */
@@ -152,5 +202,7 @@ export function report(prepared: PreparedChat, chat: ChatSession, turns: ChatRep
     escalation: chat.handover ?? null,
     ended: chat.ended?.reason ?? null,
     turns,
+    problems: chat.problems,
+    notes: chat.handover ? prepared.notes : [],
   };
 }

@@ -1,0 +1,169 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
+import { linkedHome, CliHome, baseEnv, TWILIO_BIN } from '../helpers/cli';
+import { spawnTwilio, PtySession } from '../helpers/pty';
+import { registerTestSecret } from '../helpers/secrets';
+
+/**
+ * The test-chat REPL in a pseudo-terminal, through the real twilio binary: what a person
+ * types and sees. Every wait is bounded (the helper's waitFor and exited time out).
+ */
+describe('the test-chat REPL in a terminal', () => {
+  let cli: CliHome;
+  let bot: BotServer;
+  before(async () => {
+    bot = await startBotServer({ behaviour: scriptedBehaviour });
+    registerTestSecret(bot.token);
+    cli = await linkedHome();
+  });
+  after(async () => {
+    await bot?.close();
+    cli?.cleanup();
+  });
+
+  /** Count the prompts so far: a turn is over when one more prompt appears. */
+  const prompts = (s: PtySession) => (s.output().match(/you › /g) ?? []).length;
+  const send = async (s: PtySession, line: string, expect: RegExp) => {
+    const before = prompts(s);
+    s.write(`${line}\r`);
+    await s.waitFor(expect, 15_000);
+    // …and the next prompt: the REPL is ready for more.
+    const ready = () => prompts(s) > before && /you › $/.test(s.output());
+    const started = Date.now();
+    while (!ready() && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(ready(), `no prompt after ${JSON.stringify(line)}:\n${s.output()}`);
+  };
+
+  test('--demo: messages, /data, /transcript, /save, /reset, /help, then Ctrl-D ends with exit 0', async () => {
+    const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--demo']);
+    const saved = path.join(cli.home, 'chat.json');
+    try {
+      await session.waitFor(/Type \/help for commands\.\s+you › /);
+      assert.match(session.output(), /Note: The hand-over uses placeholder SIDs .*cognigy:init/);
+      assert.match(session.output(), /The demo bot knows:/);
+
+      await send(session, 'hello', /bot › Hi, I'm the demo bot.*How can I help you\?/);
+      assert.match(session.output(), /quick replies: Opening hours \| Order status \| Pricing \| Talk to an agent/);
+      assert.match(session.output(), /\(\d+ ms; slowest bot call \d+ ms of Studio's 10 s\)/, 'a timing line after the turn');
+
+      await send(session, '/data', /"_quickReplies"/);
+      await send(session, 'when are you open?', /bot › We are open Monday to Friday/);
+
+      const shownBefore = (session.output().match(/Monday to Friday/g) ?? []).length;
+      await send(session, '/transcript', /you › \/transcript\s+you › hello/);
+      assert.equal((session.output().match(/Monday to Friday/g) ?? []).length, shownBefore + 1, '/transcript repeats the conversation');
+
+      await send(session, `/save ${saved}`, /Saved 5 entries to /);
+      const file = JSON.parse(fs.readFileSync(saved, 'utf8'));
+      assert.deepEqual(
+        file.transcript.filter((e: any) => e.from === 'user').map((e: any) => e.text),
+        ['hello', 'when are you open?'],
+      );
+      assert.equal(fs.statSync(saved).mode & 0o777, 0o600);
+
+      await send(session, 'agent', /Handed over to Flex/);
+      await send(session, 'hello again?', /with a Flex agent now/);
+      await send(session, '/reset', /New session/);
+      const greetings = (session.output().match(/Hi, I'm the demo bot/g) ?? []).length;
+      await send(session, 'order 12345', /Order 12345 has shipped/);
+      assert.equal((session.output().match(/Hi, I'm the demo bot/g) ?? []).length, greetings + 1, 'a new session: the bot greets again');
+
+      await send(session, '/help', /\/save FILE/);
+      assert.doesNotMatch(session.output(), /\/escalate/, 'no command listed that is not available');
+      await send(session, '/nope', /Unknown command \/nope/);
+
+      session.write('\u0004'); // Ctrl-D
+      assert.equal(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+    }
+  });
+
+  test('Ctrl-C ends cleanly with exit 0, also while the bot is still answering', async () => {
+    const idle = spawnTwilio(cli.home, ['cognigy:test-chat', '--demo']);
+    try {
+      await idle.waitFor(/you › /);
+      idle.write('\u0003');
+      assert.equal(await idle.exited(15_000), 0, idle.output());
+    } finally {
+      idle.kill();
+    }
+
+    const busy = spawnTwilio(cli.home, ['cognigy:test-chat', '--endpoint-url', bot.url]);
+    try {
+      await busy.waitFor(/you › /);
+      busy.write('slow:8000 still there?\r');
+      const started = Date.now();
+      await new Promise((r) => setTimeout(r, 500));
+      busy.write('\u0003');
+      assert.equal(await busy.exited(15_000), 0, busy.output());
+      assert.ok(Date.now() - started < 5_000, 'Ctrl-C does not wait for the slow answer');
+    } finally {
+      busy.kill();
+    }
+  });
+
+  test('against a real endpoint URL: redacted banner, no token on screen or in a saved transcript; /quit exits 0', async () => {
+    const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--endpoint-url', bot.url]);
+    const saved = path.join(cli.home, 'real.json');
+    try {
+      await session.waitFor(/you › /);
+      assert.match(session.output(), new RegExp(`Bot endpoint: http://127\\.0\\.0\\.1:\\d+/…${bot.token.slice(-4)}\\.`));
+      await send(session, 'multi', /bot › First output\. Second output\. Third output\.\s+\(3 bot outputs, sent as one message\)/);
+      await send(session, 'line with "quotes" & 100%', /bot › You said: line with "quotes" & 100%/);
+      await send(session, `/save ${saved}`, /Saved \d+ entries/);
+      session.write('/quit\r');
+      // exited() also scans everything the terminal showed for the token.
+      assert.equal(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+    }
+    const text = fs.readFileSync(saved, 'utf8');
+    assert.ok(!text.includes(bot.token));
+    assert.equal(bot.requests.at(-1)!.body && (bot.requests.at(-1)!.body as any).text, 'line with "quotes" & 100%');
+  });
+
+  test('colours only on a terminal without NO_COLOR', async () => {
+    // spawnTwilio strips escapes from what it shows; read the raw terminal here.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const pty = require('node-pty');
+    const raw = async (env: Record<string, string>) => {
+      const child = pty.spawn(process.execPath, [TWILIO_BIN, 'cognigy:test-chat', '--demo'], {
+        cols: 120,
+        rows: 40,
+        cwd: cli.home,
+        env: { ...baseEnv(cli.home), TERM: 'xterm-256color', ...env },
+      });
+      let buffer = '';
+      child.onData((d: string) => (buffer += d));
+      const exited = new Promise<number>((resolve) => child.onExit(({ exitCode }: { exitCode: number }) => resolve(exitCode)));
+      const until = async (pattern: RegExp) => {
+        const started = Date.now();
+        while (!pattern.test(buffer) && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 25));
+        assert.match(buffer, pattern);
+      };
+      try {
+        await until(/you › /);
+        child.write('hello\r');
+        await until(/How can I help you\?[\s\S]*you › /);
+        child.write('\u0004');
+        const code = await Promise.race([exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no exit')), 15_000))]);
+        assert.equal(code, 0);
+        return buffer;
+      } finally {
+        try {
+          child.kill();
+        } catch {
+          // already gone
+        }
+      }
+    };
+    const plain = await raw({ NO_COLOR: '1' });
+    assert.doesNotMatch(plain, /\u001b\[36mbot ›/);
+    const coloured = await raw({ NO_COLOR: '', FORCE_COLOR: '' });
+    assert.match(coloured, /\u001b\[36mbot ›\u001b\[0m/);
+  });
+});

@@ -1,0 +1,322 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
+import { linkedHome, CliHome, CliResult, ROOT } from '../helpers/cli';
+import { registerTestSecret } from '../helpers/secrets';
+
+/**
+ * `twilio cognigy:test-chat` through the real twilio binary, against the stand-in bot on
+ * 127.0.0.1, with no Twilio credentials at all (test-chat needs none without --flow).
+ */
+interface Entry {
+  from: 'user' | 'bot' | 'system';
+  text: string;
+  kind?: string;
+  outputs?: number;
+  rich?: { kind: string; options: string[] }[];
+}
+interface Report {
+  endpoint: string;
+  transcript: Entry[];
+  escalated: boolean;
+  escalation: null | { workflow: string; channel: string; attributes?: any };
+  ended: string | null;
+  turns: { elapsedMs: number; slowestCallMs: number }[];
+  problems: { kind: string; widget: string; message: string }[];
+}
+
+const PLACEHOLDER_WW = `WW${'0'.repeat(32)}`;
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'flows', 'hand-written-support.json');
+
+describe('twilio cognigy:test-chat end to end', () => {
+  let bot: BotServer;
+  let cli: CliHome;
+  const noTwilio = { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined };
+
+  before(async () => {
+    bot = await startBotServer({ behaviour: scriptedBehaviour });
+    registerTestSecret(bot.token);
+    cli = await linkedHome();
+  });
+  after(async () => {
+    await bot?.close();
+    cli?.cleanup();
+  });
+
+  const chat = (args: string[], timeoutMs?: number) => cli.run(['cognigy:test-chat', ...args], { env: noTwilio, timeoutMs });
+  /** A --message run against the stand-in bot, parsed; the bot's requests made by this run alone. */
+  const playJson = async (messages: string[], extra: string[] = []) => {
+    const first = bot.requests.length;
+    const r = await chat(['--endpoint-url', bot.url, ...messages.flatMap((m) => ['-m', m]), '-o', 'json', ...extra]);
+    return { r, out: parse(r), requests: bot.requests.slice(first) };
+  };
+  const parse = (r: CliResult): Report => {
+    try {
+      return JSON.parse(r.stdout);
+    } catch {
+      throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.all}`);
+    }
+  };
+  const said = (out: Report, from: Entry['from']) => out.transcript.filter((e) => e.from === from).map((e) => e.text);
+  const assertNoToken = (r: CliResult) => {
+    assert.ok(!r.all.includes(bot.token), 'the URL token never appears');
+    assert.ok(!r.all.includes(bot.url));
+  };
+
+  test('several outputs in one turn arrive as the one message Studio sends; the endpoint is shown redacted', async () => {
+    const { r, out, requests } = await playJson(['multi']);
+    assert.equal(r.code, 0, r.all);
+    assert.deepEqual(
+      out.transcript.map((e) => e.from),
+      ['user', 'bot'],
+    );
+    assert.deepEqual(said(out, 'bot'), ['First output. Second output. Third output.']);
+    assert.equal(out.transcript[1].outputs, 3);
+    assert.equal(out.escalated, false);
+    assert.equal(out.escalation, null);
+    assert.equal(out.ended, null, 'the flow waits for the next message');
+    assert.equal(requests.length, 1);
+    assert.match(out.endpoint, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/…${bot.token.slice(-4)}$`));
+    assertNoToken(r);
+    assert.equal(r.stderr.trim(), '', 'nothing on stderr for a clean run');
+  });
+
+  for (const keyword of ['escalate-bool', 'escalate-string']) {
+    test(`an escalation flagged as ${keyword === 'escalate-bool' ? 'true' : '"true"'} hands over; later messages never reach the bot`, async () => {
+      const { r, out, requests } = await playJson(['hello', keyword, 'are you there?']);
+      assert.equal(r.code, 0, r.all);
+      assert.deepEqual(said(out, 'user'), ['hello', keyword], 'the customer is with an agent after the hand-over');
+      assert.deepEqual(said(out, 'bot'), ['You said: hello', 'Let me connect you to a human agent.']);
+      assert.equal(requests.length, 2);
+      assert.equal(out.escalated, true);
+      assert.equal(out.ended, 'handover');
+      assert.equal(out.escalation!.workflow, PLACEHOLDER_WW, 'no Flex setup: the placeholder workflow');
+      assert.equal(out.escalation!.attributes.cognigy.reason, 'bot-escalation');
+      assert.equal(out.escalation!.attributes.cognigy.lastAnswer, 'Let me connect you to a human agent.');
+      const handover = out.transcript.filter((e) => e.kind === 'handover');
+      assert.equal(handover.length, 1);
+    });
+  }
+
+  test('a 500 from the bot: the flow apologises and hands over; with --on-bot-failure end it ends', async () => {
+    const escalate = await playJson(['hi', 'status:500']);
+    assert.equal(escalate.r.code, 0, escalate.r.all);
+    const out = escalate.out;
+    assert.deepEqual(said(out, 'bot'), ['You said: hi', 'Sorry, our assistant is unavailable. Connecting you to an agent.']);
+    assert.ok(out.transcript.some((e) => e.kind === 'bot-failure' && /HTTP 500/.test(e.text)), 'the transcript says the bot failed');
+    assert.equal(out.escalated, true);
+    assert.equal(out.escalation!.attributes.cognigy.reason, 'bot-failure');
+
+    const end = await playJson(['hi', 'status:500'], ['--on-bot-failure', 'end']);
+    assert.equal(end.r.code, 0, end.r.all);
+    assert.deepEqual(said(end.out, 'bot'), ['You said: hi', 'Sorry, our assistant is unavailable. Please try again later.']);
+    assert.equal(end.out.escalated, false);
+    assert.equal(end.out.ended, 'flow-ended');
+  });
+
+  test('an answer after 12 s: past Studio\'s 10 s the widget fails, and the transcript says why', async () => {
+    const { r, out } = await playJson(['slow:12000']);
+    assert.equal(r.code, 0, r.all);
+    const failure = out.transcript.find((e) => e.kind === 'bot-failure');
+    assert.ok(failure, JSON.stringify(out.transcript));
+    assert.match(failure!.text, /no answer within 10 s/);
+    assert.deepEqual(said(out, 'bot'), ['Sorry, our assistant is unavailable. Connecting you to an agent.']);
+    assert.equal(out.escalated, true);
+    const [turn] = out.turns;
+    assert.ok(turn.elapsedMs >= 9_900 && turn.elapsedMs < 11_500, `the turn gave up at 10 s, not at 12 s: ${turn.elapsedMs} ms`);
+  });
+
+  test('rich content is shown with a note that an SMS customer receives only the text', async () => {
+    const { r, out } = await playJson(['quick']);
+    assert.equal(r.code, 0, r.all);
+    assert.deepEqual(said(out, 'bot'), ['What would you like to do?']);
+    const answer = out.transcript.find((e) => e.from === 'bot')!;
+    assert.deepEqual(answer.rich?.[0].options, ['Opening hours', 'Order status', 'Talk to an agent']);
+    const note = out.transcript.find((e) => e.kind === 'rich');
+    assert.match(note!.text, /quick replies: Opening hours \| Order status \| Talk to an agent.*SMS customer receives only the text/);
+
+    const text = await chat(['--endpoint-url', bot.url, '-m', 'quick']);
+    assert.equal(text.code, 0, text.all);
+    assert.match(text.stdout, /^bot › What would you like to do\?$/m);
+    assert.match(text.stdout, /SMS customer receives only the text/);
+  });
+
+  test('a data-only answer and a non-JSON answer: the empty message Studio would send is shown, and why', async () => {
+    const { r, out } = await playJson(['dataonly', 'notjson']);
+    assert.equal(r.code, 0, r.all);
+    assert.deepEqual(said(out, 'bot'), ['', ''], 'the flow sends the empty text, as Studio would');
+    const notes = out.transcript.filter((e) => e.kind === 'note').map((e) => e.text);
+    assert.equal(notes.filter((n) => /"SendUserReply" sends an empty message/.test(n)).length, 2);
+    assert.equal(notes.filter((n) => /not a JSON object, so widgets\.ProcessUserInput\.parsed is empty/.test(n)).length, 1, 'only the text/plain answer');
+  });
+
+  test(
+    'the flow link-flow builds never sends the customer an empty message',
+    { todo: 'src/lib/studio/build: SendUserReply renders an empty body when the bot answers with data only (text null); the loop could skip or hold the send' },
+    async () => {
+      const { out } = await playJson(['dataonly']);
+      assert.ok(said(out, 'bot').every((t) => t.trim() !== ''), JSON.stringify(said(out, 'bot')));
+    },
+  );
+
+  test('quotes, backslashes, Japanese, Liquid braces, % and & and a newline reach the bot byte for byte', async () => {
+    const tricky = 'He said "hi" \\ 日本語 {{ x }} 100% & more';
+    const multiline = 'line one\nline two';
+    const { r, out, requests } = await playJson([tricky, multiline]);
+    assert.equal(r.code, 0, r.all);
+    assert.equal(requests.length, 2);
+    assert.equal((requests[0].body as any).text, tricky);
+    assert.equal((requests[1].body as any).text, multiline);
+    assert.deepEqual(said(out, 'bot'), [`You said: ${tricky}`, `You said: ${multiline}`], 'and the answers come back unchanged');
+  });
+
+  describe('a hand-written flow file (--flow-file)', () => {
+    let flowFile: string;
+    before(() => {
+      // As Studio exports it, with the bot's host pointed at the stand-in; the URL token
+      // stays the $COGNIGY_URL_TOKEN placeholder that --endpoint-url fills in.
+      const text = fs.readFileSync(FIXTURE, 'utf8').split('https://endpoint-trial.cognigy.ai').join(new URL(bot.url).origin);
+      flowFile = path.join(cli.home, 'support-flow.json');
+      fs.writeFileSync(flowFile, text);
+    });
+    const run = async (reply: string) => {
+      const first = bot.requests.length;
+      const r = await chat(['--flow-file', flowFile, '--endpoint-url', bot.url, '--from', '+4915112345678', '-m', 'hi', '-m', reply, '-o', 'json']);
+      return { r, out: parse(r), requests: bot.requests.slice(first) };
+    };
+
+    test('matches_any_of routes billing to Flex with a variable set from the earlier reply and the bot answer', async () => {
+      const { r, out, requests } = await run(' Payment ');
+      assert.equal(r.code, 0, r.all);
+      assert.deepEqual(said(out, 'bot'), ['Hi +4915112345678! Is it about billing, an order, or something else?'], 'send-to-flex sends nothing itself');
+      assert.equal(requests.length, 1);
+      assert.equal(requests[0].contentType, 'application/x-www-form-urlencoded;charset=utf-8');
+      assert.deepEqual(requests[0].body, { userId: '+4915112345678', sessionId: 'triage-+4915112345678', text: ' Payment ' });
+      assert.equal(out.escalated, true);
+      assert.equal(out.escalation!.workflow, 'WW3f6a0c2e4b8d1a3c5e7f9b0d2c4e6a81');
+      assert.equal(out.escalation!.channel, 'TC0e2c4a6b8d1f3a5c7e9b0d2f4a6c8e01');
+      assert.deepEqual(out.escalation!.attributes, { name: '+4915112345678', topic: 'payment', botAnswer: 'You said:  Payment ' });
+      assert.ok(!r.stdout.includes('placeholder'), 'real SIDs from the file: no placeholder note');
+    });
+
+    test('an order goes to the second branch, anything else to noMatch', async () => {
+      const order = await run('my order 1234');
+      assert.equal(order.r.code, 0, order.r.all);
+      assert.deepEqual(said(order.out, 'bot').slice(1), ['You said: my order 1234']);
+      assert.equal(order.out.escalated, false);
+      assert.equal(order.out.ended, 'flow-ended');
+
+      const other = await run('Weather');
+      assert.deepEqual(said(other.out, 'bot').slice(1), ['Sorry, "weather" is not something I can help with here.']);
+      assert.equal(other.out.escalated, false);
+    });
+  });
+
+  describe('bad flows and an unreachable bot: a clear message and a non-zero exit', () => {
+    const trigger = (next: string) => ({
+      name: 'Trigger',
+      type: 'trigger',
+      properties: { offset: { x: 0, y: 0 } },
+      transitions: [
+        { event: 'incomingMessage', next },
+        { event: 'incomingConversationMessage', next },
+      ],
+    });
+    const hello = (next?: string) => ({
+      name: 'Hello',
+      type: 'send-message',
+      properties: { offset: { x: 0, y: 200 }, body: 'Hello from the flow.' },
+      transitions: [{ event: 'sent', ...(next ? { next } : {}) }, { event: 'failed' }],
+    });
+    const payments = { name: 'TakePayment', type: 'capture-payments', properties: { offset: { x: 0, y: 400 } }, transitions: [] };
+    const writeFlow = (name: string, content: unknown) => {
+      const file = path.join(cli.home, name);
+      fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify({ description: name, initial_state: 'Trigger', states: content, flags: { allow_concurrent_calls: true } }));
+      return file;
+    };
+    const assertShort = (r: CliResult) => {
+      assert.doesNotMatch(r.all, /\n\s+at .*:\d+:\d+\)?/, 'no stack trace');
+      assert.ok(r.stderr.trim().split('\n').length <= 3, `one or two lines:\n${r.stderr}`);
+    };
+
+    test('a malformed flow file', async () => {
+      const r = await chat(['--flow-file', writeFlow('broken.json', '{"states": [{"name": "Trigger",'), '-m', 'hi']);
+      assert.equal(r.code, 2, r.all);
+      assert.match(r.stderr, /broken\.json is not JSON/);
+      assertShort(r);
+    });
+
+    test('a dangling transition is refused before anything runs, naming both widgets', async () => {
+      const first = bot.requests.length;
+      const r = await chat(['--flow-file', writeFlow('dangling.json', [trigger('Hello'), hello('Nowhere')]), '--endpoint-url', bot.url, '-m', 'hi']);
+      assert.equal(r.code, 2, r.all);
+      assert.match(r.stderr, /not a valid Studio flow: "Hello" transitions\[0\]: next "Nowhere" names no widget/);
+      assert.equal(r.stdout, '', 'no conversation happened');
+      assert.equal(bot.requests.length, first);
+      assertShort(r);
+    });
+
+    test('an unknown widget type stops the run only when the run reaches it', async () => {
+      const reached = await chat(['--flow-file', writeFlow('payments.json', [trigger('Hello'), hello('TakePayment'), payments]), '-m', 'hi', '-o', 'json']);
+      assert.equal(reached.code, 1, reached.all);
+      const out = parse(reached);
+      assert.deepEqual(said(out, 'bot'), ['Hello from the flow.'], 'what ran before it is still shown');
+      assert.equal(out.ended, 'error');
+      assert.match(reached.stderr, /The flow stopped at "TakePayment": .*capture-payments/);
+      assert.match(reached.stderr, /"TakePayment" has a type test-chat does not model \(capture-payments\)/, 'warned up front');
+
+      const notReached = await chat(['--flow-file', writeFlow('payments-later.json', [trigger('Hello'), hello(), payments]), '-m', 'hi', '-o', 'json']);
+      assert.equal(notReached.code, 0, notReached.all);
+      assert.deepEqual(said(parse(notReached), 'bot'), ['Hello from the flow.']);
+      assert.match(notReached.stderr, /does not model \(capture-payments\)/);
+    });
+
+    test('an unreachable endpoint: the transcript shows what Studio would do, stderr says why, exit 1', async () => {
+      const unreachable = `http://127.0.0.1:9/${'ab'.repeat(16)}`;
+      registerTestSecret('ab'.repeat(16));
+      const r = await chat(['--endpoint-url', unreachable, '-m', 'hi', '-o', 'json']);
+      assert.equal(r.code, 1, r.all);
+      const out = parse(r);
+      assert.ok(out.transcript.some((e) => e.kind === 'bot-failure' && /ECONNREFUSED/.test(e.text)));
+      assert.equal(out.problems[0].kind, 'unreachable');
+      assert.match(r.stderr, /"ProcessUserInput" could not reach its URL \(connect ECONNREFUSED 127\.0\.0\.1:9\); bot endpoint http:\/\/127\.0\.0\.1:9\/…abab/);
+      assertShort(r);
+    });
+  });
+
+  test('--demo needs no account at all: greeting, an answer, and the hand-over on "agent"', async () => {
+    const r = await chat(['--demo', '-m', 'hello', '-m', 'what are your opening hours?', '-m', 'agent', '-o', 'json']);
+    assert.equal(r.code, 0, r.all);
+    const config = path.join(cli.configDir, 'config.json');
+    const profiles = fs.existsSync(config) ? JSON.parse(fs.readFileSync(config, 'utf8')).profiles ?? {} : {};
+    assert.deepEqual(Object.keys(profiles), [], 'the HOME has no profile (and the env no credentials)');
+    const out = parse(r);
+    const bots = said(out, 'bot');
+    assert.match(bots[0], /^Hi, I'm the demo bot/);
+    assert.match(bots[1], /Monday to Friday/);
+    assert.equal(bots[2], 'Let me connect you to a human agent.');
+    assert.equal(out.escalated, true);
+
+    const text = await chat(['--demo', '-m', 'agent']);
+    assert.equal(text.code, 0, text.all);
+    assert.match(text.stdout, /Escalated to Flex\./);
+    assert.match(text.stdout, /Note: The hand-over uses placeholder SIDs .*cognigy:init" fills in the real workflow and task channel/);
+  });
+
+  test('without a terminal and without --message or --script: a usage error, exit 2', async () => {
+    const r = await chat(['--demo']);
+    assert.equal(r.code, 2, r.all);
+    assert.match(r.stderr, /Nothing to do without a terminal/);
+    assert.match(r.stderr, /--message/);
+  });
+
+  test('no file test-chat left under HOME holds the token', () => {
+    // cli.cleanup() scans every file too; this names the failure here.
+    for (const f of fs.readdirSync(cli.home)) {
+      const p = path.join(cli.home, f);
+      if (fs.statSync(p).isFile()) assert.ok(!fs.readFileSync(p, 'utf8').includes(bot.token), p);
+    }
+  });
+});
