@@ -143,23 +143,18 @@ describe('twilio cognigy:test-chat end to end', () => {
     assert.match(text.stdout, /SMS customer receives only the text/);
   });
 
-  test('a data-only answer and a non-JSON answer: the empty message Studio would send is shown, and why', async () => {
-    const { r, out } = await playJson(['dataonly', 'notjson']);
+  test('a data-only answer or a non-JSON answer: the built flow sends no empty message, ends, and the next message goes on', async () => {
+    const { r, out, requests } = await playJson(['dataonly', 'notjson', 'hello again']);
     assert.equal(r.code, 0, r.all);
-    assert.deepEqual(said(out, 'bot'), ['', ''], 'the flow sends the empty text, as Studio would');
+    assert.deepEqual(said(out, 'bot'), ['You said: hello again'], 'nothing empty is sent to the customer');
+    const ends = out.transcript.filter((e) => e.kind === 'end');
+    assert.equal(ends.length, 2, 'each silent turn ends its execution');
+    assert.ok(out.transcript.some((e) => e.kind === 'new-execution'), 'the next message starts a new execution');
+    const sessions = new Set(requests.map((q) => (q.body as any).sessionId));
+    assert.equal(sessions.size, 1, 'and it continues the same Cognigy session');
     const notes = out.transcript.filter((e) => e.kind === 'note').map((e) => e.text);
-    assert.equal(notes.filter((n) => /"SendUserReply" sends an empty message/.test(n)).length, 2);
     assert.equal(notes.filter((n) => /not a JSON object, so widgets\.ProcessUserInput\.parsed is empty/.test(n)).length, 1, 'only the text/plain answer');
   });
-
-  test(
-    'the flow link-flow builds never sends the customer an empty message',
-    { todo: 'src/lib/studio/build: SendUserReply renders an empty body when the bot answers with data only (text null); the loop could skip or hold the send' },
-    async () => {
-      const { out } = await playJson(['dataonly']);
-      assert.ok(said(out, 'bot').every((t) => t.trim() !== ''), JSON.stringify(said(out, 'bot')));
-    },
-  );
 
   test('quotes, backslashes, Japanese, Liquid braces, % and & and a newline reach the bot byte for byte', async () => {
     const tricky = 'He said "hi" \\ 日本語 {{ x }} 100% & more';

@@ -1,6 +1,6 @@
 import { normalizeResponse, RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
-import { FlowSession, type Turn } from '../runtime';
+import { FlowSession, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
@@ -140,12 +140,22 @@ export class ChatSession {
     return this.absorb(await this.session.silence(), entries, t0);
   }
 
+  /**
+   * One conversation, many executions: the customer's conversation (and so the Cognigy
+   * session id the flow derives from it) stays the same when a new execution starts.
+   */
+  private readonly channel = (() => {
+    const sid = sidFactory();
+    return { channelSid: sid('CH'), instanceSid: sid('IS'), proxySession: sid('KC') };
+  })();
+
   private newSession(): FlowSession {
     return new FlowSession(this.definition, {
       http: this.options.http,
       from: this.options.from,
       to: this.options.to,
       channelModel: this.options.channelModel,
+      channel: this.channel,
     });
   }
 

@@ -27,9 +27,13 @@ export interface Addresses {
   contactAddress: string;
 }
 
-export interface TriggerSids {
-  channelSid: string;
+export interface TriggerSids extends ChannelSids {
   messageSid: string;
+}
+
+/** What identifies the customer's channel: the same for every execution on it. */
+export interface ChannelSids {
+  channelSid: string;
   instanceSid: string;
   proxySession: string;
 }

@@ -2,7 +2,7 @@ import { CognigyError } from '../errors';
 import { HttpFailure, type HttpTransport } from '../http/types';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
-import type { FlowContext } from './context';
+import type { ChannelSids, FlowContext } from './context';
 import type { EndEvent, FlowEvent } from './events';
 import type { HttpResult } from './http-call';
 import { sidFactory, type IdSource } from './sids';
@@ -29,6 +29,8 @@ export interface FlowSessionOptions {
   flowSid?: string;
   channelType?: string;
   data?: Record<string, unknown>;
+  /** The customer's conversation SIDs, kept across executions (see CreateRunOptions). */
+  channel?: Partial<ChannelSids>;
 }
 
 /** What one turn produced. */
@@ -64,6 +66,7 @@ export class FlowSession {
       channelType: options.channelType,
       flowSid: options.flowSid,
       data: options.data,
+      channel: options.channel,
     });
   }
 

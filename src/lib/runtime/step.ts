@@ -1,6 +1,6 @@
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
-import { initialContext, mintTriggerSids, triggerScope, type Addresses, type FlowContext } from './context';
+import { initialContext, mintTriggerSids, triggerScope, type Addresses, type ChannelSids, type FlowContext } from './context';
 import type { EndEvent, EndReason, FlowEvent } from './events';
 import { chooseTrigger, compileFlow, type CompiledFlow } from './flow';
 import { HTTP_MAX_BODY_BYTES, HTTP_TIMEOUT_MS, type HttpLimits, type HttpResult } from './http-call';
@@ -48,6 +48,8 @@ export interface RuntimeEnv {
   readonly preferredModel?: ChannelModel;
   /** `trigger.*.ChannelAttributes.channel_type`. */
   readonly channelType: string;
+  /** The customer's channel (conversation) when it outlives one execution. */
+  readonly channel?: Partial<ChannelSids>;
 }
 
 export type RunStatus = 'ready' | 'running' | 'waiting-reply' | 'waiting-http' | 'ended';
@@ -89,6 +91,12 @@ export interface CreateRunOptions {
   flowSid?: string;
   /** `flow.data` (REST-triggered parameters). */
   data?: Record<string, unknown>;
+  /**
+   * The customer's conversation (or chat channel) SIDs. A conversation outlives an
+   * execution: the next execution for the same customer keeps them, and so keeps the
+   * Cognigy session id the flow derives from them.
+   */
+  channel?: Partial<ChannelSids>;
 }
 
 export const DEFAULT_FLOW_ADDRESS = '+15005550006';
@@ -106,6 +114,7 @@ export function createRunState(definition: FlowDefinition, options: CreateRunOpt
     addresses,
     preferredModel: options.preferredModel,
     channelType: options.channelType ?? 'sms',
+    channel: options.channel,
   };
   const context = initialContext({
     flowSid: options.flowSid ?? sid('FW'),
@@ -190,8 +199,8 @@ class Step implements WidgetRun {
     }
     this.model = choice.model;
     this.chosenModel = choice.model;
-    const sids = mintTriggerSids(this.sid);
     const env = this.base.env;
+    const sids = { ...mintTriggerSids(this.sid), ...env.channel };
     this.context = { ...this.context, trigger: triggerScope(choice.model, body, env.addresses, sids, env.channelType) };
     this.steps = 1;
     this.lastWidget = triggerName;

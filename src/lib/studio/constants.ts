@@ -10,6 +10,7 @@ export const WIDGET = {
   setText: 'SetUserText',
   callBot: 'ProcessUserInput',
   checkEscalation: 'CheckEscalation',
+  checkReply: 'CheckBotText',
   reply: 'SendUserReply',
   setReply: 'SetReplyText',
   tellEscalation: 'SendEscalationMessage',

@@ -28,8 +28,9 @@ export function loopGrid(onBotFailure: BuildOptions['onBotFailure']): Record<Wid
     setText: { col: 0, row: 1 },
     callBot: { col: 0, row: 2 },
     checkEscalation: { col: 0, row: 3 },
-    reply: { col: 0, row: 4 },
-    setReply: { col: 0, row: 5 },
+    checkReply: { col: 0, row: 4 },
+    reply: { col: 0, row: 5 },
+    setReply: { col: 0, row: 6 },
     tellEscalation: { col: 1, row: 4 },
     toFlex: { col: 1, row: 5 },
     markBotFailure: { col: 2, row: 3 },
@@ -53,7 +54,7 @@ function variable(key: string, value: string): KeyValue {
 /**
  * The loop's widgets, from the text variable to the failure apology, without offsets
  * and without the send-to-flex (built or reused by the caller, named `names.toFlex`).
- * Roles in the returned order: setText, callBot, checkEscalation, reply, setReply,
+ * Roles in the returned order: setText, callBot, checkEscalation, checkReply, reply, setReply,
  * tellEscalation, [markBotFailure], botFailed.
  */
 export function loopStates(names: LoopNames, options: BuildOptions): Array<{ role: WidgetRole; state: WidgetState }> {
@@ -84,7 +85,7 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
     ],
   );
   add('checkEscalation', 'split-based-on', { input: escalationInput }, [
-    { event: 'noMatch', next: names.reply },
+    { event: 'noMatch', next: names.checkReply },
     {
       event: 'match',
       next: names.tellEscalation,
@@ -97,6 +98,18 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
           value: 'true',
         },
       ],
+    },
+  ]);
+  // A turn where the bot says nothing (data-only outputs, an empty answer) must not send
+  // the customer an empty message: the execution ends, and the customer's next message
+  // starts a new one that continues the same Cognigy session (the session id is the
+  // conversation's, not the execution's).
+  const replyText = `{{${bot}.parsed.text}}`;
+  add('checkReply', 'split-based-on', { input: replyText }, [
+    { event: 'noMatch', next: names.reply },
+    {
+      event: 'match',
+      conditions: [{ friendly_name: 'The bot has nothing to say', arguments: [replyText], type: 'is_blank', value: 'Is Blank' }],
     },
   ]);
   add(

@@ -174,7 +174,9 @@ function findLoop(byName: Map<string, WidgetState>, entry: WidgetState): FoundLo
     return undefined;
   };
   const check = take('checkEscalation', 'split-based-on', after(callBot, 'success'));
-  const reply = take('reply', 'send-and-wait-for-reply', after(check, 'noMatch'));
+  // Loops patched in before CheckBotText existed go straight to the reply.
+  const checkReply = take('checkReply', 'split-based-on', after(check, 'noMatch'));
+  const reply = take('reply', 'send-and-wait-for-reply', after(checkReply ?? check, 'noMatch'));
   const setReply = after(reply, 'incomingMessage');
   if (after(setReply, 'next') === callBot) take('setReply', 'set-variables', setReply);
   const tell = take('tellEscalation', 'send-message', after(check, 'match'));

@@ -62,13 +62,23 @@ describe('buildFlow', () => {
     assert.equal(botRequestUrl('https://bots.example.com/cognigy/abcdef123456', true), 'https://bots.example.com/cognigy/test/abcdef123456');
   });
 
+  test('a turn where the bot says nothing ends the execution instead of sending an empty message', () => {
+    const def = buildFlow(options());
+    const check = state(def, WIDGET.checkReply);
+    assert.equal(check.properties.input, '{{widgets.ProcessUserInput.parsed.text}}');
+    assert.equal(nextOf(check, 'noMatch'), WIDGET.reply);
+    const blank = check.transitions.find((t) => t.event === 'match')!;
+    assert.equal(blank.conditions![0].type, 'is_blank');
+    assert.equal(blank.next, undefined, 'no next: the execution ends');
+  });
+
   test('the escalation split matches the flag whether the bot sends true or "true"', () => {
     const def = buildFlow(options({ escalationKey: 'handover.requested' }));
     const split = state(def, WIDGET.checkEscalation);
     assert.equal(split.properties.input, '{{widgets.ProcessUserInput.parsed.data.handover.requested}}');
     const match = split.transitions.find((t) => t.event === 'match');
     assert.equal(match?.next, WIDGET.tellEscalation);
-    assert.equal(nextOf(split, 'noMatch'), WIDGET.reply);
+    assert.equal(nextOf(split, 'noMatch'), WIDGET.checkReply);
     const condition = match!.conditions![0];
     assert.equal(condition.type, 'matches_any_of');
     assert.deepEqual(condition.arguments, [split.properties.input]);

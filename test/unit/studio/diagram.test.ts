@@ -20,7 +20,8 @@ describe('toMermaid', () => {
     edge(WIDGET.trigger, 'incomingConversationMessage', WIDGET.setText);
     edge(WIDGET.setReply, 'next', WIDGET.callBot);
     edge(WIDGET.checkEscalation, 'match: matches_any_of true', WIDGET.tellEscalation);
-    edge(WIDGET.checkEscalation, 'noMatch', WIDGET.reply);
+    edge(WIDGET.checkEscalation, 'noMatch', WIDGET.checkReply);
+    edge(WIDGET.checkReply, 'noMatch', WIDGET.reply);
     assert.ok(lines.some((l) => l.trim() === `${ids.get(WIDGET.reply)} -.->|"timeout"| flowEnd`));
     // Unwired trigger events are not drawn.
     assert.ok(!lines.some((l) => l.includes('incomingCall')));
