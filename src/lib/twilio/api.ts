@@ -182,3 +182,176 @@ export function toFlowDetails(f: any): FlowDetails {
     commitMessage: f.commitMessage,
   };
 }
+
+// ---- Escalation (cognigy:escalate): conversations, executions, tasks, interactions ----
+
+export interface ConversationInfo {
+  sid: string;
+  state: string;
+  /** The conversation's (a legacy chat channel's) attributes, parsed; {} when not JSON. */
+  attributes: Record<string, any>;
+  friendlyName?: string | null;
+}
+
+export interface ParticipantInfo {
+  sid: string;
+  identity?: string | null;
+  attributes: Record<string, any>;
+  /** SMS, WhatsApp…: `{ type, address, proxy_address }`; absent for chat identities. */
+  messagingBinding?: Record<string, any> | null;
+}
+
+export interface MessageInfo {
+  sid: string;
+  index: number;
+  author: string;
+  body: string | null;
+  participantSid?: string | null;
+  dateCreated?: string;
+}
+
+export interface ExecutionInfo {
+  sid: string;
+  flowSid: string;
+  contactChannelAddress: string;
+  status: string;
+  dateCreated?: string;
+}
+
+export interface TaskInfo {
+  sid: string;
+  assignmentStatus: string;
+  attributes: Record<string, any>;
+  workflowSid?: string | null;
+  taskChannelUniqueName?: string | null;
+  dateCreated?: string;
+}
+
+export interface InteractionInfo {
+  sid: string;
+  channel: Record<string, any>;
+  routing: Record<string, any>;
+}
+
+function parseJsonObject(text: unknown): Record<string, any> {
+  if (text && typeof text === 'object' && !Array.isArray(text)) return text as Record<string, any>;
+  if (typeof text !== 'string') return {};
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+function isoDate(value: unknown): string | undefined {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+  return typeof value === 'string' ? value : undefined;
+}
+
+function toTaskInfo(t: any): TaskInfo {
+  return {
+    sid: t.sid,
+    assignmentStatus: t.assignmentStatus,
+    attributes: parseJsonObject(t.attributes),
+    workflowSid: t.workflowSid,
+    taskChannelUniqueName: t.taskChannelUniqueName,
+    dateCreated: isoDate(t.dateCreated),
+  };
+}
+
+function toExecutionInfo(e: any): ExecutionInfo {
+  return {
+    sid: e.sid,
+    flowSid: e.flowSid,
+    contactChannelAddress: e.contactChannelAddress,
+    status: e.status,
+    dateCreated: isoDate(e.dateCreated),
+  };
+}
+
+export interface EscalationCalls {
+  fetchConversation(sid: string): Promise<ConversationInfo>;
+  listConversationParticipants(sid: string): Promise<ParticipantInfo[]>;
+  listConversationMessages(sid: string, newest: number): Promise<MessageInfo[]>;
+  listExecutions(flowSid: string, o: { since: Date; limit: number }): Promise<ExecutionInfo[]>;
+  fetchExecutionContext(flowSid: string, executionSid: string): Promise<Record<string, any>>;
+  endExecution(flowSid: string, executionSid: string): Promise<ExecutionInfo>;
+  listTasks(workspaceSid: string, o: { expression: string; statuses: string[]; limit: number }): Promise<TaskInfo[]>;
+  createTask(workspaceSid: string, o: { workflowSid: string; taskChannel: string; attributes: string }): Promise<TaskInfo>;
+  createInteraction(o: { channel: Record<string, unknown>; routing: Record<string, unknown> }): Promise<InteractionInfo>;
+}
+
+/** The escalation's calls, on the same client as TwilioApi (appended, so TwilioApi stays as it was). */
+export class EscalationTwilioApi extends TwilioApi implements EscalationCalls {
+  async fetchConversation(sid: string): Promise<ConversationInfo> {
+    const c = await this.library.conversations.v1.conversations(sid).fetch();
+    return { sid: c.sid, state: c.state, attributes: parseJsonObject(c.attributes), friendlyName: c.friendlyName };
+  }
+
+  async listConversationParticipants(sid: string): Promise<ParticipantInfo[]> {
+    const items = await this.library.conversations.v1.conversations(sid).participants.list({ pageSize: 50, limit: 200 });
+    return items.map((p: any) => ({
+      sid: p.sid,
+      identity: p.identity,
+      attributes: parseJsonObject(p.attributes),
+      messagingBinding: p.messagingBinding ?? null,
+    }));
+  }
+
+  /** The newest `newest` messages, oldest first. */
+  async listConversationMessages(sid: string, newest: number): Promise<MessageInfo[]> {
+    const items = await this.library.conversations.v1
+      .conversations(sid)
+      .messages.list({ order: 'desc', pageSize: Math.min(100, newest), limit: newest });
+    return items
+      .map((m: any) => ({
+        sid: m.sid,
+        index: m.index,
+        author: m.author,
+        body: m.body,
+        participantSid: m.participantSid,
+        dateCreated: isoDate(m.dateCreated),
+      }))
+      .reverse();
+  }
+
+  async listExecutions(flowSid: string, o: { since: Date; limit: number }): Promise<ExecutionInfo[]> {
+    const items = await this.library.studio.v2
+      .flows(flowSid)
+      .executions.list({ dateCreatedFrom: o.since, pageSize: Math.min(1000, o.limit), limit: o.limit });
+    return items.map(toExecutionInfo);
+  }
+
+  async fetchExecutionContext(flowSid: string, executionSid: string): Promise<Record<string, any>> {
+    const c = await this.library.studio.v2.flows(flowSid).executions(executionSid).executionContext().fetch();
+    return parseJsonObject(c.context);
+  }
+
+  async endExecution(flowSid: string, executionSid: string): Promise<ExecutionInfo> {
+    return toExecutionInfo(await this.library.studio.v2.flows(flowSid).executions(executionSid).update({ status: 'ended' }));
+  }
+
+  async listTasks(workspaceSid: string, o: { expression: string; statuses: string[]; limit: number }): Promise<TaskInfo[]> {
+    const items = await this.library.taskrouter.v1.workspaces(workspaceSid).tasks.list({
+      evaluateTaskAttributes: o.expression,
+      assignmentStatus: o.statuses,
+      pageSize: Math.min(1000, o.limit),
+      limit: o.limit,
+    });
+    return items.map(toTaskInfo);
+  }
+
+  async createTask(workspaceSid: string, o: { workflowSid: string; taskChannel: string; attributes: string }): Promise<TaskInfo> {
+    return toTaskInfo(
+      await this.library.taskrouter.v1
+        .workspaces(workspaceSid)
+        .tasks.create({ workflowSid: o.workflowSid, taskChannel: o.taskChannel, attributes: o.attributes }),
+    );
+  }
+
+  async createInteraction(o: { channel: Record<string, unknown>; routing: Record<string, unknown> }): Promise<InteractionInfo> {
+    const i = await this.library.flexApi.v1.interaction.create({ channel: o.channel, routing: o.routing });
+    return { sid: i.sid, channel: i.channel ?? {}, routing: i.routing ?? {} };
+  }
+}

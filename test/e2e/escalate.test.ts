@@ -1,0 +1,346 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorld, secretsIn, World } from '../helpers/stand-ins';
+import type { FaultRule } from '../stand-ins/twilio';
+
+/**
+ * `twilio cognigy:escalate` through the real twilio binary against the Twilio fake: the
+ * bot's execution is ended, exactly one hand-over is made (an Interaction for Flex
+ * Conversations, a TaskRouter task for legacy messaging) with the routing and the
+ * transcript, re-runs create nothing, and every request is valid against Twilio's
+ * OpenAPI descriptions.
+ */
+const INTERACTIONS = /^\/flex-api\/v1\/Interactions$/;
+const TASKS = /^\/taskrouter\/v1\/Workspaces\/WS[0-9a-f]{32}\/Tasks$/;
+
+let customerNumber = 0;
+/** A new customer per scene: Studio keeps one active execution per contact and flow. */
+const nextCustomer = () => `+1555100${String(++customerNumber).padStart(4, '0')}`;
+
+interface Scene {
+  customer: string;
+  sid: string;
+  executionSid: string;
+}
+
+describe('twilio cognigy:escalate through the real twilio binary', () => {
+  let world: World;
+  let flowSid: string;
+
+  before(async () => {
+    world = await startWorld();
+    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
+    assert.equal(init.code, 0, init.all);
+    const link = await world.run(['cognigy:link-flow']);
+    assert.equal(link.code, 0, link.all);
+    flowSid = [...world.fake.state.flows.values()].find((f) => f.friendly_name === 'Cognigy Bot Flow')!.sid;
+  });
+  after(async () => world?.close());
+
+  const state = () => world.fake.state;
+  const tasksOf = (key: 'conversationSid' | 'channelSid', sid: string) =>
+    [...state().tasks.values()].filter((t) => JSON.parse(t.attributes)[key] === sid);
+  const execution = (sid: string) => state().executions.get(sid)!;
+
+  /** A Conversations customer who talked to the bot; the execution is still waiting. */
+  function conversationScene(messages = 4): Scene {
+    const customer = nextCustomer();
+    const said = Array.from({ length: messages }, (_, i) =>
+      i % 2 ? { author: 'system', body: `Bot answer ${i}` } : { author: customer, body: `Customer says ${i}` },
+    );
+    const conversation = state().addConversation({ participants: [{ address: customer }], messages: said });
+    const exec = state().addExecution(flowSid, customer);
+    exec.context.trigger = { conversation: { ConversationSid: conversation.sid, From: customer } };
+    return { customer, sid: conversation.sid, executionSid: exec.sid };
+  }
+
+  /** A legacy Flex messaging customer: a chat channel with Flex's channel attributes. */
+  function channelScene(): Scene & { proxySession: string } {
+    const customer = nextCustomer();
+    const proxySession = `KC${'5'.repeat(28)}${String(customerNumber).padStart(4, '0')}`;
+    const channel = state().addConversation({
+      attributes: { from: customer, channel_type: 'sms', proxySession, pre_engagement_data: { friendlyName: 'Grace' } },
+      participants: [{ identity: customer }],
+      messages: [
+        { author: customer, body: 'My parcel is late' },
+        { author: 'system', body: 'Sorry to hear that. Your order number?' },
+        { author: customer, body: 'I want a person' },
+      ],
+    });
+    const exec = state().addExecution(flowSid, customer);
+    exec.context.trigger = { message: { ChannelSid: channel.sid, From: customer, ChannelAttributes: { proxySession } } };
+    return { customer, sid: channel.sid, executionSid: exec.sid, proxySession };
+  }
+
+  function assertClean(r: { all: string }) {
+    assert.deepEqual(world.fake.violations, [], 'every request valid against the OpenAPI descriptions');
+    assert.deepEqual(secretsIn(world, r.all), []);
+  }
+
+  describe('Flex Conversations', () => {
+    test('ends the bot, creates one Interaction with the routing and the transcript; a re-run creates nothing; --force another', async () => {
+      const s = conversationScene();
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--reason', 'customer asked twice', '-o', 'json']);
+      assert.equal(r.code, 0, r.all);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.action, 'created');
+      assert.match(out.handover.interactionSid, /^KD[0-9a-f]{32}$/);
+      assert.match(out.handover.taskSid, /^WT[0-9a-f]{32}$/);
+      assert.equal(execution(s.executionSid).status, 'ended', 'the bot no longer answers');
+
+      const posts = world.fake.writes(INTERACTIONS);
+      assert.equal(posts.length, 1);
+      const channel = JSON.parse(String(posts[0].body.Channel));
+      assert.deepEqual(channel, { type: 'sms', initiated_by: 'customer', properties: { media_channel_sid: s.sid } });
+      const routing = JSON.parse(String(posts[0].body.Routing)).properties;
+      const seeded = state().seeded!;
+      assert.equal(routing.workspace_sid, seeded.workspaceSid);
+      assert.equal(routing.workflow_sid, seeded.workflowSid);
+      assert.equal(routing.task_channel_unique_name, 'chat');
+
+      const [task] = tasksOf('conversationSid', s.sid);
+      assert.equal(task.sid, out.handover.taskSid);
+      assert.equal(task.task_channel_unique_name, 'chat');
+      const attributes = JSON.parse(task.attributes);
+      assert.equal(attributes.from, s.customer);
+      assert.equal(attributes.cognigy.reason, 'customer asked twice');
+      assert.equal(attributes.cognigy.sessionId, s.sid, 'the session the flow used: the conversation SID');
+      assert.deepEqual(
+        attributes.cognigy.transcript.map((m: any) => `${m.from}: ${m.text}`),
+        ['customer: Customer says 0', 'bot: Bot answer 1', 'customer: Customer says 2', 'bot: Bot answer 3'],
+      );
+      assertClean(r);
+
+      const writes = world.fake.writes().length;
+      const again = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(again.code, 0, again.all);
+      assert.match(again.stdout, /Already with Flex/);
+      assert.match(again.stdout, new RegExp(task.sid));
+      assert.equal(world.fake.writes().length, writes, 'nothing written');
+
+      const forced = await world.run(['cognigy:escalate', '--conversation', s.sid, '--force', '-o', 'json']);
+      assert.equal(forced.code, 0, forced.all);
+      assert.equal(JSON.parse(forced.stdout).action, 'created');
+      assert.equal(tasksOf('conversationSid', s.sid).length, 2);
+      assertClean(forced);
+    });
+
+    test('a long conversation: the newest messages that fit, and a note saying it was cut', async () => {
+      const s = conversationScene(0);
+      for (let i = 0; i < 150; i++) state().addMessage(s.sid, { author: i % 2 ? 'system' : s.customer, body: `${i} ${'words '.repeat(30)}` });
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stdout, /Transcript: the last \d+ of 150 messages \(cut to fit\)/);
+      const attributes = JSON.parse(tasksOf('conversationSid', s.sid)[0].attributes);
+      const shown = attributes.cognigy.transcript;
+      assert.ok(shown.length > 5 && shown.length < 150);
+      assert.match(shown[shown.length - 1].text, /^149 /, 'ends with the newest message');
+      assert.match(attributes.cognigy.transcriptNote, new RegExp(`last ${shown.length} of 150`));
+      assertClean(r);
+    });
+
+    test('--dry-run writes nothing and shows what it would end and create', async () => {
+      const s = conversationScene();
+      const writes = world.fake.writes().length;
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--dry-run']);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stdout, /Dry run: nothing was written/);
+      assert.match(r.stdout, new RegExp(`Would end the bot: execution ${s.executionSid}`));
+      assert.match(r.stdout, /Would hand conversation .* a Flex Interaction/);
+      assert.match(r.stdout, /"transcript"/);
+      assert.equal(world.fake.writes().length, writes);
+      assert.equal(execution(s.executionSid).status, 'active');
+
+      const json = await world.run(['cognigy:escalate', '--conversation', s.sid, '--dry-run', '-o', 'json']);
+      assert.equal(json.code, 0, json.all);
+      const out = JSON.parse(json.stdout); // only JSON on stdout
+      assert.equal(out.action, 'would-create');
+      assert.deepEqual(out.executions, [{ sid: s.executionSid, action: 'would-end' }]);
+      assert.equal(world.fake.writes().length, writes);
+      assertClean(json);
+    });
+
+    test('no active execution: still handed over, with a note on stderr', async () => {
+      const s = conversationScene();
+      execution(s.executionSid).status = 'ended';
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stderr, /bot was not running/);
+      assert.equal(tasksOf('conversationSid', s.sid).length, 1);
+      assertClean(r);
+    });
+  });
+
+  describe('legacy Flex messaging', () => {
+    test('--channel: ends the bot, creates one task with the Flex attributes; a re-run creates nothing; --force another', async () => {
+      const s = channelScene();
+      const r = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
+      assert.equal(r.code, 0, r.all);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.action, 'created');
+      assert.equal(out.channelModel, 'legacy');
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.equal(world.fake.writes(INTERACTIONS).filter((w) => String(w.body.Channel).includes(s.sid)).length, 0);
+
+      const tasks = tasksOf('channelSid', s.sid);
+      assert.equal(tasks.length, 1);
+      const [task] = tasks;
+      assert.equal(task.sid, out.handover.taskSid);
+      assert.equal(task.workflow_sid, state().seeded!.workflowSid);
+      assert.equal(task.task_channel_unique_name, 'chat');
+      const a = JSON.parse(task.attributes);
+      assert.equal(a.name, 'Grace');
+      assert.equal(a.channelType, 'sms');
+      assert.equal(a.cognigy.sessionId, s.proxySession, 'the session the flow used: the proxy session');
+      assert.equal(a.cognigy.reason, 'manual-escalation');
+      assert.equal(a.cognigy.lastAnswer, 'Sorry to hear that. Your order number?');
+      assert.equal(a.cognigy.transcript.length, 3);
+      assertClean(r);
+
+      const writes = world.fake.writes().length;
+      const again = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
+      assert.equal(again.code, 0, again.all);
+      assert.equal(JSON.parse(again.stdout).action, 'already-escalated');
+      assert.equal(world.fake.writes().length, writes);
+
+      const forced = await world.run(['cognigy:escalate', '--channel', s.sid, '--force']);
+      assert.equal(forced.code, 0, forced.all);
+      assert.equal(tasksOf('channelSid', s.sid).length, 2);
+      assertClean(forced);
+    });
+
+    test('--contact finds the channel (and the legacy model) through the bot execution', async () => {
+      const s = channelScene();
+      const r = await world.run(['cognigy:escalate', '--contact', s.customer]);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stdout, new RegExp(`Handed chat channel ${s.sid}`));
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.equal(tasksOf('channelSid', s.sid).length, 1);
+      assertClean(r);
+    });
+  });
+
+  describe('bad input and failures: a clear message, a non-zero exit, nothing done', () => {
+    /** Writes Twilio accepted (a refused POST changes nothing). */
+    const accepted = () => world.fake.writes().filter((w) => w.status !== undefined && w.status < 400).length;
+    const nothingDone = async (args: string[], expect: { code: number | 'non-zero'; message: RegExp }, scene?: Scene) => {
+      const writes = accepted();
+      const r = await world.run(args);
+      if (expect.code === 'non-zero') assert.notEqual(r.code, 0, r.all);
+      else assert.equal(r.code, expect.code, r.all);
+      assert.match(r.stderr, expect.message);
+      assert.ok(r.stderr.trim().split('\n').length <= 2, `one or two lines: ${r.stderr}`);
+      assert.doesNotMatch(r.all, /at .*\.js:\d+/, 'no stack trace');
+      assert.equal(accepted(), writes, 'nothing written');
+      if (scene) assert.equal(execution(scene.executionSid).status, 'active', 'the bot still answers');
+      assert.deepEqual(secretsIn(world, r.all), []);
+      return r;
+    };
+
+    test('a malformed SID', async () => {
+      await nothingDone(['cognigy:escalate', '--conversation', 'CH123'], { code: 2, message: /not a conversation SID/ });
+    });
+
+    test('no target, or two', async () => {
+      await nothingDone(['cognigy:escalate'], { code: 2, message: /Nothing to escalate/ });
+      const s = conversationScene();
+      await nothingDone(['cognigy:escalate', '--conversation', s.sid, '--channel', s.sid], { code: 2, message: /only one of/ }, s);
+    });
+
+    test('an unknown conversation', async () => {
+      const r = await nothingDone(['cognigy:escalate', '--conversation', `CH${'e'.repeat(32)}`, '-o', 'json'], { code: 1, message: /No conversation CH/ });
+      assert.equal(JSON.parse(r.stdout).error.code, 'conversation-not-found');
+    });
+
+    test('a flow that does not exist', async () => {
+      const s = conversationScene();
+      await nothingDone(['cognigy:escalate', '--conversation', s.sid, '--flow', 'No Such Flow'], { code: 2, message: /No Studio flow "No Such Flow"/ }, s);
+    });
+
+    test('a conversation already with an agent', async () => {
+      const s = conversationScene();
+      const task = state().createTask(state().seeded!.workspaceSid, {
+        workflowSid: state().seeded!.workflowSid,
+        taskChannel: 'chat',
+        attributes: JSON.stringify({ conversationSid: s.sid }),
+      });
+      task.assignment_status = 'assigned';
+      await nothingDone(['cognigy:escalate', '--conversation', s.sid], { code: 1, message: /already with an agent: task WT[0-9a-f]{32} is assigned/ }, s);
+    });
+
+    test('Flex refuses the hand-over (a workflow that does not exist)', async () => {
+      const s = conversationScene();
+      await nothingDone(['cognigy:escalate', '--conversation', s.sid, '--workflow', `WW${'d'.repeat(32)}`], { code: 1, message: /Flex refused the hand-over/ }, s);
+    });
+
+    test('Twilio keeps failing the reads', async () => {
+      const s = conversationScene();
+      world.fake.faults.add({ kind: '503', method: 'GET', path: /\/Tasks$/, times: 10 });
+      try {
+        await nothingDone(['cognigy:escalate', '--conversation', s.sid], { code: 'non-zero', message: /503|Service Unavailable/ }, s);
+      } finally {
+        world.fake.faults.clear();
+      }
+    });
+  });
+
+  describe('faults on the create: exactly one hand-over in the end', () => {
+    const cases: { name: string; fault: FaultRule }[] = [
+      { name: '429 with Retry-After', fault: { kind: '429', retryAfter: 1, method: 'POST', times: 1 } },
+      { name: '503, not applied', fault: { kind: '503', method: 'POST', times: 1 } },
+      { name: 'applied, then answered 503', fault: { kind: 'succeed-then-503', method: 'POST', times: 1 } },
+    ];
+    for (const c of cases) {
+      test(`Interaction create: ${c.name}`, async () => {
+        const s = conversationScene();
+        world.fake.faults.add({ ...c.fault, path: INTERACTIONS });
+        try {
+          const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '-o', 'json']);
+          assert.equal(r.code, 0, r.all);
+          assert.equal(JSON.parse(r.stdout).action, 'created');
+        } finally {
+          world.fake.faults.clear();
+        }
+        assert.equal(tasksOf('conversationSid', s.sid).length, 1, 'exactly one hand-over');
+        assert.equal(execution(s.executionSid).status, 'ended');
+        assert.deepEqual(world.fake.violations, []);
+      });
+
+      test(`task create (legacy): ${c.name}`, async () => {
+        const s = channelScene();
+        world.fake.faults.add({ ...c.fault, path: TASKS });
+        try {
+          const r = await world.run(['cognigy:escalate', '--channel', s.sid]);
+          assert.equal(r.code, 0, r.all);
+          if (c.fault.kind === 'succeed-then-503') assert.match(r.stderr, /found created/);
+        } finally {
+          world.fake.faults.clear();
+        }
+        assert.equal(tasksOf('channelSid', s.sid).length, 1, 'exactly one hand-over');
+        assert.equal(execution(s.executionSid).status, 'ended');
+        assert.deepEqual(world.fake.violations, []);
+      });
+    }
+
+    test('ending the execution fails after the hand-over: says so; a re-run ends it and creates nothing', async () => {
+      const s = conversationScene();
+      world.fake.faults.add({ kind: '503', method: 'POST', path: /\/Executions\/FN/, times: 10 });
+      let r;
+      try {
+        r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      } finally {
+        world.fake.faults.clear();
+      }
+      assert.equal(r.code, 1, r.all);
+      assert.match(r.stderr, /Handed over to Flex .* but ending the bot's execution failed/);
+      assert.match(r.stderr, /Run the same command again/);
+      assert.equal(execution(s.executionSid).status, 'active');
+      const again = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(again.code, 0, again.all);
+      assert.match(again.stdout, /Already with Flex/);
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.equal(tasksOf('conversationSid', s.sid).length, 1);
+      assert.deepEqual(world.fake.violations, []);
+    });
+  });
+});

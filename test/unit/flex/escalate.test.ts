@@ -1,0 +1,191 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { escalate, EscalationApi, EscalationDeps, checkRequest } from '../../../src/lib/flex/escalate';
+import type { ExecutionInfo, TaskInfo } from '../../../src/lib/twilio/api';
+import { CognigyError, UsageError } from '../../../src/lib/errors';
+
+const sid = (p: string, n: number) => `${p}${n.toString(16).padStart(32, '0')}`;
+const CH = sid('CH', 1);
+const FW = sid('FW', 2);
+const WS = sid('WS', 3);
+const WW = sid('WW', 4);
+const CUSTOMER = '+15551234567';
+
+/** A plain in-memory account: only what escalate reads and writes, and a log of the writes. */
+function fakeApi(o: { tasks?: TaskInfo[]; executions?: ExecutionInfo[]; createFails?: Array<'503' | '503-applied' | '400' | '429'> } = {}) {
+  const tasks: TaskInfo[] = [...(o.tasks ?? [])];
+  const executions: ExecutionInfo[] = [...(o.executions ?? [])];
+  const failures = [...(o.createFails ?? [])];
+  const writes: string[] = [];
+  let n = 100;
+  const error = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status, data: { status } });
+  const api: EscalationApi = {
+    listFlows: async () => [{ sid: FW, name: 'Cognigy Bot Flow', status: 'published', revision: 1 }],
+    fetchConversation: async (s) => {
+      if (s !== CH) throw Object.assign(new Error('not found'), { exitCode: 20404 });
+      return { sid: CH, state: 'active', attributes: {} };
+    },
+    listConversationParticipants: async () => [{ sid: sid('MB', 1), identity: null, attributes: {}, messagingBinding: { type: 'sms', address: CUSTOMER } }],
+    listConversationMessages: async () => [
+      { sid: sid('IM', 1), index: 0, author: CUSTOMER, body: 'I want a human' },
+      { sid: sid('IM', 2), index: 1, author: 'system', body: 'Let me connect you.' },
+    ],
+    listExecutions: async () => executions,
+    fetchExecutionContext: async () => ({ trigger: { conversation: { ConversationSid: CH } } }),
+    endExecution: async (_f, e) => {
+      writes.push(`end ${e}`);
+      const x = executions.find((y) => y.sid === e)!;
+      x.status = 'ended';
+      return x;
+    },
+    listTasks: async (_ws, q) => {
+      const m = /^([\w.]+) == "(.*)"$/.exec(q.expression)!;
+      const get = (a: any) => m[1].split('.').reduce((v, k) => v?.[k], a);
+      return tasks.filter((t) => q.statuses.includes(t.assignmentStatus) && get(t.attributes) === m[2]);
+    },
+    createTask: async () => {
+      throw new Error('not for conversations');
+    },
+    createInteraction: async (body) => {
+      const failure = failures.shift();
+      const attributes = (body.routing as any).properties.attributes;
+      const task: TaskInfo = { sid: sid('WT', n++), assignmentStatus: 'pending', attributes: { ...attributes, conversationSid: CH } };
+      if (failure === '400' || failure === '429') throw error(Number(failure));
+      writes.push('create');
+      if (failure !== '503') tasks.push(task);
+      if (failure) throw error(503);
+      return { sid: sid('KD', n++), channel: {}, routing: { properties: { sid: task.sid, assignment_status: 'pending' } } };
+    },
+  };
+  return { api, tasks, executions, writes };
+}
+
+const setup: EscalationDeps['setup'] = {
+  workspace: { sid: WS, name: 'Flex Task Assignment' },
+  workflow: { sid: WW, name: 'Assign to Anyone' },
+  taskChannel: { sid: sid('TC', 5), name: 'chat' },
+  channelModel: 'conversations',
+  flowTarget: { name: 'Cognigy Bot Flow', mustExist: false },
+};
+const active = (): ExecutionInfo => ({ sid: sid('FN', 9), flowSid: FW, contactChannelAddress: CUSTOMER, status: 'active' });
+const deps = (api: EscalationApi): EscalationDeps => ({ api, setup, sleep: async () => undefined, newId: () => 'run-1' });
+
+describe('escalate, against a plain fake account', () => {
+  test('creates the hand-over first, then ends the bot', async () => {
+    const f = fakeApi({ executions: [active()] });
+    const r = await escalate({ conversation: CH, reason: 'angry' }, deps(f.api));
+    assert.equal(r.action, 'created');
+    assert.deepEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
+    assert.equal((r.attributes as any).cognigy.reason, 'angry');
+    assert.deepEqual((r.attributes as any).cognigy.transcript.map((m: any) => m.from), ['customer', 'bot']);
+    assert.equal(r.sessionId, CH);
+  });
+
+  test('a 503 on a create that went through: found by its run id, not made twice', async () => {
+    const f = fakeApi({ executions: [active()], createFails: ['503-applied'] });
+    const r = await escalate({ conversation: CH }, deps(f.api));
+    assert.equal(r.recovered, true);
+    assert.equal(f.tasks.length, 1);
+    assert.deepEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
+  });
+
+  test('a 503 on a create that did not go through: tried again, one hand-over', async () => {
+    const f = fakeApi({ createFails: ['503', '503'] });
+    const r = await escalate({ conversation: CH }, deps(f.api));
+    assert.equal(r.action, 'created');
+    assert.equal(f.tasks.length, 1);
+  });
+
+  test('three failed creates: an error that says nothing was done; the bot keeps running', async () => {
+    const f = fakeApi({ executions: [active()], createFails: ['503', '503', '503'] });
+    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'create-failed' && /Nothing was done/.test(e.message));
+    assert.equal(f.executions[0].status, 'active');
+  });
+
+  test('the last of three attempts went through: found, not reported as a failure', async () => {
+    const f = fakeApi({ executions: [active()], createFails: ['503', '503', '503-applied'] });
+    const r = await escalate({ conversation: CH }, deps(f.api));
+    assert.equal(r.recovered, true);
+    assert.equal(f.tasks.length, 1);
+    assert.equal(f.executions[0].status, 'ended');
+  });
+
+  test('429 after the HTTP layer gave up: says so, nothing done', async () => {
+    const f = fakeApi({ executions: [active()], createFails: ['429'] });
+    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'rate-limited');
+    assert.deepEqual(f.writes, []);
+  });
+
+  test('a refused create (4xx) is not retried and ends nothing', async () => {
+    const f = fakeApi({ executions: [active()], createFails: ['400'] });
+    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'handover-refused');
+    assert.deepEqual(f.writes, []);
+  });
+
+  test('an open queued task: nothing created, a bot still running is ended', async () => {
+    const queued: TaskInfo = { sid: sid('WT', 1), assignmentStatus: 'pending', attributes: { conversationSid: CH } };
+    const f = fakeApi({ tasks: [queued], executions: [active()] });
+    const r = await escalate({ conversation: CH }, deps(f.api));
+    assert.equal(r.action, 'already-escalated');
+    assert.equal(r.handover?.taskSid, queued.sid);
+    assert.deepEqual(f.writes, [`end ${sid('FN', 9)}`]);
+  });
+
+  test('a task an agent holds: an error, nothing touched', async () => {
+    const held: TaskInfo = { sid: sid('WT', 1), assignmentStatus: 'assigned', attributes: { conversationSid: CH } };
+    const f = fakeApi({ tasks: [held], executions: [active()] });
+    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'already-with-agent');
+    assert.deepEqual(f.writes, []);
+  });
+
+  test('no active execution: still handed over, with a note', async () => {
+    const f = fakeApi();
+    const r = await escalate({ conversation: CH }, deps(f.api));
+    assert.equal(r.action, 'created');
+    assert.deepEqual(r.executions, []);
+    assert.ok(r.notes.some((n) => /bot was not running/.test(n)), r.notes.join('\n'));
+  });
+
+  test('--dry-run reads only', async () => {
+    const f = fakeApi({ executions: [active()] });
+    const r = await escalate({ conversation: CH, dryRun: true }, deps(f.api));
+    assert.equal(r.action, 'would-create');
+    assert.deepEqual(r.executions.map((e) => e.action), ['would-end']);
+    assert.deepEqual(f.writes, []);
+  });
+
+  test('--contact finds the conversation through the bot execution', async () => {
+    const f = fakeApi({ executions: [active()] });
+    const r = await escalate({ contact: CUSTOMER }, deps(f.api));
+    assert.equal(r.target.sid, CH);
+    assert.deepEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
+  });
+
+  test('--contact: a chat-message trigger means legacy messaging, whatever the saved model', async () => {
+    const f = fakeApi({ executions: [active()] });
+    f.api.fetchExecutionContext = async () => ({ trigger: { message: { ChannelSid: CH, ChannelAttributes: { proxySession: 'KC1' } } } });
+    let created = '';
+    f.api.createTask = async (_ws, o) => {
+      created = o.attributes;
+      return { sid: sid('WT', 50), assignmentStatus: 'pending', attributes: JSON.parse(o.attributes) };
+    };
+    const r = await escalate({ contact: CUSTOMER }, deps(f.api));
+    assert.equal(r.channelModel, 'legacy');
+    assert.equal(JSON.parse(created).channelSid, CH);
+    assert.equal(r.sessionId, 'KC1');
+  });
+
+  test('bad targets are usage errors before any call', () => {
+    assert.throws(() => checkRequest({ conversation: 'CH123' }, 'conversations'), UsageError);
+    assert.throws(() => checkRequest({}, 'conversations'), UsageError);
+    assert.throws(() => checkRequest({ conversation: CH, channel: CH }, 'conversations'), UsageError);
+    assert.throws(() => checkRequest({ conversation: CH, channelModel: 'legacy' }, 'conversations'), UsageError);
+    assert.equal(checkRequest({ channel: CH }, 'conversations').model, 'legacy');
+    assert.equal(checkRequest({ contact: CUSTOMER }, 'legacy').model, 'legacy');
+  });
+
+  test('an unknown conversation: a clear error', async () => {
+    const f = fakeApi();
+    await assert.rejects(escalate({ conversation: sid('CH', 77) }, deps(f.api)), (e: CognigyError) => e.code === 'conversation-not-found');
+  });
+});
