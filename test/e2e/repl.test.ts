@@ -64,6 +64,8 @@ describe('the test-chat REPL in a terminal', () => {
       );
       assert.equal(fs.statSync(saved).mode & 0o777, 0o600);
 
+      await send(session, '/escalate', /cognigy:escalate" would do/);
+      assert.match(session.output(), /transcript/i, 'the preview carries the conversation so far');
       await send(session, 'agent', /Handed over to Flex/);
       await send(session, 'hello again?', /with a Flex agent now/);
       await send(session, '/reset', /New session/);
@@ -72,7 +74,7 @@ describe('the test-chat REPL in a terminal', () => {
       assert.equal((session.output().match(/Hi, I'm the demo bot/g) ?? []).length, greetings + 1, 'a new session: the bot greets again');
 
       await send(session, '/help', /\/save FILE/);
-      assert.doesNotMatch(session.output(), /\/escalate/, 'no command listed that is not available');
+      assert.match(session.output(), /\/escalate/);
       await send(session, '/nope', /Unknown command \/nope/);
 
       session.write('\u0004'); // Ctrl-D

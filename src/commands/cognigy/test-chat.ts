@@ -73,7 +73,6 @@ export default class TestChat extends CognigyCommand {
             signal: controller.signal,
             color: Boolean(process.stdout.isTTY),
           });
-          if (result.json) this.outputJson(result.json);
           process.exitCode = scriptExitCode(result.summary);
         } finally {
           process.removeListener('SIGINT', onSigint);
@@ -89,10 +88,12 @@ export default class TestChat extends CognigyCommand {
         if (report.problems.length) process.exitCode = 1;
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
+        const { describeEscalationPreview } = await import('../../lib/flex/preview');
         await runRepl({
           input: process.stdin,
           output: process.stdout,
           newChat: () => prepared.newChat(),
+          describeEscalation: (chat) => describeEscalationPreview(chat, prepared.setup, { customer: f.from }),
           banner: printers.banner(prepared, { demo: f.demo }),
           color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0',
         });
