@@ -37,6 +37,9 @@ const flowFile = (c: Ctx, name: string, content: string) => {
 
 const botAnswer = (status: number, body: unknown, contentType?: string): BotBehaviour => () => ({ status, body: body as any, contentType });
 
+/** The seeded Flex account's routing, by name. */
+const FLEX = ['--workspace', 'Flex Task Assignment', '--workflow', 'Assign to Anyone', '--task-channel', 'chat'];
+
 const ROWS: Row[] = [
   // init: the endpoint URL
   { name: 'init: a malformed endpoint URL', args: () => ['cognigy:init', '--endpoint-url', 'not a url', '--yes'], expect: /URL/i, exit: 2 },
@@ -92,6 +95,13 @@ const ROWS: Row[] = [
   { name: 'test-chat: --timeout 0', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '--script', c.dir, '--timeout', '0'], expect: /timeout/ },
   { name: 'test-chat: a script path that does not exist', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '--script', path.join(c.dir, 'no-such-folder')], expect: /no-such-folder/ },
   { name: 'test-chat: --concurrency that is not a number', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '--script', c.dir, '--concurrency', 'many'], expect: /many|integer/i, exit: 2 },
+  // escalate
+  { name: 'escalate: no conversation named', args: () => ['cognigy:escalate', '--workflow', `WW${'1'.repeat(32)}`, '--task-channel', `TC${'1'.repeat(32)}`], expect: /--conversation|--channel|--contact/ },
+  { name: 'escalate: a malformed conversation SID', args: () => ['cognigy:escalate', '--conversation', 'CH123', '--workflow', `WW${'1'.repeat(32)}`, '--task-channel', `TC${'1'.repeat(32)}`], expect: /CH123/ },
+  { name: 'escalate: a conversation the account does not have', args: () => ['cognigy:escalate', '--conversation', `CH${'e'.repeat(32)}`, ...FLEX], expect: /CHe{32}|not found|No conversation/i },
+  { name: 'escalate: --conversation and --channel together', args: () => ['cognigy:escalate', '--conversation', `CH${'e'.repeat(32)}`, '--channel', `CH${'d'.repeat(32)}`], expect: /--conversation|--channel/ },
+  { name: 'escalate: --channel with --channel-model conversations', args: () => ['cognigy:escalate', '--channel', `CH${'d'.repeat(32)}`, '--channel-model', 'conversations'], expect: /channel-model|legacy/ },
+  { name: 'escalate: a contact with no active execution', args: () => ['cognigy:escalate', '--contact', '+15550009999', ...FLEX], expect: /--channel|--conversation/ },
 ];
 
 export const BAD_INPUT_ROWS = ROWS.length;
