@@ -76,9 +76,11 @@ export function normalizeResponse(body: unknown, options: NormalizeOptions = {})
   const topData = normalizeData(root.data);
   const texts = outputs.map((o) => o.text).filter((t): t is string => t !== null);
   const text = texts.length ? texts.join(' ') : typeof root.text === 'string' ? root.text : '';
-  const data: Record<string, unknown> = {};
-  for (const output of outputs) Object.assign(data, output.data);
-  Object.assign(data, topData);
+  // Spread, not Object.assign: a `"__proto__"` key in the bot's JSON must stay a key, not
+  // become the merged object's prototype.
+  let data: Record<string, unknown> = {};
+  for (const output of outputs) data = { ...data, ...output.data };
+  data = { ...data, ...topData };
 
   const turn: BotTurn = { outputs, text, data };
   if (options.escalationKey) {

@@ -11,7 +11,9 @@
  *   makes the first state.
  * - Liquid renders as Studio's (strings, `true` → "true", missing → empty, objects as
  *   JSON, `to_json`, `for` capped at 15, errors are 81018); each template is parsed once
- *   per definition.
+ *   per definition. `include`/`render`/`layout` read no files (81018), and one render is
+ *   bounded (10 M allocated elements, 2 s, 128 k characters of output: 81018 past them)
+ *   so no flow can freeze or crash the process.
  * - Studio's limits apply: 1,000 steps, one widget 10 times in a row, 10 s and 64 kB per
  *   HTTP call, 1,024 characters of Flex task attributes (reported, not enforced).
  *
@@ -56,7 +58,17 @@ export {
 } from './step';
 export { MODELLED_WIDGET_TYPES, DEFAULT_FLEX_ATTRIBUTES, MAX_TASK_ATTRIBUTES_CHARS, type Effect, type Pending } from './widgets';
 export { CONDITION_TYPES, evaluateCondition, type ConditionType, type ConditionVerdict } from './conditions';
-export { TemplateCache, TemplateError, studioLiquid, TEMPLATE_ERROR_CODE, MAX_FOR_ITERATIONS } from './liquid';
+export {
+  TemplateCache,
+  TemplateError,
+  studioLiquid,
+  renderAsStudio,
+  TEMPLATE_ERROR_CODE,
+  MAX_FOR_ITERATIONS,
+  MAX_RENDERED_CHARS,
+  MAX_RENDER_MEMORY,
+  MAX_RENDER_MS,
+} from './liquid';
 export {
   classifyHttpResult,
   formEncode,

@@ -1,4 +1,4 @@
-import { Drop, ForTag, Liquid, type Template } from 'liquidjs';
+import { Drop, ForTag, Liquid, Tag, TypeGuards, evalTokenValue, type Context, type Emitter, type TagToken, type Template, type TopLevelToken } from 'liquidjs';
 
 /**
  * Liquid configured like Studio's (Shopify dialect): lax about missing variables (they
@@ -18,6 +18,21 @@ export const MAX_FOR_ITERATIONS = 15;
 /** Studio's template error code. */
 export const TEMPLATE_ERROR_CODE = 81018;
 
+/**
+ * DoS bounds for one render, far above what a Studio template needs: a range or filter
+ * building more than this many elements/characters, or a render running longer, is
+ * error 81018 instead of freezing or crashing the process.
+ */
+export const MAX_RENDER_MEMORY = 10_000_000;
+export const MAX_RENDER_MS = 2_000;
+/**
+ * The longest text one template may render to: twice the largest body a widget can
+ * receive (64 kB). Without it a flow that doubles a variable in a loop reaches V8's string
+ * limit within 60 steps and its events can no longer be printed as JSON. Studio documents
+ * no such limit; this is the local runner's safety bound.
+ */
+export const MAX_RENDERED_CHARS = 128 * 1024;
+
 class CappedForTag extends ForTag {
   constructor(...args: ConstructorParameters<typeof ForTag>) {
     super(...args);
@@ -32,9 +47,45 @@ class CappedForTag extends ForTag {
       return values;
     } as typeof hash.render;
   }
+
+  /**
+   * Liquid builds a range as a whole array before `offset`/`limit` apply, so
+   * `(1..1000000000)` would allocate a billion elements (a fatal V8 error). A range is
+   * built here only as far as the loop can reach: `offset` plus the 15-iteration cap.
+   */
+  override *render(ctx: Context, emitter: Emitter): Generator<unknown, void | string, Template[]> {
+    const range = this.collection;
+    if (!TypeGuards.isRangeToken(range)) return yield* super.render(ctx, emitter);
+    const low = Number(yield evalTokenValue(range.lhs, ctx));
+    const high = Number(yield evalTokenValue(range.rhs, ctx));
+    // The offset as ForTag reads it (`offset: continue` looks up the loop's register).
+    ctx.push({ continue: ctx.getRegister(`continue-${this.variable}-${range.getText()}`) });
+    const values = (yield this.hash.render(ctx)) as unknown as Record<string, unknown>;
+    ctx.pop();
+    const offset = Math.max(0, Math.trunc(Number(values.offset) || 0));
+    const reach = Math.min(high, low + offset + MAX_FOR_ITERATIONS - 1);
+    const items: number[] = [];
+    ctx.memoryLimit.use(reach - low + 1);
+    for (let i = low; i < reach + 1; i++) items.push(i);
+    // Same tag, this one collection: a per-render view, so the parsed template is never changed.
+    const view = Object.create(this, { collection: { value: { content: items, getText: () => range.getText() } } }) as ForTag;
+    return yield* ForTag.prototype.render.call(view, ctx, emitter);
+  }
 }
 
-function renderAsStudio(value: unknown): string {
+/** Studio templates cannot pull in files; liquidjs would read them from the working directory. */
+class NoFilesTag extends Tag {
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+    super(token, remainTokens, liquid);
+    throw new Error(`"${token.name}" is not available in Studio templates`);
+  }
+  render(): void {
+    return undefined;
+  }
+}
+
+/** A value as Studio prints it: strings as-is, objects as JSON, nothing as empty. */
+export function renderAsStudio(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && !(value instanceof Date)) {
@@ -54,8 +105,13 @@ function createEngine(): Liquid {
     cache: false,
     timezoneOffset: 'America/Los_Angeles',
     outputEscape: renderAsStudio,
+    // No file system: `include`, `render` and `layout` find nothing (see NoFilesTag).
+    templates: {},
+    memoryLimit: MAX_RENDER_MEMORY,
+    renderLimit: MAX_RENDER_MS,
   });
   engine.registerTag('for', CappedForTag);
+  for (const tag of ['include', 'render', 'layout']) engine.registerTag(tag, NoFilesTag);
   engine.registerFilter('to_json', (value: unknown) => {
     const json = JSON.stringify(value);
     return json === undefined ? '' : json;
@@ -122,16 +178,23 @@ export class TemplateCache {
   /** Renders `source` against `scope`; throws TemplateError naming the widget and property. */
   render(source: unknown, scope: object, widget: string, property: string): string {
     if (source === undefined || source === null) return '';
-    const text = typeof source === 'string' ? source : String(source);
-    const compiled = this.compile(text);
+    // Studio stores templates as strings; anything else (a number, an object in a hand-made
+    // file) is read as the text it prints as, without calling the value's own methods.
+    const template = typeof source === 'string' ? source : renderAsStudio(source);
+    const compiled = this.compile(template);
     if (typeof compiled === 'string') return compiled;
     if (compiled instanceof Error) throw new TemplateError(widget, property, firstLine(compiled.message));
+    let output: unknown;
     try {
-      const output: unknown = this.engine.renderSync(compiled, scope);
-      return typeof output === 'string' ? output : String(output ?? '');
+      output = this.engine.renderSync(compiled, scope);
     } catch (error) {
       throw new TemplateError(widget, property, firstLine(error instanceof Error ? error.message : String(error)));
     }
+    const text = renderAsStudio(output);
+    if (text.length > MAX_RENDERED_CHARS) {
+      throw new TemplateError(widget, property, `renders to ${text.length} characters, over the local runner's bound of ${MAX_RENDERED_CHARS}`);
+    }
+    return text;
   }
 }
 

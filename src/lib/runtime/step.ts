@@ -275,7 +275,8 @@ class Step implements WidgetRun {
       this.steps++;
       this.repeats = name === this.lastWidget ? this.repeats + 1 : 1;
       this.lastWidget = name;
-      const handler = WIDGET_HANDLERS[state.type];
+      // Own keys only: a type named `constructor` or `__proto__` is not a handler.
+      const handler = Object.hasOwn(WIDGET_HANDLERS, state.type) ? WIDGET_HANDLERS[state.type] : undefined;
       if (!handler) {
         this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`);
         return;

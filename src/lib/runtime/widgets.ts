@@ -12,6 +12,7 @@ import {
   type HttpLimits,
   type HttpResult,
 } from './http-call';
+import { renderAsStudio } from './liquid';
 import type { SidFactory } from './sids';
 
 /** Studio's limit on send-to-flex attributes. */
@@ -97,7 +98,7 @@ function httpEffect(
 
 const makeHttpRequest: Handler = (run, state) => {
   const p = state.properties;
-  const method = String(p.method ?? 'GET').toUpperCase();
+  const method = (p.method === undefined ? 'GET' : renderAsStudio(p.method)).toUpperCase();
   if (method !== 'GET' && method !== 'POST') {
     return { kind: 'end', reason: 'error', message: `widget "${state.name}" uses HTTP method "${method}"; Studio allows GET and POST` };
   }
@@ -163,7 +164,7 @@ export const DEFAULT_REPLY_TIMEOUT_SECONDS = 3600;
 
 const sendAndWaitForReply: Handler = (run, state) => {
   const outbound = outboundMessage(run, state);
-  const raw = Number(String(state.properties.timeout ?? '').trim());
+  const raw = Number(renderAsStudio(state.properties.timeout).trim());
   const timeoutSeconds = Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_REPLY_TIMEOUT_SECONDS;
   run.setWidget(state.name, { outbound });
   run.emit({ type: 'wait', at: run.at, widget: state.name, timeoutSeconds });

@@ -16,6 +16,8 @@ type Props = Record<string, unknown>;
 type Check = (props: Props, issue: (property: string, message: string) => void) => void;
 
 const str = (v: unknown): v is string => typeof v === 'string';
+/** A value as JSON shows it: `String()` would call the value's own `toString`, which JSON may override (`{"toString": null}`). */
+const shown = (v: unknown): string => (str(v) ? v : JSON.stringify(v) ?? typeof v);
 const nonEmpty = (v: unknown): boolean => str(v) && v.trim() !== '';
 
 function requireString(props: Props, issue: (p: string, m: string) => void, ...keys: string[]): void {
@@ -120,7 +122,8 @@ export function lintFlow(def: FlowDefinition): LintIssue[] {
 function lintWidget(s: { name: string; type: string; properties: Props; transitions: Props[] }, names: Map<string, number>, issues: LintIssue[]): void {
   const issue = (property: string | undefined, message: string, severity: LintIssue['severity'] = 'error') =>
     issues.push({ widget: s.name, ...(property ? { property } : {}), message, severity });
-  const events = MODELLED_EVENTS[s.type];
+  // Own keys only: a type named `constructor` or `__proto__` is not a modelled type.
+  const events = Object.hasOwn(MODELLED_EVENTS, s.type) ? MODELLED_EVENTS[s.type] : undefined;
   if (!events) issue('type', `widget type "${s.type}" is not modelled by test-chat`, 'warning');
   else CHECKS[s.type](s.properties, (property, message) => issue(property, message));
 
@@ -132,7 +135,7 @@ function lintWidget(s: { name: string; type: string; properties: Props; transiti
     if (events && !events.includes(event)) issue(where, `event "${event}" is not an event of ${s.type} (${events.join(', ')})`);
     if (event !== 'match' && seen.has(event)) issue(where, `event "${event}" appears twice`);
     seen.add(event);
-    if (t.next !== undefined && (!str(t.next) || !names.has(t.next))) issue(where, `next "${String(t.next)}" names no widget of the flow`);
+    if (t.next !== undefined && (!str(t.next) || !names.has(t.next))) issue(where, `next "${shown(t.next)}" names no widget of the flow`);
     if (s.type === 'split-based-on' && event === 'match') lintConditions(t.conditions, where, issue);
   });
   lintLiquid(s.properties, '', (property, message) => issue(property, message));
@@ -144,7 +147,7 @@ function lintConditions(conditions: unknown, where: string, issue: (p: string, m
     const c = raw as Props;
     const at = `${where}.conditions[${j}]`;
     if (!c || typeof c !== 'object') return issue(at, 'is not an object');
-    if (!str(c.type) || !(SPLIT_CONDITION_TYPES as readonly string[]).includes(c.type)) issue(at, `type "${String(c.type)}" is not a split condition type`);
+    if (!str(c.type) || !(SPLIT_CONDITION_TYPES as readonly string[]).includes(c.type)) issue(at, `type "${shown(c.type)}" is not a split condition type`);
     if (!str(c.value)) issue(at, 'value must be a string');
     if (!Array.isArray(c.arguments) || !c.arguments.every(str)) issue(at, 'arguments must be a list of strings');
     else c.arguments.forEach((a: string, k: number) => parseError(a) && issue(`${at}.arguments[${k}]`, `Liquid does not parse: ${parseError(a)}`));

@@ -111,7 +111,7 @@ export function patchFlow(existing: FlowDefinition, options: PatchOptions): Patc
       flex.properties.workflow = options.workflowSid;
       flex.properties.channel = options.taskChannelSid;
     } else if (flex.properties.workflow !== options.workflowSid || flex.properties.channel !== options.taskChannelSid) {
-      warnings.push(`"${flex.name}" keeps its own routing (workflow ${String(flex.properties.workflow)}, channel ${String(flex.properties.channel)}), not the setup's.`);
+      warnings.push(`"${flex.name}" keeps its own routing (workflow ${shown(flex.properties.workflow)}, channel ${shown(flex.properties.channel)}), not the setup's.`);
     }
   } else {
     const created = sendToFlexState(names.toFlex, options, names.callBot, place('toFlex'));
@@ -133,14 +133,19 @@ export function patchFlow(existing: FlowDefinition, options: PatchOptions): Patc
     reused: {
       loop: old !== undefined,
       sendToFlex: flex?.name,
-      workflow: flex ? String(flex.properties.workflow) : undefined,
-      channel: flex ? String(flex.properties.channel) : undefined,
+      workflow: flex ? shown(flex.properties.workflow) : undefined,
+      channel: flex ? shown(flex.properties.channel) : undefined,
       attributesMerged,
     },
     added,
     changed: !sameFlow(existing, definition),
     warnings,
   };
+}
+
+/** A property as text; `String()` would call the value's own `toString`, which JSON may override (`{"toString": null}`). */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
 }
 
 interface FoundLoop {
