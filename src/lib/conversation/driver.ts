@@ -1,13 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { normalizeResponse, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
+import { FlowSession, type Turn } from '../runtime';
+import type { FlowEvent } from '../runtime/events';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
-import { ChatSession, ChatTurn } from './chat';
+import type { ObservedMessage } from './match';
 import type { ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 
 /**
- * Scripts run through the very flow the REPL runs: each conversation gets its own
- * ChatSession (its own execution, Cognigy session and customer address).
+ * Scripts run through the very interpreter the REPL runs (FlowSession), each conversation
+ * on its own execution, Cognigy session and customer address. The driver reads the
+ * interpreter's events itself rather than going through the REPL's ChatSession: a script
+ * needs the messages, the hand-over and the end, not a printable transcript, and a suite
+ * of thousands of conversations should not pay for one. The execution rules are the
+ * REPL's: a customer message after the end starts a new execution, as Studio does.
  */
 export function flowDriverFactory(
   definition: FlowDefinition,
@@ -16,15 +24,29 @@ export function flowDriverFactory(
   let index = 0;
   return (conversation: Conversation): ConversationDriver => {
     index++;
-    const chat = new ChatSession(definition, {
-      http: options.http,
-      from: conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index),
-      channelModel: conversation.channelModel ?? options.channelModel,
-    });
+    const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
+    const channelModel = conversation.channelModel ?? options.channelModel;
+    let session: FlowSession | undefined;
+    const send = async (text: string): Promise<TurnOutput> => {
+      const started = performance.now();
+      let turn: Turn;
+      if (session?.waiting) {
+        turn = await session.reply(text);
+      } else {
+        session = new FlowSession(definition, { http: options.http, from, channelModel, ids: pooledHex32 });
+        turn = await session.start(text);
+      }
+      return toOutput(turn, performance.now() - started);
+    };
     return {
-      start: async (text) => toOutput(await chat.send(text)),
-      reply: async (text) => toOutput(await chat.send(text)),
-      silence: async () => toOutput(await chat.silence()),
+      start: send,
+      reply: send,
+      silence: async () => {
+        // Nothing waits for the customer (the flow ended or never started): nothing happens.
+        if (!session?.waiting) return { messages: [], elapsedMs: 0 };
+        const started = performance.now();
+        return toOutput(await session.silence(), performance.now() - started);
+      },
     };
   };
 }
@@ -34,20 +56,85 @@ function uniqueAddress(prefix: string, n: number): string {
   return `${prefix}${String(n % 10_000_000).padStart(7, '0')}`;
 }
 
-export function toOutput(turn: ChatTurn): TurnOutput {
-  const messages = turn.entries
-    .filter((e) => e.from === 'bot')
-    .map((e) => {
-      const quick = e.rich?.find((r) => r.kind === 'quickReplies' || r.kind === 'buttons');
-      return { text: e.text, data: e.data, ...(quick ? { quickReplies: quick.options } : {}) };
-    });
-  const failure = turn.entries.find((e) => e.kind === 'bot-failure' || e.kind === 'error');
-  return {
-    messages,
-    ...(turn.handover
-      ? { handover: { workflow: turn.handover.workflow, channel: turn.handover.channel, attributes: turn.handover.attributes ?? turn.handover.attributesRaw } }
-      : {}),
-    ...(turn.ended ? { ended: { reason: turn.ended.reason, detail: failure?.text ?? turn.ended.message } } : {}),
-    elapsedMs: turn.elapsedMs,
-  };
+/**
+ * Random ids for the SIDs the interpreter mints, from a pooled buffer: one
+ * `randomBytes` call per 256 SIDs instead of one each (it showed in profiles of long runs).
+ */
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function pooledHex32(): string {
+  if (poolOffset + 16 > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  return hex;
+}
+
+/** What one customer turn produced, as the runner checks it. */
+export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
+  const out: TurnOutput = { messages: observedMessages(turn.events), elapsedMs };
+  let failure: string | undefined;
+  for (const event of turn.events) {
+    if (event.type === 'handover') {
+      out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
+    } else if ((event.type === 'http' || event.type === 'function') && event.outcome === 'failed') {
+      failure ??= `the call to the bot failed (${event.failure?.message ?? `HTTP ${event.status}`})`;
+    } else if (event.type === 'error') {
+      failure ??= event.message;
+    }
+  }
+  if (turn.ended) out.ended = { reason: turn.ended.reason, detail: failure ?? turn.ended.message };
+  return out;
+}
+
+/**
+ * The messages the customer received, as scripts count them: one per Cognigy output.
+ * The flow sends the bot's joined text (`parsed.text`) as one SMS; Botium (SimpleRest on
+ * `$.outputStack.*`), Cognigy's own tools and the scripts written for them expect one bot
+ * message per output. So a message whose text is exactly the bot's joined text is split
+ * back into the outputs that carry text, each with its own data and quick replies. Any
+ * other message (the flow's own texts: an apology, a fixed goodbye, a template that
+ * reshapes the text) is one message, with the data of the bot's last answer.
+ */
+export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[] {
+  const messages: ObservedMessage[] = [];
+  let answer: BotTurn | undefined;
+  for (const event of events) {
+    if (event.type === 'http' || event.type === 'function') {
+      answer = event.outcome === 'success' ? parseAnswer(event.responseBody) : undefined;
+      continue;
+    }
+    if (event.type !== 'message') continue;
+    const texted = answer ? answer.outputs.filter((o) => o.text !== null) : [];
+    if (answer && texted.length > 1 && sameText(event.body, texted.map((o) => o.text as string))) {
+      for (const output of texted) messages.push(withQuickReplies({ text: output.text as string, data: output.data }, [output]));
+      continue;
+    }
+    messages.push(withQuickReplies({ text: event.body, ...(answer ? { data: answer.data } : {}) }, answer?.outputs ?? []));
+  }
+  return messages;
+}
+
+/** Cognigy documents the top-level text as the outputs' texts joined (with a space in its example): any whitespace between them is accepted. */
+function sameText(body: string, texts: string[]): boolean {
+  const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+  return body === texts.join(' ') || squash(body) === squash(texts.join(' '));
+}
+
+function parseAnswer(body: string | undefined): BotTurn | undefined {
+  if (!body) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? normalizeResponse(parsed) : undefined;
+}
+
+function withQuickReplies(message: ObservedMessage, outputs: BotTurn['outputs']): ObservedMessage {
+  const rich = outputs.find((o) => o.rich?.kind === 'quickReplies' || o.rich?.kind === 'buttons')?.rich;
+  return rich ? { ...message, quickReplies: rich.options } : message;
 }

@@ -31,6 +31,8 @@ export function escapeXmlAttribute(text: string): string {
     .replace(/\r/g, '&#13;');
 }
 
+const FLUSH_AT = 64 * 1024;
+
 const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
 /** One `<testcase>` for a result. */
@@ -62,6 +64,7 @@ function scriptErrorXml(error: ScriptError): string {
 export class JUnitWriter {
   private readonly bodyFile: string;
   private bodyFd: number | undefined;
+  private pending = '';
   private readonly started = new Date();
 
   /** Opens (truncates) the body file now, so a bad path fails before any conversation runs. */
@@ -84,6 +87,7 @@ export class JUnitWriter {
   /** Write the finished report to `file` and remove the body file. */
   close(summary: RunSummary): void {
     if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
+    this.flush();
     fs.closeSync(this.bodyFd);
     this.bodyFd = undefined;
     const failures = summary.counts.failed;
@@ -115,6 +119,13 @@ export class JUnitWriter {
 
   private append(xml: string): void {
     if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
-    fs.writeSync(this.bodyFd, xml);
+    // Batched: one write per ~64 kB rather than a synchronous write per conversation.
+    this.pending += xml;
+    if (this.pending.length >= FLUSH_AT) this.flush();
+  }
+
+  private flush(): void {
+    if (this.bodyFd !== undefined && this.pending) fs.writeSync(this.bodyFd, this.pending);
+    this.pending = '';
   }
 }

@@ -95,13 +95,34 @@ export function wildcardMatch(
   text: string,
   options: { caseSensitive?: boolean; whole?: boolean } = {},
 ): boolean {
-  const normalise = (s: string) => s.replace(/\s+/g, ' ').trim();
-  const body = normalise(pattern)
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[\\s\\S]*');
-  const source = options.whole ? `^${body}$` : body;
-  return new RegExp(source, options.caseSensitive ? '' : 'i').test(normalise(text));
+  // Plain string search, not a RegExp built per call: a suite checks every bot message
+  // with its own pattern, and compiling one each time was the runner's hottest spot.
+  const fold = (s: string) => {
+    const squashed = s.replace(/\s+/g, ' ').trim();
+    return options.caseSensitive ? squashed : squashed.toLowerCase();
+  };
+  const parts = fold(pattern).split('*');
+  const subject = fold(text);
+  if (!options.whole) {
+    let at = 0;
+    for (const part of parts) {
+      const found = subject.indexOf(part, at);
+      if (found < 0) return false;
+      at = found + part.length;
+    }
+    return true;
+  }
+  if (parts.length === 1) return subject === parts[0];
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (!subject.startsWith(first)) return false;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = subject.indexOf(part, at);
+    if (found < 0) return false;
+    at = found + part.length;
+  }
+  return subject.length - last.length >= at && subject.endsWith(last);
 }
 
 /**

@@ -102,6 +102,17 @@ export interface JsonReport {
   results: ConversationResult[];
 }
 
+function jsonSummary(summary: RunSummary): JsonReport['summary'] {
+  return {
+    ...summary.counts,
+    total: summary.total,
+    notRun: summary.notRun,
+    aborted: summary.aborted,
+    elapsedMs: Math.round(summary.elapsedMs),
+    scriptErrors: summary.scriptErrors,
+  };
+}
+
 /** Collects every result (JSON output is one document) and builds `{ summary, results }`. */
 export function createJsonReporter(): Reporter & { finish(summary: RunSummary): JsonReport } {
   const results: ConversationResult[] = [];
@@ -113,17 +124,32 @@ export function createJsonReporter(): Reporter & { finish(summary: RunSummary): 
       // Script errors are in the summary.
     },
     finish(summary) {
-      return {
-        summary: {
-          ...summary.counts,
-          total: summary.total,
-          notRun: summary.notRun,
-          aborted: summary.aborted,
-          elapsedMs: Math.round(summary.elapsedMs),
-          scriptErrors: summary.scriptErrors,
-        },
-        results,
-      };
+      return { summary: jsonSummary(summary), results };
+    },
+  };
+}
+
+/**
+ * The same document as createJsonReporter, written as results arrive so that memory does
+ * not grow with the suite: `{ "results": [ … ], "summary": { … } }`, one result per line
+ * (handy for grep and jq), the summary last because it is only known at the end. Each
+ * value goes through `serialise` (redaction happens there).
+ */
+export function createStreamingJsonReporter(
+  write: (text: string) => void,
+  serialise: (value: unknown, indent?: number) => string = (v, i) => JSON.stringify(v, null, i),
+): Reporter & { finish(summary: RunSummary): void } {
+  let count = 0;
+  return {
+    onResult(result) {
+      write(`${count++ === 0 ? '{\n  "results": [\n' : ',\n'}    ${serialise(result)}`);
+    },
+    onScriptError() {
+      // Script errors are in the summary.
+    },
+    finish(summary) {
+      const summaryText = serialise(jsonSummary(summary), 2).replace(/\n/g, '\n  ');
+      write(`${count === 0 ? '{\n  "results": [' : '\n  '}],\n  "summary": ${summaryText}\n}\n`);
     },
   };
 }

@@ -1,18 +1,19 @@
 import { flowDriverFactory } from './driver';
 import { JUnitWriter } from './junit';
 import { readScripts } from './read';
-import { createHumanReporter, createJsonReporter, JsonReport } from './reporters';
+import { createHumanReporter, createStreamingJsonReporter } from './reporters';
 import { runConversations, RunSummary } from './runner';
 import type { PreparedChat } from './test-chat';
-import { redact } from '../redact';
+import { redact, redactDeep } from '../redact';
 
 export interface ScriptRunOptions {
   path: string;
   concurrency: number;
   timeoutMs: number;
   junit?: string;
+  /** `-o json`: the JSON document goes to `write`, streamed, instead of the human report. */
   json: boolean;
-  /** Where the human report goes (stdout). */
+  /** Where the report goes (stdout). */
   write: (text: string) => void;
   /** A progress line on a terminal; absent when not a terminal or with -o json. */
   progress?: (text: string) => void;
@@ -22,17 +23,16 @@ export interface ScriptRunOptions {
 
 export interface ScriptRunResult {
   summary: RunSummary;
-  json?: JsonReport;
 }
 
 /**
  * `test-chat --script PATH`: every conversation in PATH through the flow, streamed, many
- * at once. Only failures are kept in memory; the JUnit report is written as results come.
+ * at once. Only failures are kept in memory; every report is written as results come.
  */
 export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): Promise<ScriptRunResult> {
   const junit = o.junit ? new JUnitWriter(o.junit) : undefined;
   const human = o.json ? undefined : createHumanReporter({ write: (t) => o.write(redact(t)), showPassed: true, color: o.color });
-  const json = o.json ? createJsonReporter() : undefined;
+  const json = o.json ? createStreamingJsonReporter(o.write, (value, indent) => JSON.stringify(redactDeep(value), null, indent)) : undefined;
   let done = 0;
   let failed = 0;
   const started = performance.now();
@@ -67,7 +67,8 @@ export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): P
   if (o.progress) o.progress('\r\u001b[K');
   junit?.close(summary);
   human?.finish(summary);
-  return { summary, json: json?.finish(summary) };
+  json?.finish(summary);
+  return { summary };
 }
 
 /** Exit code: 0 only when every conversation passed and every script was read. */

@@ -3,7 +3,7 @@
  * (`convos:`). Every node keeps its line so an error or a failure points into the file.
  */
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, parseDocument, visit, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { blockToStep, type BotiumBlock } from './botium';
 import type { ChannelModelName, Conversation, Expectation, HandoverExpectation, ScriptError, Step } from './types';
 import { scriptError } from './types';
@@ -29,7 +29,7 @@ export function parseYamlScript(file: string, source: string): (Conversation | S
   const doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     const first = doc.errors[0];
-    const line = first.pos ? lineCounter.linePos(first.pos[0]).line : 1;
+    const line = first.pos ? lineCounter.linePos(unclosedQuoteStart(doc, first.pos[0]) ?? first.pos[0]).line : 1;
     return [scriptError(file, line, `invalid YAML: ${first.message.split('\n')[0]}`)];
   }
   const lineOf = (node: unknown): number => {
@@ -62,6 +62,21 @@ export function parseYamlScript(file: string, source: string): (Conversation | S
 }
 
 type LineOf = (node: unknown) => number;
+
+/**
+ * A quote left open swallows the rest of the file, and the parser notices only at its
+ * end: point at where the quoted text starts, which is where the typo is.
+ */
+function unclosedQuoteStart(doc: Document, errorAt: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+      if (quoted && node.range && node.range[0] < errorAt && errorAt <= node.range[2]) start = node.range[0];
+    },
+  });
+  return start;
+}
 
 function readOne(
   file: string,

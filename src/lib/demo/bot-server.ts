@@ -68,6 +68,11 @@ export interface BotServerOptions {
   token?: string;
   behaviour?: BotBehaviour;
   port?: number;
+  /**
+   * Keep every request in `requests` (default true). Off for long runs (benchmarks, big
+   * script suites): `requests` then stays empty and memory stays flat.
+   */
+  record?: boolean;
 }
 
 const MAX_ID_LENGTH = 256;
@@ -145,6 +150,7 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
   const token = options.token ?? randomBytes(32).toString('hex');
   let behaviour: BotBehaviour = options.behaviour ?? scriptedBehaviour;
   const requests: ReceivedRequest[] = [];
+  const recording = options.record ?? true;
   const turns = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -187,7 +193,7 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
     const testMode = path === `/test/${token}`;
     const record: ReceivedRequest = { method: req.method ?? '', path, contentType, rawBody, testMode };
-    requests.push(record);
+    if (recording) requests.push(record);
 
     if (path !== `/${token}` && !testMode) return send(res, record, errorReply(404, 'Not Found', 'No endpoint with this URL token.'));
     if (req.method !== 'POST') return send(res, record, errorReply(405, 'Method Not Allowed', 'Send a POST request.'));

@@ -1,0 +1,229 @@
+/**
+ * Scripted conversation tests, three ways, against the same local Cognigy-compatible bot
+ * (bench/scripts-bot.ts, its own process, recording off) and the same BotiumScript files
+ * (generated into a temp folder: CONVERSATIONS conversations of TURNS customer turns):
+ *
+ *   botium  botium-core's SimpleRest container, configured for a Cognigy REST endpoint
+ *           (bench/botium/run.js; needs `npm install --prefix bench/botium` once)
+ *   plugin  twilio cognigy:test-chat --script DIR --endpoint-url URL --concurrency N -o json,
+ *           the real twilio binary with the plugin linked, start-up included
+ *   floor   the same HTTP calls the plugin's flow makes, in a bare loop (bench/scripts-floor.js)
+ *
+ * Each contender is a child process timed from spawn to exit; the order rotates every
+ * round and the figures are medians over rounds, reported as ratios. Memory: the max RSS
+ * of the plugin process (GNU time's %M, else /proc/<pid>/status VmHWM polled) for
+ * CONVERSATIONS and for BIG conversations.
+ *
+ * Usage: npx tsc -p tsconfig.build.json && node --import tsx bench/scripts-bench.ts
+ *          [--conversations 2000] [--turns 5] [--concurrency 16] [--rounds 3] [--big 20000]
+ *          [--budget 900] [--no-botium]
+ * Prints one JSON line and a few human lines. Every child is killed past its time limit,
+ * and no round starts after --budget seconds.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const TWILIO = path.join(ROOT, 'node_modules', '.bin', 'twilio');
+const GNU_TIME = '/usr/bin/time';
+
+function option(name: string, fallback: number, min: number, max: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  return Number.isFinite(value) ? Math.max(min, Math.min(max, Math.floor(value))) : fallback;
+}
+
+const CONVERSATIONS = option('conversations', 2_000, 10, 100_000);
+const TURNS = option('turns', 5, 1, 50);
+const CONCURRENCY = option('concurrency', 16, 1, 256);
+const ROUNDS = option('rounds', 3, 1, 21);
+const BIG = option('big', 20_000, 0, 200_000);
+const BUDGET_MS = option('budget', 900, 30, 3_600) * 1000;
+const WITH_BOTIUM = !process.argv.includes('--no-botium');
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** One conversation per file, as BotiumScript has it: the bot echoes, one output per turn. */
+function generate(dir: string, count: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    let text = `conversation ${i}\n`;
+    for (let t = 1; t <= TURNS; t++) {
+      const message = `message ${t} of conversation ${i}`;
+      text += `\n#me\n${message}\n\n#bot\nYou said: ${message}\n`;
+    }
+    fs.writeFileSync(path.join(dir, `c${String(i).padStart(6, '0')}.convo.txt`), text);
+  }
+}
+
+interface Measured {
+  wallMs: number;
+  maxRssKb?: number;
+  stdout: string;
+}
+
+/** Run a node script as a child, timed from spawn to exit, with its peak memory. */
+function measure(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Measured> {
+  const useTime = fs.existsSync(GNU_TIME);
+  const rssFile = path.join(os.tmpdir(), `cognigy-bench-rss-${process.pid}-${Date.now()}`);
+  const command = useTime ? GNU_TIME : process.execPath;
+  const argv = useTime ? ['-f', '%M', '-o', rssFile, process.execPath, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hwm = 0;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d.toString().slice(0, 4_000)));
+    // Without GNU time: poll the high-water mark the kernel keeps for the process.
+    const poll = useTime
+      ? undefined
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) hwm = Math.max(hwm, Number(m[1]));
+          } catch {
+            // exited between two polls
+          }
+        }, 20);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const wallMs = performance.now() - started;
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      let maxRssKb: number | undefined = hwm || undefined;
+      if (useTime && fs.existsSync(rssFile)) {
+        // GNU time writes "Command exited with non-zero status N" before %M on failure.
+        const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+        maxRssKb = Number(lines[lines.length - 1]) || undefined;
+        fs.rmSync(rssFile, { force: true });
+      }
+      if (code !== 0) reject(new Error(`${path.basename(args[0])} ${signal ? `killed (${signal}, past ${timeoutMs} ms)` : `exited ${code}`}: ${stderr}`));
+      else resolve({ wallMs, maxRssKb, stdout });
+    });
+  });
+}
+
+async function startBot(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'scripts-bot.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the bench bot did not start within 20 s')), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line && out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line).url);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the bench bot exited (${code})`)));
+  });
+  return { url, stop: () => child.stdin.end() };
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'cognigy', 'test-chat.js'))) {
+    throw new Error('dist/ is missing: run "npx tsc -p tsconfig.build.json" first');
+  }
+  const botiumReady = fs.existsSync(path.join(__dirname, 'botium', 'node_modules', 'botium-core'));
+  const botium = WITH_BOTIUM && botiumReady;
+  if (WITH_BOTIUM && !botiumReady) console.warn('note: botium-core is not installed: run "npm install --prefix bench/botium" (skipping it)');
+
+  const deadline = performance.now() + BUDGET_MS;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cognigy-bench-scripts-'));
+  const home = path.join(work, 'home');
+  fs.mkdirSync(home);
+  const env = { PATH: process.env.PATH, HOME: home, TWILIO_DISABLE_AUTOUPDATE: '1', TWILIO_SKIP_NEW_VERSION_CHECK: '1', NO_COLOR: '1' };
+  const bot = await startBot();
+  try {
+    await measure([TWILIO, 'plugins:link', ROOT], env, 120_000);
+    const suite = path.join(work, 'suite');
+    generate(suite, CONVERSATIONS);
+    const perTurnLimit = 60_000 + CONVERSATIONS * TURNS * 20;
+
+    const contenders: Record<string, () => Promise<Measured>> = {
+      floor: () => measure([path.join(__dirname, 'scripts-floor.js'), bot.url, String(CONVERSATIONS), String(TURNS), String(CONCURRENCY)], env, perTurnLimit),
+      plugin: () =>
+        measure([TWILIO, 'cognigy:test-chat', '--script', suite, '--endpoint-url', bot.url, '--concurrency', String(CONCURRENCY), '-o', 'json'], env, perTurnLimit),
+      ...(botium ? { botium: () => measure([path.join(__dirname, 'botium', 'run.js'), bot.url, suite, String(CONCURRENCY)], env, perTurnLimit * 5) } : {}),
+    };
+    const check: Record<string, (out: string) => void> = {
+      floor: (out) => assertAll(JSON.parse(out).failed === 0, 'floor', out),
+      plugin: (out) => assertAll(JSON.parse(out).summary.passed === CONVERSATIONS, 'plugin', out.slice(-600)),
+      botium: (out) => assertAll(JSON.parse(out).passed === CONVERSATIONS, 'botium', out),
+    };
+    const names = Object.keys(contenders);
+    const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    const pluginRss: number[] = [];
+    // Warm the file cache and the bot's JIT once, untimed.
+    await contenders.floor();
+    for (let round = 0; round < ROUNDS && performance.now() < deadline; round++) {
+      const order = names.map((_, i) => names[(i + round) % names.length]);
+      for (const name of order) {
+        const m = await contenders[name]();
+        check[name](m.stdout);
+        times[name].push(m.wallMs);
+        if (name === 'plugin' && m.maxRssKb) pluginRss.push(m.maxRssKb);
+      }
+      process.stderr.write(`round ${round + 1}: ${order.map((n) => `${n} ${Math.round(times[n][times[n].length - 1])} ms`).join(', ')}\n`);
+    }
+
+    // Memory: the same run with BIG conversations must not need more than CONVERSATIONS do.
+    let bigRss: number[] = [];
+    let bigMs: number | undefined;
+    if (BIG > 0 && performance.now() < deadline) {
+      const big = path.join(work, 'big');
+      generate(big, BIG);
+      for (let i = 0; i < Math.min(2, ROUNDS) && performance.now() < deadline; i++) {
+        const m = await measure([TWILIO, 'cognigy:test-chat', '--script', big, '--endpoint-url', bot.url, '--concurrency', String(CONCURRENCY), '-o', 'json'], env, 60_000 + BIG * TURNS * 20);
+        assertAll(JSON.parse(m.stdout).summary.passed === BIG, 'plugin (big)', m.stdout.slice(-600));
+        if (m.maxRssKb) bigRss = [...bigRss, m.maxRssKb];
+        bigMs = m.wallMs;
+      }
+    }
+
+    const ms = Object.fromEntries(names.map((n) => [n, Math.round(median(times[n]))]));
+    const result = {
+      conversations: CONVERSATIONS,
+      turns: TURNS,
+      concurrency: CONCURRENCY,
+      rounds: times.plugin.length,
+      cpus: os.cpus().length,
+      medianMs: ms,
+      conversationsPerSecond: Object.fromEntries(names.map((n) => [n, Math.round((CONVERSATIONS / ms[n]) * 1000)])),
+      pluginVsBotiumThroughput: botium ? Number((ms.botium / ms.plugin).toFixed(1)) : null,
+      pluginVsFloorTime: Number((ms.plugin / ms.floor).toFixed(2)),
+      pluginMaxRssMb: pluginRss.length ? Math.round(median(pluginRss) / 1024) : null,
+      big: BIG ? { conversations: BIG, wallMs: bigMs && Math.round(bigMs), maxRssMb: bigRss.length ? Math.round(median(bigRss) / 1024) : null } : null,
+      goals: { pluginVsBotiumThroughput: '≥ 10', pluginVsFloorTime: '≤ 1.5', bigRss: '≤ the RSS of the smaller run' },
+    };
+    console.log(JSON.stringify(result));
+    console.log(
+      `${CONVERSATIONS} conversations × ${TURNS} turns, concurrency ${CONCURRENCY}, median of ${result.rounds}: ` +
+        names.map((n) => `${n} ${ms[n]} ms (${result.conversationsPerSecond[n]}/s)`).join(', '),
+    );
+    if (botium) console.log(`plugin throughput = ${result.pluginVsBotiumThroughput}× botium-core's (goal ≥ 10×)`);
+    console.log(`plugin time = ${result.pluginVsFloorTime}× the bare HTTP loop (goal ≤ 1.5×)`);
+    if (result.big) console.log(`plugin max RSS: ${result.pluginMaxRssMb} MB for ${CONVERSATIONS}, ${result.big.maxRssMb} MB for ${BIG}`);
+  } finally {
+    bot.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function assertAll(ok: boolean, who: string, detail: string): void {
+  if (!ok) throw new Error(`${who}: not every conversation passed, so its time means nothing: ${detail}`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
