@@ -23,6 +23,22 @@ const BOT_KEYS = ['text', 'contains', 'regex', 'data', 'quickReplies'];
 const HANDOVER_KEYS = ['workflow', 'channel', 'attributes'];
 const END_KEYS = ['reason'];
 
+/**
+ * A mapping as plain data. YAML aliases (`*name`) are refused here: `toJSON` would not
+ * resolve them, and resolving them opens the door to alias bombs.
+ */
+function plainMapping(node: YAMLMap, key: string, lineOf: (node: unknown) => number): Record<string, unknown> {
+  let alias: unknown;
+  visit(node, {
+    Alias: (_key, found) => {
+      alias = found;
+      return visit.BREAK;
+    },
+  });
+  if (alias) throw new YamlScriptError(lineOf(alias), `"${key}" uses a YAML alias (*name); write the values out`);
+  return node.toJSON() as Record<string, unknown>;
+}
+
 /** Read one YAML file; each conversation in it is yielded or reported on its own. */
 export function parseYamlScript(file: string, source: string): (Conversation | ScriptError)[] {
   const lineCounter = new LineCounter();
@@ -135,7 +151,7 @@ function readStep(node: unknown, lineOf: LineOf): Step {
         const attributes = value.get('attributes', true);
         if (attributes !== undefined) {
           if (!isMap(attributes)) throw new YamlScriptError(lineOf(attributes), '"attributes" must be a mapping');
-          expect.attributes = attributes.toJSON() as Record<string, unknown>;
+          expect.attributes = plainMapping(attributes, 'attributes', lineOf);
         }
         return { kind: 'handover', expect, line };
       }
@@ -174,7 +190,7 @@ function readBotExpectation(value: unknown, line: number, lineOf: LineOf): Expec
   const data = value.get('data', true);
   if (data !== undefined) {
     if (!isMap(data)) throw new YamlScriptError(lineOf(data), '"data" must be a mapping');
-    expect.push({ kind: 'data', subset: data.toJSON() as Record<string, unknown> });
+    expect.push({ kind: 'data', subset: plainMapping(data, 'data', lineOf) });
   }
   const quickReplies = value.get('quickReplies', true);
   if (quickReplies !== undefined) {

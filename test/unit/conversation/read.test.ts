@@ -253,3 +253,18 @@ describe('readScripts over folders', () => {
     assert.match(asError(item).message, /not a conversation script/);
   });
 });
+
+test('YAML aliases inside expected data are refused with their line, not read as {"source": …}', () => {
+  const source = [
+    'conversations:',
+    '  - name: aliases',
+    '    steps:',
+    '      - user: hi',
+    '      - bot:',
+    '          data: { shared: &s { a: 1 }, again: *s }',
+  ].join('\n');
+  const [result] = parseYamlScript('aliases.yaml', source);
+  assert.equal((result as any).kind, 'script-error');
+  assert.equal((result as any).line, 6);
+  assert.match((result as any).message, /alias/);
+});
