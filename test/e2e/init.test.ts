@@ -100,6 +100,16 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     assert.deepEqual(secretsIn(world, r.all), []);
   });
 
+  test('API key credentials work and, at -l debug, neither the key secret nor the URL token shows', async () => {
+    const { FAKE_API_KEY, FAKE_API_SECRET } = await import('../stand-ins/twilio');
+    const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-l', 'debug', '-o', 'json'], {
+      env: { TWILIO_AUTH_TOKEN: undefined, TWILIO_API_KEY: FAKE_API_KEY, TWILIO_API_SECRET: FAKE_API_SECRET },
+    });
+    assert.equal(r.code, 0, r.all);
+    assert.equal(JSON.parse(r.stdout).setup.accountSid, FAKE_ACCOUNT_SID, 'stdout is only JSON, also at -l debug');
+    assert.ok(!r.all.includes(FAKE_API_SECRET));
+  });
+
   test('no file the plugin wrote other than the saved setup holds a secret', () => {
     for (const f of filesUnder(world.cli.configDir)) {
       if (f.file === setupFile) continue;

@@ -158,7 +158,9 @@ describe('link-flow with 30% of Twilio calls failing', () => {
     world.fake.faults.add({ kind: 'succeed-then-503', method: 'POST', probability: 0.05 });
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
     assert.equal(init.code, 0, init.all);
-    let link = await world.run(['cognigy:link-flow']);
+    // -l debug: cli-core logs every form body, the flow definition (and its URL) included.
+    let link = await world.run(['cognigy:link-flow', '-l', 'debug']);
+    assert.match(link.stderr, /Form data/);
     // A run may stop with a clear message that a re-run is safe; the re-run must finish the job.
     for (let i = 0; i < 3 && link.code !== 0; i++) {
       assert.match(link.stderr, /safe|again/i, link.all);
