@@ -140,7 +140,46 @@ export class TemplateError extends Error {
   }
 }
 
-type Compiled = Template[] | string | Error;
+/**
+ * `{{ a.b.c }}` and nothing else: the shape of nearly every template in a bot loop
+ * (`{{trigger.conversation.Body}}`, `{{widgets.X.parsed.text}}`). Such a template is read
+ * straight from the scope, without the engine; see `lookup` for when the engine is still
+ * asked.
+ */
+class Lookup {
+  parsed: Template[] | Error | undefined;
+  constructor(
+    readonly source: string,
+    readonly path: readonly string[],
+  ) {}
+}
+
+type Compiled = Template[] | string | Error | Lookup;
+
+const LOOKUP = /^\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}$/;
+/** Names liquidjs reads specially (`size` of a string, `first` of an array…): the engine decides. */
+const SPECIAL_NAMES = new Set(['size', 'first', 'last']);
+/** Liquid literals (`{{ true }}` prints "true", `{{ empty }}` nothing): never scope names. */
+const LITERALS = new Set(['true', 'false', 'nil', 'null', 'empty', 'blank']);
+const ASK_ENGINE = Symbol('ask the engine');
+
+/**
+ * What liquidjs (lax, own properties only) reads for `path`, as long as every step goes
+ * through a plain object: missing and inherited names read as undefined. Anything else on
+ * the way (a string's `length`, an array, a drop, an object with `toLiquid`, a function)
+ * is left to the engine, so the answer is always the engine's.
+ */
+function lookup(scope: object, path: readonly string[]): unknown {
+  let value: unknown = scope;
+  for (const name of path) {
+    if (value === null || value === undefined) return value;
+    if (typeof value !== 'object' || Array.isArray(value) || SPECIAL_NAMES.has(name)) return ASK_ENGINE;
+    const proto = Object.getPrototypeOf(value);
+    if ((proto !== Object.prototype && proto !== null) || typeof (value as { toLiquid?: unknown }).toLiquid === 'function') return ASK_ENGINE;
+    value = Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+  }
+  return typeof value === 'function' ? ASK_ENGINE : value;
+}
 
 function hasMarkup(source: string): boolean {
   return source.includes('{{') || source.includes('{%');
@@ -162,17 +201,23 @@ export class TemplateCache {
   private compile(source: string): Compiled {
     let compiled = this.compiled.get(source);
     if (compiled === undefined) {
+      const path = LOOKUP.exec(source);
       if (!hasMarkup(source)) compiled = source;
+      else if (path && !LITERALS.has(path[1].split('.', 1)[0])) compiled = new Lookup(source, path[1].split('.'));
       else {
-        try {
-          compiled = this.engine.parse(source);
-        } catch (error) {
-          compiled = error instanceof Error ? error : new Error(String(error));
-        }
+        compiled = this.parse(source);
       }
       this.compiled.set(source, compiled);
     }
     return compiled;
+  }
+
+  private parse(source: string): Template[] | Error {
+    try {
+      return this.engine.parse(source);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
   }
 
   /** Renders `source` against `scope`; throws TemplateError naming the widget and property. */
@@ -181,8 +226,13 @@ export class TemplateCache {
     // Studio stores templates as strings; anything else (a number, an object in a hand-made
     // file) is read as the text it prints as, without calling the value's own methods.
     const template = typeof source === 'string' ? source : renderAsStudio(source);
-    const compiled = this.compile(template);
+    let compiled = this.compile(template);
     if (typeof compiled === 'string') return compiled;
+    if (compiled instanceof Lookup) {
+      const value = lookup(scope, compiled.path);
+      if (value !== ASK_ENGINE) return this.bounded(renderAsStudio(value), widget, property);
+      compiled = compiled.parsed ??= this.parse(compiled.source);
+    }
     if (compiled instanceof Error) throw new TemplateError(widget, property, firstLine(compiled.message));
     let output: unknown;
     try {
@@ -190,7 +240,10 @@ export class TemplateCache {
     } catch (error) {
       throw new TemplateError(widget, property, firstLine(error instanceof Error ? error.message : String(error)));
     }
-    const text = renderAsStudio(output);
+    return this.bounded(renderAsStudio(output), widget, property);
+  }
+
+  private bounded(text: string, widget: string, property: string): string {
     if (text.length > MAX_RENDERED_CHARS) {
       throw new TemplateError(widget, property, `renders to ${text.length} characters, over the local runner's bound of ${MAX_RENDERED_CHARS}`);
     }

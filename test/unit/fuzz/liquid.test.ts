@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_FOR_ITERATIONS, TEMPLATE_ERROR_CODE, TemplateCache, TemplateError } from '../../../src/lib/runtime';
+import { MAX_FOR_ITERATIONS, renderAsStudio, studioLiquid, TEMPLATE_ERROR_CODE, TemplateCache, TemplateError } from '../../../src/lib/runtime';
 import { runs, SEED, template } from './arbitraries';
 
 /** A scope shaped like Studio's, with the awkward values a bot answer can bring. */
@@ -91,5 +91,49 @@ describe('property: Studio Liquid renders a string or error 81018, never anythin
       ),
       { seed: SEED, numRuns: runs(300) },
     );
+  });
+});
+
+describe('property: a plain `{{ a.b.c }}` read gives exactly what the engine renders', () => {
+  // The engine alone, for reference: the same parse and render the cache uses for any
+  // template that is not a plain read.
+  const engine = studioLiquid();
+  const viaEngine = (source: string, data: object) => renderAsStudio(engine.renderSync(engine.parse(source), data));
+
+  const name = fc.constantFrom('a', 'b', 'text', 'size', 'first', 'last', 'length', 'constructor', 'toString', '__proto__', 'hasOwnProperty', 'true', 'nil', 'empty', 'toLiquid', 'valueOf', 'x_1');
+  const leaf = fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(name, tie('node'), { maxKeys: 4 })),
+  })).node;
+
+  test('for random scopes and paths', () => {
+    const cache = new TemplateCache();
+    fc.assert(
+      fc.property(fc.dictionary(name, value, { maxKeys: 5 }), fc.array(name, { minLength: 1, maxLength: 4 }), fc.constantFrom('', ' '), (data, path, pad) => {
+        const source = `{{${pad}${path.join('.')}${pad}}}`;
+        let expected: string | undefined;
+        try {
+          expected = viaEngine(source, data);
+        } catch {
+          expected = undefined;
+        }
+        let actual: string | undefined;
+        try {
+          actual = cache.render(source, data, 'W', 'body');
+        } catch {
+          actual = undefined;
+        }
+        assert.equal(actual, expected, `${source} over ${JSON.stringify(data)}`);
+      }),
+      { seed: SEED, numRuns: runs(2000) },
+    );
+  });
+
+  test('a string, an array or an object with toLiquid on the way is still read as Liquid reads it', () => {
+    const cache = new TemplateCache();
+    const data = { s: 'abc', list: [1, 2, 3], o: { toLiquid: () => ({ x: 'from toLiquid' }) }, t: true };
+    for (const source of ['{{s.size}}', '{{s.length}}', '{{list.first}}', '{{list.last}}', '{{list.size}}', '{{list.length}}', '{{o.x}}', '{{true}}', '{{t}}', '{{nil}}']) {
+      assert.equal(cache.render(source, data, 'W', 'body'), viaEngine(source, data), source);
+    }
   });
 });
