@@ -45,7 +45,7 @@ export function createTransport(options: TransportOptions = {}): ClosableTranspo
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadline = started + timeoutMs;
     const elapsed = () => performance.now() - started;
-    let current: HttpRequest = { ...request, headers: { ...(request.headers ?? {}) } };
+    let current: HttpRequest = request;
 
     // Studio follows redirects; the time-out covers the whole chain, as Studio's budget does.
     for (let hop = 0; ; hop++) {
@@ -93,7 +93,16 @@ function formatSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
+/**
+ * A flow calls the same bot URL on every turn: the parsed URL is kept (read-only: nothing
+ * here changes a target) for the last few URLs seen.
+ */
+const parsedTargets = new Map<string, URL>();
+const PARSED_TARGETS_KEPT = 32;
+
 function parseTarget(url: string, elapsedMs: number): URL {
+  const known = parsedTargets.get(url);
+  if (known) return known;
   let target: URL;
   try {
     target = new URL(url);
@@ -103,6 +112,8 @@ function parseTarget(url: string, elapsedMs: number): URL {
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new HttpFailure('invalid-url', `only http and https URLs are supported, not ${target.protocol}`, elapsedMs);
   }
+  if (parsedTargets.size >= PARSED_TARGETS_KEPT) parsedTargets.clear();
+  parsedTargets.set(url, target);
   return target;
 }
 
@@ -164,12 +175,23 @@ function sendOnce(request: HttpRequest, target: URL, ctx: SendContext): Promise<
     );
     const onError = (error: unknown) => fail(new HttpFailure('network', networkMessage(error, request.url), elapsed()));
 
-    const headers: Record<string, string> = { ...(request.headers ?? {}) };
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) headers['user-agent'] = ctx.userAgent;
-    const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
-    if (body) headers['content-length'] = String(body.length);
+    const headers: Record<string, string> = {};
+    let hasUserAgent = false;
+    let hasHost = false;
+    if (request.headers) {
+      for (const name of Object.keys(request.headers)) {
+        headers[name] = request.headers[name];
+        const lower = name.toLowerCase();
+        if (lower === 'user-agent') hasUserAgent = true;
+        else if (lower === 'host') hasHost = true;
+      }
+    }
+    if (!hasUserAgent) headers['user-agent'] = ctx.userAgent;
+    // The body stays a string: Node then sends the head and a small body in one write.
+    const body = request.body;
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
     // As a browser would send it: no default port (Node adds :443 when it has no agent to ask).
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'host')) headers.host = target.host;
+    if (!hasHost) headers.host = target.host;
 
     const proxy = proxyFor(target, ctx.env);
 
@@ -238,7 +260,8 @@ function sendOnce(request: HttpRequest, target: URL, ctx: SendContext): Promise<
       const mod = requestOptions.protocol === 'https:' ? https : http;
       req = mod.request(requestOptions, onResponse);
       req.on('error', onError);
-      req.end(body);
+      if (body === undefined) req.end();
+      else req.end(body, 'utf8');
     };
 
     if (proxy && target.protocol === 'https:') {
@@ -272,11 +295,13 @@ function sendOnce(request: HttpRequest, target: URL, ctx: SendContext): Promise<
   });
 }
 
+/** Node already lower-cases the names; only repeated headers (set-cookie) come as arrays. */
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
