@@ -54,8 +54,11 @@ function header(headers: Record<string, string>, name: string): string | undefin
 
 /** `parsed` exists only for a JSON object body (not an array, not a scalar, not text). */
 export function parseJsonObject(body: string): Record<string, unknown> | undefined {
-  const start = body.trimStart()[0];
-  if (start !== '{') return undefined;
+  // Only an object can be `parsed`: look at the first non-blank character before paying
+  // for a parse (without copying the body to trim it).
+  let i = 0;
+  while (i < body.length && (body[i] === ' ' || body[i] === '\n' || body[i] === '\r' || body[i] === '\t')) i++;
+  if (body[i] !== '{') return undefined;
   try {
     const value: unknown = JSON.parse(body);
     return value !== null && typeof value === 'object' && !Array.isArray(value)
