@@ -9,7 +9,11 @@ import { UsageError } from '../errors';
 import { parseConvoTxt } from './botium';
 import type { Conversation, ScriptError } from './types';
 import { isScriptError, scriptError } from './types';
-import { parseYamlScript } from './yaml-format';
+
+/** The YAML reader (and the `yaml` package, ~60 ms to load) only when a YAML script is met. */
+function parseYamlScript(file: string, source: string): ReturnType<typeof import('./yaml-format').parseYamlScript> {
+  return (require('./yaml-format') as typeof import('./yaml-format')).parseYamlScript(file, source);
+}
 
 export type ScriptFormat = 'botium-txt' | 'yaml';
 
