@@ -1,4 +1,5 @@
 import { flowDriverFactory } from './driver';
+import { createHeapBudget } from './heap-budget';
 import { JUnitWriter } from './junit';
 import { readScripts } from './read';
 import { createHumanReporter, createStreamingJsonReporter } from './reporters';
@@ -33,6 +34,7 @@ export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): P
   const junit = o.junit ? new JUnitWriter(o.junit) : undefined;
   const human = o.json ? undefined : createHumanReporter({ write: (t) => o.write(redact(t)), showPassed: true, color: o.color });
   const json = o.json ? createStreamingJsonReporter(o.write, (value, indent) => JSON.stringify(redactDeep(value), null, indent)) : undefined;
+  const heapBudget = createHeapBudget();
   let done = 0;
   let failed = 0;
   const started = performance.now();
@@ -50,6 +52,7 @@ export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): P
       signal: o.signal,
       onResult: (result) => {
         done++;
+        heapBudget();
         if (result.status !== 'passed') failed++;
         junit?.write(result);
         if (o.progress) o.progress('\r\u001b[K');
