@@ -16,7 +16,10 @@
  *
  * Usage: npx tsc -p tsconfig.build.json && node --import tsx bench/scripts-bench.ts
  *          [--conversations 2000] [--turns 5] [--concurrency 16] [--rounds 3] [--big 20000]
- *          [--budget 900] [--no-botium]
+ *          [--scale 10000] [--budget 900] [--no-botium]
+ *
+ * --scale N runs the three once more on N conversations: the `twilio` host's own start-up
+ * (~1 s, paid once per run) weighs on 2,000 conversations, and a suite grows; 0 skips it.
  * Prints one JSON line and a few human lines. Every child is killed past its time limit,
  * and no round starts after --budget seconds.
  */
@@ -40,6 +43,7 @@ const TURNS = option('turns', 5, 1, 50);
 const CONCURRENCY = option('concurrency', 16, 1, 256);
 const ROUNDS = option('rounds', 3, 1, 21);
 const BIG = option('big', 20_000, 0, 200_000);
+const SCALE = option('scale', 10_000, 0, 200_000);
 const BUDGET_MS = option('budget', 900, 30, 3_600) * 1000;
 const WITH_BOTIUM = !process.argv.includes('--no-botium');
 
@@ -147,33 +151,73 @@ async function main(): Promise<void> {
     await measure([TWILIO, 'plugins:link', ROOT], env, 120_000);
     const suite = path.join(work, 'suite');
     generate(suite, CONVERSATIONS);
-    const perTurnLimit = 60_000 + CONVERSATIONS * TURNS * 20;
 
-    const contenders: Record<string, () => Promise<Measured>> = {
-      floor: () => measure([path.join(__dirname, 'scripts-floor.js'), bot.url, String(CONVERSATIONS), String(TURNS), String(CONCURRENCY)], env, perTurnLimit),
-      plugin: () =>
-        measure([TWILIO, 'cognigy:test-chat', '--script', suite, '--endpoint-url', bot.url, '--concurrency', String(CONCURRENCY), '-o', 'json'], env, perTurnLimit),
-      ...(botium ? { botium: () => measure([path.join(__dirname, 'botium', 'run.js'), bot.url, suite, String(CONCURRENCY)], env, perTurnLimit * 5) } : {}),
+    /** The three contenders on one suite, each checked to have passed every conversation. */
+    const contendersFor = (dir: string, count: number): Record<string, () => Promise<Measured>> => {
+      const limit = 60_000 + count * TURNS * 20;
+      const checked = (run: () => Promise<Measured>, passed: (out: string) => boolean, who: string) => async () => {
+        const m = await run();
+        assertAll(passed(m.stdout), who, m.stdout.slice(-600));
+        return m;
+      };
+      return {
+        floor: checked(
+          () => measure([path.join(__dirname, 'scripts-floor.js'), bot.url, String(count), String(TURNS), String(CONCURRENCY)], env, limit),
+          (out) => JSON.parse(out).failed === 0,
+          'floor',
+        ),
+        plugin: checked(
+          () => measure([TWILIO, 'cognigy:test-chat', '--script', dir, '--endpoint-url', bot.url, '--concurrency', String(CONCURRENCY), '-o', 'json'], env, limit),
+          (out) => JSON.parse(out).summary.passed === count,
+          'plugin',
+        ),
+        ...(botium
+          ? {
+              botium: checked(
+                () => measure([path.join(__dirname, 'botium', 'run.js'), bot.url, dir, String(CONCURRENCY)], env, limit * 5),
+                (out) => JSON.parse(out).passed === count,
+                'botium',
+              ),
+            }
+          : {}),
+      };
     };
-    const check: Record<string, (out: string) => void> = {
-      floor: (out) => assertAll(JSON.parse(out).failed === 0, 'floor', out),
-      plugin: (out) => assertAll(JSON.parse(out).summary.passed === CONVERSATIONS, 'plugin', out.slice(-600)),
-      botium: (out) => assertAll(JSON.parse(out).passed === CONVERSATIONS, 'botium', out),
+    /** `rounds` rounds, the order rotating each round; wall times per contender. */
+    const race = async (contenders: Record<string, () => Promise<Measured>>, rounds: number, label: string) => {
+      const names = Object.keys(contenders);
+      const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+      const rss: number[] = [];
+      for (let round = 0; round < rounds && performance.now() < deadline; round++) {
+        const order = names.map((_, i) => names[(i + round) % names.length]);
+        for (const name of order) {
+          const m = await contenders[name]();
+          times[name].push(m.wallMs);
+          if (name === 'plugin' && m.maxRssKb) rss.push(m.maxRssKb);
+        }
+        process.stderr.write(`${label} round ${round + 1}: ${order.map((n) => `${n} ${Math.round(times[n][times[n].length - 1])} ms`).join(', ')}\n`);
+      }
+      return { names, times, rss };
     };
-    const names = Object.keys(contenders);
-    const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-    const pluginRss: number[] = [];
+
+    const contenders = contendersFor(suite, CONVERSATIONS);
     // Warm the file cache and the bot's JIT once, untimed.
     await contenders.floor();
-    for (let round = 0; round < ROUNDS && performance.now() < deadline; round++) {
-      const order = names.map((_, i) => names[(i + round) % names.length]);
-      for (const name of order) {
-        const m = await contenders[name]();
-        check[name](m.stdout);
-        times[name].push(m.wallMs);
-        if (name === 'plugin' && m.maxRssKb) pluginRss.push(m.maxRssKb);
-      }
-      process.stderr.write(`round ${round + 1}: ${order.map((n) => `${n} ${Math.round(times[n][times[n].length - 1])} ms`).join(', ')}\n`);
+    const { names, times, rss: pluginRss } = await race(contenders, ROUNDS, `${CONVERSATIONS}`);
+
+    // At scale: the same race on SCALE conversations, once (botium alone takes minutes).
+    let scale: { conversations: number; medianMs: Record<string, number>; pluginVsBotiumThroughput: number | null; pluginVsFloorTime: number } | null = null;
+    if (SCALE > 0 && performance.now() < deadline) {
+      const dir = path.join(work, 'scale');
+      generate(dir, SCALE);
+      const run = await race(contendersFor(dir, SCALE), 1, `${SCALE}`);
+      const ms = Object.fromEntries(run.names.map((n) => [n, Math.round(median(run.times[n]))]));
+      scale = {
+        conversations: SCALE,
+        medianMs: ms,
+        pluginVsBotiumThroughput: botium ? Number((ms.botium / ms.plugin).toFixed(1)) : null,
+        pluginVsFloorTime: Number((ms.plugin / ms.floor).toFixed(2)),
+      };
+      fs.rmSync(dir, { recursive: true, force: true });
     }
 
     // Memory: the same run with BIG conversations must not need more than CONVERSATIONS do.
@@ -182,9 +226,9 @@ async function main(): Promise<void> {
     if (BIG > 0 && performance.now() < deadline) {
       const big = path.join(work, 'big');
       generate(big, BIG);
+      const plugin = contendersFor(big, BIG).plugin;
       for (let i = 0; i < Math.min(2, ROUNDS) && performance.now() < deadline; i++) {
-        const m = await measure([TWILIO, 'cognigy:test-chat', '--script', big, '--endpoint-url', bot.url, '--concurrency', String(CONCURRENCY), '-o', 'json'], env, 60_000 + BIG * TURNS * 20);
-        assertAll(JSON.parse(m.stdout).summary.passed === BIG, 'plugin (big)', m.stdout.slice(-600));
+        const m = await plugin();
         if (m.maxRssKb) bigRss = [...bigRss, m.maxRssKb];
         bigMs = m.wallMs;
       }
@@ -202,6 +246,7 @@ async function main(): Promise<void> {
       pluginVsBotiumThroughput: botium ? Number((ms.botium / ms.plugin).toFixed(1)) : null,
       pluginVsFloorTime: Number((ms.plugin / ms.floor).toFixed(2)),
       pluginMaxRssMb: pluginRss.length ? Math.round(median(pluginRss) / 1024) : null,
+      scale,
       big: BIG ? { conversations: BIG, wallMs: bigMs && Math.round(bigMs), maxRssMb: bigRss.length ? Math.round(median(bigRss) / 1024) : null } : null,
       goals: { pluginVsBotiumThroughput: '≥ 10', pluginVsFloorTime: '≤ 1.5', bigRss: '≤ the RSS of the smaller run' },
     };
@@ -212,6 +257,12 @@ async function main(): Promise<void> {
     );
     if (botium) console.log(`plugin throughput = ${result.pluginVsBotiumThroughput}× botium-core's (goal ≥ 10×)`);
     console.log(`plugin time = ${result.pluginVsFloorTime}× the bare HTTP loop (goal ≤ 1.5×)`);
+    if (scale) {
+      console.log(
+        `${SCALE} conversations: ` + Object.entries(scale.medianMs).map(([n, v]) => `${n} ${v} ms`).join(', ') +
+          `: plugin throughput = ${scale.pluginVsBotiumThroughput ?? '–'}× botium-core's, plugin time = ${scale.pluginVsFloorTime}× the bare loop`,
+      );
+    }
     if (result.big) console.log(`plugin max RSS: ${result.pluginMaxRssMb} MB for ${CONVERSATIONS}, ${result.big.maxRssMb} MB for ${BIG}`);
   } finally {
     bot.stop();
