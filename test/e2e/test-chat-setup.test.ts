@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, secretsIn, World } from '../helpers/stand-ins';
+import { startWorldWithSetup, secretsIn, World } from '../helpers/stand-ins';
 import type { CliResult } from '../helpers/cli';
 
 /**
@@ -29,9 +29,7 @@ const botSaid = (out: Report) => out.transcript.filter((e) => e.from === 'bot').
 describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', () => {
   let world: World;
   before(async () => {
-    world = await startWorld();
-    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.equal(init.code, 0, init.all);
+    world = await startWorldWithSetup();
   });
   after(async () => world?.close());
 
