@@ -1,5 +1,6 @@
 import type { RunInitResult } from '../lib/setup/run-init';
 import { redactEndpoint } from '../lib/redact';
+import type { EntryPoint } from '../lib/flex/discovery';
 
 interface Printer {
   log(message: string): void;
@@ -23,6 +24,15 @@ export function publicSetup(result: RunInitResult) {
     escalationKey: s.escalationKey,
     onBotFailure: s.onBotFailure,
   };
+}
+
+/** Which Studio flow each number (Conversations address, legacy Flex Flow) starts today. */
+export function printEntryPoints(cmd: Pick<Printer, 'log'>, points: EntryPoint[]): void {
+  cmd.log('Entry points today:');
+  for (const p of points) {
+    const where = p.kind === 'flex-flow' ? `Flex Flow ${p.sid}` : `Conversations address ${p.sid}`;
+    cmd.log(`  ${p.address || '(any)'} [${p.channel}] → ${p.flow ? `"${p.flow.name}" (${p.flow.sid})` : 'no Studio flow'}  (${where})`);
+  }
 }
 
 export function printInitResult(cmd: Printer, result: RunInitResult): void {
@@ -66,11 +76,8 @@ export function printInitResult(cmd: Printer, result: RunInitResult): void {
   ];
   cmd.output(rows);
   if (result.entryPoints.length) {
-    cmd.log('\nEntry points today:');
-    for (const p of result.entryPoints) {
-      const where = p.kind === 'flex-flow' ? `Flex Flow ${p.sid}` : `Conversations address ${p.sid}`;
-      cmd.log(`  ${p.address || '(any)'} [${p.channel}] → ${p.flow ? `"${p.flow.name}" (${p.flow.sid})` : 'no Studio flow'}  (${where})`);
-    }
+    cmd.log('');
+    printEntryPoints(cmd, result.entryPoints);
   }
   cmd.log(result.changed ? `\nSaved to ${result.file}` : `\nNothing changed: ${result.file} already holds this setup.`);
   cmd.log('Next: twilio cognigy:test-chat to talk to the bot through the flow, then twilio cognigy:link-flow to deploy it.');

@@ -43,12 +43,16 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
   const execution = (sid: string) => state().executions.get(sid)!;
 
   /** A Conversations customer who talked to the bot; the execution is still waiting. */
-  function conversationScene(messages = 4): Scene {
+  function conversationScene(messages = 4, names: { friendlyName?: string; participantAttributes?: string } = {}): Scene {
     const customer = nextCustomer();
     const said = Array.from({ length: messages }, (_, i) =>
       i % 2 ? { author: 'system', body: `Bot answer ${i}` } : { author: customer, body: `Customer says ${i}` },
     );
-    const conversation = state().addConversation({ participants: [{ address: customer }], messages: said });
+    const conversation = state().addConversation({
+      friendlyName: names.friendlyName,
+      participants: [{ address: customer, attributes: names.participantAttributes }],
+      messages: said,
+    });
     const exec = state().addExecution(flowSid, customer);
     exec.context.trigger = { conversation: { ConversationSid: conversation.sid, From: customer } };
     return { customer, sid: conversation.sid, executionSid: exec.sid };
@@ -341,6 +345,34 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       assert.equal(execution(s.executionSid).status, 'ended');
       assert.equal(tasksOf('conversationSid', s.sid).length, 1);
       assert.deepEqual(world.fake.violations, []);
+    });
+  });
+
+  describe('the customer\'s name for Flex Conversations', () => {
+    /** The name an agent sees in Flex: the task's `name` attribute. */
+    const nameAfterEscalating = async (s: Scene) => {
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(r.code, 0, r.all);
+      assertClean(r);
+      const [task] = tasksOf('conversationSid', s.sid);
+      const routing = JSON.parse(String(world.fake.writes(INTERACTIONS).at(-1)!.body.Routing)).properties;
+      assert.equal(routing.attributes.name, JSON.parse(task.attributes).name, 'the Interaction carries the same name');
+      return JSON.parse(task.attributes).name;
+    };
+
+    test('from the participant\'s attributes', async () => {
+      const s = conversationScene(2, { participantAttributes: JSON.stringify({ friendlyName: 'Ada Lovelace' }), friendlyName: 'Conversation 42' });
+      assert.equal(await nameAfterEscalating(s), 'Ada Lovelace');
+    });
+
+    test('from the conversation\'s friendly name when the participant has none', async () => {
+      const s = conversationScene(2, { friendlyName: 'Linus Torvalds' });
+      assert.equal(await nameAfterEscalating(s), 'Linus Torvalds');
+    });
+
+    test('the customer\'s address when nothing names them', async () => {
+      const s = conversationScene(2);
+      assert.equal(await nameAfterEscalating(s), s.customer);
     });
   });
 });

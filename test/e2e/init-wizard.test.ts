@@ -35,6 +35,16 @@ describe('the init wizard in a terminal', () => {
       session.write('\r');
       await session.waitFor(/Which Studio flow should hold the bot loop\?/);
       assert.match(session.output(), /Patch "Messaging Flow"/);
+      // The person sees which flow each number starts today before choosing the flow.
+      const shown = session.output();
+      const question = shown.indexOf('Which Studio flow should hold the bot loop?');
+      const seeded = world.fake.state.seeded!;
+      const phone = seeded.phoneNumber.replace('+', '\\+');
+      for (const where of [`Conversations address ${seeded.addressConfigurationSid}`, `Flex Flow ${seeded.flexFlowSid}`]) {
+        const line = new RegExp(`${phone} \\[\\w+\\] → "Messaging Flow" \\(${seeded.messagingFlowSid}\\)\\s+\\(${where}\\)`).exec(shown);
+        assert.ok(line, `the entry point ${where} is shown:\n${shown}`);
+        assert.ok(line.index < question, `the entry point ${where} is shown before the flow question:\n${shown}`);
+      }
       session.write('\r'); // create a new flow
       assert.equal(await session.exited(), 0, session.output());
     } finally {

@@ -168,4 +168,29 @@ describe('the test-chat REPL in a terminal', () => {
     const coloured = await raw({ NO_COLOR: '', FORCE_COLOR: '' });
     assert.match(coloured, /\u001b\[36mbot ›\u001b\[0m/);
   });
+
+  test('a turn nearing Studio\'s 10 s is flagged, and a hand-over shows what Flex would receive', async () => {
+    const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--endpoint-url', bot.url]);
+    try {
+      await session.waitFor(/you › /);
+      // 6 s: past the 5 s warning, still inside Studio's budget, so the answer arrives.
+      await send(session, 'slow:6000 are you there?', /bot › You said: slow:6000 are you there\?/);
+      assert.match(session.output(), /ProcessUserInput waited 6\.\d s for its answer: Studio fails the widget past 10 s\./);
+      assert.match(session.output(), /slowest bot call 6\d{3} ms of Studio's 10 s/);
+      const quick = session.output().length;
+      await send(session, 'hello', /bot › You said: hello/);
+      assert.doesNotMatch(session.output().slice(quick), /waited .* for its answer/, 'a quick turn is not flagged');
+
+      await send(session, 'escalate-bool', /Flex would receive \(SendToFlexAgent\):/);
+      const block = session.output().slice(session.output().lastIndexOf('Flex would receive'));
+      assert.match(block, /^Flex would receive \(SendToFlexAgent\):\s+workflow\s+WW[0-9a-f]{32}\s+task channel\s+\S+\s+attributes\s+\{/);
+      const attributes = JSON.parse(/attributes\s+(\{[\s\S]*?\n\s*\})\s*\n\s*\(/.exec(block)![1]);
+      assert.equal(attributes.cognigy.reason, 'bot-escalation');
+      assert.equal(attributes.cognigy.lastAnswer, 'Let me connect you to a human agent.');
+      session.write('/quit\r');
+      assert.equal(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+    }
+  });
 });

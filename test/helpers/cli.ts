@@ -32,6 +32,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Run bin/run (the plugin alone) instead of the twilio host. */
   standalone?: boolean;
+  /** Run this Node script (e.g. scripts/demo.js) instead of the twilio host. */
+  script?: string;
 }
 
 /** A fresh HOME with the plugin linked through `twilio plugins:link`. */
@@ -73,7 +75,7 @@ export function runCli(home: string, args: string[], options: RunOptions = {}): 
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const command = options.standalone ? path.join(ROOT, 'bin', 'run') : TWILIO_BIN;
+  const command = options.script ?? (options.standalone ? path.join(ROOT, 'bin', 'run') : TWILIO_BIN);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [command, ...args], { env, cwd: home, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -42,6 +42,17 @@ export async function startWorld(): Promise<World> {
   };
 }
 
+/** A world whose account already has the setup `init --yes` saves, as most commands expect. */
+export async function startWorldWithSetup(): Promise<World> {
+  const world = await startWorld();
+  const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
+  if (init.code !== 0) {
+    await world.close();
+    throw new Error(`init failed: ${init.all}`);
+  }
+  return world;
+}
+
 /** Assert that no secret of the world appears in what a run printed. */
 export function secretsIn(world: World, text: string): string[] {
   const secrets = [FAKE_AUTH_TOKEN, world.bot.token, world.bot.url];

@@ -22,6 +22,7 @@ export default class Init extends CognigyCommand {
   async run(): Promise<void> {
     await super.run();
     const { runInit } = await import('../../lib/setup/run-init');
+    const { printInitResult, printEntryPoints } = await import('../../printers/init');
     const result = await runInit({
       input: { ...setupInputFromFlags(this.flags), yes: this.flags.yes, skipProbe: this.flags['skip-probe'] },
       client: this.twilioClient,
@@ -29,8 +30,8 @@ export default class Init extends CognigyCommand {
       profileId: this.currentProfile.id,
       inquirer: this.interactive ? this.inquirer : undefined,
       log: (m) => this.log(m),
+      showEntryPoints: (points) => printEntryPoints(this, points),
     });
-    const { printInitResult } = await import('../../printers/init');
     printInitResult(this, result);
   }
 }

@@ -344,7 +344,11 @@ export function identifyCustomer(model: ChannelModel, conversation: Conversation
     });
   }
   const pa = person?.attributes ?? {};
-  const name = [pa.friendlyName, pa.friendly_name, pa.name, attrs.pre_engagement_data?.friendlyName, attrs.friendlyName].find(
+  // The Conversations API has no name field on a participant (only attributes); the
+  // conversation's friendly_name is the one name it exposes. Legacy messaging names the
+  // customer in Flex's channel attributes, read above, so it keeps to those.
+  const conversationName = model === 'legacy' ? undefined : conversation.friendlyName;
+  const name = [pa.friendlyName, pa.friendly_name, pa.name, attrs.pre_engagement_data?.friendlyName, attrs.friendlyName, conversationName].find(
     (v) => typeof v === 'string' && v.trim(),
   ) as string | undefined;
   const bindingType = bound?.messagingBinding?.type as string | undefined;

@@ -56,6 +56,8 @@ export interface InitDeps {
   probe: (endpointUrl: string, testMode: boolean) => Promise<ProbeOutcome>;
   validateEndpoint: (url: string) => void;
   saved?: Setup;
+  /** Shows the entry points to the person about to choose the flow: which flow each number starts today. */
+  showEntryPoints?: (points: EntryPoint[]) => void;
 }
 
 export interface InitResult {
@@ -181,7 +183,9 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
     ask,
   });
 
-  const flow = await decideFlow(input, flows, saved, acceptDefault, ask);
+  const flow = await decideFlow(input, flows, saved, acceptDefault, ask, () => {
+    if (entryPoints.length) deps.showEntryPoints?.(entryPoints);
+  });
 
   const escalationKey = input.escalationKey ?? saved?.escalationKey ?? DEFAULT_ESCALATION_KEY;
   validateEscalationKey(escalationKey);
@@ -247,6 +251,7 @@ async function decideFlow(
   saved: Setup | undefined,
   acceptDefault: boolean,
   ask?: Asker,
+  beforeAsking?: () => void,
 ): Promise<{ sid?: string; name: string }> {
   if (input.flow && input.newFlow) {
     throw new UsageError('Pass either --flow (an existing flow to patch) or --new-flow (a flow to create), not both.');
@@ -274,6 +279,8 @@ async function decideFlow(
     if (!existingDefault) choices.push({ name: `Create a new flow "${DEFAULT_FLOW_NAME}"`, value: '__new__' });
     if (messaging) choices.push({ name: `Patch "${messaging.name}" (${messaging.sid}): insert the bot before its hand-over to Flex`, value: messaging.sid });
     for (const f of flows) if (f !== messaging) choices.push({ name: `Patch or update "${f.name}" (${f.sid})`, value: f.sid });
+    // Which flow each number starts today is what tells a person which flow to patch.
+    beforeAsking?.();
     const answer = await ask.choose('Which Studio flow should hold the bot loop?', choices, choices[0]?.value);
     if (answer === '__new__') return { name: DEFAULT_FLOW_NAME };
     const chosen = flows.find((f) => f.sid === answer)!;

@@ -1,5 +1,6 @@
 import { TwilioApi } from '../twilio/api';
 import { Asker, InitInput, InitResult, decideSetup } from './init';
+import type { EntryPoint } from '../flex/discovery';
 import { loadSetup, saveSetup, setupFilePath } from './store';
 import { parseEndpointUrl } from '../cognigy/endpoint';
 import { probeEndpoint } from '../cognigy/probe';
@@ -15,6 +16,8 @@ export interface RunInitOptions {
   /** cli-core's inquirer, only when a person is at a terminal. */
   inquirer?: any;
   log: (message: string) => void;
+  /** The wizard shows these before it asks for the flow. */
+  showEntryPoints?: (points: EntryPoint[]) => void;
 }
 
 export interface RunInitResult extends InitResult {
@@ -34,6 +37,7 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
   const result = await decideSetup(options.input, {
     api,
     saved,
+    showEntryPoints: options.showEntryPoints,
     ask: options.inquirer ? inquirerAsker(options.inquirer) : undefined,
     validateEndpoint: (url) => {
       parseEndpointUrl(url);

@@ -262,7 +262,7 @@ export interface NewConversation {
   uniqueName?: string;
   attributes?: Record<string, unknown> | string;
   state?: ConversationRecord['state'];
-  participants?: Array<{ identity?: string; address?: string; proxyAddress?: string }>;
+  participants?: Array<{ identity?: string; address?: string; proxyAddress?: string; attributes?: string }>;
   messages?: Array<{ author: string; body: string }>;
 }
 

@@ -118,3 +118,22 @@ test('the wizard offers the discovered defaults', async () => {
 test('an escalation key that could inject Liquid is refused', async () => {
   await assert.rejects(decideSetup({ endpointUrl: URL, yes: true, escalationKey: 'x}}{{y' }, deps()), /not a data key/);
 });
+
+test('the wizard shows the entry points right before it asks for the flow, and only when it asks', async () => {
+  const seen: string[] = [];
+  const ask: Asker = {
+    input: async () => URL,
+    choose: async (m, choices, d) => {
+      seen.push(m);
+      return (d ?? choices[0].value) as any;
+    },
+  };
+  const showEntryPoints = (points: { address: string; flow?: { name: string } }[]) =>
+    seen.push(...points.map((p) => `entry ${p.address} → ${p.flow?.name}`));
+  await decideSetup({}, deps({ ask, showEntryPoints }));
+  assert.deepEqual(seen.slice(-2), ['entry +15005550006 → Messaging Flow', 'Which Studio flow should hold the bot loop?']);
+
+  seen.length = 0;
+  await decideSetup({ flow: 'Messaging Flow' }, deps({ ask, showEntryPoints }));
+  assert.ok(!seen.some((s) => s.startsWith('entry ')), 'no flow question, so nothing to decide with them');
+});

@@ -1,0 +1,82 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorldWithSetup, secretsIn, World } from '../helpers/stand-ins';
+import type { CliResult } from '../helpers/cli';
+
+/**
+ * test-chat on what the account holds, through the real twilio binary against the Twilio
+ * fake: the default flow built from the setup `init` saved (no --endpoint-url), and a
+ * deployed flow picked by its name (--flow NAME).
+ */
+interface Report {
+  endpoint: string;
+  transcript: { from: 'user' | 'bot' | 'system'; text: string; kind?: string }[];
+  escalated: boolean;
+  escalation: null | { workflow: string; channel: string; attributes?: any };
+  ended: string | null;
+}
+
+const parse = (r: CliResult): Report => {
+  assert.equal(r.code, 0, r.all);
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.all}`);
+  }
+};
+const botSaid = (out: Report) => out.transcript.filter((e) => e.from === 'bot').map((e) => e.text);
+
+describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorldWithSetup();
+  });
+  after(async () => world?.close());
+
+  const chat = (args: string[], env: Record<string, string | undefined> = {}) => world.run(['cognigy:test-chat', ...args, '-o', 'json'], { env });
+
+  test('with no --endpoint-url the flow is built from the saved setup: its bot, workflow and task channel', async () => {
+    const first = world.bot.requests.length;
+    // No COGNIGY_ENDPOINT_URL either: the endpoint can only come from the saved setup.
+    const r = await chat(['-m', 'hi'], { COGNIGY_ENDPOINT_URL: undefined });
+    const out = parse(r);
+    assert.deepEqual(botSaid(out), ['You said: hi']);
+    assert.equal(world.bot.requests.length, first + 1, 'the saved bot was called once');
+    assert.equal((world.bot.requests.at(-1)!.body as any).text, 'hi');
+    assert.match(out.endpoint, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/…${world.bot.token.slice(-4)}$`));
+    assert.deepEqual(secretsIn(world, r.all), []);
+
+    const seeded = world.fake.state.seeded!;
+    const handover = parse(await chat(['-m', 'hi', '-m', 'escalate-bool'], { COGNIGY_ENDPOINT_URL: undefined }));
+    assert.equal(handover.escalated, true);
+    assert.equal(handover.escalation!.workflow, seeded.workflowSid, 'the saved workflow, not a placeholder');
+    assert.equal(handover.escalation!.channel, seeded.taskChannels.chat, 'the saved task channel (chat for Flex Conversations)');
+    assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('--flow NAME runs the flow deployed under that name, not the one the setup would build', async () => {
+    // Deployed with a bot failure that ends the chat; the saved setup says hand over.
+    const link = await world.run(['cognigy:link-flow', '--on-bot-failure', 'end']);
+    assert.equal(link.code, 0, link.all);
+    const deployed = [...world.fake.state.flows.values()].find((f) => f.friendly_name === 'Cognigy Bot Flow');
+    assert.ok(deployed, 'link-flow deployed "Cognigy Bot Flow"');
+
+    const reads = world.fake.requests.length;
+    const out = parse(await chat(['--flow', 'Cognigy Bot Flow', '-m', 'hi', '-m', 'status:500']));
+    assert.deepEqual(botSaid(out), ['You said: hi', 'Sorry, our assistant is unavailable. Please try again later.']);
+    assert.equal(out.escalated, false);
+    assert.equal(out.ended, 'flow-ended');
+    const paths = world.fake.requests.slice(reads).map((q) => `${q.method} ${q.path}`);
+    assert.ok(paths.includes('GET /studio/v2/Flows'), `the flow was looked up by name: ${paths.join(', ')}`);
+    assert.ok(paths.every((p) => p.startsWith('GET ')), `nothing written: ${paths.join(', ')}`);
+
+    const built = parse(await chat(['-m', 'hi', '-m', 'status:500']));
+    assert.equal(built.escalated, true, 'without --flow the saved setup still hands over');
+
+    const missing = await world.run(['cognigy:test-chat', '--flow', 'No Such Flow', '-m', 'hi']);
+    assert.notEqual(missing.code, 0, missing.all);
+    assert.match(missing.stderr, /No Such Flow/);
+    assert.match(missing.stderr, /Cognigy Bot Flow/, 'the error lists the flows that exist');
+    assert.deepEqual(world.fake.violations, []);
+  });
+});
