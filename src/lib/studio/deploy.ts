@@ -188,12 +188,24 @@ async function createOnce(
 async function validate(api: StudioApi, name: string, status: string, definition: FlowDefinition): Promise<void> {
   const outcome = await api.validateFlow(name, status, definition);
   if (outcome.valid) return;
-  const lines = outcome.errors.map((e) => `  ${e.property ? `${e.property}: ` : ''}${e.message}`);
+  const lines = outcome.errors.map((e) => `  ${e.property ? `${whereIn(definition, e.property)}: ` : ''}${e.message}`);
   throw new CognigyError(`Studio rejected the flow: ${outcome.message ?? 'invalid definition'}${lines.length ? `\n${lines.join('\n')}` : ''}`, {
     hint: 'Nothing was written. Fix the flow file or the setup and run again.',
     code: 'flow-invalid',
     details: { errors: outcome.errors },
   });
+}
+
+/**
+ * Studio names a failure by JSON pointer (`#/states/3/transitions/0/next`); shown as the
+ * lint shows its own, by widget (`CheckEscalation.transitions[0].next`).
+ */
+function whereIn(definition: FlowDefinition, pointer: string): string {
+  const parts = pointer.replace(/^#\/?/, '').split('/').filter(Boolean);
+  const widget = parts[0] === 'states' && /^\d+$/.test(parts[1] ?? '') ? definition.states?.[Number(parts[1])]?.name : undefined;
+  const rest = (widget ? parts.slice(2) : parts).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  if (widget) return rest ? `${widget}.${rest}` : widget;
+  return `(flow)${rest ? ` ${rest}` : ''}`;
 }
 
 function lintError(errors: LintIssue[]): CognigyError {
