@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
-import { linkedHome } from '../helpers/cli';
+import { linkedHome, type CliHome } from '../helpers/cli';
 import { twilioRequest } from '../helpers/twilio-direct';
 
 const LOOP_WIDGETS = ['ProcessUserInput', 'CheckEscalation', 'SendUserReply'];
@@ -22,11 +22,16 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   after(async () => world?.close());
 
   const flowsNamed = (name: string) => [...world.fake.state.flows.values()].filter((f) => f.friendly_name === name);
+  /** A link-flow run (from the world's HOME, or `home`) with the Twilio calls it made. */
+  const linkFlow = async (args: string[], home?: CliHome) => {
+    const start = world.fake.requests.length;
+    const r = await (home ? home.run(['cognigy:link-flow', ...args], { env: world.env }) : world.run(['cognigy:link-flow', ...args]));
+    return { ...r, calls: callsSince(world, start) };
+  };
 
   test('creates the flow, then a re-run writes nothing', async () => {
-    const start = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '-o', 'json']);
-    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows']);
+    const r = await linkFlow(['-o', 'json']);
+    assert.deepEqual(r.calls, ['GET /studio/v2/Flows', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows']);
     assert.equal(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
     assert.equal(out.action, 'created');
@@ -37,9 +42,8 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.deepEqual(secretsIn(world, r.all), []);
 
     const writesBefore = world.fake.writes().length;
-    const noop = world.fake.requests.length;
-    const again = await world.run(['cognigy:link-flow']);
-    assert.deepEqual(callsSince(world, noop), ['GET /studio/v2/Flows/FW…'], 'the saved setup now knows the SID');
+    const again = await linkFlow([]);
+    assert.deepEqual(again.calls, ['GET /studio/v2/Flows/FW…'], 'the saved setup now knows the SID');
     assert.equal(again.code, 0, again.all);
     assert.match(again.stdout, /Unchanged/);
     assert.equal(world.fake.writes().length, writesBefore + 0, 'no write at all (Validate is not reached either)');
@@ -47,10 +51,9 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   });
 
   test('a change shows a diff that ignores offsets, backs up the old definition (0600, no token), then writes', async () => {
-    const start = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '--escalation-key', 'handover', '--commit-message', 'key is handover']);
+    const r = await linkFlow(['--escalation-key', 'handover', '--commit-message', 'key is handover']);
     assert.equal(r.code, 0, r.all);
-    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
+    assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
     assert.match(r.stdout, /Updated/);
     assert.match(r.stdout, /handover/);
     const backup = /Backup of the previous definition: (\S+)/.exec(r.stdout)?.[1];
@@ -97,16 +100,15 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     try {
       const seeded = world.fake.state.seeded!;
       const target = ['--endpoint-url', world.bot.url, '--flow', flow.sid, '--workflow', seeded.workflowSid, '--task-channel', seeded.taskChannels.chat];
-      const run = (args: string[]) => ci.run(['cognigy:link-flow', ...target, ...args], { env: world.env });
+      const run = (args: string[]) => linkFlow([...target, ...args], ci);
       const writes = world.fake.writes().length;
-      const start = world.fake.requests.length;
       const r = await run(['--on-bot-failure', 'end']);
       assert.notEqual(r.code, 0, r.all);
       assert.match(r.stderr, /changed in Twilio since link-flow last deployed it/);
       assert.match(r.stderr, /--force/);
       assert.equal(world.fake.writes().length, writes, 'nothing written');
       // No local record: the latest revision has no mark, so one look at the revisions.
-      assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows/FW…', 'GET /studio/v2/Flows/FW…/Revisions']);
+      assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'GET /studio/v2/Flows/FW…/Revisions']);
       const forced = await run(['--on-bot-failure', 'end', '--force']);
       assert.equal(forced.code, 0, forced.all);
       assert.match(forced.stdout, /Updated/);
@@ -115,29 +117,26 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
       ci.cleanup();
     }
     // The first HOME's record is now behind, but link-flow wrote the latest revision: no refusal.
-    const start = world.fake.requests.length;
-    const back = await world.run(['cognigy:link-flow']);
+    const back = await linkFlow([]);
     assert.equal(back.code, 0, back.all);
-    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
+    assert.deepEqual(back.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
   });
 
   test('--dry-run -o json prints the definition and writes nothing; --out and --diagram', async () => {
     const writes = world.fake.writes().length;
     const out = path.join(world.cli.home, 'flow.json');
-    const start = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '--dry-run', '-o', 'json', '--on-bot-failure', 'escalate', '--out', out]);
+    const r = await linkFlow(['--dry-run', '-o', 'json', '--on-bot-failure', 'escalate', '--out', out]);
     assert.equal(r.code, 0, r.all);
-    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows/FW…'], 'nothing changed: the read alone');
+    assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…'], 'nothing changed: the read alone');
     const built = JSON.parse(r.stdout);
     assert.equal(built.initial_state, 'Trigger');
     assert.deepEqual(secretsIn(world, r.stdout), []);
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), built);
     const posts = world.fake.writes().slice(writes).map((w) => w.path);
     assert.ok(posts.every((p) => p.endsWith('/Flows/Validate')), `only Studio's check was called: ${posts.join(', ')}`);
-    const changed = world.fake.requests.length;
-    const d = await world.run(['cognigy:link-flow', '--dry-run', '--diagram', '--on-bot-failure', 'end']);
+    const d = await linkFlow(['--dry-run', '--diagram', '--on-bot-failure', 'end']);
     assert.equal(d.code, 0, d.all);
-    assert.deepEqual(callsSince(world, changed), ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate'], 'the read, and Validate since something changed');
+    assert.deepEqual(d.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate'], 'the read, and Validate since something changed');
     const definition = JSON.parse((await world.run(['cognigy:link-flow', '--dry-run', '-o', 'json', '--on-bot-failure', 'end'])).stdout);
     assert.match(d.stdout, /flowchart TD/);
     assert.match(d.stdout, /ProcessUserInput/);
@@ -152,10 +151,9 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   test('patches "Messaging Flow" for legacy messaging, keeping every other widget as it was', async () => {
     const seeded = world.fake.state.seeded!;
     const before = JSON.parse(JSON.stringify(world.fake.state.flows.get(seeded.messagingFlowSid)!.definition));
-    const start = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '--flow', 'Messaging Flow', '--channel-model', 'legacy', '-o', 'json']);
+    const r = await linkFlow(['--flow', 'Messaging Flow', '--channel-model', 'legacy', '-o', 'json']);
     assert.equal(r.code, 0, r.all);
-    assert.deepEqual(callsSince(world, start), [
+    assert.deepEqual(r.calls, [
       'GET /studio/v2/Flows',
       'GET /studio/v2/Flows/FW…',
       // Never deployed by link-flow, from no HOME: the revisions say so before the first patch.
@@ -178,28 +176,25 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
 
   test('--workflow/--task-channel by name cost the workspace lookups; SIDs cost nothing', async () => {
     const seeded = world.fake.state.seeded!;
-    const byName = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '--dry-run', '--workflow', 'Assign to Anyone', '--task-channel', 'chat', '-o', 'json']);
+    const r = await linkFlow(['--dry-run', '--workflow', 'Assign to Anyone', '--task-channel', 'chat', '-o', 'json']);
     assert.equal(r.code, 0, r.all);
-    assert.deepEqual(callsSince(world, byName), [
+    assert.deepEqual(r.calls, [
       'GET /taskrouter/v1/Workspaces',
       'GET /taskrouter/v1/Workspaces/WS…/Workflows',
       'GET /taskrouter/v1/Workspaces/WS…/TaskChannels',
       'GET /studio/v2/Flows/FW…',
     ]);
-    const bySid = world.fake.requests.length;
-    const s = await world.run(['cognigy:link-flow', '--dry-run', '--workflow', seeded.workflowSid, '--task-channel', seeded.taskChannels.chat, '-o', 'json']);
+    const s = await linkFlow(['--dry-run', '--workflow', seeded.workflowSid, '--task-channel', seeded.taskChannels.chat, '-o', 'json']);
     assert.equal(s.code, 0, s.all);
-    assert.deepEqual(callsSince(world, bySid), ['GET /studio/v2/Flows/FW…']);
+    assert.deepEqual(s.calls, ['GET /studio/v2/Flows/FW…']);
   });
 
   test('points a Conversations address and a legacy Flex Flow at the flow, once', async () => {
     const seeded = world.fake.state.seeded!;
-    const start = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
+    const r = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
     assert.equal(r.code, 0, r.all);
     assert.match(r.stdout, /now starts the flow/);
-    assert.deepEqual(callsSince(world, start), [
+    assert.deepEqual(r.calls, [
       'GET /studio/v2/Flows/FW…',
       'GET /conversations/v1/Configuration/Addresses',
       'POST /conversations/v1/Configuration/Addresses/IG…',
@@ -213,12 +208,11 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     const flexFlow = await twilioRequest(world, 'GET', `/flex-api/v1/FlexFlows/${seeded.flexFlowSid}`);
     assert.equal(flexFlow.integration.flow_sid, flow.sid);
     const writes = world.fake.writes().length;
-    const noop = world.fake.requests.length;
-    const again = await world.run(['cognigy:link-flow', '--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
+    const again = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
     assert.equal(again.code, 0, again.all);
     assert.match(again.stdout, /already starts the flow/);
     assert.equal(world.fake.writes().length, writes);
-    assert.deepEqual(callsSince(world, noop), ['GET /studio/v2/Flows/FW…', 'GET /conversations/v1/Configuration/Addresses', 'GET /flex-api/v1/FlexFlows/FO…']);
+    assert.deepEqual(again.calls, ['GET /studio/v2/Flows/FW…', 'GET /conversations/v1/Configuration/Addresses', 'GET /flex-api/v1/FlexFlows/FO…']);
     const bad = await world.run(['cognigy:link-flow', '--address', '+19999999999']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /No Conversations address configuration for "\+19999999999"[\s\S]*\+15005550006/);
