@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   BareLiquid,
   buildFlow,
+  diffFlows,
   FlowDefinition,
   KeyValue,
   lintFlow,
@@ -223,5 +224,22 @@ describe('patchFlow on malformed input', () => {
     for (const def of [noTrigger, broken, { description: 'x', initial_state: 'Trigger' } as unknown as FlowDefinition]) {
       assert.throws(() => patchFlow(def, patchOptions('legacy')), (e: unknown) => e instanceof CognigyError && e.code === 'flow-not-patchable');
     }
+  });
+
+  test('a loop deployed before the fix gets valid attributes and a way out of a refused task', () => {
+    const old = buildFlow(options());
+    old.states = old.states.filter((s) => s.name !== WIDGET.flexFailed);
+    const flex = state(old, WIDGET.toFlex);
+    flex.transitions = [{ event: 'callComplete' }, { event: 'failedToEnqueue' }, { event: 'callFailure' }];
+    flex.properties.attributes = (flex.properties.attributes as string).replace(' | to_json}}', '}}').replace(/"lastAnswer":(\{\{[^}]*\}\})/, '"lastAnswer":"$1"');
+    const result = patchFlow(old, options());
+    assert.equal(result.changed, true);
+    assert.deepEqual(result.added, [WIDGET.flexFailed]);
+    assert.deepEqual(diffFlows(result.definition, buildFlow(options())), [], 'the same as a flow built today');
+    const patched = state(result.definition, WIDGET.toFlex);
+    assert.equal(nextOf(patched, 'failedToEnqueue'), WIDGET.flexFailed);
+    assert.equal(nextOf(patched, 'callFailure'), WIDGET.flexFailed);
+    assert.match(patched.properties.attributes as string, /"lastAnswer":\{\{[^}]*\| to_json\}\}/);
+    assert.equal(patchFlow(result.definition, options()).changed, false, 'and then stays as it is');
   });
 });
