@@ -58,6 +58,10 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
   }
   if (r.out) say(`Definition written to ${r.out}`);
   if (f.webhookUrl && !o.dryRun) say(`Webhook URL: ${f.webhookUrl}`);
-  if (o.dryRun && !o.diagram) say('Dry run: nothing was written. Use -o json to print the definition.');
+  if (o.dryRun) {
+    // Last but the diagram, so the definition can be cut from the output as one block.
+    say('Dry run: nothing was written. The definition it would deploy:');
+    say(JSON.stringify(definition, null, 2));
+  }
   if (o.diagram) process.stdout.write(`${toMermaid(definition)}\n`);
 }

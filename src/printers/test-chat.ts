@@ -35,7 +35,9 @@ export function problemLines(report: ChatReport): string[] {
     redact(
       p.kind === 'unreachable'
         ? ` » "${p.widget}" could not reach its URL (${p.message}); bot endpoint ${report.endpoint}. Nothing about the bot was tested.`
-        : ` » The flow stopped at "${p.widget}": ${p.message}`,
+        : p.kind === 'handover'
+          ? ` » "${p.widget}" would not create the Flex task in Studio: ${p.message}.`
+          : ` » The flow stopped at "${p.widget}": ${p.message}`,
     ),
   );
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
+import { linkedHome, type CliHome } from '../helpers/cli';
 import { twilioRequest } from '../helpers/twilio-direct';
 
 const LOOP_WIDGETS = ['ProcessUserInput', 'CheckEscalation', 'SendUserReply'];
@@ -21,11 +22,16 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   after(async () => world?.close());
 
   const flowsNamed = (name: string) => [...world.fake.state.flows.values()].filter((f) => f.friendly_name === name);
+  /** A link-flow run (from the world's HOME, or `home`) with the Twilio calls it made. */
+  const linkFlow = async (args: string[], home?: CliHome) => {
+    const start = world.fake.requests.length;
+    const r = await (home ? home.run(['cognigy:link-flow', ...args], { env: world.env }) : world.run(['cognigy:link-flow', ...args]));
+    return { ...r, calls: callsSince(world, start) };
+  };
 
   test('creates the flow, then a re-run writes nothing', async () => {
-    const start = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '-o', 'json']);
-    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows']);
+    const r = await linkFlow(['-o', 'json']);
+    assert.deepEqual(r.calls, ['GET /studio/v2/Flows', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows']);
     assert.equal(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
     assert.equal(out.action, 'created');
@@ -36,9 +42,8 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.deepEqual(secretsIn(world, r.all), []);
 
     const writesBefore = world.fake.writes().length;
-    const noop = world.fake.requests.length;
-    const again = await world.run(['cognigy:link-flow']);
-    assert.deepEqual(callsSince(world, noop), ['GET /studio/v2/Flows/FW…'], 'the saved setup now knows the SID');
+    const again = await linkFlow([]);
+    assert.deepEqual(again.calls, ['GET /studio/v2/Flows/FW…'], 'the saved setup now knows the SID');
     assert.equal(again.code, 0, again.all);
     assert.match(again.stdout, /Unchanged/);
     assert.equal(world.fake.writes().length, writesBefore + 0, 'no write at all (Validate is not reached either)');
@@ -46,10 +51,9 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   });
 
   test('a change shows a diff that ignores offsets, backs up the old definition (0600, no token), then writes', async () => {
-    const start = world.fake.requests.length;
-    const r = await world.run(['cognigy:link-flow', '--escalation-key', 'handover', '--commit-message', 'key is handover']);
+    const r = await linkFlow(['--escalation-key', 'handover', '--commit-message', 'key is handover']);
     assert.equal(r.code, 0, r.all);
-    assert.deepEqual(callsSince(world, start), ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
+    assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
     assert.match(r.stdout, /Updated/);
     assert.match(r.stdout, /handover/);
     const backup = /Backup of the previous definition: (\S+)/.exec(r.stdout)?.[1];
@@ -60,7 +64,7 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.match(saved, /\$COGNIGY_URL_TOKEN/);
     const [flow] = flowsNamed('Cognigy Bot Flow');
     assert.match(JSON.stringify(flow.definition), /parsed\.data\.handover/);
-    assert.equal(flow.commit_message, 'key is handover');
+    assert.equal(flow.commit_message, 'key is handover [twilio cognigy:link-flow]', 'the text given, and the mark of link-flow');
 
     const restore = await world.run(['cognigy:link-flow', '--restore', backup]);
     assert.equal(restore.code, 0, restore.all);
@@ -86,28 +90,77 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.match(forced.stdout, /Updated/);
   });
 
+  test('a fresh HOME (CI) still notices a Console edit, from the flow\'s own commit messages', async () => {
+    const [flow] = flowsNamed('Cognigy Bot Flow');
+    const edited = JSON.parse(JSON.stringify(flow.definition));
+    // A change to the loop itself, which link-flow would overwrite.
+    edited.states.find((s: any) => s.name === 'SendUserReply').properties.timeout = '60';
+    await twilioRequest(world, 'POST', `/studio/v2/Flows/${flow.sid}`, { Status: 'published', Definition: JSON.stringify(edited) });
+    const ci = await linkedHome();
+    try {
+      const seeded = world.fake.state.seeded!;
+      const target = ['--endpoint-url', world.bot.url, '--flow', flow.sid, '--workflow', seeded.workflowSid, '--task-channel', seeded.taskChannels.chat];
+      const run = (args: string[]) => linkFlow([...target, ...args], ci);
+      const writes = world.fake.writes().length;
+      const r = await run(['--on-bot-failure', 'end']);
+      assert.notEqual(r.code, 0, r.all);
+      assert.match(r.stderr, /changed in Twilio since link-flow last deployed it/);
+      assert.match(r.stderr, /--force/);
+      assert.equal(world.fake.writes().length, writes, 'nothing written');
+      // No local record: the latest revision has no mark, so one look at the revisions.
+      assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'GET /studio/v2/Flows/FW…/Revisions']);
+      const forced = await run(['--on-bot-failure', 'end', '--force']);
+      assert.equal(forced.code, 0, forced.all);
+      assert.match(forced.stdout, /Updated/);
+      assert.deepEqual(secretsIn(world, r.all + forced.all), []);
+    } finally {
+      ci.cleanup();
+    }
+    // The first HOME's record is now behind, but link-flow wrote the latest revision: no refusal.
+    const back = await linkFlow([]);
+    assert.equal(back.code, 0, back.all);
+    assert.deepEqual(back.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
+  });
+
   test('--dry-run -o json prints the definition and writes nothing; --out and --diagram', async () => {
     const writes = world.fake.writes().length;
     const out = path.join(world.cli.home, 'flow.json');
-    const r = await world.run(['cognigy:link-flow', '--dry-run', '-o', 'json', '--on-bot-failure', 'escalate', '--out', out]);
+    const r = await linkFlow(['--dry-run', '-o', 'json', '--on-bot-failure', 'escalate', '--out', out]);
     assert.equal(r.code, 0, r.all);
-    const definition = JSON.parse(r.stdout);
-    assert.equal(definition.initial_state, 'Trigger');
+    assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…'], 'nothing changed: the read alone');
+    const built = JSON.parse(r.stdout);
+    assert.equal(built.initial_state, 'Trigger');
     assert.deepEqual(secretsIn(world, r.stdout), []);
-    assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), definition);
+    assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), built);
     const posts = world.fake.writes().slice(writes).map((w) => w.path);
     assert.ok(posts.every((p) => p.endsWith('/Flows/Validate')), `only Studio's check was called: ${posts.join(', ')}`);
-    const d = await world.run(['cognigy:link-flow', '--dry-run', '--diagram']);
+    const d = await linkFlow(['--dry-run', '--diagram', '--on-bot-failure', 'end']);
     assert.equal(d.code, 0, d.all);
+    assert.deepEqual(d.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate'], 'the read, and Validate since something changed');
+    const definition = JSON.parse((await world.run(['cognigy:link-flow', '--dry-run', '-o', 'json', '--on-bot-failure', 'end'])).stdout);
     assert.match(d.stdout, /flowchart TD/);
     assert.match(d.stdout, /ProcessUserInput/);
+    // Without -o json the definition follows the summary, pretty-printed, before the diagram.
+    const shown = /The definition it would deploy:\n(\{\n[\s\S]*?\n\})\n/.exec(d.stdout)?.[1];
+    assert.ok(shown, d.stdout);
+    assert.deepEqual(JSON.parse(shown), definition);
+    assert.ok(d.stdout.indexOf('flowchart TD') > d.stdout.indexOf(shown), 'the diagram comes last');
+    assert.deepEqual(secretsIn(world, d.stdout), []);
   });
 
   test('patches "Messaging Flow" for legacy messaging, keeping every other widget as it was', async () => {
     const seeded = world.fake.state.seeded!;
     const before = JSON.parse(JSON.stringify(world.fake.state.flows.get(seeded.messagingFlowSid)!.definition));
-    const r = await world.run(['cognigy:link-flow', '--flow', 'Messaging Flow', '--channel-model', 'legacy', '-o', 'json']);
+    const r = await linkFlow(['--flow', 'Messaging Flow', '--channel-model', 'legacy', '-o', 'json']);
     assert.equal(r.code, 0, r.all);
+    assert.deepEqual(r.calls, [
+      'GET /studio/v2/Flows',
+      'GET /studio/v2/Flows/FW…',
+      // Never deployed by link-flow, from no HOME: the revisions say so before the first patch.
+      'GET /studio/v2/Flows/FW…/Revisions',
+      'POST /studio/v2/Flows/Validate',
+      'POST /studio/v2/Flows/FW…',
+    ]);
     assert.equal(JSON.parse(r.stdout).action, 'updated');
     const after = world.fake.state.flows.get(seeded.messagingFlowSid)!.definition;
     for (const w of LOOP_WIDGETS) assert.ok(names(after).includes(w), w);
@@ -121,11 +174,33 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.match(again.stdout, /Unchanged/, 'patching a patched flow changes nothing');
   });
 
+  test('--workflow/--task-channel by name cost the workspace lookups; SIDs cost nothing', async () => {
+    const seeded = world.fake.state.seeded!;
+    const r = await linkFlow(['--dry-run', '--workflow', 'Assign to Anyone', '--task-channel', 'chat', '-o', 'json']);
+    assert.equal(r.code, 0, r.all);
+    assert.deepEqual(r.calls, [
+      'GET /taskrouter/v1/Workspaces',
+      'GET /taskrouter/v1/Workspaces/WS…/Workflows',
+      'GET /taskrouter/v1/Workspaces/WS…/TaskChannels',
+      'GET /studio/v2/Flows/FW…',
+    ]);
+    const s = await linkFlow(['--dry-run', '--workflow', seeded.workflowSid, '--task-channel', seeded.taskChannels.chat, '-o', 'json']);
+    assert.equal(s.code, 0, s.all);
+    assert.deepEqual(s.calls, ['GET /studio/v2/Flows/FW…']);
+  });
+
   test('points a Conversations address and a legacy Flex Flow at the flow, once', async () => {
     const seeded = world.fake.state.seeded!;
-    const r = await world.run(['cognigy:link-flow', '--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
+    const r = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
     assert.equal(r.code, 0, r.all);
     assert.match(r.stdout, /now starts the flow/);
+    assert.deepEqual(r.calls, [
+      'GET /studio/v2/Flows/FW…',
+      'GET /conversations/v1/Configuration/Addresses',
+      'POST /conversations/v1/Configuration/Addresses/IG…',
+      'GET /flex-api/v1/FlexFlows/FO…',
+      'POST /flex-api/v1/FlexFlows/FO…',
+    ]);
     const [flow] = flowsNamed('Cognigy Bot Flow');
     const address = await twilioRequest(world, 'GET', `/conversations/v1/Configuration/Addresses/${seeded.addressConfigurationSid}`);
     assert.equal(address.auto_creation.studio_flow_sid, flow.sid);
@@ -133,10 +208,11 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     const flexFlow = await twilioRequest(world, 'GET', `/flex-api/v1/FlexFlows/${seeded.flexFlowSid}`);
     assert.equal(flexFlow.integration.flow_sid, flow.sid);
     const writes = world.fake.writes().length;
-    const again = await world.run(['cognigy:link-flow', '--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
+    const again = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
     assert.equal(again.code, 0, again.all);
     assert.match(again.stdout, /already starts the flow/);
     assert.equal(world.fake.writes().length, writes);
+    assert.deepEqual(again.calls, ['GET /studio/v2/Flows/FW…', 'GET /conversations/v1/Configuration/Addresses', 'GET /flex-api/v1/FlexFlows/FO…']);
     const bad = await world.run(['cognigy:link-flow', '--address', '+19999999999']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /No Conversations address configuration for "\+19999999999"[\s\S]*\+15005550006/);

@@ -268,6 +268,33 @@ describe('twilio cognigy:test-chat end to end', () => {
       assert.match(notReached.stderr, /does not model \(capture-payments\)/);
     });
 
+    test('task attributes that a bot answer turns into invalid JSON: the hand-over is shown, stderr says why, exit 1', async () => {
+      const callBot = {
+        name: 'CallBot',
+        type: 'make-http-request',
+        properties: { offset: { x: 0, y: 200 }, method: 'POST', content_type: 'application/x-www-form-urlencoded;charset=utf-8', url: bot.url.replace(bot.token, '$COGNIGY_URL_TOKEN'), parameters: [
+          { key: 'userId', value: 'e2e-user' },
+          { key: 'sessionId', value: 'e2e-session' },
+          { key: 'text', value: '{{trigger.conversation.Body}}' },
+        ] },
+        transitions: [{ event: 'success', next: 'ToFlex' }, { event: 'failed' }],
+      };
+      const toFlex = {
+        name: 'ToFlex',
+        type: 'send-to-flex',
+        properties: { offset: { x: 0, y: 400 }, workflow: `WW${'1'.repeat(32)}`, channel: `TC${'2'.repeat(32)}`, attributes: '{"lastAnswer": "{{widgets.CallBot.parsed.text}}"}' },
+        transitions: [{ event: 'callComplete' }, { event: 'failedToEnqueue' }, { event: 'callFailure' }],
+      };
+      const file = writeFlow('quoted-answer.json', [trigger('CallBot'), callBot, toFlex]);
+      const r = await chat(['--flow-file', file, '--endpoint-url', bot.url, '-m', 'ends with a backslash \\', '-o', 'json']);
+      assert.equal(r.code, 1, r.all);
+      const out = parse(r);
+      assert.equal(out.escalated, true);
+      assert.equal(out.problems[0].kind, 'handover');
+      assert.match(r.stderr, /"ToFlex" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
+      assertShort(r);
+    });
+
     test('an unreachable endpoint: the transcript shows what Studio would do, stderr says why, exit 1', async () => {
       const unreachable = `http://127.0.0.1:9/${'ab'.repeat(16)}`;
       registerTestSecret('ab'.repeat(16));

@@ -18,7 +18,7 @@ export default class LinkFlow extends CognigyCommand {
     ...CognigyCommand.flags,
     ...setupFlags,
     status: Flags.enum({ description: 'Deploy as a draft or publish it.', options: ['draft', 'published'], default: 'published' }),
-    'commit-message': Flags.string({ description: 'Commit message of the new flow revision.' }),
+    'commit-message': Flags.string({ description: 'Commit message of the new flow revision; "[twilio cognigy:link-flow]" is appended, so later runs know link-flow wrote it.' }),
     'dry-run': Flags.boolean({ description: 'Build, check and show the flow and what would change; write nothing.' }),
     out: Flags.string({ description: 'Also write the definition to this file (for version control; the URL token is left out).' }),
     diagram: Flags.boolean({ description: 'Print a Mermaid diagram of the flow.' }),

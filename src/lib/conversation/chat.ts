@@ -42,11 +42,13 @@ export interface HandoverSummary {
 
 /**
  * Something that makes a run worth a non-zero exit: the bot could not be reached at all
- * (nothing about the bot was tested), or the flow stopped with an error or a Studio limit.
- * A bot that answers 5xx or too slowly is not one: the flow handles it as Studio would.
+ * (nothing about the bot was tested), the flow stopped with an error or a Studio limit, or
+ * a hand-over Studio would refuse (attributes that are not JSON or over 1,024 characters,
+ * no routing): in Twilio no task would be created. A bot that answers 5xx or too slowly
+ * is not one: the flow handles it as Studio would.
  */
 export interface ChatProblem {
-  kind: 'unreachable' | 'flow-error';
+  kind: 'unreachable' | 'flow-error' | 'handover';
   widget: string;
   message: string;
 }
@@ -206,6 +208,7 @@ export class ChatSession {
         case 'handover':
           handover = summarise(event);
           this.escalated = handover;
+          for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
           this.add(entries, {
             from: 'system',
             kind: 'handover',

@@ -5,14 +5,13 @@ import { sessionIdTemplate, userIdTemplate } from './templates';
 /**
  * Task attributes of send-to-flex: a JSON text with Liquid inside, rendered by Studio
  * when the task is created. Liquid escapes nothing, so each value must render to
- * something that keeps the JSON valid:
+ * something that keeps the JSON valid, or the task is not created (`failedToEnqueue`):
  * - ids (phone numbers, SIDs, chat identities) are used as Flex's own defaults use them;
- * - the bot's free-text answer goes through core Liquid filters only (Studio documents
- *   `to_json` for objects, not for strings): newlines stripped, `"` turned into `'`,
- *   cut to LAST_ANSWER_MAX_LENGTH characters so the rendered text stays far below
- *   Studio's 1,024-character cap. A backslash in the answer is not neutralised
- *   (a `'\'` literal parses differently in Ruby Liquid and liquidjs); ordinary answers
- *   render to valid JSON.
+ * - the bot's free-text answer can hold anything (quotes, backslashes, newlines, control
+ *   characters), so it is written as a bare `{{… | to_json}}` value, not inside quotes:
+ *   `to_json` makes the whole JSON string literal, escapes included. `default: ''` first,
+ *   so a missing answer renders `""` rather than nothing; cut to LAST_ANSWER_MAX_LENGTH
+ *   characters so the rendered text stays below Studio's 1,024-character cap.
  */
 export function defaultFlexAttributes(model: ChannelModel): Record<string, string> {
   if (model === 'legacy') {
@@ -31,11 +30,11 @@ export function defaultFlexAttributes(model: ChannelModel): Record<string, strin
 }
 
 /** What the agent learns about the bot conversation, under the `cognigy` key. */
-export function cognigyAttributes(model: ChannelModel, callBotName: string): Record<string, string> {
+export function cognigyAttributes(model: ChannelModel, callBotName: string): Record<string, string | BareLiquid> {
   return {
     userId: userIdTemplate(model),
     sessionId: sessionIdTemplate(model),
-    lastAnswer: `{{widgets.${callBotName}.parsed.text | strip_newlines | replace: '"', "'" | truncate: ${LAST_ANSWER_MAX_LENGTH}}}`,
+    lastAnswer: new BareLiquid(`{{widgets.${callBotName}.parsed.text | default: '' | truncate: ${LAST_ANSWER_MAX_LENGTH} | to_json}}`),
     reason: `{{flow.variables.${VARIABLE.escalationReason} | default: '${ESCALATION_REASON.bot}'}}`,
   };
 }
@@ -50,8 +49,8 @@ export function buildAttributes(model: ChannelModel, callBotName: string): strin
 /**
  * Merge the `cognigy` block into an existing attributes text, keeping every other key
  * (and its Liquid) as it was. Returns undefined when the text is not JSON once its Liquid
- * is set aside (e.g. `{"a": {{x | to_json}}}` or `{% if %}` around keys): such a
- * template is left untouched rather than rewritten by guess.
+ * is set aside (e.g. `{% if %}` around keys): such a template is left untouched rather
+ * than rewritten by guess.
  */
 export function mergeCognigyAttributes(existing: string, model: ChannelModel, callBotName: string): string | undefined {
   const parsed = parseTemplate(existing);
@@ -59,23 +58,62 @@ export function mergeCognigyAttributes(existing: string, model: ChannelModel, ca
   return stringifyTemplate({ ...parsed, [COGNIGY_ATTRIBUTES_KEY]: cognigyAttributes(model, callBotName) });
 }
 
-const LIQUID = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
-/** A private-use character: JSON.stringify leaves it alone and no template holds it. */
-const MARK = '\uE000';
-const MARKED = new RegExp(`${MARK}(\\d+)${MARK}`, 'g');
+/**
+ * A Liquid block standing for a whole JSON value, outside quotes (`"a": {{x | to_json}}`).
+ * Kept apart from strings so that `"{{x}}"` and `{{x}}`, which render differently, never
+ * compare equal.
+ */
+export class BareLiquid {
+  constructor(readonly liquid: string) {}
+}
 
-/** Parse a JSON template, setting each Liquid block aside so that JSON.parse sees plain strings. */
+/** Private-use characters: JSON.stringify leaves them alone and no template holds them. */
+const MARK = '\uE000';
+const BARE = '\uE001';
+const MARKED = new RegExp(`${MARK}(\\d+)${MARK}`, 'g');
+const BARE_MARKED = new RegExp(`"${BARE}(\\d+)${BARE}"`, 'g');
+const BARE_ONLY = new RegExp(`^${BARE}(\\d+)${BARE}$`);
+
+/**
+ * Set every Liquid block aside: one inside a JSON string becomes a mark within that
+ * string, one standing for a value becomes a string of its own, so JSON.parse sees JSON.
+ */
+function hideLiquid(text: string, blocks: string[]): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; ) {
+    const open = text.startsWith('{{', i) ? '}}' : text.startsWith('{%', i) ? '%}' : undefined;
+    const close = open ? text.indexOf(open, i + 2) : -1;
+    if (close >= 0) {
+      const n = blocks.push(text.slice(i, close + 2)) - 1;
+      out += inString ? `${MARK}${n}${MARK}` : `"${BARE}${n}${BARE}"`;
+      i = close + 2;
+    } else if (inString && text[i] === '\\') {
+      out += text.slice(i, i + 2);
+      i += 2;
+    } else {
+      if (text[i] === '"') inString = !inString;
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+/** Parse a JSON template, setting each Liquid block aside so that JSON.parse sees plain JSON. */
 export function parseTemplate(text: string): Record<string, unknown> | undefined {
-  if (text.includes(MARK)) return undefined;
+  if (text.includes(MARK) || text.includes(BARE)) return undefined;
   const blocks: string[] = [];
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(LIQUID, (block) => `${MARK}${blocks.push(block) - 1}${MARK}`));
+    value = JSON.parse(hideLiquid(text, blocks));
   } catch {
     return undefined;
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return mapStrings(value, (s) => s.replace(MARKED, (_m, i: string) => blocks[Number(i)])) as Record<string, unknown>;
+  return mapLeaves(value, (s) => {
+    const bare = BARE_ONLY.exec(s);
+    return bare ? new BareLiquid(blocks[Number(bare[1])]) : s.replace(MARKED, (_m, i: string) => blocks[Number(i)]);
+  }) as Record<string, unknown>;
 }
 
 /**
@@ -84,16 +122,20 @@ export function parseTemplate(text: string): Record<string, unknown> | undefined
  */
 export function stringifyTemplate(value: Record<string, unknown>): string {
   const blocks: string[] = [];
-  const hidden = mapStrings(value, (s) => s.replace(LIQUID, (block) => `${MARK}${blocks.push(block) - 1}${MARK}`));
-  return JSON.stringify(hidden).replace(MARKED, (_m, i: string) => blocks[Number(i)]);
+  const hide = (block: string) => blocks.push(block) - 1;
+  const hidden = mapLeaves(value, (s) => s.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) => `${MARK}${hide(block)}${MARK}`), (b) => `${BARE}${hide(b.liquid)}${BARE}`);
+  return JSON.stringify(hidden)
+    .replace(BARE_MARKED, (_m, i: string) => blocks[Number(i)])
+    .replace(MARKED, (_m, i: string) => blocks[Number(i)]);
 }
 
-/** Apply `fn` to every string of a JSON value, keys included. */
-function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+/** Apply `fn` to every string of a JSON value (keys included), `bare` to every BareLiquid. */
+function mapLeaves(value: unknown, fn: (s: string) => unknown, bare: (b: BareLiquid) => unknown = (b) => b): unknown {
   if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (value instanceof BareLiquid) return bare(value);
+  if (Array.isArray(value)) return value.map((v) => mapLeaves(v, fn, bare));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fn(k), mapStrings(v, fn)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fn(k) as string, mapLeaves(v, fn, bare)]));
   }
   return value;
 }

@@ -1,6 +1,6 @@
 import { buildAttributes } from './attributes';
 import { DEFAULT_DESCRIPTION, LoopNames, TRIGGER_EVENT, WIDGET, MODELLED_EVENTS } from './constants';
-import { gridOffset, loopGrid, loopStates } from './loop';
+import { flexFailureState, FLEX_FAILURE_EVENTS, gridOffset, loopGrid, loopStates } from './loop';
 import { BuildOptions, checkBuildOptions } from './options';
 import type { FlowDefinition, Offset, WidgetState } from './types';
 
@@ -10,7 +10,8 @@ const ORIGIN: Offset = { x: 0, y: 0 };
  * A new flow holding only the bot loop:
  * Trigger → SetUserText → ProcessUserInput → CheckEscalation → SendUserReply →
  * SetReplyText → ProcessUserInput…; escalation: SendEscalationMessage → SendToFlexAgent;
- * bot failure: [SetBotFailureReason →] SendBotFailureMessage [→ SendToFlexAgent].
+ * bot failure: [SetBotFailureReason →] SendBotFailureMessage [→ SendToFlexAgent];
+ * Flex refuses the task: SendFlexFailureMessage.
  */
 export function buildFlow(options: BuildOptions): FlowDefinition {
   checkBuildOptions(options);
@@ -27,13 +28,18 @@ export function buildFlow(options: BuildOptions): FlowDefinition {
   const loop = loopStates(names, options).map(({ role, state }) => withOffset(state, gridOffset(ORIGIN, grid[role])));
   return {
     description: options.description ?? DEFAULT_DESCRIPTION,
-    states: [trigger, ...loop, sendToFlexState(names.toFlex, options, names.callBot, gridOffset(ORIGIN, grid.toFlex))],
+    states: [
+      trigger,
+      ...loop,
+      sendToFlexState(names.toFlex, options, names, gridOffset(ORIGIN, grid.toFlex)),
+      withOffset(flexFailureState(names.flexFailed, options.channelModel), gridOffset(ORIGIN, grid.flexFailed)),
+    ],
     initial_state: names.trigger,
     flags: { allow_concurrent_calls: true },
   };
 }
 
-export function sendToFlexState(name: string, options: BuildOptions, callBotName: string, offset: Offset): WidgetState {
+export function sendToFlexState(name: string, options: BuildOptions, names: Pick<LoopNames, 'callBot' | 'flexFailed'>, offset: Offset): WidgetState {
   return {
     name,
     type: 'send-to-flex',
@@ -41,9 +47,9 @@ export function sendToFlexState(name: string, options: BuildOptions, callBotName
       offset,
       workflow: options.workflowSid,
       channel: options.taskChannelSid,
-      attributes: buildAttributes(options.channelModel, callBotName),
+      attributes: buildAttributes(options.channelModel, names.callBot),
     },
-    transitions: [{ event: 'callComplete' }, { event: 'failedToEnqueue' }, { event: 'callFailure' }],
+    transitions: [{ event: 'callComplete' }, ...FLEX_FAILURE_EVENTS.map((event) => ({ event, next: names.flexFailed }))],
   };
 }
 

@@ -17,6 +17,7 @@ export const WIDGET = {
   toFlex: 'SendToFlexAgent',
   markBotFailure: 'SetBotFailureReason',
   botFailed: 'SendBotFailureMessage',
+  flexFailed: 'SendFlexFailureMessage',
 } as const;
 
 export type WidgetRole = keyof typeof WIDGET;
@@ -40,6 +41,8 @@ export const DEFAULT_REPLY_TIMEOUT_SECONDS = 3600;
 export const DEFAULT_BOT_FAILURE_MESSAGE = 'Sorry, our assistant is unavailable. Connecting you to an agent.';
 /** With onBotFailure "end" nobody is connected, so the apology must not promise an agent. */
 export const DEFAULT_BOT_FAILURE_END_MESSAGE = 'Sorry, our assistant is unavailable. Please try again later.';
+/** Sent when Flex refuses the task: the customer was just told an agent is coming. */
+export const DEFAULT_FLEX_FAILURE_MESSAGE = 'Sorry, we could not reach an agent right now. Please try again later.';
 /** Sent at escalation when the bot's last answer has no text (a data-only output). */
 export const DEFAULT_ESCALATION_FALLBACK = 'Connecting you to an agent.';
 export const DEFAULT_DESCRIPTION = 'Cognigy.AI bot loop with escalation to Flex (built by twilio-plugin-cognigy)';

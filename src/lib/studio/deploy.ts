@@ -1,7 +1,7 @@
 import { CognigyError } from '../errors';
 import type { FlowDetails, FlowSummary, ValidationOutcome } from '../twilio/api';
 import { diffFlows, FlowChange } from './diff';
-import type { FlowHistory } from './history';
+import { isMarked, markedCommitMessage, type FlowHistory } from './history';
 import { lintFlow, LintIssue } from './lint';
 import type { FlowDefinition } from './types';
 
@@ -9,6 +9,7 @@ import type { FlowDefinition } from './types';
 export interface StudioApi {
   listFlows(): Promise<FlowSummary[]>;
   fetchFlow(sid: string): Promise<FlowDetails>;
+  listFlowRevisions(sid: string, limit: number): Promise<Array<{ revision: number; commitMessage?: string | null }>>;
   validateFlow(name: string, status: string, definition: unknown): Promise<ValidationOutcome>;
   createFlow(o: { name: string; status: string; definition: unknown; commitMessage?: string }): Promise<FlowDetails>;
   updateFlow(sid: string, o: { status: string; definition: unknown; commitMessage?: string }): Promise<FlowDetails>;
@@ -42,6 +43,8 @@ export interface DeployResult {
 }
 
 const CREATE_ATTEMPTS = 3;
+/** How far back a flow's revisions are searched for one link-flow wrote (one page). */
+const REVISIONS_SEARCHED = 50;
 
 /**
  * Create or update a flow so that it holds `desired`: lint, compare, check for Console
@@ -64,14 +67,14 @@ export async function deployFlow(api: StudioApi, o: DeployOptions): Promise<Depl
     const flow = { sid: existing.sid, name: existing.name, revision: existing.revision, status: o.status, webhookUrl: existing.webhookUrl };
     if (changes.length === 0 && !statusChanged) return { action: 'unchanged', flow, ...base };
 
-    const record = o.history.lastDeployed(existing.sid);
-    if (record && record.revision !== existing.revision && !o.force) {
+    const deployedRevision = o.force ? undefined : await editedSince(api, existing, o.history);
+    if (deployedRevision !== undefined) {
       throw new CognigyError(
-        `Flow "${existing.name}" (${existing.sid}) was changed in Twilio since link-flow last deployed it (revision ${record.revision}, now ${existing.revision}); nothing was written.`,
+        `Flow "${existing.name}" (${existing.sid}) was changed in Twilio since link-flow last deployed it (revision ${deployedRevision}, now ${existing.revision}); nothing was written.`,
         {
           hint: 'Look at the change in the Studio Console; run again with --force to overwrite it (a backup is kept).',
           code: 'flow-edited-elsewhere',
-          details: { flowSid: existing.sid, deployedRevision: record.revision, currentRevision: existing.revision },
+          details: { flowSid: existing.sid, deployedRevision, currentRevision: existing.revision },
         },
       );
     }
@@ -85,7 +88,7 @@ export async function deployFlow(api: StudioApi, o: DeployOptions): Promise<Depl
     let updated: FlowDetails;
     let recovered = false;
     try {
-      updated = await api.updateFlow(existing.sid, { status: o.status, definition, commitMessage: o.commitMessage });
+      updated = await api.updateFlow(existing.sid, { status: o.status, definition, commitMessage: markedCommitMessage(o.commitMessage) });
     } catch (error) {
       if (!mayHaveSucceeded(error)) throw withNothingChanged(error, backup);
       const now = await api.fetchFlow(existing.sid);
@@ -116,6 +119,23 @@ export async function deployFlow(api: StudioApi, o: DeployOptions): Promise<Depl
     warnings,
     recovered,
   };
+}
+
+/**
+ * The revision link-flow last wrote, when someone else has written one since (an edit in
+ * the Console); undefined when overwriting loses nothing link-flow did not write:
+ * - the latest revision carries the deploy marker: link-flow wrote it, here or elsewhere;
+ * - this machine remembers the revision it deployed: the flow's revision must still be it;
+ * - neither (a fresh HOME, as in CI): one look at the newest revisions; one that carries
+ *   the marker means someone edited the flow after link-flow; none means link-flow never
+ *   deployed it lately (a first patch of the user's own flow), which is no Console edit.
+ */
+async function editedSince(api: StudioApi, existing: FlowDetails, history: FlowHistory): Promise<number | undefined> {
+  if (isMarked(existing.commitMessage)) return undefined;
+  const record = history.lastDeployed(existing.sid);
+  if (record) return record.revision !== existing.revision ? record.revision : undefined;
+  const revisions = await api.listFlowRevisions(existing.sid, REVISIONS_SEARCHED);
+  return revisions.find((r) => isMarked(r.commitMessage))?.revision;
 }
 
 async function findFlow(api: StudioApi, target: { sid?: string; name: string }): Promise<FlowDetails | undefined> {
@@ -151,7 +171,7 @@ async function createOnce(
     }
     try {
       return {
-        created: await api.createFlow({ name: o.target.name, status: o.status, definition, commitMessage: o.commitMessage }),
+        created: await api.createFlow({ name: o.target.name, status: o.status, definition, commitMessage: markedCommitMessage(o.commitMessage) }),
         recovered: false,
       };
     } catch (error) {
@@ -168,12 +188,24 @@ async function createOnce(
 async function validate(api: StudioApi, name: string, status: string, definition: FlowDefinition): Promise<void> {
   const outcome = await api.validateFlow(name, status, definition);
   if (outcome.valid) return;
-  const lines = outcome.errors.map((e) => `  ${e.property ? `${e.property}: ` : ''}${e.message}`);
+  const lines = outcome.errors.map((e) => `  ${e.property ? `${whereIn(definition, e.property)}: ` : ''}${e.message}`);
   throw new CognigyError(`Studio rejected the flow: ${outcome.message ?? 'invalid definition'}${lines.length ? `\n${lines.join('\n')}` : ''}`, {
     hint: 'Nothing was written. Fix the flow file or the setup and run again.',
     code: 'flow-invalid',
     details: { errors: outcome.errors },
   });
+}
+
+/**
+ * Studio names a failure by JSON pointer (`#/states/3/transitions/0/next`); shown as the
+ * lint shows its own, by widget (`CheckEscalation.transitions[0].next`).
+ */
+function whereIn(definition: FlowDefinition, pointer: string): string {
+  const parts = pointer.replace(/^#\/?/, '').split('/').filter(Boolean);
+  const widget = parts[0] === 'states' && /^\d+$/.test(parts[1] ?? '') ? definition.states?.[Number(parts[1])]?.name : undefined;
+  const rest = (widget ? parts.slice(2) : parts).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  if (widget) return rest ? `${widget}.${rest}` : widget;
+  return `(flow)${rest ? ` ${rest}` : ''}`;
 }
 
 function lintError(errors: LintIssue[]): CognigyError {

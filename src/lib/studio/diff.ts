@@ -1,5 +1,5 @@
 import { endpointToken, redact } from '../redact';
-import { parseTemplate } from './attributes';
+import { BareLiquid, parseTemplate } from './attributes';
 import { canonicalJson } from './canonical';
 import type { FlowDefinition, Transition, WidgetState } from './types';
 
@@ -64,6 +64,7 @@ type Emit = (path: string, before: unknown, after: unknown) => void;
  */
 function diffValues(before: unknown, after: unknown, path: string, emit: Emit): void {
   if (canonicalJson(before) === canonicalJson(after)) return;
+  if (before instanceof BareLiquid || after instanceof BareLiquid) return emit(path, before, after);
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     for (const key of [...keys].sort()) diffValues(before[key], after[key], path ? `${path}.${key}` : key, emit);
@@ -155,6 +156,7 @@ function describe(value: unknown): string {
     const target = typeof value.next === 'string' ? `→ ${value.next}` : '→ (end)';
     return value.conditions ? `${target} when ${canonicalJson(value.conditions)}` : target;
   }
+  if (value instanceof BareLiquid) return value.liquid;
   return JSON.stringify(value) ?? 'undefined';
 }
 

@@ -9,6 +9,21 @@ import type { FlowDefinition } from './types';
  * deployed of each flow (to notice edits made in the Console since) and backups of
  * every definition it overwrote (to restore them). Backups hold no URL token.
  */
+/**
+ * Appended to the commit message of every revision link-flow writes, so that the flow
+ * itself says who wrote its latest revision: a CI run with a fresh HOME has no
+ * deployments.json, yet must still notice an edit made in the Console.
+ */
+export const DEPLOY_MARKER = '[twilio cognigy:link-flow]';
+
+export function markedCommitMessage(text?: string): string {
+  return text?.trim() ? `${text.trim()} ${DEPLOY_MARKER}` : DEPLOY_MARKER;
+}
+
+export function isMarked(commitMessage: string | null | undefined): boolean {
+  return typeof commitMessage === 'string' && commitMessage.includes(DEPLOY_MARKER);
+}
+
 export interface DeployRecord {
   revision: number;
   deployedAt: string;

@@ -16,6 +16,7 @@ export {
   buildAttributes,
   mergeCognigyAttributes,
   parseTemplate,
+  BareLiquid,
   stringifyTemplate,
   COGNIGY_ATTRIBUTES_KEY,
 } from './attributes';

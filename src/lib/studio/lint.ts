@@ -1,5 +1,5 @@
 import { Liquid } from 'liquidjs';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, MAX_STATES, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, MAX_ATTRIBUTES_LENGTH, MAX_STATES, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
 import type { FlowDefinition } from './types';
 
 export interface LintIssue {
@@ -13,7 +13,7 @@ export interface LintIssue {
 const liquid = new Liquid();
 
 type Props = Record<string, unknown>;
-type Check = (props: Props, issue: (property: string, message: string) => void) => void;
+type Check = (props: Props, issue: (property: string, message: string, severity?: LintIssue['severity']) => void) => void;
 
 const str = (v: unknown): v is string => typeof v === 'string';
 /** A value as JSON shows it: `String()` would call the value's own `toString`, which JSON may override (`{"toString": null}`). */
@@ -57,6 +57,18 @@ const CHECKS: Record<string, Check> = {
     requireString(p, issue, 'workflow', 'channel', 'attributes');
     if (str(p.workflow) && !/^WW[0-9a-fA-F]{32}$/.test(p.workflow) && !p.workflow.includes('{{')) issue('workflow', 'is not a workflow SID (WW…)');
     if (str(p.channel) && !/^TC[0-9a-fA-F]{32}$/.test(p.channel) && !p.channel.includes('{{')) issue('channel', 'is not a task channel SID (TC…)');
+    if (str(p.attributes)) {
+      // What renders whatever the values: the text outside Liquid. Over the cap, every
+      // task is refused; inside an {% if %} it may not render, so only a warning then.
+      const least = p.attributes.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').length;
+      if (least > MAX_ATTRIBUTES_LENGTH) {
+        issue(
+          'attributes',
+          `render to at least ${least} characters, over Studio's ${MAX_ATTRIBUTES_LENGTH}: Flex would refuse the task (failedToEnqueue)`,
+          p.attributes.includes('{%') ? 'warning' : 'error',
+        );
+      }
+    }
   },
   'run-function': (p, issue) => {
     requireString(p, issue, 'url');
@@ -125,7 +137,7 @@ function lintWidget(s: { name: string; type: string; properties: Props; transiti
   // Own keys only: a type named `constructor` or `__proto__` is not a modelled type.
   const events = Object.hasOwn(MODELLED_EVENTS, s.type) ? MODELLED_EVENTS[s.type] : undefined;
   if (!events) issue('type', `widget type "${s.type}" is not modelled by test-chat`, 'warning');
-  else CHECKS[s.type](s.properties, (property, message) => issue(property, message));
+  else CHECKS[s.type](s.properties, (property, message, severity) => issue(property, message, severity));
 
   const seen = new Set<string>();
   s.transitions.forEach((t, i) => {

@@ -1,5 +1,6 @@
 import type { ChannelModel } from '../setup/types';
 import {
+  DEFAULT_FLEX_FAILURE_MESSAGE,
   DEFAULT_BOT_FAILURE_END_MESSAGE,
   DEFAULT_BOT_FAILURE_MESSAGE,
   DEFAULT_ESCALATION_FALLBACK,
@@ -33,6 +34,7 @@ export function loopGrid(onBotFailure: BuildOptions['onBotFailure']): Record<Wid
     setReply: { col: 0, row: 6 },
     tellEscalation: { col: 1, row: 4 },
     toFlex: { col: 1, row: 5 },
+    flexFailed: { col: 1, row: 6 },
     markBotFailure: { col: 2, row: 3 },
     botFailed: { col: 2, row: onBotFailure === 'escalate' ? 4 : 3 },
   };
@@ -170,6 +172,23 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
       : [{ event: 'sent' }, { event: 'failed' }],
   );
   return out;
+}
+
+/** The send-to-flex events that mean no task was created. */
+export const FLEX_FAILURE_EVENTS = ['failedToEnqueue', 'callFailure'] as const;
+
+/**
+ * Where a send-to-flex goes when Flex refuses the task (attributes Studio cannot parse,
+ * a deleted workflow…): the customer was just told an agent is coming, so they are told
+ * otherwise before the execution ends, instead of waiting for nobody.
+ */
+export function flexFailureState(name: string, model: ChannelModel): WidgetState {
+  return {
+    name,
+    type: 'send-message',
+    properties: { ...chatTarget(model), from: '{{flow.channel.address}}', to: '{{contact.channel.address}}', body: DEFAULT_FLEX_FAILURE_MESSAGE },
+    transitions: [{ event: 'sent' }, { event: 'failed' }],
+  };
 }
 
 /**

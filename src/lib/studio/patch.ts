@@ -3,7 +3,7 @@ import { mergeCognigyAttributes } from './attributes';
 import { sendToFlexState, withOffset } from './build';
 import { LoopNames, TRIGGER_EVENT, WIDGET, WidgetRole } from './constants';
 import { sameFlow } from './diff';
-import { CELL, gridOffset, loopGrid, loopStates } from './loop';
+import { CELL, flexFailureState, FLEX_FAILURE_EVENTS, gridOffset, loopGrid, loopStates } from './loop';
 import { BuildOptions, checkBuildOptions } from './options';
 import type { FlowDefinition, Offset, WidgetState } from './types';
 
@@ -113,9 +113,20 @@ export function patchFlow(existing: FlowDefinition, options: PatchOptions): Patc
     } else if (flex.properties.workflow !== options.workflowSid || flex.properties.channel !== options.taskChannelSid) {
       warnings.push(`"${flex.name}" keeps its own routing (workflow ${shown(flex.properties.workflow)}, channel ${shown(flex.properties.channel)}), not the setup's.`);
     }
+    // The user's own failure wiring is kept; only an unwired failure would strand the
+    // customer right after "connecting you to an agent".
+    let unwired = false;
+    for (const event of FLEX_FAILURE_EVENTS) {
+      const t = flex.transitions.find((x) => x.event === event);
+      if (t?.next) continue;
+      unwired = true;
+      if (t) t.next = names.flexFailed;
+      else flex.transitions.push({ event, next: names.flexFailed });
+    }
+    if (unwired) loop.push(withOffset(flexFailureState(names.flexFailed, options.channelModel), place('flexFailed')));
   } else {
-    const created = sendToFlexState(names.toFlex, options, names.callBot, place('toFlex'));
-    loop.push(created);
+    loop.push(sendToFlexState(names.toFlex, options, names, place('toFlex')));
+    loop.push(withOffset(flexFailureState(names.flexFailed, options.channelModel), place('flexFailed')));
   }
 
   const triggerIndex = kept.indexOf(trigger);

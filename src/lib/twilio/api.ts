@@ -84,6 +84,12 @@ export class TwilioApi {
     return toFlowDetails(f);
   }
 
+  /** The newest revisions first, one page: enough to tell whether link-flow wrote any lately. */
+  async listFlowRevisions(sid: string, limit: number): Promise<Array<{ revision: number; commitMessage?: string | null }>> {
+    const items = await this.client.studio.v2.flows(sid).revisions.list({ pageSize: limit, limit });
+    return items.map((r: any) => ({ revision: r.revision, commitMessage: r.commitMessage }));
+  }
+
   /** Studio's own check. Answers the failures instead of throwing on code 81022. */
   async validateFlow(name: string, status: string, definition: unknown): Promise<ValidationOutcome> {
     try {

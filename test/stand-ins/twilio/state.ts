@@ -342,7 +342,9 @@ export class FakeState {
       change.definition !== undefined && stableJson(change.definition) !== stableJson(flow.definition);
     const statusChanged = change.status !== flow.status;
     if (change.friendlyName !== undefined) flow.friendly_name = change.friendlyName;
-    if (change.commitMessage !== undefined) flow.commit_message = change.commitMessage;
+    // The flow shows its latest revision's commit message: a new revision made without
+    // one (a Console save) has none, whatever the one before said.
+    if (change.commitMessage !== undefined || definitionChanged || statusChanged) flow.commit_message = change.commitMessage ?? null;
     if (change.definition !== undefined) {
       flow.definition = change.definition;
       flow.errors = checkDefinition(change.definition);

@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Liquid } from 'liquidjs';
 import {
   buildFlow,
   CELL,
@@ -11,10 +10,11 @@ import {
   botRequestUrl,
 } from '../../../src/lib/studio';
 import { UsageError } from '../../../src/lib/errors';
+import { studioLiquid } from '../../../src/lib/runtime/liquid';
 import { ENDPOINT, TOKEN, WORKFLOW, TASK_CHANNEL, options, state, nextOf } from './helpers';
 
-const liquid = new Liquid();
-const render = (template: string, context: object) => liquid.parseAndRenderSync(template, context) as string;
+/** Studio's Liquid as test-chat runs it (`to_json` included). */
+const render = (template: string, context: object) => studioLiquid().parseAndRenderSync(template, context) as string;
 const params = (def: ReturnType<typeof buildFlow>) =>
   Object.fromEntries((state(def, WIDGET.callBot).properties.parameters as KeyValue[]).map((p) => [p.key, p.value]));
 
@@ -120,6 +120,21 @@ describe('buildFlow', () => {
     assert.equal(flex.properties.channel, TASK_CHANNEL);
   });
 
+  for (const onBotFailure of ['escalate', 'end'] as const) {
+    test(`Flex refusing the task (${onBotFailure}) is not a dead end: an apology, then the end`, () => {
+      const def = buildFlow(options({ onBotFailure }));
+      const flex = state(def, WIDGET.toFlex);
+      for (const event of ['failedToEnqueue', 'callFailure']) {
+        const apology = state(def, nextOf(flex, event)!);
+        assert.equal(apology.type, 'send-message', event);
+        assert.match(apology.properties.body as string, /could not reach an agent/);
+        assert.equal(apology.properties.to, '{{contact.channel.address}}');
+        assert.ok(apology.transitions.every((t) => t.next === undefined), 'the execution ends after it');
+      }
+      assert.equal(nextOf(flex, 'callComplete'), undefined);
+    });
+  }
+
   test('bot failure: "escalate" apologises and goes to Flex with reason bot-failure; "end" apologises and ends', () => {
     const escalate = buildFlow(options({ onBotFailure: 'escalate' }));
     const mark = state(escalate, nextOf(state(escalate, WIDGET.callBot), 'failed')!);
@@ -158,8 +173,16 @@ describe('buildFlow', () => {
       assert.equal(attributes.name, '+14155550100');
       assert.equal(attributes.cognigy.userId, '+14155550100');
       assert.equal(attributes.cognigy.reason, 'bot-escalation');
-      assert.ok(attributes.cognigy.lastAnswer.startsWith("I'll get you a 'real' person.One moment"));
+      assert.ok(attributes.cognigy.lastAnswer.startsWith('I\'ll get you a "real" person.\nOne moment'), attributes.cognigy.lastAnswer);
       assert.ok(attributes.cognigy.lastAnswer.length <= 200);
+      // The agent reads the answer as the bot wrote it, whatever it holds.
+      for (const text of ['ends with a backslash \\', 'C:\\temp\\new', 'tab\there\r\n"quoted" \\"', '\u0001\u001f control', 'emoji 🙂 {{ not liquid }} %', '']) {
+        assert.equal(JSON.parse(render(template, context(text))).cognigy.lastAnswer, text, JSON.stringify(text));
+      }
+      assert.equal(JSON.parse(render(template, {})).cognigy.lastAnswer, '', 'no answer at all renders ""');
+      // Each quote or backslash doubles when escaped: the worst ordinary answer still fits.
+      const worst = render(template, context('\\"'.repeat(200)));
+      assert.ok(worst.length <= MAX_ATTRIBUTES_LENGTH, `worst case renders ${worst.length} characters`);
       assert.equal(JSON.parse(render(template, context('', 'bot-failure'))).cognigy.reason, 'bot-failure');
       const session = channelModel === 'legacy' ? 'KC0123456789abcdef0123456789abcdef' : 'CH0123456789abcdef0123456789abcdef';
       assert.equal(attributes.cognigy.sessionId, session);

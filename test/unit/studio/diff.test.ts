@@ -97,4 +97,16 @@ describe('diffFlows', () => {
     const at = lines.indexOf('~ Trigger transitions.incomingMessage');
     assert.deepEqual(lines.slice(at, at + 3), ['~ Trigger transitions.incomingMessage', '    - → SendMessageToAgent', '    + → Extra']);
   });
+
+  test('a bare {{… | to_json}} value is not the same as the quoted "{{…}}": flows deployed before the fix get updated', () => {
+    const now = buildFlow(options());
+    const before = structuredClone(now);
+    const flex = state(before, WIDGET.toFlex).properties;
+    // The attributes as link-flow wrote them before: the answer quoted, so a backslash broke the JSON.
+    flex.attributes = (flex.attributes as string).replace(/"lastAnswer":(\{\{[^}]*\}\})/, (_m, block: string) => `"lastAnswer":"${block.replace(' | to_json', '')}"`);
+    assert.notEqual(flex.attributes, state(now, WIDGET.toFlex).properties.attributes, 'the test changed something');
+    const changes = diffFlows(before, now);
+    assert.deepEqual(changes.map((c) => `${c.widget} ${c.path}`), [`${WIDGET.toFlex} attributes.cognigy.lastAnswer`]);
+    assert.match(formatDiff(changes), /\+ \{\{widgets\.ProcessUserInput\.parsed\.text \| default: '' \| truncate: 200 \| to_json\}\}/);
+  });
 });

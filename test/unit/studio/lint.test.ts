@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFlow, FlowDefinition, LintIssue, lintFlow, WIDGET } from '../../../src/lib/studio';
+import { buildFlow, FlowDefinition, LintIssue, lintFlow, MAX_ATTRIBUTES_LENGTH, patchFlow, WIDGET } from '../../../src/lib/studio';
 import { fixture, FIXTURES, options, state } from './helpers';
 
 const errors = (issues: LintIssue[]) => issues.filter((i) => i.severity === 'error');
@@ -100,5 +100,25 @@ describe('lintFlow', () => {
       for (let i = 0; i < 1000; i++) d.states.push({ name: `Extra${i}`, type: 'send-message', properties: { body: 'x' }, transitions: [] });
     });
     has(issues, 'error', undefined, /at most 1000/);
+  });
+
+  test('send-to-flex attributes over the 1,024 characters once merged by a patch are an error', () => {
+    const existing = fixture('flex-messaging-flow.json');
+    const flex = state(existing, 'SendMessageToAgent');
+    // The user's own attributes fit; with the merged cognigy block they no longer do.
+    const notes = 'n'.repeat(MAX_ATTRIBUTES_LENGTH - 50);
+    flex.properties.attributes = `{"name": "{{trigger.message.ChannelAttributes.from}}", "notes": "${notes}"}`;
+    assert.deepEqual(lintFlow(existing).filter((i) => i.property === 'attributes'), [], 'under budget before the patch');
+    const patched = patchFlow(existing, options({ channelModel: 'legacy' })).definition;
+    has(lintFlow(patched), 'error', 'SendMessageToAgent', /^attributes render to at least \d+ characters, over Studio's 1024/);
+    // Text inside {% if %} may not render: a warning only.
+    state(patched, 'SendMessageToAgent').properties.attributes = `{"name": "x"{% if flow.data.vip %}, "notes": "${notes.repeat(2)}"{% endif %}}`;
+    has(lintFlow(patched), 'warning', 'SendMessageToAgent', /at least \d+ characters/);
+  });
+
+  test('a built flow is within the attributes budget', () => {
+    for (const channelModel of ['conversations', 'legacy'] as const) {
+      assert.deepEqual(lintFlow(buildFlow(options({ channelModel }))).filter((i) => i.property === 'attributes'), [], channelModel);
+    }
   });
 });

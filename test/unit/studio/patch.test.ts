@@ -1,7 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  BareLiquid,
   buildFlow,
+  diffFlows,
   FlowDefinition,
   KeyValue,
   lintFlow,
@@ -12,6 +14,7 @@ import {
   WIDGET,
 } from '../../../src/lib/studio';
 import { CognigyError } from '../../../src/lib/errors';
+import { studioLiquid } from '../../../src/lib/runtime/liquid';
 import { fixture, nextOf, options, state, TASK_CHANNEL, WORKFLOW } from './helpers';
 import type { ChannelModel } from '../../../src/lib/setup/types';
 
@@ -73,7 +76,15 @@ describe('patchFlow', () => {
           const { attributes: a1, ...rest1 } = after.properties;
           const { attributes: a0, ...rest0 } = before.properties;
           assert.deepEqual(rest1, rest0, 'routing and offset kept');
-          assert.deepEqual(after.transitions, before.transitions);
+          // Wired events are kept; an unwired Flex failure now reaches an apology that ends.
+          const apology = WIDGET.flexFailed;
+          const expected = before.transitions.map((t) =>
+            (t.event === 'failedToEnqueue' || t.event === 'callFailure') && !t.next ? { ...t, next: apology } : t,
+          );
+          assert.deepEqual(after.transitions.slice(0, expected.length), expected);
+          for (const t of after.transitions.slice(expected.length)) assert.equal(t.next, apology);
+          assert.equal(state(out, apology).type, 'send-message');
+          assert.ok(state(out, apology).transitions.every((t) => !t.next));
           const merged = parseTemplate(a1 as string)!;
           const original = parseTemplate(a0 as string)!;
           for (const [key, value] of Object.entries(original)) assert.deepEqual(merged[key], value, `attribute ${key} kept`);
@@ -130,7 +141,7 @@ describe('patchFlow', () => {
     assert.equal(state(out, WIDGET.checkEscalation).properties.input, '{{widgets.ProcessUserInput_2.parsed.data.escalation}}');
     assert.equal(state(out, WIDGET.reply).properties.body, '{{widgets.ProcessUserInput_2.parsed.text}}');
     const attributes = parseTemplate(state(out, 'SendToFlexAgent').properties.attributes as string)!;
-    assert.match((attributes.cognigy as Record<string, string>).lastAnswer, /widgets\.ProcessUserInput_2\.parsed\.text/);
+    assert.match((attributes.cognigy as Record<string, BareLiquid>).lastAnswer.liquid, /widgets\.ProcessUserInput_2\.parsed\.text/);
     assert.equal(new Set(out.states.map((s) => s.name)).size, out.states.length);
   });
 
@@ -168,9 +179,20 @@ describe('patchFlow', () => {
     assert.equal(state(moved.definition, 'SendMessageToAgent').properties.channel, TASK_CHANNEL);
   });
 
+  test('a bare {{… | to_json}} value is kept as it is while cognigy is merged in', () => {
+    const existing = fixture('flex-messaging-flow.json');
+    state(existing, 'SendMessageToAgent').properties.attributes = '{"name": "{{trigger.message.From}}", "extra": {{flow.data | to_json}}}';
+    const result = patchFlow(existing, patchOptions('legacy'));
+    const merged = state(result.definition, 'SendMessageToAgent').properties.attributes as string;
+    assert.equal(result.reused.attributesMerged, true);
+    assert.ok(merged.startsWith('{"name":"{{trigger.message.From}}","extra":{{flow.data | to_json}},"cognigy":{'), merged);
+    const rendered = studioLiquid().parseAndRenderSync(merged, { flow: { data: { a: 'x"y' } }, trigger: { message: { From: '+1' } } }) as string;
+    assert.deepEqual(JSON.parse(rendered).extra, { a: 'x"y' });
+  });
+
   test('attributes that are not a JSON template are left alone, with a warning', () => {
     const existing = fixture('flex-messaging-flow.json');
-    const odd = '{"name": "{{trigger.message.From}}", "extra": {{flow.data | to_json}}}';
+    const odd = '{"name": "{{trigger.message.From}}"{% if flow.data.vip %}, "vip": true{% endif %}}';
     state(existing, 'SendMessageToAgent').properties.attributes = odd;
     const result = patchFlow(existing, patchOptions('legacy'));
     assert.equal(state(result.definition, 'SendMessageToAgent').properties.attributes, odd);
@@ -202,5 +224,22 @@ describe('patchFlow on malformed input', () => {
     for (const def of [noTrigger, broken, { description: 'x', initial_state: 'Trigger' } as unknown as FlowDefinition]) {
       assert.throws(() => patchFlow(def, patchOptions('legacy')), (e: unknown) => e instanceof CognigyError && e.code === 'flow-not-patchable');
     }
+  });
+
+  test('a loop deployed before the fix gets valid attributes and a way out of a refused task', () => {
+    const old = buildFlow(options());
+    old.states = old.states.filter((s) => s.name !== WIDGET.flexFailed);
+    const flex = state(old, WIDGET.toFlex);
+    flex.transitions = [{ event: 'callComplete' }, { event: 'failedToEnqueue' }, { event: 'callFailure' }];
+    flex.properties.attributes = (flex.properties.attributes as string).replace(' | to_json}}', '}}').replace(/"lastAnswer":(\{\{[^}]*\}\})/, '"lastAnswer":"$1"');
+    const result = patchFlow(old, options());
+    assert.equal(result.changed, true);
+    assert.deepEqual(result.added, [WIDGET.flexFailed]);
+    assert.deepEqual(diffFlows(result.definition, buildFlow(options())), [], 'the same as a flow built today');
+    const patched = state(result.definition, WIDGET.toFlex);
+    assert.equal(nextOf(patched, 'failedToEnqueue'), WIDGET.flexFailed);
+    assert.equal(nextOf(patched, 'callFailure'), WIDGET.flexFailed);
+    assert.match(patched.properties.attributes as string, /"lastAnswer":\{\{[^}]*\| to_json\}\}/);
+    assert.equal(patchFlow(result.definition, options()).changed, false, 'and then stays as it is');
   });
 });

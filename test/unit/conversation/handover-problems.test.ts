@@ -1,0 +1,74 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChatSession } from '../../../src/lib/conversation/chat';
+import { buildFlow, WIDGET } from '../../../src/lib/studio';
+import type { FlowDefinition } from '../../../src/lib/studio/types';
+import type { HttpTransport } from '../../../src/lib/http/types';
+import type { ChatReport } from '../../../src/lib/conversation/test-chat';
+import { problemLines } from '../../../src/printers/test-chat';
+
+const WORKFLOW = `WW${'2'.repeat(32)}`;
+const TASK_CHANNEL = `TC${'3'.repeat(32)}`;
+const ANSWERS = ['Let me connect you. The file is in C:\\temp', 'ends with a backslash \\', 'tab\there, "quotes"\nand a new line'];
+
+/** A bot that asks for an agent with the answer the test chose. */
+const botSaying = (text: string): HttpTransport => async () => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ text, data: { escalation: true } }),
+  elapsedMs: 1,
+});
+
+const built = (channelModel: 'conversations' | 'legacy') =>
+  buildFlow({
+    endpointUrl: 'https://endpoint.example.test/0123456789abcdef',
+    channelModel,
+    escalationKey: 'escalation',
+    onBotFailure: 'escalate',
+    workflowSid: WORKFLOW,
+    taskChannelSid: TASK_CHANNEL,
+  });
+
+const reportOf = (chat: ChatSession): ChatReport => ({
+  flow: 'test',
+  endpoint: 'https://endpoint.example.test/…cdef',
+  transcript: chat.transcript,
+  escalated: true,
+  escalation: chat.handover ?? null,
+  ended: null,
+  turns: [],
+  problems: chat.problems,
+  notes: [],
+});
+
+describe('the hand-over attributes test-chat simulates', () => {
+  for (const channelModel of ['conversations', 'legacy'] as const) {
+    for (const answer of ANSWERS) {
+      test(`${channelModel}: the built flow hands ${JSON.stringify(answer)} to Flex intact, as valid JSON`, async () => {
+        const chat = new ChatSession(built(channelModel), { http: botSaying(answer), from: '+15551234567', channelModel });
+        await chat.send('agent please');
+        const handover = chat.handover;
+        assert.ok(handover, 'handed over');
+        assert.deepEqual(handover.problems, []);
+        assert.equal((JSON.parse(handover.attributesRaw) as any).cognigy.lastAnswer, answer);
+        assert.deepEqual(chat.problems, []);
+      });
+    }
+  }
+
+  test('attributes that do not render to JSON are a problem of the run, named in one line', async () => {
+    // The usual hand-written mistake: the bot's answer quoted inside a JSON template.
+    const flow: FlowDefinition = structuredClone(built('conversations'));
+    const flex = flow.states.find((s) => s.name === WIDGET.toFlex)!;
+    flex.properties.attributes = '{"lastAnswer": "{{widgets.ProcessUserInput.parsed.text}}"}';
+    const chat = new ChatSession(flow, { http: botSaying('ends with a backslash \\'), channelModel: 'conversations' });
+    await chat.send('agent please');
+    assert.equal(chat.problems.length, 1);
+    assert.equal(chat.problems[0].kind, 'handover');
+    assert.equal(chat.problems[0].widget, WIDGET.toFlex);
+    assert.match(chat.problems[0].message, /not valid JSON/);
+    const lines = problemLines(reportOf(chat));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /"SendToFlexAgent" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
+  });
+});
