@@ -79,6 +79,7 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
   for (const event of turn.events) {
     if (event.type === 'handover') {
       out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
+      if (event.problems.length) out.handoverProblems = event.problems;
     } else if ((event.type === 'http' || event.type === 'function') && event.outcome === 'failed') {
       failure ??= `the call to the bot failed (${event.failure?.message ?? `HTTP ${event.status}`})`;
     } else if (event.type === 'error') {

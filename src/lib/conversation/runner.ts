@@ -14,6 +14,11 @@ export interface TurnOutput {
   handover?: ObservedHandover;
   /** The flow's execution ended (`flow-ended`, `handover`, …). */
   ended?: { reason: string; detail?: string };
+  /**
+   * Why Studio would refuse this turn's hand-over (attributes that are not JSON or over
+   * 1,024 characters, no workflow…): locally the hand-over happens, in Twilio it would not.
+   */
+  handoverProblems?: string[];
   elapsedMs: number;
 }
 
@@ -254,11 +259,16 @@ async function runSteps(
   const fail = (step: Step, expected: string, actual: string, message: string): Failure[] => [
     { file: conversation.file, line: step.line, turn: progress.turns, message, expected, actual },
   ];
-  const take = (out: TurnOutput) => {
+  const take = (step: Step, out: TurnOutput): Failure[] | undefined => {
     progress.turns++;
     received.push(...(out?.messages ?? []));
     if (out?.handover) handover = out.handover;
     if (out?.ended) ended = out.ended;
+    // Whatever the script expects next, this conversation would not reach an agent.
+    if (out?.handoverProblems?.length) {
+      return fail(step, 'a hand-over Studio accepts', out.handoverProblems.join('; '), 'Studio would refuse this hand-over: the customer would not reach Flex');
+    }
+    return undefined;
   };
 
   for (const step of conversation.steps) {
@@ -279,8 +289,8 @@ async function runSteps(
             `the bot sent ${received.length} message(s) the script does not expect`,
           );
         }
-        if (step.kind === 'user') take(progress.turns === 0 ? await driver.start(step.text) : await driver.reply(step.text));
-        else take(await driver.silence());
+        const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(step.text) : await driver.reply(step.text)) : await driver.silence());
+        if (refused) return refused;
         break;
       }
       case 'bot': {

@@ -6,6 +6,9 @@ import type { FlowDefinition } from '../../../src/lib/studio/types';
 import type { HttpTransport } from '../../../src/lib/http/types';
 import type { ChatReport } from '../../../src/lib/conversation/test-chat';
 import { problemLines } from '../../../src/printers/test-chat';
+import { flowDriverFactory } from '../../../src/lib/conversation/driver';
+import { runConversations, type ConversationResult } from '../../../src/lib/conversation/runner';
+import { parseConvoTxt } from '../../../src/lib/conversation/botium';
 
 const WORKFLOW = `WW${'2'.repeat(32)}`;
 const TASK_CHANNEL = `TC${'3'.repeat(32)}`;
@@ -70,5 +73,37 @@ describe('the hand-over attributes test-chat simulates', () => {
     const lines = problemLines(reportOf(chat));
     assert.equal(lines.length, 1);
     assert.match(lines[0], /"SendToFlexAgent" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
+  });
+});
+
+describe('the hand-over a script run checks', () => {
+  const quotedAnswer = (): FlowDefinition => {
+    const flow: FlowDefinition = structuredClone(built('conversations'));
+    flow.states.find((s) => s.name === WIDGET.toFlex)!.properties.attributes = '{"lastAnswer": "{{widgets.ProcessUserInput.parsed.text}}"}';
+    return flow;
+  };
+  const script = parseConvoTxt('agent.convo.txt', 'agent\n\n#me\nagent please\n\n#bot\n*\n');
+  const runOne = async (flow: FlowDefinition, answer: string): Promise<ConversationResult> => {
+    const results: ConversationResult[] = [];
+    await runConversations(
+      (async function* () {
+        yield script;
+      })(),
+      flowDriverFactory(flow, { http: botSaying(answer), channelModel: 'conversations' }),
+      { concurrency: 1, timeoutMs: 5_000, onResult: (r) => results.push(r) },
+    );
+    return results[0];
+  };
+
+  test('a hand-over Studio would refuse fails the conversation, whatever the script expects next', async () => {
+    const result = await runOne(quotedAnswer(), 'ends with a backslash \\');
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failures[0].message, 'Studio would refuse this hand-over: the customer would not reach Flex');
+    assert.match(result.failures[0].actual, /not valid JSON/);
+  });
+
+  test('the same script passes when the attributes render to JSON', async () => {
+    assert.equal((await runOne(quotedAnswer(), 'a plain answer')).status, 'passed');
+    assert.equal((await runOne(built('conversations'), 'ends with a backslash \\')).status, 'passed');
   });
 });
