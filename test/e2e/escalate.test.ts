@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 import type { FaultRule } from '../stand-ins/twilio';
+import { conversationScene as newConversationScene, type Scene } from '../helpers/escalate-scene';
 
 /**
  * `twilio cognigy:escalate` through the real twilio binary against the Twilio fake: the
@@ -16,12 +17,6 @@ const TASKS = /^\/taskrouter\/v1\/Workspaces\/WS[0-9a-f]{32}\/Tasks$/;
 let customerNumber = 0;
 /** A new customer per scene: Studio keeps one active execution per contact and flow. */
 const nextCustomer = () => `+1555100${String(++customerNumber).padStart(4, '0')}`;
-
-interface Scene {
-  customer: string;
-  sid: string;
-  executionSid: string;
-}
 
 describe('twilio cognigy:escalate through the real twilio binary', () => {
   let world: World;
@@ -42,17 +37,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
     [...state().tasks.values()].filter((t) => JSON.parse(t.attributes)[key] === sid);
   const execution = (sid: string) => state().executions.get(sid)!;
 
-  /** A Conversations customer who talked to the bot; the execution is still waiting. */
-  function conversationScene(messages = 4): Scene {
-    const customer = nextCustomer();
-    const said = Array.from({ length: messages }, (_, i) =>
-      i % 2 ? { author: 'system', body: `Bot answer ${i}` } : { author: customer, body: `Customer says ${i}` },
-    );
-    const conversation = state().addConversation({ participants: [{ address: customer }], messages: said });
-    const exec = state().addExecution(flowSid, customer);
-    exec.context.trigger = { conversation: { ConversationSid: conversation.sid, From: customer } };
-    return { customer, sid: conversation.sid, executionSid: exec.sid };
-  }
+  const conversationScene = (messages = 4): Scene => newConversationScene(state(), flowSid, nextCustomer(), messages);
 
   /** A legacy Flex messaging customer: a chat channel with Flex's channel attributes. */
   function channelScene(): Scene & { proxySession: string } {
