@@ -58,6 +58,7 @@ export default class TestChat extends CognigyCommand {
       flowFile: f['flow-file'],
       deployedFlow: f.flow ? { client: this.twilioClient, flow: f.flow } : undefined,
       from: f.from,
+      debug: this.debugLogger,
     });
     const printers = await import('../../printers/test-chat');
     for (const warning of prepared.warnings) this.warn(warning);

@@ -3,6 +3,7 @@ import { Asker, InitInput, InitResult, decideSetup } from './init';
 import { loadSetup, saveSetup, setupFilePath } from './store';
 import { parseEndpointUrl } from '../cognigy/endpoint';
 import { probeEndpoint } from '../cognigy/probe';
+import { withDebugLog } from '../http/debug-log';
 import { createTransport } from '../http/transport';
 import { redactEndpoint, registerEndpointSecret } from '../redact';
 
@@ -15,6 +16,8 @@ export interface RunInitOptions {
   /** cli-core's inquirer, only when a person is at a terminal. */
   inquirer?: any;
   log: (message: string) => void;
+  /** `-l debug`: log the probe's HTTP call (absent otherwise, and nothing is wrapped). */
+  debug?: (line: string) => void;
 }
 
 export interface RunInitResult extends InitResult {
@@ -29,7 +32,7 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
   const file = setupFilePath(options.configDir);
   const saved = loadSetup(file, api.accountSid);
   registerEndpointSecret(saved?.endpointUrl);
-  const transport = createTransport();
+  const transport = options.debug ? withDebugLog(createTransport(), options.debug, 'bot probe') : createTransport();
 
   const result = await decideSetup(options.input, {
     api,
