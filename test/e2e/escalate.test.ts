@@ -274,6 +274,8 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       { name: '429 with Retry-After', fault: { kind: '429', retryAfter: 1, method: 'POST', times: 1 } },
       { name: '503, not applied', fault: { kind: '503', method: 'POST', times: 1 } },
       { name: 'applied, then answered 503', fault: { kind: 'succeed-then-503', method: 'POST', times: 1 } },
+      { name: 'the connection resets', fault: { kind: 'reset', method: 'POST', times: 1 } },
+      { name: 'a slow answer', fault: { kind: 'slow', delayMs: 1500, method: 'POST', times: 1 } },
     ];
     for (const c of cases) {
       test(`Interaction create: ${c.name}`, async () => {
@@ -283,6 +285,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
           const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '-o', 'json']);
           assert.equal(r.code, 0, r.all);
           assert.equal(JSON.parse(r.stdout).action, 'created');
+          assert.equal(world.fake.faults.fired.length, 1, 'the fault fired');
         } finally {
           world.fake.faults.clear();
         }
@@ -298,6 +301,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
           const r = await world.run(['cognigy:escalate', '--channel', s.sid]);
           assert.equal(r.code, 0, r.all);
           if (c.fault.kind === 'succeed-then-503') assert.match(r.stderr, /found created/);
+          assert.equal(world.fake.faults.fired.length, 1, 'the fault fired');
         } finally {
           world.fake.faults.clear();
         }
@@ -306,6 +310,22 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
         assert.deepEqual(world.fake.violations, []);
       });
     }
+
+    test('slow answers and a reset on the reads: one hand-over, the bot ended', async () => {
+      const s = conversationScene();
+      world.fake.faults.add({ kind: 'reset', method: 'GET', times: 1 });
+      world.fake.faults.add({ kind: 'slow', delayMs: 1500, method: 'GET', times: 2 });
+      try {
+        const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+        assert.equal(r.code, 0, r.all);
+        assert.equal(world.fake.faults.fired.length, 3, 'every fault fired');
+      } finally {
+        world.fake.faults.clear();
+      }
+      assert.equal(tasksOf('conversationSid', s.sid).length, 1, 'exactly one hand-over');
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.deepEqual(world.fake.violations, []);
+    });
 
     test('ending the execution fails after the hand-over: says so; a re-run ends it and creates nothing', async () => {
       const s = conversationScene();
