@@ -277,6 +277,13 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       { name: 'the connection resets', fault: { kind: 'reset', method: 'POST', times: 1 } },
       { name: 'a slow answer', fault: { kind: 'slow', delayMs: 1500, method: 'POST', times: 1 } },
     ];
+    /** The end state every fault must leave: one hand-over, the bot ended, every request valid. */
+    const handedOverOnce = (key: 'conversationSid' | 'channelSid', s: Scene) => {
+      assert.equal(tasksOf(key, s.sid).length, 1, 'exactly one hand-over');
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.deepEqual(world.fake.violations, []);
+    };
+
     for (const c of cases) {
       test(`Interaction create: ${c.name}`, async () => {
         const s = conversationScene();
@@ -289,9 +296,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
         } finally {
           world.fake.faults.clear();
         }
-        assert.equal(tasksOf('conversationSid', s.sid).length, 1, 'exactly one hand-over');
-        assert.equal(execution(s.executionSid).status, 'ended');
-        assert.deepEqual(world.fake.violations, []);
+        handedOverOnce('conversationSid', s);
       });
 
       test(`task create (legacy): ${c.name}`, async () => {
@@ -305,9 +310,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
         } finally {
           world.fake.faults.clear();
         }
-        assert.equal(tasksOf('channelSid', s.sid).length, 1, 'exactly one hand-over');
-        assert.equal(execution(s.executionSid).status, 'ended');
-        assert.deepEqual(world.fake.violations, []);
+        handedOverOnce('channelSid', s);
       });
     }
 
@@ -322,9 +325,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       } finally {
         world.fake.faults.clear();
       }
-      assert.equal(tasksOf('conversationSid', s.sid).length, 1, 'exactly one hand-over');
-      assert.equal(execution(s.executionSid).status, 'ended');
-      assert.deepEqual(world.fake.violations, []);
+      handedOverOnce('conversationSid', s);
     });
 
     test('ending the execution fails after the hand-over: says so; a re-run ends it and creates nothing', async () => {
