@@ -5,6 +5,14 @@ import { redact, redactDeep, registerEndpointSecret, registerSecret } from './li
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
+function flattenCells<T>(rows: T): T {
+  const flat = (row: unknown) =>
+    row && typeof row === 'object'
+      ? Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/[\t\r\n]+/g, ' ') : v]))
+      : row;
+  return (Array.isArray(rows) ? rows.map(flat) : flat(rows)) as T;
+}
+
 function safeHost(url: string | undefined): string | undefined {
   try {
     return url ? new URL(url).host : undefined;
@@ -67,18 +75,47 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     this.logger?.debug(redact(message));
   }
 
+  /**
+   * A debug logger for library code that makes its own HTTP calls (the bot), or undefined
+   * unless `-l debug`: callers then skip the logging wrapper altogether.
+   */
+  protected get debugLogger(): ((message: string) => void) | undefined {
+    if (this.flags?.['cli-log-level'] !== 'debug' || this.flags?.silent) return undefined;
+    return (message) => this.debugLog(message);
+  }
+
   protected get jsonOutput(): boolean {
-    return this.flags?.['cli-output-format'] === 'json';
+    return this.outputFormat === 'json';
+  }
+
+  get outputFormat(): string {
+    return this.flags?.['cli-output-format'] ?? 'columns';
+  }
+
+  /**
+   * `--silent` or `-o none`: stdout stays empty, as cli-core's own `output()` does. Errors
+   * still reach stderr (see `catch`) and the exit code still tells.
+   */
+  protected get quiet(): boolean {
+    return Boolean(this.flags?.silent) || this.outputFormat === 'none';
+  }
+
+  /** One line of human output on stdout, redacted. */
+  print(line: string): void {
+    if (!this.quiet) process.stdout.write(`${redact(line)}\n`);
   }
 
   /** Print to stdout in the chosen format, redacted. */
   output(data: unknown, properties?: string, options?: Record<string, unknown>): void {
-    super.output(redactDeep(data), properties, options);
+    let rows = redactDeep(data);
+    // cli-core's tsv writer escapes nothing: a tab or newline in a value would shift columns.
+    if (this.outputFormat === 'tsv') rows = flattenCells(rows);
+    super.output(rows, properties, options);
   }
 
   /** JSON on stdout for `-o json`, whatever the data's shape (cli-core wraps objects in arrays). */
-  protected outputJson(data: unknown): void {
-    process.stdout.write(`${JSON.stringify(redactDeep(data), null, 2)}\n`);
+  outputJson(data: unknown): void {
+    if (!this.quiet) process.stdout.write(`${JSON.stringify(redactDeep(data), null, 2)}\n`);
   }
 
   async catch(error: any): Promise<any> {

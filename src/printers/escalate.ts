@@ -1,18 +1,18 @@
 import { describeHandover, EscalationResult } from '../lib/flex/escalate';
-import { redact, redactDeep } from '../lib/redact';
-
-interface Printer {
-  warn(message: string): void;
-  flags: Record<string, any>;
-}
+import type { Printer, SummaryRow } from './printer';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
 export function printEscalationResult(cmd: Printer, r: EscalationResult): void {
-  if (cmd.flags['cli-output-format'] === 'json') {
-    process.stdout.write(`${JSON.stringify(redactDeep(r), null, 2)}\n`);
+  if (cmd.outputFormat === 'json') {
+    cmd.outputJson(r);
     return;
   }
-  const say = (line: string) => process.stdout.write(`${redact(line)}\n`);
+  if (cmd.outputFormat === 'tsv') {
+    cmd.output(summaryRows(r));
+    warnAbout(cmd, r);
+    return;
+  }
+  const say = (line: string) => cmd.print(line);
   const what = `${r.target.kind === 'channel' ? 'chat channel' : 'conversation'} ${r.target.sid} (${r.customer.address}, ${r.customer.channelType})`;
   const routing = `workflow ${named(r.routing.workflow)}, task channel ${r.routing.taskChannel.name}`;
   const flowName = r.flow ? `"${r.flow.name}"` : 'the flow';
@@ -26,7 +26,6 @@ export function printEscalationResult(cmd: Printer, r: EscalationResult): void {
     say(`Would hand ${what} to Flex: ${r.handover?.kind === 'task' ? 'a TaskRouter task' : 'a Flex Interaction'} in workspace ${named(r.routing.workspace)}, ${routing}.`);
   } else {
     say(`Handed ${what} to Flex: ${describeHandover(r.handover!)} (${routing}).`);
-    if (r.recovered) cmd.warn('Twilio answered the create with an error, but the hand-over was found created: no second one was made.');
   }
 
   for (const e of r.executions) {
@@ -41,10 +40,32 @@ export function printEscalationResult(cmd: Printer, r: EscalationResult): void {
   if (r.sessionId) say(`Cognigy session: ${r.sessionId}`);
   if (r.action === 'would-create' && r.attributes) {
     say('Task attributes:');
-    process.stdout.write(`${redact(JSON.stringify(r.attributes, null, 2))}\n`);
+    say(JSON.stringify(r.attributes, null, 2));
   }
+  warnAbout(cmd, r);
+}
+
+function warnAbout(cmd: Printer, r: EscalationResult): void {
+  if (r.recovered) cmd.warn('Twilio answered the create with an error, but the hand-over was found created: no second one was made.');
   for (const n of r.notes) cmd.warn(n);
   if (r.alsoOpen?.length) cmd.warn(`--force: ${r.alsoOpen.length} open hand-over(s) already existed (${r.alsoOpen.map((h) => h.taskSid).join(', ')}).`);
+}
+
+/** `-o tsv`: the hand-over and each execution, one row each. */
+function summaryRows(r: EscalationResult): SummaryRow[] {
+  const h = r.handover;
+  const action = r.action === 'already-escalated' ? 'already-open' : r.action;
+  const rows: SummaryRow[] = [
+    {
+      what: h?.kind ?? (r.channelModel === 'legacy' ? 'task' : 'interaction'),
+      sid: h?.interactionSid ?? h?.taskSid ?? '',
+      action,
+      detail: `${r.target.kind} ${r.target.sid} (${r.customer.address}); workflow ${named(r.routing.workflow)}, task channel ${r.routing.taskChannel.name}`,
+    },
+  ];
+  if (h?.interactionSid && h.taskSid) rows.push({ what: 'task', sid: h.taskSid, action, detail: h.assignmentStatus ?? '' });
+  for (const e of r.executions) rows.push({ what: 'execution', sid: e.sid, action: e.action, detail: e.why ?? (r.flow ? `"${r.flow.name}"` : '') });
+  return rows;
 }
 
 function named(r: { sid: string; name: string }): string {

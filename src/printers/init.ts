@@ -1,13 +1,7 @@
 import type { RunInitResult } from '../lib/setup/run-init';
 import { redactEndpoint } from '../lib/redact';
 import type { EntryPoint } from '../lib/flex/discovery';
-
-interface Printer {
-  log(message: string): void;
-  warn(message: string): void;
-  output(data: unknown, properties?: string): void;
-  flags: Record<string, any>;
-}
+import type { Printer } from './printer';
 
 /** The saved setup as shown to people and scripts: the endpoint is always redacted. */
 export function publicSetup(result: RunInitResult) {
@@ -37,25 +31,19 @@ export function printEntryPoints(cmd: Pick<Printer, 'log'>, points: EntryPoint[]
 
 export function printInitResult(cmd: Printer, result: RunInitResult): void {
   const setup = publicSetup(result);
-  if (cmd.flags['cli-output-format'] === 'json') {
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          setup,
-          changed: result.changed,
-          file: result.file,
-          probe: result.probe && {
-            ok: result.probe.ok,
-            elapsedMs: Math.round(result.probe.elapsedMs),
-            budgetMs: 10000,
-            warning: result.probe.warning,
-          },
-          entryPoints: result.entryPoints,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+  if (cmd.outputFormat === 'json') {
+    cmd.outputJson({
+      setup,
+      changed: result.changed,
+      file: result.file,
+      probe: result.probe && {
+        ok: result.probe.ok,
+        elapsedMs: Math.round(result.probe.elapsedMs),
+        budgetMs: 10000,
+        warning: result.probe.warning,
+      },
+      entryPoints: result.entryPoints,
+    });
     return;
   }
   if (result.probe) {

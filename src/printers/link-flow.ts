@@ -3,10 +3,7 @@ import { redact, redactEndpoint } from '../lib/redact';
 import { formatDiff, toMermaid } from '../lib/studio';
 import { hideEndpointToken } from '../lib/studio/endpoint-token';
 
-interface Printer {
-  warn(message: string): void;
-  flags: Record<string, any>;
-}
+import type { Printer, SummaryRow } from './printer';
 
 const VERB: Record<string, string> = {
   created: 'Created',
@@ -19,9 +16,9 @@ const VERB: Record<string, string> = {
 /** The result goes to stdout (it is what the command is for); warnings to stderr. */
 export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagram: boolean; dryRun: boolean }): void {
   const { deploy, setup } = r;
-  const say = (line: string) => process.stdout.write(`${redact(line)}\n`);
+  const say = (line: string) => cmd.print(line);
   const definition = hideEndpointToken(deploy.definition, setup.endpointUrl);
-  if (cmd.flags['cli-output-format'] === 'json') {
+  if (cmd.outputFormat === 'json') {
     const body = o.dryRun
       ? definition
       : {
@@ -37,7 +34,12 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
           warnings: deploy.warnings,
           ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
         };
-    process.stdout.write(`${redact(JSON.stringify(body, null, 2))}\n`);
+    cmd.outputJson(body);
+    return;
+  }
+  if (cmd.outputFormat === 'tsv') {
+    cmd.output(summaryRows(r));
+    warnAbout(cmd, r);
     return;
   }
   const f = deploy.flow;
@@ -49,8 +51,7 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
     say(formatDiff(deploy.changes, redact));
   }
   if (deploy.backup) say(`Backup of the previous definition: ${deploy.backup} (restore with --restore)`);
-  if (deploy.recovered) cmd.warn('Twilio answered the write with an error, but the flow was found written as intended.');
-  for (const w of deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${w.message}`);
+  warnAbout(cmd, r);
   for (const w of r.wiring) {
     const what = w.kind === 'flex-flow' ? `Flex Flow ${w.sid}` : `Address ${w.address} (${w.sid})`;
     const verb = w.action === 'unchanged' ? 'already starts' : w.action === 'updated' ? 'now starts' : 'would start';
@@ -63,5 +64,27 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
     say('Dry run: nothing was written. The definition it would deploy:');
     say(JSON.stringify(definition, null, 2));
   }
-  if (o.diagram) process.stdout.write(`${toMermaid(definition)}\n`);
+  if (o.diagram) say(toMermaid(definition));
+}
+
+function warnAbout(cmd: Printer, r: LinkFlowResult): void {
+  if (r.deploy.recovered) cmd.warn('Twilio answered the write with an error, but the flow was found written as intended.');
+  for (const w of r.deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${w.message}`);
+}
+
+/** `-o tsv`: one row per thing link-flow looked at or wrote, for scripts that cut columns. */
+function summaryRows(r: LinkFlowResult): SummaryRow[] {
+  const f = r.deploy.flow;
+  const rows: SummaryRow[] = [
+    { what: 'flow', sid: f.sid ?? '', action: r.deploy.action, detail: `"${f.name}", ${f.status}${f.revision ? `, revision ${f.revision}` : ''}` },
+    ...r.wiring.map((w) => ({
+      what: w.kind === 'flex-flow' ? 'flex-flow' : `address ${w.address}`,
+      sid: w.sid,
+      action: w.action,
+      detail: w.before && w.before !== w.after ? `was ${w.before}` : '',
+    })),
+  ];
+  if (r.deploy.backup) rows.push({ what: 'backup', sid: '', action: 'written', detail: r.deploy.backup });
+  if (r.out) rows.push({ what: 'out', sid: '', action: 'written', detail: r.out });
+  return rows;
 }

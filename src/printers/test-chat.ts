@@ -29,15 +29,23 @@ export function printReport(report: ChatReport, write: (line: string) => void): 
   );
 }
 
+/** `-o tsv`: the transcript, one row per entry (a hand-over's details stay in -o json). */
+export function transcriptRows(report: ChatReport): { from: string; text: string }[] {
+  return report.transcript.map((e) => ({ from: e.from, text: e.text }));
+}
+
 /** Why a one-shot run exits non-zero: one line each, for stderr. */
 export function problemLines(report: ChatReport): string[] {
-  return report.problems.map((p) =>
-    redact(
+  return report.problems.flatMap((p) =>
+    [
       p.kind === 'unreachable'
         ? ` » "${p.widget}" could not reach its URL (${p.message}); bot endpoint ${report.endpoint}. Nothing about the bot was tested.`
         : p.kind === 'handover'
           ? ` » "${p.widget}" would not create the Flex task in Studio: ${p.message}.`
-          : ` » The flow stopped at "${p.widget}": ${p.message}`,
-    ),
+          : p.kind === 'bot-answer'
+            ? ` » ${p.message}`
+            : ` » The flow stopped at "${p.widget}": ${p.message}`,
+      ...(p.hint ? [`   ${p.hint}`] : []),
+    ].map(redact),
   );
 }

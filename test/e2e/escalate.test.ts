@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 import type { FaultRule } from '../stand-ins/twilio';
+import { conversationScene as newConversationScene, type Scene } from '../helpers/escalate-scene';
 
 /**
  * `twilio cognigy:escalate` through the real twilio binary against the Twilio fake: the
@@ -16,12 +17,6 @@ const TASKS = /^\/taskrouter\/v1\/Workspaces\/WS[0-9a-f]{32}\/Tasks$/;
 let customerNumber = 0;
 /** A new customer per scene: Studio keeps one active execution per contact and flow. */
 const nextCustomer = () => `+1555100${String(++customerNumber).padStart(4, '0')}`;
-
-interface Scene {
-  customer: string;
-  sid: string;
-  executionSid: string;
-}
 
 describe('twilio cognigy:escalate through the real twilio binary', () => {
   let world: World;
@@ -42,21 +37,8 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
     [...state().tasks.values()].filter((t) => JSON.parse(t.attributes)[key] === sid);
   const execution = (sid: string) => state().executions.get(sid)!;
 
-  /** A Conversations customer who talked to the bot; the execution is still waiting. */
-  function conversationScene(messages = 4, names: { friendlyName?: string; participantAttributes?: string } = {}): Scene {
-    const customer = nextCustomer();
-    const said = Array.from({ length: messages }, (_, i) =>
-      i % 2 ? { author: 'system', body: `Bot answer ${i}` } : { author: customer, body: `Customer says ${i}` },
-    );
-    const conversation = state().addConversation({
-      friendlyName: names.friendlyName,
-      participants: [{ address: customer, attributes: names.participantAttributes }],
-      messages: said,
-    });
-    const exec = state().addExecution(flowSid, customer);
-    exec.context.trigger = { conversation: { ConversationSid: conversation.sid, From: customer } };
-    return { customer, sid: conversation.sid, executionSid: exec.sid };
-  }
+  const conversationScene = (messages = 4, names: { friendlyName?: string; participantAttributes?: string } = {}): Scene =>
+    newConversationScene(state(), flowSid, nextCustomer(), messages, names);
 
   /** A legacy Flex messaging customer: a chat channel with Flex's channel attributes. */
   function channelScene(): Scene & { proxySession: string } {
@@ -293,7 +275,16 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       { name: '429 with Retry-After', fault: { kind: '429', retryAfter: 1, method: 'POST', times: 1 } },
       { name: '503, not applied', fault: { kind: '503', method: 'POST', times: 1 } },
       { name: 'applied, then answered 503', fault: { kind: 'succeed-then-503', method: 'POST', times: 1 } },
+      { name: 'the connection resets', fault: { kind: 'reset', method: 'POST', times: 1 } },
+      { name: 'a slow answer', fault: { kind: 'slow', delayMs: 1500, method: 'POST', times: 1 } },
     ];
+    /** The end state every fault must leave: one hand-over, the bot ended, every request valid. */
+    const handedOverOnce = (key: 'conversationSid' | 'channelSid', s: Scene) => {
+      assert.equal(tasksOf(key, s.sid).length, 1, 'exactly one hand-over');
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.deepEqual(world.fake.violations, []);
+    };
+
     for (const c of cases) {
       test(`Interaction create: ${c.name}`, async () => {
         const s = conversationScene();
@@ -302,12 +293,11 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
           const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '-o', 'json']);
           assert.equal(r.code, 0, r.all);
           assert.equal(JSON.parse(r.stdout).action, 'created');
+          assert.equal(world.fake.faults.fired.length, 1, 'the fault fired');
         } finally {
           world.fake.faults.clear();
         }
-        assert.equal(tasksOf('conversationSid', s.sid).length, 1, 'exactly one hand-over');
-        assert.equal(execution(s.executionSid).status, 'ended');
-        assert.deepEqual(world.fake.violations, []);
+        handedOverOnce('conversationSid', s);
       });
 
       test(`task create (legacy): ${c.name}`, async () => {
@@ -317,14 +307,27 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
           const r = await world.run(['cognigy:escalate', '--channel', s.sid]);
           assert.equal(r.code, 0, r.all);
           if (c.fault.kind === 'succeed-then-503') assert.match(r.stderr, /found created/);
+          assert.equal(world.fake.faults.fired.length, 1, 'the fault fired');
         } finally {
           world.fake.faults.clear();
         }
-        assert.equal(tasksOf('channelSid', s.sid).length, 1, 'exactly one hand-over');
-        assert.equal(execution(s.executionSid).status, 'ended');
-        assert.deepEqual(world.fake.violations, []);
+        handedOverOnce('channelSid', s);
       });
     }
+
+    test('slow answers and a reset on the reads: one hand-over, the bot ended', async () => {
+      const s = conversationScene();
+      world.fake.faults.add({ kind: 'reset', method: 'GET', times: 1 });
+      world.fake.faults.add({ kind: 'slow', delayMs: 1500, method: 'GET', times: 2 });
+      try {
+        const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+        assert.equal(r.code, 0, r.all);
+        assert.equal(world.fake.faults.fired.length, 3, 'every fault fired');
+      } finally {
+        world.fake.faults.clear();
+      }
+      handedOverOnce('conversationSid', s);
+    });
 
     test('ending the execution fails after the hand-over: says so; a re-run ends it and creates nothing', async () => {
       const s = conversationScene();

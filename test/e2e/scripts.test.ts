@@ -8,7 +8,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { demoBehaviour, scriptedBehaviour, type BotBehaviour } from '../../src/lib/demo/bot-server';
 import { baseEnv, TWILIO_BIN } from '../helpers/cli';
@@ -55,11 +54,11 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
   let work: string;
   before(async () => {
     world = await startWorld();
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'cognigy-scripts-'));
+    // Under the test HOME, so the secret scan at close covers the JUnit reports too.
+    work = fs.mkdtempSync(path.join(world.cli.home, 'scripts-'));
   });
   after(async () => {
     await world?.close();
-    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   const script = (target: string, ...args: string[]) => world.run(['cognigy:test-chat', '--script', target, '--endpoint-url', world.bot.url, ...args]);

@@ -100,6 +100,22 @@ describe('twilio cognigy:test-chat end to end', () => {
     });
   }
 
+  test('data sent as a JSON string: fine as such, but an escalation inside it fails the run, as Studio would miss it', async () => {
+    const plain = await playJson(['datastring']);
+    assert.equal(plain.r.code, 0, plain.r.all);
+    assert.deepEqual(plain.out.problems, []);
+
+    const lost = await playJson(['escalate-datastring']);
+    assert.equal(lost.r.code, 1, lost.r.all);
+    assert.equal(lost.out.escalated, false, 'Studio reads parsed.data.escalation as empty: no hand-over');
+    assert.deepEqual(lost.out.problems.map((p) => p.kind), ['bot-answer']);
+    assert.deepEqual(said(lost.out, 'bot'), ['Let me connect you to a human agent.']);
+    const lines = lost.r.stderr.trim().split('\n');
+    assert.equal(lines.length, 2, lost.r.stderr);
+    assert.match(lines[0], /asked for an agent \(escalation\) in data sent as a JSON string/);
+    assert.match(lines[1], /JSON object/);
+  });
+
   test('a 500 from the bot: the flow apologises and hands over; with --on-bot-failure end it ends', async () => {
     const escalate = await playJson(['hi', 'status:500']);
     assert.equal(escalate.r.code, 0, escalate.r.all);

@@ -29,7 +29,10 @@ export default class Init extends CognigyCommand {
       configDir: this.config.configDir,
       profileId: this.currentProfile.id,
       inquirer: this.interactive ? this.inquirer : undefined,
-      log: (m) => this.log(m),
+      // "Probing…" is progress for a person watching; in CI it would be a third line before
+      // an error's two, so there it goes to -l debug.
+      log: (m) => (process.stderr.isTTY ? this.log(m) : this.debugLog(m)),
+      debug: this.debugLogger,
       showEntryPoints: (points) => printEntryPoints(this, points),
     });
     printInitResult(this, result);

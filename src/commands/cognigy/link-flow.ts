@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { setupFlags, setupInputFromFlags } from '../../flags';
+import { UsageError } from '../../lib/errors';
 
 export default class LinkFlow extends CognigyCommand {
   static description =
@@ -30,6 +31,9 @@ export default class LinkFlow extends CognigyCommand {
 
   async run(): Promise<void> {
     await super.run();
+    if (this.flags.diagram && this.outputFormat === 'tsv') {
+      throw new UsageError('--diagram prints a Mermaid diagram, not a table: drop -o tsv, or use -o json (its "diagram" field).');
+    }
     const { linkFlow } = await import('../../lib/link-flow');
     const result = await linkFlow({
       input: setupInputFromFlags(this.flags),

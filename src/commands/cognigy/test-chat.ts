@@ -42,6 +42,12 @@ export default class TestChat extends CognigyCommand {
     if (!modes.length && !this.interactive) {
       throw new UsageError('Nothing to do without a terminal.', 'Pass --message TEXT (repeatable) or --script PATH, or run it in a terminal for the REPL.');
     }
+    if (f.script && this.outputFormat === 'tsv') {
+      throw new UsageError('--script reports as text, -o json or --junit FILE; -o tsv has no table for it.');
+    }
+    if (!modes.length && (this.quiet || this.outputFormat === 'tsv')) {
+      throw new UsageError(`The REPL shows the conversation as it goes; with ${f.silent ? '--silent' : `-o ${this.outputFormat}`} it would show nothing, so pass --message or --script.`);
+    }
 
     const { loadSavedSetupFor } = await import('../../lib/setup/saved');
     const { prepareChat } = await import('../../lib/conversation/test-chat');
@@ -52,6 +58,7 @@ export default class TestChat extends CognigyCommand {
       flowFile: f['flow-file'],
       deployedFlow: f.flow ? { client: this.twilioClient, flow: f.flow } : undefined,
       from: f.from,
+      debug: this.debugLogger,
     });
     const printers = await import('../../printers/test-chat');
     for (const warning of prepared.warnings) this.warn(warning);
@@ -68,7 +75,9 @@ export default class TestChat extends CognigyCommand {
             timeoutMs: f.timeout * 1000,
             junit: f.junit,
             json: this.jsonOutput,
-            write: (t) => process.stdout.write(t),
+            write: (t) => {
+              if (!this.quiet) process.stdout.write(t);
+            },
             progress: process.stderr.isTTY && !this.jsonOutput ? (t) => process.stderr.write(t) : undefined,
             signal: controller.signal,
             color: Boolean(process.stdout.isTTY),
@@ -81,7 +90,8 @@ export default class TestChat extends CognigyCommand {
         const { playMessages } = await import('../../lib/conversation/test-chat');
         const report = await playMessages(prepared, f.message);
         if (this.jsonOutput) this.outputJson(report);
-        else printers.printReport(report, (l) => process.stdout.write(`${l}\n`));
+        else if (this.outputFormat === 'tsv') this.output(printers.transcriptRows(report));
+        else printers.printReport(report, (l) => this.print(l));
         // The bot unreachable or the flow stopped by an error: the transcript shows what
         // happened, the exit code makes CI notice.
         for (const line of printers.problemLines(report)) process.stderr.write(`${line}\n`);

@@ -1,4 +1,4 @@
-import { normalizeResponse, RichContent } from '../cognigy/normalize';
+import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
@@ -48,9 +48,11 @@ export interface HandoverSummary {
  * is not one: the flow handles it as Studio would.
  */
 export interface ChatProblem {
-  kind: 'unreachable' | 'flow-error' | 'handover';
+  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer';
   widget: string;
   message: string;
+  /** What to do about it, when the message alone does not say. */
+  hint?: string;
 }
 
 export interface ChatTurn {
@@ -70,6 +72,8 @@ export interface ChatOptions {
   from?: string;
   to?: string;
   channelModel?: ChannelModel;
+  /** The data key that asks for an agent (default `escalation`; dots for nesting). */
+  escalationKey?: string;
   /** Warn when one bot call takes longer than this (Studio fails it past 10 s). */
   slowCallMs?: number;
   now?: () => number;
@@ -275,8 +279,25 @@ export class ChatSession {
     }
     const turn = normalizeResponse(body);
     this.lastData = turn.data;
+    this.checkStringData(event.widget, body as Record<string, unknown>, turn, entries);
     const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));
     return { data: turn.data, rich, outputs: turn.outputs.length };
+  }
+
+  /**
+   * Cognigy can send `data` as a JSON string (LLM outputs do). Studio does not parse it:
+   * `parsed.data.<key>` renders empty, so an escalation flag inside is silently missed and
+   * the customer never reaches an agent. That is worth a non-zero exit.
+   */
+  private checkStringData(widget: string, body: Record<string, unknown>, turn: BotTurn, entries: TranscriptEntry[]): void {
+    const stack = Array.isArray(body.outputStack) ? body.outputStack : [];
+    const stringData = typeof body.data === 'string' || stack.some((o) => typeof (o as any)?.data === 'string');
+    if (!stringData) return;
+    const key = this.options.escalationKey ?? 'escalation';
+    if (!isEscalation(turn, key) || studioSeesFlag(body.data, key)) return;
+    const message = `"${widget}": the bot asked for an agent (${key}) in data sent as a JSON string, which Studio does not parse, so the flow did not hand over.`;
+    this.problems.push({ kind: 'bot-answer', widget, message, hint: 'Make the bot send data as a JSON object (in Cognigy, the Say node\'s Data field), not as a string.' });
+    this.add(entries, { from: 'system', kind: 'note', widget, text: message });
   }
 
   private add(entries: TranscriptEntry[], entry: Omit<TranscriptEntry, 'at'>): void {
@@ -284,6 +305,16 @@ export class ChatSession {
     entries.push(full);
     this.transcript.push(full);
   }
+}
+
+/** `{{widgets.X.parsed.data.<key>}}` as Studio reads it: objects only, no string parsed, `true` or "true". */
+function studioSeesFlag(data: unknown, key: string): boolean {
+  let current: unknown = data;
+  for (const part of key.split('.')) {
+    if (!current || typeof current !== 'object' || Array.isArray(current)) return false;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current === true || current === 'true';
 }
 
 function summarise(event: HandoverEvent): HandoverSummary {

@@ -1,6 +1,7 @@
 import { parseEndpointUrl } from '../cognigy/endpoint';
 import { UsageError } from '../errors';
 import { createTransport, closeTransport } from '../http/transport';
+import { withDebugLog } from '../http/debug-log';
 import type { HttpTransport } from '../http/types';
 import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../link-flow';
 import { redactEndpoint, registerEndpointSecret } from '../redact';
@@ -21,6 +22,8 @@ export interface PrepareOptions {
   /** `--flow`: the flow deployed in Twilio (SID or name), read with this client. */
   deployedFlow?: { client: any; flow: string };
   from?: string;
+  /** `-l debug`: log each HTTP call the flow makes (absent otherwise, and nothing is wrapped). */
+  debug?: (line: string) => void;
 }
 
 export interface PreparedChat {
@@ -105,7 +108,8 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       );
     }
 
-    const http = createTransport();
+    const transport = createTransport();
+    const http = o.debug ? withDebugLog(transport, o.debug) : transport;
     return {
       definition,
       setup,
@@ -115,9 +119,14 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       notes,
       warnings,
       newChat: (from) =>
-        new ChatSession(definition, { http, from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS, channelModel: setup.channelModel }),
+        new ChatSession(definition, {
+          http,
+          from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS,
+          channelModel: setup.channelModel,
+          escalationKey: setup.escalationKey,
+        }),
       close: async () => {
-        closeTransport(http);
+        closeTransport(transport);
         await stopDemo?.();
       },
     };

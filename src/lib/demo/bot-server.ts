@@ -339,6 +339,7 @@ function scriptedReply(text: string, echo: string): BotReply {
   if (words.has('notjson')) return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
   if (words.has('array')) return { status: 200, body: [{ text: 'An array is not a Cognigy answer.' }] };
   if (words.has('huge')) return [{ text: 'A very large answer.', data: { blob: 'x'.repeat(1024 * 1024) } }];
+  if (words.has('escalate-datastring')) return [{ text: 'Let me connect you to a human agent.', data: JSON.stringify({ escalation: true }) }];
   if (words.has('datastring')) return [{ text: 'Data arrives as a string.', data: JSON.stringify({ answer: 42, nested: { ok: true } }) }];
   if (words.has('nostack')) return { status: 200, body: { text: 'No outputStack here.', data: {} } };
   return [{ text: echo }];

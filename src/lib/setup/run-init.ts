@@ -4,6 +4,7 @@ import type { EntryPoint } from '../flex/discovery';
 import { loadSetup, saveSetup, setupFilePath } from './store';
 import { parseEndpointUrl } from '../cognigy/endpoint';
 import { probeEndpoint } from '../cognigy/probe';
+import { withDebugLog } from '../http/debug-log';
 import { createTransport } from '../http/transport';
 import { redactEndpoint, registerEndpointSecret } from '../redact';
 
@@ -18,6 +19,8 @@ export interface RunInitOptions {
   log: (message: string) => void;
   /** The wizard shows these before it asks for the flow. */
   showEntryPoints?: (points: EntryPoint[]) => void;
+  /** `-l debug`: log the probe's HTTP call (absent otherwise, and nothing is wrapped). */
+  debug?: (line: string) => void;
 }
 
 export interface RunInitResult extends InitResult {
@@ -32,7 +35,7 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
   const file = setupFilePath(options.configDir);
   const saved = loadSetup(file, api.accountSid);
   registerEndpointSecret(saved?.endpointUrl);
-  const transport = createTransport();
+  const transport = options.debug ? withDebugLog(createTransport(), options.debug, 'bot probe') : createTransport();
 
   const result = await decideSetup(options.input, {
     api,

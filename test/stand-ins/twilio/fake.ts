@@ -61,6 +61,8 @@ export interface RecordedRequest {
   body: Record<string, string | string[]>;
   /** Date.now() when the request arrived. */
   time: number;
+  /** The Basic auth user (an account SID or an API key SID, never the secret): whose credentials were used. */
+  credential?: string;
   /** Status answered; undefined when the socket was reset. */
   status?: number;
   operationId?: string;
@@ -244,6 +246,7 @@ export async function startTwilioFake(options: TwilioFakeOptions = {}): Promise<
       query: parsePairs(url.search),
       body: parsePairs(rawBody),
       time: Date.now(),
+      credential: basicAuth(req.headers.authorization)?.user,
     };
     requests.push(record);
 

@@ -1,0 +1,26 @@
+/**
+ * What a printer needs from the command, so that every command honours the same output
+ * flags: `print` and `outputJson` say nothing under `--silent` or `-o none`, `output`
+ * renders rows as cli-core does (columns or tsv), `log`/`warn` go to stderr through
+ * cli-core's logger (silenced with `--silent`).
+ */
+export interface Printer {
+  /** One line of human output on stdout, redacted. */
+  print(line: string): void;
+  /** A value as JSON on stdout, redacted. */
+  outputJson(data: unknown): void;
+  /** Rows in the chosen format (columns, tsv), redacted. */
+  output(data: unknown, properties?: string): void;
+  log(message: string): void;
+  warn(message: string): void;
+  /** `columns` (the default), `json`, `tsv` or `none`. */
+  readonly outputFormat: string;
+}
+
+/** A row of the `-o tsv` summary of a command that changes things: what, its SID, what was done. */
+export interface SummaryRow {
+  what: string;
+  sid: string;
+  action: string;
+  detail: string;
+}

@@ -1,0 +1,83 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { registerTestSecret } from '../helpers/secrets';
+import { startWorld, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
+import { startTwilioFake, TwilioFake } from '../stand-ins/twilio';
+
+/**
+ * Profiles as twilio-cli 6 keeps them (@twilio/cli-core 8.3.2, services/config.js):
+ * `~/.twilio-cli/config.json` holds `profiles.<id>` with the account SID, an API key and
+ * its secret, and `activeProject` names the active one. `-p` wins over env credentials,
+ * env credentials over the active profile. A second fake that knows only the profile's
+ * account shows which credentials every request carried.
+ */
+const PROFILE = {
+  id: 'work',
+  accountSid: `AC${'7e'.repeat(16)}`,
+  apiKey: `SK${'4b'.repeat(16)}`,
+  apiSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f',
+  authToken: '0badc0ffee0badc0ffee0badc0ffee00',
+};
+
+describe('twilio profiles: -p NAME and the active profile', () => {
+  let world: World;
+  let profileFake: TwilioFake;
+  let configFile: string;
+
+  before(async () => {
+    world = await startWorld();
+    profileFake = await startTwilioFake({ accountSid: PROFILE.accountSid, apiKey: PROFILE.apiKey, apiSecret: PROFILE.apiSecret, authToken: PROFILE.authToken });
+    registerTestSecret(PROFILE.apiSecret);
+    registerTestSecret(PROFILE.authToken);
+    configFile = path.join(world.cli.configDir, 'config.json');
+    fs.mkdirSync(world.cli.configDir, { recursive: true });
+    // What `twilio profiles:create` would have written.
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        projects: [],
+        profiles: { [PROFILE.id]: { accountSid: PROFILE.accountSid, apiKey: PROFILE.apiKey, apiSecret: PROFILE.apiSecret } },
+        activeProject: PROFILE.id,
+      }),
+    );
+  });
+  after(async () => {
+    // The CLI's own profile store holds the API secret by design; it is the test's file, not
+    // the plugin's, so it leaves before the scan of what the plugin wrote.
+    if (configFile) fs.rmSync(configFile, { force: true });
+    await profileFake?.close();
+    await world?.close();
+  });
+
+  const setupOf = (accountSid: string) =>
+    JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8')).accounts[accountSid];
+
+  test('init -p NAME uses that profile, not the env credentials of another account', async () => {
+    // The env still names the world's account: -p must win over it.
+    const r = await world.run(['cognigy:init', '-p', PROFILE.id, '--endpoint-url', world.bot.url, '--yes', '-o', 'json'], {
+      env: { TWILIO_API_BASE_URL: profileFake.url },
+    });
+    assert.equal(r.code, 0, r.all);
+    assert.equal(JSON.parse(r.stdout).setup.accountSid, PROFILE.accountSid);
+    assert.ok(profileFake.requests.length > 0);
+    assert.deepEqual([...new Set(profileFake.requests.map((q) => q.credential))], [PROFILE.apiKey], "every request carried the profile's API key");
+    assert.ok(profileFake.requests.every((q) => q.status === 200), 'and was accepted');
+    assert.equal(setupOf(PROFILE.accountSid).profile, PROFILE.id);
+    assert.equal(setupOf(FAKE_ACCOUNT_SID), undefined, "nothing saved for the env's account");
+    assert.deepEqual(profileFake.violations, []);
+  });
+
+  test('without -p or env credentials the active profile is used', async () => {
+    const seen = profileFake.requests.length;
+    const r = await world.run(['cognigy:init', '--yes', '-o', 'json'], {
+      env: { TWILIO_API_BASE_URL: profileFake.url, TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined },
+    });
+    assert.equal(r.code, 0, r.all);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.setup.accountSid, PROFILE.accountSid);
+    assert.equal(out.changed, false, "the setup saved with -p is this profile's");
+    assert.deepEqual([...new Set(profileFake.requests.slice(seen).map((q) => q.credential))], [PROFILE.apiKey]);
+  });
+});
