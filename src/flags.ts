@@ -49,3 +49,11 @@ export function setupInputFromFlags(flags: Record<string, any>) {
     onBotFailure: flags['on-bot-failure'],
   };
 }
+
+/**
+ * The `MORE INFO` link of a command's help: the twilio host otherwise derives one from
+ * its API map and prints https://twilio.com/docs/api/ for every plugin command.
+ */
+export function docLink(command: 'init' | 'link-flow' | 'test-chat' | 'escalate'): string {
+  return `https://www.npmjs.com/package/twilio-plugin-cognigy#twilio-cognigy${command.replace('-', '')}`;
+}

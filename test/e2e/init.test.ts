@@ -17,7 +17,14 @@ describe('twilio cognigy:init through the real twilio binary', () => {
   test('twilio cognigy --help lists the commands', async () => {
     const r = await world.run(['cognigy', '--help']);
     assert.equal(r.code, 0, r.all);
-    for (const c of ['init', 'link-flow', 'test-chat']) assert.match(r.stdout, new RegExp(`cognigy ${c}`));
+    for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) assert.match(r.stdout, new RegExp(`cognigy ${c}`));
+  });
+
+  test("a command's help links to its own section of the README, not to Twilio's API docs", async () => {
+    const r = await world.run(['cognigy:link-flow', '--help']);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stdout, /MORE INFO\s+https:\/\/www\.npmjs\.com\/package\/twilio-plugin-cognigy#twilio-cognigylinkflow/);
+    assert.doesNotMatch(r.stdout, /twilio\.com\/docs\/api/);
   });
 
   test('--yes -o json discovers, probes, saves 0600 and prints only JSON; a second run changes nothing', async () => {

@@ -1,10 +1,12 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
-import { setupFlags } from '../../flags';
+import { docLink, setupFlags } from '../../flags';
 
 export default class Escalate extends CognigyCommand {
   static description =
     "Hand a live conversation to a Flex agent by hand: stop the bot's Studio execution and create the Flex hand-over with what was already said (transcript, Cognigy session, reason) in the task attributes";
+
+  static docLink = docLink('escalate');
 
   static examples = [
     '$ twilio cognigy:escalate --conversation CHxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx --reason "customer asked twice for a human"',

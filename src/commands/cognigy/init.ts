@@ -1,10 +1,12 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
-import { setupFlags, setupInputFromFlags } from '../../flags';
+import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 
 export default class Init extends CognigyCommand {
   static description =
     'Set up the Cognigy bot hand-over: probe the bot endpoint, find the Flex workspace, workflow, task channel and Studio flow, and save the setup for this account';
+
+  static docLink = docLink('init');
 
   static examples = [
     '$ twilio cognigy:init',

@@ -1,11 +1,13 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
-import { setupFlags, setupInputFromFlags } from '../../flags';
+import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { UsageError } from '../../lib/errors';
 
 export default class LinkFlow extends CognigyCommand {
   static description =
     'Build the Studio flow that loops customer messages through the Cognigy bot and hands escalations to Flex (or patch it into an existing flow), validate it, deploy it, and point an entry point at it';
+
+  static docLink = docLink('link-flow');
 
   static examples = [
     '$ twilio cognigy:link-flow --dry-run --diagram',

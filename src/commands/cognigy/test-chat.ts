@@ -1,11 +1,13 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
-import { setupFlags, setupInputFromFlags } from '../../flags';
+import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { UsageError } from '../../lib/errors';
 
 export default class TestChat extends CognigyCommand {
   static description =
     'Talk to the Cognigy bot through the Studio flow, run locally as Studio would: a REPL on a terminal, --message for one-shot runs, --script for conversation tests in CI';
+
+  static docLink = docLink('test-chat');
 
   static examples = [
     '$ twilio cognigy:test-chat --demo',
