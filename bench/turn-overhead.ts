@@ -23,7 +23,7 @@ const TURNS = Math.max(10, Math.min(5_000, Number(process.argv[2]) || 300));
 const ROUNDS = Math.max(3, Math.min(51, Number(process.argv[3]) || 9));
 const BUDGET_MS = 60_000;
 const GOAL_MS = 0.2;
-const TURNS_PER_EXECUTION = 200;
+const TURNS_PER_EXECUTION = 100;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     let conversation = 0;
     /**
      * N turns through the interpreter: a first message starts an execution, the rest
-     * reply. Studio stops an execution after 1,000 steps (4 per turn in this flow), so a
+     * reply. Studio stops an execution after 1,000 steps (5 per turn in this flow), so a
      * new conversation starts every TURNS_PER_EXECUTION turns, as a new customer would.
      */
     const flowRound = async (transport: HttpTransport, n: number): Promise<number> => {
