@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { normalizeResponse, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, type Turn } from '../runtime';
-import type { FlowEvent } from '../runtime/events';
+import type { FlowEvent, FunctionEvent, HttpEvent } from '../runtime/events';
+import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 import type { ObservedMessage } from './match';
@@ -104,7 +105,7 @@ export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[
   let answer: BotTurn | undefined;
   for (const event of events) {
     if (event.type === 'http' || event.type === 'function') {
-      answer = event.outcome === 'success' ? parseAnswer(event.responseBody) : undefined;
+      answer = event.outcome === 'success' ? parseAnswer(event) : undefined;
       continue;
     }
     if (event.type !== 'message') continue;
@@ -124,7 +125,10 @@ function sameText(body: string, texts: string[]): boolean {
   return body === texts.join(' ') || squash(body) === squash(texts.join(' '));
 }
 
-function parseAnswer(body: string | undefined): BotTurn | undefined {
+function parseAnswer(event: HttpEvent | FunctionEvent): BotTurn | undefined {
+  const known = parsedBodyOf(event);
+  if (known) return normalizeResponse(known);
+  const body = event.responseBody;
   if (!body) return undefined;
   let parsed: unknown;
   try {

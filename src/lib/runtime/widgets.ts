@@ -3,7 +3,7 @@ import type { ChannelModel } from '../setup/types';
 import type { KeyValue, WidgetState } from '../studio/types';
 import { CONDITION_TYPES, evaluateCondition } from './conditions';
 import type { FlowContext } from './context';
-import type { ConditionResult, EndReason, FlowEvent, HttpCallDetails } from './events';
+import type { ConditionResult, EndReason, FlowEvent, FunctionEvent, HttpCallDetails, HttpEvent } from './events';
 import {
   appendQuery,
   classifyHttpResult,
@@ -274,6 +274,17 @@ export const WIDGET_HANDLERS: Readonly<Record<string, Handler>> = {
 
 export const MODELLED_WIDGET_TYPES = Object.keys(WIDGET_HANDLERS);
 
+/**
+ * The JSON object an HTTP call answered, as `widgets.X.parsed` holds it, for drivers that
+ * read the bot's answer from the events: parsed once per call, not again by each reader.
+ * A side table keeps the events plain data. Read-only: the flow's later widgets see it too.
+ */
+const parsedBodies = new WeakMap<HttpEvent | FunctionEvent, Readonly<Record<string, unknown>>>();
+
+export function parsedBodyOf(event: HttpEvent | FunctionEvent): Readonly<Record<string, unknown>> | undefined {
+  return parsedBodies.get(event);
+}
+
 /** The customer answered a send-and-wait-for-reply. */
 export function resumeWithReply(run: WidgetRun, pending: Pending & { kind: 'reply' }, body: string): WidgetOutcome {
   const inbound = {
@@ -294,7 +305,9 @@ export function resumeWithHttpResult(
 ): WidgetOutcome {
   const { details, output } = classifyHttpResult(result, run.httpLimits);
   run.setWidget(pending.widget, output);
-  run.emit({ type: pending.kind, at: run.at, widget: pending.widget, ...pending.call, ...details });
+  const event: HttpEvent | FunctionEvent = { type: pending.kind, at: run.at, widget: pending.widget, ...pending.call, ...details };
+  if (output.parsed !== undefined) parsedBodies.set(event, output.parsed as Record<string, unknown>);
+  run.emit(event);
   if (details.outcome === 'success') return { kind: 'follow', event: 'success' };
   return { kind: 'follow', event: pending.kind === 'function' ? 'fail' : 'failed' };
 }
