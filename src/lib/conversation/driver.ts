@@ -125,18 +125,10 @@ function sameText(body: string, texts: string[]): boolean {
   return body === texts.join(' ') || squash(body) === squash(texts.join(' '));
 }
 
+/** The bot's answer as the HTTP widget parsed it (`widgets.X.parsed`: a JSON object body only). */
 function parseAnswer(event: HttpEvent | FunctionEvent): BotTurn | undefined {
-  const known = parsedBodyOf(event);
-  if (known) return normalizeResponse(known);
-  const body = event.responseBody;
-  if (!body) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? normalizeResponse(parsed) : undefined;
+  const parsed = parsedBodyOf(event);
+  return parsed ? normalizeResponse(parsed) : undefined;
 }
 
 function withQuickReplies(message: ObservedMessage, outputs: BotTurn['outputs']): ObservedMessage {

@@ -67,6 +67,7 @@ export class BareLiquid {
   constructor(readonly liquid: string) {}
 }
 
+const LIQUID = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 /** Private-use characters: JSON.stringify leaves them alone and no template holds them. */
 const MARK = '\uE000';
 const BARE = '\uE001';
@@ -123,7 +124,7 @@ export function parseTemplate(text: string): Record<string, unknown> | undefined
 export function stringifyTemplate(value: Record<string, unknown>): string {
   const blocks: string[] = [];
   const hide = (block: string) => blocks.push(block) - 1;
-  const hidden = mapLeaves(value, (s) => s.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) => `${MARK}${hide(block)}${MARK}`), (b) => `${BARE}${hide(b.liquid)}${BARE}`);
+  const hidden = mapLeaves(value, (s) => s.replace(LIQUID, (block) => `${MARK}${hide(block)}${MARK}`), (b) => `${BARE}${hide(b.liquid)}${BARE}`);
   return JSON.stringify(hidden)
     .replace(BARE_MARKED, (_m, i: string) => blocks[Number(i)])
     .replace(MARKED, (_m, i: string) => blocks[Number(i)]);
