@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { normalizeResponse, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, type Turn } from '../runtime';
 import type { FlowEvent, FunctionEvent, HttpEvent } from '../runtime/events';
+import { uniqueHex32 } from '../runtime/sids';
 import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
@@ -34,7 +34,7 @@ export function flowDriverFactory(
       if (session?.waiting) {
         turn = await session.reply(text);
       } else {
-        session = new FlowSession(definition, { http: options.http, from, channelModel, ids: pooledHex32 });
+        session = new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32 });
         turn = await session.start(text);
       }
       return toOutput(turn, performance.now() - started);
@@ -55,22 +55,6 @@ export function flowDriverFactory(
 /** `+1555` + 7 digits: a distinct, plausible customer number per conversation. */
 function uniqueAddress(prefix: string, n: number): string {
   return `${prefix}${String(n % 10_000_000).padStart(7, '0')}`;
-}
-
-/**
- * Random ids for the SIDs the interpreter mints, from a pooled buffer: one
- * `randomBytes` call per 256 SIDs instead of one each (it showed in profiles of long runs).
- */
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-function pooledHex32(): string {
-  if (poolOffset + 16 > pool.length) {
-    pool = randomBytes(4096);
-    poolOffset = 0;
-  }
-  const hex = pool.toString('hex', poolOffset, poolOffset + 16);
-  poolOffset += 16;
-  return hex;
 }
 
 /** What one customer turn produced, as the runner checks it. */

@@ -18,6 +18,22 @@ export function randomHex32(): string {
   return randomBytes(16).toString('hex');
 }
 
+/**
+ * Unique ids without a call to the system's random source per id: 64 random bits drawn
+ * once per process, then a counter. Scripted runs mint about ten SIDs per conversation;
+ * the channel SID becomes the bot's session id, so ids must differ between runs against
+ * the same bot, which the random half sees to.
+ */
+let uniquePrefix: string | undefined;
+let uniqueCounter = 0;
+export function uniqueHex32(): string {
+  uniquePrefix ??= randomBytes(8).toString('hex');
+  return uniquePrefix + (uniqueCounter++).toString(16).padStart(16, '0');
+}
+
+/** Sources known to give 32 lower-case hex digits: their ids are not checked again. */
+const WELL_FORMED: ReadonlySet<IdSource> = new Set([randomHex32, uniqueHex32]);
+
 /** Deterministic ids for tests: 000…001, 000…002, … */
 export function sequentialIds(start = 1): IdSource {
   let next = start;
@@ -29,6 +45,7 @@ export function sequentialIds(start = 1): IdSource {
  * padded or hashed into shape so every SID the runtime shows looks like a real one.
  */
 export function sidFactory(ids: IdSource = randomHex32): SidFactory {
+  if (WELL_FORMED.has(ids)) return (prefix) => prefix + ids();
   return (prefix) => {
     const id = ids();
     if (HEX32.test(id)) return prefix + id;
