@@ -47,32 +47,38 @@ export function matchBot(
   return last as MatchResult;
 }
 
+/** What a passed check says: nothing is printed for it, so nothing is described. */
+function passed(actual: string): MatchResult {
+  return { ok: true, expected: '', actual };
+}
+
+/** The expectation is described only when it failed: a suite checks every bot message. */
 function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptions): MatchResult {
-  const expected = describeExpectation(expect);
   const text = msg.text ?? '';
+  const verdict = (ok: boolean, actual: string = text): MatchResult => (ok ? passed(actual) : { ok, expected: describeExpectation(expect), actual });
   switch (expect.kind) {
     case 'any':
-      return { ok: true, expected, actual: text };
+      return passed(text);
     case 'botium': {
       const caseSensitive = expect.caseSensitive ?? options.caseSensitive ?? false;
-      return { ok: wildcardMatch(expect.text, text, { caseSensitive, whole: options.wholeMessage ?? false }), expected, actual: text };
+      return verdict(wildcardMatch(expect.text, text, { caseSensitive, whole: options.wholeMessage ?? false }));
     }
     case 'exact':
-      return { ok: text === expect.text, expected, actual: text };
+      return verdict(text === expect.text);
     case 'contains':
-      return { ok: text.includes(expect.text), expected, actual: text };
+      return verdict(text.includes(expect.text));
     case 'regex': {
       let ok: boolean;
       try {
         ok = new RegExp(expect.pattern, expect.flags ?? '').test(text);
       } catch (error) {
-        return { ok: false, expected, actual: `(invalid regular expression: ${(error as Error).message})` };
+        return verdict(false, `(invalid regular expression: ${(error as Error).message})`);
       }
-      return { ok, expected, actual: text };
+      return verdict(ok);
     }
     case 'data': {
       const mismatch = subsetMismatch(expect.subset, msg.data, 'data');
-      return { ok: mismatch === undefined, expected, actual: mismatch ?? `data ${stringify(msg.data ?? {})}` };
+      return mismatch === undefined ? passed(text) : verdict(false, mismatch);
     }
     case 'quickReplies': {
       const offered = msg.quickReplies ?? [];
@@ -80,7 +86,7 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
         expect.mode === 'exact'
           ? offered.length === expect.values.length && offered.every((value, i) => value === expect.values[i])
           : expect.values.every((want) => offered.some((have) => have.toLowerCase() === want.toLowerCase()));
-      return { ok, expected, actual: `quick replies ${stringify(offered)}` };
+      return ok ? passed(text) : verdict(false, `quick replies ${stringify(offered)}`);
     }
   }
 }
