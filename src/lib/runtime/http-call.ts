@@ -69,6 +69,11 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
   }
 }
 
+/** A UTF-16 unit is at most 3 UTF-8 bytes: most bodies are cleared without counting them. */
+function overLimit(body: string, maxBytes: number): boolean {
+  return body.length * 3 > maxBytes && Buffer.byteLength(body, 'utf8') > maxBytes;
+}
+
 /**
  * Decides success or failure as Studio does: a 2xx answer within the time budget, with a
  * body within the size limit. A non-JSON body is still a success.
@@ -105,7 +110,7 @@ export function classifyHttpResult(result: HttpResult, limits: HttpLimits): Clas
   if (response.elapsedMs > limits.timeoutMs) {
     return fail('timeout', `no complete answer within ${limits.timeoutMs / 1000} s (took ${response.elapsedMs} ms)`, false);
   }
-  if (response.tooLarge || Buffer.byteLength(response.body, 'utf8') > limits.maxBodyBytes) {
+  if (response.tooLarge || overLimit(response.body, limits.maxBodyBytes)) {
     return fail('too-large', `response body over ${Math.round(limits.maxBodyBytes / 1024)} kB`, false);
   }
   if (response.status < 200 || response.status > 299) {
