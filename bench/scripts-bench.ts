@@ -16,10 +16,11 @@
  *
  * Usage: npx tsc -p tsconfig.build.json && node --import tsx bench/scripts-bench.ts
  *          [--conversations 2000] [--turns 5] [--concurrency 16] [--rounds 3] [--big 20000]
- *          [--scale 10000] [--budget 900] [--no-botium]
+ *          [--scale 10000] [--scale-rounds 1] [--budget 900] [--no-botium]
  *
  * --scale N runs the three once more on N conversations: the `twilio` host's own start-up
  * (~1 s, paid once per run) weighs on 2,000 conversations, and a suite grows; 0 skips it.
+ * --scale-rounds R races them R times there (medians; botium takes ~1.5 min a round).
  * Prints one JSON line and a few human lines. Every child is killed past its time limit,
  * and no round starts after --budget seconds.
  */
@@ -44,6 +45,7 @@ const CONCURRENCY = option('concurrency', 16, 1, 256);
 const ROUNDS = option('rounds', 3, 1, 21);
 const BIG = option('big', 20_000, 0, 200_000);
 const SCALE = option('scale', 10_000, 0, 200_000);
+const SCALE_ROUNDS = option('scale-rounds', 1, 1, 9);
 const BUDGET_MS = option('budget', 900, 30, 3_600) * 1000;
 const WITH_BOTIUM = !process.argv.includes('--no-botium');
 
@@ -204,15 +206,16 @@ async function main(): Promise<void> {
     await contenders.floor();
     const { names, times, rss: pluginRss } = await race(contenders, ROUNDS, `${CONVERSATIONS}`);
 
-    // At scale: the same race on SCALE conversations, once (botium alone takes minutes).
-    let scale: { conversations: number; medianMs: Record<string, number>; pluginVsBotiumThroughput: number | null; pluginVsFloorTime: number } | null = null;
+    // At scale: the same race on SCALE conversations, SCALE_ROUNDS times (botium alone takes minutes).
+    let scale: { conversations: number; rounds: number; medianMs: Record<string, number>; pluginVsBotiumThroughput: number | null; pluginVsFloorTime: number } | null = null;
     if (SCALE > 0 && performance.now() < deadline) {
       const dir = path.join(work, 'scale');
       generate(dir, SCALE);
-      const run = await race(contendersFor(dir, SCALE), 1, `${SCALE}`);
+      const run = await race(contendersFor(dir, SCALE), SCALE_ROUNDS, `${SCALE}`);
       const ms = Object.fromEntries(run.names.map((n) => [n, Math.round(median(run.times[n]))]));
       scale = {
         conversations: SCALE,
+        rounds: run.times.plugin.length,
         medianMs: ms,
         pluginVsBotiumThroughput: botium ? Number((ms.botium / ms.plugin).toFixed(1)) : null,
         pluginVsFloorTime: Number((ms.plugin / ms.floor).toFixed(2)),
