@@ -20,7 +20,7 @@ export function randomHex32(): string {
 
 /**
  * Unique ids without a call to the system's random source per id: 64 random bits drawn
- * once per process, then a counter. Scripted runs mint about ten SIDs per conversation;
+ * once per process, then a counter. Scripted runs mint over a dozen SIDs per conversation;
  * the channel SID becomes the bot's session id, so ids must differ between runs against
  * the same bot, which the random half sees to.
  */

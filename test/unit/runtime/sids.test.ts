@@ -18,9 +18,10 @@ describe('SIDs the interpreter mints', () => {
   });
 
   test('two runs against the same bot get different ids (the channel SID is the bot session)', () => {
-    const script = "const { uniqueHex32 } = require('./dist/lib/runtime/sids'); process.stdout.write(uniqueHex32());";
-    const first = execFileSync(process.execPath, ['-e', script], { cwd: `${__dirname}/../../..`, encoding: 'utf8' });
-    const second = execFileSync(process.execPath, ['-e', script], { cwd: `${__dirname}/../../..`, encoding: 'utf8' });
+    const script = "const { uniqueHex32 } = require('./src/lib/runtime/sids'); process.stdout.write(uniqueHex32());";
+    const run = () => execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: `${__dirname}/../../..`, encoding: 'utf8' });
+    const first = run();
+    const second = run();
     assert.match(first, /^[0-9a-f]{32}$/);
     assert.notEqual(first, second);
   });
