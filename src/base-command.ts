@@ -1,7 +1,8 @@
 import TwilioClientCommand = require('@twilio/cli-core/src/base-commands/twilio-client-command');
 import BaseCommand = require('@twilio/cli-core/src/base-commands/base-command');
 import { CognigyError } from './lib/errors';
-import { redact, redactDeep, registerEndpointSecret, registerSecret } from './lib/redact';
+import { checkArguments, outputFormatIn } from './flags';
+import { redact, redactDeep, registerArgumentSecrets, registerEndpointSecret, registerSecret } from './lib/redact';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
@@ -47,8 +48,13 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     registerEndpointSecret(process.env.COGNIGY_ENDPOINT_URL);
     registerSecret(process.env.TWILIO_AUTH_TOKEN);
     registerSecret(process.env.TWILIO_API_SECRET);
-    const { flags } = await this.parse(this.constructor as any);
+    const ctor = this.constructor as any;
+    checkArguments(this.argv, ctor.flags, `${this.config.bin} ${this.id} --help`);
+    const { flags } = await this.parse(ctor);
     registerEndpointSecret((flags as any)['endpoint-url']);
+    // A token given to the wrong flag is still a token; customer messages are content.
+    const messages = new Set<string>((flags as any).message ?? []);
+    registerArgumentSecrets(this.argv.filter((a) => !messages.has(a)));
 
     if (this.needsTwilio(flags)) {
       await super.run();
@@ -88,8 +94,9 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     return this.outputFormat === 'json';
   }
 
+  /** The chosen format; read from the command line itself when oclif could not parse it. */
   get outputFormat(): string {
-    return this.flags?.['cli-output-format'] ?? 'columns';
+    return this.flags?.['cli-output-format'] ?? outputFormatIn(this.argv) ?? 'columns';
   }
 
   /**
@@ -119,6 +126,9 @@ export abstract class CognigyCommand extends TwilioClientCommand {
   }
 
   async catch(error: any): Promise<any> {
+    // Before the flags were parsed nothing says which argument is a secret: any
+    // token-shaped one is, whatever flag it was (mis)typed for.
+    if (!this.flags) registerArgumentSecrets(this.argv, { urlTokens: true });
     const debugOn = this.flags?.['cli-log-level'] === 'debug' || process.argv.includes('-l=debug');
     const write = (line: string) => process.stderr.write(`${redact(line)}\n`);
     let code = 1;
@@ -155,11 +165,18 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     } else if (error?.oclif || error?.name === 'CLIError' || /flag|argument/i.test(error?.constructor?.name ?? '')) {
       // Parse errors from oclif (unknown flag, bad enum value…): usage errors.
       code = 2;
-      // oclif puts the reason on a second line ("Parsing --x" / "Expected an integer…").
-      const reason = String(error.message).split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(': ');
+      // oclif puts the reason on a second line ("Parsing --x" / "Expected an integer…"),
+      // and its own "See more help with --help", said once below.
+      const reason = String(error.message)
+        .split('\n')
+        .map((l) => l.trim().replace(/:?\s*See more help with --help$/, ''))
+        .filter(Boolean)
+        .slice(0, 2)
+        .join(': ');
+      const hint = `See: ${this.config.bin} ${this.id} --help`;
       write(` » ${reason}`);
-      write(`   See: ${this.config.bin} ${this.id} --help`);
-      payload = { code: 'usage', message: error.message };
+      write(`   ${hint}`);
+      payload = { code: 'usage', message: reason, hint };
     } else {
       write(` » Unexpected error: ${error?.message ?? String(error)}`);
       write('   This is a bug in twilio-plugin-cognigy; run again with -l debug and report the output.');

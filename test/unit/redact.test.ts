@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clearSecrets, redact, redactDeep, redactEndpoint, registerEndpointSecret, registerSecret } from '../../src/lib/redact';
+import { clearSecrets, looksLikeSecret, redact, redactDeep, redactEndpoint, redactUrl, registerArgumentSecrets, registerEndpointSecret, registerSecret, registerUrlSecrets } from '../../src/lib/redact';
 
 const token = '9c1b2d3e4f5a6b7c8d9e0f1a2b3c9f3a';
 const url = `https://endpoint-trial.cognigy.ai/${token}`;
@@ -24,4 +24,40 @@ test('registered secrets disappear from any text, also URL-encoded and inside JS
   assert.ok(!JSON.stringify(deep).includes(token));
   clearSecrets();
   assert.equal(redact(token), token);
+});
+
+test('a URL segment that is an ordinary word is never cut, neither alone nor inside another word', () => {
+  clearSecrets();
+  registerUrlSecrets('http://127.0.0.1:4020/validate');
+  registerUrlSecrets('https://api.example.com/v1/customers/lookup?key=sk9f8e7d6c5b4a3f2e1d0c');
+  assert.equal(redact('please validate my number at validate_caller'), 'please validate my number at validate_caller');
+  assert.equal(redact('POST http://127.0.0.1:4020/validate'), 'POST http://127.0.0.1:4020/validate');
+  assert.equal(redact('key sk9f8e7d6c5b4a3f2e1d0c'), 'key …1d0c');
+  assert.equal(redactUrl('https://api.example.com/v1/customers/lookup?key=sk9f8e7d6c5b4a3f2e1d0c'), 'https://api.example.com/v1/customers/lookup?key=…1d0c');
+  clearSecrets();
+});
+
+test('a short secret is cut where it stands alone or is URL-encoded, not inside a word', () => {
+  clearSecrets();
+  registerSecret('abc12345');
+  assert.equal(redact('t=abc12345 /abc12345 %2Fabc12345 xabc12345 abc12345y'), 't=…2345 /…2345 %2F…2345 xabc12345 abc12345y');
+  clearSecrets();
+});
+
+test('what looks like a secret: long random tokens, not words, SIDs, UUIDs or phone numbers', () => {
+  for (const secret of [token, 'f'.repeat(20) + '1', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc']) assert.ok(looksLikeSecret(secret), secret);
+  for (const plain of ['validate', 'validate_caller', 'please validate my number', `FW${'a1'.repeat(16)}`, '123e4567-e89b-12d3-a456-426614174000', '+15551234567', 'aaaaaaaaaaaaaaaaaaaa']) {
+    assert.ok(!looksLikeSecret(plain), plain);
+  }
+});
+
+test('command-line arguments: a token-shaped value or URL is registered whatever flag it was given to', () => {
+  clearSecrets();
+  registerArgumentSecrets(['--endpont-url', url, '--flow=9c1b2d3e4f5a6b7c8d9e0f1a2b3c4d5e', '-m', 'hi']);
+  assert.equal(redact(`Unexpected arguments: --endpont-url, ${url}`), 'Unexpected arguments: --endpont-url, https://endpoint-trial.cognigy.ai/…9f3a');
+  assert.equal(redact('9c1b2d3e4f5a6b7c8d9e0f1a2b3c4d5e hi'), '…4d5e hi');
+  clearSecrets();
+  registerArgumentSecrets(['http://127.0.0.1:9/abcdef12'], { urlTokens: true });
+  assert.equal(redact('http://127.0.0.1:9/abcdef12'), 'http://127.0.0.1:9/…ef12');
+  clearSecrets();
 });
