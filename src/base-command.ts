@@ -43,7 +43,17 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     return Boolean(process.stdin.isTTY && process.stdout.isTTY);
   }
 
+  /**
+   * Commands that end their own work on Ctrl-C (test-chat: the REPL leaves, a script run
+   * reports what it ran) set this; every other command exits 130 at once.
+   */
+  protected static handlesInterrupt = false;
+
+  /** What Ctrl-C leaves behind, said when it ends the command. */
+  protected interruptedMessage = 'Interrupted.';
+
   async run(): Promise<any> {
+    if (!(this.constructor as typeof CognigyCommand).handlesInterrupt) this.exitOnInterrupt();
     // Register what the command line and env hold before any output can happen.
     registerEndpointSecret(process.env.COGNIGY_ENDPOINT_URL);
     registerSecret(process.env.TWILIO_AUTH_TOKEN);
@@ -64,6 +74,38 @@ export abstract class CognigyCommand extends TwilioClientCommand {
       await BaseCommand.prototype.run.call(this);
     }
     this.routeLogsThroughRedaction();
+  }
+
+  /**
+   * Ctrl-C ends the command with 130, as a shell reports a command it interrupted, so
+   * `twilio cognigy:init && next-step` stops there. Writes are atomic (temporary file,
+   * then rename), so exiting here leaves nothing half-written.
+   */
+  private exitOnInterrupt(): void {
+    process.once('SIGINT', () => this.exitInterrupted());
+  }
+
+  private exitInterrupted(): never {
+    process.stderr.write(`\n » ${this.interruptedMessage}\n`);
+    process.exit(130);
+  }
+
+  /**
+   * cli-core's inquirer, whose prompts end the command with 130 on Ctrl-C. Inquirer
+   * answers the key by closing its prompt and signalling the process; with another SIGINT
+   * listener present (its own cursor restorer's) nothing then remained to run, and the
+   * process ended with 0 before the signal arrived.
+   */
+  protected interruptibleInquirer(): any {
+    const real = this.inquirer;
+    return {
+      ...real,
+      prompt: (questions: unknown, answers?: unknown) => {
+        const pending = real.prompt(questions, answers);
+        pending.ui?.rl?.on('SIGINT', () => this.exitInterrupted());
+        return pending;
+      },
+    };
   }
 
   /** cli-core's logger writes to stderr; every line passes through redaction first. */
@@ -122,8 +164,16 @@ export abstract class CognigyCommand extends TwilioClientCommand {
 
   /** JSON on stdout for `-o json`, whatever the data's shape (cli-core wraps objects in arrays). */
   outputJson(data: unknown): void {
-    if (!this.quiet) process.stdout.write(`${JSON.stringify(redactDeep(data), null, 2)}\n`);
+    if (this.quiet) return;
+    this.printedJson = true;
+    process.stdout.write(`${JSON.stringify(redactDeep(data), null, 2)}\n`);
   }
+
+  /**
+   * Set once stdout holds the command's JSON document: a failure after it (a report file
+   * that could not be written) goes to stderr only, so stdout stays one JSON document.
+   */
+  protected printedJson = false;
 
   async catch(error: any): Promise<any> {
     // Before the flags were parsed nothing says which argument is a secret: any
@@ -183,7 +233,7 @@ export abstract class CognigyCommand extends TwilioClientCommand {
       payload = { code: 'unexpected', message: String(error?.message ?? error) };
     }
     if (debugOn && error?.stack) write(error.stack);
-    if (this.jsonOutput) this.outputJson({ error: payload });
+    if (this.jsonOutput && !this.printedJson) this.outputJson({ error: payload });
     process.exitCode = code;
   }
 }
