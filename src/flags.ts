@@ -80,8 +80,9 @@ export function checkArguments(argv: readonly string[], flags: Record<string, Fl
   const byChar = new Map(Object.entries(flags).filter(([, f]) => f.char).map(([name, f]) => [f.char!, name]));
   const seeHelp = `See: ${help}`;
   let previous: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i];
+  const words = [...argv];
+  while (words.length) {
+    const word = words.shift()!;
     if (word === '--') return;
     if (!FLAG_LIKE.test(word)) {
       // The value is printed through redaction, which has registered every token-shaped argument.
@@ -110,11 +111,9 @@ export function checkArguments(argv: readonly string[], flags: Record<string, Fl
       if (!name) throw new UsageError(`Unknown flag -${word[1]}.`, seeHelp);
       const rest = word.slice(2);
       if (flags[name].type === 'boolean') {
-        // Short booleans may be bundled (`-yf`): the rest is the next flag.
-        if (rest) {
-          if (!/^[A-Za-z]+$/.test(rest)) throw new UsageError(`-${word[1]} (--${name}) takes no value.`, seeHelp);
-          for (const c of rest) if (!byChar.has(c) || flags[byChar.get(c)!].type !== 'boolean') throw new UsageError(`Unknown flag -${c} in ${word.replace(/=.*/, '')}.`, seeHelp);
-        }
+        // Short flags may be bundled (`-ys`, `-yo json`): as oclif does, the rest is the next flag.
+        if (rest && !/^[A-Za-z]/.test(rest)) throw new UsageError(`-${word[1]} (--${name}) takes no value.`, seeHelp);
+        if (rest) words.unshift(`-${rest}`);
         previous = name;
         continue;
       }
@@ -126,12 +125,11 @@ export function checkArguments(argv: readonly string[], flags: Record<string, Fl
       continue;
     }
     if (inline !== undefined) continue;
-    const value = argv[i + 1];
+    const value = words.shift();
     if (value === undefined) throw new UsageError(`--${name} needs a value.`, seeHelp);
     if (FLAG_LIKE.test(value)) {
-      throw new UsageError(`--${name} needs a value, but is followed by the flag ${value.replace(/=.*/, '')}.`, `Give the value after --${name}; for a value that starts with "-", write --${name}=VALUE.`);
+      throw new UsageError(`--${name} needs a value, but is followed by the flag ${value.split(/[=\s]/)[0]}.`, `Give the value after --${name}; for a value that starts with "-", write --${name}=VALUE.`);
     }
-    i++;
   }
 }
 

@@ -70,7 +70,7 @@ describe('twilio cognigy:test-chat end to end', () => {
     assert.equal(r.code, 0, r.all);
     assert.deepEqual(
       out.transcript.map((e) => e.from),
-      ['user', 'bot'],
+      ['customer', 'bot'],
     );
     assert.deepEqual(said(out, 'bot'), ['First output. Second output. Third output.']);
     assert.equal(out.transcript[1].outputs, 3);
