@@ -1,5 +1,6 @@
 import TwilioClientCommand = require('@twilio/cli-core/src/base-commands/twilio-client-command');
 import BaseCommand = require('@twilio/cli-core/src/base-commands/base-command');
+import { logger as cliCoreLogger } from '@twilio/cli-core/src/services/messaging/logging';
 import { CognigyError } from './lib/errors';
 import { checkArguments, outputFormatIn } from './flags';
 import { redact, redactDeep, registerArgumentSecrets, registerEndpointSecret, registerSecret } from './lib/redact';
@@ -20,6 +21,18 @@ function safeHost(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * cli-core logs some failures itself before it throws (`Could not find profile "…"`, with
+ * whatever was passed to `-p`): its one logger passes through redaction too.
+ */
+function redactCliCoreLogger(): void {
+  const target = cliCoreLogger as unknown as { log: (msg: unknown, level?: number) => void; redacted?: boolean };
+  if (target.redacted) return;
+  const log = target.log.bind(target);
+  target.log = (msg, level) => log(typeof msg === 'string' ? redact(msg) : redactDeep(msg), level);
+  target.redacted = true;
 }
 
 /**
@@ -54,6 +67,7 @@ export abstract class CognigyCommand extends TwilioClientCommand {
 
   async run(): Promise<any> {
     if (!(this.constructor as typeof CognigyCommand).handlesInterrupt) this.exitOnInterrupt();
+    redactCliCoreLogger();
     // Register what the command line and env hold before any output can happen.
     registerEndpointSecret(process.env.COGNIGY_ENDPOINT_URL);
     registerSecret(process.env.TWILIO_AUTH_TOKEN);

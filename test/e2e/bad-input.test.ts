@@ -75,6 +75,7 @@ const ROWS: Row[] = [
   { name: 'init: the endpoint URL without --endpoint-url', args: (c) => ['cognigy:init', c.bot.url], expect: /Unexpected argument "http:\/\/127\.0\.0\.1:\d+\/…\w{4}"[\s\S]*--endpoint-url/, exit: 2 },
   { name: 'init: the endpoint URL after a misspelt flag', args: (c) => ['cognigy:init', '--endpont-url', c.bot.url, '--yes'], expect: /Unknown flag --endpont-url/, exit: 2 },
   { name: 'init: the endpoint URL after a misspelt flag, with =', args: (c) => ['cognigy:init', `--endpont-url=${c.bot.url}`], expect: /Unknown flag --endpont-url/, exit: 2 },
+  { name: 'init: the endpoint URL given to --profile (cli-core names the profile)', args: (c) => ['cognigy:init', '-p', c.bot.url, '--yes'], env: () => ({ TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }), expect: /Could not find profile "http:\/\/127\.0\.0\.1:\d+\/…\w{4}"/ },
   { name: 'init: a flag given as the value of another', args: () => ['cognigy:init', '--workflow', '--yes'], expect: /--workflow needs a value[\s\S]*--workflow=VALUE/, exit: 2 },
   { name: 'init: a value for a switch', args: () => ['cognigy:init', '--yes=no'], expect: /--yes takes no value/, exit: 2 },
   // link-flow

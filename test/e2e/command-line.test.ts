@@ -126,6 +126,31 @@ describe('the command line, end to end', () => {
     assert.doesNotMatch(r.all, /Unexpected error|This is a bug/);
   });
 
+  test('REPL /save: missing folders are made; a path that cannot be written is said in two lines and the REPL goes on', async () => {
+    const saved = path.join(work, 'transcripts', 'today', 'chat.json');
+    const blocker = path.join(work, 'save-blocker');
+    fs.writeFileSync(blocker, 'x\n');
+    const session = spawnTwilio(world.cli.home, ['cognigy:test-chat', '--demo']);
+    try {
+      await session.waitFor(/Type \/help for commands\.\s+you › /);
+      session.write('hello\r');
+      await session.waitFor(/bot › Hi, I'm the demo bot/);
+      session.write(`/save ${saved}\r`);
+      await session.waitFor(/Saved \d+ entries to /);
+      session.write(`/save ${path.join(blocker, 'chat.json')}\r`);
+      await session.waitFor(/error: Could not write the transcript to .*save-blocker\/chat\.json: a part of the path is a file, not a folder \(\w+\)\.\s+Check the path/);
+      session.write('when are you open?\r');
+      await session.waitFor(/bot › We are open Monday to Friday/);
+      session.write('/quit\r');
+      assert.equal(await session.exited(), 0, session.output());
+    } finally {
+      session.kill();
+    }
+    const first = JSON.parse(fs.readFileSync(saved, 'utf8')).transcript[0];
+    assert.equal(first.from, 'customer');
+    assert.equal(first.text, 'hello');
+  });
+
   test('Ctrl-C in the init wizard exits 130 and saves nothing', async () => {
     const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env);
     try {
