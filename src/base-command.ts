@@ -192,7 +192,7 @@ export abstract class CognigyCommand extends TwilioClientCommand {
   async catch(error: any): Promise<any> {
     // Before the flags were parsed nothing says which argument is a secret: any
     // token-shaped one is, whatever flag it was (mis)typed for.
-    if (!this.flags) registerArgumentSecrets(this.argv, { urlTokens: true });
+    if (!this.flags) registerArgumentSecrets(this.argv, { unparsed: true });
     const debugOn = this.flags?.['cli-log-level'] === 'debug' || process.argv.includes('-l=debug');
     const write = (line: string) => process.stderr.write(`${redact(line)}\n`);
     let code = 1;

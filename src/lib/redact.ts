@@ -54,16 +54,17 @@ export function redactEndpoint(url: string): string {
 
 /** Twilio SIDs (two letters, 32 hex digits) are identifiers the user needs to see. */
 const TWILIO_SID = /^[A-Z]{2}[0-9a-f]{32}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Whether a value looks like a secret: a long random token (16 or more URL-safe
- * characters mixing letters and digits), as Cognigy URL tokens, Twilio auth tokens, API
- * secrets and most API keys are. Words (`validate`, `validate_caller`), SIDs, UUIDs and
- * phone numbers are not.
+ * Whether a value looks like a secret: a long random token, as Cognigy URL tokens, Twilio
+ * auth tokens, API secrets and most API keys are (`sk_live_4eC39HqLy…`). Random means a
+ * run of 16 or more letters and digits that switches between letters and digits at least
+ * three times; words and identifiers (`validate_caller`, `escalation_v2_2024`,
+ * `customerSupport2024`), SIDs, UUIDs and phone numbers do not.
  */
 export function looksLikeSecret(value: string): boolean {
-  return /^[A-Za-z0-9_-]{16,}$/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && !TWILIO_SID.test(value) && !UUID.test(value);
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(value) || TWILIO_SID.test(value)) return false;
+  return value.split(/[_-]/).some((part) => part.length >= 16 && (part.match(/[A-Za-z](?=[0-9])|[0-9](?=[A-Za-z])/g) ?? []).length >= 3);
 }
 
 /** The parts of a URL that look like secrets: path segments, query values, a password. */
@@ -94,23 +95,27 @@ export function registerUrlSecrets(url: string | undefined | null): void {
 /**
  * Register what looks like a secret among command-line arguments (`--flag=value` split),
  * so that a token passed to a misspelt flag, or without its flag, never shows in an error.
- * With `urlTokens` (the arguments could not be parsed, so which flag a URL was meant for
- * is unknown), the last path segment of every URL counts as a token, as it does in an
- * endpoint URL.
+ * With `unparsed` (oclif could not parse them, so which flag a value was meant for is
+ * unknown, and only an error will be printed), more counts as a token: the last path
+ * segment of every URL, as in an endpoint URL, and any long value mixing letters and digits.
  */
-export function registerArgumentSecrets(args: readonly string[], o: { urlTokens?: boolean } = {}): void {
+export function registerArgumentSecrets(args: readonly string[], o: { unparsed?: boolean } = {}): void {
   for (const arg of args) {
     const value = /^--?[A-Za-z][\w-]*=/.test(arg) ? arg.slice(arg.indexOf('=') + 1) : arg;
     if (/^https?:\/\//i.test(value)) {
-      const token = o.urlTokens ? endpointToken(value) : undefined;
+      const token = o.unparsed ? endpointToken(value) : undefined;
       if (token && /^[A-Za-z0-9_-]{8,}$/.test(token)) registerEndpointSecret(value);
       else if (secretsInUrl(value).length) {
         registerUrlSecrets(value);
         // The URL as a whole too, so it is shown with its host kept and its token cut.
         registerSecret(value);
       }
-    } else if (looksLikeSecret(value)) registerSecret(value);
+    } else if (looksLikeSecret(value) || (o.unparsed && mixesLettersAndDigits(value))) registerSecret(value);
   }
+}
+
+function mixesLettersAndDigits(value: string): boolean {
+  return /^[A-Za-z0-9_-]{16,}$/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && !TWILIO_SID.test(value);
 }
 
 /** A URL as it may be shown: registered secrets and the parts that look like secrets cut. */

@@ -45,9 +45,10 @@ test('a short secret is cut where it stands alone or is URL-encoded, not inside 
 });
 
 test('what looks like a secret: long random tokens, not words, SIDs, UUIDs or phone numbers', () => {
-  for (const secret of [token, 'f'.repeat(20) + '1', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc']) assert.ok(looksLikeSecret(secret), secret);
-  for (const plain of ['validate', 'validate_caller', 'please validate my number', `FW${'a1'.repeat(16)}`, '123e4567-e89b-12d3-a456-426614174000', '+15551234567', 'aaaaaaaaaaaaaaaaaaaa']) {
-    assert.ok(!looksLikeSecret(plain), plain);
+  for (const secret of [token, 'sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'a1b2c3d4e5f6a7b8']) assert.ok(looksLikeSecret(secret), secret);
+  const plain = ['validate', 'validate_caller', 'please validate my number', `FW${'a1'.repeat(16)}`, '123e4567-e89b-12d3-a456-426614174000', '+15551234567', 'aaaaaaaaaaaaaaaaaaaa'];
+  for (const p of [...plain, 'escalation_v2_2024_flag', 'customerSupport2024Flow', 'order-12345678901234567']) {
+    assert.ok(!looksLikeSecret(p), p);
   }
 });
 
@@ -57,7 +58,7 @@ test('command-line arguments: a token-shaped value or URL is registered whatever
   assert.equal(redact(`Unexpected arguments: --endpont-url, ${url}`), 'Unexpected arguments: --endpont-url, https://endpoint-trial.cognigy.ai/…9f3a');
   assert.equal(redact('9c1b2d3e4f5a6b7c8d9e0f1a2b3c4d5e hi'), '…4d5e hi');
   clearSecrets();
-  registerArgumentSecrets(['http://127.0.0.1:9/abcdef12'], { urlTokens: true });
-  assert.equal(redact('http://127.0.0.1:9/abcdef12'), 'http://127.0.0.1:9/…ef12');
+  registerArgumentSecrets(['http://127.0.0.1:9/abcdef12', 'abcdef0123456789'], { unparsed: true });
+  assert.equal(redact('http://127.0.0.1:9/abcdef12 "abcdef0123456789"'), 'http://127.0.0.1:9/…ef12 "…6789"');
   clearSecrets();
 });
