@@ -373,10 +373,10 @@ async function findServingFlow(api: EscalationApi, model: ChannelModel, conversa
   const flowSid = webhooks.find((w) => w.flowSid)?.flowSid;
   if (flowSid) return { webhooks, flowSid, source: 'channel-webhook' };
   const candidates = (await api.listFlexFlows()).filter(
-    (f) => f.chatServiceSid === service && f.integrationType === 'studio' && f.enabled && typeof f.integration?.flowSid === 'string',
+    (f) => f.chatServiceSid === service && f.integrationType === 'studio' && f.enabled && typeof f.flowSid === 'string',
   );
   const flexFlow = candidates.find((f) => f.channelType === channelType) ?? (candidates.length === 1 ? candidates[0] : undefined);
-  return { webhooks, ...(flexFlow ? { flowSid: flexFlow.integration.flowSid as string, source: 'flex-flow' as const } : {}) };
+  return { webhooks, ...(flexFlow ? { flowSid: flexFlow.flowSid as string, source: 'flex-flow' as const } : {}) };
 }
 
 /** Where a flow was found, in words (notes and the printer). */

@@ -37,6 +37,8 @@ export interface FlexFlow {
   contactIdentity?: string | null;
   integrationType?: string | null;
   integration: Record<string, any>;
+  /** `integration.flow_sid` (the API answers snake_case inside `integration`; camelCase accepted too). */
+  flowSid?: string;
   enabled: boolean;
 }
 
@@ -175,6 +177,7 @@ function toFlexFlow(f: any): FlexFlow {
     contactIdentity: f.contactIdentity,
     integrationType: f.integrationType,
     integration: f.integration ?? {},
+    flowSid: f.integration?.flow_sid ?? f.integration?.flowSid ?? undefined,
     enabled: f.enabled,
   };
 }
