@@ -344,6 +344,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       const out = JSON.parse(r.stdout);
       assert.deepEqual(out.flow, { sid: messagingFlow(), name: 'Messaging Flow', source: 'flex-flow' });
       assert.equal(execution(s.executionSid).status, 'ended');
+      assert.ok(out.notes.some((n: string) => /no Studio webhook to remove; its Flex Flow sends to flow "Messaging Flow"/.test(n)), out.notes.join("\n"));
       assertClean(r);
     });
 

@@ -202,6 +202,11 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   if (chosen?.sid !== flow?.sid) found = undefined;
   flow = chosen;
   const hooks = serving.webhooks;
+  if (serving.source === 'flex-flow' && hooks.length === 0) {
+    notes.push(
+      `The chat channel has no Studio webhook to remove; its Flex Flow sends to flow "${chosen?.name ?? serving.flowSid}", so if new messages still reach Studio the bot may answer again.`,
+    );
+  }
   const base = {
     channelModel: model,
     target: { kind, sid } as EscalationResult['target'],
