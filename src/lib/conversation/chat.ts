@@ -1,7 +1,8 @@
 import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
-import { FlowSession, sidFactory, type Turn } from '../runtime';
+import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
+import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 
@@ -28,6 +29,8 @@ export interface TranscriptEntry {
   outputs?: number;
   /** For `system` handover entries. */
   handover?: HandoverSummary;
+  /** For `user` entries: media URLs sent with the message. */
+  media?: string[];
 }
 
 export interface HandoverSummary {
@@ -117,19 +120,26 @@ export class ChatSession {
     return this.escalated !== undefined;
   }
 
-  /** The customer writes. Starts an execution when none is running. */
-  async send(text: string): Promise<ChatTurn> {
+  /** The customer writes (with media URLs, if any). Starts an execution when none is running. */
+  async send(text: string, media: readonly string[] = []): Promise<ChatTurn> {
     const t0 = this.now();
     const entries: TranscriptEntry[] = [];
-    this.add(entries, { from: 'user', text });
+    this.add(entries, { from: 'user', text, ...(media.length ? { media: [...media] } : {}) });
     let turn: Turn;
     if (this.session?.waiting) {
-      turn = await this.session.reply(text);
+      turn = await this.session.reply(text, media);
     } else {
       if (this.session) this.add(entries, { from: 'system', kind: 'new-execution', text: 'A new execution starts, as Studio does for the next message after an end.' });
       this.session = this.newSession();
       this.endedWith = undefined;
-      turn = await this.session.start(text);
+      turn = await this.session.start(text, media);
+    }
+    if (media.length && this.session.channelModel === 'conversations') {
+      this.add(entries, {
+        from: 'system',
+        kind: 'note',
+        text: 'Media sent to a Flex Conversations flow: Studio\'s documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN).',
+      });
     }
     return this.absorb(turn, entries, t0);
   }
@@ -210,16 +220,28 @@ export class ChatSession {
           }
           break;
         case 'handover':
+          for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
+          if (!event.created) {
+            this.add(entries, {
+              from: 'system',
+              kind: 'error',
+              widget: event.widget,
+              text: `Flex would refuse the task (${event.problems.join('; ')}): the flow takes "failedToEnqueue".`,
+            });
+            break;
+          }
           handover = summarise(event);
           this.escalated = handover;
-          for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
           this.add(entries, {
             from: 'system',
             kind: 'handover',
             widget: event.widget,
-            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}${event.problems.length ? ` (${event.problems.join('; ')})` : ''}.`,
+            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}.`,
             handover,
           });
+          break;
+        case 'variables':
+          for (const warning of event.warnings ?? []) this.add(entries, { from: 'system', kind: 'note', widget: event.widget, text: `"${event.widget}": ${warning}.` });
           break;
         case 'error':
           this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: event.message });
@@ -258,22 +280,22 @@ export class ChatSession {
       if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
         this.problems.push({ kind: 'unreachable', widget: event.widget, message: event.failure.message });
       }
+      // Nothing was sent: the flow itself is wrong for Studio.
+      if (event.failure?.reason === 'refused') this.problems.push({ kind: 'flow-error', widget: event.widget, message: event.failure.message });
       this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `The call to the bot failed (${why}): the flow takes "failed".` });
       return undefined;
     }
-    let body: unknown;
-    try {
-      body = event.responseBody ? JSON.parse(event.responseBody) : undefined;
-    } catch {
-      body = undefined;
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    const body = parsedBodyOf(event);
+    if (!body) {
       // Studio takes "success" but sets no `parsed`: what reads it renders empty.
+      const what = event.responseBody && parseJsonObject(event.responseBody)
+        ? `is a JSON object sent as "${event.responseContentType ?? ''}", not application/json`
+        : 'is not a JSON object';
       this.add(entries, {
         from: 'system',
         kind: 'note',
         widget: event.widget,
-        text: `The answer to "${event.widget}" is not a JSON object, so widgets.${event.widget}.parsed is empty.`,
+        text: `The answer to "${event.widget}" ${what}, so widgets.${event.widget}.parsed is empty.`,
       });
       return undefined;
     }
@@ -322,7 +344,7 @@ function summarise(event: HandoverEvent): HandoverSummary {
     widget: event.widget,
     workflow: event.workflow,
     channel: event.channel,
-    taskSid: event.taskSid,
+    taskSid: event.taskSid ?? '',
     attributes: event.attributes,
     attributesRaw: event.attributesRaw,
     problems: event.problems,
