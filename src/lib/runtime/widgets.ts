@@ -1,5 +1,6 @@
 import type { HttpRequest } from '../http/types';
 import type { ChannelModel } from '../setup/types';
+import { DEFAULT_TASK_TIMEOUT_SECONDS, MAX_TASK_TIMEOUT_SECONDS } from '../studio/constants';
 import type { KeyValue, WidgetState } from '../studio/types';
 import { CONDITION_TYPES, evaluateCondition } from './conditions';
 import { mediaFields, type FlowContext } from './context';
@@ -322,9 +323,6 @@ const splitBasedOn: Handler = (run, state) => {
   return { kind: 'goto', next: noMatch?.next, via: 'noMatch' };
 };
 
-/** Send to Flex's `timeout` when the widget sets none, and the most it accepts (seconds). */
-export const DEFAULT_TASK_TIMEOUT_SECONDS = 3600;
-export const MAX_TASK_TIMEOUT_SECONDS = 1_209_600;
 
 /**
  * For Conversations, Send to Flex adds channelType, customerAddress, from, name and
