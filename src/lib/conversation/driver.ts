@@ -28,14 +28,14 @@ export function flowDriverFactory(
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
-    const send = async (text: string): Promise<TurnOutput> => {
+    const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
       const started = performance.now();
       let turn: Turn;
       if (session?.waiting) {
-        turn = await session.reply(text);
+        turn = await session.reply(text, media);
       } else {
         session = new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32 });
-        turn = await session.start(text);
+        turn = await session.start(text, media);
       }
       return toOutput(turn, performance.now() - started);
     };
@@ -63,7 +63,8 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
   let failure: string | undefined;
   for (const event of turn.events) {
     if (event.type === 'handover') {
-      out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
+      // A task TaskRouter refuses is no hand-over: the flow takes failedToEnqueue.
+      if (event.created) out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
       if (event.problems.length) out.handoverProblems = event.problems;
     } else if ((event.type === 'http' || event.type === 'function') && event.outcome === 'failed') {
       failure ??= `the call to the bot failed (${event.failure?.message ?? `HTTP ${event.status}`})`;

@@ -24,10 +24,10 @@ export interface TurnOutput {
 
 /** One session of the flow, for one customer address. */
 export interface ConversationDriver {
-  /** The customer's first message: starts the flow execution. */
-  start(text: string): Promise<TurnOutput>;
+  /** The customer's first message (with media URLs, if any): starts the flow execution. */
+  start(text: string, media?: readonly string[]): Promise<TurnOutput>;
   /** A later customer message. */
-  reply(text: string): Promise<TurnOutput>;
+  reply(text: string, media?: readonly string[]): Promise<TurnOutput>;
   /** The customer stays silent: the waiting widget times out. */
   silence(): Promise<TurnOutput>;
   /** Release what the session holds; called once the conversation is over (or timed out). */
@@ -289,7 +289,7 @@ async function runSteps(
             `the bot sent ${received.length} message(s) the script does not expect`,
           );
         }
-        const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(step.text) : await driver.reply(step.text)) : await driver.silence());
+        const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(step.text, step.media) : await driver.reply(step.text, step.media)) : await driver.silence());
         if (refused) return refused;
         break;
       }

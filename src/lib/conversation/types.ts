@@ -35,7 +35,8 @@ export interface HandoverExpectation {
 }
 
 export type Step =
-  | { kind: 'user'; text: string; line: number }
+  /** `media`: URLs the customer sends with the text (Botium's `MEDIA` in `#me`). */
+  | { kind: 'user'; text: string; media?: string[]; line: number }
   /** The customer stays silent: the flow's wait widget times out. */
   | { kind: 'silence'; line: number }
   /** All expectations hold for the next message the customer receives. */

@@ -58,7 +58,7 @@ export const FLOW_FIDELITY: readonly FidelityEntry[] = [
 export const WIDGET_FIDELITY: Readonly<Record<string, readonly FidelityEntry[]>> = {
   trigger: [
     e('event: incomingMessage', 'trigger', 'Starts an execution for an incoming message (legacy Flex: Programmable Chat).', 'Starts the execution; `trigger.message.*` is set.'),
-    e('event: incomingConversationMessage', 'trigger', 'Starts an execution for a message in a Conversation (Flex Conversations).', 'Starts the execution; `trigger.conversation.*` is set. With both events wired, `--channel-model` chooses.'),
+    e('event: incomingConversationMessage', 'trigger', 'Starts an execution for a message in a Conversation (Flex Conversations).', 'Starts the execution; `trigger.conversation.*` is set. With both events wired, the channel model of the setup chooses (Conversations by default).'),
     e('event: incomingCall', 'trigger', 'Starts an execution for a call.', 'Not run: voice is not simulated; a flow wiring only this event is refused with a message.', 'differs'),
     e('event: incomingRequest', 'trigger', 'Starts an execution from the REST API.', 'Not run: the local run starts with a customer message.', 'differs'),
     e('event: incomingParent', 'trigger', 'Starts a subflow from its parent flow.', 'Not run: subflows are not started locally.', 'differs'),
