@@ -3,6 +3,7 @@ import type { HttpTransport } from '../http/types';
 import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
 import { parsedBodyOf } from '../runtime/widgets';
+import { MEDIA_ON_CONVERSATIONS } from './driver';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 
@@ -138,7 +139,7 @@ export class ChatSession {
       this.add(entries, {
         from: 'system',
         kind: 'note',
-        text: 'Media sent to a Flex Conversations flow: Studio\'s documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN).',
+        text: `${MEDIA_ON_CONVERSATIONS[0].toUpperCase()}${MEDIA_ON_CONVERSATIONS.slice(1)}.`,
       });
     }
     return this.absorb(turn, entries, t0);

@@ -37,7 +37,11 @@ export function flowDriverFactory(
         session = new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32 });
         turn = await session.start(text, media);
       }
-      return toOutput(turn, performance.now() - started);
+      const out = toOutput(turn, performance.now() - started);
+      if (media?.length && session.channelModel === 'conversations') {
+        (out.warnings ??= []).push(MEDIA_ON_CONVERSATIONS);
+      }
+      return out;
     };
     return {
       start: send,
@@ -51,6 +55,9 @@ export function flowDriverFactory(
     };
   };
 }
+
+export const MEDIA_ON_CONVERSATIONS =
+  "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
 
 /** `+1555` + 7 digits: a distinct, plausible customer number per conversation. */
 function uniqueAddress(prefix: string, n: number): string {
@@ -70,6 +77,8 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
       failure ??= `the call to the bot failed (${event.failure?.message ?? `HTTP ${event.status}`})`;
     } else if (event.type === 'error') {
       failure ??= event.message;
+    } else if (event.type === 'variables' && event.warnings?.length) {
+      (out.warnings ??= []).push(...event.warnings.map((w) => `"${event.widget}": ${w}`));
     }
   }
   if (turn.ended) out.ended = { reason: turn.ended.reason, detail: failure ?? turn.ended.message };

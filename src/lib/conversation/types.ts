@@ -41,7 +41,8 @@ export type Step =
   | { kind: 'silence'; line: number }
   /** All expectations hold for the next message the customer receives. */
   | { kind: 'bot'; expect: Expectation[]; line: number }
-  | { kind: 'handover'; expect?: HandoverExpectation; line: number }
+  /** `refused`: Flex refuses the task (the flow takes send-to-flex's failedToEnqueue). */
+  | { kind: 'handover'; expect?: HandoverExpectation; refused?: boolean; line: number }
   | { kind: 'end'; reason?: string; line: number };
 
 export interface Conversation {

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowEvent } from '../../../src/lib/runtime';
 import { MAX_EXECUTION_MS } from '../../../src/lib/runtime/step';
+import { flowDriverFactory, MEDIA_ON_CONVERSATIONS } from '../../../src/lib/conversation/driver';
 import { fakeTransport, fixedClock, flowOf, response, session, trigger, widget } from './helpers';
 
 /**
@@ -227,6 +228,17 @@ describe('8. trigger variables', () => {
     assert.deepEqual(bodies((await s.reply('two', ['https://example.com/b.jpg', 'https://example.com/c.jpg'])).events), ['2 https://example.com/c.jpg']);
     const none = session(flowOf(trigger('Say'), say('Say', 'n={{trigger.message.NumMedia}}')));
     assert.deepEqual(bodies((await none.start('x')).events), ['n=0']);
+  });
+});
+
+describe('8b. media on a Conversations flow is not exposed, and a script run says so', () => {
+  test('the turn carries a warning naming what is not modelled', async () => {
+    const flow = flowOf(trigger('Say', 'incomingConversationMessage'), say('Say', 'hi'));
+    const driver = flowDriverFactory(flow, { http: fakeTransport(() => response(200, '{}')) })({ name: 'c', file: 'f', line: 1, steps: [] }, { signal: new AbortController().signal });
+    const out = await driver.start('look', ['https://example.com/a.jpg']);
+    assert.deepEqual(out.warnings, [MEDIA_ON_CONVERSATIONS]);
+    const plain = await flowDriverFactory(flow, { http: fakeTransport(() => response(200, '{}')) })({ name: 'c', file: 'f', line: 1, steps: [] }, { signal: new AbortController().signal }).start('look');
+    assert.equal(plain.warnings, undefined);
   });
 });
 
