@@ -52,7 +52,7 @@ export interface HandoverSummary {
  * is not one: the flow handles it as Studio would.
  */
 export interface ChatProblem {
-  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer';
+  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'http-refused';
   widget: string;
   message: string;
   /** What to do about it, when the message alone does not say. */
@@ -281,8 +281,12 @@ export class ChatSession {
       if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
         this.problems.push({ kind: 'unreachable', widget: event.widget, message: event.failure.message });
       }
-      // Nothing was sent: the flow itself is wrong for Studio.
-      if (event.failure?.reason === 'refused') this.problems.push({ kind: 'flow-error', widget: event.widget, message: event.failure.message });
+      if (event.failure?.reason === 'refused') {
+        // Nothing was sent: the flow itself is wrong for Studio.
+        this.problems.push({ kind: 'http-refused', widget: event.widget, message: event.failure.message });
+        this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `"${event.widget}" sends nothing: ${event.failure.message}.` });
+        return undefined;
+      }
       this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `The call to the bot failed (${why}): the flow takes "failed".` });
       return undefined;
     }

@@ -68,7 +68,7 @@ export const WIDGET_FIDELITY: Readonly<Record<string, readonly FidelityEntry[]>>
     e('trigger.message.{ChannelSid,InstanceSid,ChannelAttributes.*}', 'sendFlex', 'Legacy Flex chat fields (the default Send to Flex attributes read them).', 'Set; `ChannelAttributes.channel_type` is `sms` unless told otherwise.'),
     e('trigger.conversation.{AccountSid,DateCreated,MessagingServiceSid}', 'trigger', 'The Conversation message\'s account, creation time and messaging service.', 'Set: AC… and MG… SIDs minted, `DateCreated` the message\'s time in ISO 8601.'),
     e('trigger.conversation.{Body,From,ConversationSid,ChannelSid,MessageSid}', 'trigger', 'The Conversation message\'s fields.', 'Set.'),
-    e('trigger.conversation media, other fields', 'none', 'Not documented for the Conversations trigger.', 'Not exposed; sending media on a Conversations flow adds a note to the transcript.', 'assumed'),
+    e('trigger.conversation media, other fields', 'none', 'Not documented for the Conversations trigger.', 'Not exposed; media sent on a Conversations flow adds a note to the transcript (REPL, `--message`) or a warning to the conversation (`--script`).', 'assumed'),
     e('flow.channel.address (Conversations)', 'none', 'Not documented for Conversations.', 'The Twilio address (`--to`), as for messaging.', 'assumed'),
   ],
   'set-variables': [
@@ -80,7 +80,7 @@ export const WIDGET_FIDELITY: Readonly<Record<string, readonly FidelityEntry[]>>
   'make-http-request': [
     e('method', 'http', 'GET or POST.', 'GET or POST; any other method ends the execution with an error.'),
     e('content_type, body, parameters', 'http', 'Form parameters or a JSON body (sent as rendered).', 'Same; a GET puts form parameters in the query string.'),
-    e('url with user:password@', 'http', 'Basic auth can be written into the URL.', 'The user and password are sent as an Authorization header; the URL shown and sent has them removed.'),
+    e('url with user:password@', 'http', 'Basic auth can be written into the URL.', 'The user and password are sent as an Authorization header; the URL shown and sent has them removed, and the password is redacted wherever it could appear.'),
     e('add_twilio_auth', 'http', 'Sends the request with the account\'s Twilio credentials, for Twilio APIs.', 'On for a URL that is not `https://….twilio.com`: nothing is sent and `failed` is taken (the lint warns). On for a Twilio API: sent without credentials, since the local run holds none.', 'differs'),
     e('parameter named "method"', 'error81014', 'A reserved word: error 81014.', 'Nothing is sent, the call fails with 81014 and `failed` is taken; the run exits non-zero. The lint warns.'),
     e('widgets.X.{status_code,content_type,body}', 'http', 'The answer\'s status, content type and body.', 'Same.'),
@@ -121,7 +121,7 @@ export const WIDGET_FIDELITY: Readonly<Record<string, readonly FidelityEntry[]>>
     e('priority', 'sendFlex', 'The task\'s priority.', 'Rendered and shown; not checked.'),
     e('widgets.X.{TaskSid,Attributes}', 'sendFlex', 'The created task.', 'Same (`TaskSid` minted only when the task is created).'),
     e('event: callComplete', 'sendFlex', '"Task Created": taken once the task exists; the flow goes on along it.', 'Same: later widgets run (a message after it is sent); the execution then ends with reason `handover`, and the bot no longer answers the customer.'),
-    e('event: failedToEnqueue', 'sendFlex', 'TaskRouter refused the task.', 'Taken when the task would be refused (see above); the transcript says why and the run exits non-zero; a script\'s hand-over step fails.'),
+    e('event: failedToEnqueue', 'sendFlex', 'TaskRouter refused the task.', 'Taken when the task would be refused (see above); the transcript says why and the run exits non-zero; a script fails, unless it says `handover: refused` to test this branch.'),
     e('event: callFailure', 'sendFlex', 'Voice only.', 'Never taken (voice is not simulated).', 'differs'),
   ],
   'run-function': [

@@ -222,10 +222,10 @@ const makeHttpRequest: Handler = (run, state) => {
     ...(sendsBody ? { requestBody: requestBody ?? '' } : {}),
   } as const;
   if (reserved !== undefined) {
-    return refuseCall(run, state, call, `the parameter "${reserved}" is a reserved word (Studio error ${RESERVED_PARAMETER_ERROR}): Studio sends nothing and takes "failed"`, RESERVED_PARAMETER_ERROR);
+    return refuseCall(run, state, call, `its parameter "${reserved}" is a reserved word (Studio error ${RESERVED_PARAMETER_ERROR}), so the widget takes "failed"`, RESERVED_PARAMETER_ERROR);
   }
   if ((p.add_twilio_auth === true || p.add_twilio_auth === 'true') && !isTwilioApi(url)) {
-    return refuseCall(run, state, call, 'add_twilio_auth is on for a URL that is not a Twilio API (https://….twilio.com): Studio sends nothing and takes "failed"');
+    return refuseCall(run, state, call, 'add_twilio_auth is on for a URL that is not a Twilio API (https://….twilio.com), so the widget takes "failed"');
   }
   return httpEffect(state.name, 'http', { kind: 'http', widget: state.name, call }, run.httpLimits, split.authorization);
 };
