@@ -92,6 +92,9 @@ export class ChatSession {
   private readonly started: number;
   private readonly now: () => number;
   private lastData: Record<string, unknown> = {};
+  /** Top-level keys of each make-http-request widget's last JSON answer, and widgets already warned about. */
+  private readonly lastKeys = new Map<string, readonly string[]>();
+  private readonly mergeWarned = new Set<string>();
   private escalated?: HandoverSummary;
   private endedWith?: { reason: string; message: string };
 
@@ -304,11 +307,33 @@ export class ChatSession {
       });
       return undefined;
     }
+    if (event.type === 'http') this.checkMerge(event.widget, Object.keys(body), entries);
     const turn = normalizeResponse(body);
     this.lastData = turn.data;
     this.checkStringData(event.widget, body as Record<string, unknown>, turn, entries);
     const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));
     return { data: turn.data, rich, outputs: turn.outputs.length };
+  }
+
+  /**
+   * Make HTTP Request's page does not say whether `parsed` is merged across runs of one
+   * widget (Run Function's says it is); the run replaces it. When an answer lacks a key
+   * the previous one had (a data-only turn without `text`), the two readings differ: say
+   * so once per widget, so nobody relies on it unknowingly.
+   */
+  private checkMerge(widget: string, keys: readonly string[], entries: TranscriptEntry[]): void {
+    const previous = this.lastKeys.get(widget);
+    this.lastKeys.set(widget, keys);
+    if (!previous || this.mergeWarned.has(widget)) return;
+    const missing = previous.filter((k) => !keys.includes(k));
+    if (!missing.length) return;
+    this.mergeWarned.add(widget);
+    this.add(entries, {
+      from: 'system',
+      kind: 'note',
+      widget,
+      text: `The answer to "${widget}" has no ${missing.map((k) => `"${k}"`).join(', ')}, which its previous answer had: here widgets.${widget}.parsed.${missing[0]} is empty. Studio's documentation does not say whether Make HTTP Request merges parsed across runs (Run Function merges); if it did, the flow would still see the previous value.`,
+    });
   }
 
   /**

@@ -85,7 +85,7 @@ export const WIDGET_FIDELITY: Readonly<Record<string, readonly FidelityEntry[]>>
     e('parameter named "method"', 'error81014', 'A reserved word: error 81014.', 'Nothing is sent, the call fails with 81014 and `failed` is taken; the run exits non-zero. The lint warns.'),
     e('widgets.X.{status_code,content_type,body}', 'http', 'The answer\'s status, content type and body.', 'Same.'),
     e('widgets.X.parsed', 'http', 'Set when the answer is application/json and a JSON object.', 'Same: a JSON object sent as text/plain (or any other type) leaves `parsed` empty, and the transcript says why.'),
-    e('parsed across runs', 'http', 'The page says nothing about merging (Run Function\'s page does).', 'Each answer replaces `parsed` (the bot loop\'s `parsed.text` relies on it: a turn without `text` sends nothing rather than the previous answer).', 'assumed'),
+    e('parsed across runs', 'http', 'The page says nothing about merging (Run Function\'s page does).', 'Each answer replaces `parsed` (the bot loop\'s `parsed.text` relies on it: a turn without `text` sends nothing rather than the previous answer). No public report says otherwise; when an answer lacks a key the previous one had, the transcript says the two readings differ.', 'assumed'),
     e('event: success', 'http', '2xx answer within 10 s and 64 kB.', 'Same.'),
     e('event: failed', 'http', 'Non-2xx, time-out, too large, network error.', 'Same, plus the refusals above.'),
   ],

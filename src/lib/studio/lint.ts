@@ -37,7 +37,17 @@ function requireKeyValues(props: Props, key: string, issue: (p: string, m: strin
 /** Required properties per modelled type (reference: studio-flows.md). */
 const CHECKS: Record<string, Check> = {
   trigger: () => undefined,
-  'set-variables': (p, issue) => requireKeyValues(p, 'variables', issue, true),
+  'set-variables': (p, issue) => {
+    requireKeyValues(p, 'variables', issue, true);
+    if (!Array.isArray(p.variables)) return;
+    p.variables.forEach((kv, i) => {
+      const type = (kv as Props)?.type;
+      // "string" (newer exports) and "json" ("Parse as JSON object") are what the runner knows.
+      if (type !== undefined && type !== 'string' && type !== 'json') {
+        issue(`variables[${i}].type`, `"${shown(type)}" is not a variable type test-chat models (string, json): the value is kept as text`, 'warning');
+      }
+    });
+  },
   'make-http-request': (p, issue) => {
     if (p.method !== 'GET' && p.method !== 'POST') issue('method', 'must be GET or POST');
     if (p.content_type !== FORM_CONTENT_TYPE && p.content_type !== JSON_CONTENT_TYPE) {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { FlowEvent } from '../../../src/lib/runtime';
 import { MAX_EXECUTION_MS } from '../../../src/lib/runtime/step';
 import { flowDriverFactory, MEDIA_ON_CONVERSATIONS } from '../../../src/lib/conversation/driver';
+import { ChatSession } from '../../../src/lib/conversation/chat';
+import { buildFlow } from '../../../src/lib/studio';
 import { fakeTransport, fixedClock, flowOf, response, session, trigger, widget } from './helpers';
 
 /**
@@ -201,6 +203,20 @@ describe('7. parsed across runs: run-function merges, make-http-request replaces
     assert.deepEqual(bodies((await s.start('x')).events), ['a=1 b=']);
     assert.deepEqual(bodies((await s.reply('y')).events), ['a= b=2']);
     assert.deepEqual(bodies((await s.reply('z')).events), ['a= b=']);
+  });
+});
+
+describe('7b. where the two readings of make-http-request differ, the transcript says so', () => {
+  test('a bot answer without "text" after one with it: one note, once per widget', async () => {
+    const flow = buildFlow({ endpointUrl: 'https://endpoint.example.test/0123456789abcdef', channelModel: 'conversations', escalationKey: 'escalation', onBotFailure: 'escalate', workflowSid: WW, taskChannelSid: TC });
+    const answers = ['{"text":"hello","data":{}}', '{"data":{"x":1}}', '{"data":{"x":2}}'];
+    const chat = new ChatSession(flow, { http: fakeTransport((_r, i) => response(200, answers[i])), channelModel: 'conversations' });
+    await chat.send('hi');
+    await chat.send('data only');
+    await chat.send('again');
+    const notes = chat.transcript.filter((e) => /merges parsed across runs/.test(e.text));
+    assert.equal(notes.length, 1);
+    assert.match(notes[0].text, /has no "text", which its previous answer had/);
   });
 });
 

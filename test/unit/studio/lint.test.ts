@@ -111,6 +111,7 @@ describe('lintFlow', () => {
     assert.ok(!ok.some((i) => i.property === 'timeout'));
     has(broken((d) => (state(d, WIDGET.callBot).properties.parameters as KeyValue[]).push({ key: 'method', value: 'x' })), 'warning', WIDGET.callBot, /reserved word/);
     has(broken((d) => (state(d, WIDGET.callBot).properties.add_twilio_auth = true)), 'warning', WIDGET.callBot, /not a Twilio API/);
+    has(broken((d) => ((state(d, WIDGET.setText).properties.variables as Array<Record<string, unknown>>)[0].type = 'number')), 'warning', WIDGET.setText, /"number" is not a variable type/);
   });
 
   test('send-to-flex attributes over the 1,024 characters once merged by a patch are an error', () => {
