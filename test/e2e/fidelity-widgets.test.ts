@@ -6,6 +6,7 @@ import * as os from 'os';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { linkedHome, CliHome, CliResult } from '../helpers/cli';
+import { spawnTwilio } from '../helpers/pty';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
@@ -166,6 +167,7 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
     assert.deepEqual(botSaid(created.out), ['An agent will be with you shortly.']);
     assert.equal(created.out.escalated, true);
     assert.equal(created.out.ended, 'handover');
+    assert.ok(created.out.transcript.some((e) => e.kind === 'end' && /after the hand-over: handed over to Flex by "ToFlex"; "Queued" then ended the flow/.test(e.text)), created.r.stdout);
 
     const refused = await play(writeFlow([flex({ attributes: '{"text": "{{trigger.message.Body}}"}' }, 'Queued', 'Sorry'), say('Queued', 'An agent will be with you shortly.'), say('Sorry', 'No agent now.')]), ['say "hi"']);
     assert.equal(refused.r.code, 1, refused.r.all);
@@ -244,6 +246,22 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
     const { r, out } = await play(conversations, ['hi']);
     assert.equal(r.code, 0, r.all);
     assert.deepEqual(botSaid(out), [`AC MG ${String(new Date().getUTCFullYear()).slice(0, 2)}`]);
+  });
+
+  test('8. the REPL sends media as the customer: /media URL text', async () => {
+    const file = writeFlow([ask('Ask', 'media {{trigger.message.NumMedia}} {{trigger.message.MediaUrl0}} text "{{trigger.message.Body}}"', 'Got'), say('Got', 'then {{widgets.Ask.inbound.NumMedia}} {{widgets.Ask.inbound.MediaUrl1}}'), timedOut]);
+    const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--flow-file', file]);
+    try {
+      await session.waitFor(/you › /, 15_000);
+      session.write('/media https://example.com/a.jpg look at this\r');
+      await session.waitFor(/bot › media 1 https:\/\/example\.com\/a\.jpg text "look at this"/, 15_000);
+      session.write('/media https://example.com/b.jpg,https://example.com/c.jpg\r');
+      await session.waitFor(/bot › then 2 https:\/\/example\.com\/c\.jpg/, 15_000);
+      session.write('\u0004');
+      assert.equal(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+    }
   });
 
   test('9. set-variables: "parse as JSON object" and numbers', async () => {

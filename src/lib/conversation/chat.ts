@@ -259,6 +259,10 @@ export class ChatSession {
             last.text = `The flow stopped with an error: ${event.message}`;
             break;
           }
+          // After a hand-over the flow may go on (callComplete); say how it ended when it did.
+          if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
+            this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: `The flow ended after the hand-over: ${event.message}` });
+          }
           if (event.reason !== 'handover') this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: event.reason === 'flow-ended' ? `The flow ended: ${event.message}` : `The flow ended (${event.reason}): ${event.message}` });
           break;
         }
