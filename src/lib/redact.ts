@@ -67,7 +67,7 @@ export function looksLikeSecret(value: string): boolean {
   return value.split(/[_-]/).some((part) => part.length >= 16 && (part.match(/[A-Za-z](?=[0-9])|[0-9](?=[A-Za-z])/g) ?? []).length >= 3);
 }
 
-/** The parts of a URL that look like secrets: path segments, query values, a password. */
+/** The parts of a URL that are secrets: a password (Studio sends it as basic auth), and path segments and query values that look like secrets. */
 export function secretsInUrl(url: string): string[] {
   let parsed: URL;
   try {
@@ -82,8 +82,9 @@ export function secretsInUrl(url: string): string[] {
       return part;
     }
   };
-  const parts = [...parsed.pathname.split('/').map(decode), ...[...parsed.searchParams.values()], decode(parsed.password)];
-  return parts.filter((part) => part && looksLikeSecret(part));
+  const parts = [...parsed.pathname.split('/').map(decode), ...[...parsed.searchParams.values()]].filter((part) => part && looksLikeSecret(part));
+  const password = decode(parsed.password);
+  return password ? [...parts, password] : parts;
 }
 
 /** Register what looks like a secret in a URL (a flow's HTTP widget may carry an API key in its path). */

@@ -30,6 +30,8 @@ test('a URL segment that is an ordinary word is never cut, neither alone nor ins
   clearSecrets();
   registerUrlSecrets('http://127.0.0.1:4020/validate');
   registerUrlSecrets('https://api.example.com/v1/customers/lookup?key=sk9f8e7d6c5b4a3f2e1d0c');
+  registerUrlSecrets('https://bot:hunter22@api.example.com/validate');
+  assert.equal(redact('sent hunter22 as the password'), 'sent …er22 as the password', 'a password is a secret whatever its shape');
   assert.equal(redact('please validate my number at validate_caller'), 'please validate my number at validate_caller');
   assert.equal(redact('POST http://127.0.0.1:4020/validate'), 'POST http://127.0.0.1:4020/validate');
   assert.equal(redact('key sk9f8e7d6c5b4a3f2e1d0c'), 'key …1d0c');

@@ -7,6 +7,7 @@ export const REPL_COMMANDS: { usage: string; what: string; escalateOnly?: boolea
   { usage: '/data', what: "the data of the bot's last answer" },
   { usage: '/transcript', what: 'the conversation so far' },
   { usage: '/silence', what: 'the customer stays silent (the wait widget times out)' },
+  { usage: '/media URL [text]', what: 'the customer sends media (URLs separated by commas), with or without text' },
   { usage: '/escalate', what: 'what "twilio cognigy:escalate" would send to Flex for this conversation', escalateOnly: true },
   { usage: '/reset', what: 'start over with a new session' },
   { usage: '/save FILE', what: 'save the transcript as JSON (missing folders are created)' },
