@@ -73,7 +73,8 @@ describe('the command line, end to end', () => {
   test('test-chat --help lists the REPL commands and no --new-flow; init --help keeps --new-flow', async () => {
     const chat = await world.run(['cognigy:test-chat', '--help']);
     assert.equal(chat.code, 0, chat.all);
-    for (const c of REPL_COMMANDS) assert.match(chat.stdout, new RegExp(`^\\s+${c.usage.replace('/', '\\/')}\\s+\\S`, 'm'), c.usage);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    for (const c of REPL_COMMANDS) assert.match(chat.stdout, new RegExp(`^\\s+${escape(c.usage)}\\s+\\S`, 'm'), c.usage);
     assert.doesNotMatch(chat.stdout, /--new-flow/);
     const init = await world.run(['cognigy:init', '--help']);
     assert.match(init.stdout, /--new-flow/);
