@@ -115,6 +115,7 @@ export const WIDGET_FIDELITY: Readonly<Record<string, readonly FidelityEntry[]>>
   'send-to-flex': [
     e('workflow, channel', 'sendFlex', 'The TaskRouter workflow and task channel.', 'Rendered; no workflow, or one that is not a WW… SID, means TaskRouter refuses the task. Whether a WW… workflow exists in the account is not checked.', 'differs'),
     e('attributes', 'sendFlex', 'JSON, at most 1,024 characters; Liquid rendered.', 'Same; invalid JSON or over 1,024 characters refuses the task.'),
+    e('attributes length (Conversations)', 'none', 'Whether the 1,024 characters count before or after the keys Studio adds is not documented.', 'The rendered text of the widget is measured, before the added keys.', 'assumed'),
     e('attributes (legacy messaging, none set)', 'sendFlex', 'Default `{"name", "channelType", "channelSid"}` from `trigger.message`.', 'Same.'),
     e('attributes (Conversations)', 'sendFlex', 'The widget adds channelType, customerAddress, from, name and customerName.', 'Added from the customer\'s address and channel type; a key the widget sets itself is kept as written (assumed: the page does not say which wins).'),
     e('timeout', 'sendFlex', 'Seconds the task may live: default 3,600, at most 1,209,600.', 'Default 3,600; outside 1…1,209,600 the task is refused; the lint says so for a literal value.'),
