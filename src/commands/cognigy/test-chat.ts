@@ -36,6 +36,11 @@ export default class TestChat extends CognigyCommand {
     concurrency: Flags.integer({ description: 'Conversations run at once with --script.', default: 8 }),
     junit: Flags.string({ description: 'Write a JUnit XML report of a --script run to this file.' }),
     timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
+    record: Flags.string({ description: "Write every call to the bot and its answer to this file (YAML), per conversation and turn, to --replay later (with --script or --message)." }),
+    replay: Flags.string({ description: "Answer the flow's calls to the bot from this recording, without the bot; a request that differs from the recorded one fails the conversation." }),
+    'replay-mode': Flags.string({ description: 'strict: a request not in the recording fails; new-only: it goes to the bot and the recording is updated.', options: ['strict', 'new-only'], default: 'strict' }),
+    'replay-latency': Flags.boolean({ description: 'With --replay: answer after the time the bot took when it was recorded.' }),
+    'merge-recordings': Flags.string({ description: 'Merge these recordings (repeat the flag; e.g. one per --shard) into the --record file, and run nothing.', multiple: true }),
   };
 
   /** The REPL leaves on Ctrl-C; a script run stops and reports what it ran (exit 130). */
@@ -50,6 +55,17 @@ export default class TestChat extends CognigyCommand {
     const f = this.flags;
     if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
     if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
+    if (f['merge-recordings']?.length) {
+      if (!f.record) throw new UsageError('--merge-recordings needs --record FILE: the merged recording is written there.');
+      const { mergeRecordings } = await import('../../lib/conversation/recording');
+      const merged = mergeRecordings(f.record, f['merge-recordings']);
+      if (!this.quiet) process.stderr.write(`Merged ${f['merge-recordings'].length} recordings into ${f.record}: ${merged.conversations} conversations.\n`);
+      return;
+    }
+    if (f.record && f.replay) throw new UsageError('Pass either --record (ask the bot) or --replay (answer from a recording), not both.', 'To add what a recording lacks, use --replay FILE --replay-mode new-only.');
+    if ((f['replay-latency'] || f['replay-mode'] !== 'strict') && !f.replay) throw new UsageError(`--${f['replay-latency'] ? 'replay-latency' : 'replay-mode'} only applies with --replay FILE.`);
+    if ((f.record || f.replay) && !f.script && !f.message?.length) throw new UsageError(`--${f.record ? 'record' : 'replay'} works with --script or --message.`);
+    const recording = f.record || f.replay ? { record: f.record, replay: f.replay, mode: f['replay-mode'] as 'strict' | 'new-only', latency: f['replay-latency'] } : undefined;
     const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : ''].filter(Boolean);
     if (modes.length > 1) throw new UsageError('Pass either --message or --script, not both.');
     if (!modes.length && !this.interactive) {
@@ -96,14 +112,16 @@ export default class TestChat extends CognigyCommand {
             progress: process.stderr.isTTY && !this.jsonOutput ? (t) => process.stderr.write(t) : undefined,
             signal: controller.signal,
             color: Boolean(process.stdout.isTTY),
+            recording,
           });
           process.exitCode = scriptExitCode(result.summary);
+          if (result.recorded && !this.quiet) process.stderr.write(`${recordedLine(result.recorded, Boolean(f.record))}\n`);
         } finally {
           process.removeListener('SIGINT', onSigint);
         }
       } else if (f.message?.length) {
         const { playMessages } = await import('../../lib/conversation/test-chat');
-        const report = await playMessages(prepared, f.message);
+        const report = await playMessages(prepared, f.message, recording);
         if (this.jsonOutput) this.outputJson(report);
         else if (this.outputFormat === 'tsv') this.output(printers.transcriptRows(report));
         else printers.printReport(report, (l) => this.print(l));
@@ -111,6 +129,7 @@ export default class TestChat extends CognigyCommand {
         // happened, the exit code makes CI notice.
         for (const line of printers.problemLines(report)) process.stderr.write(`${line}\n`);
         if (report.problems.length) process.exitCode = 1;
+        if (report.recorded && !this.quiet) process.stderr.write(`${recordedLine(report.recorded, Boolean(f.record))}\n`);
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
         const { describeEscalationPreview } = await import('../../lib/flex/preview');
@@ -127,4 +146,10 @@ export default class TestChat extends CognigyCommand {
       await prepared.close();
     }
   }
+}
+
+function recordedLine(r: { file: string; conversations: number; changed: number }, full: boolean): string {
+  return full
+    ? `Recorded the bot's answers for ${r.conversations} conversation${r.conversations === 1 ? '' : 's'} to ${r.file}.`
+    : `Recorded ${r.changed} new or changed conversation${r.changed === 1 ? '' : 's'} into ${r.file} (${r.conversations} in all).`;
 }

@@ -9,6 +9,7 @@ import type { FlowDefinition } from '../studio/types';
 import type { ObservedMessage } from './match';
 import type { ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
+import type { BotTap, ConversationTap } from './recording';
 
 /**
  * Scripts run through the very interpreter the REPL runs (FlowSession), each conversation
@@ -20,7 +21,7 @@ import type { Conversation } from './types';
  */
 export function flowDriverFactory(
   definition: FlowDefinition,
-  options: { http: HttpTransport; channelModel?: ChannelModel; baseFrom?: string },
+  options: { http: HttpTransport; channelModel?: ChannelModel; baseFrom?: string; tap?: BotTap },
 ): DriverFactory {
   let index = 0;
   return (conversation: Conversation): ConversationDriver => {
@@ -28,16 +29,20 @@ export function flowDriverFactory(
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
+    // --record / --replay: the bot's calls go through the recording, per conversation and turn.
+    const tap = options.tap?.forConversation({ name: conversation.name, file: conversation.file, from });
+    const http = tap?.http ?? options.http;
     const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
       const started = performance.now();
+      tap?.beginTurn(text);
       let turn: Turn;
       if (session?.waiting) {
         turn = await session.reply(text, media);
       } else {
-        session = new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32 });
+        session = new FlowSession(definition, { http, from, channelModel, ids: uniqueHex32 });
         turn = await session.start(text, media);
       }
-      const out = toOutput(turn, performance.now() - started);
+      const out = withTapFailure(toOutput(turn, performance.now() - started), tap);
       if (media?.length && session.channelModel === 'conversations') {
         (out.warnings ??= []).push(MEDIA_ON_CONVERSATIONS);
       }
@@ -50,14 +55,22 @@ export function flowDriverFactory(
         // Nothing waits for the customer (the flow ended or never started): nothing happens.
         if (!session?.waiting) return { messages: [], elapsedMs: 0 };
         const started = performance.now();
-        return toOutput(await session.silence(), performance.now() - started);
+        tap?.beginTurn('(silence)');
+        return withTapFailure(toOutput(await session.silence(), performance.now() - started), tap);
       },
+      ...(tap ? { close: async () => tap.finish() } : {}),
     };
   };
 }
 
 export const MEDIA_ON_CONVERSATIONS =
   "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
+
+function withTapFailure(out: TurnOutput, tap: ConversationTap | undefined): TurnOutput {
+  const failure = tap?.takeFailure();
+  if (failure) out.failure = failure;
+  return out;
+}
 
 /** `+1555` + 7 digits: a distinct, plausible customer number per conversation. */
 function uniqueAddress(prefix: string, n: number): string {

@@ -6,6 +6,7 @@ import { createHumanReporter, createStreamingJsonReporter } from './reporters';
 import { runConversations, RunSummary } from './runner';
 import type { PreparedChat } from './test-chat';
 import { redact } from '../redact';
+import { tapFor, type BotTap, type RecordingOptions } from './recording';
 
 export interface ScriptRunOptions {
   path: string;
@@ -20,10 +21,14 @@ export interface ScriptRunOptions {
   progress?: (text: string) => void;
   signal?: AbortSignal;
   color?: boolean;
+  /** `--record FILE` / `--replay FILE`: the bot's answers recorded, or answered from a recording. */
+  recording?: RecordingOptions;
 }
 
 export interface ScriptRunResult {
   summary: RunSummary;
+  /** What `--record` (or `--replay-mode new-only`) wrote. */
+  recorded?: { file: string; conversations: number; changed: number };
 }
 
 /**
@@ -33,14 +38,16 @@ export interface ScriptRunResult {
 export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): Promise<ScriptRunResult> {
   // With a progress line the report stays unbuffered: its lines and the progress line share the terminal.
   const report = o.progress ? { write: o.write, flush: () => undefined } : coalescing(o.write);
+  const tap = o.recording ? tapFor(prepared, o.recording) : undefined;
   try {
-    return await run(prepared, o, report.write);
+    return await run(prepared, o, report.write, tap);
   } finally {
     report.flush();
+    tap?.close();
   }
 }
 
-async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void): Promise<ScriptRunResult> {
+async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tap?: BotTap): Promise<ScriptRunResult> {
   const junit = o.junit ? new JUnitWriter(o.junit) : undefined;
   const human = o.json ? undefined : createHumanReporter({ write: (t) => write(redact(t)), showPassed: true, color: o.color });
   // Redacting the JSON text is what redactDeep does too, without a parse and a second stringify per result.
@@ -56,7 +63,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   };
   const summary = await runConversations(
     readScripts(o.path),
-    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel }),
+    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel, tap }),
     {
       concurrency: o.concurrency,
       timeoutMs: o.timeoutMs,
@@ -83,7 +90,9 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   json?.finish(summary);
   // Last: a report that cannot be written is an error after the results, never instead.
   junit?.close(summary);
-  return { summary };
+  // An interrupted run would replace a whole recording with part of it.
+  const recorded = summary.aborted ? undefined : tap?.save();
+  return { summary, ...(recorded ? { recorded } : {}) };
 }
 
 const FLUSH_BYTES = 64 * 1024;

@@ -21,6 +21,8 @@ export interface TurnOutput {
   handoverProblems?: string[];
   /** What the run could not model faithfully in this turn (media on Conversations…). */
   warnings?: string[];
+  /** The turn itself failed the conversation (a replayed request the recording does not hold). */
+  failure?: { message: string; expected: string; actual: string };
   elapsedMs: number;
 }
 
@@ -272,6 +274,7 @@ async function runSteps(
     if (out?.handover) handover = out.handover;
     if (out?.ended) ended = out.ended;
     if (out?.handoverProblems?.length) refusedHandover = out.handoverProblems;
+    if (out?.failure) return fail(step, out.failure.expected, out.failure.actual, out.failure.message);
     // Whatever the script expects next, this conversation would not reach an agent.
     if (out?.handoverProblems?.length && !expectsRefusal) {
       return fail(step, 'a hand-over Studio accepts', out.handoverProblems.join('; '), 'Studio would refuse this hand-over: the customer would not reach Flex');

@@ -12,6 +12,7 @@ import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../studio/types';
 import { TwilioApi } from '../twilio/api';
 import { ChatSession } from './chat';
+import { tapFor, type RecordingOptions } from './recording';
 
 export interface PrepareOptions {
   input: SetupInput;
@@ -34,11 +35,14 @@ export interface PreparedChat {
   /** The bot endpoint, redacted. */
   endpoint: string;
   http: HttpTransport;
+  /** The customer's address of --message and the REPL. */
+  from: string;
   /** Worth knowing before the first message (placeholder SIDs…): the banner and reports show them. */
   notes: string[];
   /** Lint findings that do not stop the run (unmodelled widget types…): for stderr. */
   warnings: string[];
-  newChat(from?: string): ChatSession;
+  /** `http`: another transport for this chat (a recording's). */
+  newChat(from?: string, http?: HttpTransport): ChatSession;
   close(): Promise<void>;
 }
 
@@ -116,11 +120,12 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       source,
       endpoint: needsEndpoint ? redactEndpoint(setup.endpointUrl) : '(as the flow says)',
       http,
+      from: o.from ?? DEFAULT_CUSTOMER_ADDRESS,
       notes,
       warnings,
-      newChat: (from) =>
+      newChat: (from, chatHttp) =>
         new ChatSession(definition, {
-          http,
+          http: chatHttp ?? http,
           from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS,
           channelModel: setup.channelModel,
           escalationKey: setup.escalationKey,
@@ -191,18 +196,39 @@ export interface ChatReport {
   /** Why this run should fail (bot unreachable, flow error); empty when all went as Studio would. */
   problems: ChatSession['problems'];
   notes: string[];
+  /** What `--record` (or `--replay-mode new-only`) wrote. */
+  recorded?: { file: string; conversations: number; changed: number };
 }
 
+/** The one conversation of `--message` in a recording. */
+export const MESSAGES_CONVERSATION = 'test-chat --message';
+
 /** `--message` (repeatable): play the customer's messages in order. */
-export async function playMessages(prepared: PreparedChat, messages: string[]): Promise<ChatReport> {
-  const chat = prepared.newChat();
-  const turns: ChatReport['turns'] = [];
-  for (const message of messages) {
-    if (chat.withAgent) break;
-    const turn = await chat.send(message);
-    turns.push({ elapsedMs: Math.round(turn.elapsedMs), slowestCallMs: Math.round(turn.slowestCallMs) });
+export async function playMessages(prepared: PreparedChat, messages: string[], recording?: RecordingOptions): Promise<ChatReport> {
+  const tap = recording ? tapFor(prepared, recording) : undefined;
+  try {
+    const from = prepared.from;
+    const conversation = tap?.forConversation({ name: MESSAGES_CONVERSATION, from });
+    const chat = prepared.newChat(from, conversation?.http);
+    const turns: ChatReport['turns'] = [];
+    for (const message of messages) {
+      if (chat.withAgent) break;
+      conversation?.beginTurn(message);
+      const turn = await chat.send(message);
+      turns.push({ elapsedMs: Math.round(turn.elapsedMs), slowestCallMs: Math.round(turn.slowestCallMs) });
+      const failure = conversation?.takeFailure();
+      if (failure) {
+        const indent = (text: string) => text.split('\n').join('\n             ');
+        chat.problems.push({ kind: 'bot-answer', widget: '', message: `${failure.message}:\n   recorded: ${indent(failure.expected)}\n   now:      ${indent(failure.actual)}` });
+        break;
+      }
+    }
+    conversation?.finish();
+    const recorded = tap?.save();
+    return { ...report(prepared, chat, turns), ...(recorded ? { recorded } : {}) };
+  } finally {
+    tap?.close();
   }
-  return report(prepared, chat, turns);
 }
 
 export function report(prepared: PreparedChat, chat: ChatSession, turns: ChatReport['turns'] = []): ChatReport {

@@ -1,0 +1,842 @@
+/**
+ * Recordings of the bot (`test-chat --record FILE`, `--replay FILE`): every call the flow
+ * makes to the Cognigy endpoint, per conversation and customer turn, so a suite can test
+ * the flow again and again without the bot (no rate limit, no billed conversations, no
+ * answers that change under the test).
+ *
+ * The file is a YAML stream: a header document, then one document per conversation,
+ * sorted by conversation name (then script file), turns in order, no timestamps. Every
+ * value is written as JSON on its line (JSON is YAML), so a reviewer reads it as YAML and
+ * the replay reads a document back without a YAML parser: a suite of 10,000 conversations
+ * must not spend its time parsing. A document someone edited by hand into other YAML is
+ * read with the `yaml` package instead. Replay holds only an index (name → offset) and reads
+ * a conversation's document when the conversation starts, so memory stays flat.
+ *
+ * What changes from run to run is written as a placeholder and compared as one: the URL
+ * token (`$COGNIGY_URL_TOKEN`, as flow files have it), the customer's address
+ * (`$CUSTOMER`) and the ids the run mints (`$ID1`, `$ID2`… in order of first appearance:
+ * any 32-hex-digit value the flow definition does not hold).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { UsageError } from '../errors';
+import { HttpFailure, type HttpFailureKind, type HttpRequest, type HttpResponse, type HttpTransport } from '../http/types';
+import { endpointToken, redact } from '../redact';
+import { writeFileAtomic } from '../setup/store';
+import { TOKEN_PLACEHOLDER } from '../studio/endpoint-token';
+import { FORM_CONTENT_TYPE, isJsonMediaType } from '../runtime/http-call';
+
+export const RECORDING_VERSION = 1;
+export const CUSTOMER_PLACEHOLDER = '$CUSTOMER';
+const ID_PLACEHOLDER = /\$ID(\d+)/g;
+const HEX32 = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g;
+
+export type ReplayMode = 'strict' | 'new-only';
+
+/** The request as the flow sent it, with the run's own values as placeholders. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  contentType?: string;
+  /** `params`: a form body, decoded (JSON object text); `json`: a JSON body (its JSON text); `body`: any other body (a JSON string). */
+  kind?: 'params' | 'json' | 'body';
+  payload?: string;
+}
+
+export interface RecordedResponse {
+  status?: number;
+  contentType?: string;
+  /** `json`: the body is this JSON text, byte for byte; `body`: a JSON string holding the body. */
+  kind?: 'json' | 'body';
+  payload?: string;
+  tooLarge?: boolean;
+  /** No answer (time-out, network error): what the transport said. */
+  failure?: { kind: HttpFailureKind; message: string };
+  elapsedMs: number;
+}
+
+export interface RecordedCall {
+  request: RecordedRequest;
+  response: RecordedResponse;
+}
+
+export interface RecordedTurn {
+  turn: number;
+  customer?: string;
+  calls: RecordedCall[];
+}
+
+export interface RecordedConversation {
+  name: string;
+  file?: string;
+  turns: RecordedTurn[];
+}
+
+/** How a conversation is found in a recording: its name and its script file (relative, `/`-separated). */
+export function conversationKey(name: string, file?: string): string {
+  return `${name}\u0000${file ?? ''}`;
+}
+
+/** Script files are named relative to the working directory, with `/`, so a recording is the same on every machine. */
+export function recordedFileName(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const relative = path.isAbsolute(file) ? path.relative(process.cwd(), file) : path.normalize(file);
+  return relative.split(path.sep).join('/');
+}
+
+// ---------------------------------------------------------------------------------------
+// The run's own values as placeholders
+
+/**
+ * One conversation's placeholders. Ids are numbered in the order they first appear in
+ * its exchanges, which the flow fixes: the same script gives the same numbers every run.
+ */
+export class Placeholders {
+  private readonly ids = new Map<string, number>();
+  private readonly values: string[] = [];
+  private readonly customerJson: string;
+  private readonly customerForm: string;
+  private readonly customerUri: string;
+
+  constructor(
+    readonly customer: string,
+    /** The flow definition's text: a 32-hex value written in it is part of the flow, not of the run. */
+    private readonly fixed: string,
+  ) {
+    this.customerJson = JSON.stringify(customer).slice(1, -1);
+    this.customerForm = new URLSearchParams({ c: customer }).toString().slice(2);
+    this.customerUri = encodeURIComponent(customer);
+  }
+
+  /** Hide the run's values in JSON text or a URL. */
+  hide(text: string): string {
+    let out = text;
+    if (this.customer) {
+      for (const form of new Set([this.customerJson, this.customerForm, this.customerUri])) {
+        if (form && out.includes(form)) out = out.split(form).join(CUSTOMER_PLACEHOLDER);
+      }
+    }
+    return out.replace(HEX32, (hex) => {
+      if (this.fixed.includes(hex)) return hex;
+      let n = this.ids.get(hex);
+      if (n === undefined) {
+        this.values.push(hex);
+        n = this.values.length;
+        this.ids.set(hex, n);
+      }
+      return `$ID${n}`;
+    });
+  }
+
+  /** Put the run's values back into recorded JSON text (an id the run has not minted stays a placeholder). */
+  fillJson(text: string): string {
+    let out = text.includes(CUSTOMER_PLACEHOLDER) ? text.split(CUSTOMER_PLACEHOLDER).join(this.customerJson) : text;
+    if (out.includes('$ID')) out = out.replace(ID_PLACEHOLDER, (whole, n: string) => this.values[Number(n) - 1] ?? whole);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// From the wire to the recording and back
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
+}
+
+/** The endpoint's token becomes `$COGNIGY_URL_TOKEN`, whatever else the URL holds. */
+export function maskToken(url: string, endpointUrl: string | undefined): string {
+  const token = (endpointUrl && endpointToken(endpointUrl)) || endpointToken(url.split(/[?#]/, 1)[0]);
+  return token ? url.split(token).join(TOKEN_PLACEHOLDER) : url;
+}
+
+/** What the recording holds for a request: decoded, with placeholders. */
+export function describeRequest(request: HttpRequest, vars: Placeholders, endpointUrl: string | undefined): RecordedRequest {
+  const out: RecordedRequest = { method: request.method, url: vars.hide(maskToken(request.url, endpointUrl)) };
+  const contentType = header(request.headers, 'content-type');
+  if (contentType !== undefined) out.contentType = contentType;
+  const body = request.body;
+  if (body === undefined) return out;
+  const type = (contentType ?? FORM_CONTENT_TYPE).split(';', 1)[0].trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') {
+    const params = formObject(body);
+    if (params) return { ...out, kind: 'params', payload: vars.hide(JSON.stringify(params)) };
+  } else if (type === 'application/json') {
+    try {
+      return { ...out, kind: 'json', payload: vars.hide(JSON.stringify(JSON.parse(body))) };
+    } catch {
+      // Not JSON after all: kept as text below.
+    }
+  }
+  return { ...out, kind: 'body', payload: vars.hide(JSON.stringify(body)) };
+}
+
+/** Form pairs as an object, when that loses nothing (no repeated key, no key JSON would reorder). */
+function formObject(body: string): Record<string, string> | undefined {
+  const object: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    if (Object.prototype.hasOwnProperty.call(object, key) || /^\d+$/.test(key)) return undefined;
+    object[key] = value;
+  }
+  return object;
+}
+
+/** Two digits are enough to replay a latency, and keep a re-recording's diff quiet. */
+function roundMs(ms: number): number {
+  if (!(ms > 0)) return 0;
+  if (ms < 10) return Math.round(ms * 10) / 10;
+  const scale = 10 ** (Math.floor(Math.log10(ms)) - 1);
+  return Math.round(ms / scale) * scale;
+}
+
+export function describeResponse(response: HttpResponse, vars: Placeholders): RecordedResponse {
+  const contentType = header(response.headers, 'content-type');
+  const out: RecordedResponse = { status: response.status, ...(contentType !== undefined ? { contentType } : {}), elapsedMs: roundMs(response.elapsedMs) };
+  if (response.tooLarge) out.tooLarge = true;
+  const body = response.body;
+  if (contentType !== undefined && isJsonMediaType(contentType)) {
+    try {
+      // Written as JSON only when that is the body byte for byte: the flow sees `body` too.
+      if (JSON.stringify(JSON.parse(body)) === body) return { ...out, kind: 'json', payload: vars.hide(body) };
+    } catch {
+      // Not JSON: kept as text.
+    }
+  }
+  return { ...out, kind: 'body', payload: vars.hide(JSON.stringify(body)) };
+}
+
+export function describeFailure(error: HttpFailure): RecordedResponse {
+  return { failure: { kind: error.kind, message: redact(error.message) }, elapsedMs: roundMs(error.elapsedMs) };
+}
+
+/** The recorded answer as the transport gives it to the flow, with this run's values. */
+export function answerFrom(response: RecordedResponse, vars: Placeholders): HttpResponse {
+  if (response.failure) throw new HttpFailure(response.failure.kind, response.failure.message, response.elapsedMs);
+  const payload = vars.fillJson(response.payload ?? '""');
+  const body = response.kind === 'json' ? payload : (JSON.parse(payload) as string);
+  return {
+    status: response.status ?? 200,
+    headers: response.contentType !== undefined ? { 'content-type': response.contentType } : {},
+    body,
+    elapsedMs: response.elapsedMs,
+    ...(response.tooLarge ? { tooLarge: true } : {}),
+  };
+}
+
+function requestText(r: RecordedRequest): string {
+  return `${r.method}\n${r.url}\n${r.contentType ?? ''}\n${r.kind ?? ''}\n${r.payload ?? ''}`;
+}
+
+/** Whether two requests are the same for the bot: field by field, bodies as decoded values (key order aside). */
+export function sameRequest(a: RecordedRequest, b: RecordedRequest): boolean {
+  if (requestText(a) === requestText(b)) return true;
+  if (a.method !== b.method || a.url !== b.url || (a.contentType ?? '') !== (b.contentType ?? '') || a.kind !== b.kind) return false;
+  return isDeepStrictEqual(parsePayload(a.payload), parsePayload(b.payload));
+}
+
+function parsePayload(payload: string | undefined): unknown {
+  if (payload === undefined) return undefined;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}
+
+/** The fields that differ, one line each (`params.data[channel]: "web"`), for the recorded and the new request. */
+export function requestDifference(recorded: RecordedRequest, now: RecordedRequest): { expected: string; actual: string } {
+  const expected: string[] = [];
+  const actual: string[] = [];
+  const field = (name: string, a: unknown, b: unknown) => {
+    if (isDeepStrictEqual(a, b)) return;
+    expected.push(`${name}: ${a === undefined ? '(none)' : JSON.stringify(a)}`);
+    actual.push(`${name}: ${b === undefined ? '(none)' : JSON.stringify(b)}`);
+  };
+  field('method', recorded.method, now.method);
+  field('url', recorded.url, now.url);
+  field('content type', recorded.contentType, now.contentType);
+  const a = parsePayload(recorded.payload);
+  const b = parsePayload(now.payload);
+  if (recorded.kind === now.kind && isObject(a) && isObject(b)) {
+    const leaves = new Map<string, [unknown, unknown]>();
+    collectDifferences(recorded.kind ?? 'body', a, b, leaves);
+    for (const [name, [x, y]] of leaves) field(name, x, y);
+  } else {
+    field(recorded.kind ?? now.kind ?? 'body', a, b);
+  }
+  return { expected: expected.join('\n'), actual: actual.join('\n') };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const MAX_DIFFERENCES = 8;
+
+function collectDifferences(prefix: string, a: Record<string, unknown>, b: Record<string, unknown>, out: Map<string, [unknown, unknown]>): void {
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (out.size >= MAX_DIFFERENCES) return;
+    const name = /^[A-Za-z_][\w]*$/.test(key) ? `${prefix}.${key}` : `${prefix}[${JSON.stringify(key)}]`;
+    const x = a[key];
+    const y = b[key];
+    if (isDeepStrictEqual(x, y)) continue;
+    if (isObject(x) && isObject(y)) collectDifferences(name, x, y, out);
+    else out.set(name, [x, y]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The file
+
+const HEADER_COMMENT = [
+  '# The bot\'s answers, recorded by `twilio cognigy:test-chat --record`, replayed by `--replay`.',
+  '# One document per conversation, sorted; every value is JSON (which is YAML). Placeholders:',
+  `# ${TOKEN_PLACEHOLDER} (the endpoint's URL token, never written), ${CUSTOMER_PLACEHOLDER} (the customer's address),`,
+  '# $ID1, $ID2… (ids the run mints). Review changes to it as you review code.',
+];
+
+const j = (value: unknown): string => JSON.stringify(value);
+
+export function headerDocument(): string {
+  return `${HEADER_COMMENT.join('\n')}\nrecording: ${RECORDING_VERSION}\n`;
+}
+
+/** One conversation's document, `---` first. */
+export function conversationDocument(c: RecordedConversation): string {
+  const lines = ['---', `conversation: ${j(c.name)}`];
+  if (c.file !== undefined) lines.push(`file: ${j(c.file)}`);
+  lines.push(c.turns.length ? 'turns:' : 'turns: []');
+  for (const turn of c.turns) {
+    lines.push(`  - turn: ${turn.turn}`);
+    if (turn.customer !== undefined) lines.push(`    customer: ${j(turn.customer)}`);
+    lines.push(turn.calls.length ? '    calls:' : '    calls: []');
+    for (const call of turn.calls) {
+      const r = call.request;
+      lines.push('      - request:', `          method: ${j(r.method)}`, `          url: ${j(r.url)}`);
+      if (r.contentType !== undefined) lines.push(`          contentType: ${j(r.contentType)}`);
+      if (r.kind !== undefined) lines.push(`          ${r.kind}: ${r.payload}`);
+      const a = call.response;
+      lines.push('        response:');
+      if (a.failure) {
+        lines.push(`          failure: ${j(a.failure.kind)}`, `          message: ${j(a.failure.message)}`);
+      } else {
+        lines.push(`          status: ${a.status}`);
+        if (a.contentType !== undefined) lines.push(`          contentType: ${j(a.contentType)}`);
+        if (a.tooLarge) lines.push('          tooLarge: true');
+        lines.push(`          ${a.kind ?? 'body'}: ${a.kind === 'json' ? prettyJson(a.payload as string) : (a.payload ?? '""')}`);
+      }
+      lines.push(`          elapsedMs: ${a.elapsedMs}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * An answer's JSON, one key a line (what a reviewer wants to read in a diff), indented under
+ * its key as YAML's flow style allows; read back, it is the bot's compact body again.
+ */
+function prettyJson(payload: string): string {
+  return JSON.stringify(JSON.parse(payload), null, 2).split('\n').join(`\n${CONTINUATION}`);
+}
+
+const CONTINUATION = ' '.repeat(12);
+
+export function compareConversations(a: RecordedConversation, b: RecordedConversation): number {
+  return compareKeys(conversationKey(a.name, a.file), conversationKey(b.name, b.file));
+}
+
+/** Code-unit order: the same on every machine and locale. */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Read one document the way it is written; undefined when it is laid out otherwise (edited by hand). */
+export function readDocumentFast(text: string): RecordedConversation | undefined {
+  const lines = text.split('\n');
+  let conversation: RecordedConversation | undefined;
+  let turn: RecordedTurn | undefined;
+  let call: RecordedCall | undefined;
+  let section: 'request' | 'response' | undefined;
+  try {
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i];
+      if (line === '' || line === '---' || line.startsWith('#')) continue;
+      // A value spread over lines (an answer's JSON): the lines indented under it.
+      while (i + 1 < lines.length && lines[i + 1].startsWith(CONTINUATION)) line += `\n${lines[++i]}`;
+      const m = /^( *)(- )?([A-Za-z]+):(?: ([^]*))?$/.exec(line);
+      if (!m) return undefined;
+      const indent = m[1].length + (m[2] ? 2 : 0);
+      const key = m[3];
+      const value = m[4];
+      if (indent === 0) {
+        if (key === 'conversation') conversation = { name: JSON.parse(value) as string, turns: [] };
+        else if (key === 'file' && conversation) conversation.file = JSON.parse(value) as string;
+        else if (key !== 'turns' || !conversation || (value !== undefined && value !== '[]')) return undefined;
+      } else if (indent === 4 && conversation) {
+        if (m[2] && key === 'turn') conversation.turns.push((turn = { turn: Number(JSON.parse(value)), calls: [] }));
+        else if (key === 'customer' && turn) turn.customer = JSON.parse(value) as string;
+        else if (key !== 'calls' || !turn || (value !== undefined && value !== '[]')) return undefined;
+      } else if (indent === 8 && turn) {
+        if (m[2] && key === 'request' && value === undefined) {
+          call = { request: { method: '', url: '' }, response: { elapsedMs: 0 } };
+          turn.calls.push(call);
+          section = 'request';
+        } else if (key === 'response' && call && value === undefined) section = 'response';
+        else return undefined;
+      } else if (indent === 10 && call && value !== undefined) {
+        if (section === 'request') {
+          const r = call.request;
+          if (key === 'method') r.method = JSON.parse(value) as string;
+          else if (key === 'url') r.url = JSON.parse(value) as string;
+          else if (key === 'contentType') r.contentType = JSON.parse(value) as string;
+          else if (key === 'params' || key === 'json' || key === 'body') {
+            JSON.parse(value);
+            r.kind = key;
+            r.payload = value;
+          } else return undefined;
+        } else {
+          const a = call.response;
+          if (key === 'status') a.status = Number(JSON.parse(value));
+          else if (key === 'contentType') a.contentType = JSON.parse(value) as string;
+          else if (key === 'tooLarge') a.tooLarge = JSON.parse(value) === true;
+          else if (key === 'json') {
+            a.kind = key;
+            a.payload = JSON.stringify(JSON.parse(value));
+          } else if (key === 'body') {
+            JSON.parse(value);
+            a.kind = key;
+            a.payload = value;
+          } else if (key === 'elapsedMs') a.elapsedMs = Number(JSON.parse(value));
+          else if (key === 'failure') a.failure = { kind: JSON.parse(value) as HttpFailureKind, message: a.failure?.message ?? '' };
+          else if (key === 'message') a.failure = { kind: a.failure?.kind ?? 'network', message: JSON.parse(value) as string };
+          else return undefined;
+        }
+      } else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return conversation;
+}
+
+/** Any YAML that holds the same structure (a document edited by hand). */
+function readDocumentYaml(text: string, where: string): RecordedConversation {
+  const { parse } = require('yaml') as typeof import('yaml');
+  let doc: any;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw new UsageError(`${where} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'Record it again with --record, or fix the document.');
+  }
+  const bad = (what: string) => new UsageError(`${where}: ${what}.`, 'Record it again with --record, or fix the document.');
+  if (!isObject(doc) || typeof doc.conversation !== 'string') throw bad('a document without "conversation: NAME"');
+  const conversation: RecordedConversation = { name: doc.conversation, ...(typeof doc.file === 'string' ? { file: doc.file } : {}), turns: [] };
+  for (const t of Array.isArray(doc.turns) ? doc.turns : []) {
+    if (!isObject(t) || typeof t.turn !== 'number') throw bad('a turn without "turn: N"');
+    const turn: RecordedTurn = { turn: t.turn, ...(typeof t.customer === 'string' ? { customer: t.customer } : {}), calls: [] };
+    for (const c of Array.isArray(t.calls) ? t.calls : []) {
+      if (!isObject(c) || !isObject(c.request) || !isObject(c.response)) throw bad(`turn ${t.turn} has a call without request and response`);
+      const q = c.request;
+      const request: RecordedRequest = { method: String(q.method ?? ''), url: String(q.url ?? '') };
+      if (typeof q.contentType === 'string') request.contentType = q.contentType;
+      for (const kind of ['params', 'json', 'body'] as const) {
+        if (q[kind] !== undefined) {
+          request.kind = kind;
+          request.payload = JSON.stringify(q[kind]);
+        }
+      }
+      const a = c.response;
+      const response: RecordedResponse = { elapsedMs: Number(a.elapsedMs ?? 0) };
+      if (typeof a.failure === 'string') response.failure = { kind: a.failure as HttpFailureKind, message: String(a.message ?? '') };
+      if (typeof a.status === 'number') response.status = a.status;
+      if (typeof a.contentType === 'string') response.contentType = a.contentType;
+      if (a.tooLarge === true) response.tooLarge = true;
+      if (a.json !== undefined) {
+        response.kind = 'json';
+        response.payload = JSON.stringify(a.json);
+      } else if (a.body !== undefined) {
+        response.kind = 'body';
+        response.payload = JSON.stringify(String(a.body));
+      }
+      turn.calls.push({ request, response });
+    }
+    conversation.turns.push(turn);
+  }
+  return conversation;
+}
+
+interface IndexEntry {
+  offset: number;
+  length: number;
+}
+
+/**
+ * A recording on disk: an index of where each conversation's document starts, read once
+ * in chunks; a document is read (and parsed) when its conversation runs.
+ */
+export class RecordingFile {
+  private readonly index = new Map<string, IndexEntry>();
+  private fd: number | undefined;
+
+  private constructor(readonly file: string) {}
+
+  static open(file: string): RecordingFile {
+    const recording = new RecordingFile(file);
+    recording.scan();
+    return recording;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  private scan(): void {
+    try {
+      this.fd = fs.openSync(this.file, 'r');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        code === 'ENOENT' ? `No recording at ${this.file}.` : `Cannot read the recording ${this.file} (${code ?? (error as Error).message}).`,
+        'Record one first: test-chat --script PATH --record FILE (against the bot), then --replay FILE.',
+      );
+    }
+    const chunk = Buffer.alloc(1 << 20);
+    let carry = '';
+    let carryOffset = 0;
+    let position = 0;
+    let current: { name?: string; file?: string; offset: number } | undefined;
+    let sawHeader = false;
+    const close = (end: number) => {
+      if (current?.name === undefined) return;
+      const key = conversationKey(current.name, current.file);
+      if (this.index.has(key)) {
+        throw new UsageError(`${this.file} holds the conversation "${current.name}" twice.`, 'Merge recordings with test-chat --merge-recordings, which keeps one of each.');
+      }
+      this.index.set(key, { offset: current.offset, length: end - current.offset });
+    };
+    // latin1 keeps byte offsets; names are decoded as UTF-8 where they are read.
+    const value = (line: string, key: string) => scalar(Buffer.from(line.slice(key.length + 1), 'latin1').toString('utf8').trim());
+    for (;;) {
+      const read = fs.readSync(this.fd, chunk, 0, chunk.length, position);
+      const text = carry + chunk.toString('latin1', 0, read);
+      // At the end, the last line (if the file does not end with a newline) is read too.
+      const lines = read === 0 ? (carry ? [carry] : []) : text.split('\n');
+      carry = read === 0 ? '' : (lines.pop() as string);
+      let offset = carryOffset;
+      for (const line of lines) {
+        if (line === '---') {
+          close(offset);
+          current = { offset };
+        } else if (current && current.name === undefined && line.startsWith('conversation:')) {
+          current.name = value(line, 'conversation');
+        } else if (current && current.file === undefined && line.startsWith('file:')) {
+          current.file = value(line, 'file');
+        } else if (!current && /^recording: *\d+/.test(line)) {
+          sawHeader = true;
+          const version = Number(line.split(':')[1]);
+          if (version !== RECORDING_VERSION) {
+            throw new UsageError(`${this.file} is a recording of version ${version}; this plugin reads version ${RECORDING_VERSION}.`, 'Record it again with --record.');
+          }
+        }
+        offset += Buffer.byteLength(line, 'latin1') + 1;
+      }
+      carryOffset = offset;
+      if (read === 0) break;
+      position += read;
+    }
+    close(carryOffset);
+    if (!sawHeader) throw new UsageError(`${this.file} is not a recording made by test-chat --record (no "recording: ${RECORDING_VERSION}" line).`, 'Record one with test-chat --script PATH --record FILE.');
+  }
+
+  /** The raw document of a conversation (for copying it into a merged or updated file). */
+  documentText(key: string): string | undefined {
+    const entry = this.index.get(key);
+    if (!entry || this.fd === undefined) return undefined;
+    const buffer = Buffer.alloc(entry.length);
+    fs.readSync(this.fd, buffer, 0, entry.length, entry.offset);
+    return buffer.toString('utf8');
+  }
+
+  conversation(key: string): RecordedConversation | undefined {
+    const text = this.documentText(key);
+    if (text === undefined) return undefined;
+    return readDocumentFast(text) ?? readDocumentYaml(text, `${this.file}, conversation "${key.split('\u0000')[0]}"`);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** A JSON scalar, or a plain YAML one as a person may have written it. */
+function scalar(raw: string): string {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'string') return value;
+  } catch {
+    // not JSON
+  }
+  const { parse } = require('yaml') as typeof import('yaml');
+  return String(parse(raw));
+}
+
+/**
+ * Writes a recording: the header, then the documents sorted by key. `documents` gives each
+ * document's text by key (new ones, or ones copied from an earlier file).
+ */
+export function writeRecording(file: string, documents: Map<string, string>): void {
+  const keys = [...documents.keys()].sort(compareKeys);
+  // A last pass through redaction: whatever secret the run registered never reaches the file.
+  const text = headerDocument() + keys.map((k) => documents.get(k)).join('');
+  writeFileAtomic(file, redact(text), 'the recording');
+}
+
+/** `--merge-recordings OUT IN…`: the recordings of several shards (or runs) as one; a conversation in several keeps the last one given. */
+export function mergeRecordings(out: string, inputs: readonly string[]): { conversations: number; replaced: number } {
+  const documents = new Map<string, string>();
+  let replaced = 0;
+  for (const input of inputs) {
+    const recording = RecordingFile.open(input);
+    try {
+      for (const key of recording.keys()) {
+        if (documents.has(key)) replaced++;
+        documents.set(key, recording.documentText(key) as string);
+      }
+    } finally {
+      recording.close();
+    }
+  }
+  writeRecording(out, documents);
+  return { conversations: documents.size, replaced };
+}
+
+// ---------------------------------------------------------------------------------------
+// The transport in front of the HTTP transport
+
+export interface BotTapOptions {
+  /** `record`: every bot call goes to the bot and is written; `replay`: answered from `replay`. */
+  record?: string;
+  replay?: string;
+  mode?: ReplayMode;
+  /** `--replay-latency`: wait the recorded time before answering. */
+  latency?: boolean;
+  /** The transport behind: the network (or the stubs for other services). */
+  live: HttpTransport;
+  /** The setup's endpoint URL, when there is one: its token is masked, its URL is the bot's. */
+  endpointUrl?: string;
+  /** The flow definition: its URLs name the bot, its values are not the run's. */
+  definitionText: string;
+}
+
+export interface TurnFailure {
+  message: string;
+  expected: string;
+  actual: string;
+}
+
+/** One conversation's view of the tap: its transport and its turns. */
+export interface ConversationTap {
+  http: HttpTransport;
+  /** A customer turn starts (its text, or `(silence)`). */
+  beginTurn(customer: string): void;
+  /** What made the turn fail (a request the recording does not hold), once. */
+  takeFailure(): TurnFailure | undefined;
+  /** The conversation is over: its exchanges go into the recording. */
+  finish(): void;
+}
+
+export interface BotTap {
+  forConversation(c: { name: string; file?: string; from: string }): ConversationTap;
+  /** Write the recording (record mode, or new-only when something was added); says what was written. */
+  save(): { file: string; conversations: number; changed: number } | undefined;
+  close(): void;
+}
+
+/**
+ * Which calls are the bot's: the setup's endpoint (same origin and path, any query), and
+ * any Cognigy-hosted endpoint a flow file calls. Other services are not recorded: they go
+ * to the transport behind (the network, or stubs).
+ */
+export function botMatcher(endpointUrl: string | undefined): (url: string) => boolean {
+  let base: string | undefined;
+  if (endpointUrl) {
+    try {
+      const u = new URL(endpointUrl.trim());
+      base = `${u.origin}${u.pathname}`;
+    } catch {
+      base = undefined;
+    }
+  }
+  return (url) => {
+    const bare = url.split(/[?#]/, 1)[0];
+    if (base !== undefined && bare === base) return true;
+    try {
+      const host = new URL(bare).hostname;
+      return host === 'cognigy.ai' || host.endsWith('.cognigy.ai');
+    } catch {
+      return false;
+    }
+  };
+}
+
+export function createBotTap(o: BotTapOptions): BotTap {
+  const isBot = botMatcher(o.endpointUrl);
+  const mode: ReplayMode = o.mode ?? 'strict';
+  const recording = o.replay ? RecordingFile.open(o.replay) : undefined;
+  /** New documents by key: every conversation when recording, the changed ones in new-only mode. */
+  const written = new Map<string, string>();
+  const seen = new Set<string>();
+
+  const forConversation = (c: { name: string; file?: string; from: string }): ConversationTap => {
+    const file = recordedFileName(c.file);
+    const key = conversationKey(c.name, file);
+    if (seen.has(key)) {
+      // Two conversations of one name in one file: the second would answer from the first's recording.
+      throw new UsageError(`Two conversations are named "${c.name}"${file ? ` in ${file}` : ''}: a recording tells them apart by name.`, 'Give each conversation of a file its own name.');
+    }
+    seen.add(key);
+    const vars = new Placeholders(c.from, o.definitionText);
+    const turns: RecordedTurn[] = [];
+    let current: RecordedTurn | undefined;
+    let failure: TurnFailure | undefined;
+    const recorded = recording?.conversation(key);
+    const replayedTurn = (n: number) => recorded?.turns.find((t) => t.turn === n);
+    let live = !o.replay;
+    let changed = false;
+
+    const callLive = async (request: HttpRequest, described: RecordedRequest): Promise<HttpResponse> => {
+      try {
+        const response = await o.live(request);
+        current?.calls.push({ request: described, response: describeResponse(response, vars) });
+        return response;
+      } catch (error) {
+        if (error instanceof HttpFailure) current?.calls.push({ request: described, response: describeFailure(error) });
+        throw error;
+      }
+    };
+
+    const http: HttpTransport = async (request) => {
+      if (!isBot(request.url)) return o.live(request);
+      current ??= { turn: turns.length + 1, calls: [] };
+      if (!turns.includes(current)) turns.push(current);
+      const described = describeRequest(request, vars, o.endpointUrl);
+      if (live) return callLive(request, described);
+      const index = current.calls.length;
+      const expected = replayedTurn(current.turn)?.calls[index];
+      if (expected && sameRequest(expected.request, described)) {
+        current.calls.push(expected);
+        if (o.latency && expected.response.elapsedMs > 0) await new Promise((resolve) => setTimeout(resolve, expected.response.elapsedMs));
+        return answerFrom(expected.response, vars);
+      }
+      if (mode === 'new-only') {
+        // From here on this conversation talks to the bot: the recorded answers after a changed request may no longer follow.
+        live = true;
+        changed = true;
+        return callLive(request, described);
+      }
+      const where = `turn ${current.turn}${index > 0 ? `, call ${index + 1}` : ''}`;
+      if (!recorded) {
+        failure ??= { message: `the recording ${o.replay} holds no conversation "${c.name}"${file ? ` of ${file}` : ''}`, expected: 'a recorded conversation', actual: `(not recorded) ${where}: ${described.method} ${described.url}` };
+      } else if (!expected) {
+        failure ??= { message: `the flow called the bot in ${where}, which the recording does not hold`, expected: '(no call recorded)', actual: requestDifference({ method: '', url: '' }, described).actual };
+      } else {
+        failure ??= { message: `the flow's call to the bot in ${where} differs from the recording (expected: recorded, actual: now)`, ...requestDifference(expected.request, described) };
+      }
+      throw new HttpFailure('network', `not in the recording (${where}): run with --replay-mode new-only or --record to ask the bot`, 0);
+    };
+
+    return {
+      http,
+      beginTurn(customer) {
+        current = { turn: turns.length + 1, customer, calls: [] };
+        turns.push(current);
+      },
+      takeFailure() {
+        const f = failure;
+        failure = undefined;
+        return f;
+      },
+      finish() {
+        if (o.record || changed) written.set(key, conversationDocument({ name: c.name, ...(file !== undefined ? { file } : {}), turns }));
+      },
+    };
+  };
+
+  return {
+    forConversation,
+    save() {
+      const target = o.record ?? (mode === 'new-only' && written.size ? o.replay : undefined);
+      if (!target) return undefined;
+      const documents = new Map<string, string>();
+      if (!o.record && recording) {
+        for (const key of recording.keys()) documents.set(key, recording.documentText(key) as string);
+      }
+      // Re-recording an unchanged bot leaves the file as it was: a conversation whose exchanges
+      // differ only in the time taken keeps its recorded times, so a pull request shows real changes.
+      const previous = o.record ? openIfRecording(o.record) : undefined;
+      try {
+        for (const [key, text] of written) {
+          const before = previous?.documentText(key);
+          documents.set(key, before !== undefined && withoutTimes(before) === withoutTimes(text) ? before : text);
+        }
+      } finally {
+        previous?.close();
+      }
+      writeRecording(target, documents);
+      return { file: target, conversations: documents.size, changed: written.size };
+    },
+    close() {
+      recording?.close();
+    },
+  };
+}
+
+const ELAPSED_LINE = /^ {10}elapsedMs: .*$/gm;
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/** A document without what changes on every call to the same bot: the times, and random ids (Cognigy's `traceId`). */
+function withoutTimes(document: string): string {
+  return document.replace(ELAPSED_LINE, '').replace(UUID, '');
+}
+
+/** An earlier recording at the --record path, if there is a readable one. */
+function openIfRecording(file: string): RecordingFile | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return RecordingFile.open(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command's flags. */
+export interface RecordingOptions {
+  record?: string;
+  replay?: string;
+  mode?: ReplayMode;
+  latency?: boolean;
+}
+
+/** The tap for a prepared run: the bot is the setup's endpoint, the transport behind is the run's. */
+export function tapFor(
+  prepared: { http: HttpTransport; definition: unknown; setup: { endpointUrl?: string } },
+  o: RecordingOptions,
+): BotTap {
+  return createBotTap({
+    ...o,
+    live: prepared.http,
+    endpointUrl: prepared.setup.endpointUrl,
+    definitionText: JSON.stringify(prepared.definition),
+  });
+}

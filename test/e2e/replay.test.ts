@@ -1,0 +1,176 @@
+/**
+ * `test-chat --record` / `--replay` through the real twilio binary (issue 20): a suite is
+ * recorded against the Cognigy-compatible stand-in, the bot is stopped and the suite is
+ * replayed green from the file alone; a flow that now sends another `data` fails with the
+ * difference; `--replay-mode new-only` asks the bot for what changed and updates the file.
+ * The recording lives under the test HOME, so the secret scan at close covers it.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { demoBehaviour, startBotServer } from '../../src/lib/demo/bot-server';
+import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../src/lib/link-flow';
+import { buildFlow } from '../../src/lib/studio';
+import { hideEndpointToken } from '../../src/lib/studio/endpoint-token';
+import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'scripts');
+const NAMES = ['Ask for a human agent', 'Greeting', 'Opening hours and pricing', 'Order status'];
+
+describe('twilio cognigy:test-chat --record / --replay through the real twilio binary', () => {
+  let world: World;
+  let work: string;
+  let flowFile: string;
+  let changedFlow: string;
+  let recording: string;
+  before(async () => {
+    world = await startWorld();
+    world.bot.setBehaviour(demoBehaviour);
+    work = fs.mkdtempSync(path.join(world.cli.home, 'replay-'));
+    // The flow link-flow builds, as a flow file (token left out, as link-flow --out writes it),
+    // and the same flow sending another `data` to the bot.
+    const definition = buildFlow({
+      endpointUrl: world.bot.url,
+      testMode: false,
+      channelModel: 'conversations',
+      escalationKey: 'escalation',
+      onBotFailure: 'escalate',
+      workflowSid: PLACEHOLDER_WORKFLOW,
+      taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
+    } as Parameters<typeof buildFlow>[0]);
+    const text = JSON.stringify(hideEndpointToken(definition, world.bot.url), null, 2);
+    assert.ok(text.includes('"twilio-conversations"'));
+    flowFile = path.join(work, 'flow.json');
+    fs.writeFileSync(flowFile, text);
+    changedFlow = path.join(work, 'flow-changed.json');
+    fs.writeFileSync(changedFlow, text.replace('"twilio-conversations"', '"twilio-web"'));
+    recording = path.join(work, 'recordings', 'bot.yaml');
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  const script = (flow: string, ...args: string[]) =>
+    world.run(['cognigy:test-chat', '--script', path.join(FIXTURES, 'botium-pass'), '--flow-file', flow, '--endpoint-url', world.bot.url, ...args]);
+
+  test('record, stop the bot, replay green; another data fails with the difference; new-only fills it in', async () => {
+    const recorded = await script(flowFile, '--record', recording, '--concurrency', '3');
+    assert.equal(recorded.code, 0, recorded.all);
+    assert.match(recorded.stdout, /^4 passed, 0 failed$/m);
+    assert.match(recorded.stderr, /Recorded the bot's answers for 4 conversations to .*bot\.yaml\./);
+    const text = fs.readFileSync(recording, 'utf8');
+    assert.deepEqual(secretsIn(world, text), [], 'no token, no endpoint URL');
+    const docs = parseAllDocuments(text).map((d) => d.toJS());
+    assert.equal(docs[0].recording, 1);
+    assert.deepEqual(docs.slice(1).map((d) => d.conversation), NAMES, 'one document per conversation, sorted by name');
+    const greeting = docs.find((d) => d.conversation === 'Greeting');
+    const call = greeting.turns[0].calls[0];
+    assert.equal(call.request.method, 'POST');
+    assert.equal(call.request.url, `${new URL(world.bot.url).origin}/$COGNIGY_URL_TOKEN`);
+    assert.equal(call.request.params.userId, '$CUSTOMER');
+    assert.match(call.request.params.sessionId, /^CH\$ID\d+$/);
+    assert.equal(call.request.params['data[channel]'], 'twilio-conversations');
+    assert.equal(call.response.status, 200);
+    assert.match(call.response.contentType, /^application\/json/);
+    assert.equal(call.response.json.sessionId, call.request.params.sessionId, 'the echoed session id is a placeholder too');
+    assert.equal(typeof call.response.elapsedMs, 'number');
+
+    // Recorded again against the same bot: the same file, byte for byte.
+    const again = await script(flowFile, '--record', recording);
+    assert.equal(again.code, 0, again.all);
+    assert.equal(fs.readFileSync(recording, 'utf8'), text, 'stable across runs');
+
+    const port = Number(new URL(world.bot.url).port);
+    await world.bot.close();
+    const replayed = await script(flowFile, '--replay', recording, '-o', 'json');
+    assert.equal(replayed.code, 0, replayed.all);
+    const report = JSON.parse(replayed.stdout);
+    assert.equal(report.summary.passed, 4);
+    assert.equal(report.summary.total, 4);
+
+    const latency = await script(flowFile, '--replay', recording, '--replay-latency');
+    assert.equal(latency.code, 0, latency.all);
+
+    const differs = await script(changedFlow, '--replay', recording);
+    assert.equal(differs.code, 1, differs.all);
+    assert.match(differs.stdout, /^0 passed, 4 failed$/m);
+    assert.match(differs.stdout, /the flow's call to the bot in turn 1 differs from the recording/);
+    assert.ok(differs.stdout.includes('params["data[channel]"]: "twilio-conversations"'), differs.stdout);
+    assert.ok(differs.stdout.includes('params["data[channel]"]: "twilio-web"'), differs.stdout);
+    assert.equal(fs.readFileSync(recording, 'utf8'), text, 'a strict replay writes nothing');
+
+    // new-only: the changed requests go to the bot (up again on the same URL) and into the file.
+    const bot = await startBotServer({ behaviour: demoBehaviour, port, token: world.bot.token });
+    try {
+      const filled = await script(changedFlow, '--replay', recording, '--replay-mode', 'new-only');
+      assert.equal(filled.code, 0, filled.all);
+      assert.match(filled.stderr, /Recorded 4 new or changed conversations into .*bot\.yaml \(4 in all\)\./);
+      assert.ok(bot.requests.length > 0, 'the bot was asked');
+    } finally {
+      await bot.close();
+    }
+    const updated = fs.readFileSync(recording, 'utf8');
+    assert.ok(updated.includes('"data[channel]":"twilio-web"'));
+    assert.ok(!updated.includes('"data[channel]":"twilio-conversations"'));
+    assert.deepEqual(secretsIn(world, updated), []);
+    // With the bot gone again, the changed flow now replays green.
+    const green = await script(changedFlow, '--replay', recording);
+    assert.equal(green.code, 0, green.all);
+    assert.match(green.stdout, /^4 passed, 0 failed$/m);
+  });
+
+  test('--message records and replays its one conversation; bad flag combinations are refused in two lines', async () => {
+    const bot = await startBotServer({ behaviour: demoBehaviour });
+    try {
+      const file = path.join(work, 'messages.yaml');
+      const args = ['cognigy:test-chat', '--endpoint-url', bot.url, '-m', 'hello', '-m', 'opening hours'];
+      const rec = await world.run([...args, '--record', file]);
+      assert.equal(rec.code, 0, rec.all);
+      assert.match(fs.readFileSync(file, 'utf8'), /^conversation: "test-chat --message"$/m);
+      const live = rec.stdout;
+      const replay = await world.run([...args.map((a) => (a === bot.url ? bot.url : a)), '--replay', file]);
+      assert.equal(replay.code, 0, replay.all);
+      assert.equal(replay.stdout.replace(/\d+ ms/g, 'N ms'), live.replace(/\d+ ms/g, 'N ms'));
+      const other = await world.run(['cognigy:test-chat', '--endpoint-url', bot.url, '-m', 'hello', '-m', 'something else', '--replay', file]);
+      assert.equal(other.code, 1, other.all);
+      assert.match(other.stderr, /call to the bot in turn 2 differs/);
+
+      const both = await world.run([...args, '--record', file, '--replay', file]);
+      assert.equal(both.code, 2, both.all);
+      assert.match(both.stderr, /either --record .* or --replay/);
+      const missing = await world.run([...args, '--replay', path.join(work, 'nope.yaml')]);
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /No recording at .*nope\.yaml/);
+      assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      await bot.close();
+    }
+  });
+
+  test('--merge-recordings joins the recordings of several runs into one, sorted', async () => {
+    const bot = await startBotServer({ behaviour: demoBehaviour });
+    try {
+      const one = path.join(work, 'one');
+      const two = path.join(work, 'two');
+      for (const [dir, files] of [
+        [one, ['greeting.convo.txt', 'agent.convo.txt']],
+        [two, ['order-status.convo.txt']],
+      ] as const) {
+        fs.mkdirSync(dir, { recursive: true });
+        for (const f of files) fs.copyFileSync(path.join(FIXTURES, 'botium-pass', f), path.join(dir, f));
+      }
+      const run = (dir: string, file: string) => world.run(['cognigy:test-chat', '--script', dir, '--endpoint-url', bot.url, '--record', file]);
+      assert.equal((await run(one, path.join(work, 'a.yaml'))).code, 0);
+      assert.equal((await run(two, path.join(work, 'b.yaml'))).code, 0);
+      const merged = path.join(work, 'merged.yaml');
+      const r = await world.run(['cognigy:test-chat', '--merge-recordings', path.join(work, 'b.yaml'), '--merge-recordings', path.join(work, 'a.yaml'), '--record', merged]);
+      assert.equal(r.code, 0, r.all);
+      const docs = parseAllDocuments(fs.readFileSync(merged, 'utf8')).map((d) => d.toJS());
+      assert.deepEqual(docs.slice(1).map((d) => d.conversation), ['Ask for a human agent', 'Greeting', 'Order status']);
+    } finally {
+      await bot.close();
+    }
+  });
+});
