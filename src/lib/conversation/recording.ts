@@ -354,36 +354,58 @@ export function compareKeys(a: string, b: string): number {
 
 /** Read one document the way it is written; undefined when it is laid out otherwise (edited by hand). */
 export function readDocumentFast(text: string): RecordedConversation | undefined {
-  const lines = text.split('\n');
   let conversation: RecordedConversation | undefined;
   let turn: RecordedTurn | undefined;
   let call: RecordedCall | undefined;
   let section: 'request' | 'response' | undefined;
+  const SPACE = 32;
   try {
-    for (let i = 0; i < lines.length; i++) {
-      let line = lines[i];
-      if (line === '' || line === '---' || line.startsWith('#')) continue;
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      let indent = 0;
+      while (text.charCodeAt(start + indent) === SPACE) indent++;
+      const first = start + indent;
+      if (first === end || text.charCodeAt(first) === 35 /* # */ || (indent === 0 && text.startsWith('---', first) && end - first === 3)) {
+        start = end + 1;
+        continue;
+      }
       // A value spread over lines (an answer's JSON): the lines indented under it.
-      while (i + 1 < lines.length && lines[i + 1].startsWith(CONTINUATION)) line += `\n${lines[++i]}`;
-      const m = /^( *)(- )?([A-Za-z]+):(?: ([^]*))?$/.exec(line);
-      if (!m) return undefined;
-      const indent = m[1].length + (m[2] ? 2 : 0);
-      const key = m[3];
-      const value = m[4];
+      while (end < text.length && text.startsWith(CONTINUATION, end + 1)) {
+        const next = text.indexOf('\n', end + 1);
+        end = next === -1 ? text.length : next;
+      }
+      let keyStart = first;
+      const dash = text.charCodeAt(first) === 45 /* - */ && text.charCodeAt(first + 1) === SPACE;
+      if (dash) {
+        keyStart += 2;
+        indent += 2;
+      }
+      const colon = text.indexOf(':', keyStart);
+      if (colon === -1 || colon > end) return undefined;
+      const key = text.slice(keyStart, colon);
+      // `key:` alone opens a nested block; `key: VALUE` holds JSON.
+      let value: string | undefined;
+      if (colon + 1 < end) {
+        if (text.charCodeAt(colon + 1) !== SPACE) return undefined;
+        value = text.slice(colon + 2, end);
+      }
+      start = end + 1;
       if (indent === 0) {
-        if (key === 'conversation') conversation = { name: JSON.parse(value) as string, turns: [] };
-        else if (key === 'file' && conversation) conversation.file = JSON.parse(value) as string;
+        if (key === 'conversation' && value !== undefined) conversation = { name: JSON.parse(value) as string, turns: [] };
+        else if (key === 'file' && conversation && value !== undefined) conversation.file = JSON.parse(value) as string;
         else if (key !== 'turns' || !conversation || (value !== undefined && value !== '[]')) return undefined;
       } else if (indent === 4 && conversation) {
-        if (m[2] && key === 'turn') conversation.turns.push((turn = { turn: Number(JSON.parse(value)), calls: [] }));
-        else if (key === 'customer' && turn) turn.customer = JSON.parse(value) as string;
+        if (dash && key === 'turn' && value !== undefined) conversation.turns.push((turn = { turn: Number(JSON.parse(value)), calls: [] }));
+        else if (key === 'customer' && turn && value !== undefined) turn.customer = JSON.parse(value) as string;
         else if (key !== 'calls' || !turn || (value !== undefined && value !== '[]')) return undefined;
-      } else if (indent === 8 && turn) {
-        if (m[2] && key === 'request' && value === undefined) {
+      } else if (indent === 8 && turn && value === undefined) {
+        if (dash && key === 'request') {
           call = { request: { method: '', url: '' }, response: { elapsedMs: 0 } };
           turn.calls.push(call);
           section = 'request';
-        } else if (key === 'response' && call && value === undefined) section = 'response';
+        } else if (key === 'response' && call) section = 'response';
         else return undefined;
       } else if (indent === 10 && call && value !== undefined) {
         if (section === 'request') {
@@ -392,7 +414,7 @@ export function readDocumentFast(text: string): RecordedConversation | undefined
           else if (key === 'url') r.url = JSON.parse(value) as string;
           else if (key === 'contentType') r.contentType = JSON.parse(value) as string;
           else if (key === 'params' || key === 'json' || key === 'body') {
-            JSON.parse(value);
+            // Compared as text with what the run sends; parsed only when they differ.
             r.kind = key;
             r.payload = value;
           } else return undefined;
@@ -403,12 +425,12 @@ export function readDocumentFast(text: string): RecordedConversation | undefined
           else if (key === 'tooLarge') a.tooLarge = JSON.parse(value) === true;
           else if (key === 'json') {
             a.kind = key;
-            a.payload = JSON.stringify(JSON.parse(value));
+            // Written one key a line; the bot sent it compact, and the flow gets it so.
+            a.payload = value.includes('\n') ? JSON.stringify(JSON.parse(value)) : value;
           } else if (key === 'body') {
-            JSON.parse(value);
             a.kind = key;
             a.payload = value;
-          } else if (key === 'elapsedMs') a.elapsedMs = Number(JSON.parse(value));
+          } else if (key === 'elapsedMs') a.elapsedMs = Number(value);
           else if (key === 'failure') a.failure = { kind: JSON.parse(value) as HttpFailureKind, message: a.failure?.message ?? '' };
           else if (key === 'message') a.failure = { kind: a.failure?.kind ?? 'network', message: JSON.parse(value) as string };
           else return undefined;
@@ -510,52 +532,49 @@ export class RecordingFile {
         'Record one first: test-chat --script PATH --record FILE (against the bot), then --replay FILE.',
       );
     }
-    const chunk = Buffer.alloc(1 << 20);
-    let carry = '';
-    let carryOffset = 0;
-    let position = 0;
-    let current: { name?: string; file?: string; offset: number } | undefined;
-    let sawHeader = false;
-    const close = (end: number) => {
-      if (current?.name === undefined) return;
-      const key = conversationKey(current.name, current.file);
-      if (this.index.has(key)) {
-        throw new UsageError(`${this.file} holds the conversation "${current.name}" twice.`, 'Merge recordings with test-chat --merge-recordings, which keeps one of each.');
-      }
-      this.index.set(key, { offset: current.offset, length: end - current.offset });
-    };
-    // latin1 keeps byte offsets; names are decoded as UTF-8 where they are read.
-    const value = (line: string, key: string) => scalar(Buffer.from(line.slice(key.length + 1), 'latin1').toString('utf8').trim());
-    for (;;) {
-      const read = fs.readSync(this.fd, chunk, 0, chunk.length, position);
-      const text = carry + chunk.toString('latin1', 0, read);
-      // At the end, the last line (if the file does not end with a newline) is read too.
-      const lines = read === 0 ? (carry ? [carry] : []) : text.split('\n');
-      carry = read === 0 ? '' : (lines.pop() as string);
-      let offset = carryOffset;
-      for (const line of lines) {
-        if (line === '---') {
-          close(offset);
-          current = { offset };
-        } else if (current && current.name === undefined && line.startsWith('conversation:')) {
-          current.name = value(line, 'conversation');
-        } else if (current && current.file === undefined && line.startsWith('file:')) {
-          current.file = value(line, 'file');
-        } else if (!current && /^recording: *\d+/.test(line)) {
-          sawHeader = true;
-          const version = Number(line.split(':')[1]);
-          if (version !== RECORDING_VERSION) {
-            throw new UsageError(`${this.file} is a recording of version ${version}; this plugin reads version ${RECORDING_VERSION}.`, 'Record it again with --record.');
-          }
-        }
-        offset += Buffer.byteLength(line, 'latin1') + 1;
-      }
-      carryOffset = offset;
-      if (read === 0) break;
-      position += read;
+    const size = fs.fstatSync(this.fd).size;
+    const CHUNK = 1 << 20;
+    const chunk = Buffer.alloc(CHUNK);
+    // The header: the first lines, up to the first document.
+    const headRead = fs.readSync(this.fd, chunk, 0, Math.min(CHUNK, size), 0);
+    const head = chunk.toString('utf8', 0, headRead);
+    const firstDocument = head.startsWith('---\n') ? 0 : head.indexOf('\n---\n');
+    const header = firstDocument === -1 ? head : head.slice(0, firstDocument);
+    const version = /^recording: *(\d+)/m.exec(header);
+    if (!version) throw new UsageError(`${this.file} is not a recording made by test-chat --record (no "recording: ${RECORDING_VERSION}" line).`, 'Record one with test-chat --script PATH --record FILE.');
+    if (Number(version[1]) !== RECORDING_VERSION) {
+      throw new UsageError(`${this.file} is a recording of version ${version[1]}; this plugin reads version ${RECORDING_VERSION}.`, 'Record it again with --record.');
     }
-    close(carryOffset);
-    if (!sawHeader) throw new UsageError(`${this.file} is not a recording made by test-chat --record (no "recording: ${RECORDING_VERSION}" line).`, 'Record one with test-chat --script PATH --record FILE.');
+    // Documents start at a `---` line; their first lines name them. Searched in the bytes,
+    // chunk by chunk (a chunk overlaps the next by a few bytes, so no separator is missed).
+    const starts: number[] = [];
+    if (head.startsWith('---\n')) starts.push(0);
+    const separator = Buffer.from('\n---\n');
+    for (let position = 0; position < size; position += CHUNK - separator.length) {
+      const read = fs.readSync(this.fd, chunk, 0, Math.min(CHUNK, size - position), position);
+      let at = chunk.indexOf(separator, 0);
+      while (at !== -1 && at + separator.length <= read) {
+        const start = position + at + 1;
+        if (starts[starts.length - 1] !== start) starts.push(start);
+        at = chunk.indexOf(separator, at + 1);
+      }
+      if (position + read >= size) break;
+    }
+    const names = Buffer.alloc(2048);
+    for (let i = 0; i < starts.length; i++) {
+      const offset = starts[i];
+      const length = (i + 1 < starts.length ? starts[i + 1] : size) - offset;
+      const read = fs.readSync(this.fd, names, 0, Math.min(names.length, length), offset);
+      const lines = names.toString('utf8', 0, read).split('\n');
+      const name = lines[1]?.startsWith('conversation:') ? scalar(lines[1].slice('conversation:'.length).trim()) : undefined;
+      if (name === undefined) throw new UsageError(`${this.file}: the document at byte ${offset} does not start with "conversation: NAME".`, 'Record it again with --record, or fix the document.');
+      const file = lines[2]?.startsWith('file:') ? scalar(lines[2].slice('file:'.length).trim()) : undefined;
+      const key = conversationKey(name, file);
+      if (this.index.has(key)) {
+        throw new UsageError(`${this.file} holds the conversation "${name}"${file ? ` of ${file}` : ''} twice.`, 'Merge recordings with test-chat --merge-recordings, which keeps one of each.');
+      }
+      this.index.set(key, { offset, length });
+    }
   }
 
   /** The raw document of a conversation (for copying it into a merged or updated file). */
