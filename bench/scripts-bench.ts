@@ -49,13 +49,13 @@ const SCALE_ROUNDS = option('scale-rounds', 1, 1, 9);
 const BUDGET_MS = option('budget', 900, 30, 3_600) * 1000;
 const WITH_BOTIUM = !process.argv.includes('--no-botium');
 
-const median = (xs: number[]): number => {
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 /** One conversation per file, as BotiumScript has it: the bot echoes, one output per turn. */
-function generate(dir: string, count: number): void {
+export function generate(dir: string, count: number): void {
   fs.mkdirSync(dir, { recursive: true });
   for (let i = 0; i < count; i++) {
     let text = `conversation ${i}\n`;
@@ -67,14 +67,14 @@ function generate(dir: string, count: number): void {
   }
 }
 
-interface Measured {
+export interface Measured {
   wallMs: number;
   maxRssKb?: number;
   stdout: string;
 }
 
 /** Run a node script as a child, timed from spawn to exit, with its peak memory. */
-function measure(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Measured> {
+export function measure(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Measured> {
   const useTime = fs.existsSync(GNU_TIME);
   const rssFile = path.join(os.tmpdir(), `cognigy-bench-rss-${process.pid}-${Date.now()}`);
   const command = useTime ? GNU_TIME : process.execPath;
@@ -117,7 +117,7 @@ function measure(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Pro
   });
 }
 
-async function startBot(): Promise<{ url: string; stop(): void }> {
+export async function startBot(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'scripts-bot.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -277,7 +277,10 @@ function assertAll(ok: boolean, who: string, detail: string): void {
   if (!ok) throw new Error(`${who}: not every conversation passed, so its time means nothing: ${detail}`);
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+// bench/replay-bench.ts reuses the generator, the timing and the bot.
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
