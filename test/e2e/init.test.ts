@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
 import { filesUnder } from '../helpers/cli';
+import { registerTestSecret } from '../helpers/secrets';
 
 describe('twilio cognigy:init through the real twilio binary', () => {
   let world: World;
@@ -54,6 +55,85 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     assert.equal(JSON.parse(again.stdout).changed, false);
     assert.equal(fs.readFileSync(setupFile, 'utf8'), before);
     assert.equal(world.fake.writes().length, 0, 'init never writes to Twilio');
+    assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('with the setup saved, a wrong auth token is still caught: which credentials were used and how to fix them', async () => {
+    const wrong = 'f'.repeat(32);
+    registerTestSecret(wrong);
+    const before = fs.readFileSync(setupFile, 'utf8');
+    const start = world.fake.requests.length;
+    const r = await world.run(['cognigy:init', '--yes'], { env: { TWILIO_AUTH_TOKEN: wrong } });
+    assert.equal(r.code, 20, r.all);
+    assert.ok(world.fake.requests.length > start, 'init asked Twilio');
+    assert.doesNotMatch(r.all, /Nothing changed/);
+    assert.match(r.stderr, /20003/);
+    assert.match(r.stderr, new RegExp(`TWILIO_ACCOUNT_SID ${FAKE_ACCOUNT_SID} with TWILIO_AUTH_TOKEN`));
+    assert.match(r.stderr, /Set TWILIO_AUTH_TOKEN to the account's current auth token/);
+    assert.doesNotMatch(r.all, /regional/i, "the host's regional hint helps nobody here");
+    assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+    assert.ok(!r.all.includes(wrong));
+    assert.equal(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
+
+    const json = await world.run(['cognigy:init', '--yes', '-o', 'json'], { env: { TWILIO_AUTH_TOKEN: wrong } });
+    assert.equal(json.code, 20);
+    assert.equal(JSON.parse(json.stdout).error.code, '20003');
+  });
+
+  test('a profile whose API secret is wrong is named, with the command that fixes it', async () => {
+    const { FAKE_API_KEY } = await import('../stand-ins/twilio');
+    const wrongSecret = '0123456789abcdef0123456789abcdef';
+    registerTestSecret(wrongSecret);
+    const configFile = path.join(world.cli.configDir, 'config.json');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ projects: [], profiles: { ops: { accountSid: FAKE_ACCOUNT_SID, apiKey: FAKE_API_KEY, apiSecret: wrongSecret } }, activeProject: 'ops' }),
+    );
+    try {
+      const r = await world.run(['cognigy:init', '--yes', '-p', 'ops']);
+      assert.equal(r.code, 20, r.all);
+      assert.match(r.stderr, new RegExp(`profile "ops" \\(account ${FAKE_ACCOUNT_SID}, API key ${FAKE_API_KEY}\\)`));
+      assert.match(r.stderr, new RegExp(`twilio profiles:create ${FAKE_ACCOUNT_SID} --profile "ops"`));
+      assert.doesNotMatch(r.all, /regional/i);
+      assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+    } finally {
+      // The CLI's own profile store holds the secret by design; it is not the plugin's file.
+      fs.rmSync(configFile, { force: true });
+    }
+  });
+
+  test('a saved workflow or flow deleted in the account is caught, not silently replaced', async () => {
+    const seeded = world.fake.state.seeded!;
+    const before = fs.readFileSync(setupFile, 'utf8');
+    const saved = JSON.parse(before).accounts[FAKE_ACCOUNT_SID].setup;
+    const workflow = world.fake.state.workflows.get(saved.workflow.sid)!;
+    world.fake.state.workflows.delete(saved.workflow.sid);
+    try {
+      const r = await world.run(['cognigy:init', '--yes']);
+      assert.equal(r.code, 1, r.all);
+      assert.match(r.stderr, new RegExp(`The saved workflow "Assign to Anyone" \\(${saved.workflow.sid}\\) no longer exists in this account`));
+      assert.match(r.stderr, /Pass --workflow to choose another/);
+      assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+      assert.equal(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
+    } finally {
+      world.fake.state.workflows.set(saved.workflow.sid, workflow);
+    }
+
+    // A flow the setup names by SID (as after link-flow), deleted in the Console.
+    const withFlow = await world.run(['cognigy:init', '--yes', '--flow', seeded.messagingFlowSid]);
+    assert.equal(withFlow.code, 0, withFlow.all);
+    const flow = world.fake.state.flows.get(seeded.messagingFlowSid)!;
+    world.fake.state.flows.delete(seeded.messagingFlowSid);
+    try {
+      const r = await world.run(['cognigy:init', '--yes']);
+      assert.equal(r.code, 1, r.all);
+      assert.match(r.stderr, new RegExp(`The saved Studio flow "Messaging Flow" \\(${seeded.messagingFlowSid}\\) no longer exists`));
+      assert.match(r.stderr, /--new-flow "Messaging Flow"/);
+    } finally {
+      world.fake.state.flows.set(seeded.messagingFlowSid, flow);
+    }
+    const reset = await world.run(['cognigy:init', '--yes', '--new-flow', 'Cognigy Bot Flow']);
+    assert.equal(reset.code, 0, reset.all);
     assert.deepEqual(world.fake.violations, []);
   });
 
