@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import type { AddressConfiguration, FlexFlow } from '../twilio/api';
-import { looksLikeSid } from './discovery';
+import { sidProblem } from './discovery';
 
 /** The calls entry-point wiring makes. */
 export interface WiringApi {
@@ -51,8 +51,12 @@ export async function wireAddress(api: WiringApi, address: string, flowSid: stri
 
 /** Entry-point flags are checked before anything is read or written. */
 export function checkEntryPoints(o: { address?: string; flexFlow?: string }): void {
-  if (o.flexFlow !== undefined && !looksLikeSid(o.flexFlow, 'FO')) {
-    throw new UsageError(`--flex-flow "${o.flexFlow}" is not a Flex Flow SID.`, 'Flex Flow SIDs start with FO; see them with: twilio api:flex:v1:flex-flows:list');
+  const problem = o.flexFlow === undefined ? undefined : sidProblem(o.flexFlow, 'FO');
+  if (problem) {
+    throw new UsageError(
+      `--flex-flow "${o.flexFlow}" is not a Flex Flow SID: ${problem}.`,
+      'A Flex Flow SID is FO and 32 hex digits; list them with: twilio api:flex:v1:flex-flows:list',
+    );
   }
   if (o.address !== undefined && !o.address.trim()) {
     throw new UsageError('--address is empty.', 'Give the number or address, e.g. --address +15005550006 or --address whatsapp:+15005550006.');
