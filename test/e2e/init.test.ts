@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
-import { filesUnder } from '../helpers/cli';
+import { filesUnder, ROOT } from '../helpers/cli';
 import { registerTestSecret } from '../helpers/secrets';
 
 describe('twilio cognigy:init through the real twilio binary', () => {
@@ -21,11 +21,22 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) assert.match(r.stdout, new RegExp(`cognigy ${c}`));
   });
 
-  test("a command's help links to its own section of the README, not to Twilio's API docs", async () => {
-    const r = await world.run(['cognigy:link-flow', '--help']);
-    assert.equal(r.code, 0, r.all);
-    assert.match(r.stdout, /MORE INFO\s+https:\/\/www\.npmjs\.com\/package\/twilio-plugin-cognigy#twilio-cognigylinkflow/);
-    assert.doesNotMatch(r.stdout, /twilio\.com\/docs\/api/);
+  test("every command's help links to its own section of the README (an anchor its heading really gets), not to Twilio's API docs", async () => {
+    // GitHub's (and npm's) heading anchors: lower case, punctuation but - and _ dropped, spaces to -.
+    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const anchors = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+    for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) {
+      const r = await world.run([`cognigy:${c}`, '--help']);
+      assert.equal(r.code, 0, r.all);
+      const link = /MORE INFO\s+(\S+)/.exec(r.stdout)?.[1];
+      assert.ok(link, r.stdout);
+      const url = new URL(link);
+      assert.equal(`${url.origin}${url.pathname}`, 'https://www.npmjs.com/package/twilio-plugin-cognigy');
+      assert.ok(anchors.has(url.hash.slice(1)), `${link}: no README heading renders as ${url.hash}`);
+      assert.ok(readme.includes(`### \`twilio cognigy:${c}\``) && url.hash === `#${slug(`\`twilio cognigy:${c}\``)}`, `${c} links to its own section`);
+      assert.doesNotMatch(r.stdout, /twilio\.com\/docs\/api/);
+    }
   });
 
   test('--yes -o json discovers, probes, saves 0600 and prints only JSON; a second run changes nothing', async () => {
@@ -135,6 +146,16 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     const reset = await world.run(['cognigy:init', '--yes', '--new-flow', 'Cognigy Bot Flow']);
     assert.equal(reset.code, 0, reset.all);
     assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('an endpoint URL without a token is echoed as typed, and the token rule says its length', async () => {
+    const bare = await world.run(['cognigy:init', '--yes', '--endpoint-url', 'http://127.0.0.1:4020']);
+    assert.equal(bare.code, 2, bare.all);
+    assert.match(bare.stderr, /The Cognigy endpoint URL http:\/\/127\.0\.0\.1:4020\/? has no URL token\./);
+    assert.doesNotMatch(bare.stderr, /4020\/\//);
+    const short = await world.run(['cognigy:init', '--yes', '--endpoint-url', 'http://127.0.0.1:4020/abc']);
+    assert.equal(short.code, 2, short.all);
+    assert.match(short.stderr, /at least 8 letters, digits, - or _/);
   });
 
   test('columns output summarises the setup and the next steps', async () => {

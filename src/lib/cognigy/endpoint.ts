@@ -13,7 +13,7 @@ export interface EndpointUrl {
 const EXAMPLE = 'https://endpoint-trial.cognigy.ai/<URLToken>';
 /** Cognigy's tokens are long hex strings; other hosts may differ, so only URL-safe and not tiny. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{8,}$/;
-const TOKEN_RULE = 'at least 8 letters, digits, - or _ (Cognigy gives a long hex string)';
+const TOKEN_RULE = 'at least 8 letters, digits, - or _; Cognigy gives a long hex string';
 
 /**
  * Validate a Cognigy REST endpoint URL. Every accepted URL is registered as a secret so
