@@ -72,7 +72,8 @@ describe('the README install commands, as pasted, on a fresh HOME', () => {
     // The working tree as git sees it (tracked and new files, nothing ignored): a fresh clone.
     const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
     for (const f of files) {
-      if (!fs.existsSync(path.join(ROOT, f))) continue;
+      // Deleted but not yet committed, or not a plain file (a symlinked node_modules): not in a clone.
+      if (!fs.existsSync(path.join(ROOT, f)) || !fs.lstatSync(path.join(ROOT, f)).isFile()) continue;
       fs.mkdirSync(path.dirname(path.join(checkout, f)), { recursive: true });
       fs.copyFileSync(path.join(ROOT, f), path.join(checkout, f));
     }
