@@ -13,6 +13,7 @@ import type { FlowDefinition } from './studio/types';
 import type { NamedResource, Setup } from './setup/types';
 import { TwilioApi } from './twilio/api';
 import { parseEndpointUrl } from './cognigy/endpoint';
+import { CredentialSource, explainAuthFailure } from './twilio/credentials';
 
 export interface LinkFlowOptions {
   input: SetupInput;
@@ -27,6 +28,8 @@ export interface LinkFlowOptions {
   restore?: string;
   address?: string;
   flexFlow?: string;
+  /** Which credentials this run uses, to explain a refusal (20003). */
+  credentials?: CredentialSource;
 }
 
 export interface LinkFlowResult {
@@ -68,6 +71,12 @@ export function settingName(setting: SettingChange['setting']): string {
 /** `cognigy:link-flow` end to end: resolve the setup, deploy the flow, wire the entry point. */
 export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
   checkEntryPoints(o);
+  return deployAndWire(o).catch((error) => {
+    throw explainAuthFailure(error, o.credentials);
+  });
+}
+
+async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   const api = new TwilioApi(o.client);
   const file = setupFilePath(o.configDir);
   const saved = loadSetup(file, api.accountSid);

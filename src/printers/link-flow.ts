@@ -56,9 +56,9 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
   if (deploy.backup) say(`Backup of the previous definition: ${deploy.backup} (restore with --restore)`);
   warnAbout(cmd, r);
   for (const w of r.wiring) {
-    const what = w.kind === 'flex-flow' ? `Flex Flow ${w.sid}` : `Address ${w.address} (${w.sid})`;
+    const what = w.kind === 'flex-flow' ? `Flex Flow ${w.name ? `"${w.name}" ` : ''}(${w.sid})` : `Address ${w.address} ${w.name ? `"${w.name}" ` : ''}(${w.sid})`;
     const verb = w.action === 'unchanged' ? 'already starts' : w.action === 'updated' ? 'now starts' : 'would start';
-    say(`${what} ${verb} the flow${w.before && w.before !== w.after ? ` (was ${w.before})` : ''}.`);
+    say(`${what} ${verb} the flow "${f.name}"${w.before && w.before !== w.after ? ` (was ${w.before})` : ''}.`);
   }
   if (r.saved.length) {
     say(`Saved to the setup, so the next runs and test-chat use what is deployed: ${r.saved.map((c) => `${settingName(c.setting)} ${c.after} (was ${c.before})`).join('; ')}.`);

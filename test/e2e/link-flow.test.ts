@@ -5,6 +5,7 @@ import * as path from 'path';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 import { linkedHome, type CliHome } from '../helpers/cli';
 import { twilioRequest } from '../helpers/twilio-direct';
+import { registerTestSecret } from '../helpers/secrets';
 
 const LOOP_WIDGETS = ['ProcessUserInput', 'CheckEscalation', 'SendUserReply'];
 const names = (definition: any) => definition.states.map((s: any) => s.name as string);
@@ -206,7 +207,14 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.deepEqual(secretsIn(world, d.stdout), []);
   });
 
-  test('a malformed --flex-flow says what is wrong with it', async () => {
+  test('a malformed --flex-flow says what is wrong with it; refused credentials are named', async () => {
+    const wrongToken = 'e'.repeat(32);
+    registerTestSecret(wrongToken);
+    const refused = await world.run(['cognigy:link-flow', '--dry-run'], { env: { TWILIO_AUTH_TOKEN: wrongToken } });
+    assert.equal(refused.code, 20, refused.all);
+    assert.match(refused.stderr, /Twilio refused the credentials \(error 20003, Authenticate\): TWILIO_ACCOUNT_SID AC\w+ with TWILIO_AUTH_TOKEN/);
+    assert.doesNotMatch(refused.all, /regional/i);
+
     const bad = await world.run(['cognigy:link-flow', '--flex-flow', 'FO123', '--dry-run']);
     assert.equal(bad.code, 2, bad.all);
     assert.match(bad.stderr, /--flex-flow "FO123" is not a Flex Flow SID: it has 3 hex digits after FO, not 32\./);
@@ -260,7 +268,10 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     const seeded = world.fake.state.seeded!;
     const r = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
     assert.equal(r.code, 0, r.all);
-    assert.match(r.stdout, /now starts the flow/);
+    assert.match(r.stdout, /now starts the flow "Cognigy Bot Flow"/);
+    // Names where Twilio gave them, beside the SIDs.
+    const flexFlowName = world.fake.state.flexFlows.get(seeded.flexFlowSid)!.friendly_name;
+    assert.ok(r.stdout.includes(`Flex Flow "${flexFlowName}" (${seeded.flexFlowSid}) now starts the flow "Cognigy Bot Flow"`), r.stdout);
     assert.deepEqual(r.calls, [
       'GET /studio/v2/Flows/FW…',
       'GET /conversations/v1/Configuration/Addresses',

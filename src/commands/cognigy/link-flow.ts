@@ -51,6 +51,7 @@ export default class LinkFlow extends CognigyCommand {
       restore: this.flags.restore,
       address: this.flags.address,
       flexFlow: this.flags['flex-flow'],
+      credentials: (({ id, accountSid, apiKey, region }) => ({ id, accountSid, apiKey, region }))(this.currentProfile),
     });
     const { printLinkFlowResult } = await import('../../printers/link-flow');
     printLinkFlowResult(this, result, { diagram: this.flags.diagram, dryRun: this.flags['dry-run'], print: this.flags.print });

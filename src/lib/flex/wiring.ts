@@ -14,6 +14,8 @@ export interface WiringResult {
   kind: 'conversations-address' | 'flex-flow';
   sid: string;
   address: string;
+  /** The Flex Flow's or address configuration's friendly name, for people. */
+  name?: string;
   /** The Studio flow the entry point started before. */
   before?: string;
   after: string;
@@ -42,7 +44,15 @@ export async function wireAddress(api: WiringApi, address: string, flowSid: stri
   }
   const before: string | undefined = config.autoCreation?.studioFlowSid ?? config.autoCreation?.studio_flow_sid;
   const already = config.autoCreation?.enabled !== false && config.autoCreation?.type === 'studio' && before === flowSid;
-  const result: WiringResult = { kind: 'conversations-address', sid: config.sid, address: config.address, before, after: flowSid, action: 'unchanged' };
+  const result: WiringResult = {
+    kind: 'conversations-address',
+    sid: config.sid,
+    address: config.address,
+    name: config.friendlyName || undefined,
+    before,
+    after: flowSid,
+    action: 'unchanged',
+  };
   if (already) return result;
   if (dryRun) return { ...result, action: 'would-update' };
   await api.updateAddressConfiguration(config.sid, flowSid);
@@ -72,6 +82,7 @@ export async function wireFlexFlow(api: WiringApi, flexFlowSid: string, flowSid:
     kind: 'flex-flow',
     sid: flexFlow.sid,
     address: flexFlow.contactIdentity ?? '',
+    name: flexFlow.name || undefined,
     before,
     after: flowSid,
     action: 'unchanged',
