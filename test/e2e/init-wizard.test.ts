@@ -74,4 +74,22 @@ describe('the init wizard in a terminal', () => {
     assert.deepEqual(setup.flow, { name: 'Cognigy Bot Flow' });
   });
 
+  test('a saved workflow deleted since is said, and the wizard asks for another instead of failing', async () => {
+    const state = world.fake.state;
+    const old = [...state.workflows.values()].find((w) => w.friendly_name === 'Assign to Anyone')!;
+    state.workflows.delete(old.sid);
+    const replacement = { ...old, sid: state.sid('WW'), friendly_name: 'Support' };
+    state.workflows.set(replacement.sid, replacement);
+    const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env);
+    try {
+      await session.waitFor(new RegExp(`The saved workflow "Assign to Anyone" \\(${old.sid}\\) no longer exists in this account[\\s\\S]*Which workflow\\?`));
+      assert.match(session.output(), /Support/);
+      session.write('\r');
+      assert.equal(await session.exited(), 0, session.output());
+    } finally {
+      session.kill();
+    }
+    const saved = JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8'));
+    assert.deepEqual(saved.accounts[FAKE_ACCOUNT_SID].setup.workflow, { sid: replacement.sid, name: 'Support' });
+  });
 });
