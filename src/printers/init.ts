@@ -25,7 +25,7 @@ export function publicSetup(result: RunInitResult) {
 export function printEntryPoints(cmd: Pick<Printer, 'log'>, points: EntryPoint[]): void {
   cmd.log('Entry points today:');
   for (const p of points) {
-    const where = p.kind === 'flex-flow' ? `Flex Flow ${p.sid}` : `Conversations address ${p.sid}`;
+    const where = `${p.kind === 'flex-flow' ? 'Flex Flow' : 'Conversations address'} ${p.name ? `"${p.name}" ` : ''}${p.sid}`;
     cmd.log(`  ${p.address || '(any)'} [${p.channel}] → ${p.flow ? `"${p.flow.name}" (${p.flow.sid})` : 'no Studio flow'}  (${where})`);
   }
 }

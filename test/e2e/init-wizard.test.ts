@@ -52,7 +52,12 @@ describe('the init wizard in a terminal', () => {
       const question = shown.indexOf('Which Studio flow should hold the bot loop?');
       const seeded = world.fake.state.seeded!;
       const phone = seeded.phoneNumber.replace('+', '\\+');
-      for (const where of [`Conversations address ${seeded.addressConfigurationSid}`, `Flex Flow ${seeded.flexFlowSid}`]) {
+      const flexFlowName = world.fake.state.flexFlows.get(seeded.flexFlowSid)!.friendly_name;
+      const addressName = world.fake.state.addresses.get(seeded.addressConfigurationSid)?.friendly_name;
+      for (const where of [
+        `Conversations address ${addressName ? `"${addressName}" ` : ''}${seeded.addressConfigurationSid}`,
+        `Flex Flow "${flexFlowName}" ${seeded.flexFlowSid}`,
+      ]) {
         const line = new RegExp(`${phone} \\[\\w+\\] → "Messaging Flow" \\(${seeded.messagingFlowSid}\\)\\s+\\(${where}\\)`).exec(shown);
         assert.ok(line, `the entry point ${where} is shown:\n${shown}`);
         assert.ok(line.index < question, `the entry point ${where} is shown before the flow question:\n${shown}`);

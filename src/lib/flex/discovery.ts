@@ -79,6 +79,8 @@ export interface EntryPoint {
   sid: string;
   address: string;
   channel: string;
+  /** The Flex Flow's or address configuration's friendly name, when it has one. */
+  name?: string;
   /** The Studio flow the entry point starts today, if it starts one. */
   flow?: NamedResource;
 }
@@ -96,6 +98,7 @@ export function describeEntryPoints(
     sid: a.sid,
     address: a.address,
     channel: a.type,
+    name: a.friendlyName || undefined,
     flow:
       a.autoCreation?.type === 'studio' || a.autoCreation?.studioFlowSid
         ? named(a.autoCreation.studioFlowSid ?? a.autoCreation.studio_flow_sid)
@@ -107,6 +110,7 @@ export function describeEntryPoints(
       sid: f.sid,
       address: f.contactIdentity ?? '',
       channel: f.channelType,
+      name: f.name || undefined,
       flow: f.integrationType === 'studio' ? named(f.integration?.flowSid ?? f.integration?.flow_sid) : undefined,
     });
   }
