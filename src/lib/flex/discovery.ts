@@ -111,7 +111,7 @@ export function describeEntryPoints(
       address: f.contactIdentity ?? '',
       channel: f.channelType,
       name: f.name || undefined,
-      flow: f.integrationType === 'studio' ? named(f.integration?.flowSid ?? f.integration?.flow_sid) : undefined,
+      flow: f.integrationType === 'studio' ? named(f.flowSid) : undefined,
     });
   }
   return points;
