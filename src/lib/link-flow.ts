@@ -37,6 +37,8 @@ export interface LinkFlowResult {
   setup: ResolvedSetup;
   wiring: WiringResult[];
   out?: string;
+  /** `--out` could not be written: the command says so after the results. */
+  outError?: CognigyError;
   restoredFrom?: string;
   /**
    * Flags that changed what the setup's own flow holds, now saved to the setup so the
@@ -122,9 +124,15 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   });
 
   let out: string | undefined;
+  let outError: CognigyError | undefined;
   if (o.out) {
-    out = path.resolve(o.out);
-    writeFileAtomic(out, `${JSON.stringify(hideEndpointToken(deploy.definition, setup.endpointUrl), null, 2)}\n`);
+    try {
+      writeFileAtomic(path.resolve(o.out), `${JSON.stringify(hideEndpointToken(deploy.definition, setup.endpointUrl), null, 2)}\n`, 'the flow definition');
+      out = path.resolve(o.out);
+    } catch (error) {
+      if (!(error instanceof CognigyError)) throw error;
+      outError = error;
+    }
   }
 
   const wiring: WiringResult[] = [];
@@ -158,7 +166,7 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
     changes = settingChanges(saved, next);
     if (changes.length || saved.flow.sid !== flowSid) saveSetup(file, api.accountSid, next, o.profileId);
   }
-  return { deploy, setup, wiring, out, restoredFrom, saved: changes };
+  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes };
 }
 
 /** A SID given as a flag carries no name: keep the saved one's name when it is the same resource. */

@@ -55,5 +55,6 @@ export default class LinkFlow extends CognigyCommand {
     });
     const { printLinkFlowResult } = await import('../../printers/link-flow');
     printLinkFlowResult(this, result, { diagram: this.flags.diagram, dryRun: this.flags['dry-run'], print: this.flags.print });
+    if (result.outError) throw result.outError;
   }
 }
