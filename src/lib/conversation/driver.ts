@@ -119,14 +119,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function buttonsOf(list: unknown): ObservedButton[] {
+/** The connector keeps quick replies with a payload, and buttons with a payload, URL or intent. */
+function buttonsOf(list: unknown, links: boolean): ObservedButton[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isRecord).map((b) => {
-    const button: ObservedButton = {};
-    if (typeof b.title === 'string') button.text = b.title;
-    if (b.payload !== undefined && b.payload !== '') button.payload = b.payload;
-    return button;
-  });
+  return list
+    .filter(isRecord)
+    .map((b): ObservedButton | undefined => {
+      const payload = b.payload || (links ? b.url || b.intentName : undefined);
+      if (!payload) return undefined;
+      return typeof b.title === 'string' ? { text: b.title, payload } : { payload };
+    })
+    .filter((b): b is ObservedButton => b !== undefined);
 }
 
 /**
@@ -144,7 +147,7 @@ function connectorView(message: ObservedMessage, outputs: BotTurn['outputs'], so
     if (!payload) continue;
     const quick = payload._quickReplies;
     const buttons = payload._buttons;
-    const found = [...buttonsOf(isRecord(quick) ? quick.quickReplies : undefined), ...buttonsOf(isRecord(buttons) ? buttons.buttons : undefined)];
+    const found = [...buttonsOf(isRecord(buttons) ? buttons.buttons : undefined, true), ...buttonsOf(isRecord(quick) ? quick.quickReplies : undefined, false)];
     if (found.length) out.buttons = [...(out.buttons ?? []), ...found];
     for (const [key, url] of [['_image', 'imageUrl'], ['_audio', 'audioUrl'], ['_video', 'videoUrl']] as const) {
       const media = payload[key];
@@ -158,7 +161,7 @@ function connectorView(message: ObservedMessage, outputs: BotTurn['outputs'], so
         if (typeof item.title === 'string') card.text = item.title;
         if (typeof item.subtitle === 'string') card.subtext = item.subtitle;
         if (typeof item.imageUrl === 'string') card.image = item.imageUrl;
-        const inner = buttonsOf(item.buttons);
+        const inner = buttonsOf(item.buttons, true);
         if (inner.length) card.buttons = inner;
         return card;
       });
