@@ -10,7 +10,8 @@
  *   botium-core's own compilation of the suite (not from the plugin's reader): texts with
  *   `*` dropped, an utterance list's first utterance, BUTTONS as quick replies, CARDS as a
  *   gallery, MEDIA as an image, JSON_PATH values written at their `$.data…` path; the
- *   conversation is told apart by the customer's messages so far (first convo wins).
+ *   conversation is told apart by the customer's messages so far (first convo of the
+ *   suite wins); each suite gets a replay bot of its own.
  *
  * Each conversation's verdict from both tools is compared: it agrees when both passed or
  * both did not (failed, script error, not checkable). Prints the table, the agreement
@@ -161,9 +162,9 @@ function replayBehaviour(table: Map<string, BotReplyOutput[]>): BotBehaviour {
 
 type Ours = { status: string; detail: string };
 
-async function pluginVerdicts(dirs: string[], bot: BotServer, env: NodeJS.ProcessEnv): Promise<Map<string, Ours>> {
+async function pluginVerdicts(suites: { dir: string; bot: BotServer }[], env: NodeJS.ProcessEnv): Promise<Map<string, Ours>> {
   const verdicts = new Map<string, Ours>();
-  for (const dir of dirs) {
+  for (const { dir, bot } of suites) {
     const r = await run([TWILIO, 'cognigy:test-chat', '--script', dir, '--endpoint-url', bot.url, '--concurrency', '8', '--timeout', '20', '-o', 'json'], env, 300_000);
     let report: PluginReport;
     try {
@@ -215,36 +216,41 @@ async function main(): Promise<void> {
     if (link.code !== 0) throw new Error(`twilio plugins:link failed: ${link.stderr.slice(0, 500)}`);
     const plan = await run([process.execPath, COMPAT, 'plan', ...dirs], process.env, 120_000);
     if (plan.code !== 0) throw new Error(`botium-core could not read the suites: ${plan.stderr.slice(0, 500)}`);
-    const table = replayTable(JSON.parse(plan.stdout) as PlanSuite[]);
+    const plans = JSON.parse(plan.stdout) as PlanSuite[];
     const rows: { bot: string; dir: string; name: string; botium: string; ours: string; agree: boolean; strict: boolean; why?: string }[] = [];
-    for (const [botName, behaviour] of [['echo', echo], ['replay', replayBehaviour(table)]] as const) {
-      const bot = await startBotServer({ behaviour, record: false });
-      bots.push(bot);
-      const b = await run([process.execPath, COMPAT, 'run', bot.url, ...dirs], process.env, 600_000);
+    for (const botName of ['echo', 'replay'] as const) {
+      const suites: { dir: string; bot: BotServer }[] = [];
+      for (const dir of dirs) {
+        const behaviour = botName === 'echo' ? echo : replayBehaviour(replayTable(plans.filter((p) => p.dir === dir)));
+        const bot = await startBotServer({ behaviour, record: false });
+        bots.push(bot);
+        suites.push({ dir, bot });
+      }
+      const b = await run([process.execPath, COMPAT, 'run', ...suites.flatMap((x) => [x.bot.url, x.dir])], process.env, 600_000);
       if (b.code !== 0) throw new Error(`botium-core run failed: ${b.stderr.slice(0, 500)}`);
       const botium = JSON.parse(b.stdout) as BotiumVerdict[];
-      const ours = await pluginVerdicts(dirs, bot, env);
+      const ours = await pluginVerdicts(suites, env);
       // A suite botium-core refused as a whole: each conversation the plugin ran there counts as a Botium failure.
       const refused = botium.filter((v) => v.name === '(suite)');
       const compared: BotiumVerdict[] = botium.filter((v) => v.name !== '(suite)');
       for (const suite of refused) {
         for (const [key] of ours) {
           const [file, name] = key.split('\u0000');
-          if (file.startsWith(`${suite.dir}${path.sep}`)) compared.push({ dir: suite.dir, file, name: name || '(script error)', passed: false, error: suite.error });
+          if (file.startsWith(`${suite.dir}${path.sep}`)) compared.push({ dir: suite.dir, file, name: name || `${path.basename(file)} (script error)`, passed: false, error: suite.error });
         }
       }
       const seen = new Set<string>();
       for (const v of compared) {
-        const key = `${v.file}\u0000${v.name === '(script error)' ? '' : v.name}`;
-        if (seen.has(key) && v.name !== '(script error)') continue;
+        const key = `${v.file}\u0000${v.name.endsWith(' (script error)') ? '' : v.name}`;
+        if (seen.has(key)) continue;
         seen.add(key);
         const mine = ours.get(key) ?? ours.get(`${v.file}\u0000`) ?? { status: 'missing', detail: 'test-chat did not report this conversation' };
         const agree = (mine.status === 'passed') === v.passed;
         const strict = v.passed ? mine.status === 'passed' : mine.status === 'failed' || mine.status === 'timeout' || mine.status === 'error';
         rows.push({ bot: botName, dir: path.basename(v.dir), name: v.name, botium: v.passed ? 'passed' : 'failed', ours: mine.status, agree, strict, ...(agree ? {} : { why: reason(mine, v) }) });
       }
-      await bot.close();
-      bots.pop();
+      for (const { bot } of suites) await bot.close();
+      bots.length = 0;
     }
     const width = Math.min(60, Math.max(...rows.map((r) => `${r.dir}/${r.name}`.length)));
     console.log(`${'bot'.padEnd(7)}${'conversation'.padEnd(width + 2)}${'botium'.padEnd(8)}${'test-chat'.padEnd(14)}same`);

@@ -2,7 +2,7 @@
 // botium-core's side of bench/botium-compat.ts. Each DIR is one suite, read by botium-core's
 // own compiler (ReadScriptsFromDirectory + ExpandConvos, as botium-cli does).
 //   node bench/botium/compat.js plan DIR…        → the expanded convos' steps (JSON), for the replay bot
-//   node bench/botium/compat.js run URL DIR…     → one verdict per convo (JSON)
+//   node bench/botium/compat.js run URL DIR [URL DIR]…  → one verdict per convo (JSON), each suite against its own bot
 // The container is SimpleRest set up as botium-connector-cognigy sets it up (src/connector.js):
 // one bot message per outputStack entry, its text the quick replies' / buttons' text or else
 // the entry's text, buttons from quick replies and buttons that have a payload, media and
@@ -98,10 +98,10 @@ async function main() {
       process.stdout.write(JSON.stringify(out));
       return;
     }
-    if (mode !== 'run') throw new Error('usage: compat.js plan DIR… | run URL DIR…');
-    const [url, ...dirs] = rest;
+    if (mode !== 'run') throw new Error('usage: compat.js plan DIR… | run URL DIR [URL DIR]…');
     const verdicts = [];
-    for (const dir of dirs) {
+    for (let i = 0; i + 1 < rest.length; i += 2) {
+      const [url, dir] = [rest[i], rest[i + 1]];
       const driver = new BotDriver(caps(url, tempdir));
       let compiler;
       try {
