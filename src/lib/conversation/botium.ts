@@ -285,7 +285,7 @@ function expandIncludes(steps: ParsedStep[], suite: BotiumSuite, parents: string
       });
       const interacts = step.text || step.asserters.length || step.inputs.length || step.hooks.some((h) => h.name !== 'INCLUDE');
       if ((names.length === 0 || interacts) && (root || (step.sender !== 'begin' && step.sender !== 'end'))) {
-        out.push({ ...step, hooks: step.hooks.filter((h) => h.name !== 'INCLUDE') });
+        out.push(names.length ? { ...step, hooks: step.hooks.filter((h) => h.name !== 'INCLUDE') } : step);
       }
     }
     for (const name of names) {

@@ -99,12 +99,12 @@ export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[
     if (event.type !== 'message') continue;
     const shown = answer ? answer.outputs.filter((o) => o.text !== null || o.rich) : [];
     if (answer && shown.length > 1 && sameText(event.body, answer.outputs.filter((o) => o.text !== null).map((o) => o.text as string))) {
-      const parts = shown.map((output) => connectorView({ text: output.text ?? output.rich?.text ?? '', data: output.data }, [output], body));
-      parts[0] = { ...parts[0], joined: { message: connectorView({ text: event.body, data: answer.data }, answer.outputs, body), parts: parts.length } };
+      const parts = shown.map((output) => connectorView({ text: output.text ?? output.rich?.text ?? '', data: output.data, source: body }, [output]));
+      parts[0].joined = { message: connectorView({ text: event.body, data: answer.data, source: body }, answer.outputs), parts: parts.length };
       messages.push(...parts);
       continue;
     }
-    messages.push(connectorView({ text: event.body, ...(answer ? { data: answer.data } : {}) }, answer?.outputs ?? [], body));
+    messages.push(answer ? connectorView({ text: event.body, data: answer.data, source: body }, answer.outputs) : { text: event.body });
   }
   return messages;
 }
@@ -139,8 +139,7 @@ function buttonsOf(list: unknown, links: boolean): ObservedButton[] {
  * `_video.videoUrl` → media, `_gallery.items` / `_list.items` → cards. Only outputs with
  * rich content cost anything here.
  */
-function connectorView(message: ObservedMessage, outputs: BotTurn['outputs'], source: unknown): ObservedMessage {
-  const out: ObservedMessage = source === undefined ? message : { ...message, source };
+function connectorView(out: ObservedMessage, outputs: BotTurn['outputs']): ObservedMessage {
   for (const output of outputs) {
     if (!output.rich) continue;
     const payload = defaultPayload(output.data);

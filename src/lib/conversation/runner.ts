@@ -330,10 +330,13 @@ async function runSteps(
           if (step.optional && steps[index + 1]?.kind === 'bot') break;
           return fail(step, result.expected, result.actual, 'bot message does not match');
         }
-        const matched = received.splice(0, taken);
-        if (memory) fillFrom(step.expect, taken === 1 ? matched[0] : head.joined!.message, memory, conversation.name);
-        for (const e of step.expect) {
-          if (e.kind === 'notCheckable') unchecked.push({ file: step.file ?? conversation.file, line: e.line, name: e.name, reason: e.reason });
+        if (taken === 1) received.shift();
+        else received.splice(0, taken);
+        if (memory) fillFrom(step.expect, taken === 1 ? head : head.joined!.message, memory, conversation.name);
+        if (step.expect.length > 1 || step.expect[0]?.kind === 'notCheckable') {
+          for (const e of step.expect) {
+            if (e.kind === 'notCheckable') unchecked.push({ file: step.file ?? conversation.file, line: e.line, name: e.name, reason: e.reason });
+          }
         }
         break;
       }
