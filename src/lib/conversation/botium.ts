@@ -174,12 +174,25 @@ function parseArgs(text: string): string[] {
   return text.length ? text.replace(/\\\|/g, '\u0000').split('|').map((s) => s.replace(/\u0000/g, '|').trim()) : [];
 }
 
+const KEYWORD = /^[A-Z][A-Z0-9_]*$/;
+
 function kindOf(name: string, sender: string, caps: BotiumCaps): 'asserter' | 'hook' | 'input' | 'custom' | undefined {
-  if (caps.custom.has(name)) return 'custom';
+  // Most lines are text: one cheap test before the lookups.
+  if (!KEYWORD.test(name)) return undefined;
+  if (caps.custom.size && caps.custom.has(name)) return 'custom';
   if (sender !== 'me' && (name in TEXT_ASSERTERS || RICH_ASSERTERS.has(name) || NLU_ASSERTERS.has(name) || OTHER_ASSERTERS.has(name))) return 'asserter';
   if (sender === 'me' && USER_INPUTS.has(name)) return 'input';
   if (LOGIC_HOOKS.has(name)) return 'hook';
   return undefined;
+}
+
+function take(step: ParsedStep, kind: ReturnType<typeof kindOf>, m: Marked, caps: BotiumCaps): void {
+  if (kind === 'custom') {
+    throw new BotiumScriptError(step.file, m.line, `"${m.name}" is a custom ${caps.custom.get(m.name)} declared in botium.json: its code cannot run here; remove it or check it another way`);
+  }
+  if (kind === 'asserter') step.asserters.push(m);
+  else if (kind === 'input') step.inputs.push(m);
+  else step.hooks.push(m);
 }
 
 function parseStep(raw: RawStep, caps: BotiumCaps): ParsedStep {
@@ -196,16 +209,9 @@ function parseStep(raw: RawStep, caps: BotiumCaps): ParsedStep {
     hooks: [],
     inputs: [],
   };
-  const take = (kind: ReturnType<typeof kindOf>, m: Marked) => {
-    if (kind === 'custom') {
-      throw new BotiumScriptError(raw.file, m.line, `"${m.name}" is a custom ${caps.custom.get(m.name)} declared in botium.json: its code cannot run here; remove it or check it another way`);
-    }
-    if (kind === 'asserter') step.asserters.push(m);
-    else if (kind === 'input') step.inputs.push(m);
-    else step.hooks.push(m);
-  };
   let pending: { text: string; line: number }[] = [];
   const texts: { text: string; line: number }[] = [];
+  // (items are pushed as they are: a text line's item is already { text, line })
   let textAccepted = true;
   for (const item of raw.items) {
     if ('name' in item) {
@@ -217,7 +223,7 @@ function parseStep(raw: RawStep, caps: BotiumCaps): ParsedStep {
       else if (name.startsWith('NOT_')) [not, name] = [true, name.slice(4)];
       const kind = kindOf(name, raw.sender, caps);
       if (!kind) throw new BotiumScriptError(raw.file, item.line, `"${item.name}" is not a Botium asserter, logic hook or user input`);
-      take(kind, { name, args: item.args, not, optional, line: item.line });
+      take(step, kind, { name, args: item.args, not, optional, line: item.line }, caps);
       continue;
     }
     const rawLine = item.text;
@@ -232,19 +238,22 @@ function parseStep(raw: RawStep, caps: BotiumCaps): ParsedStep {
       not = !logic.startsWith('!!');
       logic = logic.slice(1);
     }
-    const name = logic.split(' ')[0];
+    const space = logic.indexOf(' ');
+    const name = space < 0 ? logic : logic.slice(0, space);
     const kind = name ? kindOf(name, raw.sender, caps) : undefined;
     if (kind) {
-      take(kind, { name, args: parseArgs(logic.length > name.length ? logic.slice(name.length + 1) : ''), not, optional, line: item.line });
+      take(step, kind, { name, args: parseArgs(logic.length > name.length ? logic.slice(name.length + 1) : ''), not, optional, line: item.line }, caps);
       if (kind !== 'asserter') textAccepted = false;
     } else if (raw.sender === 'me' && !textAccepted) {
       if (rawLine.trim()) throw new BotiumScriptError(raw.file, item.line, `no text expected here (after a user input or logic hook): "${rawLine.trim()}"`);
-    } else {
-      pending.push({ text: rawLine, line: item.line });
-      if (rawLine.trim()) {
+    } else if (rawLine.trim()) {
+      if (pending.length) {
         texts.push(...pending);
         pending = [];
       }
+      texts.push(item);
+    } else {
+      pending.push(item);
     }
   }
   if (texts.length) {
@@ -257,9 +266,13 @@ function parseStep(raw: RawStep, caps: BotiumCaps): ParsedStep {
       step.not = !first.startsWith('!!');
       first = first.slice(1);
     }
-    texts[0] = { ...texts[0], text: first };
-    step.text = texts.map((t) => t.text).join('\n').replace(/[\n\t\r]+$/, '');
-    step.textLine = texts.find((t) => t.text.trim())?.line ?? raw.line;
+    if (texts.length === 1) step.text = first;
+    else {
+      let joined = first;
+      for (let i = 1; i < texts.length; i++) joined += `\n${texts[i].text}`;
+      step.text = joined;
+    }
+    step.textLine = texts[0].line;
   }
   // linesToConvoStep: every element of a step is optional, or none is.
   const flags = new Set<boolean>();
@@ -274,6 +287,10 @@ function parseStep(raw: RawStep, caps: BotiumCaps): ParsedStep {
 function expandIncludes(steps: ParsedStep[], suite: BotiumSuite, parents: string[], root: boolean): ParsedStep[] {
   const out: ParsedStep[] = [];
   for (const step of steps) {
+    if (step.hooks.length === 0 && step.sender !== 'include') {
+      if (root || (step.sender !== 'begin' && step.sender !== 'end')) out.push(step);
+      continue;
+    }
     let names: string[] = [];
     if (step.sender === 'include') {
       if (step.channel) names.push(step.channel);
@@ -354,8 +371,11 @@ function expandUtterances(name: string, steps: ParsedStep[], suite: BotiumSuite)
 
 const hasMemory = (text: string | null | undefined) => !!text && text.includes('$');
 
+const NO_STEPS: Step[] = [];
+
 /** A script line's hooks as steps; `where` names the block for messages. */
 function hookSteps(step: ParsedStep, suite: BotiumSuite, where: string): Step[] {
+  if (step.hooks.length === 0) return NO_STEPS;
   const out: Step[] = [];
   for (const h of step.hooks) {
     switch (h.name) {
@@ -390,7 +410,8 @@ function hookSteps(step: ParsedStep, suite: BotiumSuite, where: string): Step[] 
 function botExpectations(step: ParsedStep, suite: BotiumSuite): Expectation[] {
   const expect: Expectation[] = [];
   if (step.text) {
-    if (/^\s*[[{]/.test(step.text) && isJson(step.text)) {
+    const c = step.text.trimStart().charCodeAt(0);
+    if ((c === 0x5b || c === 0x7b) && isJson(step.text)) {
       throw new BotiumScriptError(step.file, step.textLine, 'a JSON #bot text (Botium compares it with the message\'s raw data) is not supported: use JSON_PATH');
     }
     const alternatives = resolveUtterance(suite, step.text);
@@ -442,9 +463,11 @@ function isJson(text: string): boolean {
   }
 }
 
-function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: number; message: string }[]): Step[] {
+function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: number; message: string }[], convoFile: string): Step[] {
   const out: Step[] = [];
   for (const step of steps) {
+    // A step names its file only when it comes from another one (a partial convo).
+    const file = step.file === convoFile ? undefined : step.file;
     const where = `#${step.sender}`;
     if (step.sender === 'begin' || step.sender === 'end') {
       if (step.asserters.length) throw new BotiumScriptError(step.file, step.asserters[0].line, `asserters in ${where} (checked at the end of the convo) are not supported`);
@@ -471,15 +494,17 @@ function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: numb
       const hooks = hookSteps(step, suite, where);
       if (text === null || text.trim() === '') throw new BotiumScriptError(step.file, step.line, '#me without text: the customer must say something');
       // Each line trimmed: what the customer types, without the script's indentation.
-      const typed = step.inputs.length ? text : text.split('\n').map((l) => l.trim()).join('\n').trim();
-      const user: Step = { kind: 'user', text: typed, line: step.line, file: step.file };
+      const typed = step.inputs.length ? text : text.includes('\n') ? text.split('\n').map((l) => l.trim()).join('\n').trim() : text.trim();
+      const user: Step = file ? { kind: 'user', text: typed, line: step.line, file } : { kind: 'user', text: typed, line: step.line };
       if (suite.caps.enableMemory && hasMemory(text)) user.memory = true;
       out.push(user, ...hooks);
       continue;
     }
     // #bot
-    const bot: Step = { kind: 'bot', expect: botExpectations(step, suite), line: step.line, file: step.file };
+    const expect = botExpectations(step, suite);
+    const bot: Step = file ? { kind: 'bot', expect, line: step.line, file } : { kind: 'bot', expect, line: step.line };
     if (step.optional) bot.optional = true;
+    if (expect.some((e) => e.kind === 'botium' && e.memory)) bot.memory = true;
     out.push(bot);
     out.push(...hookSteps(step, suite, where));
   }
@@ -497,8 +522,7 @@ export function compileConvo(raw: RawConvo, suite: BotiumSuite): (Conversation |
     const convos: Conversation[] = [];
     for (const variant of expandUtterances(raw.name, expanded, suite)) {
       const warnings: { line: number; message: string }[] = [];
-      const steps = toSteps(variant.steps, suite, warnings);
-      for (const step of steps) if (step.file === raw.file) delete step.file;
+      const steps = toSteps(variant.steps, suite, warnings, raw.file);
       if (!steps.some((s) => s.kind === 'user')) {
         return [scriptError(raw.file, raw.line, 'no #me block: a conversation needs at least one customer message')];
       }

@@ -316,7 +316,7 @@ async function runSteps(
       case 'bot': {
         // Botium `?`: with no message left the step is skipped (Botium waits, times out and goes on).
         if (step.optional && received.length === 0) break;
-        const expect = step.expect.some((e) => e.kind === 'botium' && e.memory) ? withMemory(step.expect, (memory ??= new Map()), conversation.name) : step.expect;
+        const expect = step.memory ? withMemory(step.expect, (memory ??= new Map()), conversation.name) : step.expect;
         const head = received[0];
         let result = matchBot(expect, head, match);
         let taken = 1;

@@ -69,7 +69,7 @@ export type Step =
    * `?`): when it does not hold and the next step expects a bot message too, the message
    * is left for that step; when no message is left, the step is skipped.
    */
-  | { kind: 'bot'; expect: Expectation[]; line: number; file?: string; optional?: boolean }
+  | { kind: 'bot'; expect: Expectation[]; line: number; file?: string; optional?: boolean; memory?: boolean }
   | { kind: 'handover'; expect?: HandoverExpectation; line: number; file?: string }
   | { kind: 'end'; reason?: string; line: number; file?: string }
   /** Botium PAUSE: wait before the next step. */
