@@ -477,8 +477,14 @@ function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: numb
     }
     if (step.sender === 'me') {
       let text = step.text;
+      const media: string[] = [];
       for (const input of step.inputs) {
-        if (input.name === 'BUTTON') {
+        if (input.name === 'MEDIA') {
+          // The customer sends media (an MMS, a chat attachment): URLs separated by | or one a line.
+          const urls = input.args.filter((u) => u !== '');
+          if (!urls.length) throw new BotiumScriptError(step.file, input.line, 'MEDIA in #me needs a URL');
+          media.push(...urls);
+        } else if (input.name === 'BUTTON') {
           if (!input.args.length || input.args.length > 2) throw new BotiumScriptError(step.file, input.line, 'BUTTON takes a payload and optionally | its text');
           // A tapped quick reply reaches Studio as an inbound message whose Body is the
           // button's title; with one argument Botium sends that argument.
@@ -492,10 +498,11 @@ function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: numb
         }
       }
       const hooks = hookSteps(step, suite, where);
-      if (text === null || text.trim() === '') throw new BotiumScriptError(step.file, step.line, '#me without text: the customer must say something');
+      if ((text === null || text.trim() === '') && !media.length) throw new BotiumScriptError(step.file, step.line, '#me without text: the customer must say something');
       // Each line trimmed: what the customer types, without the script's indentation.
-      const typed = step.inputs.length ? text : text.includes('\n') ? text.split('\n').map((l) => l.trim()).join('\n').trim() : text.trim();
+      const typed = text === null ? '' : step.inputs.length && !media.length ? text : text.includes('\n') ? text.split('\n').map((l) => l.trim()).join('\n').trim() : text.trim();
       const user: Step = file ? { kind: 'user', text: typed, line: step.line, file } : { kind: 'user', text: typed, line: step.line };
+      if (media.length) user.media = media;
       if (suite.caps.enableMemory && hasMemory(text)) user.memory = true;
       out.push(user, ...hooks);
       continue;

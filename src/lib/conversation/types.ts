@@ -61,7 +61,8 @@ export interface HandoverExpectation {
 
 /** `file`: where the step was written when not the conversation's file (a Botium partial convo). */
 export type Step =
-  | { kind: 'user'; text: string; line: number; file?: string; memory?: boolean }
+  /** `media`: URLs the customer sends with the text (Botium's `MEDIA` in `#me`). */
+  | { kind: 'user'; text: string; media?: string[]; line: number; file?: string; memory?: boolean }
   /** The customer stays silent: the flow's wait widget times out. */
   | { kind: 'silence'; line: number; file?: string }
   /**
@@ -70,7 +71,8 @@ export type Step =
    * is left for that step; when no message is left, the step is skipped.
    */
   | { kind: 'bot'; expect: Expectation[]; line: number; file?: string; optional?: boolean; memory?: boolean }
-  | { kind: 'handover'; expect?: HandoverExpectation; line: number; file?: string }
+  /** `refused`: Flex refuses the task (the flow takes send-to-flex's failedToEnqueue). */
+  | { kind: 'handover'; expect?: HandoverExpectation; refused?: boolean; line: number; file?: string }
   | { kind: 'end'; reason?: string; line: number; file?: string }
   /** Botium PAUSE: wait before the next step. */
   | { kind: 'pause'; ms: number; line: number; file?: string }
