@@ -192,7 +192,7 @@ function reason(ours: Ours, botium: BotiumVerdict): string {
   if (botium.error?.startsWith('suite not read')) return `botium-core refuses the whole suite (${botium.error.slice(16)}); test-chat reports only the convo at fault`;
   if (ours.status === 'script error' && /UPDATE_CUSTOM|SET_COGNIGY_CONTEXT/.test(ours.detail)) return 'connector-specific request changes (UPDATE_CUSTOM): the Studio flow decides what the bot receives';
   if (ours.status === 'script error' && /must start with a customer message/.test(ours.detail)) return 'the convo starts with #bot: a Studio messaging flow runs only when the customer writes';
-  if (ours.status === 'script error' && /MEDIA in #me|FORM in #me/.test(ours.detail)) return 'a customer attachment or form: the flow sends the bot only the text';
+  if (ours.status === 'script error' && /FORM in #me/.test(ours.detail)) return 'a form: the flow sends the bot only the text';
   if (ours.status === 'notCheckable') return 'NLU asserter: a Cognigy REST endpoint returns no intent or entities';
   if (ours.status === 'script error') return `not supported by test-chat: ${ours.detail}`;
   return `${ours.status} vs botium ${botium.passed ? 'passed' : 'failed'}: ${ours.detail || botium.error || ''}`;
