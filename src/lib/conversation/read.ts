@@ -57,8 +57,9 @@ export async function* readScripts(target: string, options: ReadOptions = {}): A
     yield scriptError(target, 1, 'not a conversation script: expected a .convo.txt, .yaml, .yml or .json file');
     return;
   }
+  // For one file: the definitions of its own folder only, not of every folder below it.
   const files: string[] = [];
-  for await (const file of walk(dir)) files.push(file);
+  for await (const file of walk(dir, stat.isDirectory())) files.push(file);
   const suite = emptySuite(readBotiumConfig(dir, options));
   const botiumObjects = new Map<string, BotiumObjectScript>();
   for (const item of readDefinitions(files, suite, botiumObjects, options)) yield item;
@@ -66,13 +67,15 @@ export async function* readScripts(target: string, options: ReadOptions = {}): A
   for (const file of convoFiles) yield* readFile(file, suite, botiumObjects);
 }
 
-async function* walk(dir: string): AsyncGenerator<string> {
+async function* walk(dir: string, recursive = true): AsyncGenerator<string> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
+    if (entry.isDirectory()) {
+      if (recursive) yield* walk(full);
+    }
     else if (entry.isFile() && scriptFormat(entry.name)) yield full;
   }
 }
@@ -121,7 +124,7 @@ function* readDefinitions(
       if (utt) suite.utterances.set(utt.name, utt.utterances);
     } else if (format === 'botium-memory') {
       yield* memoryFile(file, 1, suite, options);
-    } else if (format === 'json' || /^(convos|partialConvos|utterances|scriptingMemory)\s*:/m.test(source)) {
+    } else if (format === 'json' ? /"(convos|partialConvos|utterances|scriptingMemory)"\s*:/.test(source) : /^(convos|partialConvos|utterances|scriptingMemory)\s*:/m.test(source)) {
       const script = yamlFormat().readBotiumObjectScript(file, source);
       if (!script) continue;
       if ('kind' in script) {
