@@ -6,7 +6,7 @@
  * reader does not model is a script error naming the feature at its file:line, never text.
  */
 import * as path from 'node:path';
-import type { BotiumMatchMode, Conversation, Expectation, ScriptError, Step } from './types';
+import type { BotiumMatchMode, Conversation, Expectation, RichAsserter, ScriptError, Step } from './types';
 import { scriptError } from './types';
 
 /** botium-core's built-in asserters (LogicHookConsts.DEFAULT_ASSERTERS). */
@@ -33,12 +33,14 @@ const TEXT_ASSERTERS: Record<string, { mode: BotiumMatchMode; all: boolean; noAr
   TEXT_IC: { mode: 'equalsIgnoreCase', all: false, noArgIsJoker: true },
 };
 /** Rich-content asserters checked against the message as botium-connector-cognigy maps it. */
-const RICH_ASSERTERS = new Set(['BUTTONS', 'MEDIA', 'CARDS', 'JSON_PATH']);
+const RICH_ASSERTERS = new Set([
+  'BUTTONS', 'MEDIA', 'CARDS', 'JSON_PATH',
+  'BUTTONS_COUNT', 'BUTTONS_COUNT_REC', 'MEDIA_COUNT', 'MEDIA_COUNT_REC', 'CARDS_COUNT', 'CARDS_COUNT_REC',
+]);
 /** Cognigy's REST endpoint returns no NLU result: these can never be checked here. */
 const NLU_ASSERTERS = new Set(['INTENT', 'INTENT_CONFIDENCE', 'INTENT_UNIQUE', 'ENTITIES', 'ENTITY_VALUES', 'ENTITY_CONTENT']);
 const OTHER_ASSERTERS = new Set([
-  'BUTTONS_COUNT', 'BUTTONS_COUNT_REC', 'MEDIA_COUNT', 'MEDIA_COUNT_REC', 'CARDS_COUNT', 'CARDS_COUNT_REC', 'PAUSE_ASSERTER',
-  'JSON_PATH_COUNT', 'RESPONSE_LENGTH', 'FORMS', 'TEXT_WER', 'BOT_CONSUMED', 'BOT_UNCONSUMED_COUNT',
+  'PAUSE_ASSERTER', 'JSON_PATH_COUNT', 'RESPONSE_LENGTH', 'FORMS', 'TEXT_WER', 'BOT_CONSUMED', 'BOT_UNCONSUMED_COUNT',
 ]);
 const LOGIC_HOOKS = new Set([
   'INCLUDE', 'PAUSE', 'WAITFORBOT', 'WAITFORBOTTIMEOUT', 'SET_SCRIPTING_MEMORY', 'CLEAR_SCRIPTING_MEMORY', 'ASSIGN_SCRIPTING_MEMORY',
@@ -445,7 +447,7 @@ function botExpectations(step: ParsedStep, suite: BotiumSuite): Expectation[] {
     }
     if (RICH_ASSERTERS.has(a.name)) {
       if (a.name === 'JSON_PATH' && !a.args[0]) throw new BotiumScriptError(step.file, a.line, 'JSON_PATH takes a path, and optionally | the expected value');
-      expect.push({ kind: 'rich', name: a.name as 'BUTTONS' | 'MEDIA' | 'CARDS' | 'JSON_PATH', args: a.args, not: a.not, mode: suite.caps.matchingMode, line: a.line });
+      expect.push({ kind: 'rich', name: a.name as RichAsserter, args: a.args, not: a.not, mode: suite.caps.matchingMode, line: a.line });
       continue;
     }
     throw new BotiumScriptError(step.file, a.line, `Botium asserter ${a.name} is not supported`);

@@ -153,6 +153,18 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
     const found = values.values.some((v) => match(botiumString(v), want));
     return verdict(expect.not ? !found : found, shown);
   }
+  if (expect.name.includes('_COUNT')) {
+    // BaseCountAsserter: `2`, `=2`, `>=2`, `<3`…, no argument: more than none; `_REC` counts those of cards too.
+    const rec = expect.name.endsWith('_REC');
+    const cards = msg.cards ?? [];
+    const count = expect.name.startsWith('BUTTONS')
+      ? (msg.buttons ?? []).length + (rec ? cards.reduce((n, c) => n + (c.buttons ?? []).length, 0) : 0)
+      : expect.name.startsWith('MEDIA')
+        ? (msg.media ?? []).length + (rec ? cards.filter((c) => c.image).length : 0)
+        : cards.length;
+    const ok = countHolds(count, expect.args[0] || '>0');
+    return verdict(expect.not ? !ok : ok, `${expect.name.split('_')[0].toLowerCase()} count ${count}`);
+  }
   let have: { texts: string[]; extra?: string[] };
   let shown: string;
   if (expect.name === 'BUTTONS') {
@@ -176,6 +188,25 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
   const isFound = (arg: string) => have.texts.some((t) => match(t, arg)) || (have.extra ?? []).some((p) => match(p, arg));
   const found = args.filter(isFound);
   return verdict(expect.not ? found.length === 0 : found.length === args.length, shown);
+}
+
+function countHolds(count: number, check: string): boolean {
+  const c = check.trim();
+  const m = /^(<=|<|>=|>|==|=)?\s*(-?\d+)/.exec(c);
+  if (!m) return false;
+  const n = parseInt(m[2], 10);
+  switch (m[1]) {
+    case '<=':
+      return count <= n;
+    case '<':
+      return count < n;
+    case '>=':
+      return count >= n;
+    case '>':
+      return count > n;
+    default:
+      return count === n;
+  }
 }
 
 /** ButtonsAsserter compares a payload as its JSON text. */

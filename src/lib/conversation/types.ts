@@ -22,6 +22,18 @@ export type BotiumMatchMode =
   | 'equals'
   | 'equalsIgnoreCase';
 
+export type RichAsserter =
+  | 'BUTTONS'
+  | 'MEDIA'
+  | 'CARDS'
+  | 'JSON_PATH'
+  | 'BUTTONS_COUNT'
+  | 'BUTTONS_COUNT_REC'
+  | 'MEDIA_COUNT'
+  | 'MEDIA_COUNT_REC'
+  | 'CARDS_COUNT'
+  | 'CARDS_COUNT_REC';
+
 /** One check against one message the customer received. */
 export type Expectation =
   /**
@@ -32,8 +44,8 @@ export type Expectation =
   | { kind: 'botium'; text: string; caseSensitive?: boolean; not?: boolean; alternatives?: string[]; utterance?: string; mode?: BotiumMatchMode; memory?: boolean }
   /** Botium TEXT_* asserters: any (or all) of `args` match the text in `mode`; no args with `noArgIsJoker`: any non-empty text. */
   | { kind: 'text'; name: string; args: string[]; mode: BotiumMatchMode; all: boolean; noArgIsJoker: boolean; not: boolean; line: number }
-  /** Botium BUTTONS / MEDIA / CARDS / JSON_PATH on the message as botium-connector-cognigy maps Cognigy's rich output. */
-  | { kind: 'rich'; name: 'BUTTONS' | 'MEDIA' | 'CARDS' | 'JSON_PATH'; args: string[]; not: boolean; mode: BotiumMatchMode; line: number }
+  /** Botium BUTTONS / MEDIA / CARDS / JSON_PATH (and their _COUNT forms) on the message as botium-connector-cognigy maps Cognigy's rich output. */
+  | { kind: 'rich'; name: RichAsserter; args: string[]; not: boolean; mode: BotiumMatchMode; line: number }
   /** A check that cannot be made against this bot (NLU asserters): counted and listed, never passed. */
   | { kind: 'notCheckable'; name: string; line: number; reason: string }
   /** Any message at all (an empty `#bot` block, `bot: true`). */

@@ -117,6 +117,8 @@ describe('matching', () => {
     assert.deepEqual([text(['Pick', 'zzz'], false), text(['Pick', 'zzz'], true), text(['zzz'], false, true)], [true, false, true]);
     const rich = (name: 'BUTTONS' | 'JSON_PATH', args: string[], not = false) => matchBot({ kind: 'rich', name, args, not, mode: 'wildcardIgnoreCase', line: 1 }, msg).ok;
     assert.deepEqual([rich('BUTTONS', ['yes']), rich('BUTTONS', ['YES_1']), rich('BUTTONS', ['no']), rich('BUTTONS', ['no'], true)], [true, true, false, true]);
+    const count = (name: 'BUTTONS_COUNT' | 'CARDS_COUNT', arg: string[], not = false) => matchBot({ kind: 'rich', name, args: arg, not, mode: 'wildcardIgnoreCase', line: 1 }, msg).ok;
+    assert.deepEqual([count('BUTTONS_COUNT', ['1']), count('BUTTONS_COUNT', ['>=2']), count('BUTTONS_COUNT', []), count('CARDS_COUNT', []), count('CARDS_COUNT', [], true)], [true, false, true, false, true]);
     assert.deepEqual([rich('JSON_PATH', ['$.data.order.id', 'A-17']), rich('JSON_PATH', ['$.data.order.id', 'B']), rich('JSON_PATH', ['$.data.none'], true)], [true, false, true]);
   });
 
