@@ -59,6 +59,8 @@ export interface BotiumCaps {
   namingMode: 'justLineTag' | 'utterance';
   namingUtteranceMax: number;
   enableMemory: boolean;
+  /** SCRIPTING_NORMALIZE_TEXT: compare texts with HTML and whitespace runs normalized (Botium's default). */
+  normalizeText: boolean;
   /** Asserters, logic hooks and user inputs botium.json declares (custom code this reader cannot run). */
   custom: Map<string, string>;
 }
@@ -70,6 +72,7 @@ export const DEFAULT_CAPS: BotiumCaps = {
   namingMode: 'justLineTag',
   namingUtteranceMax: 16,
   enableMemory: false,
+  normalizeText: true,
   custom: new Map(),
 };
 
@@ -421,7 +424,8 @@ function botExpectations(step: ParsedStep, suite: BotiumSuite): Expectation[] {
     if (alternatives && alternatives.length > 1) e.alternatives = alternatives;
     if (alternatives) e.utterance = step.text;
     if (step.not) e.not = true;
-    if (suite.caps.matchingMode !== 'wildcardIgnoreCase') e.mode = suite.caps.matchingMode;
+    if (suite.caps.matchingMode !== 'wildcardIgnoreCase' || !suite.caps.normalizeText) e.mode = suite.caps.matchingMode;
+    if (!suite.caps.normalizeText) e.raw = true;
     if (suite.caps.enableMemory && (alternatives ?? [step.text]).some(hasMemory)) e.memory = true;
     expect.push(e);
   }
@@ -442,12 +446,12 @@ function botExpectations(step: ParsedStep, suite: BotiumSuite): Expectation[] {
           }
         }
       }
-      expect.push({ kind: 'text', name: a.name, args, mode: text.mode, all: text.all, noArgIsJoker: text.noArgIsJoker ?? false, not: a.not, line: a.line });
+      expect.push({ kind: 'text', name: a.name, args, mode: text.mode, all: text.all, noArgIsJoker: text.noArgIsJoker ?? false, not: a.not, line: a.line, ...(suite.caps.normalizeText ? {} : { raw: true }) });
       continue;
     }
     if (RICH_ASSERTERS.has(a.name)) {
       if (a.name === 'JSON_PATH' && !a.args[0]) throw new BotiumScriptError(step.file, a.line, 'JSON_PATH takes a path, and optionally | the expected value');
-      expect.push({ kind: 'rich', name: a.name as RichAsserter, args: a.args, not: a.not, mode: suite.caps.matchingMode, line: a.line });
+      expect.push({ kind: 'rich', name: a.name as RichAsserter, args: a.args, not: a.not, mode: suite.caps.matchingMode, line: a.line, ...(suite.caps.normalizeText ? {} : { raw: true }) });
       continue;
     }
     throw new BotiumScriptError(step.file, a.line, `Botium asserter ${a.name} is not supported`);
@@ -584,7 +588,7 @@ export function readCaps(json: unknown): { caps: BotiumCaps; notes: string[]; er
         caps.enableMemory = value === true || value === 'true';
         break;
       case 'SCRIPTING_NORMALIZE_TEXT':
-        if (value === false || value === 'false') errors.push('SCRIPTING_NORMALIZE_TEXT false is not supported: texts are always compared with whitespace runs as one space');
+        caps.normalizeText = !(value === false || value === 'false');
         break;
       case 'ASSERTERS':
       case 'LOGIC_HOOKS':

@@ -89,17 +89,19 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
         return verdict(wildcardMatch(expect.text, text, { caseSensitive, whole: options.wholeMessage ?? false }));
       }
       const mode = expect.mode ?? 'wildcardIgnoreCase';
-      const response = normalizeText(text);
-      const found = (expect.alternatives ?? [expect.text]).some((u) => botiumMatch(mode, response, normalizeText(u)));
+      const norm = expect.raw ? same : normalizeText;
+      const response = norm(text);
+      const found = (expect.alternatives ?? [expect.text]).some((u) => botiumMatch(mode, response, norm(u)));
       return verdict(expect.not ? !found : found);
     }
     case 'text': {
-      const response = normalizeText(text);
+      const norm = expect.raw ? same : normalizeText;
+      const response = norm(text);
       let found: boolean;
       if (expect.noArgIsJoker && expect.args.length === 0) found = response.length > 0;
       else if (expect.args.length === 0) return passed(text);
       else {
-        const hits = expect.args.map((u) => botiumMatch(expect.mode, response, normalizeText(u)));
+        const hits = expect.args.map((u) => botiumMatch(expect.mode, response, norm(u)));
         found = expect.all ? hits.every(Boolean) : hits.some(Boolean);
         // assertNotConvoStep of an ALL asserter fails when all are found, of an ANY one when any is.
       }
@@ -141,8 +143,11 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
 type Verdict = (ok: boolean, actual?: string) => MatchResult;
 
 /** Botium's BUTTONS / MEDIA / CARDS (ButtonsAsserter, MediaAsserter, CardsAsserter) and JSON_PATH (JsonPathAsserter). */
+const same = (text: string) => text;
+
 function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: ObservedMessage, verdict: Verdict): MatchResult {
   const match = (have: string, want: string) => botiumMatch(expect.mode, have, want);
+  const norm = expect.raw ? same : normalizeText;
   if (expect.name === 'JSON_PATH') {
     const [jsonPath, want] = expect.args;
     const values = jsonPathQuery(msg.source, jsonPath);
@@ -169,7 +174,7 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
   let shown: string;
   if (expect.name === 'BUTTONS') {
     const all = [...(msg.buttons ?? []), ...(msg.cards ?? []).flatMap((c) => c.buttons ?? [])];
-    have = { texts: all.map((b) => normalizeText(b.text ?? '')), extra: all.map((b) => payloadString(b.payload)) };
+    have = { texts: all.map((b) => norm(b.text ?? '')), extra: all.map((b) => payloadString(b.payload)) };
     shown = `buttons ${JSON.stringify(all.map((b) => b.text ?? b.payload))}`;
   } else if (expect.name === 'MEDIA') {
     const all = [...(msg.media ?? []), ...(msg.cards ?? []).flatMap((c) => (c.image ? [c.image] : []))];
@@ -177,10 +182,10 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
     shown = `media ${JSON.stringify(all)}`;
   } else {
     const all = (msg.cards ?? []).flatMap((c) => [c.text, c.subtext].filter((t): t is string => !!t));
-    have = { texts: all.map((t) => normalizeText(t)) };
+    have = { texts: all.map((t) => norm(t)) };
     shown = `cards ${JSON.stringify(all)}`;
   }
-  const args = expect.name === 'MEDIA' ? expect.args : expect.args.map((a) => normalizeText(a));
+  const args = expect.name === 'MEDIA' ? expect.args : expect.args.map((a) => norm(a));
   if (!args.length) {
     const some = have.texts.length > 0;
     return verdict(expect.not ? !some : some, shown);

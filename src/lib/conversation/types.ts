@@ -40,12 +40,13 @@ export type Expectation =
    * BotiumScript text. Default (no `mode`): Botium's wildcardIgnoreCase, `*` wildcards,
    * found anywhere in the message. `alternatives`: an utterance list, any one matches.
    * `not`: the message must not match. `memory`: `$variables` are filled in at run time.
+   * `raw` (here and below): SCRIPTING_NORMALIZE_TEXT is off, texts are compared as they are.
    */
-  | { kind: 'botium'; text: string; caseSensitive?: boolean; not?: boolean; alternatives?: string[]; utterance?: string; mode?: BotiumMatchMode; memory?: boolean }
+  | { kind: 'botium'; text: string; caseSensitive?: boolean; not?: boolean; alternatives?: string[]; utterance?: string; mode?: BotiumMatchMode; memory?: boolean; raw?: boolean }
   /** Botium TEXT_* asserters: any (or all) of `args` match the text in `mode`; no args with `noArgIsJoker`: any non-empty text. */
-  | { kind: 'text'; name: string; args: string[]; mode: BotiumMatchMode; all: boolean; noArgIsJoker: boolean; not: boolean; line: number }
+  | { kind: 'text'; name: string; args: string[]; mode: BotiumMatchMode; all: boolean; noArgIsJoker: boolean; not: boolean; line: number; raw?: boolean }
   /** Botium BUTTONS / MEDIA / CARDS / JSON_PATH (and their _COUNT forms) on the message as botium-connector-cognigy maps Cognigy's rich output. */
-  | { kind: 'rich'; name: RichAsserter; args: string[]; not: boolean; mode: BotiumMatchMode; line: number }
+  | { kind: 'rich'; name: RichAsserter; args: string[]; not: boolean; mode: BotiumMatchMode; line: number; raw?: boolean }
   /** A check that cannot be made against this bot (NLU asserters): counted and listed, never passed. */
   | { kind: 'notCheckable'; name: string; line: number; reason: string }
   /** Any message at all (an empty `#bot` block, `bot: true`). */

@@ -106,6 +106,12 @@ describe('matching', () => {
     assert.ok(botiumMatch('include', t, 'ready & paid'));
     assert.ok(!botiumMatch('equals', t, 'your order is ready & paid'));
     assert.ok(botiumMatch('equalsIgnoreCase', t, 'your order is ready & paid'));
+    // SCRIPTING_NORMALIZE_TEXT false: the raw text, where `*` does not cross a line break.
+    const raw = emptySuite(readCaps({ botium: { Capabilities: { SCRIPTING_NORMALIZE_TEXT: false } } }).caps);
+    const [step] = (one('T\n#me\nhi\n#bot\nready*paid', raw).steps.slice(1) as { expect: Parameters<typeof matchBot>[0] }[]);
+    assert.equal(matchBot(step.expect, { text: 'ready and paid' }).ok, true);
+    assert.equal(matchBot(step.expect, { text: 'ready\nand paid' }).ok, false);
+    assert.equal(matchBot((one('T\n#me\nhi\n#bot\nready*paid').steps[1] as { expect: Parameters<typeof matchBot>[0] }).expect, { text: 'ready\nand paid' }).ok, true);
   });
 
   test('negation, utterance alternatives, TEXT_* all/any, BUTTONS by title or payload, JSON_PATH on the answer', () => {
