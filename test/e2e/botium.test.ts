@@ -177,7 +177,7 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
     assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === 'Yes'), 'the tapped quick reply reaches the bot as its title');
   });
 
-  test('scripting memory, the joined SMS read whole or per output, NLU not checkable, unsupported features named at their line, one summary everywhere', async () => {
+  test('scripting memory (also one conversation per .scriptingmemory.txt set), the joined SMS read whole or per output, NLU not checkable, unsupported features named at their line, one summary everywhere', async () => {
     const dir = folder('memory', {
       'botium.json': JSON.stringify({
         botium: {
@@ -202,6 +202,8 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
         'You said: status of 4711',
         '',
       ].join('\n'),
+      'cities.scriptingmemory.txt': '|$city\nvienna|Vienna\ngraz|Graz\n',
+      'city.convo.txt': 'city\n#me\nweather in $city\n#bot\nYou said: weather in $city\n',
       'joined.convo.txt': 'whole SMS\n#me\ntwo outputs\n#bot\nFirst part. Second part.\n',
       'split.convo.txt': 'one #bot per output\n#me\ntwo outputs\n#bot\nFirst part.\n#bot\nSecond part.\n',
       'nlu.convo.txt': 'intent\n#me\nsay allowed\n#bot\nAll fine.\nINTENT fine\n',
@@ -211,7 +213,15 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
     const junit = path.join(work, 'memory.xml');
     const { r, report } = await json(dir, '--junit', junit);
     assert.equal(r.code, 1, r.all);
-    assert.deepEqual(statuses(report), { memory: 'passed', 'whole SMS': 'passed', 'one #bot per output': 'passed', intent: 'notCheckable' });
+    assert.deepEqual(statuses(report), {
+      memory: 'passed',
+      'city.graz': 'passed',
+      'city.vienna': 'passed',
+      'whole SMS': 'passed',
+      'one #bot per output': 'passed',
+      intent: 'notCheckable',
+    });
+    for (const city of ['Vienna', 'Graz']) assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === `weather in ${city}`), `one conversation per memory set: ${city}`);
     assert.deepEqual(report.results.find((x) => x.name === 'intent')!.notCheckable!.map((c) => [c.name, c.line]), [['INTENT', 6]]);
     assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === 'status of 4711'), 'the captured $order was sent back');
     assert.deepEqual(
@@ -221,16 +231,16 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
         ['hook.convo.txt', 6, 'Botium logic hook CONDITIONAL_STEP_TIME_BASED in #bot is not supported'],
       ],
     );
-    assert.deepEqual([report.summary.total, report.summary.passed, report.summary.failed, report.summary.notCheckable], [4, 3, 0, 1]);
+    assert.deepEqual([report.summary.total, report.summary.passed, report.summary.failed, report.summary.notCheckable], [6, 5, 0, 1]);
     assert.match(report.summary.notes.join('\n'), /botium\.json: 2 capabilities that only configure Botium's own connector ignored \(CONTAINERMODE, COGNIGY_URL\)/);
 
     // The same numbers in the text report and in JUnit.
     const text = await world.run(['cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url]);
     assert.equal(text.code, 1, text.all);
-    assert.match(text.stdout, /^3 passed, 0 failed, 1 not checkable, 2 script errors$/m);
+    assert.match(text.stdout, /^5 passed, 0 failed, 1 not checkable, 2 script errors$/m);
     assert.match(text.stdout, /\? intent \(1 turn, \d+ ms\): not checkable\n {4}.*nlu\.convo\.txt:6: INTENT not checked: a Cognigy REST endpoint returns no NLU result/);
     const xml = fs.readFileSync(junit, 'utf8');
-    for (const [name, value] of [['run', 4], ['passed', 3], ['failed', 0], ['notCheckable', 1], ['scriptErrors', 2]]) {
+    for (const [name, value] of [['run', 6], ['passed', 5], ['failed', 0], ['notCheckable', 1], ['scriptErrors', 2]]) {
       assert.ok(xml.includes(`<property name="${name}" value="${value}"/>`), `${name}=${value} in ${xml}`);
     }
     assert.match(xml, /<skipped message="not checkable: INTENT">/);

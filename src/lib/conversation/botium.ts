@@ -95,15 +95,81 @@ export interface RawConvo {
   steps: RawStep[];
 }
 
+/** One set of scripting memory values (a `.scriptingmemory.txt` row or column, a YAML `scriptingMemory` entry). */
+export interface MemorySet {
+  name: string;
+  /** `$name` → value; null clears it. */
+  values: Record<string, string | null>;
+}
+
 /** What a folder defines for every convo in it. */
 export interface BotiumSuite {
   caps: BotiumCaps;
   utterances: Map<string, string[]>;
   partials: Map<string, RawConvo>;
+  memories: MemorySet[];
 }
 
 export function emptySuite(caps: BotiumCaps = DEFAULT_CAPS): BotiumSuite {
-  return { caps, utterances: new Map(), partials: new Map() };
+  return { caps, utterances: new Map(), partials: new Map(), memories: [] };
+}
+
+/**
+ * helper.linesToScriptingMemories: a `|` table, test case names down the first column
+ * (header `|$a|$b`), or, when the second line starts with `$`, variable names down it.
+ */
+export function parseScriptingMemoryTxt(source: string): MemorySet[] {
+  const lines = source.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  if (lines.length < 2) return [];
+  const cells = (line: string) => line.split('|').map((c) => c.trim());
+  const out: MemorySet[] = [];
+  if (lines[1].trim().startsWith('$')) {
+    const names = cells(lines[0]).slice(1);
+    const rows = lines.slice(1).filter((l) => l).map(cells);
+    names.forEach((name, i) => out.push({ name, values: Object.fromEntries(rows.map((r) => [r[0], r[i + 1] || null])) }));
+  } else {
+    const vars = cells(lines[0]).slice(1);
+    for (const line of lines.slice(1)) {
+      if (!line) continue;
+      const row = cells(line);
+      out.push({ name: row[0], values: Object.fromEntries(vars.map((v, i) => [v, row[i + 1] ?? null])) });
+    }
+  }
+  return out;
+}
+
+/**
+ * ScriptingProvider.ExpandScriptingMemoryToConvos: a conversation that uses variables of a
+ * group of memory sets (sets with the same variable names) runs once per set, named
+ * `Name.SetName`, the set's values given in #begin; without any, it runs as it is.
+ */
+export function expandMemorySets(conversation: Conversation, suite: BotiumSuite): Conversation[] {
+  const used = new Set<string>();
+  for (const step of conversation.steps) {
+    const texts = step.kind === 'user' ? [step.text] : step.kind === 'bot' ? step.expect.flatMap((e) => (e.kind === 'botium' ? [e.text, ...(e.alternatives ?? [])] : [])) : [];
+    for (const t of texts) for (const v of t.match(/\$[A-Za-z]\w+/g) ?? []) used.add(v);
+  }
+  const groups = new Map<string, MemorySet[]>();
+  for (const set of suite.memories) {
+    const key = JSON.stringify(Object.keys(set.values).sort());
+    groups.set(key, [...(groups.get(key) ?? []), set]);
+  }
+  let out = [conversation];
+  for (const [key, sets] of groups) {
+    const names: string[] = JSON.parse(key);
+    if (!names.some((n) => used.has(n))) continue;
+    out = out.flatMap((c) =>
+      sets.map((set) => ({
+        ...c,
+        name: `${c.name}.${set.name}`,
+        steps: [
+          ...names.map((n): Step => (set.values[n] ? { kind: 'memory', set: n, value: set.values[n] as string, line: c.line } : { kind: 'memory', clear: n, line: c.line })),
+          ...c.steps,
+        ],
+      })),
+    );
+  }
+  return out;
 }
 
 const SENDERS = new Set(['begin', 'include', 'me', 'bot', 'end']);

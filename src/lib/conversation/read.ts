@@ -6,7 +6,18 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
-import { compileConvo, DEFAULT_CAPS, emptySuite, parseUtterancesTxt, rawConvoTxt, readCaps, type BotiumCaps, type BotiumSuite } from './botium';
+import {
+  compileConvo,
+  DEFAULT_CAPS,
+  emptySuite,
+  expandMemorySets,
+  parseScriptingMemoryTxt,
+  parseUtterancesTxt,
+  rawConvoTxt,
+  readCaps,
+  type BotiumCaps,
+  type BotiumSuite,
+} from './botium';
 import type { BotiumObjectScript } from './yaml-format';
 import type { Conversation, ScriptError } from './types';
 import { isScriptError, scriptError } from './types';
@@ -123,7 +134,8 @@ function* readDefinitions(
       const utt = parseUtterancesTxt(source);
       if (utt) suite.utterances.set(utt.name, utt.utterances);
     } else if (format === 'botium-memory') {
-      yield* memoryFile(file, 1, suite, options);
+      if (suite.caps.enableMemory) suite.memories.push(...parseScriptingMemoryTxt(source));
+      else memoryIgnored(file, 1, options);
     } else if (format === 'json' ? /"(convos|partialConvos|utterances|scriptingMemory)"\s*:/.test(source) : /^(convos|partialConvos|utterances|scriptingMemory)\s*:/m.test(source)) {
       const script = yamlFormat().readBotiumObjectScript(file, source);
       if (!script) continue;
@@ -133,18 +145,17 @@ function* readDefinitions(
       }
       for (const partial of script.partials) suite.partials.set(partial.name, partial);
       for (const [name, list] of script.utterances) suite.utterances.set(name, list);
-      if (script.scriptingMemoryLine !== undefined) yield* memoryFile(file, script.scriptingMemoryLine, suite, options);
+      if (script.scriptingMemoryLine !== undefined) {
+        if (suite.caps.enableMemory) suite.memories.push(...script.memories);
+        else memoryIgnored(file, script.scriptingMemoryLine, options);
+      }
       botiumObjects.set(file, script);
     }
   }
 }
 
-function* memoryFile(file: string, line: number, suite: BotiumSuite, options: ReadOptions): Generator<ScriptError> {
-  if (suite.caps.enableMemory) {
-    yield scriptError(file, line, 'scripting memory files (one conversation per set of values) are not supported; set the values with SET_SCRIPTING_MEMORY in #begin');
-  } else {
-    options.onNote?.(`${file}:${line}: scripting memory ignored, as Botium ignores it, because SCRIPTING_ENABLE_MEMORY is off`);
-  }
+function memoryIgnored(file: string, line: number, options: ReadOptions): void {
+  options.onNote?.(`${file}:${line}: scripting memory ignored, as Botium ignores it, because SCRIPTING_ENABLE_MEMORY is off`);
 }
 
 function readText(file: string): string | ScriptError {
@@ -179,7 +190,11 @@ function* readFile(file: string, suite: BotiumSuite, botiumObjects: Map<string, 
   } else {
     return;
   }
-  for (const item of items) yield isScriptError(item) ? item : (checkConversation(item) ?? item);
+  for (const item of items) {
+    if (isScriptError(item)) yield item;
+    else if (suite.memories.length) for (const c of expandMemorySets(item, suite)) yield checkConversation(c) ?? c;
+    else yield checkConversation(item) ?? item;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { LineCounter, parseDocument, visit, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { RawConvo, RawItem, RawStep } from './botium';
+import type { MemorySet, RawConvo, RawItem, RawStep } from './botium';
 import type { ChannelModelName, Conversation, Expectation, HandoverExpectation, ScriptError, Step } from './types';
 import { scriptError } from './types';
 
@@ -221,8 +221,9 @@ export interface BotiumObjectScript {
   convos: RawConvo[];
   partials: RawConvo[];
   utterances: [string, string[]][];
-  /** Line of a `scriptingMemory` section, when there is one. */
+  /** Line of a `scriptingMemory` section, when there is one, and its sets. */
   scriptingMemoryLine?: number;
+  memories: MemorySet[];
 }
 
 const BOTIUM_SECTIONS = ['convos', 'partialConvos', 'utterances', 'scriptingMemory'];
@@ -255,7 +256,7 @@ export function readBotiumObjectScript(file: string, source: string): BotiumObje
 }
 
 function readBotiumObject(file: string, root: YAMLMap, lineOf: LineOf): BotiumObjectScript {
-  const out: BotiumObjectScript = { convos: [], partials: [], utterances: [] };
+  const out: BotiumObjectScript = { convos: [], partials: [], utterances: [], memories: [] };
   for (const [section, into] of [['convos', out.convos], ['partialConvos', out.partials]] as const) {
     const list = root.get(section, true);
     if (list === undefined) continue;
@@ -272,7 +273,18 @@ function readBotiumObject(file: string, root: YAMLMap, lineOf: LineOf): BotiumOb
     }
   }
   const memory = root.get('scriptingMemory', true);
-  if (memory !== undefined) out.scriptingMemoryLine = lineOf(memory);
+  if (memory !== undefined) {
+    out.scriptingMemoryLine = lineOf(memory);
+    // CompilerObjectBase: a list of { header: { name }, values: { $name: value } }.
+    if (!isSeq(memory)) throw new YamlScriptError(lineOf(memory), '"scriptingMemory" must be a list of { header: { name }, values }');
+    for (const entry of memory.items) {
+      const json = (isMap(entry) ? entry.toJSON() : undefined) as { header?: { name?: unknown }; values?: Record<string, unknown> } | undefined;
+      if (!json || typeof json.header?.name !== 'string' || !json.values || typeof json.values !== 'object') {
+        throw new YamlScriptError(lineOf(entry), 'a scripting memory entry needs header.name and values');
+      }
+      out.memories.push({ name: json.header.name, values: Object.fromEntries(Object.entries(json.values).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)])) });
+    }
+  }
   return out;
 }
 

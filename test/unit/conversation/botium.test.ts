@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyMemory, compileConvo, emptySuite, fillMemory, rawConvoTxt, readCaps, type BotiumSuite } from '../../../src/lib/conversation/botium';
+import { applyMemory, compileConvo, emptySuite, expandMemorySets, fillMemory, parseScriptingMemoryTxt, rawConvoTxt, readCaps, type BotiumSuite } from '../../../src/lib/conversation/botium';
 import { botiumMatch, matchBot, normalizeText } from '../../../src/lib/conversation/match';
 import type { Conversation, ScriptError } from '../../../src/lib/conversation/types';
 
@@ -134,5 +134,25 @@ describe('matching', () => {
     assert.match(applyMemory('id $random(4) in $year', memory, 't'), /^id \d{4} in \d{4}$/);
     fillMemory('Your order number is $order.', 'Your order number is 4711.', memory);
     assert.equal(memory.get('$order'), '4711');
+  });
+
+  test('scripting memory files: both table layouts; a conversation runs once per set of the variables it uses', () => {
+    const byRow = parseScriptingMemoryTxt('|$city|$day\nvienna|Vienna|Monday\ngraz|Graz|\n');
+    const byColumn = parseScriptingMemoryTxt('|vienna|graz\n$city|Vienna|Graz\n$day|Monday|\n');
+    // As helper.linesToScriptingMemories leaves them: an empty cell is '' by row, null by column; both clear the variable.
+    const sets = (empty: string | null) => [
+      { name: 'vienna', values: { $city: 'Vienna', $day: 'Monday' } },
+      { name: 'graz', values: { $city: 'Graz', $day: empty } },
+    ];
+    assert.deepEqual([byRow, byColumn], [sets(''), sets(null)]);
+    const suite = emptySuite(readCaps({ botium: { Capabilities: { SCRIPTING_ENABLE_MEMORY: true } } }).caps);
+    suite.memories.push(...byRow);
+    const [uses, not] = [one('C\n#me\nweather in $city\n#bot\nok', suite), one('D\n#me\nhi\n#bot\nok', suite)];
+    const expanded = expandMemorySets(uses, suite);
+    assert.deepEqual(expanded.map((c) => [c.name, c.steps.slice(0, 2).map((st) => ('set' in st ? st.set : 'clear' in st ? `-${st.clear}` : st.kind))]), [
+      ['C.vienna', ['$city', '$day']],
+      ['C.graz', ['$city', '-$day']],
+    ]);
+    assert.deepEqual(expandMemorySets(not, suite), [not]);
   });
 });
