@@ -14,6 +14,7 @@ import { demoBehaviour, startBotServer } from '../../src/lib/demo/bot-server';
 import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../src/lib/link-flow';
 import { buildFlow } from '../../src/lib/studio';
 import { hideEndpointToken } from '../../src/lib/studio/endpoint-token';
+import { spawnTwilio } from '../helpers/pty';
 import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'scripts');
@@ -147,6 +148,41 @@ describe('twilio cognigy:test-chat --record / --replay through the real twilio b
     } finally {
       await bot.close();
     }
+  });
+
+  test('the REPL with --record: /save FILE.yaml writes the session as a script and its answers; the script replays green without the bot', async () => {
+    const bot = await startBotServer({ behaviour: demoBehaviour, token: world.bot.token });
+    const script = path.join(work, 'designer', 'opening.yaml');
+    const rec = path.join(work, 'designer', 'bot.yaml');
+    const session = spawnTwilio(world.cli.home, ['cognigy:test-chat', '--endpoint-url', bot.url, '--record', rec]);
+    try {
+      const prompts = () => (session.output().match(/you › /g) ?? []).length;
+      const say = async (line: string, expect: RegExp) => {
+        const before = prompts();
+        session.write(`${line}\r`);
+        await session.waitFor(expect, 15_000);
+        const started = Date.now();
+        while (!(prompts() > before && /you › $/.test(session.output())) && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 25));
+      };
+      await session.waitFor(/you › /, 20_000);
+      await say('hello', /How can I help you\?/);
+      await say('when are you open?', /Monday to Friday/);
+      await say(`/save ${script}`, /Saved the conversation as a script \(\d+ steps\) to .*opening\.yaml\s+and the bot's answers to .*bot\.yaml/);
+      session.write('/quit\r');
+      assert.equal(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+      await bot.close();
+    }
+    const steps = parseAllDocuments(fs.readFileSync(script, 'utf8'))[0].toJS().conversations[0].steps;
+    assert.deepEqual(steps[0], { user: 'hello' });
+    assert.ok(steps.some((s: { bot?: string }) => /Monday to Friday/.test(s.bot ?? '')), JSON.stringify(steps));
+    const docs = parseAllDocuments(fs.readFileSync(rec, 'utf8')).map((d) => d.toJS());
+    assert.deepEqual(docs.slice(1).map((d) => [d.conversation, d.turns.length]), [['opening', 2]]);
+    // The bot is gone: the designer's session replays as a test.
+    const replay = await world.run(['cognigy:test-chat', '--script', script, '--endpoint-url', bot.url, '--replay', rec]);
+    assert.equal(replay.code, 0, replay.all);
+    assert.match(replay.stdout, /^1 passed, 0 failed$/m);
   });
 
   test('--merge-recordings joins the recordings of several runs into one, sorted', async () => {

@@ -65,7 +65,7 @@ export default class TestChat extends CognigyCommand {
     }
     if (f.record && f.replay) throw new UsageError('Pass either --record (ask the bot) or --replay (answer from a recording), not both.', 'To add what a recording lacks, use --replay FILE --replay-mode new-only.');
     if ((f['replay-latency'] || f['replay-mode'] !== 'strict') && !f.replay) throw new UsageError(`--${f['replay-latency'] ? 'replay-latency' : 'replay-mode'} only applies with --replay FILE.`);
-    if ((f.record || f.replay) && !f.script && !f.message?.length) throw new UsageError(`--${f.record ? 'record' : 'replay'} works with --script or --message.`);
+    if (f.replay && !f.script && !f.message?.length) throw new UsageError('--replay works with --script or --message.', 'To replay a REPL session, /save it as FILE.yaml with --record, then run --script FILE.yaml --replay.');
     const recording = f.record || f.replay ? { record: f.record, replay: f.replay, mode: f['replay-mode'] as 'strict' | 'new-only', latency: f['replay-latency'] } : undefined;
     const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : ''].filter(Boolean);
     if (modes.length > 1) throw new UsageError('Pass either --message or --script, not both.');
@@ -135,14 +135,18 @@ export default class TestChat extends CognigyCommand {
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
         const { describeEscalationPreview } = await import('../../lib/flex/preview');
+        const { replSessions } = await import('../../lib/conversation/repl-record');
+        const sessions = replSessions(prepared, { record: f.record });
         await runRepl({
           input: process.stdin,
           output: process.stdout,
-          newChat: () => prepared.newChat(),
+          newChat: () => sessions.newChat(),
+          saveScript: (chat, file) => sessions.saveScript(chat, file),
           describeEscalation: (chat) => describeEscalationPreview(chat, prepared.setup, { customer: f.from }),
           banner: printers.banner(prepared, { demo: f.demo }),
           color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0',
         });
+        sessions.close();
       }
     } finally {
       await prepared.close();

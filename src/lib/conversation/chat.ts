@@ -81,6 +81,14 @@ export interface ChatOptions {
   /** Warn when one bot call takes longer than this (Studio fails it past 10 s). */
   slowCallMs?: number;
   now?: () => number;
+  /** Told of each customer turn before and after it runs (the REPL's --record and /save of a script). */
+  observer?: ChatObserver;
+}
+
+export interface ChatObserver {
+  /** The customer's text, or `(silence)`. */
+  beforeTurn(customer: string, media: readonly string[]): void;
+  afterTurn(turn: ChatTurn): void;
 }
 
 const DEFAULT_SLOW_CALL_MS = 5_000;
@@ -128,6 +136,7 @@ export class ChatSession {
   async send(text: string, media: readonly string[] = []): Promise<ChatTurn> {
     const t0 = this.now();
     const entries: TranscriptEntry[] = [];
+    this.options.observer?.beforeTurn(text, media);
     this.add(entries, { from: 'customer', text, ...(media.length ? { media: [...media] } : {}) });
     let turn: Turn;
     if (this.session?.waiting) {
@@ -145,7 +154,7 @@ export class ChatSession {
         text: `${MEDIA_ON_CONVERSATIONS[0].toUpperCase()}${MEDIA_ON_CONVERSATIONS.slice(1)}.`,
       });
     }
-    return this.absorb(turn, entries, t0);
+    return this.observed(this.absorb(turn, entries, t0));
   }
 
   /** The customer stays silent until the wait widget times out. */
@@ -157,7 +166,13 @@ export class ChatSession {
       return { entries, elapsedMs: 0, slowestCallMs: 0, waiting: false, events: [] };
     }
     this.add(entries, { from: 'system', kind: 'silence', text: 'The customer stays silent: the wait times out.' });
-    return this.absorb(await this.session.silence(), entries, t0);
+    this.options.observer?.beforeTurn('(silence)', []);
+    return this.observed(this.absorb(await this.session.silence(), entries, t0));
+  }
+
+  private observed(turn: ChatTurn): ChatTurn {
+    this.options.observer?.afterTurn(turn);
+    return turn;
   }
 
   /**

@@ -621,6 +621,22 @@ export function writeRecording(file: string, documents: Map<string, string>): vo
   writeFileAtomic(file, redact(text), 'the recording');
 }
 
+/** One conversation into a recording file: added, or in place of the one of that name and file; the others kept. */
+export function saveConversationInto(file: string, conversation: RecordedConversation): void {
+  const documents = new Map<string, string>();
+  const previous = openIfRecording(file);
+  if (!previous && fs.existsSync(file)) {
+    throw new UsageError(`${file} exists and is not a recording made by test-chat --record: nothing was written.`, 'Pass another --record file.');
+  }
+  try {
+    for (const key of previous?.keys() ?? []) documents.set(key, previous?.documentText(key) as string);
+  } finally {
+    previous?.close();
+  }
+  documents.set(conversationKey(conversation.name, conversation.file), conversationDocument(conversation));
+  writeRecording(file, documents);
+}
+
 /** `--merge-recordings OUT IN…`: the recordings of several shards (or runs) as one; a conversation in several keeps the last one given. */
 export function mergeRecordings(out: string, inputs: readonly string[]): { conversations: number; replaced: number } {
   const documents = new Map<string, string>();
@@ -673,6 +689,8 @@ export interface ConversationTap {
   takeFailure(): TurnFailure | undefined;
   /** The conversation is over: its exchanges go into the recording. */
   finish(): void;
+  /** The turns so far (the REPL saves them under the name of the script it writes). */
+  recordedTurns(): RecordedTurn[];
 }
 
 export interface BotTap {
@@ -789,6 +807,7 @@ export function createBotTap(o: BotTapOptions): BotTap {
       finish() {
         if (o.record || changed) written.set(key, conversationDocument({ name: c.name, ...(file !== undefined ? { file } : {}), turns }));
       },
+      recordedTurns: () => turns.map((t) => ({ ...t, calls: [...t.calls] })),
     };
   };
 

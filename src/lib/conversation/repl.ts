@@ -18,6 +18,8 @@ export interface ReplOptions {
   color?: boolean;
   /** Show "waiting for the bot…" when a turn takes longer than this (TTY only). */
   waitingAfterMs?: number;
+  /** `/save FILE.yaml`: the conversation as a script (and its answers, with --record); says what was written. */
+  saveScript?: (chat: ChatSession, file: string) => string;
 }
 
 const PROMPT = 'you › ';
@@ -143,6 +145,10 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
               return;
             }
             const target = path.resolve(file);
+            if (options.saveScript && /\.ya?ml$/i.test(target)) {
+              out(options.saveScript(chat, target));
+              return;
+            }
             writeFileAtomic(target, `${JSON.stringify(redactDeep({ transcript: chat.transcript }), null, 2)}\n`, 'the transcript');
             out(`Saved ${chat.transcript.length} entries to ${target}`);
             return;

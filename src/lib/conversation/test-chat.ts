@@ -11,7 +11,7 @@ import { buildFlow, lintFlow, type LintIssue } from '../studio';
 import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../studio/types';
 import { TwilioApi } from '../twilio/api';
-import { ChatSession } from './chat';
+import { ChatSession, type ChatObserver } from './chat';
 import { tapFor, type RecordingOptions } from './recording';
 
 export interface PrepareOptions {
@@ -41,8 +41,8 @@ export interface PreparedChat {
   notes: string[];
   /** Lint findings that do not stop the run (unmodelled widget types…): for stderr. */
   warnings: string[];
-  /** `http`: another transport for this chat (a recording's). */
-  newChat(from?: string, http?: HttpTransport): ChatSession;
+  /** `http`: another transport for this chat (a recording's); `observer`: told of each turn. */
+  newChat(from?: string, extra?: { http?: HttpTransport; observer?: ChatObserver }): ChatSession;
   close(): Promise<void>;
 }
 
@@ -123,9 +123,10 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       from: o.from ?? DEFAULT_CUSTOMER_ADDRESS,
       notes,
       warnings,
-      newChat: (from, chatHttp) =>
+      newChat: (from, extra) =>
         new ChatSession(definition, {
-          http: chatHttp ?? http,
+          http: extra?.http ?? http,
+          observer: extra?.observer,
           from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS,
           channelModel: setup.channelModel,
           escalationKey: setup.escalationKey,
@@ -209,7 +210,7 @@ export async function playMessages(prepared: PreparedChat, messages: string[], r
   try {
     const from = prepared.from;
     const conversation = tap?.forConversation({ name: MESSAGES_CONVERSATION, from });
-    const chat = prepared.newChat(from, conversation?.http);
+    const chat = prepared.newChat(from, { http: conversation?.http });
     const turns: ChatReport['turns'] = [];
     for (const message of messages) {
       if (chat.withAgent) break;

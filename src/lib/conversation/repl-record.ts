@@ -1,0 +1,95 @@
+/**
+ * A designer's REPL session as a test: `/save FILE.yaml` writes the conversation as a
+ * script of the project's YAML (what the customer said, each message the flow sent, the
+ * hand-over, the end), and with `--record REC` the bot's answers of that conversation go
+ * into the recording too, so `test-chat --script FILE.yaml --replay REC` replays it.
+ */
+import * as path from 'node:path';
+import { UsageError } from '../errors';
+import { redact } from '../redact';
+import { writeFileAtomic } from '../setup/store';
+import type { ChatObserver, ChatSession, ChatTurn } from './chat';
+import { observedMessages } from './driver';
+import { recordedFileName, saveConversationInto, tapFor, type BotTap, type ConversationTap } from './recording';
+import type { PreparedChat } from './test-chat';
+
+type ScriptStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
+
+interface Session {
+  steps: ScriptStep[];
+  /** Customer turns taken; the script stops at the first end, as a script's conversation does. */
+  turns: number;
+  endedAtTurn?: number;
+  media: boolean;
+  tap?: ConversationTap;
+}
+
+export interface ReplSessions {
+  newChat(): ChatSession;
+  /** `/save FILE.yaml`: what to tell the user. */
+  saveScript(chat: ChatSession, file: string): string;
+  close(): void;
+}
+
+export function replSessions(prepared: PreparedChat, o: { record?: string }): ReplSessions {
+  const tap: BotTap | undefined = o.record ? tapFor(prepared, { record: o.record }) : undefined;
+  const sessions = new WeakMap<ChatSession, Session>();
+  let count = 0;
+  return {
+    newChat() {
+      count++;
+      const session: Session = { steps: [], turns: 0, media: false };
+      // A provisional name: the conversation is named when it is saved.
+      session.tap = tap?.forConversation({ name: `REPL session ${count}`, from: prepared.from });
+      const observer: ChatObserver = {
+        beforeTurn(customer, media) {
+          session.turns++;
+          if (media.length) session.media = true;
+          session.tap?.beginTurn(customer);
+          if (session.endedAtTurn === undefined) session.steps.push(customer === '(silence)' && !media.length ? { silence: true } : { user: customer });
+        },
+        afterTurn(turn) {
+          if (session.endedAtTurn !== undefined) return;
+          session.steps.push(...stepsOf(turn));
+          if (turn.ended) session.endedAtTurn = session.turns;
+        },
+      };
+      const chat = prepared.newChat(prepared.from, { http: session.tap?.http, observer });
+      sessions.set(chat, session);
+      return chat;
+    },
+    saveScript(chat, file) {
+      const session = sessions.get(chat);
+      if (!session || !session.turns) return 'Nothing said yet: no script to save.';
+      if (session.media) {
+        throw new UsageError('This conversation sent media (/media): the project\'s YAML scripts have no media step.', 'Save it as JSON (/save FILE.json) instead.');
+      }
+      const name = path.basename(file).replace(/\.(ya?ml)$/i, '');
+      const { stringify } = require('yaml') as typeof import('yaml');
+      const script = { from: prepared.from, ...(prepared.setup.channelModel ? { channelModel: prepared.setup.channelModel } : {}), conversations: [{ name, steps: session.steps }] };
+      writeFileAtomic(file, redact(stringify(script, { lineWidth: 0 })), 'the script');
+      const lines = [`Saved the conversation as a script (${session.steps.length} steps) to ${file}`];
+      const kept = session.endedAtTurn ?? session.turns;
+      if (tap && session.tap && o.record) {
+        const turns = session.tap.recordedTurns().slice(0, kept);
+        saveConversationInto(o.record, { name, file: recordedFileName(file), turns });
+        lines.push(`  and the bot's answers to ${o.record}: replay it with --script ${file} --replay ${o.record}`);
+      }
+      if (kept < session.turns) lines.push(`  The turns after the flow ended are left out: a script's conversation ends with the flow.`);
+      return lines.join('\n');
+    },
+    close() {
+      tap?.close();
+    },
+  };
+}
+
+/** What a script expects after one turn: each message, then the hand-over, then the end. */
+function stepsOf(turn: ChatTurn): ScriptStep[] {
+  const steps: ScriptStep[] = observedMessages(turn.events).map((m) => ({ bot: m.text }));
+  for (const event of turn.events) {
+    if (event.type === 'handover') steps.push({ handover: event.created ? true : 'refused' });
+  }
+  if (turn.ended) steps.push({ end: turn.ended.reason });
+  return steps;
+}
