@@ -1,7 +1,12 @@
+import { isBotUrl } from '../cognigy/endpoint';
+import type { BotFailureKind } from '../cognigy/errors';
 import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, sidFactory, type Turn } from '../runtime';
-import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
+import type { FlowEvent, HandoverEvent, HttpEvent, MessageEvent } from '../runtime/events';
+import type { OtherStartEvent } from '../runtime/flow';
+import type { StubSet } from '../runtime/stubs';
+import { botFailureOf, callFailureText, sentText } from './bot-call';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 
@@ -19,7 +24,13 @@ export interface TranscriptEntry {
   at: number;
   widget?: string;
   /** For `system` entries: what happened. */
-  kind?: 'handover' | 'bot-failure' | 'end' | 'error' | 'rich' | 'new-execution' | 'silence' | 'slow' | 'note';
+  kind?: 'handover' | 'bot-failure' | 'call-failure' | 'end' | 'error' | 'rich' | 'new-execution' | 'silence' | 'slow' | 'note' | 'other-recipient' | 'subflow';
+  /** For `other-recipient` entries: the address the flow wrote to instead of the customer. */
+  to?: string;
+  /** For `bot` and `other-recipient` entries: the media Studio sends with the message. */
+  mediaUrl?: string;
+  /** For `bot` and `other-recipient` entries: the content template Studio sends instead of the body. */
+  content?: { sid: string; variables: Record<string, string> };
   /** For `bot` entries: the data of the bot's answer the message came from. */
   data?: Record<string, unknown>;
   /** For `bot` entries: rich content an SMS customer does not see. */
@@ -48,7 +59,9 @@ export interface HandoverSummary {
  * is not one: the flow handles it as Studio would.
  */
 export interface ChatProblem {
-  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer';
+  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'bot-failure';
+  /** For `bot-failure`: the init probe's classification. */
+  reason?: BotFailureKind;
   widget: string;
   message: string;
   /** What to do about it, when the message alone does not say. */
@@ -77,6 +90,15 @@ export interface ChatOptions {
   /** Warn when one bot call takes longer than this (Studio fails it past 10 s). */
   slowCallMs?: number;
   now?: () => number;
+  /** The Cognigy endpoint URL when known: calls to it are "the bot", others are named by widget and host. */
+  botEndpoint?: string;
+  stubs?: StubSet;
+  subflows?: ReadonlyMap<string, FlowDefinition>;
+  functions?: ReadonlyMap<string, string>;
+  /** Start executions this way rather than with the customer's message (REST API, subflow on its own). */
+  start?: OtherStartEvent;
+  /** `flow.data` of such an execution (`--param`). */
+  data?: Record<string, string>;
 }
 
 const DEFAULT_SLOW_CALL_MS = 5_000;
@@ -117,6 +139,30 @@ export class ChatSession {
     return this.escalated !== undefined;
   }
 
+  /** How executions start: with the customer's message, or (REST API, subflow) without one. */
+  get startsWithoutMessage(): boolean {
+    return this.options.start !== undefined;
+  }
+
+  /**
+   * A REST API execution (or a subflow run on its own): starts without a customer message,
+   * with `--param` as flow.data. Once it ends, a customer message starts a new execution.
+   */
+  async begin(): Promise<ChatTurn> {
+    const t0 = this.now();
+    const entries: TranscriptEntry[] = [];
+    const start = this.options.start ?? 'incomingRequest';
+    const params = Object.entries(this.options.data ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+    this.add(entries, {
+      from: 'system',
+      kind: 'new-execution',
+      text: start === 'incomingRequest' ? `A REST API execution starts (incomingRequest)${params ? ` with flow.data ${params}` : ''}.` : `The subflow runs on its own (incomingParent)${params ? ` with parameters ${params}` : ''}.`,
+    });
+    this.session = this.newSession(true);
+    this.endedWith = undefined;
+    return this.absorb(await this.session.begin(start), entries, t0);
+  }
+
   /** The customer writes. Starts an execution when none is running. */
   async send(text: string): Promise<ChatTurn> {
     const t0 = this.now();
@@ -155,13 +201,17 @@ export class ChatSession {
     return { channelSid: sid('CH'), instanceSid: sid('IS'), proxySession: sid('KC') };
   })();
 
-  private newSession(): FlowSession {
+  private newSession(withData = false): FlowSession {
     return new FlowSession(this.definition, {
       http: this.options.http,
       from: this.options.from,
       to: this.options.to,
       channelModel: this.options.channelModel,
       channel: this.channel,
+      stubs: this.options.stubs,
+      subflows: this.options.subflows,
+      functions: this.options.functions,
+      ...(withData ? { data: this.options.data ?? {} } : {}),
     });
   }
 
@@ -187,13 +237,30 @@ export class ChatSession {
           }
           break;
         case 'message':
+          if (event.failure) {
+            this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: `"${event.widget}" sends nothing: ${event.failure}; the widget takes "failed".` });
+            break;
+          }
+          if (!event.toCustomer) {
+            // Studio sends it, but to someone else: never part of what the customer receives.
+            this.add(entries, {
+              from: 'system',
+              kind: 'other-recipient',
+              widget: event.widget,
+              to: event.to,
+              text: `"${event.widget}" sends to ${event.to}, not the customer: ${sentText(event)}`,
+              ...outboundExtras(event),
+            });
+            break;
+          }
           this.add(entries, {
             from: 'bot',
-            text: event.body,
+            text: sentText(event),
             widget: event.widget,
+            ...outboundExtras(event),
             ...(answer ? { data: answer.data, outputs: answer.outputs, ...(answer.rich.length ? { rich: answer.rich } : {}) } : {}),
           });
-          if (!event.body.trim()) {
+          if (!event.body.trim() && !event.content && !event.mediaUrl) {
             this.add(entries, {
               from: 'system',
               kind: 'note',
@@ -224,6 +291,17 @@ export class ChatSession {
         case 'error':
           this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: event.message });
           break;
+        case 'subflow':
+          this.add(entries, {
+            from: 'system',
+            kind: 'subflow',
+            widget: event.widget,
+            text:
+              event.phase === 'start'
+                ? `"${event.widget}" runs the subflow ${event.flowSid}.`
+                : `The subflow ${event.flowSid} ${event.outcome === 'completed' ? 'completed' : `failed (${event.message})`}: "${event.widget}" takes "${event.outcome}".`,
+          });
+          break;
         case 'end': {
           this.endedWith = { reason: event.reason, message: event.message };
           if (event.reason === 'error' || event.reason === 'limit') this.problems.push({ kind: 'flow-error', widget: event.widget, message: event.message });
@@ -253,21 +331,38 @@ export class ChatSession {
 
   /** The bot's answer as Cognigy sent it: data and rich content for display. */
   private readAnswer(event: HttpEvent | (FlowEvent & { type: 'function' }), entries: TranscriptEntry[]) {
-    if (event.outcome === 'failed') {
-      const why = event.failure?.message ?? `HTTP ${event.status}`;
-      if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
-        this.problems.push({ kind: 'unreachable', widget: event.widget, message: event.failure.message });
-      }
-      this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `The call to the bot failed (${why}): the flow takes "failed".` });
-      return undefined;
-    }
     let body: unknown;
     try {
-      body = event.responseBody ? JSON.parse(event.responseBody) : undefined;
+      body = event.outcome === 'success' && event.responseBody ? JSON.parse(event.responseBody) : undefined;
     } catch {
       body = undefined;
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    const isObject = Boolean(body) && typeof body === 'object' && !Array.isArray(body);
+    const bot = isBotUrl(event.url, this.options.botEndpoint) || (isObject && Array.isArray((body as Record<string, unknown>).outputStack));
+    const failureBranch = event.type === 'function' ? 'fail' : 'failed';
+    if (bot) {
+      const failure = botFailureOf(event);
+      if (failure) {
+        this.problems.push({ kind: 'bot-failure', reason: failure.kind, widget: event.widget, message: failure.message });
+        this.add(entries, {
+          from: 'system',
+          kind: 'bot-failure',
+          widget: event.widget,
+          text:
+            event.outcome === 'failed'
+              ? `The call to the bot failed: ${failure.message} The flow takes "${failureBranch}".`
+              : `"${event.widget}": ${failure.message} Studio takes "success", with no bot answer in widgets.${event.widget}.parsed.`,
+        });
+        return undefined;
+      }
+    } else if (event.outcome === 'failed') {
+      if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
+        this.problems.push({ kind: 'unreachable', widget: event.widget, message: callFailureText(event) });
+      }
+      this.add(entries, { from: 'system', kind: 'call-failure', widget: event.widget, text: `${callFailureText(event)}: the flow takes "${failureBranch}".` });
+      return undefined;
+    }
+    if (!isObject) {
       // Studio takes "success" but sets no `parsed`: what reads it renders empty.
       this.add(entries, {
         from: 'system',
@@ -277,6 +372,8 @@ export class ChatSession {
       });
       return undefined;
     }
+    // The flow's own services answer JSON too: only the bot's answer is the bot's data.
+    if (!bot) return undefined;
     const turn = normalizeResponse(body);
     this.lastData = turn.data;
     this.checkStringData(event.widget, body as Record<string, unknown>, turn, entries);
@@ -315,6 +412,10 @@ function studioSeesFlag(data: unknown, key: string): boolean {
     current = (current as Record<string, unknown>)[part];
   }
   return current === true || current === 'true';
+}
+
+function outboundExtras(event: MessageEvent): Pick<TranscriptEntry, 'mediaUrl' | 'content'> {
+  return { ...(event.mediaUrl ? { mediaUrl: event.mediaUrl } : {}), ...(event.content ? { content: event.content } : {}) };
 }
 
 function summarise(event: HandoverEvent): HandoverSummary {

@@ -1,3 +1,4 @@
+import { isBotUrl } from '../cognigy/endpoint';
 import { normalizeResponse, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, type Turn } from '../runtime';
@@ -9,6 +10,8 @@ import type { FlowDefinition } from '../studio/types';
 import type { ObservedMessage } from './match';
 import type { ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
+import { botFailureOf, callFailureText, sentText } from './bot-call';
+import type { RunOptions } from './test-chat';
 
 /**
  * Scripts run through the very interpreter the REPL runs (FlowSession), each conversation
@@ -20,28 +23,44 @@ import type { Conversation } from './types';
  */
 export function flowDriverFactory(
   definition: FlowDefinition,
-  options: { http: HttpTransport; channelModel?: ChannelModel; baseFrom?: string },
+  options: { http: HttpTransport; channelModel?: ChannelModel; baseFrom?: string; run?: Partial<RunOptions> },
 ): DriverFactory {
+  const run = options.run ?? {};
   let index = 0;
   return (conversation: Conversation): ConversationDriver => {
     index++;
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
+    // The file's own stubs first, then --stub's.
+    const stubs = [...(conversation.stubs ?? []), ...(run.stubs ?? [])];
+    const newSession = (data?: Record<string, string>) =>
+      new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32, stubs, subflows: run.subflows, functions: run.functions, ...(data ? { data } : {}) });
     const send = async (text: string): Promise<TurnOutput> => {
       const started = performance.now();
       let turn: Turn;
       if (session?.waiting) {
         turn = await session.reply(text);
       } else {
-        session = new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32 });
+        session = newSession();
         turn = await session.start(text);
       }
-      return toOutput(turn, performance.now() - started);
+      return toOutput(turn, performance.now() - started, run.botEndpoint);
     };
+    const start = run.start;
     return {
       start: send,
       reply: send,
+      // A REST API execution (or a subflow on its own) speaks first; the script's first customer step answers it.
+      ...(start
+        ? {
+            begin: async () => {
+              const started = performance.now();
+              session = newSession(run.data ?? {});
+              return toOutput(await session.begin(start), performance.now() - started, run.botEndpoint);
+            },
+          }
+        : {}),
       silence: async () => {
         // Nothing waits for the customer (the flow ended or never started): nothing happens.
         if (!session?.waiting) return { messages: [], elapsedMs: 0 };
@@ -58,15 +77,18 @@ function uniqueAddress(prefix: string, n: number): string {
 }
 
 /** What one customer turn produced, as the runner checks it. */
-export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
-  const out: TurnOutput = { messages: observedMessages(turn.events), elapsedMs };
+export function toOutput(turn: Turn, elapsedMs: number, botEndpoint?: string): TurnOutput {
+  const out: TurnOutput = { messages: observedMessages(turn.events, botEndpoint), elapsedMs };
   let failure: string | undefined;
   for (const event of turn.events) {
     if (event.type === 'handover') {
       out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
       if (event.problems.length) out.handoverProblems = event.problems;
-    } else if ((event.type === 'http' || event.type === 'function') && event.outcome === 'failed') {
-      failure ??= `the call to the bot failed (${event.failure?.message ?? `HTTP ${event.status}`})`;
+    } else if (event.type === 'http' || event.type === 'function') {
+      if (isBotCall(event, botEndpoint)) {
+        const diagnosis = botFailureOf(event);
+        if (diagnosis) failure ??= `"${event.widget}": ${diagnosis.message}`;
+      } else if (event.outcome === 'failed') failure ??= callFailureText(event);
     } else if (event.type === 'error') {
       failure ??= event.message;
     }
@@ -84,15 +106,21 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
  * other message (the flow's own texts: an apology, a fixed goodbye, a template that
  * reshapes the text) is one message, with the data of the bot's last answer.
  */
-export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[] {
+export function observedMessages(events: readonly FlowEvent[], botEndpoint?: string): ObservedMessage[] {
   const messages: ObservedMessage[] = [];
   let answer: BotTurn | undefined;
   for (const event of events) {
     if (event.type === 'http' || event.type === 'function') {
-      answer = event.outcome === 'success' ? parseAnswer(event) : undefined;
+      // The flow's own services answer JSON too: only the bot's answer carries bot data.
+      if (isBotCall(event, botEndpoint)) answer = event.outcome === 'success' ? parseAnswer(event) : undefined;
       continue;
     }
-    if (event.type !== 'message') continue;
+    // The customer sees only what is sent to them (a staff notification is not a bot message).
+    if (event.type !== 'message' || !event.toCustomer) continue;
+    if (event.content) {
+      messages.push({ text: sentText(event), ...(answer ? { data: answer.data } : {}) });
+      continue;
+    }
     const texted = answer ? answer.outputs.filter((o) => o.text !== null) : [];
     if (answer && texted.length > 1 && sameText(event.body, texted.map((o) => o.text as string))) {
       for (const output of texted) messages.push(withQuickReplies({ text: output.text as string, data: output.data }, [output]));
@@ -101,6 +129,11 @@ export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[
     messages.push(withQuickReplies({ text: event.body, ...(answer ? { data: answer.data } : {}) }, answer?.outputs ?? []));
   }
   return messages;
+}
+
+/** The Cognigy endpoint, or an answer shaped as Cognigy's (the flow file may call a URL not given as the endpoint). */
+function isBotCall(event: HttpEvent | FunctionEvent, botEndpoint?: string): boolean {
+  return isBotUrl(event.url, botEndpoint) || Array.isArray(parsedBodyOf(event)?.outputStack);
 }
 
 /** Cognigy documents the top-level text as the outputs' texts joined (with a space in its example): any whitespace between them is accepted. */

@@ -111,6 +111,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
           case '/reset':
             chat = options.newChat();
             out('New session: the next message starts a new conversation with the bot.');
+            if (chat.startsWithoutMessage) report(await withWaiting(chat.begin()));
             return;
           case '/data':
             out(JSON.stringify(redactDeep(chat.botData), null, 2));
@@ -169,6 +170,18 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
           else if (pending === 0) rl.prompt();
         });
     });
-    rl.prompt();
+    if (chat.startsWithoutMessage) {
+      // A REST API execution (or a subflow on its own) speaks first: the customer answers it.
+      pending++;
+      queue = queue
+        .then(async () => report(await withWaiting(chat.begin())))
+        .catch((error) => void out(`error: ${(error as Error).message}`))
+        .finally(() => {
+          pending--;
+          if (closed) return;
+          if (inputEnded && pending === 0) finish();
+          else if (pending === 0) rl.prompt();
+        });
+    } else rl.prompt();
   });
 }

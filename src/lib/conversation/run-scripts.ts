@@ -56,7 +56,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   };
   const summary = await runConversations(
     readScripts(o.path),
-    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel }),
+    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel, run: prepared.run }),
     {
       concurrency: o.concurrency,
       timeoutMs: o.timeoutMs,

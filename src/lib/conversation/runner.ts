@@ -32,6 +32,8 @@ export interface ConversationDriver {
   silence(): Promise<TurnOutput>;
   /** Release what the session holds; called once the conversation is over (or timed out). */
   close?(): Promise<void>;
+  /** A flow that speaks first (a REST API execution): run before the script's first step. */
+  begin?(): Promise<TurnOutput>;
 }
 
 /** A new session and customer address per conversation; `signal` aborts when the conversation times out. */
@@ -271,6 +273,10 @@ async function runSteps(
     return undefined;
   };
 
+  if (driver.begin && conversation.steps.length) {
+    const refused = take(conversation.steps[0], await driver.begin());
+    if (refused) return refused;
+  }
   for (const step of conversation.steps) {
     switch (step.kind) {
       case 'user':
