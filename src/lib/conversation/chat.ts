@@ -4,7 +4,7 @@ import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from 
 import type { HttpTransport } from '../http/types';
 import { FlowSession, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent, MessageEvent } from '../runtime/events';
-import type { OtherStartEvent } from '../runtime/flow';
+import { MESSAGING_TRIGGER_EVENTS, wiredEvents, type OtherStartEvent } from '../runtime/flow';
 import type { StubSet } from '../runtime/stubs';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
 import type { ChannelModel } from '../setup/types';
@@ -171,6 +171,10 @@ export class ChatSession {
     let turn: Turn;
     if (this.session?.waiting) {
       turn = await this.session.reply(text);
+    } else if (this.options.start && !wiresMessaging(this.definition)) {
+      // Studio starts nothing for a message to a flow whose trigger wires no messaging event.
+      this.add(entries, { from: 'system', kind: 'note', text: 'No execution is waiting, and the flow\'s trigger wires no messaging event: Studio starts nothing for this message.' });
+      return { entries, elapsedMs: this.now() - t0, slowestCallMs: 0, waiting: false, events: [] };
     } else {
       if (this.session) this.add(entries, { from: 'system', kind: 'new-execution', text: 'A new execution starts, as Studio does for the next message after an end.' });
       this.session = this.newSession();
@@ -412,6 +416,11 @@ function studioSeesFlag(data: unknown, key: string): boolean {
     current = (current as Record<string, unknown>)[part];
   }
   return current === true || current === 'true';
+}
+
+function wiresMessaging(definition: FlowDefinition): boolean {
+  const wired = wiredEvents(definition);
+  return Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e));
 }
 
 function outboundExtras(event: MessageEvent): Pick<TranscriptEntry, 'mediaUrl' | 'content'> {

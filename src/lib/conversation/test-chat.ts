@@ -35,6 +35,8 @@ export interface PrepareOptions {
   functions?: string[];
   /** `--param KEY=VALUE` (repeatable): flow.data of a REST API execution. */
   params?: string[];
+  /** Instead of the network (benchmarks): every call the flow makes and no stub answers. */
+  transport?: HttpTransport;
 }
 
 export interface PreparedChat {
@@ -209,8 +211,9 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       );
     }
 
-    const transport = createTransport();
-    const http = o.debug ? withDebugLog(transport, o.debug) : transport;
+    const transport = o.transport ? undefined : createTransport();
+    const base = o.transport ?? transport!;
+    const http = o.debug ? withDebugLog(base, o.debug) : base;
     return {
       definition,
       setup,
@@ -229,7 +232,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
           ...run,
         }),
       close: async () => {
-        closeTransport(transport);
+        if (transport) closeTransport(transport);
         await stopDemo?.();
       },
     };
