@@ -21,12 +21,16 @@ import { UsageError } from '../src/lib/errors';
 import { HttpFailure, type HttpRequest, type HttpTransport } from '../src/lib/http/types';
 import { playMessages, prepareChat, type ChatReport } from '../src/lib/conversation/test-chat';
 import { MESSAGING_TRIGGER_EVENTS, wiredEvents } from '../src/lib/runtime/flow';
+import { printReport } from '../src/printers/test-chat';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const corpusAt = args.indexOf('--corpus');
 const CORPUS = path.resolve(ROOT, corpusAt >= 0 ? args[corpusAt + 1] : '../shared/corpus/flows');
 const JSON_OUT = args.includes('--json');
+const onlyAt = args.indexOf('--only');
+/** `--only 08`: the flows whose file name starts so, each with its transcript (to write a run file). */
+const ONLY = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 const RUNS = path.join(ROOT, 'bench', 'corpus-flows');
 /** Each flow's run is bounded (a stub's delay, a loop): past this it counts as stuck. */
 const FLOW_BUDGET_MS = 20_000;
@@ -123,6 +127,7 @@ async function runOne(file: string): Promise<Row> {
       // What only the local run cannot do (a type it does not model, an unloaded subflow,
       // a Function without URL) stops it: that flow is refused, with the runner's words.
       const stopped = report.problems.find((p) => p.kind === 'flow-error' && /does not model|not loaded|has not loaded|URL the export leaves empty|starts no messaging execution/.test(p.message));
+      if (ONLY) printReport(report, (line) => console.log(line));
       if (stopped) return { file: name, kind, result: 'refused', why: `at "${stopped.widget}": ${stopped.message}`, unstubbed };
       return { file: name, kind, result: 'runs', why: summarise(report), unstubbed };
     } finally {
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
   }
   const files = fs
     .readdirSync(CORPUS)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && (!ONLY || f.startsWith(ONLY)))
     .sort()
     .map((f) => path.join(CORPUS, f));
   const rows: Row[] = [];
