@@ -389,6 +389,13 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0], /"ProcessUserInput": The bot endpoint answered an HTML page \(status 200\), not JSON: check the endpoint URL and that the endpoint is enabled\./);
     assert.ok(!r.all.includes(TOKEN), 'the URL token never appears');
+
+    // A script fails on what the customer got, and says why the bot call failed in the same words.
+    const script = write('html.yaml', ['conversations:', '  - name: greeting', '    steps:', '      - user: hi', '      - bot: { contains: "You said" }', ''].join('\n'));
+    const scripted = await chat(['--endpoint-url', `${serviceUrl}/${TOKEN}`, '--script', script]);
+    assert.equal(scripted.code, 1, scripted.all);
+    assert.match(scripted.stdout, /The bot endpoint answered an HTML page \(status 200\), not JSON/);
+    assert.ok(!scripted.all.includes(TOKEN));
   });
 });
 

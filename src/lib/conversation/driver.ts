@@ -87,7 +87,10 @@ export function toOutput(turn: Turn, elapsedMs: number, botEndpoint?: string): T
     } else if (event.type === 'http' || event.type === 'function') {
       if (isBotCall(event, botEndpoint)) {
         const diagnosis = botFailureOf(event);
-        if (diagnosis) failure ??= `"${event.widget}": ${diagnosis.message}`;
+        if (diagnosis) {
+          failure ??= `"${event.widget}": ${diagnosis.message}`;
+          out.botFailure ??= `"${event.widget}": ${diagnosis.message}`;
+        }
       } else if (event.outcome === 'failed') failure ??= callFailureText(event);
     } else if (event.type === 'error') {
       failure ??= event.message;

@@ -19,6 +19,8 @@ export interface TurnOutput {
    * 1,024 characters, no workflow…): locally the hand-over happens, in Twilio it would not.
    */
   handoverProblems?: string[];
+  /** The init probe's diagnosis of a bot call that failed this turn: said with any failure that follows. */
+  botFailure?: string;
   elapsedMs: number;
 }
 
@@ -258,14 +260,16 @@ async function runSteps(
   const received: ObservedMessage[] = [];
   let handover: ObservedHandover | undefined;
   let ended: TurnOutput['ended'];
+  let botFailure: string | undefined;
   const fail = (step: Step, expected: string, actual: string, message: string): Failure[] => [
-    { file: conversation.file, line: step.line, turn: progress.turns, message, expected, actual },
+    { file: conversation.file, line: step.line, turn: progress.turns, message: botFailure ? `${message} (${botFailure})` : message, expected, actual },
   ];
   const take = (step: Step, out: TurnOutput): Failure[] | undefined => {
     progress.turns++;
     received.push(...(out?.messages ?? []));
     if (out?.handover) handover = out.handover;
     if (out?.ended) ended = out.ended;
+    if (out?.botFailure) botFailure = out.botFailure;
     // Whatever the script expects next, this conversation would not reach an agent.
     if (out?.handoverProblems?.length) {
       return fail(step, 'a hand-over Studio accepts', out.handoverProblems.join('; '), 'Studio would refuse this hand-over: the customer would not reach Flex');
