@@ -52,11 +52,11 @@ export interface HandoverSummary {
 }
 
 /**
- * Something that makes a run worth a non-zero exit: the bot could not be reached at all
- * (nothing about the bot was tested), the flow stopped with an error or a Studio limit, or
- * a hand-over Studio would refuse (attributes that are not JSON or over 1,024 characters,
- * no routing): in Twilio no task would be created. A bot that answers 5xx or too slowly
- * is not one: the flow handles it as Studio would.
+ * Something that makes a run worth a non-zero exit: a bot call failed or answered what no
+ * Cognigy endpoint answers (diagnosed as the init probe does; the transcript still shows
+ * the path Studio takes), one of the flow's own services could not be reached, the flow
+ * stopped with an error or a Studio limit, or a hand-over Studio would refuse (attributes
+ * that are not JSON or over 1,024 characters, no routing): in Twilio no task would be created.
  */
 export interface ChatProblem {
   kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'bot-failure';

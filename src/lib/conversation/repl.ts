@@ -158,10 +158,10 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
 
     // One line at a time: a turn finishes before the next line is handled.
     let queue = Promise.resolve();
-    rl.on('line', (line) => {
+    const enqueue = (work: () => Promise<void>) => {
       pending++;
       queue = queue
-        .then(() => (closed ? undefined : handle(line)))
+        .then(() => (closed ? undefined : work()))
         .catch((error) => void out(`error: ${(error as Error).message}`))
         .finally(() => {
           pending--;
@@ -169,19 +169,10 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
           if (inputEnded && pending === 0) finish();
           else if (pending === 0) rl.prompt();
         });
-    });
-    if (chat.startsWithoutMessage) {
-      // A REST API execution (or a subflow on its own) speaks first: the customer answers it.
-      pending++;
-      queue = queue
-        .then(async () => report(await withWaiting(chat.begin())))
-        .catch((error) => void out(`error: ${(error as Error).message}`))
-        .finally(() => {
-          pending--;
-          if (closed) return;
-          if (inputEnded && pending === 0) finish();
-          else if (pending === 0) rl.prompt();
-        });
-    } else rl.prompt();
+    };
+    rl.on('line', (line) => enqueue(() => handle(line)));
+    // A REST API execution (or a subflow on its own) speaks first: the customer answers it.
+    if (chat.startsWithoutMessage) enqueue(async () => report(await withWaiting(chat.begin())));
+    else rl.prompt();
   });
 }

@@ -18,9 +18,13 @@
  *   HTTP call, 1,024 characters of Flex task attributes (reported, not enforced).
  *
  * Modelled widgets: trigger, set-variables, make-http-request, split-based-on (17
- * condition types, see `conditions.ts`), send-and-wait-for-reply, send-message,
- * send-to-flex (ends the execution with reason `handover`), run-function. Any other type
- * stops the execution with an error naming the widget and its type.
+ * condition types, see `conditions.ts`), send-and-wait-for-reply, send-message (to the
+ * customer or another address, media, content templates), send-to-flex (ends the
+ * execution with reason `handover`), run-function (a URL-less export through `functions`),
+ * run-subflow (the child from `subflows`, in the same execution). Executions start with a
+ * customer message, or (`FlowSession.begin`) as a REST API execution or a subflow on its
+ * own. `stubs` answer HTTP calls locally. Any other type stops the execution with an error
+ * naming the widget and its type. docs/fidelity.md says what is modelled and why.
  *
  * Choices where Studio's documentation is silent:
  * - conditions ignore case and trim (Twilio's note on Split Based On); see `conditions.ts`
