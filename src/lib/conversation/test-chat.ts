@@ -90,7 +90,7 @@ function subflowSids(definition: FlowDefinition): string[] {
  * The child flows the run may enter: from `--subflow` files first, else (with `--flow`)
  * from Twilio by the SID the widget names; children of children too, each once.
  */
-async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>, api: TwilioApi | undefined): Promise<Map<string, FlowDefinition>> {
+async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>, api: TwilioApi | undefined, warnings: string[]): Promise<Map<string, FlowDefinition>> {
   const loaded = new Map<string, FlowDefinition>();
   for (const [sid, file] of files) {
     if (!/^FW[0-9a-fA-F]{32}$/.test(sid)) throw new UsageError(`--subflow ${sid}=${file}: ${sid} is not a flow SID.`, 'Write --subflow FW…=FILE with the SID the run-subflow widget names (its flow_sid).');
@@ -100,8 +100,12 @@ async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>
   for (let i = 0; i < queue.length && i < 100; i++) {
     const sid = queue[i];
     if (!loaded.has(sid) && api && /^FW[0-9a-fA-F]{32}$/.test(sid)) {
-      const flow = await api.fetchFlow(sid);
-      loaded.set(sid, flow.definition as FlowDefinition);
+      try {
+        loaded.set(sid, (await api.fetchFlow(sid)).definition as FlowDefinition);
+      } catch (error) {
+        // Said once here; the run stops at the widget if it gets there.
+        warnings.push(`The subflow ${sid} could not be read from Twilio (${(error as Error).message.split('\n')[0]}).`);
+      }
     }
     const child = loaded.get(sid);
     if (child) for (const next of subflowSids(child)) if (!queue.includes(next)) queue.push(next);
@@ -190,7 +194,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       throw new UsageError('--param sets flow.data of a REST API execution, but this flow\'s trigger wires neither "incomingRequest" nor "incomingParent".', 'Drop --param, or wire the trigger\'s REST API event in Studio.');
     }
     const functions = new Map(pairs(o.functions, '--function', 'NAME=URL (a widget name or function SID ZH…, and the URL)'));
-    const subflows = await loadSubflows(definition, pairs(o.subflows, '--subflow', 'FW…=FILE'), o.deployedFlow ? new TwilioApi(o.deployedFlow.client) : undefined);
+    const subflows = await loadSubflows(definition, pairs(o.subflows, '--subflow', 'FW…=FILE'), o.deployedFlow ? new TwilioApi(o.deployedFlow.client) : undefined, warnings);
     for (const [sid, child] of subflows) {
       registerUrlsIn(child);
       warnings.push(...checkFlow(child, `subflow ${sid}`, { strict: true }).warnings);
