@@ -258,6 +258,14 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
     });
   });
 
+  test('a voice-only flow: refused in one line for what it is, not for its properties', async () => {
+    const voice = write('voice.json', flowOf([trigger('Say', ['incomingCall']), { name: 'Say', type: 'say-play', properties: { say: 'Hello' }, transitions: [{ event: 'audioComplete' }] }]));
+    const r = await chat(['--flow-file', voice, '-m', 'hi']);
+    assert.equal(r.code, 2, r.all);
+    assert.match(r.stderr, /starts only with "incomingCall": Studio runs it for a phone call, which test-chat does not model/);
+    assertShort(r, 3);
+  });
+
   describe('run-subflow, the REST API trigger, stubs', () => {
     const child = flowOf([
       trigger('Q', ['incomingParent']),

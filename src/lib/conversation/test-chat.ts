@@ -12,7 +12,7 @@ import { isStudioV1Export, STUDIO_V1_MESSAGE } from '../studio/lint';
 import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../studio/types';
 import { TwilioApi } from '../twilio/api';
-import { startEventFor, type OtherStartEvent } from '../runtime/flow';
+import { MESSAGING_TRIGGER_EVENTS, startEventFor, wiredEvents, type OtherStartEvent } from '../runtime/flow';
 import { readStubFile, type Stub } from '../runtime/stubs';
 import { ChatSession } from './chat';
 
@@ -257,6 +257,14 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
     const [what, how] = STUDIO_V1_MESSAGE.split('; ');
     throw new UsageError(`${source[0].toUpperCase()}${source.slice(1)}: ${what}.`, `${how[0].toUpperCase()}${how.slice(1)}.`);
   }
+  // A flow only a phone call starts is refused for that, whatever else the lint would say.
+  const wired = [...wiredEvents(definition).keys()];
+  if (wired.length && !wired.some((e) => RUNNABLE_STARTS.includes(e))) {
+    throw new UsageError(
+      `${source[0].toUpperCase()}${source.slice(1)} starts only with ${wired.map((e) => `"${e}"`).join(', ')}: Studio runs it for a phone call, which test-chat does not model.`,
+      'test-chat runs executions started by a message (incomingMessage, incomingConversationMessage), the REST API (incomingRequest, with --param) or a parent flow (incomingParent).',
+    );
+  }
   const issues = lintFlow(definition);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues
@@ -277,6 +285,8 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
   for (const e of errors) warnings.push(`Studio accepted this flow, but: ${describeIssue(e)}.`);
   return { warnings };
 }
+
+const RUNNABLE_STARTS = [...Object.values(MESSAGING_TRIGGER_EVENTS), 'incomingRequest', 'incomingParent'];
 
 /** Warnings for what Studio accepts and the run takes as Studio would (see docs/fidelity.md): said once, before the run. */
 const LENIENT_PROPERTY = /error 81018|the Console default/;
