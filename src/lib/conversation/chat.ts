@@ -2,11 +2,13 @@ import { isBotUrl } from '../cognigy/endpoint';
 import type { BotFailureKind } from '../cognigy/errors';
 import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
-import { FlowSession, sidFactory, type Turn } from '../runtime';
+import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent, MessageEvent } from '../runtime/events';
 import { MESSAGING_TRIGGER_EVENTS, wiredEvents, type OtherStartEvent } from '../runtime/flow';
 import type { StubSet } from '../runtime/stubs';
+import { parsedBodyOf } from '../runtime/widgets';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
+import { MEDIA_ON_CONVERSATIONS } from './driver';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 
@@ -39,6 +41,8 @@ export interface TranscriptEntry {
   outputs?: number;
   /** For `system` handover entries. */
   handover?: HandoverSummary;
+  /** For `user` entries: media URLs sent with the message. */
+  media?: string[];
 }
 
 export interface HandoverSummary {
@@ -59,7 +63,7 @@ export interface HandoverSummary {
  * that are not JSON or over 1,024 characters, no routing): in Twilio no task would be created.
  */
 export interface ChatProblem {
-  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'bot-failure';
+  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'http-refused' | 'bot-failure';
   /** For `bot-failure`: the init probe's classification. */
   reason?: BotFailureKind;
   widget: string;
@@ -110,6 +114,9 @@ export class ChatSession {
   private readonly started: number;
   private readonly now: () => number;
   private lastData: Record<string, unknown> = {};
+  /** Top-level keys of each make-http-request widget's last JSON answer, and widgets already warned about. */
+  private readonly lastKeys = new Map<string, readonly string[]>();
+  private readonly mergeWarned = new Set<string>();
   private escalated?: HandoverSummary;
   private endedWith?: { reason: string; message: string };
 
@@ -163,14 +170,14 @@ export class ChatSession {
     return this.absorb(await this.session.begin(start), entries, t0);
   }
 
-  /** The customer writes. Starts an execution when none is running. */
-  async send(text: string): Promise<ChatTurn> {
+  /** The customer writes (with media URLs, if any). Starts an execution when none is running. */
+  async send(text: string, media: readonly string[] = []): Promise<ChatTurn> {
     const t0 = this.now();
     const entries: TranscriptEntry[] = [];
-    this.add(entries, { from: 'user', text });
+    this.add(entries, { from: 'user', text, ...(media.length ? { media: [...media] } : {}) });
     let turn: Turn;
     if (this.session?.waiting) {
-      turn = await this.session.reply(text);
+      turn = await this.session.reply(text, media);
     } else if (this.options.start && !wiresMessaging(this.definition)) {
       // Studio starts nothing for a message to a flow whose trigger wires no messaging event.
       this.add(entries, { from: 'system', kind: 'note', text: 'No execution is waiting, and the flow\'s trigger wires no messaging event: Studio starts nothing for this message.' });
@@ -179,7 +186,14 @@ export class ChatSession {
       if (this.session) this.add(entries, { from: 'system', kind: 'new-execution', text: 'A new execution starts, as Studio does for the next message after an end.' });
       this.session = this.newSession();
       this.endedWith = undefined;
-      turn = await this.session.start(text);
+      turn = await this.session.start(text, media);
+    }
+    if (media.length && this.session.channelModel === 'conversations') {
+      this.add(entries, {
+        from: 'system',
+        kind: 'note',
+        text: `${MEDIA_ON_CONVERSATIONS[0].toUpperCase()}${MEDIA_ON_CONVERSATIONS.slice(1)}.`,
+      });
     }
     return this.absorb(turn, entries, t0);
   }
@@ -281,16 +295,28 @@ export class ChatSession {
           }
           break;
         case 'handover':
+          for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
+          if (!event.created) {
+            this.add(entries, {
+              from: 'system',
+              kind: 'error',
+              widget: event.widget,
+              text: `Flex would refuse the task (${event.problems.join('; ')}): the flow takes "failedToEnqueue".`,
+            });
+            break;
+          }
           handover = summarise(event);
           this.escalated = handover;
-          for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
           this.add(entries, {
             from: 'system',
             kind: 'handover',
             widget: event.widget,
-            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}${event.problems.length ? ` (${event.problems.join('; ')})` : ''}.`,
+            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}.`,
             handover,
           });
+          break;
+        case 'variables':
+          for (const warning of event.warnings ?? []) this.add(entries, { from: 'system', kind: 'note', widget: event.widget, text: `"${event.widget}": ${warning}.` });
           break;
         case 'error':
           this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: event.message });
@@ -315,6 +341,10 @@ export class ChatSession {
             last.text = `The flow stopped with an error: ${event.message}`;
             break;
           }
+          // After a hand-over the flow may go on (callComplete); say how it ended when it did.
+          if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
+            this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: `The flow ended after the hand-over: ${event.message}` });
+          }
           if (event.reason !== 'handover') this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: event.reason === 'flow-ended' ? `The flow ended: ${event.message}` : `The flow ended (${event.reason}): ${event.message}` });
           break;
         }
@@ -335,15 +365,15 @@ export class ChatSession {
 
   /** The bot's answer as Cognigy sent it: data and rich content for display. */
   private readAnswer(event: HttpEvent | (FlowEvent & { type: 'function' }), entries: TranscriptEntry[]) {
-    let body: unknown;
-    try {
-      body = event.outcome === 'success' && event.responseBody ? JSON.parse(event.responseBody) : undefined;
-    } catch {
-      body = undefined;
-    }
-    const isObject = Boolean(body) && typeof body === 'object' && !Array.isArray(body);
-    const bot = isBotUrl(event.url, this.options.botEndpoint) || (isObject && Array.isArray((body as Record<string, unknown>).outputStack));
     const failureBranch = event.type === 'function' ? 'fail' : 'failed';
+    if (event.outcome === 'failed' && event.failure?.reason === 'refused') {
+      // Nothing was sent: the flow itself is wrong for Studio.
+      this.problems.push({ kind: 'http-refused', widget: event.widget, message: event.failure.message });
+      this.add(entries, { from: 'system', kind: 'call-failure', widget: event.widget, text: `"${event.widget}" sends nothing: ${event.failure.message}.` });
+      return undefined;
+    }
+    const body = parsedBodyOf(event);
+    const bot = isBotUrl(event.url, this.options.botEndpoint) || Array.isArray(body?.outputStack);
     if (bot) {
       const failure = botFailureOf(event);
       if (failure) {
@@ -366,16 +396,20 @@ export class ChatSession {
       this.add(entries, { from: 'system', kind: 'call-failure', widget: event.widget, text: `${callFailureText(event)}: the flow takes "${failureBranch}".` });
       return undefined;
     }
-    if (!isObject) {
+    if (!body) {
       // Studio takes "success" but sets no `parsed`: what reads it renders empty.
+      const what = event.responseBody && parseJsonObject(event.responseBody)
+        ? `is a JSON object sent as "${event.responseContentType ?? ''}", not application/json`
+        : 'is not a JSON object';
       this.add(entries, {
         from: 'system',
         kind: 'note',
         widget: event.widget,
-        text: `The answer to "${event.widget}" is not a JSON object, so widgets.${event.widget}.parsed is empty.`,
+        text: `The answer to "${event.widget}" ${what}, so widgets.${event.widget}.parsed is empty.`,
       });
       return undefined;
     }
+    if (event.type === 'http') this.checkMerge(event.widget, Object.keys(body), entries);
     // The flow's own services answer JSON too: only the bot's answer is the bot's data.
     if (!bot) return undefined;
     const turn = normalizeResponse(body);
@@ -383,6 +417,27 @@ export class ChatSession {
     this.checkStringData(event.widget, body as Record<string, unknown>, turn, entries);
     const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));
     return { data: turn.data, rich, outputs: turn.outputs.length };
+  }
+
+  /**
+   * Make HTTP Request's page does not say whether `parsed` is merged across runs of one
+   * widget (Run Function's says it is); the run replaces it. When an answer lacks a key
+   * the previous one had (a data-only turn without `text`), the two readings differ: say
+   * so once per widget, so nobody relies on it unknowingly.
+   */
+  private checkMerge(widget: string, keys: readonly string[], entries: TranscriptEntry[]): void {
+    const previous = this.lastKeys.get(widget);
+    this.lastKeys.set(widget, keys);
+    if (!previous || this.mergeWarned.has(widget)) return;
+    const missing = previous.filter((k) => !keys.includes(k));
+    if (!missing.length) return;
+    this.mergeWarned.add(widget);
+    this.add(entries, {
+      from: 'system',
+      kind: 'note',
+      widget,
+      text: `The answer to "${widget}" has no ${missing.map((k) => `"${k}"`).join(', ')}, which its previous answer had: here widgets.${widget}.parsed.${missing[0]} is empty. Studio's documentation does not say whether Make HTTP Request merges parsed across runs (Run Function merges); if it did, the flow would still see the previous value.`,
+    });
   }
 
   /**
@@ -432,7 +487,7 @@ function summarise(event: HandoverEvent): HandoverSummary {
     widget: event.widget,
     workflow: event.workflow,
     channel: event.channel,
-    taskSid: event.taskSid,
+    taskSid: event.taskSid ?? '',
     attributes: event.attributes,
     attributesRaw: event.attributesRaw,
     problems: event.problems,

@@ -97,7 +97,7 @@ export class FlowSession {
     return this.state.status === 'waiting-reply';
   }
 
-  get variables(): Readonly<Record<string, string>> {
+  get variables(): Readonly<Record<string, unknown>> {
     return this.state.context.flow.variables;
   }
 
@@ -115,9 +115,9 @@ export class FlowSession {
     return this.state;
   }
 
-  /** The customer's first message: runs the trigger until a reply is awaited or the end. */
-  start(body: string): Promise<Turn> {
-    return this.turn({ type: 'start', body, at: this.clock.now() }, 'ready');
+  /** The customer's first message (with media URLs, if any): runs the trigger until a reply is awaited or the end. */
+  start(body: string, media?: readonly string[]): Promise<Turn> {
+    return this.turn({ type: 'start', body, at: this.clock.now(), ...(media?.length ? { media } : {}) }, 'ready');
   }
 
   /** A start without a customer message: a REST API execution or a subflow on its own (flow.data from `data`). */
@@ -126,8 +126,8 @@ export class FlowSession {
   }
 
   /** The customer's reply to the waiting send-and-wait-for-reply. */
-  reply(body: string): Promise<Turn> {
-    return this.turn({ type: 'reply', body, at: this.clock.now() }, 'waiting-reply');
+  reply(body: string, media?: readonly string[]): Promise<Turn> {
+    return this.turn({ type: 'reply', body, at: this.clock.now(), ...(media?.length ? { media } : {}) }, 'waiting-reply');
   }
 
   /** The customer stays silent: the waiting widget's `timeout` transition. */

@@ -24,11 +24,16 @@ import {
  * inputs give the same events. Old states are never modified.
  */
 
+/** Studio's FAQ: "An active Execution will end after 30 days." */
+export const MAX_EXECUTION_MS = 30 * 24 * 3600 * 1000;
+
 export interface RuntimeLimits {
   /** Steps (widget executions, the trigger included) per execution: Studio's 1,000. */
   maxSteps: number;
   /** Consecutive executions of one widget: Studio's 10. */
   maxRepeats: number;
+  /** How long an execution lives: Studio ends an active execution after 30 days. */
+  maxExecutionMs: number;
   httpTimeoutMs: number;
   maxBodyBytes: number;
 }
@@ -36,6 +41,7 @@ export interface RuntimeLimits {
 export const STUDIO_LIMITS: Readonly<RuntimeLimits> = {
   maxSteps: 1000,
   maxRepeats: 10,
+  maxExecutionMs: MAX_EXECUTION_MS,
   httpTimeoutMs: HTTP_TIMEOUT_MS,
   maxBodyBytes: HTTP_MAX_BODY_BYTES,
 };
@@ -82,12 +88,16 @@ export interface RunState {
   readonly end?: EndEvent;
   /** The parents of the running subflow, innermost last; `flow` and `context` are the subflow's. */
   readonly frames?: readonly Frame[];
+  /** When the execution started (the first input's time). */
+  readonly startedAt?: number;
+  /** The send-to-flex that created a task: the customer is with an agent from then on. */
+  readonly handedOverBy?: string;
 }
 
 export type StepInput =
   /** `trigger`: a REST API execution or a subflow run on its own, instead of a customer's message. */
-  | { type: 'start'; body: string; at: number; trigger?: OtherStartEvent }
-  | { type: 'reply'; body: string; at: number }
+  | { type: 'start'; body: string; at: number; media?: readonly string[]; trigger?: OtherStartEvent }
+  | { type: 'reply'; body: string; at: number; media?: readonly string[] }
   | { type: 'silence'; at: number }
   | { type: 'http-result'; result: HttpResult; at: number };
 
@@ -161,6 +171,8 @@ class Step implements WidgetRun {
   repeats: number;
   end: EndEvent | undefined;
   effect: Effect | undefined;
+  startedAt: number | undefined;
+  handedOverBy: string | undefined;
   readonly events: FlowEvent[] = [];
   readonly sid: SidFactory;
   readonly httpLimits: HttpLimits;
@@ -180,6 +192,8 @@ class Step implements WidgetRun {
     this.lastWidget = base.lastWidget;
     this.repeats = base.repeats;
     this.end = base.end;
+    this.startedAt = base.startedAt;
+    this.handedOverBy = base.handedOverBy;
     this.sid = base.env.sid;
     this.httpLimits = { timeoutMs: base.env.limits.httpTimeoutMs, maxBodyBytes: base.env.limits.maxBodyBytes };
   }
@@ -201,7 +215,11 @@ class Step implements WidgetRun {
     this.context = { ...this.context, widgets: { ...this.context.widgets, [name]: output } };
   }
 
-  setVariables(changed: Record<string, string>): void {
+  markHandover(widget: string): void {
+    this.handedOverBy = widget;
+  }
+
+  setVariables(changed: Record<string, unknown>): void {
     const flow = this.context.flow;
     this.context = { ...this.context, flow: { ...flow, variables: { ...flow.variables, ...changed } } };
   }
@@ -221,13 +239,32 @@ class Step implements WidgetRun {
     this.effect = undefined;
   }
 
+  /** A transition leading nowhere ends the execution; after a hand-over, the bot's part ended there. */
+  finishAt(widget: string, why: string): void {
+    if (this.handedOverBy !== undefined) {
+      const by = this.handedOverBy === widget ? '' : `; "${widget}" then ended the flow (${why})`;
+      this.finish(widget, 'handover', `handed over to Flex by "${this.handedOverBy}"${by}`);
+    } else {
+      this.finish(widget, 'flow-ended', `"${widget}" ended the flow: ${why}`);
+    }
+  }
+
+  /** Studio ends an execution 30 days after it started, whatever it waits for. */
+  outlived(widget: string): boolean {
+    const limit = this.base.env.limits.maxExecutionMs;
+    if (this.startedAt === undefined || this.at - this.startedAt <= limit) return false;
+    this.finish(widget, 'limit', `the execution is older than Studio's ${Math.round(limit / 86_400_000)} days: Studio ended it before "${widget}" got its answer`);
+    return true;
+  }
+
   fail(widget: string, message: string, extra: { code?: number; property?: string; local?: boolean } = {}): void {
     const { local, ...details } = extra;
     this.emit({ type: 'error', at: this.at, widget, message, ...details });
     this.finish(widget, 'error', message, { local });
   }
 
-  start(body: string, trigger?: OtherStartEvent): void {
+  start(body: string, media: readonly string[], trigger?: OtherStartEvent): void {
+    this.startedAt = this.at;
     const choice = chooseTrigger(this.flow, this.base.env.preferredModel, trigger);
     const triggerName = this.flow.definition.initial_state;
     if (!choice.ok) {
@@ -254,7 +291,7 @@ class Step implements WidgetRun {
       return;
     }
     const sids = { ...mintTriggerSids(this.sid), ...env.channel };
-    this.context = { ...this.context, trigger: triggerScope(choice.model, body, env.addresses, sids, env.channelType) };
+    this.context = { ...this.context, trigger: triggerScope(choice.model, { body, media, at: this.at }, env.addresses, sids, env.channelType) };
     this.steps = 1;
     this.lastWidget = triggerName;
     this.repeats = 1;
@@ -266,6 +303,7 @@ class Step implements WidgetRun {
       from: env.addresses.contactAddress,
       to: env.addresses.flowAddress,
       messageSid: sids.messageSid,
+      ...(media.length ? { media: [...media] } : {}),
     });
     this.status = 'running';
     this.goto(choice.next, triggerName);
@@ -278,7 +316,7 @@ class Step implements WidgetRun {
         const state = this.flow.states.get(widget);
         const transition = state?.transitions?.find((t) => t.event === outcome.event);
         if (!transition?.next) {
-          this.finish(widget, 'flow-ended', `"${widget}" ended the flow: its "${outcome.event}" transition leads nowhere`);
+          this.finishAt(widget, `its "${outcome.event}" transition leads nowhere`);
           return;
         }
         this.goto(transition.next, widget);
@@ -286,7 +324,7 @@ class Step implements WidgetRun {
       }
       case 'goto':
         if (!outcome.next) {
-          this.finish(widget, 'flow-ended', `"${widget}" ended the flow: its ${outcome.via} transition leads nowhere`);
+          this.finishAt(widget, `its ${outcome.via} transition leads nowhere`);
           return;
         }
         this.goto(outcome.next, widget);
@@ -444,6 +482,8 @@ class Step implements WidgetRun {
       repeats: this.repeats,
       end: this.end,
       ...(this.frames.length ? { frames: this.frames } : {}),
+      startedAt: this.startedAt,
+      handedOverBy: this.handedOverBy,
     };
     return { state, events: this.events, ...(this.effect ? { effect: this.effect } : {}) };
   }
@@ -463,17 +503,23 @@ export function step(state: RunState, input: StepInput): StepResult {
   switch (input.type) {
     case 'start':
       if (state.status !== 'ready') throw new StepInputError(`cannot start: the execution is ${state.status}`);
-      run.start(input.body, input.trigger);
+      run.start(input.body, input.media ?? [], input.trigger);
       break;
     case 'reply':
       if (state.status !== 'waiting-reply' || pending?.kind !== 'reply') {
         throw new StepInputError(`cannot reply: the execution is ${state.status}`);
       }
-      run.resume(() => resumeWithReply(run, pending, input.body), pending.widget);
+      if (run.outlived(pending.widget)) break;
+      run.resume(() => resumeWithReply(run, pending, input.body, input.media), pending.widget);
       break;
     case 'silence':
       if (state.status !== 'waiting-reply' || pending?.kind !== 'reply') {
         throw new StepInputError(`cannot stay silent: the execution is ${state.status}`);
+      }
+      // A wait longer than the execution may live never times out: the execution ends first.
+      if (run.startedAt !== undefined && pending.timeoutSeconds * 1000 > state.env.limits.maxExecutionMs - (input.at - run.startedAt)) {
+        run.finish(pending.widget, 'limit', `"${pending.widget}" waits ${pending.timeoutSeconds} s, longer than the ${Math.round(state.env.limits.maxExecutionMs / 86_400_000)} days an execution lives: Studio ends the execution before the wait times out`);
+        break;
       }
       run.resume(() => ({ kind: 'follow', event: 'timeout' }), pending.widget);
       break;
