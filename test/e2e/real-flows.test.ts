@@ -19,7 +19,7 @@ import { twilioRequest } from '../helpers/twilio-direct';
  * Every service is a stand-in on 127.0.0.1 or a stub; nothing else is reached.
  */
 interface Entry {
-  from: 'user' | 'bot' | 'system';
+  from: 'customer' | 'bot' | 'system';
   text: string;
   kind?: string;
   to?: string;

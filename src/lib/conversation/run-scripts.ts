@@ -79,9 +79,10 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
     },
   );
   if (o.progress) o.progress('\r\u001b[K');
-  junit?.close(summary);
   human?.finish(summary);
   json?.finish(summary);
+  // Last: a report that cannot be written is an error after the results, never instead.
+  junit?.close(summary);
   return { summary };
 }
 

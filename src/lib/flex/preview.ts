@@ -20,8 +20,8 @@ export function describeEscalationPreview(chat: ChatSession, setup: Setup, optio
   const address = options.customer ?? firstString(rendered.from, rendered.name) ?? '(the customer)';
   const cognigy = asObject(rendered.cognigy);
   const messages: TranscriptMessage[] = chat.transcript
-    .filter((e) => e.from === 'user' || e.from === 'bot')
-    .map((e) => ({ from: e.from === 'user' ? 'customer' : 'bot', text: e.text }));
+    .filter((e) => e.from === 'customer' || e.from === 'bot')
+    .map((e) => ({ from: e.from === 'customer' ? 'customer' : 'bot', text: e.text }));
   const built = buildHandoverAttributes({
     channelModel: model,
     sid,
