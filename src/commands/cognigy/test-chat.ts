@@ -32,7 +32,8 @@ export default class TestChat extends CognigyCommand {
     demo: Flags.boolean({ description: 'Talk to an embedded demo bot on 127.0.0.1: no Cognigy or Twilio account needed.' }),
     from: Flags.string({ description: "The customer's address (contact.channel.address).", default: '+15551234567' }),
     message: Flags.string({ char: 'm', description: 'A customer message; repeat the flag for several, played in order.', multiple: true }),
-    script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt, YAML).' }),
+    script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt/.pconvo.txt/.utterances.txt, Botium YAML/JSON, the project YAML).' }),
+    'botium-config': Flags.string({ description: "With --script: read Botium capabilities (matching mode, utterance expansion, scripting memory) from this botium.json instead of the suite folder's." }),
     concurrency: Flags.integer({ description: 'Conversations run at once with --script.', default: 8 }),
     junit: Flags.string({ description: 'Write a JUnit XML report of a --script run to this file.' }),
     timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
@@ -92,6 +93,7 @@ export default class TestChat extends CognigyCommand {
         try {
           const result = await runScripts(prepared, {
             path: f.script,
+            botiumConfig: f['botium-config'],
             concurrency: f.concurrency,
             timeoutMs: f.timeout * 1000,
             junit: f.junit,
