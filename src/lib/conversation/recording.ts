@@ -20,6 +20,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { isBotUrl } from '../cognigy/endpoint';
 import { UsageError } from '../errors';
 import { HttpFailure, type HttpFailureKind, type HttpRequest, type HttpResponse, type HttpTransport } from '../http/types';
 import { endpointToken, redact } from '../redact';
@@ -701,30 +702,12 @@ export interface BotTap {
 }
 
 /**
- * Which calls are the bot's: the setup's endpoint (same origin and path, any query), and
- * any Cognigy-hosted endpoint a flow file calls. Other services are not recorded: they go
- * to the transport behind (the network, or stubs).
+ * Which calls are the bot's: those `isBotUrl` names (the known endpoint's host and token, or a
+ * Cognigy host). Other services are not recorded: they go to the transport behind (the
+ * network), after the flow's stubs, which the interpreter answers before any transport.
  */
 export function botMatcher(endpointUrl: string | undefined): (url: string) => boolean {
-  let base: string | undefined;
-  if (endpointUrl) {
-    try {
-      const u = new URL(endpointUrl.trim());
-      base = `${u.origin}${u.pathname}`;
-    } catch {
-      base = undefined;
-    }
-  }
-  return (url) => {
-    const bare = url.split(/[?#]/, 1)[0];
-    if (base !== undefined && bare === base) return true;
-    try {
-      const host = new URL(bare).hostname;
-      return host === 'cognigy.ai' || host.endsWith('.cognigy.ai');
-    } catch {
-      return false;
-    }
-  };
+  return (url) => isBotUrl(url, endpointUrl);
 }
 
 export function createBotTap(o: BotTapOptions): BotTap {
@@ -868,13 +851,13 @@ export interface RecordingOptions {
 
 /** The tap for a prepared run: the bot is the setup's endpoint, the transport behind is the run's. */
 export function tapFor(
-  prepared: { http: HttpTransport; definition: unknown; setup: { endpointUrl?: string } },
+  prepared: { http: HttpTransport; definition: unknown; setup: { endpointUrl?: string }; run?: { botEndpoint?: string } },
   o: RecordingOptions,
 ): BotTap {
   return createBotTap({
     ...o,
     live: prepared.http,
-    endpointUrl: prepared.setup.endpointUrl,
+    endpointUrl: prepared.run ? prepared.run.botEndpoint : prepared.setup.endpointUrl,
     definitionText: JSON.stringify(prepared.definition),
   });
 }

@@ -39,16 +39,21 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
     newChat() {
       count++;
       const session: Session = { steps: [], turns: 0, media: false };
+      let customerSpoke = false;
       // A provisional name: the conversation is named when it is saved.
       session.tap = tap?.forConversation({ name: `REPL session ${count}`, from: prepared.from });
       const observer: ChatObserver = {
         beforeTurn(customer, media) {
+          customerSpoke = true;
           session.turns++;
           if (media.length) session.media = true;
           session.tap?.beginTurn(customer);
           if (session.endedAtTurn === undefined) session.steps.push(customer === '(silence)' && !media.length ? { silence: true } : { user: customer });
         },
         afterTurn(turn) {
+          // The flow spoke first (a REST API start): a turn of its own in the recording too.
+          if (!customerSpoke) session.turns++;
+          customerSpoke = false;
           if (session.endedAtTurn !== undefined) return;
           session.steps.push(...stepsOf(turn));
           if (turn.ended) session.endedAtTurn = session.turns;

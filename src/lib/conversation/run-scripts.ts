@@ -71,7 +71,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
         json?.onNote(note);
       },
     }),
-    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel, tap }),
+    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel, run: prepared.run, tap }),
     {
       concurrency: o.concurrency,
       timeoutMs: o.timeoutMs,
