@@ -149,9 +149,15 @@ function header(headers: Record<string, string> | undefined, name: string): stri
 
 /** The endpoint's token becomes `$COGNIGY_URL_TOKEN`, whatever else the URL holds. */
 export function maskToken(url: string, endpointUrl: string | undefined): string {
+  // A flow calls the same URL on every turn: the last one is remembered.
+  if (url === lastMasked.url && endpointUrl === lastMasked.endpointUrl) return lastMasked.masked;
   const token = (endpointUrl && endpointToken(endpointUrl)) || endpointToken(url.split(/[?#]/, 1)[0]);
-  return token ? url.split(token).join(TOKEN_PLACEHOLDER) : url;
+  const masked = token ? url.split(token).join(TOKEN_PLACEHOLDER) : url;
+  lastMasked = { url, endpointUrl, masked };
+  return masked;
 }
+
+let lastMasked: { url?: string; endpointUrl?: string; masked: string } = { masked: '' };
 
 /** What the recording holds for a request: decoded, with placeholders. */
 export function describeRequest(request: HttpRequest, vars: Placeholders, endpointUrl: string | undefined): RecordedRequest {
@@ -707,7 +713,17 @@ export interface BotTap {
  * network), after the flow's stubs, which the interpreter answers before any transport.
  */
 export function botMatcher(endpointUrl: string | undefined): (url: string) => boolean {
-  return (url) => isBotUrl(url, endpointUrl);
+  const known = new Map<string, boolean>();
+  return (url) => {
+    let bot = known.get(url);
+    if (bot === undefined) {
+      bot = isBotUrl(url, endpointUrl);
+      // Bounded: a flow whose URLs change per call (a query with the customer's text) would grow it.
+      if (known.size >= 64) known.clear();
+      known.set(url, bot);
+    }
+    return bot;
+  };
 }
 
 export function createBotTap(o: BotTapOptions): BotTap {
