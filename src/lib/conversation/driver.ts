@@ -77,12 +77,14 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
 
 /**
  * The messages the customer received, as scripts count them: one per Cognigy output.
- * The flow sends the bot's joined text (`parsed.text`) as one SMS; Botium (SimpleRest on
- * `$.outputStack.*`), Cognigy's own tools and the scripts written for them expect one bot
- * message per output. So a message whose text is exactly the bot's joined text is split
- * back into the outputs that carry text, each with its own data and quick replies. Any
- * other message (the flow's own texts: an apology, a fixed goodbye, a template that
- * reshapes the text) is one message, with the data of the bot's last answer.
+ * The flow sends the bot's answer as one SMS: each output's text (for quick replies or
+ * buttons without text, their own text) joined with a space, and their choices as "- title"
+ * lines (src/lib/studio/templates.ts). Botium (SimpleRest on `$.outputStack.*`,
+ * botium-connector-cognigy), Cognigy's own tools and the scripts written for them expect
+ * one bot message per output, with the choices as buttons. So a message that is exactly
+ * that composition is split back into its outputs, each with its own text, data and quick
+ * replies. Any other message (the flow's own texts: an apology, a fixed goodbye, a template
+ * that reshapes the text) is one message, with the data of the bot's last answer.
  */
 export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[] {
   const messages: ObservedMessage[] = [];
@@ -93,14 +95,21 @@ export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[
       continue;
     }
     if (event.type !== 'message') continue;
-    const texted = answer ? answer.outputs.filter((o) => o.text !== null) : [];
-    if (answer && texted.length > 1 && sameText(event.body, texted.map((o) => o.text as string))) {
-      for (const output of texted) messages.push(withQuickReplies({ text: output.text as string, data: output.data }, [output]));
+    const shown = answer ? answer.outputs.map(shownOutput).filter((o) => o.text !== null || o.choices.length > 0) : [];
+    const composite = shown.length > 1 || shown.some((o) => o.choices.length > 0);
+    if (answer && composite && sameText(event.body, shown.flatMap((o) => [...(o.text === null ? [] : [o.text]), ...o.choices.map((c) => `- ${c}`)]))) {
+      for (const o of shown) messages.push(withQuickReplies({ text: o.text ?? '', data: o.output.data }, [o.output]));
       continue;
     }
     messages.push(withQuickReplies({ text: event.body, ...(answer ? { data: answer.data } : {}) }, answer?.outputs ?? []));
   }
   return messages;
+}
+
+/** What the flow shows of one output: its text, else its quick replies' or buttons' text, and their choices. */
+function shownOutput(output: BotTurn['outputs'][number]): { output: BotTurn['outputs'][number]; text: string | null; choices: string[] } {
+  const choosable = output.rich?.kind === 'quickReplies' || output.rich?.kind === 'buttons' ? output.rich : undefined;
+  return { output, text: output.text ?? choosable?.text ?? null, choices: choosable?.options ?? [] };
 }
 
 /** Cognigy documents the top-level text as the outputs' texts joined (with a space in its example): any whitespace between them is accepted. */

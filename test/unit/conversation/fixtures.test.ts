@@ -23,8 +23,10 @@ function botOnlyFactory(behaviour: BotBehaviour): DriverFactory {
       const out: TurnOutput = { messages: [], elapsedMs: 0 };
       for (const o of outputs) {
         const data = typeof o.data === 'string' ? JSON.parse(o.data) : o.data;
-        const quick = data?._cognigy?._default?._quickReplies?.quickReplies as { title: string }[] | undefined;
-        out.messages.push({ text: o.text ?? '', data, ...(quick ? { quickReplies: quick.map((q) => q.title) } : {}) });
+        const rich = data?._cognigy?._default?._quickReplies;
+        const quick = rich?.quickReplies as { title: string }[] | undefined;
+        // As botium-connector-cognigy reads an output: its text, else its quick replies' text.
+        out.messages.push({ text: o.text || rich?.text || '', data, ...(quick ? { quickReplies: quick.map((q) => q.title) } : {}) });
         if (data?.escalation === true) {
           out.handover = { attributes: { escalation: true } };
           out.ended = { reason: 'handover' };
