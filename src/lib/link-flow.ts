@@ -34,6 +34,8 @@ export interface LinkFlowResult {
   wiring: WiringResult[];
   out?: string;
   restoredFrom?: string;
+  /** What the user should know about the setup deployed (test mode in a published flow). */
+  warnings: string[];
 }
 
 /** `cognigy:link-flow` end to end: resolve the setup, deploy the flow, wire the entry point. */
@@ -46,6 +48,7 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
   const setup = await resolveSetup(o.input, saved, { api, requireFlex: !o.restore });
   parseEndpointUrl(setup.endpointUrl);
   registerEndpointSecret(setup.endpointUrl);
+  const warnings = testModeWarnings(setup.testMode && !o.restore, o);
 
   let target = setup.flowTarget;
   let desired: (existing?: FlowDefinition) => FlowDefinition;
@@ -104,13 +107,33 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
   if (!o.dryRun && flowSid && saved && savedTarget && saved.flow.sid !== flowSid) {
     saveSetup(file, api.accountSid, { ...saved, flow: { sid: flowSid, name: deploy.flow.name } }, o.profileId);
   }
-  return { deploy, setup, wiring, out, restoredFrom };
+  return { deploy, setup, wiring, out, restoredFrom, warnings };
+}
+
+/**
+ * Test mode sends every message to Cognigy's `/test/<token>` path, which is meant for
+ * testing: its messages are not billed, and "you can send up to 600 test messages per hour.
+ * Any rate above this limit may be considered misuse" (Cognigy, Test Mode for Endpoints).
+ * In a published flow that is every customer's message, so it takes --force; a draft or a
+ * dry run only warns.
+ */
+function testModeWarnings(testMode: boolean, o: Pick<LinkFlowOptions, 'status' | 'force' | 'dryRun'>): string[] {
+  if (!testMode) return [];
+  const what = "the flow calls Cognigy's /test/ path (test mode), meant for testing: Cognigy may treat more than 600 test messages an hour as misuse";
+  if (o.status === 'published' && !o.force && !o.dryRun) {
+    throw new UsageError(
+      `Test mode in a published flow: every customer's message would go to Cognigy's /test/ path, meant for testing (up to 600 test messages an hour; more may be treated as misuse).`,
+      'Deploy with --no-test-mode for production, or --status draft to try it, or pass --force to publish it in test mode anyway.',
+    );
+  }
+  return [o.status === 'published' ? `Published in test mode: ${what}.` : `Draft in test mode: ${what}; deploy with --no-test-mode before publishing.`];
 }
 
 export function buildOptions(setup: ResolvedSetup | (Omit<ResolvedSetup, 'flowTarget'>)): BuildOptions {
   return {
     endpointUrl: setup.endpointUrl,
     testMode: setup.testMode,
+    requestFormat: setup.requestFormat,
     channelModel: setup.channelModel,
     escalationKey: setup.escalationKey,
     onBotFailure: setup.onBotFailure,

@@ -18,6 +18,7 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
   const { deploy, setup } = r;
   const say = (line: string) => cmd.print(line);
   const definition = hideEndpointToken(deploy.definition, setup.endpointUrl);
+  for (const w of r.warnings) cmd.warn(w);
   if (cmd.outputFormat === 'json') {
     const body = o.dryRun
       ? definition
@@ -32,6 +33,7 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
           out: r.out,
           restoredFrom: r.restoredFrom,
           warnings: deploy.warnings,
+          ...(r.warnings.length ? { setupWarnings: r.warnings } : {}),
           ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
         };
     cmd.outputJson(body);

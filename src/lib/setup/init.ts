@@ -15,6 +15,7 @@ import {
   DEFAULT_ESCALATION_KEY,
   DEFAULT_FLOW_NAME,
   NamedResource,
+  RequestFormat,
   Setup,
 } from './types';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
@@ -23,6 +24,7 @@ import { assertEscalationKey as validateEscalationKey } from '../studio/options'
 export interface InitInput {
   endpointUrl?: string;
   testMode?: boolean;
+  requestFormat?: RequestFormat;
   workspace?: string;
   workflow?: string;
   taskChannel?: string;
@@ -48,12 +50,16 @@ export interface ProbeOutcome {
   elapsedMs: number;
   warning?: string;
   failure?: { message: string };
+  /** The body format probed. */
+  requestFormat?: RequestFormat;
+  /** The form body failed where the same message as JSON was answered. */
+  jsonWorks?: boolean;
 }
 
 export interface InitDeps {
   api: DiscoveryApi;
   ask?: Asker;
-  probe: (endpointUrl: string, testMode: boolean) => Promise<ProbeOutcome>;
+  probe: (endpointUrl: string, testMode: boolean, requestFormat: RequestFormat, channelModel: ChannelModel) => Promise<ProbeOutcome>;
   validateEndpoint: (url: string) => void;
   saved?: Setup;
   /** Shows the entry points to the person about to choose the flow: which flow each number starts today. */
@@ -106,9 +112,27 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   deps.validateEndpoint(endpointUrl);
   const testMode = input.testMode ?? saved?.testMode ?? false;
 
+  let requestFormat: RequestFormat = input.requestFormat ?? saved?.requestFormat ?? 'form';
   let probe: ProbeOutcome | undefined;
   if (!input.skipProbe) {
-    probe = await deps.probe(endpointUrl, testMode);
+    const probeModel = input.channelModel ?? saved?.channelModel ?? 'conversations';
+    probe = await deps.probe(endpointUrl, testMode, requestFormat, probeModel);
+    // The form body the flow would send is refused where JSON is answered: offer JSON (a
+    // wizard asks, --yes accepts what works), unless the user asked for form explicitly.
+    if (!probe.ok && probe.jsonWorks && input.requestFormat === undefined) {
+      const why = `The bot endpoint ${probe.endpoint} refused the form-encoded body the flow sends (${probe.failure?.message ?? 'no answer'}), but answered the same message as JSON.`;
+      const useJson = ask
+        ? await ask.choose(`${why} Send the bot a JSON body instead?`, [
+            { name: 'Yes: the flow sends a JSON body (--request-format json)', value: true },
+            { name: 'No: stop here', value: false },
+          ], true)
+        : acceptDefault;
+      if (!useJson) {
+        throw new CognigyError(why, { hint: 'Run init again with --request-format json: the flow then sends a JSON body.', code: 'probe-form-refused', exitCode: 1 });
+      }
+      requestFormat = 'json';
+      probe = await deps.probe(endpointUrl, testMode, requestFormat, probeModel);
+    }
     if (!probe.ok) {
       throw new CognigyError(`The bot endpoint ${probe.endpoint} failed the probe: ${probe.failure?.message ?? 'no answer'}`, {
         hint: 'Fix the endpoint (or pass --skip-probe to save it unchecked), then run init again.',
@@ -192,7 +216,7 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   const onBotFailure = input.onBotFailure ?? saved?.onBotFailure ?? 'escalate';
 
   return {
-    setup: { endpointUrl, testMode, workspace, workflow, taskChannel, flow, channelModel, escalationKey, onBotFailure },
+    setup: { endpointUrl, testMode, workspace, workflow, taskChannel, flow, channelModel, escalationKey, onBotFailure, requestFormat },
     probe,
     entryPoints,
   };
