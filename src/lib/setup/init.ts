@@ -132,6 +132,10 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
       }
       requestFormat = 'json';
       probe = await deps.probe(endpointUrl, testMode, requestFormat, probeModel);
+      if (probe.ok) {
+        const switched = 'The bot endpoint refused the form-encoded body and answered JSON: the setup now says --request-format json, so link-flow builds a flow that sends a JSON body.';
+        probe = { ...probe, warning: probe.warning ? `${switched} ${probe.warning}` : switched };
+      }
     }
     if (!probe.ok) {
       throw new CognigyError(`The bot endpoint ${probe.endpoint} failed the probe: ${probe.failure?.message ?? 'no answer'}`, {

@@ -13,7 +13,7 @@ import {
   WidgetRole,
 } from './constants';
 import { BuildOptions, botRequestUrl } from './options';
-import { escalationTemplate, replyTemplate, sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
+import { customerTextTemplate, escalationTemplate, replyTemplate, sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
 import type { KeyValue, Offset, WidgetState } from './types';
 
 /** Canvas grid: a widget box is about 400×200 px; cells leave a 50 px gap. */
@@ -143,7 +143,7 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
       { event: 'deliveryFailure' },
     ],
   );
-  add('setReply', 'set-variables', { variables: [variable(VARIABLE.text, `{{widgets.${names.reply}.inbound.Body}}`)] }, [
+  add('setReply', 'set-variables', { variables: [variable(VARIABLE.text, customerTextTemplate(`widgets.${names.reply}.inbound.Body`))] }, [
     { event: 'next', next: names.callBot },
   ]);
   add(

@@ -1,9 +1,23 @@
 import type { ChannelModel } from '../setup/types';
 import { TRIGGER_ROOT } from './constants';
 
+/**
+ * What the bot receives for a customer message without text (an image, a location, a
+ * sticker: its `Body` is empty). Cognigy would take an empty text (data is sent too), but the
+ * bot could not tell "nothing" from "a picture"; a fixed text it can match on can. The media
+ * itself is not passed: Conversations' messages carry media SIDs, not URLs (a URL is a
+ * short-lived one fetched with credentials from the Media Content Service).
+ */
+export const MEDIA_PLACEHOLDER = '[media]';
+
+/** A customer message's text, or the media placeholder when it has none. */
+export function customerTextTemplate(body: string): string {
+  return `{% if ${body} == nil or ${body} == "" %}${MEDIA_PLACEHOLDER}{% else %}{{ ${body} }}{% endif %}`;
+}
+
 /** The customer's message that started the execution. */
 export function triggerBodyTemplate(model: ChannelModel): string {
-  return `{{${TRIGGER_ROOT[model]}.Body}}`;
+  return customerTextTemplate(`${TRIGGER_ROOT[model]}.Body`);
 }
 
 /** Cognigy `userId`: the customer's address (phone number, WhatsApp address, chat identity). */

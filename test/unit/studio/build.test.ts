@@ -29,7 +29,8 @@ describe('buildFlow', () => {
     assert.equal(nextOf(trigger, 'incomingConversationMessage'), WIDGET.setText);
     assert.equal(nextOf(trigger, 'incomingMessage'), undefined);
     const setText = state(def, WIDGET.setText).properties.variables as KeyValue[];
-    assert.deepEqual(setText.map((v) => [v.key, v.value]), [['text', '{{trigger.conversation.Body}}']]);
+    assert.deepEqual(setText.map((v) => v.key), ['text']);
+    assert.equal(render(setText[0].value, { trigger: { conversation: { Body: 'Hi "there"' } } }), 'Hi "there"');
     const p = params(def);
     assert.equal(p.userId, '{{trigger.conversation.From}}');
     assert.equal(p.sessionId, '{{trigger.conversation.ConversationSid}}');
@@ -43,7 +44,7 @@ describe('buildFlow', () => {
     const trigger = state(def, WIDGET.trigger);
     assert.equal(nextOf(trigger, 'incomingMessage'), WIDGET.setText);
     assert.equal(nextOf(trigger, 'incomingConversationMessage'), undefined);
-    assert.equal((state(def, WIDGET.setText).properties.variables as KeyValue[])[0].value, '{{trigger.message.Body}}');
+    assert.equal(render((state(def, WIDGET.setText).properties.variables as KeyValue[])[0].value, { trigger: { message: { Body: 'legacy' } } }), 'legacy');
     const p = params(def);
     assert.equal(p.userId, '{{trigger.message.From}}');
     assert.equal(p.sessionId, '{{trigger.message.ChannelAttributes.proxySession}}');
@@ -73,6 +74,17 @@ describe('buildFlow', () => {
     const blank = check.transitions.find((t) => t.event === 'match')!;
     assert.equal(blank.conditions![0].type, 'is_blank');
     assert.equal(blank.next, undefined, 'no next: the execution ends');
+  });
+
+  test('a message without text (an image, a location) reaches the bot as the media placeholder', () => {
+    const def = buildFlow(options());
+    const first = (state(def, WIDGET.setText).properties.variables as KeyValue[])[0].value;
+    const next = (state(def, WIDGET.setReply).properties.variables as KeyValue[])[0].value;
+    for (const body of ['', undefined]) {
+      assert.equal(render(first, { trigger: { conversation: { Body: body } } }), '[media]');
+      assert.equal(render(next, { widgets: { SendUserReply: { inbound: { Body: body } } } }), '[media]');
+    }
+    assert.equal(render(first, { trigger: { conversation: { Body: ' ' } } }), ' ', 'a blank text is still the customer\'s text');
   });
 
   test('the answer is read once, right after the bot call, into the reply and the escalation flag', () => {
@@ -137,7 +149,8 @@ describe('buildFlow', () => {
       assert.equal(t.next, undefined);
     }
     const setReply = state(def, WIDGET.setReply);
-    assert.equal((setReply.properties.variables as KeyValue[])[0].value, '{{widgets.SendUserReply.inbound.Body}}');
+    const replyText = (setReply.properties.variables as KeyValue[])[0].value;
+    assert.equal(render(replyText, { widgets: { SendUserReply: { inbound: { Body: 'next' } } } }), 'next');
     assert.equal(nextOf(setReply, 'next'), WIDGET.callBot);
   });
 

@@ -221,7 +221,8 @@ describe('patchFlow', () => {
 
   test('the variables of a patched loop read the channel model\'s trigger', () => {
     const out = patchFlow(fixture('both-triggers.json'), patchOptions('conversations')).definition;
-    assert.equal((state(out, WIDGET.setText).properties.variables as KeyValue[])[0].value, '{{trigger.conversation.Body}}');
+    const text = (state(out, WIDGET.setText).properties.variables as KeyValue[])[0].value;
+    assert.equal(studioLiquid().parseAndRenderSync(text, { trigger: { conversation: { Body: 'hi' }, message: { Body: 'wrong' } } }), 'hi');
   });
 });
 
