@@ -61,7 +61,14 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
     restoredFrom = o.restore;
   } else {
     const build = buildOptions(setup);
-    desired = (existing) => (existing ? patchFlow(existing, build).definition : buildFlow(build));
+    desired = (existing) => {
+      // The deployed loop may still call an earlier endpoint (the setup's URL changed since):
+      // its token is as secret as the current one, and the diff would show it.
+      for (const s of existing?.states ?? []) {
+        if (s?.type === 'make-http-request' && /^ProcessUserInput(_\d+)?$/.test(s.name) && typeof s.properties?.url === 'string') registerEndpointSecret(s.properties.url);
+      }
+      return existing ? patchFlow(existing, build).definition : buildFlow(build);
+    };
   }
 
   if (target.mustExist && !target.sid) {
