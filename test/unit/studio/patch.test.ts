@@ -132,7 +132,7 @@ describe('patchFlow', () => {
     assert.deepEqual(again.added, [WIDGET.markBotFailure]);
     assert.equal(out.states.filter((s) => s.type === 'make-http-request').length, 1);
     assert.equal(out.states.filter((s) => s.type === 'send-to-flex').length, 1);
-    assert.match(readVariable(out, VARIABLE.escalate), /widgets\.ProcessUserInput\.parsed\["data"\]\["handover"\]|widgets\.ProcessUserInput\.parsed\.data\["handover"\]/);
+    assert.match(readVariable(out, VARIABLE.escalate), /widgets\.ProcessUserInput\.parsed\.data\["handover"\]/);
     assert.match(state(out, WIDGET.callBot).properties.url as string, /\/test\//);
     assert.deepEqual(state(out, WIDGET.reply).properties.offset, { x: 5000, y: 5000 });
     assert.equal(nextOf(state(out, WIDGET.botFailed), 'sent'), 'SendMessageToAgent');
