@@ -216,12 +216,14 @@ export function flexFailureState(name: string, model: ChannelModel): WidgetState
 export function botRequest(model: ChannelModel, format: 'form' | 'json'): Record<string, unknown> {
   const fields = botParameters(model);
   if (format === 'form') return { content_type: FORM_CONTENT_TYPE, parameters: fields };
-  const value = (kv: KeyValue) => (kv.value.startsWith('{{') ? `${kv.value.slice(0, -2)} | to_json}}` : JSON.stringify(kv.value));
+  // `default` first: a value missing from the context still renders valid JSON ("").
+  const value = (kv: KeyValue) => (kv.value.startsWith('{{') ? `${kv.value.slice(0, -2)} | default: '' | to_json}}` : JSON.stringify(kv.value));
   const top = fields.filter((kv) => !kv.key.startsWith('data['));
   const data = fields.filter((kv) => kv.key.startsWith('data['));
   const pairs = top.map((kv) => `${JSON.stringify(kv.key)}: ${value(kv)}`);
-  pairs.push(`"data": {${data.map((kv) => `${JSON.stringify(kv.key.slice(5, -1))}: ${value(kv)}`).join(', ')}}`);
-  return { content_type: JSON_CONTENT_TYPE, body: `{${pairs.join(', ')}}` };
+  // Spaces around the braces: a literal "}}" right after an output tag is left to no parser's reading.
+  pairs.push(`"data": { ${data.map((kv) => `${JSON.stringify(kv.key.slice(5, -1))}: ${value(kv)}`).join(', ')} }`);
+  return { content_type: JSON_CONTENT_TYPE, body: `{ ${pairs.join(', ')} }` };
 }
 
 /** The bot call's fields, as form parameters (`data[…]` for the data object's keys). */

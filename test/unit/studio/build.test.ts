@@ -59,6 +59,29 @@ describe('buildFlow', () => {
     assert.equal(http.url, ENDPOINT);
   });
 
+  for (const channelModel of ['conversations', 'legacy'] as const) {
+    test(`${channelModel}: --request-format json sends the same fields as a body that stays JSON whatever the text holds`, () => {
+      const http = state(buildFlow(options({ channelModel, requestFormat: 'json' })), WIDGET.callBot).properties;
+      assert.equal(http.content_type, 'application/json;charset=utf-8');
+      assert.equal(http.parameters, undefined);
+      const root = channelModel === 'legacy' ? 'message' : 'conversation';
+      for (const text of ['He said "hi"', 'C:\\temp\\new \\', 'two\nlines\r\n\ttab', '\u0001 control', '{{ braces }} } {', '']) {
+        const context = {
+          trigger: { [root]: { From: '+14155550100', ConversationSid: 'CH1', ChannelAttributes: { proxySession: 'KC1' } } },
+          flow: { variables: { text }, channel: { address: '+15005550006' } },
+        };
+        const body = JSON.parse(render(http.body as string, context));
+        assert.deepEqual(body, {
+          userId: '+14155550100',
+          sessionId: channelModel === 'legacy' ? 'KC1' : 'CH1',
+          text,
+          data: { channel: `twilio-${channelModel}`, twilioNumber: '+15005550006' },
+        });
+      }
+      assert.deepEqual(JSON.parse(render(http.body as string, {})).userId, '', 'a missing value still renders JSON');
+    });
+  }
+
   test('test mode puts /test/ before the token, once', () => {
     const http = state(buildFlow(options({ testMode: true })), WIDGET.callBot).properties;
     assert.equal(http.url, `https://endpoint-trial.cognigy.ai/test/${TOKEN}`);
