@@ -110,7 +110,7 @@ describe('what the customer gets, and what Cognigy can read', () => {
     const callBot = JSON.parse(dry.stdout).states.find((s: any) => s.name === 'ProcessUserInput').properties;
     assert.equal(callBot.content_type, 'application/json;charset=utf-8');
     assert.equal(callBot.parameters, undefined);
-    assert.match(callBot.body, /"text": \{\{flow\.variables\.text \| to_json\}\}/);
+    assert.match(callBot.body, /"text": \{\{flow\.variables\.text \| default: '' \| to_json\}\}/);
     const deployed = await world.run(['cognigy:link-flow']);
     assert.equal(deployed.code, 0, deployed.all);
     const [flow] = [...world.fake.state.flows.values()].filter((f) => f.friendly_name === 'Cognigy Bot Flow');
