@@ -7,7 +7,7 @@ import { loadSetup, saveSetup, setupFilePath, PLUGIN_DIR_NAME, writeFileAtomic }
 import { resolveSetup, ResolvedSetup, SetupInput } from './setup/resolve';
 import { buildFlow, patchFlow, BuildOptions } from './studio';
 import { deployFlow, DeployResult, FlowStatus } from './studio/deploy';
-import { hideEndpointToken, revealEndpointToken } from './studio/endpoint-token';
+import { hideEndpointToken, loopEndpointUrls, revealEndpointToken } from './studio/endpoint-token';
 import { FlowHistory } from './studio/history';
 import type { FlowDefinition } from './studio/types';
 import { TwilioApi } from './twilio/api';
@@ -64,9 +64,7 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
     desired = (existing) => {
       // The deployed loop may still call an earlier endpoint (the setup's URL changed since):
       // its token is as secret as the current one, and the diff would show it.
-      for (const s of existing?.states ?? []) {
-        if (s?.type === 'make-http-request' && /^ProcessUserInput(_\d+)?$/.test(s.name) && typeof s.properties?.url === 'string') registerEndpointSecret(s.properties.url);
-      }
+      for (const url of loopEndpointUrls(existing)) registerEndpointSecret(url);
       return existing ? patchFlow(existing, build).definition : buildFlow(build);
     };
   }
