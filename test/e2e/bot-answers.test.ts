@@ -1,5 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startBotServer, scriptedBehaviour, BotServer, cognigyAnswer } from '../../src/lib/demo/bot-server';
 import { CliResult } from '../helpers/cli';
 import { registerTestSecret } from '../helpers/secrets';
@@ -80,6 +83,21 @@ describe('what the customer gets, and what Cognigy can read', () => {
     assert.equal(media.data.channel, 'twilio-conversations');
     assert.equal(text.text, 'and a text', 'the next message is the customer\'s own text');
     assert.deepEqual(said(parse(r)), ['You said: [media]', 'You said: and a text']);
+  });
+
+  test('legacy messaging: an image without text reaches the bot as [media] with its URL in data.media', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-convo-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'media.convo.txt'), 'Media only\n\n#me\nMEDIA https://media.example/cat.jpg\n\n#bot\nYou said: [media]\n');
+      const first = world.bot.requests.length;
+      const r = await world.run(['cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url, '--channel-model', 'legacy', '--request-format', 'form']);
+      assert.equal(r.code, 0, r.all);
+      const [request] = world.bot.requests.slice(first).map((q) => q.body as { text: string; data: Record<string, string> });
+      assert.equal(request.text, '[media]');
+      assert.equal(request.data.media, 'https://media.example/cat.jpg');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('an endpoint that refuses form bodies is caught by init, and works with --request-format json', async () => {

@@ -3,6 +3,7 @@ import { HttpTransport } from '../http/types';
 import { redactEndpoint } from '../redact';
 import type { ChannelModel, RequestFormat } from '../setup/types';
 import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../studio/constants';
+import { botParameters } from '../studio/loop';
 import { BotMessage, BotExchange, STUDIO_HTTP_BUDGET_MS, exchangeMessage } from './client';
 import { testModeUrl } from './endpoint';
 import { BotFailure, reshapedAnswer } from './errors';
@@ -47,17 +48,17 @@ export const PROBE_TEXT = 'ping';
 const DEFAULT_WARN_AFTER_MS = 5_000;
 
 /**
- * The message the flow sends, with the flow's fields (`src/lib/studio/loop.ts`
- * `botParameters`): `data[channel]` and `data[twilioNumber]` as form keys, or `data` as an
- * object in JSON, and the Studio widget's Content-Type.
+ * The message the flow sends, with the flow's own fields (`botParameters`): its `data[…]`
+ * keys as form keys, or `data` as an object in JSON, and the Studio widget's Content-Type.
+ * Fixed values are the flow's; values the flow takes from the conversation are empty here.
  */
 function flowLikeMessage(model: ChannelModel): BotMessage {
-  return {
-    userId: PROBE_USER_ID,
-    sessionId: `${PROBE_USER_ID}-${randomBytes(6).toString('hex')}`,
-    text: PROBE_TEXT,
-    data: { channel: `twilio-${model}`, twilioNumber: PROBE_USER_ID },
-  };
+  const data: Record<string, string> = {};
+  for (const { key, value } of botParameters(model)) {
+    const name = /^data\[(.+)\]$/.exec(key)?.[1];
+    if (name) data[name] = value.includes('{{') ? '' : value;
+  }
+  return { userId: PROBE_USER_ID, sessionId: `${PROBE_USER_ID}-${randomBytes(6).toString('hex')}`, text: PROBE_TEXT, data };
 }
 
 /**

@@ -29,6 +29,8 @@ export type LoopNames = Record<WidgetRole, string>;
 export const VARIABLE = {
   /** What the customer just said: the bot's next input. */
   text: 'text',
+  /** The media URLs the customer just sent, separated by spaces (legacy messaging only). */
+  media: 'media',
   /** Why the conversation goes to Flex; unset means the bot asked for it. */
   escalationReason: 'escalationReason',
   /** What the customer receives for the bot's last answer (texts, rich content as text). */

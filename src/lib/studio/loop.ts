@@ -9,11 +9,12 @@ import {
   FORM_CONTENT_TYPE,
   JSON_CONTENT_TYPE,
   LoopNames,
+  TRIGGER_ROOT,
   VARIABLE,
   WidgetRole,
 } from './constants';
 import { BuildOptions, botRequestUrl } from './options';
-import { customerTextTemplate, escalationTemplate, replyTemplate, sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
+import { customerTextTemplate, escalationTemplate, mediaTemplate, replyTemplate, sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
 import type { KeyValue, Offset, WidgetState } from './types';
 
 /** Canvas grid: a widget box is about 400×200 px; cells leave a 50 px gap. */
@@ -69,7 +70,12 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
   const reply = `{{flow.variables.${VARIABLE.reply}}}`;
   const wantsAgent = `{{flow.variables.${VARIABLE.escalate}}}`;
 
-  add('setText', 'set-variables', { variables: [variable(VARIABLE.text, triggerBodyTemplate(model))] }, [
+  // The customer's text, and on legacy messaging the media URLs that came with it.
+  const customerVariables = (text: string, root: string) => {
+    const media = mediaTemplate(model, root);
+    return [variable(VARIABLE.text, text), ...(media ? [variable(VARIABLE.media, media)] : [])];
+  };
+  add('setText', 'set-variables', { variables: customerVariables(triggerBodyTemplate(model), TRIGGER_ROOT[model]) }, [
     { event: 'next', next: names.callBot },
   ]);
   add(
@@ -143,7 +149,8 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
       { event: 'deliveryFailure' },
     ],
   );
-  add('setReply', 'set-variables', { variables: [variable(VARIABLE.text, customerTextTemplate(`widgets.${names.reply}.inbound.Body`))] }, [
+  const inbound = `widgets.${names.reply}.inbound`;
+  add('setReply', 'set-variables', { variables: customerVariables(customerTextTemplate(`${inbound}.Body`), inbound) }, [
     { event: 'next', next: names.callBot },
   ]);
   add(
@@ -234,5 +241,6 @@ export function botParameters(model: ChannelModel): KeyValue[] {
     { key: 'text', value: `{{flow.variables.${VARIABLE.text}}}` },
     { key: 'data[channel]', value: `twilio-${model}` },
     { key: 'data[twilioNumber]', value: '{{flow.channel.address}}' },
+    ...(model === 'legacy' ? [{ key: 'data[media]', value: `{{flow.variables.${VARIABLE.media}}}` }] : []),
   ];
 }

@@ -5,14 +5,30 @@ import { TRIGGER_ROOT } from './constants';
  * What the bot receives for a customer message without text (an image, a location, a
  * sticker: its `Body` is empty). Cognigy would take an empty text (data is sent too), but the
  * bot could not tell "nothing" from "a picture"; a fixed text it can match on can. The media
- * itself is not passed: Conversations' messages carry media SIDs, not URLs (a URL is a
- * short-lived one fetched with credentials from the Media Content Service).
+ * URLs go in `data.media` on legacy messaging, where Studio has them (`MediaUrlN`); the
+ * Conversations trigger documents no media field (Conversations' messages carry media SIDs,
+ * not URLs), so there the bot gets the placeholder only.
  */
 export const MEDIA_PLACEHOLDER = '[media]';
 
 /** A customer message's text, or the media placeholder when it has none. */
 export function customerTextTemplate(body: string): string {
   return `{% if ${body} == nil or ${body} == "" %}${MEDIA_PLACEHOLDER}{% else %}{{ ${body} }}{% endif %}`;
+}
+
+/** Twilio sends at most 10 media items with a message (`MediaUrl0` … `MediaUrl9`). */
+const MAX_MEDIA = 10;
+
+/**
+ * The media URLs of a legacy message (`<root>.MediaUrl0` …), separated by spaces (a URL has
+ * none), or nothing; undefined for Conversations, whose trigger documents no media field.
+ */
+export function mediaTemplate(model: ChannelModel, root: string): string | undefined {
+  if (model !== 'legacy') return undefined;
+  return (
+    `{% assign said = 0 %}{% for i in (0..${MAX_MEDIA - 1}) %}{% assign key = "MediaUrl" | append: i %}{% assign url = ${root}[key] %}` +
+    `{% unless url == nil or url == "" %}{% if said > 0 %} {% endif %}{{ url }}{% assign said = said | plus: 1 %}{% endunless %}{% endfor %}`
+  );
 }
 
 /** The customer's message that started the execution. */

@@ -75,7 +75,7 @@ describe('buildFlow', () => {
           userId: '+14155550100',
           sessionId: channelModel === 'legacy' ? 'KC1' : 'CH1',
           text,
-          data: { channel: `twilio-${channelModel}`, twilioNumber: '+15005550006' },
+          data: { channel: `twilio-${channelModel}`, twilioNumber: '+15005550006', ...(channelModel === 'legacy' ? { media: '' } : {}) },
         });
       }
       assert.deepEqual(JSON.parse(render(http.body as string, {})).userId, '', 'a missing value still renders JSON');
@@ -108,6 +108,20 @@ describe('buildFlow', () => {
       assert.equal(render(next, { widgets: { SendUserReply: { inbound: { Body: body } } } }), '[media]');
     }
     assert.equal(render(first, { trigger: { conversation: { Body: ' ' } } }), ' ', 'a blank text is still the customer\'s text');
+  });
+
+  test('legacy messaging: the media URLs that came with a message go to the bot in data.media', () => {
+    const def = buildFlow(options({ channelModel: 'legacy' }));
+    const first = state(def, WIDGET.setText).properties.variables as KeyValue[];
+    const next = state(def, WIDGET.setReply).properties.variables as KeyValue[];
+    assert.deepEqual(first.map((v) => v.key), ['text', 'media']);
+    const message = { Body: '', NumMedia: '2', MediaUrl0: 'https://media.example/1.jpg', MediaUrl1: 'https://media.example/2.jpg' };
+    assert.equal(render(first[0].value, { trigger: { message } }), '[media]');
+    assert.equal(render(first[1].value, { trigger: { message } }), 'https://media.example/1.jpg https://media.example/2.jpg');
+    assert.equal(render(next[1].value, { widgets: { SendUserReply: { inbound: message } } }), 'https://media.example/1.jpg https://media.example/2.jpg');
+    assert.equal(render(first[1].value, { trigger: { message: { Body: 'hi', NumMedia: '0' } } }), '');
+    assert.equal(params(def)['data[media]'], '{{flow.variables.media}}');
+    assert.equal(params(buildFlow(options({ channelModel: 'conversations' })))['data[media]'], undefined, 'the Conversations trigger documents no media');
   });
 
   test('the answer is read once, right after the bot call, into the reply and the escalation flag', () => {
