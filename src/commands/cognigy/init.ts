@@ -21,22 +21,29 @@ export default class Init extends CognigyCommand {
     'skip-probe': Flags.boolean({ description: 'Do not send a probe message to the bot endpoint.' }),
   };
 
+  protected interruptedMessage = 'Interrupted: the setup was not saved.';
+
   async run(): Promise<void> {
     await super.run();
     const { runInit } = await import('../../lib/setup/run-init');
-    const { printInitResult, printEntryPoints } = await import('../../printers/init');
+    const { printInitResult, printEntryPoints, printProbe } = await import('../../printers/init');
+    const { id, accountSid, apiKey, region } = this.currentProfile;
     const result = await runInit({
       input: { ...setupInputFromFlags(this.flags), yes: this.flags.yes, skipProbe: this.flags['skip-probe'] },
       client: this.twilioClient,
       configDir: this.config.configDir,
       profileId: this.currentProfile.id,
-      inquirer: this.interactive ? this.inquirer : undefined,
+      inquirer: this.interactive ? this.interruptibleInquirer() : undefined,
       // "Probing…" is progress for a person watching; in CI it would be a third line before
       // an error's two, so there it goes to -l debug.
       log: (m) => (process.stderr.isTTY ? this.log(m) : this.debugLog(m)),
       debug: this.debugLogger,
       showEntryPoints: (points) => printEntryPoints(this, points),
+      showProbe: (probe) => printProbe(this, probe, { retry: true }),
+      say: (m) => this.log(m),
+      credentials: { id, accountSid, apiKey, region },
     });
+    this.interruptedMessage = 'Interrupted.';
     printInitResult(this, result);
   }
 }

@@ -4,7 +4,9 @@
  * end, then copies the body in. Memory stays flat however many conversations run.
  */
 import * as fs from 'node:fs';
-import { formatExpectedActual, failureLocation } from './reporters';
+import * as path from 'node:path';
+import { fileWriteError } from '../errors';
+import { formatExpectedActual, failureLocation, runTotals } from './reporters';
 import type { ConversationResult, RunSummary } from './runner';
 import type { ScriptError } from './types';
 
@@ -40,7 +42,10 @@ export function testcaseXml(result: ConversationResult): string {
   const open = `    <testcase classname="${escapeXmlAttribute(result.file)}" name="${escapeXmlAttribute(result.name)}" time="${seconds(result.elapsedMs)}"`;
   if (result.status === 'passed') return `${open}/>\n`;
   let inner = '';
-  if (result.status === 'failed') {
+  if (result.status === 'notCheckable') {
+    const checks = (result.notCheckable ?? []).map((c) => `${c.file}:${c.line}: ${c.name}: ${c.reason}`);
+    inner += `      <skipped message="${escapeXmlAttribute(`not checkable: ${(result.notCheckable ?? []).map((c) => c.name).join(', ')}`)}">${escapeXmlText(checks.join('\n'))}</skipped>\n`;
+  } else if (result.status === 'failed') {
     for (const failure of result.failures) {
       const message = `${failure.message} at ${failureLocation(failure)}`;
       const body = `${failureLocation(failure)}\n${formatExpectedActual(failure.expected, failure.actual)}`;
@@ -61,19 +66,40 @@ function scriptErrorXml(error: ScriptError): string {
   );
 }
 
+/** Remove a file that may never have been created (its folder may not exist). */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Nothing was there to remove.
+  }
+}
+
 export class JUnitWriter {
   private readonly bodyFile: string;
   private bodyFd: number | undefined;
   private pending = '';
   private readonly started = new Date();
+  private closed = false;
+  /** Why the report cannot be written; told by `close()`, after the results are printed. */
+  private failure: unknown;
 
-  /** Opens (truncates) the body file now, so a bad path fails before any conversation runs. */
+  /**
+   * Creates the missing folders and opens (truncates) the body file now. A path that
+   * still cannot be written does not stop the run: `close()` says so once the results
+   * are out, so a typo in `--junit` never costs the run's results.
+   */
   constructor(
     readonly file: string,
     private readonly suiteName = 'cognigy:test-chat',
   ) {
     this.bodyFile = `${file}.${process.pid}.part`;
-    this.bodyFd = fs.openSync(this.bodyFile, 'w');
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.bodyFd = fs.openSync(this.bodyFile, 'w');
+    } catch (error) {
+      this.failure = error;
+    }
   }
 
   write(result: ConversationResult): void {
@@ -84,21 +110,40 @@ export class JUnitWriter {
     this.append(scriptErrorXml(error));
   }
 
-  /** Write the finished report to `file` and remove the body file. */
+  /** Write the finished report to `file` and remove the body file; a clear error if it cannot be written. */
   close(summary: RunSummary): void {
-    if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
+    if (this.closed) throw new Error('JUnit report already closed');
+    this.closed = true;
     this.flush();
-    fs.closeSync(this.bodyFd);
+    if (this.bodyFd === undefined) {
+      removeQuietly(this.bodyFile);
+      throw fileWriteError('the JUnit report', this.file, this.failure);
+    }
+    try {
+      this.writeReport(summary);
+    } catch (error) {
+      removeQuietly(this.bodyFile);
+      throw fileWriteError('the JUnit report', this.file, error);
+    }
+  }
+
+  private writeReport(summary: RunSummary): void {
+    fs.closeSync(this.bodyFd!);
     this.bodyFd = undefined;
     const failures = summary.counts.failed;
     const errors = summary.counts.error + summary.counts.timeout + summary.scriptErrors.length;
     const tests = summary.total + summary.scriptErrors.length;
-    const totals = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${summary.notRun}" time="${seconds(summary.elapsedMs)}"`;
+    // Not checkable conversations are skipped testcases: neither passed nor failed.
+    const totals = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${summary.notRun + summary.counts.notCheckable}" time="${seconds(summary.elapsedMs)}"`;
+    const t = runTotals(summary);
+    const properties = (Object.keys(t) as (keyof typeof t)[]).map((k) => `      <property name="${k}" value="${t[k]}"/>\n`).join('');
     const name = escapeXmlAttribute(this.suiteName);
     const out = fs.openSync(this.file, 'w');
     try {
       fs.writeSync(out, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${totals}>\n`);
       fs.writeSync(out, `  <testsuite name="${name}" ${totals} timestamp="${this.started.toISOString().replace(/\.\d+Z$/, '')}">\n`);
+      // The run's summary, the same numbers as the text report's closing line and -o json.
+      fs.writeSync(out, `    <properties>\n${properties}    </properties>\n`);
       const body = fs.openSync(this.bodyFile, 'r');
       try {
         const buffer = Buffer.alloc(64 * 1024);
@@ -118,14 +163,24 @@ export class JUnitWriter {
   }
 
   private append(xml: string): void {
-    if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
+    if (this.closed) throw new Error('JUnit report already closed');
+    if (this.bodyFd === undefined) return;
     // Batched: one write per ~64 kB rather than a synchronous write per conversation.
     this.pending += xml;
     if (this.pending.length >= FLUSH_AT) this.flush();
   }
 
   private flush(): void {
-    if (this.bodyFd !== undefined && this.pending) fs.writeSync(this.bodyFd, this.pending);
+    const text = this.pending;
     this.pending = '';
+    if (this.bodyFd === undefined || !text) return;
+    try {
+      fs.writeSync(this.bodyFd, text);
+    } catch (error) {
+      // A full disk mid-run: the run goes on, close() tells.
+      this.failure = error;
+      fs.closeSync(this.bodyFd);
+      this.bodyFd = undefined;
+    }
   }
 }

@@ -26,10 +26,43 @@ export function formatExpectedActual(expected: string, actual: string, indent = 
   return `${block('expected: ', expected)}\n${block('actual:   ', actual)}`;
 }
 
-/** The closing line, alone on its line: `N passed, N failed` and `, N skipped` when some did not run. */
+/**
+ * The run's one summary, the same numbers in the text report, `-o json` and JUnit:
+ * conversations run = passed + failed (failed expectations, errors, time-outs) + not
+ * checkable; script errors are the scripts (or conversations of them) that could not run.
+ */
+export interface RunTotals {
+  run: number;
+  passed: number;
+  failed: number;
+  notCheckable: number;
+  scriptErrors: number;
+  notRun: number;
+}
+
+export function runTotals(summary: RunSummary): RunTotals {
+  const c = summary.counts;
+  return {
+    run: summary.total,
+    passed: c.passed,
+    failed: c.failed + c.error + c.timeout,
+    notCheckable: c.notCheckable,
+    scriptErrors: summary.scriptErrors.length,
+    notRun: summary.notRun,
+  };
+}
+
+/**
+ * The closing line, alone on its line: `N passed, N failed`, then the not checkable,
+ * the script errors and the skipped (not run after an abort) when there are any.
+ */
 export function closingLine(summary: RunSummary): string {
-  const failed = summary.total - summary.counts.passed + summary.scriptErrors.length;
-  return `${summary.counts.passed} passed, ${failed} failed${summary.notRun ? `, ${summary.notRun} skipped` : ''}`;
+  const t = runTotals(summary);
+  let line = `${t.passed} passed, ${t.failed} failed`;
+  if (t.notCheckable) line += `, ${t.notCheckable} not checkable`;
+  if (t.scriptErrors) line += `, ${t.scriptErrors} script error${t.scriptErrors === 1 ? '' : 's'}`;
+  if (t.notRun) line += `, ${t.notRun} skipped`;
+  return line;
 }
 
 export function failureLocation(failure: Failure): string {
@@ -44,6 +77,7 @@ export interface HumanReporterOptions {
 }
 
 export interface HumanReporter extends Reporter {
+  onNote(note: string): void;
   finish(summary: RunSummary): void;
 }
 
@@ -56,6 +90,8 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
       const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms)`;
       if (result.status === 'passed') {
         if (showPassed) out(`${paint(32, '✔')} ${visible(result.name)} ${stats}`);
+      } else if (result.status === 'notCheckable') {
+        out(`${paint(33, '?')} ${visible(result.name)} ${stats}: not checkable`);
       } else {
         out(`${paint(31, '✖')} ${visible(result.name)} ${stats}`);
         for (const failure of result.failures) {
@@ -67,6 +103,9 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
           out(`    ${result.file}:${result.line}: ${label}: ${visible(result.error)}`);
         }
       }
+      for (const check of result.notCheckable ?? []) {
+        out(`    ${check.file}:${check.line}: ${check.name} not checked: ${visible(check.reason)}`);
+      }
       for (const warning of result.warnings ?? []) {
         out(`    note: ${result.file}:${warning.line}: ${visible(warning.message)}`);
       }
@@ -74,12 +113,14 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
     onScriptError(error) {
       out(`${paint(31, '✖')} ${error.file}:${error.line}: script error: ${visible(error.message)}`);
     },
+    onNote(note) {
+      out(`note: ${visible(note)}`);
+    },
     finish(summary) {
       const details: string[] = [];
       if (summary.counts.failed) details.push(`${summary.counts.failed} with failed expectations`);
       if (summary.counts.error) details.push(`${summary.counts.error} with errors`);
       if (summary.counts.timeout) details.push(`${summary.counts.timeout} timed out`);
-      if (summary.scriptErrors.length) details.push(`${summary.scriptErrors.length} script error${summary.scriptErrors.length === 1 ? '' : 's'}`);
       if (summary.aborted) out(`Aborted: ${summary.notRun} conversation${summary.notRun === 1 ? '' : 's'} not run.`);
       if (details.length) out(`Failed: ${details.join(', ')}.`);
       out(closingLine(summary));
@@ -88,35 +129,48 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
 }
 
 export interface JsonReport {
+  /** `total` (conversations run) = passed + failed + notCheckable; `error` and `timeout` are among the failed. */
   summary: {
     passed: number;
     failed: number;
     error: number;
     timeout: number;
+    notCheckable: number;
     total: number;
     notRun: number;
     aborted: boolean;
     elapsedMs: number;
     scriptErrors: ScriptError[];
+    notes: string[];
   };
   results: ConversationResult[];
 }
 
-function jsonSummary(summary: RunSummary): JsonReport['summary'] {
+function jsonSummary(summary: RunSummary, notes: string[]): JsonReport['summary'] {
+  const t = runTotals(summary);
   return {
-    ...summary.counts,
-    total: summary.total,
+    passed: t.passed,
+    failed: t.failed,
+    error: summary.counts.error,
+    timeout: summary.counts.timeout,
+    notCheckable: t.notCheckable,
+    total: t.run,
     notRun: summary.notRun,
     aborted: summary.aborted,
     elapsedMs: Math.round(summary.elapsedMs),
     scriptErrors: summary.scriptErrors,
+    notes,
   };
 }
 
 /** Collects every result (JSON output is one document) and builds `{ summary, results }`. */
-export function createJsonReporter(): Reporter & { finish(summary: RunSummary): JsonReport } {
+export function createJsonReporter(): Reporter & { onNote(note: string): void; finish(summary: RunSummary): JsonReport } {
   const results: ConversationResult[] = [];
+  const notes: string[] = [];
   return {
+    onNote(note) {
+      notes.push(note);
+    },
     onResult(result) {
       results.push(result);
     },
@@ -124,7 +178,7 @@ export function createJsonReporter(): Reporter & { finish(summary: RunSummary): 
       // Script errors are in the summary.
     },
     finish(summary) {
-      return { summary: jsonSummary(summary), results };
+      return { summary: jsonSummary(summary, notes), results };
     },
   };
 }
@@ -138,9 +192,13 @@ export function createJsonReporter(): Reporter & { finish(summary: RunSummary): 
 export function createStreamingJsonReporter(
   write: (text: string) => void,
   serialise: (value: unknown, indent?: number) => string = (v, i) => JSON.stringify(v, null, i),
-): Reporter & { finish(summary: RunSummary): void } {
+): Reporter & { onNote(note: string): void; finish(summary: RunSummary): void } {
   let count = 0;
+  const notes: string[] = [];
   return {
+    onNote(note) {
+      notes.push(note);
+    },
     onResult(result) {
       write(`${count++ === 0 ? '{\n  "results": [\n' : ',\n'}    ${serialise(result)}`);
     },
@@ -148,7 +206,7 @@ export function createStreamingJsonReporter(
       // Script errors are in the summary.
     },
     finish(summary) {
-      const summaryText = serialise(jsonSummary(summary), 2).replace(/\n/g, '\n  ');
+      const summaryText = serialise(jsonSummary(summary, notes), 2).replace(/\n/g, '\n  ');
       write(`${count === 0 ? '{\n  "results": [' : '\n  '}],\n  "summary": ${summaryText}\n}\n`);
     },
   };

@@ -24,9 +24,13 @@ function botOnlyFactory(behaviour: BotBehaviour): DriverFactory {
       for (const o of outputs) {
         const data = typeof o.data === 'string' ? JSON.parse(o.data) : o.data;
         const rich = data?._cognigy?._default?._quickReplies;
-        const quick = rich?.quickReplies as { title: string }[] | undefined;
-        // As botium-connector-cognigy reads an output: its text, else its quick replies' text.
-        out.messages.push({ text: o.text || rich?.text || '', data, ...(quick ? { quickReplies: quick.map((q) => q.title) } : {}) });
+        const quick = rich?.quickReplies as { title: string; payload?: string }[] | undefined;
+        out.messages.push({
+          // As botium-connector-cognigy reads an output: its text, else its quick replies' text.
+          text: o.text || rich?.text || '',
+          data,
+          ...(quick ? { quickReplies: quick.map((q) => q.title), buttons: quick.map((q) => ({ text: q.title, payload: q.payload })) } : {}),
+        });
         if (data?.escalation === true) {
           out.handover = { attributes: { escalation: true } };
           out.ended = { reason: 'handover' };
