@@ -1,4 +1,5 @@
 import type { ChatTurn, HandoverSummary, TranscriptEntry } from '../lib/conversation/chat';
+import { nameAndSid } from '../lib/setup/types';
 import { redact } from '../lib/redact';
 
 const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -12,17 +13,20 @@ export function formatEntry(entry: TranscriptEntry, o: { color?: boolean } = {})
     case 'bot': {
       const lines = text.split('\n');
       const note = entry.outputs && entry.outputs > 1 ? paint(o.color, 2, `  (${entry.outputs} bot outputs, sent as one message)`) : '';
-      return `${paint(o.color, 36, 'bot ›')} ${lines.join('\n      ')}${note}`;
+      const media = entry.mediaUrl ? `\n      ${paint(o.color, 2, `[media ${redact(entry.mediaUrl)}]`)}` : '';
+      return `${paint(o.color, 36, 'bot ›')} ${lines.join('\n      ')}${note}${media}`;
     }
-    default:
-      return paint(o.color, entry.kind === 'bot-failure' || entry.kind === 'error' ? 33 : 2, `  ⋯ ${text}`);
+    default: {
+      const media = entry.mediaUrl ? ` [media ${redact(entry.mediaUrl)}]` : '';
+      return paint(o.color, entry.kind === 'bot-failure' || entry.kind === 'call-failure' || entry.kind === 'error' ? 33 : 2, `  ⋯ ${text}${media}`);
+    }
   }
 }
 
 export function formatHandover(h: HandoverSummary): string {
   const attrs = h.attributes !== undefined ? JSON.stringify(h.attributes, null, 2) : h.attributesRaw;
   return redact(
-    [`  Flex would receive (${h.widget}):`, `    workflow      ${h.workflow}`, `    task channel  ${h.channel}`, `    attributes    ${attrs.split('\n').join('\n                  ')}`].join(
+    [`  Flex would receive (${h.widget}):`, `    workflow      ${nameAndSid({ sid: h.workflow, name: h.workflowName })}`, `    task channel  ${nameAndSid({ sid: h.channel, name: h.channelName })}`, `    attributes    ${attrs.split('\n').join('\n                  ')}`].join(
       '\n',
     ),
   );

@@ -64,7 +64,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
         json?.onNote(note);
       },
     }),
-    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel }),
+    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel, run: prepared.run }),
     {
       concurrency: o.concurrency,
       timeoutMs: o.timeoutMs,
