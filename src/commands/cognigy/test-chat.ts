@@ -28,7 +28,37 @@ export default class TestChat extends CognigyCommand {
     concurrency: Flags.integer({ description: 'Conversations run at once with --script.', default: 8 }),
     junit: Flags.string({ description: 'Write a JUnit XML report of a --script run to this file.' }),
     timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
+    rate: Flags.string({ description: 'With --script: at most this many requests to the bot for the whole run (N/s, N/min or N/h, e.g. 3/s).' }),
+    shard: Flags.string({ description: 'With --script: run part INDEX of TOTAL of the suite (e.g. 2/4), split by conversation; merge the reports with --merge-junit/--merge-json.' }),
+    'merge-junit': Flags.string({ description: 'Merge these --junit reports of --shard runs into the --junit FILE.', multiple: true }),
+    'merge-json': Flags.string({ description: 'Merge these -o json reports of --shard runs; prints the merged report with -o json.', multiple: true }),
   };
+
+  /** `--merge-junit` / `--merge-json`: the reports of a suite's shards as one run's. */
+  private async merge(): Promise<void> {
+    const f = this.flags;
+    const { mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
+    const totals = [];
+    if (f['merge-junit']?.length) {
+      if (!f.junit) throw new UsageError('--merge-junit writes the merged report to --junit FILE.', 'Add --junit FILE (e.g. --junit reports/all.xml).');
+      totals.push({ what: `${f['merge-junit'].length} JUnit reports into ${f.junit}`, ...mergeJUnit(f['merge-junit'], f.junit) });
+    }
+    if (f['merge-json']?.length) {
+      const { report, totals: jsonTotals } = mergeJson(f['merge-json']);
+      if (this.jsonOutput) this.outputJson(report);
+      totals.push({ what: `${f['merge-json'].length} JSON reports`, ...jsonTotals });
+    }
+    for (const t of totals) {
+      if (t.duplicates.length) {
+        this.warn(`${t.duplicates.length} conversation${t.duplicates.length === 1 ? ' is' : 's are'} in more than one report, e.g. ${t.duplicates.slice(0, 3).join('; ')}.`);
+      }
+      const passed = t.tests - t.failures - t.errors;
+      const line = `Merged ${t.what}${t.shards.length ? ` (shards ${t.shards.join(', ')})` : ''}.\n${passed} passed, ${t.failures + t.errors} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`;
+      if (!this.jsonOutput) this.print(line);
+      // As the whole run would exit: 0 only when every conversation passed.
+      if (t.failures + t.errors > 0 || t.skipped > 0 || t.tests === 0 || t.duplicates.length) process.exitCode = 1;
+    }
+  }
 
   protected needsTwilio(flags: Record<string, any>): boolean {
     return Boolean(flags.flow);
@@ -39,8 +69,11 @@ export default class TestChat extends CognigyCommand {
     const f = this.flags;
     if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
     if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
-    const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : ''].filter(Boolean);
-    if (modes.length > 1) throw new UsageError('Pass either --message or --script, not both.');
+    const merging = Boolean(f['merge-junit']?.length || f['merge-json']?.length);
+    const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : '', merging ? '--merge-junit/--merge-json' : ''].filter(Boolean);
+    if (modes.length > 1) throw new UsageError(`Pass one of ${modes.join(', ')}, not several.`);
+    if (!f.script && (f.rate || f.shard)) throw new UsageError(`${f.rate ? '--rate' : '--shard'} applies to --script runs only.`);
+    if (merging) return this.merge();
     if (!modes.length && !this.interactive) {
       throw new UsageError('Nothing to do without a terminal.', 'Pass --message TEXT (repeatable) or --script PATH, or run it in a terminal for the REPL.');
     }
@@ -71,8 +104,14 @@ export default class TestChat extends CognigyCommand {
         const onSigint = () => controller.abort();
         process.once('SIGINT', onSigint);
         try {
+          const { parseRate } = await import('../../lib/conversation/pacing');
+          const { parseShard } = await import('../../lib/conversation/shard');
           const result = await runScripts(prepared, {
             path: f.script,
+            rate: f.rate === undefined ? undefined : parseRate(f.rate),
+            shard: f.shard === undefined ? undefined : parseShard(f.shard),
+            testMode: prepared.setup.testMode,
+            warn: (t) => this.warn(t),
             concurrency: f.concurrency,
             timeoutMs: f.timeout * 1000,
             junit: f.junit,

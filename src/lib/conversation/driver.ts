@@ -7,7 +7,7 @@ import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 import type { ObservedMessage } from './match';
-import type { ConversationDriver, DriverFactory, TurnOutput } from './runner';
+import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 
 /**
@@ -20,11 +20,18 @@ import type { Conversation } from './types';
  */
 export function flowDriverFactory(
   definition: FlowDefinition,
-  options: { http: HttpTransport; channelModel?: ChannelModel; baseFrom?: string },
+  options: {
+    http: HttpTransport;
+    /** Wraps `http` per conversation (a paced run waits on the bot's rate limit per conversation). */
+    perConversation?: (http: HttpTransport, context: ConversationContext) => HttpTransport;
+    channelModel?: ChannelModel;
+    baseFrom?: string;
+  },
 ): DriverFactory {
   let index = 0;
-  return (conversation: Conversation): ConversationDriver => {
+  return (conversation: Conversation, context: ConversationContext): ConversationDriver => {
     index++;
+    const http = options.perConversation ? options.perConversation(options.http, context) : options.http;
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
@@ -34,7 +41,7 @@ export function flowDriverFactory(
       if (session?.waiting) {
         turn = await session.reply(text);
       } else {
-        session = new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32 });
+        session = new FlowSession(definition, { http, from, channelModel, ids: uniqueHex32 });
         turn = await session.start(text);
       }
       return toOutput(turn, performance.now() - started);

@@ -61,6 +61,8 @@ function scriptErrorXml(error: ScriptError): string {
   );
 }
 
+export const JUNIT_SUITE_NAME = 'cognigy:test-chat';
+
 export class JUnitWriter {
   private readonly bodyFile: string;
   private bodyFd: number | undefined;
@@ -70,7 +72,9 @@ export class JUnitWriter {
   /** Opens (truncates) the body file now, so a bad path fails before any conversation runs. */
   constructor(
     readonly file: string,
-    private readonly suiteName = 'cognigy:test-chat',
+    private readonly suiteName = JUNIT_SUITE_NAME,
+    /** `shard` (`2/4`): which part of the suite this report holds, for merging (merge.ts). */
+    private readonly properties: Record<string, string> = {},
   ) {
     this.bodyFile = `${file}.${process.pid}.part`;
     this.bodyFd = fs.openSync(this.bodyFile, 'w');
@@ -99,6 +103,11 @@ export class JUnitWriter {
     try {
       fs.writeSync(out, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${totals}>\n`);
       fs.writeSync(out, `  <testsuite name="${name}" ${totals} timestamp="${this.started.toISOString().replace(/\.\d+Z$/, '')}">\n`);
+      const properties = Object.entries(this.properties);
+      if (properties.length) {
+        const items = properties.map(([k, v]) => `      <property name="${escapeXmlAttribute(k)}" value="${escapeXmlAttribute(v)}"/>\n`).join('');
+        fs.writeSync(out, `    <properties>\n${items}    </properties>\n`);
+      }
       const body = fs.openSync(this.bodyFile, 'r');
       try {
         const buffer = Buffer.alloc(64 * 1024);

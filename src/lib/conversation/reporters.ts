@@ -80,11 +80,21 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
       if (summary.counts.error) details.push(`${summary.counts.error} with errors`);
       if (summary.counts.timeout) details.push(`${summary.counts.timeout} timed out`);
       if (summary.scriptErrors.length) details.push(`${summary.scriptErrors.length} script error${summary.scriptErrors.length === 1 ? '' : 's'}`);
-      if (summary.aborted) out(`Aborted: ${summary.notRun} conversation${summary.notRun === 1 ? '' : 's'} not run.`);
+      if (summary.aborted) {
+        const waiting = summary.interrupted ? ` ${summary.interrupted} of them stopped while waiting on the bot's rate limit or the run's --rate.` : '';
+        out(`Aborted: ${summary.notRun} conversation${summary.notRun === 1 ? '' : 's'} not run.${waiting}`);
+      }
+      if (summary.rateLimit.waits) out(rateLimitLine(summary));
       if (details.length) out(`Failed: ${details.join(', ')}.`);
       out(closingLine(summary));
     },
   };
+}
+
+/** HTTP 429 answers are not the bot's answers: the turns waited and were sent again. */
+export function rateLimitLine(summary: RunSummary): string {
+  const { waits, waitedMs, conversations } = summary.rateLimit;
+  return `Rate limited: the bot answered 429 ${waits} time${waits === 1 ? '' : 's'} in ${conversations} conversation${conversations === 1 ? '' : 's'}; their turns waited ${(waitedMs / 1000).toFixed(1)} s in all and were sent again.`;
 }
 
 export interface JsonReport {
@@ -95,8 +105,14 @@ export interface JsonReport {
     timeout: number;
     total: number;
     notRun: number;
+    /** Of notRun: stopped by Ctrl-C while waiting on the bot's rate limit or --rate. */
+    interrupted: number;
     aborted: boolean;
     elapsedMs: number;
+    /** HTTP 429 waits of the run (turns waited and were sent again). */
+    rateLimit: { waits: number; waitedMs: number; conversations: number };
+    /** `--shard`: the part of the suite this report holds. */
+    shard?: { index: number; total: number };
     scriptErrors: ScriptError[];
   };
   results: ConversationResult[];
@@ -107,8 +123,11 @@ function jsonSummary(summary: RunSummary): JsonReport['summary'] {
     ...summary.counts,
     total: summary.total,
     notRun: summary.notRun,
+    interrupted: summary.interrupted,
     aborted: summary.aborted,
     elapsedMs: Math.round(summary.elapsedMs),
+    rateLimit: { ...summary.rateLimit, waitedMs: Math.round(summary.rateLimit.waitedMs) },
+    ...(summary.shard ? { shard: summary.shard } : {}),
     scriptErrors: summary.scriptErrors,
   };
 }

@@ -30,6 +30,8 @@ function summaryOf(results: ConversationResult[], extra: Partial<RunSummary> = {
     counts,
     total: results.length,
     notRun: 0,
+    interrupted: 0,
+    rateLimit: { waits: 0, waitedMs: 0, conversations: 0 },
     aborted: false,
     scriptErrors: [],
     failedResults: results.filter((r) => r.status !== 'passed'),

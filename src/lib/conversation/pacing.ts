@@ -1,0 +1,216 @@
+/**
+ * Pacing for scripted runs against a rate-limited bot (Cognigy's shared SaaS endpoint
+ * allows about 1,000 requests per 5 minutes per IP; test mode about 600 messages an hour).
+ *
+ * - One Pacer per run, shared by every conversation: with `--rate` a fixed cap, and on
+ *   HTTP 429 answers it adapts (AIMD: 0.9× on a 429, at most once a second; then +2% a
+ *   second), so that it settles just under the bot's limit instead of hammering it.
+ * - `pacedTransport` sits under the interpreter, per conversation: it waits for the
+ *   Pacer before each call, and a 429 is not the bot's answer there: the call waits
+ *   (Retry-After, else a bounded back-off) and is sent again, so the flow sees one
+ *   answer, the final one, and each attempt has Studio's own 10 s budget. Only scripted
+ *   runs use it; the REPL and `--message` show a 429 as Studio would (the `failed` path).
+ */
+import { UsageError } from '../errors';
+import { HttpFailure, type HttpTransport } from '../http/types';
+import { backoffDelay, parseRetryAfter, type RetryPolicy } from '../twilio/retry';
+import type { ConversationContext } from './runner';
+
+export interface PacerClock {
+  now(): number;
+  /** Resolves after `ms`; rejects as soon as one of `signals` aborts. */
+  sleep(ms: number, signals: readonly (AbortSignal | undefined)[]): Promise<void>;
+}
+
+export const realClock: PacerClock = {
+  now: () => performance.now(),
+  sleep: (ms, signals) =>
+    new Promise<void>((resolve, reject) => {
+      const live = signals.filter((s): s is AbortSignal => s !== undefined);
+      if (live.some((s) => s.aborted)) return reject(new Error('aborted'));
+      const done = () => {
+        clearTimeout(timer);
+        for (const s of live) s.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        done();
+        reject(new Error('aborted'));
+      };
+      const timer = setTimeout(() => {
+        done();
+        resolve();
+      }, Math.max(0, ms));
+      for (const s of live) s.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** Requests a second from `N/s`, `N/min` or `N/h` (`--rate`). */
+export function parseRate(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute|h|hour)\s*$/i.exec(text);
+  const per = m ? ({ s: 1, m: 60, h: 3600 } as const)[m[2][0].toLowerCase() as 's' | 'm' | 'h'] : 0;
+  const rate = m ? Number(m[1]) / per : 0;
+  if (!m || !(rate > 0) || rate > 10_000) {
+    throw new UsageError(`--rate ${text} is not a rate.`, 'Give requests to the bot per second, minute or hour, e.g. --rate 3/s, --rate 200/min or --rate 600/h (at most 10000/s).');
+  }
+  return rate;
+}
+
+/** `12/s`, `2.5/s`, `10/min`. */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond)) return 'unpaced';
+  if (perSecond >= 10) return `${Math.round(perSecond)}/s`;
+  if (perSecond >= 1) return `${perSecond.toFixed(1).replace(/\.0$/, '')}/s`;
+  const perMinute = perSecond * 60;
+  return `${perMinute >= 10 ? Math.round(perMinute) : perMinute.toFixed(1).replace(/\.0$/, '')}/min`;
+}
+
+const MIN_RATE = 1 / 60;
+const DECREASE = 0.9;
+const INCREASE_PER_SECOND = 0.02;
+const DECREASE_GAP_MS = 1000;
+
+export class Pacer {
+  /** The rate the additive increase starts from; Infinity until the first 429 without a cap. */
+  private base: number;
+  private since = 0;
+  /** When the next request may go (GCRA's theoretical arrival time). */
+  private nextSlot = 0;
+  private lastDecrease = -Infinity;
+  private second = -1;
+  private answeredThisSecond = 0;
+  private answeredLastSecond = 0;
+  /** Answers other than 429 (all calls, for the progress line). */
+  answered = 0;
+  /** 429 answers. */
+  refused = 0;
+
+  constructor(
+    /** `--rate`, requests a second: never exceeded. */
+    readonly cap?: number,
+    private readonly clock: PacerClock = realClock,
+  ) {
+    this.base = cap ?? Infinity;
+  }
+
+  /** Requests a second allowed now (Infinity: not paced). */
+  rate(now = this.clock.now()): number {
+    if (!Number.isFinite(this.base)) return this.cap ?? Infinity;
+    const grown = this.base * (1 + (INCREASE_PER_SECOND * Math.max(0, now - this.since)) / 1000);
+    return Math.min(this.cap ?? Infinity, grown);
+  }
+
+  /** Answers (not 429) in the last whole second: the rate the bot is really answering at. */
+  answeredPerSecond(now = this.clock.now()): number {
+    this.roll(now);
+    return this.answeredLastSecond;
+  }
+
+  /** Wait for this request's turn. Requests queue in call order. */
+  async acquire(signals: readonly (AbortSignal | undefined)[] = []): Promise<void> {
+    const now = this.clock.now();
+    const rate = this.rate(now);
+    if (!Number.isFinite(rate)) return;
+    const slot = Math.max(now, this.nextSlot);
+    // From the slot, not from now: a timer that fires late does not lower the rate.
+    this.nextSlot = slot + 1000 / rate;
+    if (slot > now) await this.clock.sleep(slot - now, signals);
+  }
+
+  succeeded(): void {
+    this.roll(this.clock.now());
+    this.answered++;
+    this.answeredThisSecond++;
+  }
+
+  /** A 429: slow down (once a second at most: the answers to one burst arrive together). */
+  rateLimited(): void {
+    const now = this.clock.now();
+    this.refused++;
+    if (now - this.lastDecrease < DECREASE_GAP_MS) return;
+    this.lastDecrease = now;
+    const current = this.rate(now);
+    // The first 429 of an unpaced run: what the bot answered in the last second is what it allows.
+    const from = Number.isFinite(current) ? current : Math.max(this.answeredPerSecond(now), this.answeredThisSecond, 1);
+    this.base = Math.max(MIN_RATE, from * DECREASE);
+    this.since = now;
+  }
+
+  private roll(now: number): void {
+    const second = Math.floor(now / 1000);
+    if (second === this.second) return;
+    this.answeredLastSecond = second === this.second + 1 ? this.answeredThisSecond : 0;
+    this.answeredThisSecond = 0;
+    this.second = second;
+  }
+}
+
+/** Without Retry-After: 1, 2, 4… s with jitter, at most 30 s a wait. */
+const BACKOFF: RetryPolicy = { maxAttempts: Infinity, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: Infinity };
+/** Waits of one call; the conversation's time-out bounds them in time. */
+export const MAX_WAITS_PER_CALL = 200;
+/** Spreads the conversations told the same Retry-After, so they do not come back at once. */
+const RETRY_JITTER_MS = 100;
+
+/**
+ * The transport a scripted conversation's flow calls the bot through: paced, and waiting
+ * out HTTP 429 answers (see the file comment). The conversation's time-out counts the
+ * 429 waits (the bot's time) but not the queue for the run's pace (the run's own).
+ */
+export function pacedTransport(
+  inner: HttpTransport,
+  pacer: Pacer,
+  context: ConversationContext,
+  o: { clock?: PacerClock; random?: () => number } = {},
+): HttpTransport {
+  const clock = o.clock ?? realClock;
+  const random = o.random ?? Math.random;
+  const signals = [context.signal, context.interrupt];
+  const stopped = (error: unknown): never => {
+    if (context.interrupt?.aborted) context.clock?.interrupted();
+    throw error instanceof HttpFailure ? error : new HttpFailure('network', 'the conversation was stopped while it waited', 0);
+  };
+  return async (request) => {
+    for (let attempt = 0; ; attempt++) {
+      if (context.signal.aborted || context.interrupt?.aborted) stopped(undefined);
+      context.clock?.pause();
+      try {
+        await pacer.acquire(signals);
+      } catch (error) {
+        stopped(error);
+      } finally {
+        context.clock?.resume();
+      }
+      const response = await inner(request);
+      if (response.status !== 429) {
+        pacer.succeeded();
+        return response;
+      }
+      pacer.rateLimited();
+      // Past this many waits the flow gets the 429 after all, and Studio's `failed` path says so.
+      if (attempt + 1 >= MAX_WAITS_PER_CALL) return response;
+      const asked = parseRetryAfter(response.headers['retry-after']);
+      const wait = (asked ?? backoffDelay(attempt, BACKOFF, random)) + random() * RETRY_JITTER_MS;
+      const left = context.clock?.remainingMs() ?? Infinity;
+      if (wait > left) {
+        const why = asked !== undefined ? `asks to wait ${seconds(asked)} (Retry-After)` : `still answers 429 after ${attempt + 1} tries`;
+        context.clock?.giveUp(
+          `rate limited: the bot ${why} and --timeout leaves ${seconds(Math.max(0, left))} for this conversation; set --rate below the bot's limit, lower --concurrency or raise --timeout`,
+        );
+        stopped(undefined);
+      }
+      const started = clock.now();
+      try {
+        await clock.sleep(wait, signals);
+      } catch (error) {
+        context.clock?.rateLimited(clock.now() - started);
+        stopped(error);
+      }
+      context.clock?.rateLimited(clock.now() - started);
+    }
+  };
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 10 || Number.isInteger(s) ? Math.round(s) : s.toFixed(1)} s`;
+}
