@@ -99,8 +99,10 @@ describe('JSON reporter', () => {
       timeout: 0,
       total: 2,
       notRun: 0,
+      interrupted: 0,
       aborted: false,
       elapsedMs: 31512,
+      rateLimit: { waits: 0, waitedMs: 0, conversations: 0 },
       scriptErrors: [badScript],
     });
     assert.deepEqual(report.results.map((r: ConversationResult) => [r.name, r.status]), [
