@@ -3,8 +3,9 @@
  * allows about 1,000 requests per 5 minutes per IP; test mode about 600 messages an hour).
  *
  * - One Pacer per run, shared by every conversation: with `--rate` a fixed cap, and on
- *   HTTP 429 answers it adapts (AIMD: 0.9× on a 429, at most once a second; then +2% a
- *   second), so that it settles just under the bot's limit instead of hammering it.
+ *   HTTP 429 answers it adapts (AIMD: on a 429, down to the rate the bot answered at in
+ *   the last second, or 0.9× when that is lower, at most once a second; then +2% a
+ *   second), so that it settles at the bot's limit instead of hammering it.
  * - `pacedTransport` sits under the interpreter, per conversation: it waits for the
  *   Pacer before each call, and a 429 is not the bot's answer there: the call waits
  *   (Retry-After, else a bounded back-off) and is sent again, so the flow sees one
@@ -129,9 +130,14 @@ export class Pacer {
     if (now - this.lastDecrease < DECREASE_GAP_MS) return;
     this.lastDecrease = now;
     const current = this.rate(now);
-    // The first 429 of an unpaced run: what the bot answered in the last second is what it allows.
-    const from = Number.isFinite(current) ? current : Math.max(this.answeredPerSecond(now), this.answeredThisSecond, 1);
-    this.base = Math.max(MIN_RATE, from * DECREASE);
+    // What the bot answered in the last second is what it allows when it is saturated: a
+    // 429 for a request over the limit (or for timing jitter at it) does not take the pace
+    // below that. When the bot answered less (conversations were waiting), 0.9× the pace.
+    const answered = Math.max(this.answeredPerSecond(now), this.answeredThisSecond);
+    // Nothing answered yet to measure the limit by: Retry-After alone paces the waits.
+    if (!Number.isFinite(current) && answered === 0) return;
+    const lowered = Number.isFinite(current) ? Math.max(current * DECREASE, Math.min(current, answered)) : answered;
+    this.base = Math.max(MIN_RATE, lowered);
     this.since = now;
   }
 

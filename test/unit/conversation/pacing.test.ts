@@ -73,7 +73,7 @@ describe('Pacer', () => {
     assert.deepEqual(gaps, Array(8).fill(250));
   });
 
-  test('without a cap nothing waits until the bot answers 429; then it paces just under what the bot answered', async () => {
+  test('without a cap nothing waits until the bot answers 429; then it paces at what the bot answered', async () => {
     const clock = virtualClock();
     const pacer = new Pacer(undefined, clock);
     assert.equal(pacer.rate(), Infinity);
@@ -85,7 +85,30 @@ describe('Pacer', () => {
     assert.deepEqual(clock.slept, []);
     await clock.sleep(1000 - (clock.now() % 1000), []);
     pacer.rateLimited();
-    assert.equal(pacer.rate(), 36, '0.9 × the 40 a second the bot answered');
+    assert.equal(pacer.rate(), 40, 'the 40 a second the bot answered');
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await pacer.acquire();
+      times.push(clock.now());
+    }
+    assert.deepEqual(times.slice(1).map((t, i) => Math.round(t - times[i])), [25, 25, 25, 25]);
+  });
+
+  test('a bot that refuses before it ever answered leaves the run unpaced: Retry-After alone paces the waits', () => {
+    const pacer = new Pacer(undefined, virtualClock());
+    pacer.rateLimited();
+    assert.equal(pacer.rate(), Infinity);
+  });
+
+  test('a 429 at the rate the bot answers keeps that rate (its limit)', async () => {
+    const clock = virtualClock();
+    const pacer = new Pacer(50, clock);
+    for (let i = 0; i < 50; i++) {
+      await pacer.acquire();
+      pacer.succeeded();
+    }
+    pacer.rateLimited();
+    assert.equal(pacer.rate(), 50, 'the bot answered 50 in the last second: 50 is its limit');
   });
 
   test('slows down once per burst of 429s, then speeds up again without them (AIMD)', async () => {
