@@ -177,7 +177,8 @@ export function pacedTransport(
   };
   return async (request) => {
     for (let attempt = 0; ; attempt++) {
-      if (context.signal.aborted || context.interrupt?.aborted) stopped(undefined);
+      // Timed out: nothing more to send. Interrupted: a call that need not wait still goes (running conversations finish).
+      if (context.signal.aborted) stopped(undefined);
       context.clock?.pause();
       try {
         await pacer.acquire(signals);

@@ -129,7 +129,9 @@ export interface RunOptions {
 /**
  * Pull conversations from `source` and run up to `concurrency` at once. A conversation's
  * failure, exception or time-out never stops the others. On abort no new conversation
- * starts, running ones finish (or time out), and the rest of the source is only counted.
+ * starts, running ones finish (or time out) unless they wait on the bot's rate limit or
+ * the run's pace (those stop at once and count as not run), and the rest of the source
+ * is only counted.
  */
 export async function runConversations(
   source: AsyncIterable<Conversation | ScriptError>,

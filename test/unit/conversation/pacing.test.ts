@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { formatRate, MAX_WAITS_PER_CALL, Pacer, pacedTransport, parseRate, type PacerClock } from '../../../src/lib/conversation/pacing';
 import type { ConversationClock, ConversationContext } from '../../../src/lib/conversation/runner';
 import { testModeWarning } from '../../../src/lib/conversation/run-scripts';
+import { flowDriverFactory } from '../../../src/lib/conversation/driver';
+import { runConversations, type ConversationResult } from '../../../src/lib/conversation/runner';
+import { parseConvoTxt } from '../../../src/lib/conversation/botium';
+import { buildFlow } from '../../../src/lib/studio';
 import { HttpFailure, type HttpRequest, type HttpResponse } from '../../../src/lib/http/types';
 
 /** Time moves only when something sleeps. */
@@ -195,6 +199,33 @@ describe('pacedTransport', () => {
     const http = pacedTransport(async () => answer(429, { 'retry-after': '30' }), new Pacer(undefined, clock), context(conversation, new AbortController().signal, interrupt.signal), { clock });
     await assert.rejects(http(request), HttpFailure);
     assert.ok(conversation.log.includes('interrupted'), conversation.log.join(', '));
+  });
+});
+
+describe('a scripted conversation through the flow against a bot that answers 429', () => {
+  test('passes: the flow sees one answer, the final one, and the result counts the waits', async () => {
+    const flow = buildFlow({ endpointUrl: 'https://endpoint.example.test/0123456789abcdef', channelModel: 'conversations', escalationKey: 'escalation', onBotFailure: 'escalate', workflowSid: `WW${'2'.repeat(32)}`, taskChannelSid: `TC${'3'.repeat(32)}` });
+    const clock = virtualClock();
+    let calls = 0;
+    const inner = async (r: HttpRequest): Promise<HttpResponse> => {
+      calls++;
+      if (calls <= 2) return answer(429, { 'retry-after': '3' });
+      const text = new URLSearchParams(r.body).get('text') ?? JSON.parse(r.body ?? '{}').text;
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `You said: ${text}`, data: {}, outputStack: [] }), elapsedMs: 4 };
+    };
+    const pacer = new Pacer(undefined, clock);
+    const results: ConversationResult[] = [];
+    const summary = await runConversations(
+      (async function* () {
+        yield parseConvoTxt('hi.convo.txt', 'hi\n\n#me\nhello\n\n#bot\nYou said: hello\n');
+      })(),
+      flowDriverFactory(flow, { http: inner, perConversation: (http, context) => pacedTransport(http, pacer, context, { clock, random: () => 0 }), channelModel: 'conversations' }),
+      { concurrency: 1, timeoutMs: 60_000, onResult: (r) => results.push(r) },
+    );
+    assert.equal(results[0].status, 'passed', JSON.stringify(results[0]));
+    assert.equal(calls, 3);
+    assert.deepEqual(results[0].rateLimit, { waits: 2, waitedMs: 6000 });
+    assert.deepEqual(summary.rateLimit, { waits: 2, waitedMs: 6000, conversations: 1 });
   });
 });
 
