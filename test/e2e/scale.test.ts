@@ -73,6 +73,7 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.doesNotMatch(human.stdout, /✖/);
     assert.ok(limited.stats.refused > 0, 'the bot did answer 429');
     assert.equal(limited.stats.accepted, 90, 'each turn reached the bot once (a 429 is sent again, an answer never)');
+    assert.match(human.stdout, /^✔ over-limit \d+ \(3 turns, \d+ ms, [\d.]+ s of it waiting on 429 × \d+\)$/m, 'a conversation that waited says so');
     assert.match(human.stdout, /^Rate limited: the bot answered 429 \d+ times? in \d+ conversations?; their turns waited [\d.]+ s in all and were sent again\.$/m);
 
     limited.reset();

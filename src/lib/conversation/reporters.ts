@@ -53,7 +53,8 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
   const out = (text: string) => options.write(`${text}\n`);
   return {
     onResult(result) {
-      const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms)`;
+      const waited = result.rateLimit ? `, ${(result.rateLimit.waitedMs / 1000).toFixed(1)} s of it waiting on 429 × ${result.rateLimit.waits}` : '';
+      const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms${waited})`;
       if (result.status === 'passed') {
         if (showPassed) out(`${paint(32, '✔')} ${visible(result.name)} ${stats}`);
       } else {
