@@ -135,6 +135,18 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.ok(rate <= 10.5 && rate >= 7, `about 10 requests a second over the run, was ${rate.toFixed(1)}`);
   });
 
+  test('--test-mode without --rate warns before the run when the suite goes past test mode\'s ~600 messages an hour', async () => {
+    useBot(scriptedBehaviour);
+    const dir = suite('test-mode', 61, 10);
+    const r = await script(dir, '--test-mode', '--concurrency', '16');
+    assert.equal(r.code, 0, r.all.slice(-2000));
+    assert.match(r.stderr, /This run sends 610 messages to Cognigy's test mode in about \d+ s at --concurrency 16 \(assuming ~300 ms a turn\): ~610 in an hour, over the ~600 an hour test mode allows/);
+    assert.match(r.stderr, /--rate 600\/h \(about 61 min\)/);
+    const paced = await script(dir, '--test-mode', '--rate', '2000/s', '--concurrency', '16');
+    assert.equal(paced.code, 0);
+    assert.doesNotMatch(paced.stderr, /This run sends/, 'with --rate the user chose the pace');
+  });
+
   test('bad --rate and --shard values are refused in one or two lines', async () => {
     const dir = suite('bad-flags', 1, 1);
     for (const [flag, value, said] of [
