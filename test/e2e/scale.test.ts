@@ -160,6 +160,17 @@ describe('scripted runs at scale through the real twilio binary', () => {
       assert.match(r.stderr, said);
       assert.doesNotMatch(r.all, /\n\s+at /, 'no stack trace');
     }
+    for (const [args, said] of [
+      [['--merge-junit', path.join(dir, 'c000.convo.txt')], /--merge-junit writes the merged report to --junit FILE\./],
+      [['--merge-junit', path.join(dir, 'c000.convo.txt'), '--junit', path.join(work, 'x.xml')], /c000\.convo\.txt is not a cognigy:test-chat report/],
+      [['--merge-json', path.join(work, 'nothing-here.json')], /Cannot read .*nothing-here\.json: ENOENT\./],
+      [['--endpoint-url', world.bot.url, '-m', 'hi', '--rate', '3/s'], /--rate applies to --script runs only\./],
+    ] as const) {
+      const r = await world.run(['cognigy:test-chat', ...args]);
+      assert.notEqual(r.code, 0, r.all);
+      assert.match(r.stderr, said);
+      assert.doesNotMatch(r.all, /\n\s+at /, 'no stack trace');
+    }
   });
 
   test('--shard runs every conversation exactly once across the shards, and the merged reports equal a single run', async () => {

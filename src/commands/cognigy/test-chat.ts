@@ -71,7 +71,7 @@ export default class TestChat extends CognigyCommand {
     if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
     const merging = Boolean(f['merge-junit']?.length || f['merge-json']?.length);
     const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : '', merging ? '--merge-junit/--merge-json' : ''].filter(Boolean);
-    if (modes.length > 1) throw new UsageError(`Pass one of ${modes.join(', ')}, not several.`);
+    if (modes.length > 1) throw new UsageError(modes.length === 2 ? `Pass either ${modes[0]} or ${modes[1]}, not both.` : `Pass only one of ${modes.join(', ')}.`);
     if (!f.script && (f.rate || f.shard)) throw new UsageError(`${f.rate ? '--rate' : '--shard'} applies to --script runs only.`);
     if (merging) return this.merge();
     if (!modes.length && !this.interactive) {
