@@ -147,6 +147,15 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.doesNotMatch(paced.stderr, /This run sends/, 'with --rate the user chose the pace');
   });
 
+  test('time queued for --rate does not count against --timeout', async () => {
+    useBot(scriptedBehaviour);
+    // 12 conversations at once, 4 requests a second: the last waits ~3 s for its turn, --timeout is 1 s.
+    const dir = suite('queued', 12, 1);
+    const r = await script(dir, '--rate', '4/s', '--concurrency', '12', '--timeout', '1');
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stdout, /^12 passed, 0 failed$/m);
+  });
+
   test('bad --rate and --shard values are refused in one or two lines', async () => {
     const dir = suite('bad-flags', 1, 1);
     for (const [flag, value, said] of [
