@@ -1,4 +1,4 @@
-import { describeHandover, EscalationResult } from '../lib/flex/escalate';
+import { describeHandover, EscalationResult, FLOW_SOURCE_WORDS } from '../lib/flex/escalate';
 import type { Printer, SummaryRow } from './printer';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
@@ -28,6 +28,14 @@ export function printEscalationResult(cmd: Printer, r: EscalationResult): void {
     say(`Handed ${what} to Flex: ${describeHandover(r.handover!)} (${routing}).`);
   }
 
+  if (r.flow) say(`Bot flow: ${named(r.flow)}, as named by ${FLOW_SOURCE_WORDS[r.flow.source]}.`);
+  const where = r.target.kind === 'channel' ? "chat channel's" : "conversation's";
+  for (const w of r.studioWebhooks) {
+    const of = w.flowSid ? ` (flow ${w.flowSid})` : '';
+    if (w.action === 'removed') say(`Removed the ${where} Studio webhook ${w.sid}${of}: new messages no longer start the bot.`);
+    else if (w.action === 'would-remove') say(`Would remove the ${where} Studio webhook ${w.sid}${of}.`);
+    else say(`The ${where} Studio webhook ${w.sid} was already gone.`);
+  }
   for (const e of r.executions) {
     if (e.action === 'ended') say(`Ended the bot: execution ${e.sid} of ${flowName}.`);
     else if (e.action === 'would-end') say(`Would end the bot: execution ${e.sid} of ${flowName}.`);
@@ -64,6 +72,7 @@ function summaryRows(r: EscalationResult): SummaryRow[] {
     },
   ];
   if (h?.interactionSid && h.taskSid) rows.push({ what: 'task', sid: h.taskSid, action, detail: h.assignmentStatus ?? '' });
+  for (const w of r.studioWebhooks) rows.push({ what: 'studio-webhook', sid: w.sid, action: w.action, detail: w.flowSid ?? '' });
   for (const e of r.executions) rows.push({ what: 'execution', sid: e.sid, action: e.action, detail: e.why ?? (r.flow ? `"${r.flow.name}"` : '') });
   return rows;
 }

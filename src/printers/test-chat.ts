@@ -44,7 +44,9 @@ export function problemLines(report: ChatReport): string[] {
           ? ` » "${p.widget}" would not create the Flex task in Studio: ${p.message}.`
           : p.kind === 'bot-answer'
             ? ` » ${p.message}`
-            : ` » The flow stopped at "${p.widget}": ${p.message}`,
+            : p.kind === 'http-refused'
+              ? ` » "${p.widget}" would send nothing in Studio: ${p.message}.`
+              : ` » The flow stopped at "${p.widget}": ${p.message}`,
       ...(p.hint ? [`   ${p.hint}`] : []),
     ].map(redact),
   );

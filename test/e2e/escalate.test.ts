@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 import type { FaultRule } from '../stand-ins/twilio';
 import { conversationScene as newConversationScene, type Scene } from '../helpers/escalate-scene';
+import { twilioRequest } from '../helpers/twilio-direct';
 
 /**
  * `twilio cognigy:escalate` through the real twilio binary against the Twilio fake: the
@@ -40,11 +41,17 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
   const conversationScene = (messages = 4, names: { friendlyName?: string; participantAttributes?: string } = {}): Scene =>
     newConversationScene(state(), flowSid, nextCustomer(), messages, names);
 
-  /** A legacy Flex messaging customer: a chat channel with Flex's channel attributes. */
-  function channelScene(): Scene & { proxySession: string } {
+  /**
+   * A legacy Flex messaging customer: a chat channel of the Flex Flow's chat service with
+   * Flex's channel attributes and the `studio` channel webhook a Studio Flex Flow leaves.
+   */
+  function channelScene(o: { flowSid?: string; webhook?: boolean } = {}): Scene & { proxySession: string } {
     const customer = nextCustomer();
     const proxySession = `KC${'5'.repeat(28)}${String(customerNumber).padStart(4, '0')}`;
+    const serviceSid = state().seeded!.chatServiceSid;
+    const flow = o.flowSid ?? flowSid;
     const channel = state().addConversation({
+      chatServiceSid: serviceSid,
       attributes: { from: customer, channel_type: 'sms', proxySession, pre_engagement_data: { friendlyName: 'Grace' } },
       participants: [{ identity: customer }],
       messages: [
@@ -53,10 +60,17 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
         { author: customer, body: 'I want a person' },
       ],
     });
-    const exec = state().addExecution(flowSid, customer);
+    const webhook = o.webhook === false ? undefined : state().addChannelWebhook(serviceSid, channel.sid, 'studio', { flow_sid: flow });
+    const exec = state().addExecution(flow, customer);
     exec.context.trigger = { message: { ChannelSid: channel.sid, From: customer, ChannelAttributes: { proxySession } } };
-    return { customer, sid: channel.sid, executionSid: exec.sid, proxySession };
+    return { customer, sid: channel.sid, executionSid: exec.sid, proxySession, webhookSid: webhook?.sid };
   }
+
+  /** The customer writes again, through the API as Twilio's inbound side would add it. */
+  const customerWrites = (s: Scene, body = 'Hello? Anyone?') =>
+    twilioRequest(world, 'POST', `/conversations/v1/Conversations/${s.sid}/Messages`, { Author: s.customer, Body: body });
+  /** Active executions of any flow for the scene's customer. */
+  const activeFor = (s: Scene) => [...state().executions.values()].filter((e) => e.contact_channel_address === s.customer && e.status === 'active');
 
   function assertClean(r: { all: string }) {
     assert.deepEqual(world.fake.violations, [], 'every request valid against the OpenAPI descriptions');
@@ -176,6 +190,8 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       assert.equal(task.task_channel_unique_name, 'chat');
       const a = JSON.parse(task.attributes);
       assert.equal(a.name, 'Grace');
+      assert.equal(a.customerName, 'Grace');
+      assert.equal(a.customerAddress, s.customer);
       assert.equal(a.channelType, 'sms');
       assert.equal(a.cognigy.sessionId, s.proxySession, 'the session the flow used: the proxy session');
       assert.equal(a.cognigy.reason, 'manual-escalation');
@@ -202,6 +218,142 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       assert.match(r.stdout, new RegExp(`Handed chat channel ${s.sid}`));
       assert.equal(execution(s.executionSid).status, 'ended');
       assert.equal(tasksOf('channelSid', s.sid).length, 1);
+      assertClean(r);
+    });
+  });
+
+  describe("the built flow's send-to-flex names the customer for Insights (customerName, customerAddress)", () => {
+    for (const model of ['conversations', 'legacy'] as const) {
+      test(`${model}: the attributes the flow would send hold customerName and customerAddress beside Flex's own keys`, async () => {
+        const customer = nextCustomer();
+        const r = await world.run(['cognigy:test-chat', '--channel-model', model, '--from', customer, '-m', 'escalate-bool', '-o', 'json']);
+        assert.equal(r.code, 0, r.all);
+        const a = JSON.parse(r.stdout).escalation.attributes;
+        assert.equal(a.customerAddress, customer);
+        assert.equal(a.customerName, customer, 'the flow knows no better name than the address');
+        assert.equal(a.name, customer, "Flex's default name stays");
+        assert.ok(JSON.stringify(a).length <= 1024, "within Studio's 1,024 characters");
+        assertClean(r);
+      });
+    }
+  });
+
+  describe('the hand-over stops the bot: the Studio webhook is removed, so new messages start nothing', () => {
+    test('the fake itself: a message on a conversation with a Studio webhook starts an execution', async () => {
+      const s = conversationScene();
+      execution(s.executionSid).status = 'ended';
+      await customerWrites(s);
+      assert.equal(activeFor(s).length, 1, 'without the removal the bot would answer again');
+      assert.deepEqual(world.fake.violations, []);
+    });
+
+    test('Flex Conversations: the webhook goes after the create and before the end; a new customer message starts no execution', async () => {
+      const s = conversationScene();
+      const before = world.fake.writes().length;
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stdout, new RegExp(`Removed the conversation's Studio webhook ${s.webhookSid} \\(flow ${flowSid}\\): new messages no longer start the bot`));
+      assert.deepEqual(state().webhooksOf(s.sid), []);
+      const order = world.fake.writes().slice(before);
+      assert.deepEqual(
+        order.map((w) => `${w.method} ${w.path.replace(/[A-Z]{2}[0-9a-f]{32}/g, (m) => m.slice(0, 2))}`),
+        ['POST /flex-api/v1/Interactions', 'DELETE /conversations/v1/Conversations/CH/Webhooks/WH', 'POST /studio/v2/Flows/FW/Executions/FN'],
+      );
+      await customerWrites(s);
+      assert.deepEqual(activeFor(s), [], 'the bot does not start again');
+      assertClean(r);
+    });
+
+    test('legacy: the chat channel\'s studio webhook is removed through the Chat API; a new message starts no execution', async () => {
+      const s = channelScene();
+      const r = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
+      assert.equal(r.code, 0, r.all);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.studioWebhooks, [{ sid: s.webhookSid, flowSid, action: 'removed' }]);
+      assert.equal(out.flow.source, 'channel-webhook');
+      assert.equal(world.fake.writes(`/chat/v2/Services/${state().seeded!.chatServiceSid}/Channels/${s.sid}/Webhooks/${s.webhookSid}`).length, 1);
+      assert.deepEqual(state().channelWebhooksOf(s.sid), []);
+      await customerWrites(s);
+      assert.deepEqual(activeFor(s), []);
+      assertClean(r);
+    });
+
+    test('--dry-run shows the webhook it would remove and leaves it', async () => {
+      const s = conversationScene();
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--dry-run']);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stdout, new RegExp(`Would remove the conversation's Studio webhook ${s.webhookSid}`));
+      assert.equal(state().webhooksOf(s.sid).length, 1);
+      assertClean(r);
+    });
+
+    test('the removal keeps failing after the hand-over: says so; a re-run removes it, ends the bot, creates nothing', async () => {
+      const s = conversationScene();
+      world.fake.faults.add({ kind: '503', method: 'DELETE', path: /\/Webhooks\/WH/, times: 10 });
+      let r;
+      try {
+        r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      } finally {
+        world.fake.faults.clear();
+      }
+      assert.equal(r.code, 1, r.all);
+      assert.match(r.stderr, /Handed over to Flex .* but removing the conversation's Studio webhook failed/);
+      assert.match(r.stderr, /Run the same command again/);
+      const again = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(again.code, 0, again.all);
+      assert.match(again.stdout, /Already with Flex/);
+      assert.deepEqual(state().webhooksOf(s.sid), []);
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.equal(tasksOf('conversationSid', s.sid).length, 1);
+      assert.deepEqual(world.fake.violations, []);
+    });
+
+    test('a DELETE that went through but was answered 503 is retried, and the 404 that follows counts as removed', async () => {
+      const s = conversationScene();
+      world.fake.faults.add({ kind: 'succeed-then-503', method: 'DELETE', path: /\/Webhooks\/WH/, times: 1 });
+      let r;
+      try {
+        r = await world.run(['cognigy:escalate', '--conversation', s.sid, '-o', 'json']);
+      } finally {
+        world.fake.faults.clear();
+      }
+      assert.equal(r.code, 0, r.all);
+      assert.deepEqual(JSON.parse(r.stdout).studioWebhooks, [{ sid: s.webhookSid, flowSid, action: 'already-gone' }]);
+      assert.equal(execution(s.executionSid).status, 'ended');
+    });
+  });
+
+  describe('the flow the conversation runs in, found from the account', () => {
+    const messagingFlow = () => state().seeded!.messagingFlowSid;
+
+    test('Conversations: the webhook names another flow than the setup\'s: its execution is ended, and the output says which flow was used', async () => {
+      const s = newConversationScene(state(), messagingFlow(), nextCustomer());
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(r.code, 0, r.all);
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.match(r.stdout, new RegExp(`Bot flow: "Messaging Flow" \\(${messagingFlow()}\\), as named by the conversation's Studio webhook`));
+      assert.match(r.stderr, /served by flow "Messaging Flow" .* the saved setup names "Cognigy Bot Flow": "Messaging Flow" was used/);
+      assert.doesNotMatch(r.all, /no bot execution to end/);
+      assertClean(r);
+    });
+
+    test('legacy without a channel webhook: the Flex Flow of the channel\'s chat service names the flow', async () => {
+      const s = channelScene({ flowSid: messagingFlow(), webhook: false });
+      const r = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
+      assert.equal(r.code, 0, r.all);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.flow, { sid: messagingFlow(), name: 'Messaging Flow', source: 'flex-flow' });
+      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.ok(out.notes.some((n: string) => /no Studio webhook to remove; its Flex Flow sends to flow "Messaging Flow"/.test(n)), out.notes.join("\n"));
+      assertClean(r);
+    });
+
+    test('a conversation that names no flow: the setup\'s flow, said as such', async () => {
+      const s = newConversationScene(state(), flowSid, nextCustomer(), 2, {}, { webhook: false });
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stdout, /Bot flow: "Cognigy Bot Flow" \(FW[0-9a-f]{32}\), as named by the saved setup/);
+      assert.equal(execution(s.executionSid).status, 'ended');
       assertClean(r);
     });
   });
@@ -359,8 +511,12 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       assertClean(r);
       const [task] = tasksOf('conversationSid', s.sid);
       const routing = JSON.parse(String(world.fake.writes(INTERACTIONS).at(-1)!.body.Routing)).properties;
-      assert.equal(routing.attributes.name, JSON.parse(task.attributes).name, 'the Interaction carries the same name');
-      return JSON.parse(task.attributes).name;
+      const a = JSON.parse(task.attributes);
+      assert.equal(routing.attributes.name, a.name, 'the Interaction carries the same name');
+      assert.equal(a.customerName, a.name, 'Insights and the Interactions API name the customer by customerName');
+      assert.equal(a.customerAddress, s.customer);
+      assert.equal(a.from, s.customer, "Flex's own key stays");
+      return a.name;
     };
 
     test('from the participant\'s attributes', async () => {
@@ -377,5 +533,40 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       const s = conversationScene(2);
       assert.equal(await nameAfterEscalating(s), s.customer);
     });
+  });
+});
+
+describe('cognigy:escalate after init, before link-flow: the setup names a flow not deployed yet', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld();
+    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
+    assert.equal(init.code, 0, init.all);
+  });
+  after(async () => world?.close());
+
+  test('the conversation\'s webhook names the flow whose execution is active: it is ended, and the output says so', async () => {
+    const state = world.fake.state;
+    const messagingFlow = state.seeded!.messagingFlowSid;
+    assert.ok(![...state.flows.values()].some((f) => f.friendly_name === 'Cognigy Bot Flow'), 'not deployed');
+    const s = newConversationScene(state, messagingFlow, '+15559870001');
+    const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+    assert.equal(r.code, 0, r.all);
+    assert.equal(state.executions.get(s.executionSid)!.status, 'ended', 'the bot no longer answers');
+    assert.doesNotMatch(r.all, /No Studio flow/);
+    assert.match(r.stdout, new RegExp(`Ended the bot: execution ${s.executionSid} of "Messaging Flow"`));
+    assert.match(r.stdout, /as named by the conversation's Studio webhook/);
+    assert.deepEqual(state.webhooksOf(s.sid), []);
+    assert.deepEqual(world.fake.violations, []);
+    assert.deepEqual(secretsIn(world, r.all), []);
+  });
+
+  test('a conversation that names no flow either: handed over, and the note says why no execution was ended', async () => {
+    const state = world.fake.state;
+    const s = newConversationScene(state, state.seeded!.messagingFlowSid, '+15559870002', 2, {}, { webhook: false });
+    const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stderr, /No Studio flow "Cognigy Bot Flow" in this account and the conversation names none/);
+    assert.deepEqual(world.fake.violations, []);
   });
 });

@@ -4,7 +4,7 @@ import { docLink, setupFlags } from '../../flags';
 
 export default class Escalate extends CognigyCommand {
   static description =
-    "Hand a live conversation to a Flex agent by hand: stop the bot's Studio execution and create the Flex hand-over with what was already said (transcript, Cognigy session, reason) in the task attributes";
+    "Hand a live conversation to a Flex agent by hand: create the Flex hand-over with what was already said (transcript, Cognigy session, reason) in the task attributes, remove the conversation's Studio webhook and end the bot's execution";
 
   static docLink = docLink('escalate');
 
@@ -22,11 +22,13 @@ export default class Escalate extends CognigyCommand {
     contact: Flags.string({ description: "The customer's address (+1…, whatsapp:+1…): its conversation is found through the bot's execution." }),
     reason: Flags.string({ description: 'Why the conversation goes to an agent; shown to the agent (default: manual-escalation).' }),
     force: Flags.boolean({ description: 'Create another hand-over even if the conversation already has an open one.' }),
-    'dry-run': Flags.boolean({ description: 'Show what would be ended and created; write nothing.' }),
+    'dry-run': Flags.boolean({ description: 'Show what would be created, removed and ended; write nothing.' }),
     workspace: setupFlags.workspace,
     workflow: setupFlags.workflow,
     'task-channel': setupFlags['task-channel'],
-    flow: Flags.string({ description: "The Studio flow running the bot (SID FW… or name); default: the saved setup's flow." }),
+    flow: Flags.string({
+      description: "The Studio flow running the bot (SID FW… or name), when the conversation's own Studio webhook (or the legacy channel's, or its Flex Flow) names none; default: the saved setup's flow.",
+    }),
     'channel-model': setupFlags['channel-model'],
   };
 

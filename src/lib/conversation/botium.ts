@@ -52,15 +52,25 @@ function blockText(lines: { text: string }[]): string {
 
 /** Turn one `#me`/`#bot` block into a step, or explain why it cannot run. */
 export function blockToStep(file: string, block: BotiumBlock): Step | ScriptError {
-  const content = block.lines.filter((l) => l.text.trim() !== '');
   if (block.sender === 'me') {
-    for (const l of content) {
-      const keyword = keywordOf(l.text.trim());
+    // Botium's `MEDIA <url>` in #me: the customer sends media (MMS, a chat attachment).
+    const media: string[] = [];
+    const textLines: typeof block.lines = [];
+    for (const l of block.lines) {
+      const trimmed = l.text.trim();
+      const keyword = keywordOf(trimmed);
+      if (keyword === 'MEDIA') {
+        const urls = trimmed.slice('MEDIA'.length).split('|').map((u) => u.trim()).filter(Boolean);
+        if (!urls.length) return scriptError(file, l.line, 'MEDIA in #me needs a URL');
+        media.push(...urls);
+        continue;
+      }
       if (keyword) return scriptError(file, l.line, `Botium "${keyword}" in #me is not supported; write the customer's text`);
+      textLines.push(l);
     }
-    const text = blockText(block.lines);
-    if (!text) return scriptError(file, block.line, '#me without text: the customer must say something');
-    return { kind: 'user', text, line: block.line };
+    const text = blockText(textLines);
+    if (!text && !media.length) return scriptError(file, block.line, '#me without text: the customer must say something');
+    return { kind: 'user', text, ...(media.length ? { media } : {}), line: block.line };
   }
   // #bot
   const expect: Expectation[] = [];

@@ -1,7 +1,9 @@
 import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
-import { FlowSession, sidFactory, type Turn } from '../runtime';
+import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
+import { parsedBodyOf } from '../runtime/widgets';
+import { MEDIA_ON_CONVERSATIONS } from './driver';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 
@@ -28,6 +30,8 @@ export interface TranscriptEntry {
   outputs?: number;
   /** For `system` handover entries. */
   handover?: HandoverSummary;
+  /** For `user` entries: media URLs sent with the message. */
+  media?: string[];
 }
 
 export interface HandoverSummary {
@@ -48,7 +52,7 @@ export interface HandoverSummary {
  * is not one: the flow handles it as Studio would.
  */
 export interface ChatProblem {
-  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer';
+  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'http-refused';
   widget: string;
   message: string;
   /** What to do about it, when the message alone does not say. */
@@ -88,6 +92,9 @@ export class ChatSession {
   private readonly started: number;
   private readonly now: () => number;
   private lastData: Record<string, unknown> = {};
+  /** Top-level keys of each make-http-request widget's last JSON answer, and widgets already warned about. */
+  private readonly lastKeys = new Map<string, readonly string[]>();
+  private readonly mergeWarned = new Set<string>();
   private escalated?: HandoverSummary;
   private endedWith?: { reason: string; message: string };
 
@@ -117,19 +124,26 @@ export class ChatSession {
     return this.escalated !== undefined;
   }
 
-  /** The customer writes. Starts an execution when none is running. */
-  async send(text: string): Promise<ChatTurn> {
+  /** The customer writes (with media URLs, if any). Starts an execution when none is running. */
+  async send(text: string, media: readonly string[] = []): Promise<ChatTurn> {
     const t0 = this.now();
     const entries: TranscriptEntry[] = [];
-    this.add(entries, { from: 'user', text });
+    this.add(entries, { from: 'user', text, ...(media.length ? { media: [...media] } : {}) });
     let turn: Turn;
     if (this.session?.waiting) {
-      turn = await this.session.reply(text);
+      turn = await this.session.reply(text, media);
     } else {
       if (this.session) this.add(entries, { from: 'system', kind: 'new-execution', text: 'A new execution starts, as Studio does for the next message after an end.' });
       this.session = this.newSession();
       this.endedWith = undefined;
-      turn = await this.session.start(text);
+      turn = await this.session.start(text, media);
+    }
+    if (media.length && this.session.channelModel === 'conversations') {
+      this.add(entries, {
+        from: 'system',
+        kind: 'note',
+        text: `${MEDIA_ON_CONVERSATIONS[0].toUpperCase()}${MEDIA_ON_CONVERSATIONS.slice(1)}.`,
+      });
     }
     return this.absorb(turn, entries, t0);
   }
@@ -210,16 +224,28 @@ export class ChatSession {
           }
           break;
         case 'handover':
+          for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
+          if (!event.created) {
+            this.add(entries, {
+              from: 'system',
+              kind: 'error',
+              widget: event.widget,
+              text: `Flex would refuse the task (${event.problems.join('; ')}): the flow takes "failedToEnqueue".`,
+            });
+            break;
+          }
           handover = summarise(event);
           this.escalated = handover;
-          for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
           this.add(entries, {
             from: 'system',
             kind: 'handover',
             widget: event.widget,
-            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}${event.problems.length ? ` (${event.problems.join('; ')})` : ''}.`,
+            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}.`,
             handover,
           });
+          break;
+        case 'variables':
+          for (const warning of event.warnings ?? []) this.add(entries, { from: 'system', kind: 'note', widget: event.widget, text: `"${event.widget}": ${warning}.` });
           break;
         case 'error':
           this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: event.message });
@@ -232,6 +258,10 @@ export class ChatSession {
           if (event.reason === 'error' && last?.kind === 'error' && last.text === event.message) {
             last.text = `The flow stopped with an error: ${event.message}`;
             break;
+          }
+          // After a hand-over the flow may go on (callComplete); say how it ended when it did.
+          if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
+            this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: `The flow ended after the hand-over: ${event.message}` });
           }
           if (event.reason !== 'handover') this.add(entries, { from: 'system', kind: 'end', widget: event.widget, text: event.reason === 'flow-ended' ? `The flow ended: ${event.message}` : `The flow ended (${event.reason}): ${event.message}` });
           break;
@@ -258,30 +288,56 @@ export class ChatSession {
       if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
         this.problems.push({ kind: 'unreachable', widget: event.widget, message: event.failure.message });
       }
+      if (event.failure?.reason === 'refused') {
+        // Nothing was sent: the flow itself is wrong for Studio.
+        this.problems.push({ kind: 'http-refused', widget: event.widget, message: event.failure.message });
+        this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `"${event.widget}" sends nothing: ${event.failure.message}.` });
+        return undefined;
+      }
       this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `The call to the bot failed (${why}): the flow takes "failed".` });
       return undefined;
     }
-    let body: unknown;
-    try {
-      body = event.responseBody ? JSON.parse(event.responseBody) : undefined;
-    } catch {
-      body = undefined;
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    const body = parsedBodyOf(event);
+    if (!body) {
       // Studio takes "success" but sets no `parsed`: what reads it renders empty.
+      const what = event.responseBody && parseJsonObject(event.responseBody)
+        ? `is a JSON object sent as "${event.responseContentType ?? ''}", not application/json`
+        : 'is not a JSON object';
       this.add(entries, {
         from: 'system',
         kind: 'note',
         widget: event.widget,
-        text: `The answer to "${event.widget}" is not a JSON object, so widgets.${event.widget}.parsed is empty.`,
+        text: `The answer to "${event.widget}" ${what}, so widgets.${event.widget}.parsed is empty.`,
       });
       return undefined;
     }
+    if (event.type === 'http') this.checkMerge(event.widget, Object.keys(body), entries);
     const turn = normalizeResponse(body);
     this.lastData = turn.data;
     this.checkStringData(event.widget, body as Record<string, unknown>, turn, entries);
     const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));
     return { data: turn.data, rich, outputs: turn.outputs.length };
+  }
+
+  /**
+   * Make HTTP Request's page does not say whether `parsed` is merged across runs of one
+   * widget (Run Function's says it is); the run replaces it. When an answer lacks a key
+   * the previous one had (a data-only turn without `text`), the two readings differ: say
+   * so once per widget, so nobody relies on it unknowingly.
+   */
+  private checkMerge(widget: string, keys: readonly string[], entries: TranscriptEntry[]): void {
+    const previous = this.lastKeys.get(widget);
+    this.lastKeys.set(widget, keys);
+    if (!previous || this.mergeWarned.has(widget)) return;
+    const missing = previous.filter((k) => !keys.includes(k));
+    if (!missing.length) return;
+    this.mergeWarned.add(widget);
+    this.add(entries, {
+      from: 'system',
+      kind: 'note',
+      widget,
+      text: `The answer to "${widget}" has no ${missing.map((k) => `"${k}"`).join(', ')}, which its previous answer had: here widgets.${widget}.parsed.${missing[0]} is empty. Studio's documentation does not say whether Make HTTP Request merges parsed across runs (Run Function merges); if it did, the flow would still see the previous value.`,
+    });
   }
 
   /**
@@ -322,7 +378,7 @@ function summarise(event: HandoverEvent): HandoverSummary {
     widget: event.widget,
     workflow: event.workflow,
     channel: event.channel,
-    taskSid: event.taskSid,
+    taskSid: event.taskSid ?? '',
     attributes: event.attributes,
     attributesRaw: event.attributesRaw,
     problems: event.problems,

@@ -35,16 +35,20 @@ export function flowDriverFactory(
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
-    const send = async (text: string): Promise<TurnOutput> => {
+    const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
       const started = performance.now();
       let turn: Turn;
       if (session?.waiting) {
-        turn = await session.reply(text);
+        turn = await session.reply(text, media);
       } else {
         session = new FlowSession(definition, { http, from, channelModel, ids: uniqueHex32 });
-        turn = await session.start(text);
+        turn = await session.start(text, media);
       }
-      return toOutput(turn, performance.now() - started);
+      const out = toOutput(turn, performance.now() - started);
+      if (media?.length && session.channelModel === 'conversations') {
+        (out.warnings ??= []).push(MEDIA_ON_CONVERSATIONS);
+      }
+      return out;
     };
     return {
       start: send,
@@ -59,6 +63,9 @@ export function flowDriverFactory(
   };
 }
 
+export const MEDIA_ON_CONVERSATIONS =
+  "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
+
 /** `+1555` + 7 digits: a distinct, plausible customer number per conversation. */
 function uniqueAddress(prefix: string, n: number): string {
   return `${prefix}${String(n % 10_000_000).padStart(7, '0')}`;
@@ -70,12 +77,15 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
   let failure: string | undefined;
   for (const event of turn.events) {
     if (event.type === 'handover') {
-      out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
+      // A task TaskRouter refuses is no hand-over: the flow takes failedToEnqueue.
+      if (event.created) out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
       if (event.problems.length) out.handoverProblems = event.problems;
     } else if ((event.type === 'http' || event.type === 'function') && event.outcome === 'failed') {
       failure ??= `the call to the bot failed (${event.failure?.message ?? `HTTP ${event.status}`})`;
     } else if (event.type === 'error') {
       failure ??= event.message;
+    } else if (event.type === 'variables' && event.warnings?.length) {
+      (out.warnings ??= []).push(...event.warnings.map((w) => `"${event.widget}": ${w}`));
     }
   }
   if (turn.ended) out.ended = { reason: turn.ended.reason, detail: failure ?? turn.ended.message };

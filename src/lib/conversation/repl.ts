@@ -28,6 +28,7 @@ function helpLines(withEscalate: boolean): string[] {
     "  /data             the data of the bot's last answer",
     '  /transcript       the conversation so far',
     '  /silence          the customer stays silent (the wait widget times out)',
+    '  /media URL [text] the customer sends media (URLs separated by commas), with or without text',
     ...(withEscalate ? ['  /escalate         what "twilio cognigy:escalate" would send to Flex for this conversation'] : []),
     '  /reset            start over with a new session',
     '  /save FILE        save the transcript as JSON',
@@ -119,6 +120,21 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
             if (!chat.transcript.length) out('Nothing said yet.');
             for (const e of chat.transcript) out(formatEntry(e, { color: options.color }));
             return;
+          case '/media': {
+            // `/media URL[,URL…] [text]`: the customer sends media, with or without text.
+            const [urls = '', ...words] = rest;
+            const media = urls.split(',').filter(Boolean);
+            if (!media.length) {
+              out('Usage: /media URL[,URL…] [text]');
+              return;
+            }
+            if (chat.withAgent) {
+              out('The conversation is with a Flex agent now: the bot no longer answers. /reset starts over.');
+              return;
+            }
+            report(await withWaiting(chat.send(words.join(' '), media)));
+            return;
+          }
           case '/silence': {
             const turn = await withWaiting(chat.silence());
             report(turn, turn.events.length > 0);

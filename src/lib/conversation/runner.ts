@@ -19,15 +19,17 @@ export interface TurnOutput {
    * 1,024 characters, no workflow…): locally the hand-over happens, in Twilio it would not.
    */
   handoverProblems?: string[];
+  /** What the run could not model faithfully in this turn (media on Conversations…). */
+  warnings?: string[];
   elapsedMs: number;
 }
 
 /** One session of the flow, for one customer address. */
 export interface ConversationDriver {
-  /** The customer's first message: starts the flow execution. */
-  start(text: string): Promise<TurnOutput>;
+  /** The customer's first message (with media URLs, if any): starts the flow execution. */
+  start(text: string, media?: readonly string[]): Promise<TurnOutput>;
   /** A later customer message. */
-  reply(text: string): Promise<TurnOutput>;
+  reply(text: string, media?: readonly string[]): Promise<TurnOutput>;
   /** The customer stays silent: the waiting widget times out. */
   silence(): Promise<TurnOutput>;
   /** Release what the session holds; called once the conversation is over (or timed out). */
@@ -287,7 +289,7 @@ async function runOne(
 ): Promise<{ result: ConversationResult; interrupted: boolean }> {
   const started = performance.now();
   const controller = new AbortController();
-  const progress = { turns: 0 };
+  const progress: { turns: number; warnings: { line: number; message: string }[] } = { turns: 0, warnings: [] };
   let stop!: (why: Stop) => void;
   const stopped = new Promise<Stop>((resolve) => {
     stop = resolve;
@@ -348,6 +350,7 @@ async function runOne(
     clock.clear();
   }
   if (clock.waits.waits) result.rateLimit = { waits: clock.waits.waits, waitedMs: Math.round(clock.waits.waitedMs) };
+  if (progress.warnings.length) result.warnings = [...(result.warnings ?? []), ...progress.warnings];
   // Closing is best effort and bounded: a stuck session must not hold up the pool.
   const close = (driver as ConversationDriver | undefined)?.close;
   if (close) {
@@ -372,22 +375,27 @@ async function runOne(
 async function runSteps(
   conversation: Conversation,
   driver: ConversationDriver,
-  progress: { turns: number },
+  progress: { turns: number; warnings: { line: number; message: string }[] },
   match: MatchOptions,
 ): Promise<Failure[]> {
   const received: ObservedMessage[] = [];
   let handover: ObservedHandover | undefined;
+  let refusedHandover: string[] | undefined;
   let ended: TurnOutput['ended'];
+  // A script that says Flex refuses the task tests the flow's failedToEnqueue branch.
+  const expectsRefusal = conversation.steps.some((s) => s.kind === 'handover' && s.refused);
   const fail = (step: Step, expected: string, actual: string, message: string): Failure[] => [
     { file: conversation.file, line: step.line, turn: progress.turns, message, expected, actual },
   ];
   const take = (step: Step, out: TurnOutput): Failure[] | undefined => {
     progress.turns++;
+    for (const message of out?.warnings ?? []) progress.warnings.push({ line: step.line, message });
     received.push(...(out?.messages ?? []));
     if (out?.handover) handover = out.handover;
     if (out?.ended) ended = out.ended;
+    if (out?.handoverProblems?.length) refusedHandover = out.handoverProblems;
     // Whatever the script expects next, this conversation would not reach an agent.
-    if (out?.handoverProblems?.length) {
+    if (out?.handoverProblems?.length && !expectsRefusal) {
       return fail(step, 'a hand-over Studio accepts', out.handoverProblems.join('; '), 'Studio would refuse this hand-over: the customer would not reach Flex');
     }
     return undefined;
@@ -411,7 +419,7 @@ async function runSteps(
             `the bot sent ${received.length} message(s) the script does not expect`,
           );
         }
-        const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(step.text) : await driver.reply(step.text)) : await driver.silence());
+        const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(step.text, step.media) : await driver.reply(step.text, step.media)) : await driver.silence());
         if (refused) return refused;
         break;
       }
@@ -421,6 +429,11 @@ async function runSteps(
         break;
       }
       case 'handover': {
+        if (step.refused) {
+          if (refusedHandover && !handover) break;
+          const actual = handover ? 'Flex accepted the task (callComplete)' : '(no hand-over was attempted)';
+          return fail(step, 'Flex refuses the task (failedToEnqueue)', actual, 'handover does not match');
+        }
         const result = matchHandover(step.expect, handover);
         if (!result.ok) {
           const actual = handover ? result.actual : ended ? `(no handover; flow ended: ${ended.reason})` : result.actual;

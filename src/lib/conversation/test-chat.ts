@@ -4,7 +4,7 @@ import { createTransport, closeTransport } from '../http/transport';
 import { withDebugLog } from '../http/debug-log';
 import type { HttpTransport } from '../http/types';
 import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../link-flow';
-import { redactEndpoint, registerEndpointSecret } from '../redact';
+import { redactEndpoint, registerEndpointSecret, registerSecret } from '../redact';
 import { resolveSetup, ResolvedSetup, SetupInput } from '../setup/resolve';
 import type { Setup } from '../setup/types';
 import { buildFlow, lintFlow, type LintIssue } from '../studio';
@@ -173,7 +173,21 @@ function describeType(definition: FlowDefinition, widget: string): string {
 function registerUrlsIn(definition: FlowDefinition): void {
   for (const state of definition.states ?? []) {
     const url = (state.properties as Record<string, unknown>)?.url;
-    if (typeof url === 'string' && /^https?:\/\//.test(url) && !url.includes('{{')) registerEndpointSecret(url);
+    if (typeof url === 'string' && /^https?:\/\//.test(url) && !url.includes('{{')) {
+      registerEndpointSecret(url);
+      // Basic auth written into the URL (Studio sends it): its password is a secret too.
+      const password = passwordOf(url);
+      if (password) registerSecret(password);
+    }
+  }
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password || undefined;
+  } catch {
+    return undefined;
   }
 }
 

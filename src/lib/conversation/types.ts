@@ -35,12 +35,14 @@ export interface HandoverExpectation {
 }
 
 export type Step =
-  | { kind: 'user'; text: string; line: number }
+  /** `media`: URLs the customer sends with the text (Botium's `MEDIA` in `#me`). */
+  | { kind: 'user'; text: string; media?: string[]; line: number }
   /** The customer stays silent: the flow's wait widget times out. */
   | { kind: 'silence'; line: number }
   /** All expectations hold for the next message the customer receives. */
   | { kind: 'bot'; expect: Expectation[]; line: number }
-  | { kind: 'handover'; expect?: HandoverExpectation; line: number }
+  /** `refused`: Flex refuses the task (the flow takes send-to-flex's failedToEnqueue). */
+  | { kind: 'handover'; expect?: HandoverExpectation; refused?: boolean; line: number }
   | { kind: 'end'; reason?: string; line: number };
 
 export interface Conversation {

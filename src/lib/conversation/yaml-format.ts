@@ -155,6 +155,7 @@ function readStep(node: unknown, lineOf: LineOf): Step {
         }
         return { kind: 'handover', expect, line };
       }
+      if (isScalar(value) && value.value === 'refused') return { kind: 'handover', refused: true, line };
       requireTrue(value, 'handover', line);
       return { kind: 'handover', line };
     }

@@ -97,7 +97,7 @@ export function describeEntryPoints(
       sid: f.sid,
       address: f.contactIdentity ?? '',
       channel: f.channelType,
-      flow: f.integrationType === 'studio' ? named(f.integration?.flowSid ?? f.integration?.flow_sid) : undefined,
+      flow: f.integrationType === 'studio' ? named(f.flowSid) : undefined,
     });
   }
   return points;

@@ -3,7 +3,7 @@ import { CognigyError, UsageError } from '../errors';
 import type { FlowTarget, ResolvedSetup, SetupInput } from '../setup/resolve';
 import type { ChannelModel, NamedResource } from '../setup/types';
 import { mayHaveSucceeded } from '../studio/deploy';
-import type { ConversationInfo, EscalationCalls, ExecutionInfo, FlowSummary, ParticipantInfo, TaskInfo } from '../twilio/api';
+import type { ConversationInfo, EscalationCalls, ExecutionInfo, FlexFlow, FlowSummary, ParticipantInfo, ScopedWebhook, TaskInfo } from '../twilio/api';
 import { looksLikeSid } from './discovery';
 import {
   BuiltAttributes,
@@ -23,11 +23,18 @@ export { decideHandover } from './handover-decision';
 /**
  * `cognigy:escalate`: hand a live conversation to a Flex agent by hand.
  *
- * Order of the writes: the hand-over is created first and the bot's execution ended
- * second, as Studio's own send-to-flex does. A refused create then leaves everything as
- * it was (the bot still answers, nothing to undo), and a failed end after a good create
- * is healed by running the command again: it finds the open hand-over, creates nothing
- * and ends the execution.
+ * Order of the writes: the hand-over is created first; then the conversation's Studio
+ * webhook is removed (Studio's own Send to Flex "removes Studio from the engagement":
+ * left in place, the next message, even the agent's, starts the bot again); then the
+ * bot's execution is ended. A refused create leaves everything as it was (the bot still
+ * answers, nothing to undo), and a failed removal or end after a good create is healed
+ * by running the command again: it finds the open hand-over, creates nothing, removes
+ * what is left and ends the execution.
+ *
+ * The bot's flow is the one the account says serves the conversation: its Studio webhook
+ * (`configuration.flow_sid`); for legacy messaging the chat channel's `studio` webhook,
+ * else the Flex Flow of the channel's chat service. The setup's flow (or --flow) is the
+ * fallback, and the result says which one was used.
  *
  * Where things come from (decided, since the issue leaves it open):
  * - The transcript is read through the Conversations API for both channel models: a
@@ -58,6 +65,7 @@ export interface EscalateRequest {
 /** The Twilio calls an escalation makes; EscalationTwilioApi implements it, tests fake it. */
 export interface EscalationApi extends EscalationCalls {
   listFlows(): Promise<FlowSummary[]>;
+  listFlexFlows(): Promise<FlexFlow[]>;
 }
 
 export interface EscalationDeps {
@@ -69,6 +77,10 @@ export interface EscalationDeps {
 }
 
 export type ExecutionAction = 'ended' | 'would-end' | 'left-running';
+export type WebhookAction = 'removed' | 'would-remove' | 'already-gone';
+
+/** Where the bot's flow was found. */
+export type FlowSource = 'conversation-webhook' | 'channel-webhook' | 'flex-flow' | 'flag' | 'setup';
 
 export interface EscalationResult {
   action: 'created' | 'already-escalated' | 'would-create';
@@ -76,7 +88,9 @@ export interface EscalationResult {
   /** The conversation (Conversations) or chat channel (legacy) handed over. */
   target: { kind: 'conversation' | 'channel'; sid: string };
   customer: { address: string; name: string; channelType: string };
-  flow?: { sid: string; name: string };
+  flow?: { sid: string; name: string; source: FlowSource };
+  /** The conversation's (channel's) Studio webhooks: what makes the next message start the bot. */
+  studioWebhooks: { sid: string; flowSid?: string; action: WebhookAction }[];
   executions: { sid: string; action: ExecutionAction; why?: string }[];
   routing: { workspace: NamedResource; workflow: NamedResource; taskChannel: NamedResource };
   /** What was created (or found, with `already-escalated`). */
@@ -146,13 +160,20 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   const routing = requireRouting(setup);
   const notes: string[] = [];
 
-  const flow = await resolveFlow(api, setup.flowTarget, notes);
+  const flows = await api.listFlows();
+  const configured = findConfiguredFlow(flows, setup.flowTarget);
+  let flow = configured;
 
   // --contact: the bot's execution for that customer names the conversation.
   let found: FoundExecution[] | undefined;
   let sid = target.value;
   if (target.by === 'contact') {
-    if (!flow) throw new UsageError(`Without the bot's Studio flow the conversation of ${target.value} cannot be found.`, 'Pass --conversation CH… or --channel CH… instead, or --flow.');
+    if (!flow) {
+      throw new UsageError(
+        `No Studio flow "${setup.flowTarget.name}" in this account: without the bot's flow the conversation of ${target.value} cannot be found.`,
+        'Pass --conversation CH… or --channel CH… instead (the conversation names its flow), or --flow.',
+      );
+    }
     found = await findExecutions(api, flow, target.value, undefined, now(), notes);
     // The trigger tells the channel model (a conversation event or a chat message), unless
     // --channel-model says otherwise.
@@ -174,6 +195,18 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   const participants = await api.listConversationParticipants(sid);
   const customer = identifyCustomer(model, conversation, participants);
   const kind = model === 'legacy' ? 'channel' : 'conversation';
+
+  const serving = await findServingFlow(api, model, conversation, customer.channelType);
+  const chosen = chooseFlow(flows, serving, configured, setup.flowTarget, kind, notes);
+  // The executions found through --contact belong to the setup's flow; another flow's are read below.
+  if (chosen?.sid !== flow?.sid) found = undefined;
+  flow = chosen;
+  const hooks = serving.webhooks;
+  if (serving.source === 'flex-flow' && hooks.length === 0) {
+    notes.push(
+      `The chat channel has no Studio webhook to remove; its Flex Flow sends to flow "${chosen?.name ?? serving.flowSid}", so if new messages still reach Studio the bot may answer again.`,
+    );
+  }
   const base = {
     channelModel: model,
     target: { kind, sid } as EscalationResult['target'],
@@ -204,11 +237,13 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   if (decision.action === 'already-escalated') {
     // A queued hand-over is in place; a bot still running beside it must stop (the
     // previous run may have failed between its create and its end).
+    const studioWebhooks = await removeStudioWebhooks(api, model, conversation, hooks, Boolean(req.dryRun));
     const executions = await endExecutions(api, flow, running, Boolean(req.dryRun));
     const h = decision.existing;
     return {
       action: 'already-escalated',
       ...base,
+      studioWebhooks,
       executions: [...executions, ...leftRunningEntries(leftRunning)],
       handover: { kind: model === 'legacy' ? 'task' : 'interaction', taskSid: h.taskSid, interactionSid: h.interactionSid, assignmentStatus: h.assignmentStatus, escalatedBy: h.escalatedBy },
     };
@@ -242,6 +277,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
     return {
       action: 'would-create',
       ...described,
+      studioWebhooks: hooks.map((w) => ({ sid: w.sid, flowSid: w.flowSid, action: 'would-remove' as const })),
       executions: [...running.map((f) => ({ sid: f.execution.sid, action: 'would-end' as const })), ...leftRunningEntries(leftRunning)],
       handover: { kind: model === 'legacy' ? 'task' : 'interaction' },
     };
@@ -257,6 +293,21 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   });
 
+  let studioWebhooks: EscalationResult['studioWebhooks'];
+  try {
+    studioWebhooks = await removeStudioWebhooks(api, model, conversation, hooks, false);
+  } catch (error) {
+    throw new CognigyError(
+      `Handed over to Flex (${describeHandover(handover)}), but removing the ${kind}'s Studio webhook failed: ${(error as Error)?.message ?? error}`,
+      {
+        hint: "The customer's next message may start the bot again. Run the same command again: it finds the hand-over, creates nothing, removes the webhook and ends the execution.",
+        code: 'webhook-remove-failed',
+        exitCode: 1,
+        details: { handover },
+      },
+    );
+  }
+
   let executions: EscalationResult['executions'];
   try {
     executions = await endExecutions(api, flow, running, false);
@@ -271,7 +322,14 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
       },
     );
   }
-  return { action: 'created', ...described, handover, recovered: recovered || undefined, executions: [...executions, ...leftRunningEntries(leftRunning)] };
+  return {
+    action: 'created',
+    ...described,
+    handover,
+    recovered: recovered || undefined,
+    studioWebhooks,
+    executions: [...executions, ...leftRunningEntries(leftRunning)],
+  };
 }
 
 function requireRouting(setup: EscalationDeps['setup']): EscalationResult['routing'] {
@@ -282,17 +340,111 @@ function requireRouting(setup: EscalationDeps['setup']): EscalationResult['routi
   return { workspace, workflow, taskChannel };
 }
 
-async function resolveFlow(api: EscalationApi, target: FlowTarget, notes: string[]): Promise<{ sid: string; name: string } | undefined> {
-  if (target.sid) return { sid: target.sid, name: target.name };
-  const flows = await api.listFlows();
-  const found = flows.find((f) => f.name === target.name) ?? flows.find((f) => f.name.toLowerCase() === target.name.toLowerCase());
-  if (found) return { sid: found.sid, name: found.name };
+/** The setup's flow (or --flow) in the account, or undefined; an explicit --flow that names nothing is an error. */
+function findConfiguredFlow(flows: FlowSummary[], target: FlowTarget): { sid: string; name: string; source: FlowSource } | undefined {
+  const source: FlowSource = target.mustExist ? 'flag' : 'setup';
+  const found = target.sid
+    ? flows.find((f) => f.sid === target.sid) ?? { sid: target.sid, name: target.name }
+    : flows.find((f) => f.name === target.name) ?? flows.find((f) => f.name.toLowerCase() === target.name.toLowerCase());
+  if (found) return { sid: found.sid, name: found.name, source };
   if (target.mustExist) {
     const names = flows.slice(0, 10).map((f) => `"${f.name}" (${f.sid})`).join(', ') || 'none';
     throw new UsageError(`No Studio flow "${target.name}" in this account.`, `Existing flows: ${names}.`);
   }
-  notes.push(`No Studio flow "${target.name}" in this account, so no bot execution to end (pass --flow to name the bot's flow).`);
   return undefined;
+}
+
+interface ServingFlow {
+  /** The Studio webhooks of the conversation (channel), to remove after the hand-over. */
+  webhooks: ScopedWebhook[];
+  flowSid?: string;
+  source?: FlowSource;
+}
+
+/**
+ * What the account says serves the conversation: its `studio` webhooks (Conversations),
+ * the chat channel's `studio` webhooks, else the enabled Studio Flex Flow of the channel's
+ * chat service (legacy; the one of the channel's type when there are several).
+ */
+async function findServingFlow(api: EscalationApi, model: ChannelModel, conversation: ConversationInfo, channelType: string): Promise<ServingFlow> {
+  if (model === 'conversations') {
+    const webhooks = (await api.listConversationWebhooks(conversation.sid)).filter((w) => w.kind === 'studio');
+    const flowSid = webhooks.find((w) => w.flowSid)?.flowSid;
+    return { webhooks, ...(flowSid ? { flowSid, source: 'conversation-webhook' as const } : {}) };
+  }
+  const service = conversation.chatServiceSid;
+  if (!service) return { webhooks: [] };
+  const webhooks = (await api.listChannelWebhooks(service, conversation.sid)).filter((w) => w.kind === 'studio');
+  const flowSid = webhooks.find((w) => w.flowSid)?.flowSid;
+  if (flowSid) return { webhooks, flowSid, source: 'channel-webhook' };
+  const candidates = (await api.listFlexFlows()).filter(
+    (f) => f.chatServiceSid === service && f.integrationType === 'studio' && f.enabled && typeof f.flowSid === 'string',
+  );
+  const flexFlow = candidates.find((f) => f.channelType === channelType) ?? (candidates.length === 1 ? candidates[0] : undefined);
+  return { webhooks, ...(flexFlow ? { flowSid: flexFlow.flowSid as string, source: 'flex-flow' as const } : {}) };
+}
+
+/** Where a flow was found, in words (notes and the printer). */
+export const FLOW_SOURCE_WORDS: Record<FlowSource, string> = {
+  'conversation-webhook': "the conversation's Studio webhook",
+  'channel-webhook': "the chat channel's Studio webhook",
+  'flex-flow': "the Flex Flow of the channel's chat service",
+  flag: '--flow',
+  setup: 'the saved setup',
+};
+
+/** The serving flow when it exists, else the configured one; a note whenever the two differ or neither is found. */
+function chooseFlow(
+  flows: FlowSummary[],
+  serving: ServingFlow,
+  configured: { sid: string; name: string; source: FlowSource } | undefined,
+  target: FlowTarget,
+  kind: 'conversation' | 'channel',
+  notes: string[],
+): { sid: string; name: string; source: FlowSource } | undefined {
+  if (serving.flowSid && serving.source) {
+    const known = flows.find((f) => f.sid === serving.flowSid);
+    if (known) {
+      if (configured && configured.sid !== known.sid) {
+        notes.push(
+          `The ${kind} is served by flow "${known.name}" (${known.sid}), named by ${FLOW_SOURCE_WORDS[serving.source]}; ${FLOW_SOURCE_WORDS[configured.source]} names "${configured.name}": "${known.name}" was used.`,
+        );
+      }
+      return { sid: known.sid, name: known.name, source: serving.source };
+    }
+    notes.push(`${capitalize(FLOW_SOURCE_WORDS[serving.source])} names flow ${serving.flowSid}, which is not in this account${configured ? `; "${configured.name}" (${FLOW_SOURCE_WORDS[configured.source]}) was used` : ''}.`);
+  }
+  if (!configured) {
+    notes.push(`No Studio flow "${target.name}" in this account and the ${kind} names none, so no bot execution to end (pass --flow to name the bot's flow).`);
+  }
+  return configured;
+}
+
+/** Remove the Studio webhooks; one already gone (a retried DELETE, another run) counts as removed. */
+async function removeStudioWebhooks(
+  api: EscalationApi,
+  model: ChannelModel,
+  conversation: ConversationInfo,
+  hooks: ScopedWebhook[],
+  dryRun: boolean,
+): Promise<EscalationResult['studioWebhooks']> {
+  const out: EscalationResult['studioWebhooks'] = [];
+  for (const w of hooks) {
+    if (dryRun) {
+      out.push({ sid: w.sid, flowSid: w.flowSid, action: 'would-remove' });
+      continue;
+    }
+    let action: WebhookAction = 'removed';
+    try {
+      if (model === 'legacy') await api.deleteChannelWebhook(conversation.chatServiceSid as string, conversation.sid, w.sid);
+      else await api.deleteConversationWebhook(conversation.sid, w.sid);
+    } catch (error) {
+      if (twilioCode(error) !== '20404') throw error;
+      action = 'already-gone';
+    }
+    out.push({ sid: w.sid, flowSid: w.flowSid, action });
+  }
+  return out;
 }
 
 async function fetchConversation(api: EscalationApi, sid: string, model: ChannelModel): Promise<ConversationInfo> {
@@ -583,4 +735,8 @@ export async function runEscalate(o: RunEscalateOptions): Promise<EscalationResu
   const saved = loadSavedSetupFor(o.configDir, api.accountSid);
   const setup = await resolveSetup({ ...o.input, endpointUrl: saved?.endpointUrl ?? UNUSED_ENDPOINT }, saved, { api, requireFlex: true });
   return escalate(o.request, { api, setup });
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,5 +1,5 @@
 import type { ChannelModel } from '../setup/types';
-import { COGNIGY_ATTRIBUTES_KEY } from '../studio/attributes';
+import { COGNIGY_ATTRIBUTES_KEY, customerKeys } from '../studio/attributes';
 import { LAST_ANSWER_MAX_LENGTH } from '../studio/constants';
 
 /**
@@ -123,14 +123,14 @@ export function buildHandoverAttributes(facts: HandoverFacts, budget = MAX_ATTRI
   return empty;
 }
 
-/** The keys Flex's default messaging attributes use, per channel model. */
+/** The keys Flex's default messaging attributes use, per channel model, and the customer's for Insights. */
 function flexKeys(facts: HandoverFacts): Record<string, string> {
   const name = cut(facts.customer.name || facts.customer.address, MAX_FIELD_CHARS);
   const address = cut(facts.customer.address, MAX_FIELD_CHARS);
   if (facts.channelModel === 'legacy') {
-    return { name, from: address, channelType: facts.channelType, channelSid: facts.sid };
+    return { name, from: address, channelType: facts.channelType, channelSid: facts.sid, ...customerKeys(address, name) };
   }
-  return { name, from: address, channelType: facts.channelType, conversationSid: facts.sid };
+  return { name, from: address, channelType: facts.channelType, conversationSid: facts.sid, ...customerKeys(address, name) };
 }
 
 /** The attribute the open hand-over of a conversation (or channel) is found by. */

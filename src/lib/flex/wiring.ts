@@ -63,7 +63,7 @@ export function checkEntryPoints(o: { address?: string; flexFlow?: string }): vo
 export async function wireFlexFlow(api: WiringApi, flexFlowSid: string, flowSid: string, dryRun = false): Promise<WiringResult> {
   checkEntryPoints({ flexFlow: flexFlowSid });
   const flexFlow = await api.fetchFlexFlow(flexFlowSid);
-  const before: string | undefined = flexFlow.integration?.flowSid ?? flexFlow.integration?.flow_sid;
+  const before: string | undefined = flexFlow.flowSid;
   const result: WiringResult = {
     kind: 'flex-flow',
     sid: flexFlow.sid,

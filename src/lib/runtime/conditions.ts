@@ -7,8 +7,9 @@
  * nothing, these are the rules:
  * - `matches_any_of` / `does_not_match_any_of`: `value` is split on commas, each item
  *   trimmed, empty items ignored; the input must equal one item.
- * - `regex`: JavaScript syntax, searched anywhere in the input (use ^…$ to anchor); an
- *   invalid pattern never holds and says so.
+ * - `regex`: JavaScript syntax; the pattern must match the whole (trimmed) input, ignoring
+ *   case, as Studio's widget page says (`[1-5]` does not hold for `16`); an invalid
+ *   pattern never holds and says so.
  * - `less_than` / `greater_than`: numeric, and only when both sides are numbers; otherwise
  *   the condition does not hold (Studio's FAQ: compare numbers, not strings).
  * - `is_before_time` / `is_after_time`: times of day, `HH:MM`, `HH:MM:SS` (24 h) or
@@ -57,7 +58,8 @@ function compileRegex(pattern: string): RegExp | Error {
   let compiled = regexCache.get(pattern);
   if (compiled === undefined) {
     try {
-      compiled = new RegExp(pattern, 'i');
+      // Anchored around a group, so an alternation `a|b` is anchored as a whole.
+      compiled = new RegExp(`^(?:${pattern})$`, 'i');
     } catch (error) {
       compiled = error instanceof Error ? error : new Error(String(error));
     }

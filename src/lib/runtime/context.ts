@@ -13,7 +13,8 @@ export interface FlowContext {
     /** The execution SID (FN…). */
     readonly sid: string;
     readonly channel: { readonly address: string };
-    readonly variables: Readonly<Record<string, string>>;
+    /** Strings, numbers or parsed JSON objects (set-variables). */
+    readonly variables: Readonly<Record<string, unknown>>;
     readonly data: Readonly<Record<string, unknown>>;
   };
   readonly contact: { readonly channel: { readonly address: string } };
@@ -29,7 +30,35 @@ export interface Addresses {
 
 export interface TriggerSids extends ChannelSids {
   messageSid: string;
+  accountSid: string;
+  messagingServiceSid: string;
 }
+
+/** What the customer's first message carries besides its text. */
+export interface TriggerMessage {
+  body: string;
+  /** Media URLs (MMS, chat attachments). */
+  media: readonly string[];
+  /** When the message arrived (ms since the epoch): `DateCreated`. */
+  at: number;
+}
+
+/**
+ * Twilio's messaging webhook fields for media: `NumMedia` and one `MediaUrlN` per item
+ * (the Trigger widget page lists them for Incoming Message).
+ */
+export function mediaFields(media: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = { NumMedia: String(media.length) };
+  media.forEach((url, i) => (fields[`MediaUrl${i}`] = url));
+  return fields;
+}
+
+/**
+ * The sender's and receiver's location as Twilio's messaging webhook gives it for phone
+ * numbers. The simulated numbers have no known location: empty, as Twilio sends them
+ * when it knows none.
+ */
+const LOCATION_FIELDS = ['FromCity', 'FromState', 'FromZip', 'FromCountry', 'ToCity', 'ToState', 'ToZip', 'ToCountry'];
 
 /** What identifies the customer's channel: the same for every execution on it. */
 export interface ChannelSids {
@@ -41,18 +70,24 @@ export interface ChannelSids {
 /** `trigger.message.*` (legacy Flex, Programmable Chat) or `trigger.conversation.*`. */
 export function triggerScope(
   model: ChannelModel,
-  body: string,
+  message: TriggerMessage,
   addresses: Addresses,
   sids: TriggerSids,
   channelType: string,
 ): Record<string, unknown> {
+  const body = message.body;
   if (model === 'legacy') {
+    const location: Record<string, string> = {};
+    for (const field of LOCATION_FIELDS) location[field] = '';
     return {
       message: {
         Body: body,
         From: addresses.contactAddress,
         To: addresses.flowAddress,
         MessageSid: sids.messageSid,
+        AccountSid: sids.accountSid,
+        ...mediaFields(message.media),
+        ...location,
         ChannelSid: sids.channelSid,
         InstanceSid: sids.instanceSid,
         ChannelAttributes: {
@@ -71,6 +106,9 @@ export function triggerScope(
       ConversationSid: sids.channelSid,
       ChannelSid: sids.channelSid,
       MessageSid: sids.messageSid,
+      AccountSid: sids.accountSid,
+      MessagingServiceSid: sids.messagingServiceSid,
+      DateCreated: new Date(message.at).toISOString(),
       ChannelAttributes: { from: addresses.contactAddress, channel_type: channelType },
     },
   };
@@ -97,5 +135,12 @@ export function initialContext(options: {
 }
 
 export function mintTriggerSids(sid: SidFactory): TriggerSids {
-  return { channelSid: sid('CH'), messageSid: sid('IM'), instanceSid: sid('IS'), proxySession: sid('KC') };
+  return {
+    channelSid: sid('CH'),
+    messageSid: sid('IM'),
+    instanceSid: sid('IS'),
+    proxySession: sid('KC'),
+    accountSid: sid('AC'),
+    messagingServiceSid: sid('MG'),
+  };
 }

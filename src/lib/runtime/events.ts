@@ -17,6 +17,8 @@ export interface InboundEvent extends EventBase {
   from: string;
   to: string;
   messageSid: string;
+  /** Media URLs the customer sent with it. */
+  media?: string[];
 }
 
 /** A message the customer receives (send-message or send-and-wait-for-reply). */
@@ -34,10 +36,12 @@ export interface WaitEvent extends EventBase {
   timeoutSeconds: number;
 }
 
-/** set-variables: only the keys this widget set, with their rendered values. */
+/** set-variables: only the keys this widget set, with their values (text, number or parsed JSON). */
 export interface VariablesEvent extends EventBase {
   type: 'variables';
-  changed: Record<string, string>;
+  changed: Record<string, unknown>;
+  /** A value marked "parse as JSON object" that did not parse. */
+  warnings?: string[];
 }
 
 /** Why an HTTP call (make-http-request or run-function) took its failure branch. */
@@ -46,7 +50,8 @@ export type HttpFailureReason =
   | 'timeout' // no complete answer within the budget (10 s)
   | 'too-large' // body over the limit (64 kB)
   | 'network' // connection refused, reset, DNS…
-  | 'invalid-url';
+  | 'invalid-url'
+  | 'refused'; // Studio sends nothing (a reserved parameter name, add_twilio_auth off Twilio)
 
 export interface HttpCallDetails {
   method: 'GET' | 'POST';
@@ -61,7 +66,7 @@ export interface HttpCallDetails {
   responseBody?: string;
   elapsedMs: number;
   outcome: 'success' | 'failed';
-  failure?: { reason: HttpFailureReason; message: string };
+  failure?: { reason: HttpFailureReason; message: string; code?: number };
 }
 
 export interface HttpEvent extends EventBase, HttpCallDetails {
@@ -102,10 +107,14 @@ export interface HandoverEvent extends EventBase {
   /** The rendered attributes parsed as JSON, or undefined when they are not valid JSON. */
   attributes?: unknown;
   attributesRaw: string;
-  taskSid: string;
+  /** False when TaskRouter would refuse the task: the flow takes `failedToEnqueue`. */
+  created: boolean;
+  /** The task's SID, when it was created. */
+  taskSid?: string;
   priority?: string;
-  timeout?: string;
-  /** Problems Studio would likely reject (invalid JSON, over 1,024 characters). */
+  /** Seconds, as rendered (Studio's default 3600 when the widget sets none). */
+  timeout: string;
+  /** Why TaskRouter would refuse the task (invalid JSON, over 1,024 characters, no workflow…). */
   problems: string[];
 }
 

@@ -69,6 +69,12 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
   }
 }
 
+/** `application/json`, with or without parameters (`; charset=utf-8`), any case. */
+export function isJsonMediaType(contentType: string): boolean {
+  const type = contentType.split(';', 1)[0].trim().toLowerCase();
+  return type === 'application/json';
+}
+
 /** A UTF-16 unit is at most 3 UTF-8 bytes: most bodies are cleared without counting them. */
 function overLimit(body: string, maxBytes: number): boolean {
   return body.length * 3 > maxBytes && Buffer.byteLength(body, 'utf8') > maxBytes;
@@ -121,7 +127,8 @@ export function classifyHttpResult(result: HttpResult, limits: HttpLimits): Clas
     content_type: contentType,
     body: response.body,
   };
-  const parsed = parseJsonObject(response.body);
+  // Studio's page: `parsed` is there for an application/json answer that is an object.
+  const parsed = isJsonMediaType(contentType) ? parseJsonObject(response.body) : undefined;
   if (parsed !== undefined) output.parsed = parsed;
   return { details: { ...base, responseBody: response.body, outcome: 'success' }, output };
 }

@@ -14,13 +14,17 @@
  *   per definition. `include`/`render`/`layout` read no files (81018), and one render is
  *   bounded (10 M allocated elements, 2 s, 128 k characters of output: 81018 past them)
  *   so no flow can freeze or crash the process.
- * - Studio's limits apply: 1,000 steps, one widget 10 times in a row, 10 s and 64 kB per
- *   HTTP call, 1,024 characters of Flex task attributes (reported, not enforced).
+ * - Studio's limits apply: 1,000 steps, one widget 10 times in a row, 30 days per
+ *   execution, 10 s and 64 kB per HTTP call, 1,024 characters of Flex task attributes
+ *   (over them, the task is refused: `failedToEnqueue`).
  *
  * Modelled widgets: trigger, set-variables, make-http-request, split-based-on (17
  * condition types, see `conditions.ts`), send-and-wait-for-reply, send-message,
- * send-to-flex (ends the execution with reason `handover`), run-function. Any other type
- * stops the execution with an error naming the widget and its type.
+ * send-to-flex (`callComplete` once the task exists, `failedToEnqueue` when TaskRouter
+ * would refuse it; the execution then ends with reason `handover`), run-function. Any
+ * other type stops the execution with an error naming the widget and its type.
+ * `fidelity.ts` says, widget by widget, what Studio documents and what this does
+ * (docs/fidelity-widgets.md is written from it).
  *
  * Choices where Studio's documentation is silent:
  * - conditions ignore case and trim (Twilio's note on Split Based On); see `conditions.ts`
@@ -29,14 +33,12 @@
  *   through several widgets runs into the 1,000-step limit instead (Studio's FAQ says so);
  *   the 11th consecutive run is refused, so 10 runs happen;
  * - the trigger counts as a step; steps accumulate over the whole execution;
- * - send-to-flex ends the simulated execution: for messaging, `callComplete` only fires
- *   when the agent's task ends, which is outside the bot conversation. Attributes that are
- *   not JSON or exceed 1,024 characters are listed in the event's `problems`;
+ * - after a send-to-flex created the task, a send-and-wait-for-reply ends the execution
+ *   (the customer's messages reach the agent, not the flow);
  * - a trigger wiring both messaging events runs the one `channelModel` names (default
  *   Conversations); a trigger wiring neither is an error naming what it wires;
  * - chat and Conversations messages get IM… SIDs; `ids` feeds the 32 hex digits;
- * - `make-http-request` with GET puts form parameters in the query string; `parsed` is
- *   set for a JSON object body whatever its content type;
+ * - `make-http-request` with GET puts form parameters in the query string;
  * - Liquid's `"now"` reads the real time, not the injected clock.
  */
 export type * from './events';

@@ -85,7 +85,7 @@ export class FlowSession {
     return this.state.status === 'waiting-reply';
   }
 
-  get variables(): Readonly<Record<string, string>> {
+  get variables(): Readonly<Record<string, unknown>> {
     return this.state.context.flow.variables;
   }
 
@@ -103,14 +103,14 @@ export class FlowSession {
     return this.state;
   }
 
-  /** The customer's first message: runs the trigger until a reply is awaited or the end. */
-  start(body: string): Promise<Turn> {
-    return this.turn({ type: 'start', body, at: this.clock.now() }, 'ready');
+  /** The customer's first message (with media URLs, if any): runs the trigger until a reply is awaited or the end. */
+  start(body: string, media?: readonly string[]): Promise<Turn> {
+    return this.turn({ type: 'start', body, at: this.clock.now(), ...(media?.length ? { media } : {}) }, 'ready');
   }
 
   /** The customer's reply to the waiting send-and-wait-for-reply. */
-  reply(body: string): Promise<Turn> {
-    return this.turn({ type: 'reply', body, at: this.clock.now() }, 'waiting-reply');
+  reply(body: string, media?: readonly string[]): Promise<Turn> {
+    return this.turn({ type: 'reply', body, at: this.clock.now(), ...(media?.length ? { media } : {}) }, 'waiting-reply');
   }
 
   /** The customer stays silent: the waiting widget's `timeout` transition. */

@@ -9,8 +9,8 @@ export type IdSource = () => string;
 export type SidFactory = (prefix: SidPrefix) => string;
 
 /** CH channel/conversation, IM chat message, SM SMS, FN execution, FW flow, IS chat service,
- * KC proxy session, WT task, MB participant. */
-export type SidPrefix = 'CH' | 'IM' | 'SM' | 'FN' | 'FW' | 'IS' | 'KC' | 'WT' | 'MB';
+ * KC proxy session, WT task, MB participant, AC account, MG messaging service. */
+export type SidPrefix = 'CH' | 'IM' | 'SM' | 'FN' | 'FW' | 'IS' | 'KC' | 'WT' | 'MB' | 'AC' | 'MG';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 

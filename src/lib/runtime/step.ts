@@ -24,11 +24,16 @@ import {
  * inputs give the same events. Old states are never modified.
  */
 
+/** Studio's FAQ: "An active Execution will end after 30 days." */
+export const MAX_EXECUTION_MS = 30 * 24 * 3600 * 1000;
+
 export interface RuntimeLimits {
   /** Steps (widget executions, the trigger included) per execution: Studio's 1,000. */
   maxSteps: number;
   /** Consecutive executions of one widget: Studio's 10. */
   maxRepeats: number;
+  /** How long an execution lives: Studio ends an active execution after 30 days. */
+  maxExecutionMs: number;
   httpTimeoutMs: number;
   maxBodyBytes: number;
 }
@@ -36,6 +41,7 @@ export interface RuntimeLimits {
 export const STUDIO_LIMITS: Readonly<RuntimeLimits> = {
   maxSteps: 1000,
   maxRepeats: 10,
+  maxExecutionMs: MAX_EXECUTION_MS,
   httpTimeoutMs: HTTP_TIMEOUT_MS,
   maxBodyBytes: HTTP_MAX_BODY_BYTES,
 };
@@ -67,11 +73,15 @@ export interface RunState {
   /** How many times in a row `lastWidget` ran. */
   readonly repeats: number;
   readonly end?: EndEvent;
+  /** When the execution started (the first input's time). */
+  readonly startedAt?: number;
+  /** The send-to-flex that created a task: the customer is with an agent from then on. */
+  readonly handedOverBy?: string;
 }
 
 export type StepInput =
-  | { type: 'start'; body: string; at: number }
-  | { type: 'reply'; body: string; at: number }
+  | { type: 'start'; body: string; at: number; media?: readonly string[] }
+  | { type: 'reply'; body: string; at: number; media?: readonly string[] }
   | { type: 'silence'; at: number }
   | { type: 'http-result'; result: HttpResult; at: number };
 
@@ -138,6 +148,8 @@ class Step implements WidgetRun {
   repeats: number;
   end: EndEvent | undefined;
   effect: Effect | undefined;
+  startedAt: number | undefined;
+  handedOverBy: string | undefined;
   readonly events: FlowEvent[] = [];
   readonly sid: SidFactory;
   readonly httpLimits: HttpLimits;
@@ -155,6 +167,8 @@ class Step implements WidgetRun {
     this.lastWidget = base.lastWidget;
     this.repeats = base.repeats;
     this.end = base.end;
+    this.startedAt = base.startedAt;
+    this.handedOverBy = base.handedOverBy;
     this.sid = base.env.sid;
     this.httpLimits = { timeoutMs: base.env.limits.httpTimeoutMs, maxBodyBytes: base.env.limits.maxBodyBytes };
   }
@@ -171,7 +185,11 @@ class Step implements WidgetRun {
     this.context = { ...this.context, widgets: { ...this.context.widgets, [name]: output } };
   }
 
-  setVariables(changed: Record<string, string>): void {
+  markHandover(widget: string): void {
+    this.handedOverBy = widget;
+  }
+
+  setVariables(changed: Record<string, unknown>): void {
     const flow = this.context.flow;
     this.context = { ...this.context, flow: { ...flow, variables: { ...flow.variables, ...changed } } };
   }
@@ -185,12 +203,31 @@ class Step implements WidgetRun {
     this.effect = undefined;
   }
 
+  /** A transition leading nowhere ends the execution; after a hand-over, the bot's part ended there. */
+  finishAt(widget: string, why: string): void {
+    if (this.handedOverBy !== undefined) {
+      const by = this.handedOverBy === widget ? '' : `; "${widget}" then ended the flow (${why})`;
+      this.finish(widget, 'handover', `handed over to Flex by "${this.handedOverBy}"${by}`);
+    } else {
+      this.finish(widget, 'flow-ended', `"${widget}" ended the flow: ${why}`);
+    }
+  }
+
+  /** Studio ends an execution 30 days after it started, whatever it waits for. */
+  outlived(widget: string): boolean {
+    const limit = this.base.env.limits.maxExecutionMs;
+    if (this.startedAt === undefined || this.at - this.startedAt <= limit) return false;
+    this.finish(widget, 'limit', `the execution is older than Studio's ${Math.round(limit / 86_400_000)} days: Studio ended it before "${widget}" got its answer`);
+    return true;
+  }
+
   fail(widget: string, message: string, extra: { code?: number; property?: string } = {}): void {
     this.emit({ type: 'error', at: this.at, widget, message, ...extra });
     this.finish(widget, 'error', message);
   }
 
-  start(body: string): void {
+  start(body: string, media: readonly string[]): void {
+    this.startedAt = this.at;
     const choice = chooseTrigger(this.base.flow, this.base.env.preferredModel);
     const triggerName = this.base.flow.definition.initial_state;
     if (!choice.ok) {
@@ -201,7 +238,7 @@ class Step implements WidgetRun {
     this.chosenModel = choice.model;
     const env = this.base.env;
     const sids = { ...mintTriggerSids(this.sid), ...env.channel };
-    this.context = { ...this.context, trigger: triggerScope(choice.model, body, env.addresses, sids, env.channelType) };
+    this.context = { ...this.context, trigger: triggerScope(choice.model, { body, media, at: this.at }, env.addresses, sids, env.channelType) };
     this.steps = 1;
     this.lastWidget = triggerName;
     this.repeats = 1;
@@ -213,6 +250,7 @@ class Step implements WidgetRun {
       from: env.addresses.contactAddress,
       to: env.addresses.flowAddress,
       messageSid: sids.messageSid,
+      ...(media.length ? { media: [...media] } : {}),
     });
     this.status = 'running';
     this.goto(choice.next, triggerName);
@@ -225,7 +263,7 @@ class Step implements WidgetRun {
         const state = this.base.flow.states.get(widget);
         const transition = state?.transitions?.find((t) => t.event === outcome.event);
         if (!transition?.next) {
-          this.finish(widget, 'flow-ended', `"${widget}" ended the flow: its "${outcome.event}" transition leads nowhere`);
+          this.finishAt(widget, `its "${outcome.event}" transition leads nowhere`);
           return;
         }
         this.goto(transition.next, widget);
@@ -233,7 +271,7 @@ class Step implements WidgetRun {
       }
       case 'goto':
         if (!outcome.next) {
-          this.finish(widget, 'flow-ended', `"${widget}" ended the flow: its ${outcome.via} transition leads nowhere`);
+          this.finishAt(widget, `its ${outcome.via} transition leads nowhere`);
           return;
         }
         this.goto(outcome.next, widget);
@@ -336,6 +374,8 @@ class Step implements WidgetRun {
       lastWidget: this.lastWidget,
       repeats: this.repeats,
       end: this.end,
+      startedAt: this.startedAt,
+      handedOverBy: this.handedOverBy,
     };
     return { state, events: this.events, ...(this.effect ? { effect: this.effect } : {}) };
   }
@@ -355,17 +395,23 @@ export function step(state: RunState, input: StepInput): StepResult {
   switch (input.type) {
     case 'start':
       if (state.status !== 'ready') throw new StepInputError(`cannot start: the execution is ${state.status}`);
-      run.start(input.body);
+      run.start(input.body, input.media ?? []);
       break;
     case 'reply':
       if (state.status !== 'waiting-reply' || pending?.kind !== 'reply') {
         throw new StepInputError(`cannot reply: the execution is ${state.status}`);
       }
-      run.resume(() => resumeWithReply(run, pending, input.body), pending.widget);
+      if (run.outlived(pending.widget)) break;
+      run.resume(() => resumeWithReply(run, pending, input.body, input.media), pending.widget);
       break;
     case 'silence':
       if (state.status !== 'waiting-reply' || pending?.kind !== 'reply') {
         throw new StepInputError(`cannot stay silent: the execution is ${state.status}`);
+      }
+      // A wait longer than the execution may live never times out: the execution ends first.
+      if (run.startedAt !== undefined && pending.timeoutSeconds * 1000 > state.env.limits.maxExecutionMs - (input.at - run.startedAt)) {
+        run.finish(pending.widget, 'limit', `"${pending.widget}" waits ${pending.timeoutSeconds} s, longer than the ${Math.round(state.env.limits.maxExecutionMs / 86_400_000)} days an execution lives: Studio ends the execution before the wait times out`);
+        break;
       }
       run.resume(() => ({ kind: 'follow', event: 'timeout' }), pending.widget);
       break;

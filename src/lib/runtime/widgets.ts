@@ -1,8 +1,9 @@
 import type { HttpRequest } from '../http/types';
 import type { ChannelModel } from '../setup/types';
+import { DEFAULT_TASK_TIMEOUT_SECONDS, MAX_TASK_TIMEOUT_SECONDS } from '../studio/constants';
 import type { KeyValue, WidgetState } from '../studio/types';
 import { CONDITION_TYPES, evaluateCondition } from './conditions';
-import type { FlowContext } from './context';
+import { mediaFields, type FlowContext } from './context';
 import type { ConditionResult, EndReason, FlowEvent, FunctionEvent, HttpCallDetails, HttpEvent } from './events';
 import {
   appendQuery,
@@ -49,7 +50,11 @@ export interface WidgetRun {
   render(widget: string, property: string, source: unknown): string;
   emit(event: FlowEvent): void;
   setWidget(name: string, output: Record<string, unknown>): void;
-  setVariables(changed: Record<string, string>): void;
+  setVariables(changed: Record<string, unknown>): void;
+  /** The send-to-flex that created a task in this execution, if one did. */
+  readonly handedOverBy: string | undefined;
+  /** A send-to-flex created the task: the customer is with an agent from now on. */
+  markHandover(widget: string): void;
 }
 
 type Handler = (run: WidgetRun, state: WidgetState) => WidgetOutcome;
@@ -68,13 +73,44 @@ function renderPairs(run: WidgetRun, state: WidgetState, property: string): Arra
   ]);
 }
 
+/** A number as JSON writes it: the only text Studio's "a single number" can mean without doubt. */
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+/**
+ * A set-variables value as the flow sees it: "Parse as JSON object" (`type: "json"` in the
+ * export, assumed) stores the parsed object; `type: "string"` (what newer exports write)
+ * keeps the text; without a type, a value that renders to a plain number is stored as a
+ * number (Studio's page: "static values like a single number or a string"). A number is
+ * kept only when it reads back the same (`007`, `1e3`, 20-digit ids stay text), so it
+ * renders exactly as the text did.
+ */
+function variableValue(kv: KeyValue & { type?: unknown }, rendered: string): { value: unknown; warning?: string } {
+  if (kv.type === 'json') {
+    try {
+      const parsed: unknown = JSON.parse(rendered);
+      if (parsed !== null && typeof parsed === 'object') return { value: parsed };
+    } catch {
+      // reported below
+    }
+    return { value: rendered, warning: `"${kv.key}" is set to be parsed as a JSON object, but renders to something else: kept as text` };
+  }
+  if (kv.type === undefined && CANONICAL_NUMBER.test(rendered)) {
+    const n = Number(rendered);
+    if (String(n) === rendered) return { value: n };
+  }
+  return { value: rendered };
+}
+
 const setVariables: Handler = (run, state) => {
-  const changed: Record<string, string> = {};
+  const changed: Record<string, unknown> = {};
+  const warnings: string[] = [];
   keyValues(state.properties.variables).forEach((kv, i) => {
-    changed[kv.key] = run.render(state.name, `variables[${i}].value (${kv.key})`, kv.value);
+    const { value, warning } = variableValue(kv, run.render(state.name, `variables[${i}].value (${kv.key})`, kv.value));
+    changed[kv.key] = value;
+    if (warning) warnings.push(warning);
   });
   run.setVariables(changed);
-  run.emit({ type: 'variables', at: run.at, widget: state.name, changed });
+  run.emit({ type: 'variables', at: run.at, widget: state.name, changed, ...(warnings.length ? { warnings } : {}) });
   return { kind: 'follow', event: 'next' };
 };
 
@@ -83,17 +119,77 @@ function httpEffect(
   kind: 'http' | 'function',
   call: Pending & { kind: 'http' | 'function' },
   limits: HttpLimits,
+  authorization?: string,
 ): WidgetOutcome {
   const { method, url, contentType, requestBody } = call.call;
+  const headers: Record<string, string> = {};
+  if (contentType) headers['Content-Type'] = contentType;
+  if (authorization) headers.Authorization = authorization;
   const request: HttpRequest = {
     method,
     url,
     timeoutMs: limits.timeoutMs,
     maxBodyBytes: limits.maxBodyBytes,
-    ...(contentType ? { headers: { 'Content-Type': contentType } } : {}),
+    ...(Object.keys(headers).length ? { headers } : {}),
     ...(requestBody !== undefined ? { body: requestBody } : {}),
   };
   return { kind: 'effect', effect: { type: 'http', widget, request }, pending: { ...call, kind } };
+}
+
+/**
+ * `https://user:pass@host/…`: Studio sends the user and password as basic auth (the
+ * reference's make-http-request notes). Node would drop them, so they become the
+ * Authorization header, and the URL the flow shows and sends goes without them.
+ */
+function splitUserInfo(url: string): { url: string; authorization?: string } {
+  const at = url.indexOf('@');
+  if (at === -1) return { url };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url }; // the transport says why the URL is not valid
+  }
+  if (!parsed.username && !parsed.password) return { url };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
+}
+
+/** Hosts `add_twilio_auth` sends the account's credentials to: Twilio's own APIs. */
+function isTwilioApi(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' && (hostname === 'twilio.com' || hostname.endsWith('.twilio.com'));
+  } catch {
+    return false;
+  }
+}
+
+/** Studio's error 81014: a parameter named with a reserved word; the request is not sent. */
+export const RESERVED_PARAMETER_ERROR = 81014;
+const RESERVED_PARAMETERS = new Set(['method']);
+
+/** A call Studio refuses before sending anything: the widget takes its failure branch. */
+function refuseCall(
+  run: WidgetRun,
+  state: WidgetState,
+  call: Pick<HttpCallDetails, 'method' | 'url' | 'contentType' | 'requestBody'>,
+  message: string,
+  code?: number,
+): WidgetOutcome {
+  run.setWidget(state.name, {});
+  run.emit({
+    type: 'http',
+    at: run.at,
+    widget: state.name,
+    ...call,
+    elapsedMs: 0,
+    outcome: 'failed',
+    failure: { reason: 'refused', message, ...(code !== undefined ? { code } : {}) },
+  });
+  return { kind: 'follow', event: 'failed' };
 }
 
 const makeHttpRequest: Handler = (run, state) => {
@@ -102,34 +198,36 @@ const makeHttpRequest: Handler = (run, state) => {
   if (method !== 'GET' && method !== 'POST') {
     return { kind: 'end', reason: 'error', message: `widget "${state.name}" uses HTTP method "${method}"; Studio allows GET and POST` };
   }
-  let url = run.render(state.name, 'url', p.url);
+  const split = splitUserInfo(run.render(state.name, 'url', p.url));
+  let url = split.url;
   const contentType = typeof p.content_type === 'string' && p.content_type ? p.content_type : FORM_CONTENT_TYPE;
   const isJson = contentType.toLowerCase().startsWith('application/json');
   let requestBody: string | undefined;
+  let reserved: string | undefined;
   if (isJson) {
     // Studio sends the rendered body as-is: nothing escapes a `"` or a newline in it.
     requestBody = run.render(state.name, 'body', p.body ?? '');
   } else {
-    const encoded = formEncode(renderPairs(run, state, 'parameters'));
+    const pairs = renderPairs(run, state, 'parameters');
+    reserved = pairs.find(([key]) => RESERVED_PARAMETERS.has(key.toLowerCase()))?.[0];
+    const encoded = formEncode(pairs);
     if (method === 'GET') url = appendQuery(url, encoded);
     else requestBody = encoded;
   }
   const sendsBody = method === 'POST';
-  return httpEffect(
-    state.name,
-    'http',
-    {
-      kind: 'http',
-      widget: state.name,
-      call: {
-        method,
-        url,
-        ...(sendsBody ? { contentType } : {}),
-        ...(sendsBody ? { requestBody: requestBody ?? '' } : {}),
-      },
-    },
-    run.httpLimits,
-  );
+  const call = {
+    method,
+    url,
+    ...(sendsBody ? { contentType } : {}),
+    ...(sendsBody ? { requestBody: requestBody ?? '' } : {}),
+  } as const;
+  if (reserved !== undefined) {
+    return refuseCall(run, state, call, `its parameter "${reserved}" is a reserved word (Studio error ${RESERVED_PARAMETER_ERROR}), so the widget takes "failed"`, RESERVED_PARAMETER_ERROR);
+  }
+  if ((p.add_twilio_auth === true || p.add_twilio_auth === 'true') && !isTwilioApi(url)) {
+    return refuseCall(run, state, call, 'add_twilio_auth is on for a URL that is not a Twilio API (https://….twilio.com), so the widget takes "failed"');
+  }
+  return httpEffect(state.name, 'http', { kind: 'http', widget: state.name, call }, run.httpLimits, split.authorization);
 };
 
 const runFunction: Handler = (run, state) => {
@@ -148,14 +246,15 @@ function outboundMessage(run: WidgetRun, state: WidgetState): Record<string, str
   const from = p.from === undefined ? run.context.flow.channel.address : run.render(state.name, 'from', p.from);
   const to = p.to === undefined ? run.context.contact.channel.address : run.render(state.name, 'to', p.to);
   const body = run.render(state.name, 'body', p.body);
-  const message = { Body: body, From: from, To: to, MessageSid: run.sid('IM'), Status: 'sent' };
-  run.emit({ type: 'message', at: run.at, widget: state.name, body, from, to, messageSid: message.MessageSid });
+  // `widgets.X.outbound.{Body,From,Sid,Status,To}` (Send Message and Send & Wait For Reply pages).
+  const message = { Body: body, From: from, To: to, Sid: run.sid('IM'), Status: 'sent' };
+  run.emit({ type: 'message', at: run.at, widget: state.name, body, from, to, messageSid: message.Sid });
   return message;
 }
 
 const sendMessage: Handler = (run, state) => {
   const outbound = outboundMessage(run, state);
-  run.setWidget(state.name, { ...outbound });
+  run.setWidget(state.name, { outbound });
   return { kind: 'follow', event: 'sent' };
 };
 
@@ -167,6 +266,15 @@ const sendAndWaitForReply: Handler = (run, state) => {
   const raw = Number(renderAsStudio(state.properties.timeout).trim());
   const timeoutSeconds = Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_REPLY_TIMEOUT_SECONDS;
   run.setWidget(state.name, { outbound });
+  if (run.handedOverBy !== undefined) {
+    // The conversation is with an agent: the customer's messages go to Flex, not to this
+    // execution, so nothing will ever answer the wait.
+    return {
+      kind: 'end',
+      reason: 'handover',
+      message: `"${state.name}" waits for a reply after "${run.handedOverBy}" handed the customer to an agent: the customer's messages now reach the agent, so the execution ends here`,
+    };
+  }
   run.emit({ type: 'wait', at: run.at, widget: state.name, timeoutSeconds });
   return {
     kind: 'effect',
@@ -215,13 +323,36 @@ const splitBasedOn: Handler = (run, state) => {
   return { kind: 'goto', next: noMatch?.next, via: 'noMatch' };
 };
 
+
+/**
+ * For Conversations, Send to Flex adds channelType, customerAddress, from, name and
+ * customerName to the task (widget page); a key the widget's own attributes set is kept
+ * as written (assumed: the page does not say which wins).
+ */
+function conversationDefaults(run: WidgetRun): Record<string, string> {
+  const address = run.context.contact.channel.address;
+  const conversation = run.context.trigger.conversation as { ChannelAttributes?: { channel_type?: unknown } } | undefined;
+  const channelType = conversation?.ChannelAttributes?.channel_type;
+  return {
+    channelType: typeof channelType === 'string' ? channelType : '',
+    customerAddress: address,
+    from: address,
+    name: address,
+    customerName: address,
+  };
+}
+
 const sendToFlex: Handler = (run, state) => {
   const p = state.properties;
   const workflow = run.render(state.name, 'workflow', p.workflow);
   const channel = run.render(state.name, 'channel', p.channel);
-  const attributesRaw = run.render(state.name, 'attributes', p.attributes ?? DEFAULT_FLEX_ATTRIBUTES);
+  const conversations = run.model === 'conversations';
+  // Legacy messaging: Flex's default attributes stand in for a widget without any.
+  const source = p.attributes ?? (conversations ? '{}' : DEFAULT_FLEX_ATTRIBUTES);
+  let attributesRaw = run.render(state.name, 'attributes', source);
   const priority = p.priority === undefined ? undefined : run.render(state.name, 'priority', p.priority);
-  const timeout = p.timeout === undefined ? undefined : run.render(state.name, 'timeout', p.timeout);
+  const timeoutText = p.timeout === undefined ? '' : run.render(state.name, 'timeout', p.timeout);
+  const timeout = timeoutText.trim() === '' ? String(DEFAULT_TASK_TIMEOUT_SECONDS) : timeoutText;
   const problems: string[] = [];
   let attributes: unknown;
   try {
@@ -232,10 +363,20 @@ const sendToFlex: Handler = (run, state) => {
   if (attributesRaw.length > MAX_TASK_ATTRIBUTES_CHARS) {
     problems.push(`the rendered attributes are ${attributesRaw.length} characters, over Studio's ${MAX_TASK_ATTRIBUTES_CHARS}`);
   }
+  if (conversations && attributes !== null && typeof attributes === 'object' && !Array.isArray(attributes)) {
+    attributes = { ...conversationDefaults(run), ...(attributes as Record<string, unknown>) };
+    attributesRaw = JSON.stringify(attributes);
+  }
   if (!workflow) problems.push('no workflow');
+  else if (!/^WW[0-9a-fA-F]{32}$/.test(workflow)) problems.push(`the workflow "${workflow}" is not a workflow SID (WW…), so TaskRouter knows no such workflow`);
   if (!channel) problems.push('no task channel');
-  const taskSid = run.sid('WT');
-  run.setWidget(state.name, { TaskSid: taskSid, Attributes: attributesRaw });
+  const seconds = Number(timeout.trim());
+  if (!/^\d+$/.test(timeout.trim()) || seconds < 1 || seconds > MAX_TASK_TIMEOUT_SECONDS) {
+    problems.push(`the timeout "${timeout}" is not a whole number of seconds from 1 to ${MAX_TASK_TIMEOUT_SECONDS} (Studio's maximum)`);
+  }
+  const created = problems.length === 0;
+  const taskSid = created ? run.sid('WT') : undefined;
+  run.setWidget(state.name, taskSid ? { TaskSid: taskSid, Attributes: attributesRaw } : { Attributes: attributesRaw });
   run.emit({
     type: 'handover',
     at: run.at,
@@ -244,14 +385,17 @@ const sendToFlex: Handler = (run, state) => {
     channel,
     ...(attributes !== undefined ? { attributes } : {}),
     attributesRaw,
-    taskSid,
+    created,
+    ...(taskSid ? { taskSid } : {}),
     ...(priority !== undefined ? { priority } : {}),
-    ...(timeout !== undefined ? { timeout } : {}),
+    timeout,
     problems,
   });
-  // For messaging, `callComplete` fires only when the agent's task ends: the bot's part is
-  // over, so the simulated execution ends here.
-  return { kind: 'end', reason: 'handover', message: `handed over to Flex by "${state.name}"` };
+  if (!created) return { kind: 'follow', event: 'failedToEnqueue' };
+  // "Task Created" fires once the task exists and the flow goes on along it; for the
+  // customer the bot's part is over (see markHandover).
+  run.markHandover(state.name);
+  return { kind: 'follow', event: 'callComplete' };
 };
 
 /** A trigger met mid-flow (a transition back to it) has nothing to start: Studio ends. */
@@ -285,15 +429,25 @@ export function parsedBodyOf(event: HttpEvent | FunctionEvent): Readonly<Record<
   return parsedBodies.get(event);
 }
 
-/** The customer answered a send-and-wait-for-reply. */
-export function resumeWithReply(run: WidgetRun, pending: Pending & { kind: 'reply' }, body: string): WidgetOutcome {
-  const inbound = {
+/** The customer answered a send-and-wait-for-reply (with media URLs, for MMS and chat attachments). */
+export function resumeWithReply(run: WidgetRun, pending: Pending & { kind: 'reply' }, body: string, media: readonly string[] = []): WidgetOutcome {
+  const inbound: Record<string, string> = {
     Body: body,
     From: run.context.contact.channel.address,
     To: run.context.flow.channel.address,
     MessageSid: run.sid('IM'),
+    ...(run.model === 'legacy' ? mediaFields(media) : {}),
   };
-  run.emit({ type: 'inbound', at: run.at, widget: pending.widget, body, from: inbound.From, to: inbound.To, messageSid: inbound.MessageSid });
+  run.emit({
+    type: 'inbound',
+    at: run.at,
+    widget: pending.widget,
+    body,
+    from: inbound.From,
+    to: inbound.To,
+    messageSid: inbound.MessageSid,
+    ...(media.length ? { media: [...media] } : {}),
+  });
   run.setWidget(pending.widget, { outbound: pending.outbound, inbound });
   return { kind: 'follow', event: 'incomingMessage' };
 }
@@ -304,9 +458,17 @@ export function resumeWithHttpResult(
   result: HttpResult,
 ): WidgetOutcome {
   const { details, output } = classifyHttpResult(result, run.httpLimits);
+  const own = output.parsed as Record<string, unknown> | undefined;
+  if (pending.kind === 'function') {
+    // Run Function's page: `parsed` is merged with earlier runs of the same widget, and
+    // kept when a later answer is not JSON. (Make HTTP Request's page says no such thing:
+    // there each answer replaces it, which the bot loop's `parsed.text` relies on.)
+    const earlier = run.context.widgets[pending.widget]?.parsed as Record<string, unknown> | undefined;
+    if (earlier !== undefined) output.parsed = own === undefined ? earlier : { ...earlier, ...own };
+  }
   run.setWidget(pending.widget, output);
   const event: HttpEvent | FunctionEvent = { type: pending.kind, at: run.at, widget: pending.widget, ...pending.call, ...details };
-  if (output.parsed !== undefined) parsedBodies.set(event, output.parsed as Record<string, unknown>);
+  if (own !== undefined) parsedBodies.set(event, own);
   run.emit(event);
   if (details.outcome === 'success') return { kind: 'follow', event: 'success' };
   return { kind: 'follow', event: pending.kind === 'function' ? 'fail' : 'failed' };

@@ -6,7 +6,8 @@ import { sessionIdTemplate, userIdTemplate } from './templates';
  * Task attributes of send-to-flex: a JSON text with Liquid inside, rendered by Studio
  * when the task is created. Liquid escapes nothing, so each value must render to
  * something that keeps the JSON valid, or the task is not created (`failedToEnqueue`):
- * - ids (phone numbers, SIDs, chat identities) are used as Flex's own defaults use them;
+ * - ids (phone numbers, SIDs, chat identities) are used as Flex's own defaults use them
+ *   (also for `customerName`/`customerAddress`, see customerKeys);
  * - the bot's free-text answer can hold anything (quotes, backslashes, newlines, control
  *   characters), so it is written as a bare `{{… | to_json}}` value, not inside quotes:
  *   `to_json` makes the whole JSON string literal, escapes included. `default: ''` first,
@@ -19,6 +20,7 @@ export function defaultFlexAttributes(model: ChannelModel): Record<string, strin
       name: '{{trigger.message.ChannelAttributes.from}}',
       channelType: '{{trigger.message.ChannelAttributes.channel_type}}',
       channelSid: '{{trigger.message.ChannelSid}}',
+      ...customerKeys('{{trigger.message.ChannelAttributes.from}}'),
     };
   }
   return {
@@ -26,7 +28,18 @@ export function defaultFlexAttributes(model: ChannelModel): Record<string, strin
     from: '{{trigger.conversation.From}}',
     channelType: '{{trigger.conversation.ChannelAttributes.channel_type}}',
     conversationSid: '{{trigger.conversation.ConversationSid}}',
+    ...customerKeys('{{trigger.conversation.From}}'),
   };
+}
+
+/**
+ * `customerName` and `customerAddress`: what Flex Insights and the Interactions API's task
+ * attributes name the customer by (Flex's own Send to Flex adds them for Conversations).
+ * A flow knows no better name than the address, so both hold it; `escalate`, which reads
+ * the participant, can name the customer.
+ */
+export function customerKeys(address: string, name = address): { customerName: string; customerAddress: string } {
+  return { customerName: name, customerAddress: address };
 }
 
 /** What the agent learns about the bot conversation, under the `cognigy` key. */
@@ -47,15 +60,22 @@ export function buildAttributes(model: ChannelModel, callBotName: string): strin
 }
 
 /**
- * Merge the `cognigy` block into an existing attributes text, keeping every other key
- * (and its Liquid) as it was. Returns undefined when the text is not JSON once its Liquid
+ * Merge the `cognigy` block (and `customerName`/`customerAddress` when missing) into an
+ * existing attributes text, keeping every other key (and its Liquid) as it was. Returns undefined when the text is not JSON once its Liquid
  * is set aside (e.g. `{% if %}` around keys): such a template is left untouched rather
  * than rewritten by guess.
  */
 export function mergeCognigyAttributes(existing: string, model: ChannelModel, callBotName: string): string | undefined {
   const parsed = parseTemplate(existing);
   if (!parsed) return undefined;
-  return stringifyTemplate({ ...parsed, [COGNIGY_ATTRIBUTES_KEY]: cognigyAttributes(model, callBotName) });
+  // The customer's keys are added when missing; a flow that sets them keeps its own.
+  const { customerName, customerAddress } = defaultFlexAttributes(model);
+  return stringifyTemplate({
+    ...parsed,
+    customerName: parsed.customerName ?? customerName,
+    customerAddress: parsed.customerAddress ?? customerAddress,
+    [COGNIGY_ATTRIBUTES_KEY]: cognigyAttributes(model, callBotName),
+  });
 }
 
 /**

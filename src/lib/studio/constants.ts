@@ -47,8 +47,11 @@ export const DEFAULT_FLEX_FAILURE_MESSAGE = 'Sorry, we could not reach an agent 
 export const DEFAULT_ESCALATION_FALLBACK = 'Connecting you to an agent.';
 export const DEFAULT_DESCRIPTION = 'Cognigy.AI bot loop with escalation to Flex (built by twilio-plugin-cognigy)';
 
-/** Studio's limits (reference: studio-flows.md). */
-export const MAX_STATES = 1000;
+/** Studio's limits (Studio FAQ: "A Flow is limited to 2,000 Widgets"). */
+export const MAX_STATES = 2000;
+/** Send to Flex's `timeout` (seconds): Studio's default and maximum (Send to Flex page). */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 3600;
+export const MAX_TASK_TIMEOUT_SECONDS = 1_209_600;
 export const MAX_ATTRIBUTES_LENGTH = 1024;
 /** The bot's answer is cut to this length in the task attributes (the 1,024-character budget). */
 export const LAST_ANSWER_MAX_LENGTH = 200;

@@ -1,5 +1,5 @@
 import { Liquid } from 'liquidjs';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, MAX_ATTRIBUTES_LENGTH, MAX_STATES, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, MAX_ATTRIBUTES_LENGTH, MAX_STATES, MAX_TASK_TIMEOUT_SECONDS, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
 import type { FlowDefinition } from './types';
 
 export interface LintIssue {
@@ -37,7 +37,17 @@ function requireKeyValues(props: Props, key: string, issue: (p: string, m: strin
 /** Required properties per modelled type (reference: studio-flows.md). */
 const CHECKS: Record<string, Check> = {
   trigger: () => undefined,
-  'set-variables': (p, issue) => requireKeyValues(p, 'variables', issue, true),
+  'set-variables': (p, issue) => {
+    requireKeyValues(p, 'variables', issue, true);
+    if (!Array.isArray(p.variables)) return;
+    p.variables.forEach((kv, i) => {
+      const type = (kv as Props)?.type;
+      // "string" (newer exports) and "json" ("Parse as JSON object") are what the runner knows.
+      if (type !== undefined && type !== 'string' && type !== 'json') {
+        issue(`variables[${i}].type`, `"${shown(type)}" is not a variable type test-chat models (string, json): the value is kept as text`, 'warning');
+      }
+    });
+  },
   'make-http-request': (p, issue) => {
     if (p.method !== 'GET' && p.method !== 'POST') issue('method', 'must be GET or POST');
     if (p.content_type !== FORM_CONTENT_TYPE && p.content_type !== JSON_CONTENT_TYPE) {
@@ -46,6 +56,15 @@ const CHECKS: Record<string, Check> = {
     requireString(p, issue, 'url');
     if (p.body !== undefined && !str(p.body)) issue('body', 'must be a string');
     requireKeyValues(p, 'parameters', issue, false);
+    if (Array.isArray(p.parameters)) {
+      p.parameters.forEach((kv, i) => {
+        const key = (kv as Props)?.key;
+        if (str(key) && key.toLowerCase() === 'method') issue(`parameters[${i}]`, 'is named "method", a reserved word: Studio sends nothing and takes "failed" (error 81014)', 'warning');
+      });
+    }
+    if ((p.add_twilio_auth === true || p.add_twilio_auth === 'true') && str(p.url) && !p.url.includes('{{') && !/^https:\/\/([a-z0-9-]+\.)*twilio\.com(\/|$)/i.test(p.url)) {
+      issue('add_twilio_auth', 'is on for a URL that is not a Twilio API: Studio sends nothing and takes "failed"', 'warning');
+    }
   },
   'split-based-on': (p, issue) => requireString(p, issue, 'input'),
   'send-and-wait-for-reply': (p, issue) => {
@@ -57,6 +76,12 @@ const CHECKS: Record<string, Check> = {
     requireString(p, issue, 'workflow', 'channel', 'attributes');
     if (str(p.workflow) && !/^WW[0-9a-fA-F]{32}$/.test(p.workflow) && !p.workflow.includes('{{')) issue('workflow', 'is not a workflow SID (WW…)');
     if (str(p.channel) && !/^TC[0-9a-fA-F]{32}$/.test(p.channel) && !p.channel.includes('{{')) issue('channel', 'is not a task channel SID (TC…)');
+    if (str(p.timeout) && !p.timeout.includes('{{') && p.timeout.trim() !== '') {
+      const seconds = Number(p.timeout.trim());
+      if (!/^\d+$/.test(p.timeout.trim()) || seconds < 1 || seconds > MAX_TASK_TIMEOUT_SECONDS) {
+        issue('timeout', `must be a whole number of seconds from 1 to ${MAX_TASK_TIMEOUT_SECONDS} (Studio's maximum): Flex would refuse the task (failedToEnqueue)`);
+      }
+    }
     if (str(p.attributes)) {
       // What renders whatever the values: the text outside Liquid. Over the cap, every
       // task is refused; inside an {% if %} it may not render, so only a warning then.

@@ -32,9 +32,13 @@ export interface FlexFlow {
   sid: string;
   name: string;
   channelType: string;
+  /** The chat service its channels are made in. */
+  chatServiceSid?: string | null;
   contactIdentity?: string | null;
   integrationType?: string | null;
   integration: Record<string, any>;
+  /** `integration.flow_sid` (the API answers snake_case inside `integration`; camelCase accepted too). */
+  flowSid?: string;
   enabled: boolean;
 }
 
@@ -169,9 +173,11 @@ function toFlexFlow(f: any): FlexFlow {
     sid: f.sid,
     name: f.friendlyName,
     channelType: f.channelType,
+    chatServiceSid: f.chatServiceSid,
     contactIdentity: f.contactIdentity,
     integrationType: f.integrationType,
     integration: f.integration ?? {},
+    flowSid: f.integration?.flow_sid ?? f.integration?.flowSid ?? undefined,
     enabled: f.enabled,
   };
 }
@@ -197,6 +203,28 @@ export interface ConversationInfo {
   /** The conversation's (a legacy chat channel's) attributes, parsed; {} when not JSON. */
   attributes: Record<string, any>;
   friendlyName?: string | null;
+  /** The chat service (IS…) it lives in: a legacy channel's Programmable Chat service. */
+  chatServiceSid?: string | null;
+}
+
+/**
+ * A webhook of one conversation (`target`: webhook, trigger, studio) or of one legacy chat
+ * channel (`type`, same values); `flowSid` is `configuration.flow_sid` for Studio.
+ */
+export interface ScopedWebhook {
+  sid: string;
+  kind: string;
+  flowSid?: string;
+}
+
+/** Conversation and chat channel webhooks are listed at most 5 a page (the OpenAPI files' PageSize maximum). */
+export const WEBHOOK_PAGE_SIZE = 5;
+/** A conversation or channel holds at most five webhooks; a few pages more only guard against surprises. */
+const WEBHOOK_READ_LIMIT = 50;
+
+function toScopedWebhook(w: any, kind: unknown): ScopedWebhook {
+  const flowSid = w.configuration?.flow_sid ?? w.configuration?.flowSid;
+  return { sid: w.sid, kind: String(kind ?? ''), ...(typeof flowSid === 'string' && flowSid ? { flowSid } : {}) };
 }
 
 export interface ParticipantInfo {
@@ -278,6 +306,10 @@ function toExecutionInfo(e: any): ExecutionInfo {
 
 export interface EscalationCalls {
   fetchConversation(sid: string): Promise<ConversationInfo>;
+  listConversationWebhooks(sid: string): Promise<ScopedWebhook[]>;
+  deleteConversationWebhook(sid: string, webhookSid: string): Promise<void>;
+  listChannelWebhooks(serviceSid: string, channelSid: string): Promise<ScopedWebhook[]>;
+  deleteChannelWebhook(serviceSid: string, channelSid: string, webhookSid: string): Promise<void>;
   listConversationParticipants(sid: string): Promise<ParticipantInfo[]>;
   listConversationMessages(sid: string, newest: number): Promise<MessageInfo[]>;
   listExecutions(flowSid: string, o: { since: Date; limit: number }): Promise<ExecutionInfo[]>;
@@ -292,7 +324,25 @@ export interface EscalationCalls {
 export class EscalationTwilioApi extends TwilioApi implements EscalationCalls {
   async fetchConversation(sid: string): Promise<ConversationInfo> {
     const c = await this.library.conversations.v1.conversations(sid).fetch();
-    return { sid: c.sid, state: c.state, attributes: parseJsonObject(c.attributes), friendlyName: c.friendlyName };
+    return { sid: c.sid, state: c.state, attributes: parseJsonObject(c.attributes), friendlyName: c.friendlyName, chatServiceSid: c.chatServiceSid };
+  }
+
+  async listConversationWebhooks(sid: string): Promise<ScopedWebhook[]> {
+    const items = await this.library.conversations.v1.conversations(sid).webhooks.list({ pageSize: WEBHOOK_PAGE_SIZE, limit: WEBHOOK_READ_LIMIT });
+    return items.map((w: any) => toScopedWebhook(w, w.target));
+  }
+
+  async deleteConversationWebhook(sid: string, webhookSid: string): Promise<void> {
+    await this.library.conversations.v1.conversations(sid).webhooks(webhookSid).remove();
+  }
+
+  async listChannelWebhooks(serviceSid: string, channelSid: string): Promise<ScopedWebhook[]> {
+    const items = await this.library.chat.v2.services(serviceSid).channels(channelSid).webhooks.list({ pageSize: WEBHOOK_PAGE_SIZE, limit: WEBHOOK_READ_LIMIT });
+    return items.map((w: any) => toScopedWebhook(w, w.type));
+  }
+
+  async deleteChannelWebhook(serviceSid: string, channelSid: string, webhookSid: string): Promise<void> {
+    await this.library.chat.v2.services(serviceSid).channels(channelSid).webhooks(webhookSid).remove();
   }
 
   async listConversationParticipants(sid: string): Promise<ParticipantInfo[]> {

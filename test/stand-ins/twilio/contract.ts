@@ -8,13 +8,15 @@ import * as path from 'path';
 import OpenAPIBackend, { ValidationContext } from 'openapi-backend';
 import type { Operation } from 'openapi-backend';
 
-export type Product = 'studio' | 'taskrouter' | 'flex-api' | 'conversations';
+export type Product = 'studio' | 'taskrouter' | 'flex-api' | 'conversations' | 'chat';
 
 const SPEC_FILES: Record<Product, string> = {
   studio: 'twilio_studio_v2.json',
   taskrouter: 'twilio_taskrouter_v1.json',
   'flex-api': 'twilio_flex_v1.json',
   conversations: 'twilio_conversations_v1.json',
+  // Programmable Chat v2: the legacy Flex messaging channel's webhooks.
+  chat: 'twilio_chat_v2.json',
 };
 
 export const PRODUCTS = Object.keys(SPEC_FILES) as Product[];

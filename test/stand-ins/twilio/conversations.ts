@@ -45,6 +45,16 @@ function conversationOr404(ctx: HandlerContext, sidOrUniqueName: string): Conver
   return conversation;
 }
 
+/** "Each individual Conversation can have as many as five such webhooks" (Conversation Scoped Webhook resource). */
+const MAX_SCOPED_WEBHOOKS = 5;
+
+function webhookOr404(ctx: HandlerContext): WebhookRecord {
+  const conversation = conversationOr404(ctx, ctx.params.ConversationSid);
+  const webhook = ctx.state.webhooksOf(conversation.sid).find((w) => w.sid === ctx.params.Sid);
+  if (!webhook) throw notFound(`/v1/Conversations/${ctx.params.ConversationSid}/Webhooks/${ctx.params.Sid}`);
+  return webhook;
+}
+
 function renderAddress(ctx: HandlerContext, a: AddressRecord) {
   return { account_sid: ctx.state.accountSid, ...a, url: ctx.url(`/v1/Configuration/Addresses/${a.sid}`) };
 }
@@ -188,12 +198,42 @@ export const conversationsHandlers: HandlerTable = {
       contentSid: b.ContentSid,
     });
     conversation.date_updated = ctx.state.now();
+    ctx.state.deliverToStudio(conversation.sid, message);
     return created(renderMessage(ctx, message));
   },
 
   ListConversationParticipant: (ctx) => {
     const conversation = conversationOr404(ctx, ctx.params.ConversationSid);
     return listReply(ctx, 'participants', ctx.state.participantsOf(conversation.sid), (p) => renderParticipant(ctx, p));
+  },
+
+  /**
+   * As the API documents it: a chat participant by Identity, or an SMS/WhatsApp one by
+   * MessagingBinding.Address (with the ProxyAddress it is reached through); one of the two.
+   * The same identity or address twice in a conversation is refused (409). The error
+   * codes of these refusals are not documented per case; the ones here are assumed.
+   */
+  CreateConversationParticipant: (ctx) => {
+    const conversation = conversationOr404(ctx, ctx.params.ConversationSid);
+    const b = ctx.body;
+    const identity = b.Identity as string | undefined;
+    const address = b['MessagingBinding.Address'] as string | undefined;
+    if (!identity && !address) throw badRequest(50433, 'A participant needs an Identity or a MessagingBinding.Address');
+    if (identity && address) throw badRequest(50434, 'Identity and MessagingBinding.Address cannot both be set');
+    if (address && !b['MessagingBinding.ProxyAddress']) throw badRequest(50420, 'MessagingBinding.ProxyAddress is required with MessagingBinding.Address');
+    for (const p of ctx.state.participantsOf(conversation.sid)) {
+      if ((identity && p.identity === identity) || (address && p.messaging_binding?.address === address)) {
+        throw new FakeHttpError(409, 50416, `Participant ${identity ?? address} already exists in conversation ${conversation.sid}`);
+      }
+    }
+    const participant = ctx.state.addParticipant(conversation.sid, {
+      identity,
+      address,
+      proxyAddress: b['MessagingBinding.ProxyAddress'],
+      attributes: b.Attributes,
+    });
+    if (address && /^whatsapp:/.test(address)) participant.messaging_binding = { ...participant.messaging_binding, type: 'whatsapp' };
+    return created(renderParticipant(ctx, participant));
   },
 
   ListConversationScopedWebhook: (ctx) => {
@@ -210,18 +250,27 @@ export const conversationsHandlers: HandlerTable = {
     if (b.Target === 'webhook' && !b['Configuration.Url']) {
       throw badRequest(20001, 'Configuration.Url is required when Target is webhook');
     }
+    if (ctx.state.webhooksOf(conversation.sid).length >= MAX_SCOPED_WEBHOOKS) {
+      throw badRequest(50353, `A conversation can have at most ${MAX_SCOPED_WEBHOOKS} scoped webhooks`);
+    }
     const configuration: Record<string, any> = {};
     for (const [key, field] of Object.entries(WEBHOOK_FIELDS)) if (b[key] !== undefined) configuration[field] = b[key];
-    const now = ctx.state.now();
-    const webhook: WebhookRecord = {
-      sid: ctx.state.sid('WH'),
-      conversation_sid: conversation.sid,
-      target: b.Target,
-      configuration,
-      date_created: now,
-      date_updated: now,
-    };
-    ctx.state.webhooksOf(conversation.sid).push(webhook);
-    return created(renderWebhook(ctx, webhook));
+    return created(renderWebhook(ctx, ctx.state.addConversationWebhook(conversation.sid, b.Target, configuration)));
+  },
+
+  FetchConversationScopedWebhook: (ctx) => ok(renderWebhook(ctx, webhookOr404(ctx))),
+
+  UpdateConversationScopedWebhook: (ctx) => {
+    const webhook = webhookOr404(ctx);
+    for (const [key, field] of Object.entries(WEBHOOK_FIELDS)) if (ctx.body[key] !== undefined) webhook.configuration[field] = ctx.body[key];
+    webhook.date_updated = ctx.state.now();
+    return ok(renderWebhook(ctx, webhook));
+  },
+
+  DeleteConversationScopedWebhook: (ctx) => {
+    const webhook = webhookOr404(ctx);
+    const list = ctx.state.webhooksOf(webhook.conversation_sid);
+    list.splice(list.indexOf(webhook), 1);
+    return noContent();
   },
 };

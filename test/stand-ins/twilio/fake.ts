@@ -5,6 +5,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { checkRequest, checkResponse, contractFor, isProduct, Product, PRODUCTS } from './contract';
+import { chatHandlers } from './chat';
 import { conversationsHandlers } from './conversations';
 import { errorBody, FakeHttpError, isTwilioErrorBody } from './errors';
 import { FaultInjector, FaultKind } from './faults';
@@ -29,6 +30,7 @@ const HANDLERS: Record<Product, HandlerTable> = {
   taskrouter: taskrouterHandlers,
   'flex-api': flexHandlers,
   conversations: conversationsHandlers,
+  chat: chatHandlers,
 };
 
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -221,6 +221,17 @@ export interface WebhookRecord {
   date_updated: string | null;
 }
 
+/** A Programmable Chat channel webhook (Chat v2); the channel is the conversation of the same CH SID. */
+export interface ChannelWebhookRecord {
+  sid: string;
+  service_sid: string;
+  channel_sid: string;
+  type: string;
+  configuration: Record<string, any>;
+  date_created: string;
+  date_updated: string | null;
+}
+
 /** SIDs of what a fresh Flex account holds, for tests to refer to. */
 export interface SeededSids {
   workspaceSid: string;
@@ -259,6 +270,8 @@ export interface NewTask {
 
 export interface NewConversation {
   friendlyName?: string;
+  /** The chat service (IS…) it lives in; a legacy Flex chat channel lives in the Flex Flow's. */
+  chatServiceSid?: string;
   uniqueName?: string;
   attributes?: Record<string, unknown> | string;
   state?: ConversationRecord['state'];
@@ -284,6 +297,7 @@ export class FakeState {
   messages = new Map<string, MessageRecord[]>();
   participants = new Map<string, ParticipantRecord[]>();
   webhooks = new Map<string, WebhookRecord[]>();
+  channelWebhooks = new Map<string, ChannelWebhookRecord[]>();
   seeded: SeededSids | undefined;
 
   private random: Random;
@@ -492,7 +506,7 @@ export class FakeState {
     const now = this.now();
     const conversation: ConversationRecord = {
       sid: this.sid('CH'),
-      chat_service_sid: this.seeded?.conversationServiceSid ?? this.sid('IS'),
+      chat_service_sid: input.chatServiceSid ?? this.seeded?.conversationServiceSid ?? this.sid('IS'),
       messaging_service_sid: null,
       friendly_name: input.friendlyName ?? null,
       unique_name: input.uniqueName ?? null,
@@ -584,6 +598,69 @@ export class FakeState {
     let list = this.webhooks.get(conversationSid);
     if (!list) this.webhooks.set(conversationSid, (list = []));
     return list;
+  }
+
+  channelWebhooksOf(channelSid: string): ChannelWebhookRecord[] {
+    let list = this.channelWebhooks.get(channelSid);
+    if (!list) this.channelWebhooks.set(channelSid, (list = []));
+    return list;
+  }
+
+  /** A conversation-scoped webhook, as POST /v1/Conversations/CH…/Webhooks makes it. */
+  addConversationWebhook(conversationSid: string, target: string, configuration: Record<string, any>): WebhookRecord {
+    const now = this.now();
+    const webhook: WebhookRecord = { sid: this.sid('WH'), conversation_sid: conversationSid, target, configuration, date_created: now, date_updated: now };
+    this.webhooksOf(conversationSid).push(webhook);
+    return webhook;
+  }
+
+  /** A chat channel webhook, as POST /v2/Services/IS…/Channels/CH…/Webhooks makes it. */
+  addChannelWebhook(serviceSid: string, channelSid: string, type: string, configuration: Record<string, any>): ChannelWebhookRecord {
+    const now = this.now();
+    const webhook: ChannelWebhookRecord = { sid: this.sid('WH'), service_sid: serviceSid, channel_sid: channelSid, type, configuration, date_created: now, date_updated: now };
+    this.channelWebhooksOf(channelSid).push(webhook);
+    return webhook;
+  }
+
+  /**
+   * A message added to a conversation (or chat channel) reaches the Studio flows its
+   * webhooks name: "a Studio Flow's Execution will start when a message is created in the
+   * Conversation" (Using Conversations with Studio), "new messages posted in the Chat
+   * Channel will create a new Studio Execution" (Flex Flow, integration type studio).
+   * An active execution for that contact takes the message instead of a new one.
+   * Messages authored `system` are what Studio itself sends; they start nothing (assumed).
+   * Returns the executions the message reached.
+   */
+  deliverToStudio(conversationSid: string, message: MessageRecord): ExecutionRecord[] {
+    if (message.author === 'system') return [];
+    const conversation = this.conversations.get(conversationSid);
+    if (!conversation) return [];
+    const reached: ExecutionRecord[] = [];
+    const start = (flowSid: unknown, trigger: Record<string, any>) => {
+      if (typeof flowSid !== 'string' || !this.flows.has(flowSid)) return;
+      const execution = this.addExecution(flowSid, message.author);
+      if (!execution.context.trigger) execution.context.trigger = trigger;
+      reached.push(execution);
+    };
+    for (const w of this.webhooksOf(conversationSid)) {
+      if (w.target !== 'studio') continue;
+      start(w.configuration.flow_sid, {
+        conversation: { ConversationSid: conversationSid, MessageSid: message.sid, Body: message.body, Author: message.author, From: message.author, EventType: 'onMessageAdded' },
+      });
+    }
+    for (const w of this.channelWebhooksOf(conversationSid)) {
+      if (w.type !== 'studio') continue;
+      let channelAttributes: unknown = {};
+      try {
+        channelAttributes = JSON.parse(conversation.attributes);
+      } catch {
+        channelAttributes = {};
+      }
+      start(w.configuration.flow_sid, {
+        message: { ChannelSid: conversationSid, Body: message.body, From: message.author, ChannelAttributes: channelAttributes, EventType: 'onMessageSent' },
+      });
+    }
+    return reached;
   }
 
   /** Open tasks (not completed or canceled), what an escalation is judged by. */

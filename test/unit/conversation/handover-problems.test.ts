@@ -9,6 +9,9 @@ import { problemLines } from '../../../src/printers/test-chat';
 import { flowDriverFactory } from '../../../src/lib/conversation/driver';
 import { runConversations, type ConversationResult } from '../../../src/lib/conversation/runner';
 import { parseConvoTxt } from '../../../src/lib/conversation/botium';
+import { parseYamlScript } from '../../../src/lib/conversation/yaml-format';
+import type { Conversation } from '../../../src/lib/conversation/types';
+import { DEFAULT_FLEX_FAILURE_MESSAGE } from '../../../src/lib/studio/constants';
 
 const WORKFLOW = `WW${'2'.repeat(32)}`;
 const TASK_CHANNEL = `TC${'3'.repeat(32)}`;
@@ -100,6 +103,42 @@ describe('the hand-over a script run checks', () => {
     assert.equal(result.status, 'failed');
     assert.equal(result.failures[0].message, 'Studio would refuse this hand-over: the customer would not reach Flex');
     assert.match(result.failures[0].actual, /not valid JSON/);
+  });
+
+  test('a YAML script can test the failedToEnqueue branch itself: `handover: refused`', async () => {
+    const yaml = [
+      'name: Flex refuses the task',
+      'steps:',
+      '  - user: agent please',
+      '  - bot: true',
+      `  - bot: "${DEFAULT_FLEX_FAILURE_MESSAGE}"`,
+      '  - handover: refused',
+      '',
+    ].join('\n');
+    const [conversation] = parseYamlScript('refused.yaml', yaml) as Conversation[];
+    assert.equal(conversation.steps.at(-1)?.kind, 'handover');
+    const run = async (flow: FlowDefinition, answer: string) => {
+      const results: ConversationResult[] = [];
+      await runConversations(
+        (async function* () {
+          yield conversation;
+        })(),
+        flowDriverFactory(flow, { http: botSaying(answer), channelModel: 'conversations' }),
+        { concurrency: 1, timeoutMs: 5_000, onResult: (r) => results.push(r) },
+      );
+      return results[0];
+    };
+    const refused = await run(quotedAnswer(), 'ends with a backslash \\');
+    assert.equal(refused.status, 'passed', JSON.stringify(refused.failures));
+    const accepted = await run(quotedAnswer(), 'a plain answer');
+    assert.equal(accepted.status, 'failed');
+    // Flex takes the task: the apology never comes.
+    assert.match(JSON.stringify(accepted.failures[0]), new RegExp(DEFAULT_FLEX_FAILURE_MESSAGE.slice(0, 20)));
+    const [direct] = parseYamlScript('accepted.yaml', 'steps:\n  - user: agent please\n  - bot: true\n  - handover: refused\n') as Conversation[];
+    conversation.steps = direct.steps;
+    const wrong = await run(quotedAnswer(), 'a plain answer');
+    assert.equal(wrong.failures[0].expected, 'Flex refuses the task (failedToEnqueue)');
+    assert.equal(wrong.failures[0].actual, 'Flex accepted the task (callComplete)');
   });
 
   test('the same script passes when the attributes render to JSON', async () => {

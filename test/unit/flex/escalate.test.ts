@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escalate, EscalationApi, EscalationDeps, checkRequest } from '../../../src/lib/flex/escalate';
-import type { ExecutionInfo, TaskInfo } from '../../../src/lib/twilio/api';
+import type { ExecutionInfo, ScopedWebhook, TaskInfo } from '../../../src/lib/twilio/api';
 import { CognigyError, UsageError } from '../../../src/lib/errors';
 
 const sid = (p: string, n: number) => `${p}${n.toString(16).padStart(32, '0')}`;
@@ -10,17 +10,37 @@ const FW = sid('FW', 2);
 const WS = sid('WS', 3);
 const WW = sid('WW', 4);
 const CUSTOMER = '+15551234567';
+const OTHER_FW = sid('FW', 7);
+const WH = sid('WH', 8);
 
 /** A plain in-memory account: only what escalate reads and writes, and a log of the writes. */
-function fakeApi(o: { tasks?: TaskInfo[]; executions?: ExecutionInfo[]; createFails?: Array<'503' | '503-applied' | '400' | '429'> } = {}) {
+function fakeApi(
+  o: { tasks?: TaskInfo[]; executions?: ExecutionInfo[]; createFails?: Array<'503' | '503-applied' | '400' | '429'>; webhooks?: ScopedWebhook[] } = {},
+) {
   const tasks: TaskInfo[] = [...(o.tasks ?? [])];
+  const webhooks: ScopedWebhook[] = [...(o.webhooks ?? [])];
   const executions: ExecutionInfo[] = [...(o.executions ?? [])];
   const failures = [...(o.createFails ?? [])];
   const writes: string[] = [];
   let n = 100;
   const error = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status, data: { status } });
   const api: EscalationApi = {
-    listFlows: async () => [{ sid: FW, name: 'Cognigy Bot Flow', status: 'published', revision: 1 }],
+    listFlows: async () => [
+      { sid: FW, name: 'Cognigy Bot Flow', status: 'published', revision: 1 },
+      { sid: OTHER_FW, name: 'Messaging Flow', status: 'published', revision: 1 },
+    ],
+    listFlexFlows: async () => [],
+    listConversationWebhooks: async () => [...webhooks],
+    deleteConversationWebhook: async (_c, w) => {
+      writes.push(`remove ${w}`);
+      const i = webhooks.findIndex((x) => x.sid === w);
+      if (i < 0) throw Object.assign(new Error('not found'), { exitCode: 20404 });
+      webhooks.splice(i, 1);
+    },
+    listChannelWebhooks: async () => [],
+    deleteChannelWebhook: async () => {
+      throw new Error('not for conversations');
+    },
     fetchConversation: async (s) => {
       if (s !== CH) throw Object.assign(new Error('not found'), { exitCode: 20404 });
       return { sid: CH, state: 'active', attributes: {} };
@@ -57,7 +77,7 @@ function fakeApi(o: { tasks?: TaskInfo[]; executions?: ExecutionInfo[]; createFa
       return { sid: sid('KD', n++), channel: {}, routing: { properties: { sid: task.sid, assignment_status: 'pending' } } };
     },
   };
-  return { api, tasks, executions, writes };
+  return { api, tasks, executions, writes, webhooks };
 }
 
 const setup: EscalationDeps['setup'] = {
@@ -79,6 +99,36 @@ describe('escalate, against a plain fake account', () => {
     assert.equal((r.attributes as any).cognigy.reason, 'angry');
     assert.deepEqual((r.attributes as any).cognigy.transcript.map((m: any) => m.from), ['customer', 'bot']);
     assert.equal(r.sessionId, CH);
+  });
+
+  test("after the create, the conversation's Studio webhook is removed, then the bot ended", async () => {
+    const f = fakeApi({ executions: [active()], webhooks: [{ sid: WH, kind: 'studio', flowSid: FW }, { sid: sid('WH', 9), kind: 'webhook' }] });
+    const r = await escalate({ conversation: CH }, deps(f.api));
+    assert.deepEqual(f.writes, ['create', `remove ${WH}`, `end ${sid('FN', 9)}`]);
+    assert.deepEqual(r.studioWebhooks, [{ sid: WH, flowSid: FW, action: 'removed' }]);
+    assert.deepEqual(f.webhooks.map((w) => w.kind), ['webhook'], 'other webhooks stay');
+  });
+
+  test('the flow named by the conversation webhook is used over the setup flow, and said', async () => {
+    const other: ExecutionInfo = { sid: sid('FN', 10), flowSid: OTHER_FW, contactChannelAddress: CUSTOMER, status: 'active' };
+    const f = fakeApi({ executions: [other], webhooks: [{ sid: WH, kind: 'studio', flowSid: OTHER_FW }] });
+    const listed: string[] = [];
+    const api = { ...f.api, listExecutions: async (flowSid: string) => (listed.push(flowSid), f.executions.filter((e) => e.flowSid === flowSid)) };
+    const r = await escalate({ conversation: CH }, deps(api));
+    assert.deepEqual(r.flow, { sid: OTHER_FW, name: 'Messaging Flow', source: 'conversation-webhook' });
+    assert.deepEqual(listed, [OTHER_FW]);
+    assert.deepEqual(r.executions, [{ sid: other.sid, action: 'ended' }]);
+    assert.ok(r.notes.some((n) => /served by flow "Messaging Flow".*"Cognigy Bot Flow".*"Messaging Flow" was used/.test(n)), r.notes.join('\n'));
+  });
+
+  test('a webhook already removed (a retried DELETE, another run) is not an error', async () => {
+    const f = fakeApi({ executions: [active()], webhooks: [{ sid: WH, kind: 'studio', flowSid: FW }] });
+    const api = { ...f.api, listConversationWebhooks: async () => [{ sid: WH, kind: 'studio', flowSid: FW }], deleteConversationWebhook: async () => {
+      throw Object.assign(new Error('not found'), { exitCode: 20404 });
+    } };
+    const r = await escalate({ conversation: CH }, deps(api));
+    assert.deepEqual(r.studioWebhooks, [{ sid: WH, flowSid: FW, action: 'already-gone' }]);
+    assert.equal(f.executions[0].status, 'ended');
   });
 
   test('a 503 on a create that went through: found by its run id, not made twice', async () => {

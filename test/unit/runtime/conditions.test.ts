@@ -19,7 +19,12 @@ const cases: Array<[string, string, string, boolean]> = [
   ['is_blank', 'x', '', false],
   ['is_not_blank', 'x', '', true],
   ['is_not_blank', '', '', false],
-  ['regex', 'order 12345', '\\d{5}', true],
+  // Studio: a regex must match the entire input, ignoring case (Split Based On widget page).
+  ['regex', 'order 12345', '\\d{5}', false],
+  ['regex', 'ORDER 12345', 'order \\d{5}', true],
+  ['regex', '16', '[1-5]', false],
+  ['regex', '3', '[1-5]', true],
+  ['regex', 'no', 'yes|no', true],
   ['regex', 'ORDER', '^order$', true],
   ['regex', 'order 12', '\\d{5}', false],
   ['regex', 'anything', '([unclosed', false], // an invalid pattern never holds

@@ -12,7 +12,7 @@ describe('Studio limits', () => {
     );
     const turn = await s.start('x');
     assert.equal(turn.events.filter((e) => e.type === 'variables').length, 10);
-    assert.equal(s.variables.n, '10');
+    assert.equal(s.variables.n, 10, 'a counter is a number (set-variables)');
     assert.equal(turn.ended?.reason, 'limit');
     assert.equal(turn.ended?.widget, 'Count');
     assert.match(turn.ended?.message ?? '', /"Count" ran 10 times in a row/);
@@ -31,7 +31,7 @@ describe('Studio limits', () => {
     assert.match(turn.ended?.message ?? '', /1000 steps/);
     // 1,000 steps = the trigger + 999 widget runs, alternating A and B.
     assert.equal(turn.events.filter((e) => e.type === 'variables').length, 999);
-    assert.deepEqual([s.variables.a, s.variables.b], ['500', '499']);
+    assert.deepEqual([s.variables.a, s.variables.b], [500, 499]);
   });
 
   test('steps accumulate across turns; limits are configurable', async () => {
@@ -47,6 +47,6 @@ describe('Studio limits', () => {
     await s.reply('1'); // Note, Ask
     const third = await s.reply('2'); // Note, then the limit before Ask
     assert.equal(third.ended?.reason, 'limit');
-    assert.equal(s.variables.last, '2');
+    assert.equal(s.variables.last, 2);
   });
 });

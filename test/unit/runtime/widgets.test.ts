@@ -31,7 +31,7 @@ describe('trigger', () => {
     await s.start('hello');
     assert.equal(s.channelModel, 'legacy');
     assert.equal(s.variables.all, '+4915112345678|+15005550006|+4915112345678|sms|+4915112345678|+15005550006');
-    const sids = s.variables.sids.split(' ');
+    const sids = String(s.variables.sids).split(' ');
     assert.deepEqual(sids.map((x) => x.slice(0, 2)), ['IM', 'CH', 'IS', 'KC', 'FW', 'FN']);
     for (const sid of sids) assert.match(sid, SID);
   });
@@ -47,7 +47,7 @@ describe('trigger', () => {
     );
     await s.start('hey');
     assert.equal(s.channelModel, 'conversations');
-    const [body, from, conversation, legacy] = s.variables.v.split('|');
+    const [body, from, conversation, legacy] = String(s.variables.v).split('|');
     assert.deepEqual([body, from, legacy], ['hey', '+15551234567', '']);
     assert.match(conversation, /^CH[0-9a-f]{32}$/);
   });
@@ -97,7 +97,8 @@ describe('set-variables', () => {
       ),
     );
     const turn = await s.start('Hi there');
-    assert.deepEqual(only(turn.events, 'variables').map((e) => e.changed), [{ text: 'Hi there', n: '1' }, { n: '2' }]);
+    // `n` is set without a type (a number), then with `type: "string"` (text).
+    assert.deepEqual(only(turn.events, 'variables').map((e) => e.changed), [{ text: 'Hi there', n: 1 }, { n: '2' }]);
     assert.deepEqual({ ...s.variables }, { text: 'Hi there', n: '2' });
     assert.equal(turn.ended?.reason, 'flow-ended');
     assert.equal(turn.ended?.widget, 'B');
@@ -247,7 +248,7 @@ describe('send-to-flex', () => {
       widget('After', 'send-message', { body: 'after' }, [{ event: 'sent' }]),
     );
 
-  test('renders attributes, parses them, exposes TaskSid and ends with handover', async () => {
+  test('renders attributes, parses them, exposes TaskSid, follows callComplete and ends with handover', async () => {
     const s = session(flexFlow('{"name": "{{trigger.message.ChannelAttributes.from}}", "text": "{{trigger.message.Body}}"}'));
     const turn = await s.start('help');
     const [handover] = only(turn.events, 'handover');
@@ -257,23 +258,28 @@ describe('send-to-flex', () => {
     assert.equal(handover.attributesRaw, '{"name": "+15551234567", "text": "help"}');
     assert.equal(handover.priority, '5');
     assert.deepEqual(handover.problems, []);
-    assert.match(handover.taskSid, /^WT[0-9a-f]{32}$/);
+    assert.equal(handover.created, true);
+    assert.match(handover.taskSid ?? '', /^WT[0-9a-f]{32}$/);
     assert.equal(s.context.widgets.Flex.TaskSid, handover.taskSid);
     assert.equal(s.context.widgets.Flex.Attributes, handover.attributesRaw);
     assert.equal(turn.ended?.reason, 'handover');
-    assert.equal(only(turn.events, 'message').length, 0, 'callComplete is not followed');
+    assert.deepEqual(only(turn.events, 'message').map((m) => m.body), ['after'], '"Task Created" is followed');
   });
 
-  test('attributes that are not JSON or over 1,024 characters are reported', async () => {
+  test('attributes that are not JSON or over 1,024 characters: no task, failedToEnqueue', async () => {
     const bad = await session(flexFlow('{"text": "{{trigger.message.Body}}"}')).start('say "hi"');
     const [h1] = only(bad.events, 'handover');
     assert.equal(h1.attributes, undefined);
+    assert.equal(h1.created, false);
+    assert.equal(h1.taskSid, undefined);
     assert.match(h1.problems.join(), /not valid JSON/);
+    assert.equal(bad.ended?.reason, 'flow-ended');
+    assert.match(bad.ended?.message ?? '', /"failedToEnqueue" transition/);
 
     const long = await session(flexFlow('{"text": "{{trigger.message.Body}}"}')).start('x'.repeat(1100));
     const [h2] = only(long.events, 'handover');
     assert.match(h2.problems.join(), /1,024|1024/);
-    assert.equal(long.ended?.reason, 'handover');
+    assert.equal(long.ended?.reason, 'flow-ended');
   });
 
   test('without attributes, Studio’s default legacy attributes are used', async () => {

@@ -457,6 +457,68 @@ describe('Twilio fake', () => {
     assert.equal(participants[0].messagingBinding.address, '+15551234567');
   });
 
+  test('a customer message on a conversation with a Studio webhook starts an execution; once the webhook is deleted, none', async () => {
+    const { client } = clientFor(fake);
+    const flowSid = fake.state.seeded!.messagingFlowSid;
+    const conversation = fake.state.addConversation({ participants: [{ address: '+15551234567' }] });
+    const conv = client.conversations.v1.conversations(conversation.sid);
+    const webhook = await conv.webhooks.create({ target: 'studio', 'configuration.flowSid': flowSid });
+    assert.equal((await conv.webhooks(webhook.sid).fetch()).target, 'studio');
+    await conv.messages.create({ author: '+15551234567', body: 'Hi' });
+    await conv.messages.create({ author: '+15551234567', body: 'Anyone?' });
+    const executions = await client.studio.v2.flows(flowSid).executions.list();
+    assert.equal(executions.length, 1, 'the second message reaches the active execution');
+    const context = await client.studio.v2.flows(flowSid).executions(executions[0].sid).executionContext().fetch();
+    assert.equal(context.context.trigger.conversation.ConversationSid, conversation.sid);
+    await conv.messages.create({ author: 'system', body: 'What Studio itself sends' });
+    assert.equal((await client.studio.v2.flows(flowSid).executions.list()).length, 1);
+
+    await client.studio.v2.flows(flowSid).executions(executions[0].sid).update({ status: 'ended' });
+    assert.equal(await conv.webhooks(webhook.sid).remove(), true);
+    assert.deepEqual(await conv.webhooks.list({ pageSize: 5 }), []);
+    const gone = await rejection(conv.webhooks(webhook.sid).remove());
+    assert.equal(gone.status, 404);
+    await conv.messages.create({ author: '+15551234567', body: 'Still there?' });
+    const active = (await client.studio.v2.flows(flowSid).executions.list()).filter((e: any) => e.status === 'active');
+    assert.deepEqual(active, []);
+  });
+
+  test('[violations expected] webhooks are listed at most 5 a page, as the contract says', async () => {
+    const conversation = fake.state.addConversation();
+    const r = await rawGet(fake, `/conversations/v1/Conversations/${conversation.sid}/Webhooks?PageSize=50`);
+    assert.equal(r.status, 400);
+  });
+
+  test('legacy chat channel webhooks: create, list, delete through Programmable Chat v2; a studio one starts executions', async () => {
+    const { client } = clientFor(fake);
+    const seeded = fake.state.seeded!;
+    const channel = fake.state.addConversation({ chatServiceSid: seeded.chatServiceSid, attributes: { from: '+15557654321', channel_type: 'sms' } });
+    const hooks = client.chat.v2.services(seeded.chatServiceSid).channels(channel.sid).webhooks;
+    const made = await hooks.create({ type: 'studio', 'configuration.flowSid': seeded.messagingFlowSid });
+    assert.equal(made.type, 'studio');
+    assert.deepEqual((await hooks.list({ pageSize: 5 })).map((w: any) => w.configuration.flow_sid), [seeded.messagingFlowSid]);
+    fake.state.deliverToStudio(channel.sid, fake.state.addMessage(channel.sid, { author: '+15557654321', body: 'Hi' }));
+    const [execution] = await client.studio.v2.flows(seeded.messagingFlowSid).executions.list();
+    assert.equal(execution.contactChannelAddress, '+15557654321');
+    await hooks(made.sid).remove();
+    assert.deepEqual(await hooks.list(), []);
+    const other = await rejection(client.chat.v2.services(seeded.conversationServiceSid).channels(channel.sid).webhooks.list());
+    assert.equal(other.status, 404, 'a channel is found only in its own chat service');
+  });
+
+  test('participants are created by identity or by messaging binding, once each', async () => {
+    const { client } = clientFor(fake);
+    const conversation = fake.state.addConversation();
+    const participants = client.conversations.v1.conversations(conversation.sid).participants;
+    const agent = await participants.create({ identity: 'agent@example.com', attributes: JSON.stringify({ role: 'agent' }) });
+    assert.equal(agent.identity, 'agent@example.com');
+    const sms = await participants.create({ 'messagingBinding.address': '+15551112222', 'messagingBinding.proxyAddress': fake.state.seeded!.phoneNumber });
+    assert.equal(sms.messagingBinding.address, '+15551112222');
+    assert.equal((await rejection(participants.create({ identity: 'agent@example.com' }))).status, 409);
+    assert.equal((await rejection(participants.create({ attributes: '{}' }))).status, 400);
+    assert.equal((await participants.list()).length, 2);
+  });
+
   test('reset restores the seeded account and forgets requests and faults', async () => {
     const { client } = clientFor(fake);
     await client.studio.v2.flows.create({ friendlyName: 'temp', status: 'draft', definition: simpleDefinition() });

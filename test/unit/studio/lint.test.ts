@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFlow, FlowDefinition, LintIssue, lintFlow, MAX_ATTRIBUTES_LENGTH, patchFlow, WIDGET } from '../../../src/lib/studio';
 import { fixture, FIXTURES, options, state } from './helpers';
+import type { KeyValue } from '../../../src/lib/studio/types';
 
 const errors = (issues: LintIssue[]) => issues.filter((i) => i.severity === 'error');
 /** A built flow with one change applied. */
@@ -95,11 +96,22 @@ describe('lintFlow', () => {
     has(broken((d) => delete state(d, WIDGET.checkEscalation).transitions[1].conditions), 'error', WIDGET.checkEscalation, /needs conditions/);
   });
 
-  test('at most 1,000 widgets', () => {
-    const issues = broken((d) => {
-      for (let i = 0; i < 1000; i++) d.states.push({ name: `Extra${i}`, type: 'send-message', properties: { body: 'x' }, transitions: [] });
-    });
-    has(issues, 'error', undefined, /at most 1000/);
+  test('at most 2,000 widgets (Studio FAQ): 1,500 pass, 2,001 do not', () => {
+    const extra = (n: number) => (d: FlowDefinition) => {
+      for (let i = 0; i < n; i++) d.states.push({ name: `Extra${i}`, type: 'send-message', properties: { body: 'x' }, transitions: [] });
+    };
+    const fine = broken(extra(1500 - 12));
+    assert.ok(!fine.some((i) => /Studio allows at most/.test(i.message)), 'a flow of 1,500 widgets publishes in Studio');
+    has(broken(extra(2001)), 'error', undefined, /at most 2000/);
+  });
+
+  test('send-to-flex timeout: 1 to 1,209,600 s; make-http-request reserved "method" and add_twilio_auth off Twilio warn', () => {
+    has(broken((d) => (state(d, WIDGET.toFlex).properties.timeout = '1209601')), 'error', WIDGET.toFlex, /timeout.*1209600/);
+    const ok = broken((d) => (state(d, WIDGET.toFlex).properties.timeout = '1209600'));
+    assert.ok(!ok.some((i) => i.property === 'timeout'));
+    has(broken((d) => (state(d, WIDGET.callBot).properties.parameters as KeyValue[]).push({ key: 'method', value: 'x' })), 'warning', WIDGET.callBot, /reserved word/);
+    has(broken((d) => (state(d, WIDGET.callBot).properties.add_twilio_auth = true)), 'warning', WIDGET.callBot, /not a Twilio API/);
+    has(broken((d) => ((state(d, WIDGET.setText).properties.variables as Array<Record<string, unknown>>)[0].type = 'number')), 'warning', WIDGET.setText, /"number" is not a variable type/);
   });
 
   test('send-to-flex attributes over the 1,024 characters once merged by a patch are an error', () => {

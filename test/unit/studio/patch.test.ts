@@ -185,7 +185,7 @@ describe('patchFlow', () => {
     const result = patchFlow(existing, patchOptions('legacy'));
     const merged = state(result.definition, 'SendMessageToAgent').properties.attributes as string;
     assert.equal(result.reused.attributesMerged, true);
-    assert.ok(merged.startsWith('{"name":"{{trigger.message.From}}","extra":{{flow.data | to_json}},"cognigy":{'), merged);
+    assert.ok(merged.startsWith('{"name":"{{trigger.message.From}}","extra":{{flow.data | to_json}},"customerName":"{{trigger.message.ChannelAttributes.from}}","customerAddress":"{{trigger.message.ChannelAttributes.from}}","cognigy":{'), merged);
     const rendered = studioLiquid().parseAndRenderSync(merged, { flow: { data: { a: 'x"y' } }, trigger: { message: { From: '+1' } } }) as string;
     assert.deepEqual(JSON.parse(rendered).extra, { a: 'x"y' });
   });
