@@ -1,7 +1,9 @@
 import TwilioClientCommand = require('@twilio/cli-core/src/base-commands/twilio-client-command');
 import BaseCommand = require('@twilio/cli-core/src/base-commands/base-command');
+import { logger as cliCoreLogger } from '@twilio/cli-core/src/services/messaging/logging';
 import { CognigyError } from './lib/errors';
-import { redact, redactDeep, registerEndpointSecret, registerSecret } from './lib/redact';
+import { checkArguments, outputFormatIn } from './flags';
+import { redact, redactDeep, registerArgumentSecrets, registerEndpointSecret, registerSecret } from './lib/redact';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
@@ -19,6 +21,18 @@ function safeHost(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * cli-core logs some failures itself before it throws (`Could not find profile "…"`, with
+ * whatever was passed to `-p`): its one logger passes through redaction too.
+ */
+function redactCliCoreLogger(): void {
+  const target = cliCoreLogger as unknown as { log: (msg: unknown, level?: number) => void; redacted?: boolean };
+  if (target.redacted) return;
+  const log = target.log.bind(target);
+  target.log = (msg, level) => log(typeof msg === 'string' ? redact(msg) : redactDeep(msg), level);
+  target.redacted = true;
 }
 
 /**
@@ -42,13 +56,29 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     return Boolean(process.stdin.isTTY && process.stdout.isTTY);
   }
 
+  /**
+   * Commands that end their own work on Ctrl-C (test-chat: the REPL leaves, a script run
+   * reports what it ran) set this; every other command exits 130 at once.
+   */
+  protected static handlesInterrupt = false;
+
+  /** What Ctrl-C leaves behind, said when it ends the command. */
+  protected interruptedMessage = 'Interrupted.';
+
   async run(): Promise<any> {
+    if (!(this.constructor as typeof CognigyCommand).handlesInterrupt) this.exitOnInterrupt();
+    redactCliCoreLogger();
     // Register what the command line and env hold before any output can happen.
     registerEndpointSecret(process.env.COGNIGY_ENDPOINT_URL);
     registerSecret(process.env.TWILIO_AUTH_TOKEN);
     registerSecret(process.env.TWILIO_API_SECRET);
-    const { flags } = await this.parse(this.constructor as any);
+    const ctor = this.constructor as any;
+    checkArguments(this.argv, ctor.flags, `${this.config.bin} ${this.id} --help`);
+    const { flags } = await this.parse(ctor);
     registerEndpointSecret((flags as any)['endpoint-url']);
+    // A token given to the wrong flag is still a token; customer messages are content.
+    const messages = new Set<string>((flags as any).message ?? []);
+    registerArgumentSecrets(this.argv.filter((a) => !messages.has(a)));
 
     if (this.needsTwilio(flags)) {
       await super.run();
@@ -58,6 +88,38 @@ export abstract class CognigyCommand extends TwilioClientCommand {
       await BaseCommand.prototype.run.call(this);
     }
     this.routeLogsThroughRedaction();
+  }
+
+  /**
+   * Ctrl-C ends the command with 130, as a shell reports a command it interrupted, so
+   * `twilio cognigy:init && next-step` stops there. Writes are atomic (temporary file,
+   * then rename), so exiting here leaves nothing half-written.
+   */
+  private exitOnInterrupt(): void {
+    process.once('SIGINT', () => this.exitInterrupted());
+  }
+
+  private exitInterrupted(): never {
+    process.stderr.write(`\n » ${this.interruptedMessage}\n`);
+    process.exit(130);
+  }
+
+  /**
+   * cli-core's inquirer, whose prompts end the command with 130 on Ctrl-C. Inquirer
+   * answers the key by closing its prompt and signalling the process; with another SIGINT
+   * listener present (its own cursor restorer's) nothing then remained to run, and the
+   * process ended with 0 before the signal arrived.
+   */
+  protected interruptibleInquirer(): any {
+    const real = this.inquirer;
+    return {
+      ...real,
+      prompt: (questions: unknown, answers?: unknown) => {
+        const pending = real.prompt(questions, answers);
+        pending.ui?.rl?.on('SIGINT', () => this.exitInterrupted());
+        return pending;
+      },
+    };
   }
 
   /** cli-core's logger writes to stderr; every line passes through redaction first. */
@@ -88,8 +150,9 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     return this.outputFormat === 'json';
   }
 
+  /** The chosen format; read from the command line itself when oclif could not parse it. */
   get outputFormat(): string {
-    return this.flags?.['cli-output-format'] ?? 'columns';
+    return this.flags?.['cli-output-format'] ?? outputFormatIn(this.argv) ?? 'columns';
   }
 
   /**
@@ -115,10 +178,21 @@ export abstract class CognigyCommand extends TwilioClientCommand {
 
   /** JSON on stdout for `-o json`, whatever the data's shape (cli-core wraps objects in arrays). */
   outputJson(data: unknown): void {
-    if (!this.quiet) process.stdout.write(`${JSON.stringify(redactDeep(data), null, 2)}\n`);
+    if (this.quiet) return;
+    this.printedJson = true;
+    process.stdout.write(`${JSON.stringify(redactDeep(data), null, 2)}\n`);
   }
 
+  /**
+   * Set once stdout holds the command's JSON document: a failure after it (a report file
+   * that could not be written) goes to stderr only, so stdout stays one JSON document.
+   */
+  protected printedJson = false;
+
   async catch(error: any): Promise<any> {
+    // Before the flags were parsed nothing says which argument is a secret: any
+    // token-shaped one is, whatever flag it was (mis)typed for.
+    if (!this.flags) registerArgumentSecrets(this.argv, { unparsed: true });
     const debugOn = this.flags?.['cli-log-level'] === 'debug' || process.argv.includes('-l=debug');
     const write = (line: string) => process.stderr.write(`${redact(line)}\n`);
     let code = 1;
@@ -155,18 +229,25 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     } else if (error?.oclif || error?.name === 'CLIError' || /flag|argument/i.test(error?.constructor?.name ?? '')) {
       // Parse errors from oclif (unknown flag, bad enum value…): usage errors.
       code = 2;
-      // oclif puts the reason on a second line ("Parsing --x" / "Expected an integer…").
-      const reason = String(error.message).split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(': ');
+      // oclif puts the reason on a second line ("Parsing --x" / "Expected an integer…"),
+      // and its own "See more help with --help", said once below.
+      const reason = String(error.message)
+        .split('\n')
+        .map((l) => l.trim().replace(/:?\s*See more help with --help$/, ''))
+        .filter(Boolean)
+        .slice(0, 2)
+        .join(': ');
+      const hint = `See: ${this.config.bin} ${this.id} --help`;
       write(` » ${reason}`);
-      write(`   See: ${this.config.bin} ${this.id} --help`);
-      payload = { code: 'usage', message: error.message };
+      write(`   ${hint}`);
+      payload = { code: 'usage', message: reason, hint };
     } else {
       write(` » Unexpected error: ${error?.message ?? String(error)}`);
       write('   This is a bug in twilio-plugin-cognigy; run again with -l debug and report the output.');
       payload = { code: 'unexpected', message: String(error?.message ?? error) };
     }
     if (debugOn && error?.stack) write(error.stack);
-    if (this.jsonOutput) this.outputJson({ error: payload });
+    if (this.jsonOutput && !this.printedJson) this.outputJson({ error: payload });
     process.exitCode = code;
   }
 }

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { UsageError } from './lib/errors';
 import { BOT_FAILURE_ACTIONS, CHANNEL_MODELS } from './lib/setup/types';
 
 /**
@@ -56,4 +57,90 @@ export function setupInputFromFlags(flags: Record<string, any>) {
  */
 export function docLink(command: 'init' | 'link-flow' | 'test-chat' | 'escalate'): string {
   return `https://www.npmjs.com/package/twilio-plugin-cognigy#twilio-cognigy${command.replace('-', '')}`;
+}
+
+interface FlagShape {
+  type: 'boolean' | 'option';
+  char?: string;
+  allowNo?: boolean;
+  multiple?: boolean;
+}
+
+/** What a command-line word looks like when it is a flag (`-5` or `-` are values). */
+const FLAG_LIKE = /^--?[A-Za-z]/;
+
+/**
+ * Check the command line before oclif parses it, so that a typo never becomes input:
+ * oclif lets a repeatable flag (`-m`) take every word that follows it, an unknown flag
+ * included, and lets any flag take the next flag as its value. Every word must be a known
+ * flag or the value right after one; a value that looks like a flag is refused unless it
+ * is given as `--flag=value`.
+ */
+export function checkArguments(argv: readonly string[], flags: Record<string, FlagShape>, help: string): void {
+  const byChar = new Map(Object.entries(flags).filter(([, f]) => f.char).map(([name, f]) => [f.char!, name]));
+  const seeHelp = `See: ${help}`;
+  let previous: string | undefined;
+  const words = [...argv];
+  while (words.length) {
+    const word = words.shift()!;
+    if (word === '--') return;
+    if (!FLAG_LIKE.test(word)) {
+      // The value is printed through redaction, which has registered every token-shaped argument.
+      const url = /^https?:\/\//i.test(word) && flags['endpoint-url'];
+      const after = previous ? ` after --${previous}` : '';
+      throw new UsageError(
+        `Unexpected argument "${word}"${after}: this command takes flags only.`,
+        url
+          ? `Did you mean --endpoint-url URL? ${seeHelp}`
+          : previous && flags[previous].multiple
+            ? `Each value needs its own flag (--${previous} "hi" --${previous} "there"); quote a value that has spaces.`
+            : `Quote a value that has spaces. ${seeHelp}`,
+      );
+    }
+    const long = word.startsWith('--');
+    const eq = word.indexOf('=');
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (long) {
+      const given = eq === -1 ? word.slice(2) : word.slice(2, eq);
+      inline = eq === -1 ? undefined : word.slice(eq + 1);
+      name = flags[given] ? given : given.startsWith('no-') && flags[given.slice(3)]?.allowNo ? given.slice(3) : undefined;
+      if (!name) throw new UsageError(`Unknown flag --${given}.`, seeHelp);
+    } else {
+      name = byChar.get(word[1]);
+      if (!name) throw new UsageError(`Unknown flag -${word[1]}.`, seeHelp);
+      const rest = word.slice(2);
+      if (flags[name].type === 'boolean') {
+        // Short flags may be bundled (`-ys`, `-yo json`): as oclif does, the rest is the next flag.
+        if (rest && !/^[A-Za-z]/.test(rest)) throw new UsageError(`-${word[1]} (--${name}) takes no value.`, seeHelp);
+        if (rest) words.unshift(`-${rest}`);
+        previous = name;
+        continue;
+      }
+      inline = rest ? rest.replace(/^=/, '') : undefined;
+    }
+    previous = name;
+    if (flags[name].type === 'boolean') {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value.`, `Write --${name}${flags[name].allowNo ? ` or --no-${name}` : ''}.`);
+      continue;
+    }
+    if (inline !== undefined) continue;
+    const value = words.shift();
+    if (value === undefined) throw new UsageError(`--${name} needs a value.`, seeHelp);
+    if (FLAG_LIKE.test(value)) {
+      throw new UsageError(`--${name} needs a value, but is followed by the flag ${value.split(/[=\s]/)[0]}.`, `Give the value after --${name}; for a value that starts with "-", write --${name}=VALUE.`);
+    }
+  }
+}
+
+/** The output format asked for on a command line oclif could not parse (`-o json`, `-ojson`, `--cli-output-format=json`). */
+export function outputFormatIn(argv: readonly string[]): string | undefined {
+  let format: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--') break;
+    const m = /^(?:-o|--cli-output-format)(?:=?(.+))?$/.exec(word);
+    if (m) format = m[1] ?? argv[++i];
+  }
+  return format;
 }

@@ -35,3 +35,30 @@ export class UsageError extends CognigyError {
 export function isCognigyError(error: unknown): error is CognigyError {
   return error instanceof CognigyError;
 }
+
+const WRITE_FAILURES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  // mkdir of a folder where a file of that name is
+  EEXIST: 'a part of the path is a file, not a folder',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'over the disk quota',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/**
+ * A file the plugin writes (a report, `--out`, a transcript, a backup) that could not be
+ * written, even after its missing folders were created: what and where, and why in words.
+ */
+export function fileWriteError(what: string, file: string, error: unknown): CognigyError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const why = (code ? WRITE_FAILURES[code] : undefined) ?? (error as Error)?.message ?? String(error);
+  return new CognigyError(`Could not write ${what} to ${file}: ${why}${code ? ` (${code})` : ''}.`, {
+    hint: 'Check the path and its permissions, or give another file.',
+    code: 'write-failed',
+    details: { file, errno: code },
+  });
+}

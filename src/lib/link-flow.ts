@@ -33,6 +33,8 @@ export interface LinkFlowResult {
   setup: ResolvedSetup;
   wiring: WiringResult[];
   out?: string;
+  /** `--out` could not be written: the command says so after the results. */
+  outError?: CognigyError;
   restoredFrom?: string;
 }
 
@@ -84,9 +86,15 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
   });
 
   let out: string | undefined;
+  let outError: CognigyError | undefined;
   if (o.out) {
-    out = path.resolve(o.out);
-    writeFileAtomic(out, `${JSON.stringify(hideEndpointToken(deploy.definition, setup.endpointUrl), null, 2)}\n`);
+    try {
+      writeFileAtomic(path.resolve(o.out), `${JSON.stringify(hideEndpointToken(deploy.definition, setup.endpointUrl), null, 2)}\n`, 'the flow definition');
+      out = path.resolve(o.out);
+    } catch (error) {
+      if (!(error instanceof CognigyError)) throw error;
+      outError = error;
+    }
   }
 
   const wiring: WiringResult[] = [];
@@ -104,7 +112,7 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
   if (!o.dryRun && flowSid && saved && savedTarget && saved.flow.sid !== flowSid) {
     saveSetup(file, api.accountSid, { ...saved, flow: { sid: flowSid, name: deploy.flow.name } }, o.profileId);
   }
-  return { deploy, setup, wiring, out, restoredFrom };
+  return { deploy, setup, wiring, out, outError, restoredFrom };
 }
 
 export function buildOptions(setup: ResolvedSetup | (Omit<ResolvedSetup, 'flowTarget'>)): BuildOptions {

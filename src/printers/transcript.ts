@@ -7,7 +7,7 @@ const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\u
 export function formatEntry(entry: TranscriptEntry, o: { color?: boolean } = {}): string {
   const text = redact(entry.text);
   switch (entry.from) {
-    case 'user':
+    case 'customer':
       return `you › ${text}`;
     case 'bot': {
       const lines = text.split('\n');

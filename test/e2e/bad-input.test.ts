@@ -71,6 +71,13 @@ const ROWS: Row[] = [
   { name: 'init: an escalation key that could inject Liquid', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '--escalation-key', 'x}}{{y', '--yes'], expect: /not a data key/ },
   { name: 'init: an unknown bot-failure action', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '--on-bot-failure', 'retry'], expect: /retry|on-bot-failure/, exit: 2 },
   { name: 'init: an unknown flag', args: () => ['cognigy:init', '--endpoint', 'x'], expect: /--endpoint/, exit: 2 },
+  // the endpoint URL without its flag or under a misspelt one: its token never shows
+  { name: 'init: the endpoint URL without --endpoint-url', args: (c) => ['cognigy:init', c.bot.url], expect: /Unexpected argument "http:\/\/127\.0\.0\.1:\d+\/…\w{4}"[\s\S]*--endpoint-url/, exit: 2 },
+  { name: 'init: the endpoint URL after a misspelt flag', args: (c) => ['cognigy:init', '--endpont-url', c.bot.url, '--yes'], expect: /Unknown flag --endpont-url/, exit: 2 },
+  { name: 'init: the endpoint URL after a misspelt flag, with =', args: (c) => ['cognigy:init', `--endpont-url=${c.bot.url}`], expect: /Unknown flag --endpont-url/, exit: 2 },
+  { name: 'init: the endpoint URL given to --profile (cli-core names the profile)', args: (c) => ['cognigy:init', '-p', c.bot.url, '--yes'], env: () => ({ TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }), expect: /Could not find profile "http:\/\/127\.0\.0\.1:\d+\/…\w{4}"/ },
+  { name: 'init: a flag given as the value of another', args: () => ['cognigy:init', '--workflow', '--yes'], expect: /--workflow needs a value[\s\S]*--workflow=VALUE/, exit: 2 },
+  { name: 'init: a value for a switch', args: () => ['cognigy:init', '--yes=no'], expect: /--yes takes no value/, exit: 2 },
   // link-flow
   { name: 'link-flow: no saved setup and no endpoint', args: () => ['cognigy:link-flow'], expect: /cognigy:init/ },
   { name: 'link-flow: --restore of a missing file', args: (c) => ['cognigy:link-flow', '--endpoint-url', c.bot.url, '--restore', path.join(c.dir, 'missing.json')], expect: /ENOENT|Cannot read/ },
@@ -95,6 +102,9 @@ const ROWS: Row[] = [
   { name: 'test-chat: --timeout 0', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '--script', c.dir, '--timeout', '0'], expect: /timeout/ },
   { name: 'test-chat: a script path that does not exist', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '--script', path.join(c.dir, 'no-such-folder')], expect: /no-such-folder/ },
   { name: 'test-chat: a bot answer whose data is a JSON string (the escalation in it is lost)', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '-m', 'escalate-datastring'], expect: /JSON string[\s\S]*object/ },
+  { name: 'test-chat: an unknown flag after -m is not sent as a message', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '-m', 'hi', '--form', '+1555'], expect: /Unknown flag --form/, exit: 2 },
+  { name: 'test-chat: -m followed by a flag', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '-m', '--form'], expect: /--message needs a value[\s\S]*--message=VALUE/, exit: 2 },
+  { name: 'test-chat: an unquoted message', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '-m', 'hi', 'there'], expect: /"there" after --message[\s\S]*quote/, exit: 2 },
   { name: 'test-chat: --concurrency that is not a number', args: (c) => ['cognigy:test-chat', '--endpoint-url', c.bot.url, '--script', c.dir, '--concurrency', 'many'], expect: /many|integer/i, exit: 2 },
   // escalate
   { name: 'escalate: no conversation named', args: () => ['cognigy:escalate', '--workflow', `WW${'1'.repeat(32)}`, '--task-channel', `TC${'1'.repeat(32)}`], expect: /--conversation|--channel|--contact/ },
@@ -144,6 +154,7 @@ describe(`bad input: ${ROWS.length} cases, each a clear message and a non-zero e
         assert.ok(lines.length >= 1 && lines.length <= 2, `one or two lines:\n${r.stderr}`);
         assert.doesNotMatch(r.all, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
         assert.doesNotMatch(r.all, /EEXIT/);
+        assert.ok((r.all.match(/--help/g) ?? []).length <= 1, `"See … --help" said once:\n${r.all}`);
       } finally {
         ctx.bot.setBehaviour(scriptedBehaviour);
       }

@@ -403,7 +403,8 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
         attributes: JSON.stringify({ conversationSid: s.sid }),
       });
       task.assignment_status = 'assigned';
-      await nothingDone(['cognigy:escalate', '--conversation', s.sid], { code: 1, message: /already with an agent: task WT[0-9a-f]{32} is assigned/ }, s);
+      const r = await nothingDone(['cognigy:escalate', '--conversation', s.sid], { code: 1, message: /already with an agent: task WT[0-9a-f]{32} is assigned/ }, s);
+      assert.match(r.stderr, new RegExp(`Studio webhook ${s.webhookSid} is still attached, so new messages also start the bot: pass --force`));
     });
 
     test('Flex refuses the hand-over (a workflow that does not exist)', async () => {

@@ -15,7 +15,7 @@ import { registerTestSecret } from '../helpers/secrets';
  * as each case needs (content types, JSON or not) and records what it received.
  */
 interface Entry {
-  from: 'user' | 'bot' | 'system';
+  from: 'customer' | 'bot' | 'system';
   text: string;
   kind?: string;
   media?: string[];

@@ -90,9 +90,9 @@ describe('--silent, -o none and -o tsv on every command', () => {
 
     const rows = tsv(await world.run(['cognigy:test-chat', '-m', 'hello', '-m', 'multi', '-o', 'tsv']), ['from', 'text']);
     assert.deepEqual(rows.slice(0, 4), [
-      { from: 'user', text: 'hello' },
+      { from: 'customer', text: 'hello' },
       { from: 'bot', text: 'You said: hello' },
-      { from: 'user', text: 'multi' },
+      { from: 'customer', text: 'multi' },
       { from: 'bot', text: 'First output. Second output. Third output.' },
     ]);
 

@@ -59,7 +59,7 @@ describe('the test-chat REPL in a terminal', () => {
       await send(session, `/save ${saved}`, /Saved 5 entries to /);
       const file = JSON.parse(fs.readFileSync(saved, 'utf8'));
       assert.deepEqual(
-        file.transcript.filter((e: any) => e.from === 'user').map((e: any) => e.text),
+        file.transcript.filter((e: any) => e.from === 'customer').map((e: any) => e.text),
         ['hello', 'when are you open?'],
       );
       assert.equal(fs.statSync(saved).mode & 0o777, 0o600);

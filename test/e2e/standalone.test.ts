@@ -27,7 +27,7 @@ describe('bin/run and npm run demo, without the twilio host', () => {
     assert.equal(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(
-      out.transcript.filter((e: any) => e.from === 'user').map((e: any) => e.text),
+      out.transcript.filter((e: any) => e.from === 'customer').map((e: any) => e.text),
       ['hi', 'agent'],
     );
     const bot = out.transcript.filter((e: any) => e.from === 'bot').map((e: any) => e.text);

@@ -10,7 +10,7 @@ import type { CliResult } from '../helpers/cli';
  */
 interface Report {
   endpoint: string;
-  transcript: { from: 'user' | 'bot' | 'system'; text: string; kind?: string }[];
+  transcript: { from: 'customer' | 'bot' | 'system'; text: string; kind?: string }[];
   escalated: boolean;
   escalation: null | { workflow: string; channel: string; attributes?: any };
   ended: string | null;

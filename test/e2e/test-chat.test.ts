@@ -11,7 +11,7 @@ import { registerTestSecret } from '../helpers/secrets';
  * 127.0.0.1, with no Twilio credentials at all (test-chat needs none without --flow).
  */
 interface Entry {
-  from: 'user' | 'bot' | 'system';
+  from: 'customer' | 'bot' | 'system';
   text: string;
   kind?: string;
   outputs?: number;
@@ -70,7 +70,7 @@ describe('twilio cognigy:test-chat end to end', () => {
     assert.equal(r.code, 0, r.all);
     assert.deepEqual(
       out.transcript.map((e) => e.from),
-      ['user', 'bot'],
+      ['customer', 'bot'],
     );
     assert.deepEqual(said(out, 'bot'), ['First output. Second output. Third output.']);
     assert.equal(out.transcript[1].outputs, 3);
@@ -87,7 +87,7 @@ describe('twilio cognigy:test-chat end to end', () => {
     test(`an escalation flagged as ${keyword === 'escalate-bool' ? 'true' : '"true"'} hands over; later messages never reach the bot`, async () => {
       const { r, out, requests } = await playJson(['hello', keyword, 'are you there?']);
       assert.equal(r.code, 0, r.all);
-      assert.deepEqual(said(out, 'user'), ['hello', keyword], 'the customer is with an agent after the hand-over');
+      assert.deepEqual(said(out, 'customer'), ['hello', keyword], 'the customer is with an agent after the hand-over');
       assert.deepEqual(said(out, 'bot'), ['You said: hello', 'Let me connect you to a human agent.']);
       assert.equal(requests.length, 2);
       assert.equal(out.escalated, true);

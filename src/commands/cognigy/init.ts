@@ -21,6 +21,8 @@ export default class Init extends CognigyCommand {
     'skip-probe': Flags.boolean({ description: 'Do not send a probe message to the bot endpoint.' }),
   };
 
+  protected interruptedMessage = 'Interrupted: the setup was not saved.';
+
   async run(): Promise<void> {
     await super.run();
     const { runInit } = await import('../../lib/setup/run-init');
@@ -30,13 +32,14 @@ export default class Init extends CognigyCommand {
       client: this.twilioClient,
       configDir: this.config.configDir,
       profileId: this.currentProfile.id,
-      inquirer: this.interactive ? this.inquirer : undefined,
+      inquirer: this.interactive ? this.interruptibleInquirer() : undefined,
       // "Probing…" is progress for a person watching; in CI it would be a third line before
       // an error's two, so there it goes to -l debug.
       log: (m) => (process.stderr.isTTY ? this.log(m) : this.debugLog(m)),
       debug: this.debugLogger,
       showEntryPoints: (points) => printEntryPoints(this, points),
     });
+    this.interruptedMessage = 'Interrupted.';
     printInitResult(this, result);
   }
 }

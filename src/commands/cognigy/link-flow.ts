@@ -53,5 +53,6 @@ export default class LinkFlow extends CognigyCommand {
     });
     const { printLinkFlowResult } = await import('../../printers/link-flow');
     printLinkFlowResult(this, result, { diagram: this.flags.diagram, dryRun: this.flags['dry-run'] });
+    if (result.outError) throw result.outError;
   }
 }

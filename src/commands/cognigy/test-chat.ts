@@ -2,10 +2,18 @@ import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { UsageError } from '../../lib/errors';
+import { replCommandLines } from '../../lib/conversation/repl-commands';
+
+// A flow to create means nothing to a command that only runs a flow.
+const { 'new-flow': _newFlow, ...chatSetupFlags } = setupFlags;
 
 export default class TestChat extends CognigyCommand {
-  static description =
-    'Talk to the Cognigy bot through the Studio flow, run locally as Studio would: a REPL on a terminal, --message for one-shot runs, --script for conversation tests in CI';
+  static description = [
+    'Talk to the Cognigy bot through the Studio flow, run locally as Studio would: a REPL on a terminal, --message for one-shot runs, --script for conversation tests in CI',
+    '',
+    'In the REPL, type what the customer says, or one of these commands:',
+    ...replCommandLines(),
+  ].join('\n');
 
   static docLink = docLink('test-chat');
 
@@ -18,7 +26,7 @@ export default class TestChat extends CognigyCommand {
 
   static flags = {
     ...CognigyCommand.flags,
-    ...setupFlags,
+    ...chatSetupFlags,
     flow: Flags.string({ description: 'Run the flow deployed in Twilio (SID FW… or name) instead of the one link-flow would build.' }),
     'flow-file': Flags.string({ description: 'Run this exported Studio flow definition (JSON).' }),
     demo: Flags.boolean({ description: 'Talk to an embedded demo bot on 127.0.0.1: no Cognigy or Twilio account needed.' }),
@@ -59,6 +67,9 @@ export default class TestChat extends CognigyCommand {
       if (t.failures + t.errors > 0 || t.skipped > 0 || t.tests === 0 || t.duplicates.length) process.exitCode = 1;
     }
   }
+
+  /** The REPL leaves on Ctrl-C; a script run stops and reports what it ran (exit 130). */
+  protected static handlesInterrupt = true;
 
   protected needsTwilio(flags: Record<string, any>): boolean {
     return Boolean(flags.flow);
@@ -117,7 +128,9 @@ export default class TestChat extends CognigyCommand {
             junit: f.junit,
             json: this.jsonOutput,
             write: (t) => {
-              if (!this.quiet) process.stdout.write(t);
+              if (this.quiet) return;
+              if (this.jsonOutput) this.printedJson = true;
+              process.stdout.write(t);
             },
             progress: process.stderr.isTTY && !this.jsonOutput ? (t) => process.stderr.write(t) : undefined,
             signal: controller.signal,

@@ -15,7 +15,7 @@ import type { FlowDefinition } from '../studio/types';
  * customer's next message starts a new execution.
  */
 export interface TranscriptEntry {
-  from: 'user' | 'bot' | 'system';
+  from: 'customer' | 'bot' | 'system';
   text: string;
   /** Milliseconds since the chat started. */
   at: number;
@@ -128,7 +128,7 @@ export class ChatSession {
   async send(text: string, media: readonly string[] = []): Promise<ChatTurn> {
     const t0 = this.now();
     const entries: TranscriptEntry[] = [];
-    this.add(entries, { from: 'user', text, ...(media.length ? { media: [...media] } : {}) });
+    this.add(entries, { from: 'customer', text, ...(media.length ? { media: [...media] } : {}) });
     let turn: Turn;
     if (this.session?.waiting) {
       turn = await this.session.reply(text, media);

@@ -4,6 +4,8 @@
  * end, then copies the body in. Memory stays flat however many conversations run.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileWriteError } from '../errors';
 import { formatExpectedActual, failureLocation } from './reporters';
 import type { ConversationResult, RunSummary } from './runner';
 import type { ScriptError } from './types';
@@ -63,13 +65,29 @@ function scriptErrorXml(error: ScriptError): string {
 
 export const JUNIT_SUITE_NAME = 'cognigy:test-chat';
 
+/** Remove a file that may never have been created (its folder may not exist). */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Nothing was there to remove.
+  }
+}
+
 export class JUnitWriter {
   private readonly bodyFile: string;
   private bodyFd: number | undefined;
   private pending = '';
   private readonly started = new Date();
+  private closed = false;
+  /** Why the report cannot be written; told by `close()`, after the results are printed. */
+  private failure: unknown;
 
-  /** Opens (truncates) the body file now, so a bad path fails before any conversation runs. */
+  /**
+   * Creates the missing folders and opens (truncates) the body file now. A path that
+   * still cannot be written does not stop the run: `close()` says so once the results
+   * are out, so a typo in `--junit` never costs the run's results.
+   */
   constructor(
     readonly file: string,
     private readonly suiteName = JUNIT_SUITE_NAME,
@@ -77,7 +95,12 @@ export class JUnitWriter {
     private readonly properties: Record<string, string> = {},
   ) {
     this.bodyFile = `${file}.${process.pid}.part`;
-    this.bodyFd = fs.openSync(this.bodyFile, 'w');
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.bodyFd = fs.openSync(this.bodyFile, 'w');
+    } catch (error) {
+      this.failure = error;
+    }
   }
 
   write(result: ConversationResult): void {
@@ -88,11 +111,25 @@ export class JUnitWriter {
     this.append(scriptErrorXml(error));
   }
 
-  /** Write the finished report to `file` and remove the body file. */
+  /** Write the finished report to `file` and remove the body file; a clear error if it cannot be written. */
   close(summary: RunSummary): void {
-    if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
+    if (this.closed) throw new Error('JUnit report already closed');
+    this.closed = true;
     this.flush();
-    fs.closeSync(this.bodyFd);
+    if (this.bodyFd === undefined) {
+      removeQuietly(this.bodyFile);
+      throw fileWriteError('the JUnit report', this.file, this.failure);
+    }
+    try {
+      this.writeReport(summary);
+    } catch (error) {
+      removeQuietly(this.bodyFile);
+      throw fileWriteError('the JUnit report', this.file, error);
+    }
+  }
+
+  private writeReport(summary: RunSummary): void {
+    fs.closeSync(this.bodyFd!);
     this.bodyFd = undefined;
     const failures = summary.counts.failed;
     const errors = summary.counts.error + summary.counts.timeout + summary.scriptErrors.length;
@@ -127,14 +164,24 @@ export class JUnitWriter {
   }
 
   private append(xml: string): void {
-    if (this.bodyFd === undefined) throw new Error('JUnit report already closed');
+    if (this.closed) throw new Error('JUnit report already closed');
+    if (this.bodyFd === undefined) return;
     // Batched: one write per ~64 kB rather than a synchronous write per conversation.
     this.pending += xml;
     if (this.pending.length >= FLUSH_AT) this.flush();
   }
 
   private flush(): void {
-    if (this.bodyFd !== undefined && this.pending) fs.writeSync(this.bodyFd, this.pending);
+    const text = this.pending;
     this.pending = '';
+    if (this.bodyFd === undefined || !text) return;
+    try {
+      fs.writeSync(this.bodyFd, text);
+    } catch (error) {
+      // A full disk mid-run: the run goes on, close() tells.
+      this.failure = error;
+      fs.closeSync(this.bodyFd);
+      this.bodyFd = undefined;
+    }
   }
 }

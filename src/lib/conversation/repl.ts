@@ -5,6 +5,7 @@ import { ChatSession, ChatTurn, TranscriptEntry } from './chat';
 import { formatEntry, formatHandover, formatTurnTiming } from '../../printers/transcript';
 import { redact, redactDeep } from '../redact';
 import { writeFileAtomic } from '../setup/store';
+import { replCommandLines } from './repl-commands';
 
 export interface ReplOptions {
   input: Readable;
@@ -22,18 +23,7 @@ export interface ReplOptions {
 const PROMPT = 'you › ';
 
 function helpLines(withEscalate: boolean): string[] {
-  return [
-    'Type a message as the customer would. Commands:',
-    '  /help             this list',
-    "  /data             the data of the bot's last answer",
-    '  /transcript       the conversation so far',
-    '  /silence          the customer stays silent (the wait widget times out)',
-    '  /media URL [text] the customer sends media (URLs separated by commas), with or without text',
-    ...(withEscalate ? ['  /escalate         what "twilio cognigy:escalate" would send to Flex for this conversation'] : []),
-    '  /reset            start over with a new session',
-    '  /save FILE        save the transcript as JSON',
-    '  /quit             leave (Ctrl-D or Ctrl-C also do)',
-  ];
+  return ['Type a message as the customer would. Commands:', ...replCommandLines(withEscalate)];
 }
 
 /**
@@ -72,7 +62,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
     rl.on('SIGINT', finish);
 
     const show = (entries: TranscriptEntry[]) => {
-      for (const e of entries) if (e.from !== 'user') out(formatEntry(e, { color: options.color }));
+      for (const e of entries) if (e.from !== 'customer') out(formatEntry(e, { color: options.color }));
     };
 
     const report = (turn: ChatTurn, timing = true) => {
@@ -153,7 +143,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
               return;
             }
             const target = path.resolve(file);
-            writeFileAtomic(target, `${JSON.stringify(redactDeep({ transcript: chat.transcript }), null, 2)}\n`);
+            writeFileAtomic(target, `${JSON.stringify(redactDeep({ transcript: chat.transcript }), null, 2)}\n`, 'the transcript');
             out(`Saved ${chat.transcript.length} entries to ${target}`);
             return;
           }
@@ -177,7 +167,10 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
       pending++;
       queue = queue
         .then(() => (closed ? undefined : handle(line)))
-        .catch((error) => void out(`error: ${(error as Error).message}`))
+        .catch((error) => {
+          out(`error: ${(error as Error).message}`);
+          if ((error as { hint?: string }).hint) out(`  ${(error as { hint: string }).hint}`);
+        })
         .finally(() => {
           pending--;
           if (closed) return;

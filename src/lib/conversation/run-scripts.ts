@@ -173,9 +173,10 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   }
   if (o.shard) summary.shard = o.shard;
   if (o.progress) o.progress('\r\u001b[K');
-  junit?.close(summary);
   human?.finish(summary);
   json?.finish(summary);
+  // Last: a report that cannot be written is an error after the results, never instead.
+  junit?.close(summary);
   return { summary };
 }
 

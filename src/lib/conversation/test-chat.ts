@@ -4,7 +4,7 @@ import { createTransport, closeTransport } from '../http/transport';
 import { withDebugLog } from '../http/debug-log';
 import type { HttpTransport } from '../http/types';
 import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../link-flow';
-import { redactEndpoint, registerEndpointSecret, registerSecret } from '../redact';
+import { redactEndpoint, registerEndpointSecret, registerUrlSecrets } from '../redact';
 import { resolveSetup, ResolvedSetup, SetupInput } from '../setup/resolve';
 import type { Setup } from '../setup/types';
 import { buildFlow, lintFlow, type LintIssue } from '../studio';
@@ -169,25 +169,14 @@ function describeType(definition: FlowDefinition, widget: string): string {
   return definition.states.find((s) => s.name === widget)?.type ?? 'unknown';
 }
 
-/** Every http(s) URL a flow calls may carry a token: keep them out of what is printed. */
+/**
+ * A URL a flow calls may carry a token (an API key in its path or query): what looks like
+ * one is kept out of what is printed. Its other segments (`/validate`) are ordinary words.
+ */
 function registerUrlsIn(definition: FlowDefinition): void {
   for (const state of definition.states ?? []) {
     const url = (state.properties as Record<string, unknown>)?.url;
-    if (typeof url === 'string' && /^https?:\/\//.test(url) && !url.includes('{{')) {
-      registerEndpointSecret(url);
-      // Basic auth written into the URL (Studio sends it): its password is a secret too.
-      const password = passwordOf(url);
-      if (password) registerSecret(password);
-    }
-  }
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password || undefined;
-  } catch {
-    return undefined;
+    if (typeof url === 'string' && /^https?:\/\//.test(url)) registerUrlSecrets(url);
   }
 }
 

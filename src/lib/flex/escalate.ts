@@ -223,7 +223,14 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
     const h = decision.existing;
     throw new CognigyError(
       `${kind === 'channel' ? 'Chat channel' : 'Conversation'} ${sid} is already with an agent: task ${h.taskSid} is ${h.assignmentStatus}. Nothing was done.`,
-      { hint: 'Check the conversation SID; pass --force to create another hand-over anyway.', code: 'already-with-agent', exitCode: 1, details: { handover: h } },
+      {
+        hint: hooks.length
+          ? `Its Studio webhook ${hooks.map((w) => w.sid).join(', ')} is still attached, so new messages also start the bot: pass --force to hand over again, which removes it and ends the bot.`
+          : 'Check the conversation SID; pass --force to create another hand-over anyway.',
+        code: 'already-with-agent',
+        exitCode: 1,
+        details: { handover: h },
+      },
     );
   }
 

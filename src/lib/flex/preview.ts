@@ -20,8 +20,8 @@ export function describeEscalationPreview(chat: ChatSession, setup: Setup, optio
   const address = options.customer ?? firstString(rendered.from, rendered.name) ?? '(the customer)';
   const cognigy = asObject(rendered.cognigy);
   const messages: TranscriptMessage[] = chat.transcript
-    .filter((e) => e.from === 'user' || e.from === 'bot')
-    .map((e) => ({ from: e.from === 'user' ? 'customer' : 'bot', text: e.text }));
+    .filter((e) => e.from === 'customer' || e.from === 'bot')
+    .map((e) => ({ from: e.from === 'customer' ? 'customer' : 'bot', text: e.text }));
   const built = buildHandoverAttributes({
     channelModel: model,
     sid,
@@ -41,7 +41,9 @@ export function describeEscalationPreview(chat: ChatSession, setup: Setup, optio
   }
   lines.push(`  1. create ${model === 'legacy' ? `a TaskRouter task for chat channel ${sid}` : `a Flex Interaction on conversation ${sid}`}`);
   lines.push(`     routed to ${routing};`);
-  lines.push(`  2. end the flow's active execution for ${address}, so the bot stops answering.`);
+  const where = model === 'legacy' ? "chat channel's" : "conversation's";
+  lines.push(`  2. remove the ${where} Studio webhook, so new messages no longer start the bot;`);
+  lines.push(`  3. end the flow's active execution for ${address}, so the bot stops answering.`);
   if (sid === PREVIEW_SID) lines.push(`  (${PREVIEW_SID} stands for the live ${model === 'legacy' ? 'channel' : 'conversation'}'s SID.)`);
   lines.push(`  Task attributes (${built.bytes} of ${MAX_ATTRIBUTES_BYTES} bytes):`);
   for (const line of JSON.stringify(built.attributes, null, 2).split('\n')) lines.push(`    ${line}`);

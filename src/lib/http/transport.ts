@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { endpointToken, redact, redactEndpoint } from '../redact';
+import { redact, redactUrl } from '../redact';
 import { ProxyEnv, proxyAuthorization, proxyFor } from './proxy';
 import { HttpFailure, HttpRequest, HttpResponse, HttpTransport } from './types';
 
@@ -66,7 +66,7 @@ export function createTransport(options: TransportOptions = {}): ClosableTranspo
       const location = hopResponse.headers.location;
       if (!REDIRECTS.has(hopResponse.status) || !location) return hopResponse;
       if (hop >= maxRedirects) {
-        throw new HttpFailure('network', `more than ${maxRedirects} redirects from ${redactEndpoint(request.url)}`, elapsed());
+        throw new HttpFailure('network', `more than ${maxRedirects} redirects from ${redactUrl(request.url)}`, elapsed());
       }
       current = redirectRequest(current, hopResponse.status, new URL(location, target).toString());
     }
@@ -108,7 +108,7 @@ function parseTarget(url: string, elapsedMs: number): URL {
   try {
     target = new URL(url);
   } catch {
-    throw new HttpFailure('invalid-url', `not a valid URL: ${redactEndpoint(url)}`, elapsedMs);
+    throw new HttpFailure('invalid-url', `not a valid URL: ${redactUrl(url)}`, elapsedMs);
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new HttpFailure('invalid-url', `only http and https URLs are supported, not ${target.protocol}`, elapsedMs);
@@ -142,14 +142,10 @@ interface SendContext {
   userAgent: string;
 }
 
-/** Network error text without the URL's path token (Node's messages name host:port only, but be sure). */
+/** Network error text without the URL's secrets (Node's messages name host:port only, but be sure). */
 function networkMessage(error: unknown, url: string): string {
   const err = error as NodeJS.ErrnoException;
-  let message = err?.message || String(error);
-  const token = endpointToken(url);
-  if (token) message = message.split(token).join(`…${token.slice(-4)}`);
-  message = message.split(url).join(redactEndpoint(url));
-  return redact(message);
+  return redact((err?.message || String(error)).split(url).join(redactUrl(url)));
 }
 
 function sendOnce(request: HttpRequest, target: URL, ctx: SendContext): Promise<HttpResponse> {

@@ -69,10 +69,11 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
   }
 }
 
+const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
+
 /** `application/json`, with or without parameters (`; charset=utf-8`), any case. */
 export function isJsonMediaType(contentType: string): boolean {
-  const type = contentType.split(';', 1)[0].trim().toLowerCase();
-  return type === 'application/json';
+  return JSON_MEDIA_TYPE.test(contentType);
 }
 
 /** A UTF-16 unit is at most 3 UTF-8 bytes: most bodies are cleared without counting them. */

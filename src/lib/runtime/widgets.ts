@@ -4,7 +4,7 @@ import { DEFAULT_TASK_TIMEOUT_SECONDS, MAX_TASK_TIMEOUT_SECONDS } from '../studi
 import type { KeyValue, WidgetState } from '../studio/types';
 import { CONDITION_TYPES, evaluateCondition } from './conditions';
 import { mediaFields, type FlowContext } from './context';
-import type { ConditionResult, EndReason, FlowEvent, FunctionEvent, HttpCallDetails, HttpEvent } from './events';
+import type { ConditionResult, EndReason, FlowEvent, FunctionEvent, HttpCallDetails, HttpEvent, InboundEvent, VariablesEvent } from './events';
 import {
   appendQuery,
   classifyHttpResult,
@@ -84,33 +84,35 @@ const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
  * kept only when it reads back the same (`007`, `1e3`, 20-digit ids stay text), so it
  * renders exactly as the text did.
  */
-function variableValue(kv: KeyValue & { type?: unknown }, rendered: string): { value: unknown; warning?: string } {
+function variableValue(kv: KeyValue & { type?: unknown }, rendered: string, warnings: string[]): unknown {
+  if (kv.type === 'string') return rendered;
   if (kv.type === 'json') {
     try {
       const parsed: unknown = JSON.parse(rendered);
-      if (parsed !== null && typeof parsed === 'object') return { value: parsed };
+      if (parsed !== null && typeof parsed === 'object') return parsed;
     } catch {
       // reported below
     }
-    return { value: rendered, warning: `"${kv.key}" is set to be parsed as a JSON object, but renders to something else: kept as text` };
+    warnings.push(`"${kv.key}" is set to be parsed as a JSON object, but renders to something else: kept as text`);
+    return rendered;
   }
   if (kv.type === undefined && CANONICAL_NUMBER.test(rendered)) {
     const n = Number(rendered);
-    if (String(n) === rendered) return { value: n };
+    if (String(n) === rendered) return n;
   }
-  return { value: rendered };
+  return rendered;
 }
 
 const setVariables: Handler = (run, state) => {
   const changed: Record<string, unknown> = {};
   const warnings: string[] = [];
   keyValues(state.properties.variables).forEach((kv, i) => {
-    const { value, warning } = variableValue(kv, run.render(state.name, `variables[${i}].value (${kv.key})`, kv.value));
-    changed[kv.key] = value;
-    if (warning) warnings.push(warning);
+    changed[kv.key] = variableValue(kv, run.render(state.name, `variables[${i}].value (${kv.key})`, kv.value), warnings);
   });
   run.setVariables(changed);
-  run.emit({ type: 'variables', at: run.at, widget: state.name, changed, ...(warnings.length ? { warnings } : {}) });
+  const event: VariablesEvent = { type: 'variables', at: run.at, widget: state.name, changed };
+  if (warnings.length) event.warnings = warnings;
+  run.emit(event);
   return { kind: 'follow', event: 'next' };
 };
 
@@ -122,17 +124,15 @@ function httpEffect(
   authorization?: string,
 ): WidgetOutcome {
   const { method, url, contentType, requestBody } = call.call;
-  const headers: Record<string, string> = {};
-  if (contentType) headers['Content-Type'] = contentType;
-  if (authorization) headers.Authorization = authorization;
   const request: HttpRequest = {
     method,
     url,
     timeoutMs: limits.timeoutMs,
     maxBodyBytes: limits.maxBodyBytes,
-    ...(Object.keys(headers).length ? { headers } : {}),
+    ...(contentType ? { headers: { 'Content-Type': contentType } } : {}),
     ...(requestBody !== undefined ? { body: requestBody } : {}),
   };
+  if (authorization) request.headers = { ...request.headers, Authorization: authorization };
   return { kind: 'effect', effect: { type: 'http', widget, request }, pending: { ...call, kind } };
 }
 
@@ -169,7 +169,12 @@ function isTwilioApi(url: string): boolean {
 
 /** Studio's error 81014: a parameter named with a reserved word; the request is not sent. */
 export const RESERVED_PARAMETER_ERROR = 81014;
-const RESERVED_PARAMETERS = new Set(['method']);
+
+/** The first parameter named `method` (any case), the reserved word error 81014 names. */
+function reservedParameter(pairs: ReadonlyArray<readonly [string, string]>): string | undefined {
+  for (const [key] of pairs) if (key.length === 6 && key.toLowerCase() === 'method') return key;
+  return undefined;
+}
 
 /** A call Studio refuses before sending anything: the widget takes its failure branch. */
 function refuseCall(
@@ -209,7 +214,7 @@ const makeHttpRequest: Handler = (run, state) => {
     requestBody = run.render(state.name, 'body', p.body ?? '');
   } else {
     const pairs = renderPairs(run, state, 'parameters');
-    reserved = pairs.find(([key]) => RESERVED_PARAMETERS.has(key.toLowerCase()))?.[0];
+    reserved = reservedParameter(pairs);
     const encoded = formEncode(pairs);
     if (method === 'GET') url = appendQuery(url, encoded);
     else requestBody = encoded;
@@ -431,23 +436,16 @@ export function parsedBodyOf(event: HttpEvent | FunctionEvent): Readonly<Record<
 
 /** The customer answered a send-and-wait-for-reply (with media URLs, for MMS and chat attachments). */
 export function resumeWithReply(run: WidgetRun, pending: Pending & { kind: 'reply' }, body: string, media: readonly string[] = []): WidgetOutcome {
-  const inbound: Record<string, string> = {
+  let inbound: Record<string, string> = {
     Body: body,
     From: run.context.contact.channel.address,
     To: run.context.flow.channel.address,
     MessageSid: run.sid('IM'),
-    ...(run.model === 'legacy' ? mediaFields(media) : {}),
   };
-  run.emit({
-    type: 'inbound',
-    at: run.at,
-    widget: pending.widget,
-    body,
-    from: inbound.From,
-    to: inbound.To,
-    messageSid: inbound.MessageSid,
-    ...(media.length ? { media: [...media] } : {}),
-  });
+  if (run.model === 'legacy') inbound = { ...inbound, ...mediaFields(media) };
+  const event: InboundEvent = { type: 'inbound', at: run.at, widget: pending.widget, body, from: inbound.From, to: inbound.To, messageSid: inbound.MessageSid };
+  if (media.length) event.media = [...media];
+  run.emit(event);
   run.setWidget(pending.widget, { outbound: pending.outbound, inbound });
   return { kind: 'follow', event: 'incomingMessage' };
 }

@@ -61,7 +61,7 @@ export class FlowHistory {
       savedAt: new Date().toISOString(),
       definition: hideEndpointToken(flow.definition, endpointUrl),
     };
-    writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
+    writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`, 'the backup of the flow');
     return file;
   }
 

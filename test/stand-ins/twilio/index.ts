@@ -1,6 +1,6 @@
 /**
  * A stateful fake of the Twilio REST APIs the plugin uses (Studio v2, TaskRouter v1,
- * Flex v1, Conversations v1), held to Twilio's own OpenAPI descriptions. See fake.ts.
+ * Flex v1, Conversations v1, Programmable Chat v2), held to Twilio's own OpenAPI descriptions. See fake.ts.
  */
 export {
   startTwilioFake,

@@ -54,9 +54,12 @@ describe('/escalate preview in test-chat', () => {
     assert.match(preview, /Flex Interaction/);
     assert.match(preview, /workflow "Assign to Anyone"/);
     assert.match(preview, /task channel chat/);
+    assert.match(preview, /remove the conversation's Studio webhook, so new messages no longer start the bot/);
     assert.match(preview, /end the flow's active execution for \+15551234567/);
     const a = attributesIn(preview);
     assert.equal(a.from, '+15551234567');
+    assert.equal(a.customerAddress, '+15551234567', 'what escalate sends: customerName/customerAddress too');
+    assert.equal(a.customerName, '+15551234567');
     assert.deepEqual(
       a.cognigy.transcript.map((m: any) => `${m.from}: ${m.text}`),
       ['customer: hello', 'bot: You said hello', 'customer: opening hours?', 'bot: You said opening hours?'],
