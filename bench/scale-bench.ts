@@ -129,7 +129,7 @@ async function main(): Promise<void> {
         xmls.push(xml);
       }
       const merged = path.join(work, 'merged.xml');
-      await measure([TWILIO, 'cognigy:test-chat', '--merge-junit', ...xmls, '--junit', merged], env, 60_000);
+      await measure([TWILIO, 'cognigy:test-chat', ...xmls.flatMap((x) => ['--merge-junit', x]), '--junit', merged], env, 60_000);
       const unique = new Set(names);
       const mergedXml = fs.readFileSync(merged, 'utf8');
       const singleText = fs.readFileSync(singleXml, 'utf8');

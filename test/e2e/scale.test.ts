@@ -173,6 +173,7 @@ describe('scripted runs at scale through the real twilio binary', () => {
       [['--merge-junit', path.join(dir, 'c000.convo.txt')], /--merge-junit writes the merged report to --junit FILE\./],
       [['--merge-junit', path.join(dir, 'c000.convo.txt'), '--junit', path.join(work, 'x.xml')], /c000\.convo\.txt is not a cognigy:test-chat report/],
       [['--merge-json', path.join(work, 'nothing-here.json')], /Cannot read .*nothing-here\.json: ENOENT\./],
+      [['--merge-json', path.join(work, 'nothing-*.json')], /--merge-json .*nothing-\*\.json: no file matches\./],
       [['--endpoint-url', world.bot.url, '-m', 'hi', '--rate', '3/s'], /--rate applies to --script runs only\./],
     ] as const) {
       const r = await world.run(['cognigy:test-chat', ...args]);
@@ -223,7 +224,7 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.deepEqual((JSON.parse(again.stdout) as JsonReport).results.map((r) => r.name).sort(), first.results.map((r) => r.name).sort());
 
     const merged = path.join(work, 'merged.xml');
-    const m = await world.run(['cognigy:test-chat', '--merge-junit', ...xmls, '--junit', merged]);
+    const m = await world.run(['cognigy:test-chat', ...xmls.flatMap((x) => ['--merge-junit', x]), '--junit', merged]);
     assert.equal(m.code, 0, m.all);
     assert.match(m.stdout, /^Merged 3 JUnit reports into .*merged\.xml \(shards 1\/3, 2\/3, 3\/3\)\.$/m);
     assert.match(m.stdout, /^36 passed, 0 failed$/m);
@@ -233,14 +234,15 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.deepEqual(testcases(mergedXml), testcases(singleXml), 'the same test cases as one run of the whole suite');
     assert.doesNotMatch(mergedXml, /<property name="shard"/);
 
-    const mj = await world.run(['cognigy:test-chat', '--merge-json', ...jsons, '-o', 'json']);
+    // A quoted pattern, as a CI step passes it.
+    const mj = await world.run(['cognigy:test-chat', '--merge-json', path.join(work, 'shard-*.json'), '-o', 'json']);
     assert.equal(mj.code, 0, mj.all);
     const mergedJson = JSON.parse(mj.stdout) as JsonReport;
     assert.equal(mergedJson.summary.passed, 36);
     assert.deepEqual(mergedJson.results.map((r) => r.name).sort(), wholeReport.results.map((r) => r.name).sort());
 
     // A missing shard is refused, not merged into a report of part of the suite.
-    const partial = await world.run(['cognigy:test-chat', '--merge-junit', xmls[0], xmls[2], '--junit', path.join(work, 'partial.xml')]);
+    const partial = await world.run(['cognigy:test-chat', '--merge-junit', xmls[0], '--merge-junit', xmls[2], '--junit', path.join(work, 'partial.xml')]);
     assert.notEqual(partial.code, 0);
     assert.match(partial.stderr, /Shard 2\/3 missing: the merged report would not be the whole suite\./);
   });

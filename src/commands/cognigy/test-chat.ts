@@ -38,23 +38,25 @@ export default class TestChat extends CognigyCommand {
     timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
     rate: Flags.string({ description: 'With --script: at most this many requests to the bot for the whole run (N/s, N/min or N/h, e.g. 3/s).' }),
     shard: Flags.string({ description: 'With --script: run part INDEX of TOTAL of the suite (e.g. 2/4), split by conversation; merge the reports with --merge-junit/--merge-json.' }),
-    'merge-junit': Flags.string({ description: 'Merge these --junit reports of --shard runs into the --junit FILE.', multiple: true }),
-    'merge-json': Flags.string({ description: 'Merge these -o json reports of --shard runs; prints the merged report with -o json.', multiple: true }),
+    'merge-junit': Flags.string({ description: 'Merge the --junit reports of --shard runs into the --junit FILE: a file or a quoted pattern ("reports/shard-*.xml"); repeatable.', multiple: true }),
+    'merge-json': Flags.string({ description: 'Merge the -o json reports of --shard runs (a file or a quoted pattern; repeatable); prints the merged report with -o json.', multiple: true }),
   };
 
   /** `--merge-junit` / `--merge-json`: the reports of a suite's shards as one run's. */
   private async merge(): Promise<void> {
     const f = this.flags;
-    const { mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
+    const { expandFiles, mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
     const totals = [];
     if (f['merge-junit']?.length) {
       if (!f.junit) throw new UsageError('--merge-junit writes the merged report to --junit FILE.', 'Add --junit FILE (e.g. --junit reports/all.xml).');
-      totals.push({ what: `${f['merge-junit'].length} JUnit reports into ${f.junit}`, ...mergeJUnit(f['merge-junit'], f.junit) });
+      const files = expandFiles(f['merge-junit'], '--merge-junit');
+      totals.push({ what: `${files.length} JUnit reports into ${f.junit}`, ...mergeJUnit(files, f.junit) });
     }
     if (f['merge-json']?.length) {
-      const { report, totals: jsonTotals } = mergeJson(f['merge-json']);
+      const files = expandFiles(f['merge-json'], '--merge-json');
+      const { report, totals: jsonTotals } = mergeJson(files);
       if (this.jsonOutput) this.outputJson(report);
-      totals.push({ what: `${f['merge-json'].length} JSON reports`, ...jsonTotals });
+      totals.push({ what: `${files.length} JSON reports`, ...jsonTotals });
     }
     for (const t of totals) {
       if (t.duplicates.length) {

@@ -12,10 +12,39 @@
  * library, and anything else is refused with its file named.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { escapeXmlAttribute, JUNIT_SUITE_NAME } from './junit';
 import type { JsonReport } from './reporters';
 import type { Shard } from './shard';
+
+/**
+ * The files to merge: each value a file, or a pattern with `*` / `?` in its file name
+ * (`"reports/shard-*.xml"`, quoted so that the value reaches the command whole; every
+ * value needs its own flag). Matches are sorted; a pattern that matches nothing is refused.
+ */
+export function expandFiles(values: string[], flag: string): string[] {
+  const files: string[] = [];
+  for (const value of values) {
+    const name = path.basename(value);
+    if (!/[*?]/.test(name)) {
+      files.push(value);
+      continue;
+    }
+    const dir = path.dirname(value);
+    const pattern = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    let entries: string[] = [];
+    try {
+      entries = fs.readdirSync(dir);
+    } catch {
+      // Said below: nothing matches.
+    }
+    const matched = entries.filter((e) => pattern.test(e)).sort();
+    if (!matched.length) throw new UsageError(`${flag} ${value}: no file matches.`, 'Give the reports of every shard, as files or a pattern such as "reports/shard-*.xml".');
+    files.push(...matched.map((e) => path.join(dir, e)));
+  }
+  return files;
+}
 
 export interface MergedTotals {
   tests: number;

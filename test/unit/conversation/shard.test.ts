@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mergeJUnit, mergeJson } from '../../../src/lib/conversation/merge';
+import { expandFiles, mergeJUnit, mergeJson } from '../../../src/lib/conversation/merge';
 import { inShard, parseShard, shardOf } from '../../../src/lib/conversation/shard';
 import type { Conversation } from '../../../src/lib/conversation/types';
 
@@ -90,6 +90,14 @@ describe('merging shard reports', () => {
     const short = junit('short.xml', undefined, [passed('a')]);
     fs.writeFileSync(short, fs.readFileSync(short, 'utf8').replaceAll('tests="1"', 'tests="2"'));
     assert.throws(() => mergeJUnit([short], out), /says tests="2" but holds 1 test cases/);
+  });
+
+  test('a pattern in the file name stands for the files it matches, sorted; one that matches nothing is refused', () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'glob-'));
+    for (const f of ['shard-2.xml', 'shard-1.xml', 'shard-10.xml', 'other.xml', 'shard-1.json']) fs.writeFileSync(path.join(sub, f), '');
+    assert.deepEqual(expandFiles([path.join(sub, 'shard-?.xml')], '--merge-junit'), ['shard-1.xml', 'shard-2.xml'].map((f) => path.join(sub, f)));
+    assert.deepEqual(expandFiles([path.join(sub, 'shard-*.xml'), path.join(sub, 'other.xml')], '--merge-junit').map((f) => path.basename(f)), ['shard-1.xml', 'shard-10.xml', 'shard-2.xml', 'other.xml']);
+    assert.throws(() => expandFiles([path.join(sub, 'none-*.xml')], '--merge-junit'), /--merge-junit .*none-\*\.xml: no file matches\./);
   });
 
   test('names a conversation found in two reports', () => {
