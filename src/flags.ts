@@ -53,10 +53,12 @@ export function setupInputFromFlags(flags: Record<string, any>) {
 
 /**
  * The `MORE INFO` link of a command's help: the twilio host otherwise derives one from
- * its API map and prints https://twilio.com/docs/api/ for every plugin command.
+ * its API map and prints https://twilio.com/docs/api/ for every plugin command. The
+ * anchor is the README heading "`twilio cognigy:<command>`" as GitHub and npm slug it:
+ * lower case, punctuation other than `-` dropped, spaces to `-` (link-flow keeps its `-`).
  */
 export function docLink(command: 'init' | 'link-flow' | 'test-chat' | 'escalate'): string {
-  return `https://www.npmjs.com/package/twilio-plugin-cognigy#twilio-cognigy${command.replace('-', '')}`;
+  return `https://www.npmjs.com/package/twilio-plugin-cognigy#twilio-cognigy${command}`;
 }
 
 interface FlagShape {

@@ -10,8 +10,10 @@ import { deployFlow, DeployResult, FlowStatus } from './studio/deploy';
 import { hideEndpointToken, revealEndpointToken } from './studio/endpoint-token';
 import { FlowHistory } from './studio/history';
 import type { FlowDefinition } from './studio/types';
+import type { NamedResource, Setup } from './setup/types';
 import { TwilioApi } from './twilio/api';
 import { parseEndpointUrl } from './cognigy/endpoint';
+import { CredentialSource, explainAuthFailure } from './twilio/credentials';
 
 export interface LinkFlowOptions {
   input: SetupInput;
@@ -26,6 +28,8 @@ export interface LinkFlowOptions {
   restore?: string;
   address?: string;
   flexFlow?: string;
+  /** Which credentials this run uses, to explain a refusal (20003). */
+  credentials?: CredentialSource;
 }
 
 export interface LinkFlowResult {
@@ -36,11 +40,45 @@ export interface LinkFlowResult {
   /** `--out` could not be written: the command says so after the results. */
   outError?: CognigyError;
   restoredFrom?: string;
+  /**
+   * Flags that changed what the setup's own flow holds, now saved to the setup so the
+   * next plain run and test-chat use what is deployed.
+   */
+  saved: SettingChange[];
+}
+
+/** A setting of the saved setup, before and after; secrets already redacted. */
+export interface SettingChange {
+  setting: keyof typeof SETTING_NAMES;
+  before: string;
+  after: string;
+}
+
+/** The settings that shape the built flow, as the summary names them. */
+const SETTING_NAMES = {
+  endpointUrl: 'bot endpoint',
+  testMode: 'test mode',
+  channelModel: 'channel model',
+  workspace: 'workspace',
+  workflow: 'workflow',
+  taskChannel: 'task channel',
+  escalationKey: 'escalation key',
+  onBotFailure: 'on bot failure',
+} as const;
+
+export function settingName(setting: SettingChange['setting']): string {
+  return SETTING_NAMES[setting];
 }
 
 /** `cognigy:link-flow` end to end: resolve the setup, deploy the flow, wire the entry point. */
 export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
   checkEntryPoints(o);
+  return deployAndWire(o).catch((error) => {
+    throw explainAuthFailure(error, o.credentials);
+  });
+}
+
+async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   const api = new TwilioApi(o.client);
   const file = setupFilePath(o.configDir);
   const saved = loadSetup(file, api.accountSid);
@@ -106,13 +144,54 @@ export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
     if (o.flexFlow) wiring.push(await wireFlexFlow(api, o.flexFlow, flowSid, o.dryRun));
   }
 
-  // Remember the SID of the flow the saved setup names once it exists, so later runs
-  // (and test-chat --flow) find it without a lookup. Flags stay one-off overrides.
+  // The setup's own flow now holds what was deployed: remember its SID (so later runs
+  // and test-chat --flow find it without a lookup) and the flags that shaped it, so the
+  // next plain run does not revert them and test-chat tests what is deployed. A flow
+  // named by --flow/--new-flow or a restored file is not the setup's: flags stay one-off.
   const savedTarget = !o.input.flow && !o.input.newFlow && !o.restore;
-  if (!o.dryRun && flowSid && saved && savedTarget && saved.flow.sid !== flowSid) {
-    saveSetup(file, api.accountSid, { ...saved, flow: { sid: flowSid, name: deploy.flow.name } }, o.profileId);
+  let changes: SettingChange[] = [];
+  if (!o.dryRun && flowSid && saved && savedTarget) {
+    const next: Setup = {
+      ...saved,
+      endpointUrl: setup.endpointUrl,
+      testMode: setup.testMode,
+      channelModel: setup.channelModel,
+      workspace: sameOrNew(saved.workspace, setup.workspace),
+      workflow: sameOrNew(saved.workflow, setup.workflow),
+      taskChannel: sameOrNew(saved.taskChannel, setup.taskChannel),
+      escalationKey: setup.escalationKey,
+      onBotFailure: setup.onBotFailure,
+      flow: { sid: flowSid, name: deploy.flow.name },
+    };
+    changes = settingChanges(saved, next);
+    if (changes.length || saved.flow.sid !== flowSid) saveSetup(file, api.accountSid, next, o.profileId);
   }
-  return { deploy, setup, wiring, out, outError, restoredFrom };
+  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes };
+}
+
+/** A SID given as a flag carries no name: keep the saved one's name when it is the same resource. */
+function sameOrNew(saved: NamedResource | undefined, given: NamedResource | undefined): NamedResource | undefined {
+  if (!given || given.sid === saved?.sid) return saved ?? given;
+  return given;
+}
+
+function settingChanges(before: Setup, after: Setup): SettingChange[] {
+  const show = (setting: SettingChange['setting'], v: unknown): string => {
+    if (setting === 'endpointUrl') return redactEndpoint(String(v));
+    if (v && typeof v === 'object') {
+      const r = v as { sid: string; name: string };
+      return r.name && r.name !== r.sid ? `${r.name} (${r.sid})` : r.sid;
+    }
+    return String(v);
+  };
+  const out: SettingChange[] = [];
+  for (const setting of Object.keys(SETTING_NAMES) as SettingChange['setting'][]) {
+    const b = show(setting, before[setting]);
+    const a = show(setting, after[setting]);
+    const same = setting === 'endpointUrl' ? before.endpointUrl === after.endpointUrl : b === a;
+    if (!same) out.push({ setting, before: b, after: a });
+  }
+  return out;
 }
 
 export function buildOptions(setup: ResolvedSetup | (Omit<ResolvedSetup, 'flowTarget'>)): BuildOptions {

@@ -1,4 +1,5 @@
 import type { RunInitResult } from '../lib/setup/run-init';
+import type { ProbeOutcome } from '../lib/setup/init';
 import { redactEndpoint } from '../lib/redact';
 import type { EntryPoint } from '../lib/flex/discovery';
 import type { Printer } from './printer';
@@ -24,9 +25,20 @@ export function publicSetup(result: RunInitResult) {
 export function printEntryPoints(cmd: Pick<Printer, 'log'>, points: EntryPoint[]): void {
   cmd.log('Entry points today:');
   for (const p of points) {
-    const where = p.kind === 'flex-flow' ? `Flex Flow ${p.sid}` : `Conversations address ${p.sid}`;
+    const where = `${p.kind === 'flex-flow' ? 'Flex Flow' : 'Conversations address'} ${p.name ? `"${p.name}" ` : ''}${p.sid}`;
     cmd.log(`  ${p.address || '(any)'} [${p.channel}] → ${p.flow ? `"${p.flow.name}" (${p.flow.sid})` : 'no Studio flow'}  (${where})`);
   }
+}
+
+/** The probe's round trip against Studio's budget; in the wizard a failure asks again. */
+export function printProbe(cmd: Pick<Printer, 'log' | 'warn'>, probe: ProbeOutcome, o: { retry?: boolean } = {}): void {
+  if (probe.ok) {
+    cmd.log(`Bot answered in ${Math.round(probe.elapsedMs)} ms (Studio allows 10,000 ms).`);
+    if (probe.warning) cmd.warn(probe.warning);
+    return;
+  }
+  cmd.warn(`The bot endpoint ${probe.endpoint} failed the probe: ${probe.failure?.message ?? 'no answer'}`);
+  if (o.retry) cmd.log('Enter the endpoint URL again (Ctrl-C stops without saving).');
 }
 
 export function printInitResult(cmd: Printer, result: RunInitResult): void {
@@ -46,10 +58,7 @@ export function printInitResult(cmd: Printer, result: RunInitResult): void {
     });
     return;
   }
-  if (result.probe) {
-    cmd.log(`Bot answered in ${Math.round(result.probe.elapsedMs)} ms (Studio allows 10,000 ms).`);
-    if (result.probe.warning) cmd.warn(result.probe.warning);
-  }
+  if (result.probe && !result.shown.probe) printProbe(cmd, result.probe);
   const flow = setup.flow.sid ? `${setup.flow.name} (${setup.flow.sid})` : `${setup.flow.name} (to be created by link-flow)`;
   const rows = [
     { setting: 'Account', value: setup.accountSid },
@@ -63,7 +72,7 @@ export function printInitResult(cmd: Printer, result: RunInitResult): void {
     { setting: 'On bot failure', value: setup.onBotFailure === 'escalate' ? 'apologise and hand over to Flex' : 'apologise and end' },
   ];
   cmd.output(rows);
-  if (result.entryPoints.length) {
+  if (result.entryPoints.length && !result.shown.entryPoints) {
     cmd.log('');
     printEntryPoints(cmd, result.entryPoints);
   }

@@ -1,4 +1,4 @@
-import type { LinkFlowResult } from '../lib/link-flow';
+import { settingName, type LinkFlowResult } from '../lib/link-flow';
 import { redact, redactEndpoint } from '../lib/redact';
 import { formatDiff, toMermaid } from '../lib/studio';
 import { hideEndpointToken } from '../lib/studio/endpoint-token';
@@ -14,7 +14,7 @@ const VERB: Record<string, string> = {
 };
 
 /** The result goes to stdout (it is what the command is for); warnings to stderr. */
-export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagram: boolean; dryRun: boolean }): void {
+export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagram: boolean; dryRun: boolean; print?: boolean }): void {
   const { deploy, setup } = r;
   const say = (line: string) => cmd.print(line);
   const definition = hideEndpointToken(deploy.definition, setup.endpointUrl);
@@ -32,9 +32,12 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
           out: r.out,
           restoredFrom: r.restoredFrom,
           warnings: deploy.warnings,
+          saved: r.saved.length ? r.saved : undefined,
           ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
+          ...(o.print ? { definition } : {}),
         };
     cmd.outputJson(body);
+    warnAbout(cmd, r);
     return;
   }
   if (cmd.outputFormat === 'tsv') {
@@ -45,7 +48,7 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
   const f = deploy.flow;
   const id = f.sid ? `"${f.name}" (${f.sid}${f.revision ? `, revision ${f.revision}` : ''})` : `"${f.name}"`;
   say(`${VERB[deploy.action]} ${id}, ${f.status}; bot ${redactEndpoint(setup.endpointUrl)}${setup.testMode ? ' (test mode)' : ''}`);
-  if (deploy.action === 'unchanged') say('The deployed flow already holds this definition: nothing was written.');
+  if (deploy.action === 'unchanged') say('The deployed flow already holds this definition: nothing was written to Twilio.');
   if (deploy.changes.length) {
     say(`Changes (canvas positions ignored):`);
     say(formatDiff(deploy.changes, redact));
@@ -53,21 +56,33 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
   if (deploy.backup) say(`Backup of the previous definition: ${deploy.backup} (restore with --restore)`);
   warnAbout(cmd, r);
   for (const w of r.wiring) {
-    const what = w.kind === 'flex-flow' ? `Flex Flow ${w.sid}` : `Address ${w.address} (${w.sid})`;
+    const what = w.kind === 'flex-flow' ? `Flex Flow ${w.name ? `"${w.name}" ` : ''}(${w.sid})` : `Address ${w.address} ${w.name ? `"${w.name}" ` : ''}(${w.sid})`;
     const verb = w.action === 'unchanged' ? 'already starts' : w.action === 'updated' ? 'now starts' : 'would start';
-    say(`${what} ${verb} the flow${w.before && w.before !== w.after ? ` (was ${w.before})` : ''}.`);
+    say(`${what} ${verb} the flow "${f.name}"${w.before && w.before !== w.after ? ` (was ${w.before})` : ''}.`);
   }
-  if (r.out) say(`Definition written to ${r.out}`);
+  if (r.saved.length) {
+    say(`Saved to the setup, so the next runs and test-chat use what is deployed: ${r.saved.map((c) => `${settingName(c.setting)} ${c.after} (was ${c.before})`).join('; ')}.`);
+  }
+  if (r.restoredFrom && deploy.action !== 'unchanged') {
+    say('Restored from the file; the setup is unchanged, so a plain link-flow run builds from the setup again (see what it would change with --dry-run).');
+  }
+  if (r.out) say(`Definition written to ${r.out} (the URL token as $COGNIGY_URL_TOKEN)`);
   if (f.webhookUrl && !o.dryRun) say(`Webhook URL: ${f.webhookUrl}`);
-  if (o.dryRun) {
-    // Last but the diagram, so the definition can be cut from the output as one block.
-    say('Dry run: nothing was written. The definition it would deploy:');
-    say(JSON.stringify(definition, null, 2));
-  }
+  if (o.dryRun) say('Dry run: nothing was deployed or changed in Twilio.');
+  // Last but the diagram, so the definition can be cut from the output as one block.
+  if (o.print) say(JSON.stringify(definition, null, 2));
   if (o.diagram) say(toMermaid(definition));
 }
 
 function warnAbout(cmd: Printer, r: LinkFlowResult): void {
+  const edited = r.deploy.editedElsewhere;
+  if (edited) {
+    const f = r.deploy.flow;
+    cmd.warn(
+      `Flow "${f.name}" (${f.sid}) was changed in Twilio since link-flow last deployed it (revision ${edited.deployedRevision}, now ${edited.currentRevision}): ` +
+        'a real run stops here; --force overwrites that change (a backup is kept). The diff above shows what it would overwrite.',
+    );
+  }
   if (r.deploy.recovered) cmd.warn('Twilio answered the write with an error, but the flow was found written as intended.');
   for (const w of r.deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${w.message}`);
 }
@@ -86,5 +101,6 @@ function summaryRows(r: LinkFlowResult): SummaryRow[] {
   ];
   if (r.deploy.backup) rows.push({ what: 'backup', sid: '', action: 'written', detail: r.deploy.backup });
   if (r.out) rows.push({ what: 'out', sid: '', action: 'written', detail: r.out });
+  for (const c of r.saved) rows.push({ what: `setup ${settingName(c.setting)}`, sid: '', action: 'saved', detail: `${c.after} (was ${c.before})` });
   return rows;
 }

@@ -18,13 +18,25 @@ describe('the init wizard in a terminal', () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /Pass --workspace/);
   });
-  test('asks for the endpoint (masked), probes it, offers what the account has as defaults, and saves', async () => {
-    const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env);
+  test('shows the URL as typed, then redacted; probes it at once and asks again when it fails; offers what the account has; saves', async () => {
+    const prompt = '? Cognigy REST endpoint URL';
+    const unreachable = 'http://127.0.0.1:9/abcdef0123456789';
+    const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env, {
+      echoes: [{ prompt, typed: world.bot.url }],
+    });
     try {
       await session.waitFor(/Cognigy REST endpoint URL/);
+      session.write(`${unreachable}\r`);
+      // The failed probe is said right away and the wizard asks again instead of ending.
+      await session.waitFor(/failed the probe[\s\S]*Enter the endpoint URL again[\s\S]*Cognigy REST endpoint URL/);
+      assert.doesNotMatch(session.output(), /Which Flex messaging model/);
       session.write(`${world.bot.url}\r`);
       await session.waitFor(/Which Flex messaging model/);
-      assert.ok(!session.output().includes(world.bot.token), 'the URL is not echoed');
+      const typed = session.output();
+      assert.ok(typed.includes(`${prompt} ${world.bot.url}`), 'the URL is shown as it is typed, so a typo can be seen');
+      assert.match(typed, /\? Cognigy REST endpoint URL http:\/\/127\.0\.0\.1:\d+\/…[0-9a-f]{4}\s/, 'and redacted once entered');
+      const answered = typed.search(/Bot answered in \d+ ms/);
+      assert.ok(answered > 0 && answered < typed.indexOf('Which Flex messaging model'), `the probe result comes before the next question:\n${typed}`);
       session.write('\r'); // the default: Conversations, as the account has an address configuration
       await session.waitFor(/Which TaskRouter workspace\?/);
       assert.match(session.output(), /Flex Task Assignment/);
@@ -40,7 +52,12 @@ describe('the init wizard in a terminal', () => {
       const question = shown.indexOf('Which Studio flow should hold the bot loop?');
       const seeded = world.fake.state.seeded!;
       const phone = seeded.phoneNumber.replace('+', '\\+');
-      for (const where of [`Conversations address ${seeded.addressConfigurationSid}`, `Flex Flow ${seeded.flexFlowSid}`]) {
+      const flexFlowName = world.fake.state.flexFlows.get(seeded.flexFlowSid)!.friendly_name;
+      const addressName = world.fake.state.addresses.get(seeded.addressConfigurationSid)?.friendly_name;
+      for (const where of [
+        `Conversations address ${addressName ? `"${addressName}" ` : ''}${seeded.addressConfigurationSid}`,
+        `Flex Flow "${flexFlowName}" ${seeded.flexFlowSid}`,
+      ]) {
         const line = new RegExp(`${phone} \\[\\w+\\] → "Messaging Flow" \\(${seeded.messagingFlowSid}\\)\\s+\\(${where}\\)`).exec(shown);
         assert.ok(line, `the entry point ${where} is shown:\n${shown}`);
         assert.ok(line.index < question, `the entry point ${where} is shown before the flow question:\n${shown}`);
@@ -51,10 +68,9 @@ describe('the init wizard in a terminal', () => {
       session.kill();
     }
     const out = session.output();
-    assert.match(out, /Bot answered in \d+ ms/);
+    assert.equal(out.match(/Bot answered in \d+ ms/g)?.length, 1, out);
     assert.match(out, /Workflow\s+Assign to Anyone/);
-    assert.match(out, /Entry points today/);
-    assert.ok(!out.includes(world.bot.token));
+    assert.equal(out.match(/Entry points today/g)?.length, 1, `the entry points are shown once:\n${out}`);
     const saved = JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8'));
     const setup = saved.accounts[FAKE_ACCOUNT_SID].setup;
     assert.equal(setup.endpointUrl, world.bot.url);
@@ -63,4 +79,22 @@ describe('the init wizard in a terminal', () => {
     assert.deepEqual(setup.flow, { name: 'Cognigy Bot Flow' });
   });
 
+  test('a saved workflow deleted since is said, and the wizard asks for another instead of failing', async () => {
+    const state = world.fake.state;
+    const old = [...state.workflows.values()].find((w) => w.friendly_name === 'Assign to Anyone')!;
+    state.workflows.delete(old.sid);
+    const replacement = { ...old, sid: state.sid('WW'), friendly_name: 'Support' };
+    state.workflows.set(replacement.sid, replacement);
+    const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env);
+    try {
+      await session.waitFor(new RegExp(`The saved workflow "Assign to Anyone" \\(${old.sid}\\) no longer exists in this account[\\s\\S]*Which workflow\\?`));
+      assert.match(session.output(), /Support/);
+      session.write('\r');
+      assert.equal(await session.exited(), 0, session.output());
+    } finally {
+      session.kill();
+    }
+    const saved = JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8'));
+    assert.deepEqual(saved.accounts[FAKE_ACCOUNT_SID].setup.workflow, { sid: replacement.sid, name: 'Support' });
+  });
 });

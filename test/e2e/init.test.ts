@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
-import { filesUnder } from '../helpers/cli';
+import { filesUnder, ROOT } from '../helpers/cli';
+import { registerTestSecret } from '../helpers/secrets';
 
 describe('twilio cognigy:init through the real twilio binary', () => {
   let world: World;
@@ -20,11 +21,22 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) assert.match(r.stdout, new RegExp(`cognigy ${c}`));
   });
 
-  test("a command's help links to its own section of the README, not to Twilio's API docs", async () => {
-    const r = await world.run(['cognigy:link-flow', '--help']);
-    assert.equal(r.code, 0, r.all);
-    assert.match(r.stdout, /MORE INFO\s+https:\/\/www\.npmjs\.com\/package\/twilio-plugin-cognigy#twilio-cognigylinkflow/);
-    assert.doesNotMatch(r.stdout, /twilio\.com\/docs\/api/);
+  test("every command's help links to its own section of the README (an anchor its heading really gets), not to Twilio's API docs", async () => {
+    // GitHub's (and npm's) heading anchors: lower case, punctuation but - and _ dropped, spaces to -.
+    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const anchors = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+    for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) {
+      const r = await world.run([`cognigy:${c}`, '--help']);
+      assert.equal(r.code, 0, r.all);
+      const link = /MORE INFO\s+(\S+)/.exec(r.stdout)?.[1];
+      assert.ok(link, r.stdout);
+      const url = new URL(link);
+      assert.equal(`${url.origin}${url.pathname}`, 'https://www.npmjs.com/package/twilio-plugin-cognigy');
+      assert.ok(anchors.has(url.hash.slice(1)), `${link}: no README heading renders as ${url.hash}`);
+      assert.ok(readme.includes(`### \`twilio cognigy:${c}\``) && url.hash === `#${slug(`\`twilio cognigy:${c}\``)}`, `${c} links to its own section`);
+      assert.doesNotMatch(r.stdout, /twilio\.com\/docs\/api/);
+    }
   });
 
   test('--yes -o json discovers, probes, saves 0600 and prints only JSON; a second run changes nothing', async () => {
@@ -55,6 +67,95 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     assert.equal(fs.readFileSync(setupFile, 'utf8'), before);
     assert.equal(world.fake.writes().length, 0, 'init never writes to Twilio');
     assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('with the setup saved, a wrong auth token is still caught: which credentials were used and how to fix them', async () => {
+    const wrong = 'f'.repeat(32);
+    registerTestSecret(wrong);
+    const before = fs.readFileSync(setupFile, 'utf8');
+    const start = world.fake.requests.length;
+    const r = await world.run(['cognigy:init', '--yes'], { env: { TWILIO_AUTH_TOKEN: wrong } });
+    assert.equal(r.code, 20, r.all);
+    assert.ok(world.fake.requests.length > start, 'init asked Twilio');
+    assert.doesNotMatch(r.all, /Nothing changed/);
+    assert.match(r.stderr, /20003/);
+    assert.match(r.stderr, new RegExp(`TWILIO_ACCOUNT_SID ${FAKE_ACCOUNT_SID} with TWILIO_AUTH_TOKEN`));
+    assert.match(r.stderr, /Set TWILIO_AUTH_TOKEN to the account's current auth token/);
+    assert.doesNotMatch(r.all, /regional/i, "the host's regional hint helps nobody here");
+    assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+    assert.ok(!r.all.includes(wrong));
+    assert.equal(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
+
+    const json = await world.run(['cognigy:init', '--yes', '-o', 'json'], { env: { TWILIO_AUTH_TOKEN: wrong } });
+    assert.equal(json.code, 20);
+    assert.equal(JSON.parse(json.stdout).error.code, '20003');
+  });
+
+  test('a profile whose API secret is wrong is named, with the command that fixes it', async () => {
+    const { FAKE_API_KEY } = await import('../stand-ins/twilio');
+    const wrongSecret = '0123456789abcdef0123456789abcdef';
+    registerTestSecret(wrongSecret);
+    const configFile = path.join(world.cli.configDir, 'config.json');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ projects: [], profiles: { ops: { accountSid: FAKE_ACCOUNT_SID, apiKey: FAKE_API_KEY, apiSecret: wrongSecret } }, activeProject: 'ops' }),
+    );
+    try {
+      const r = await world.run(['cognigy:init', '--yes', '-p', 'ops']);
+      assert.equal(r.code, 20, r.all);
+      assert.match(r.stderr, new RegExp(`profile "ops" \\(account ${FAKE_ACCOUNT_SID}, API key ${FAKE_API_KEY}\\)`));
+      assert.match(r.stderr, new RegExp(`twilio profiles:create ${FAKE_ACCOUNT_SID} --profile "ops"`));
+      assert.doesNotMatch(r.all, /regional/i);
+      assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+    } finally {
+      // The CLI's own profile store holds the secret by design; it is not the plugin's file.
+      fs.rmSync(configFile, { force: true });
+    }
+  });
+
+  test('a saved workflow or flow deleted in the account is caught, not silently replaced', async () => {
+    const seeded = world.fake.state.seeded!;
+    const before = fs.readFileSync(setupFile, 'utf8');
+    const saved = JSON.parse(before).accounts[FAKE_ACCOUNT_SID].setup;
+    const workflow = world.fake.state.workflows.get(saved.workflow.sid)!;
+    world.fake.state.workflows.delete(saved.workflow.sid);
+    try {
+      const r = await world.run(['cognigy:init', '--yes']);
+      assert.equal(r.code, 1, r.all);
+      assert.match(r.stderr, new RegExp(`The saved workflow "Assign to Anyone" \\(${saved.workflow.sid}\\) no longer exists in this account`));
+      assert.match(r.stderr, /Pass --workflow to choose another/);
+      assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+      assert.equal(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
+    } finally {
+      world.fake.state.workflows.set(saved.workflow.sid, workflow);
+    }
+
+    // A flow the setup names by SID (as after link-flow), deleted in the Console.
+    const withFlow = await world.run(['cognigy:init', '--yes', '--flow', seeded.messagingFlowSid]);
+    assert.equal(withFlow.code, 0, withFlow.all);
+    const flow = world.fake.state.flows.get(seeded.messagingFlowSid)!;
+    world.fake.state.flows.delete(seeded.messagingFlowSid);
+    try {
+      const r = await world.run(['cognigy:init', '--yes']);
+      assert.equal(r.code, 1, r.all);
+      assert.match(r.stderr, new RegExp(`The saved Studio flow "Messaging Flow" \\(${seeded.messagingFlowSid}\\) no longer exists`));
+      assert.match(r.stderr, /--new-flow "Messaging Flow"/);
+    } finally {
+      world.fake.state.flows.set(seeded.messagingFlowSid, flow);
+    }
+    const reset = await world.run(['cognigy:init', '--yes', '--new-flow', 'Cognigy Bot Flow']);
+    assert.equal(reset.code, 0, reset.all);
+    assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('an endpoint URL without a token is echoed as typed, and the token rule says its length', async () => {
+    const bare = await world.run(['cognigy:init', '--yes', '--endpoint-url', 'http://127.0.0.1:4020']);
+    assert.equal(bare.code, 2, bare.all);
+    assert.match(bare.stderr, /The Cognigy endpoint URL http:\/\/127\.0\.0\.1:4020\/? has no URL token\./);
+    assert.doesNotMatch(bare.stderr, /4020\/\//);
+    const short = await world.run(['cognigy:init', '--yes', '--endpoint-url', 'http://127.0.0.1:4020/abc']);
+    assert.equal(short.code, 2, short.all);
+    assert.match(short.stderr, /at least 8 letters, digits, - or _/);
   });
 
   test('columns output summarises the setup and the next steps', async () => {

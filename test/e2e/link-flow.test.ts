@@ -5,6 +5,7 @@ import * as path from 'path';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 import { linkedHome, type CliHome } from '../helpers/cli';
 import { twilioRequest } from '../helpers/twilio-direct';
+import { registerTestSecret } from '../helpers/secrets';
 
 const LOOP_WIDGETS = ['ProcessUserInput', 'CheckEscalation', 'SendUserReply'];
 const names = (definition: any) => definition.states.map((s: any) => s.name as string);
@@ -71,7 +72,13 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     const [restored] = flowsNamed('Cognigy Bot Flow');
     assert.match(JSON.stringify(restored.definition), /parsed\.data\.escalation/);
     assert.ok(JSON.stringify(restored.definition).includes(world.bot.token), 'the token is filled back in');
+    assert.match(restore.stdout, /the setup is unchanged/, 'a restore says the next plain run builds from the setup again');
     assert.deepEqual(secretsIn(world, restore.all), []);
+    // The setup kept --escalation-key handover; saying the key again makes it hold what is deployed.
+    const key = await world.run(['cognigy:link-flow', '--escalation-key', 'escalation']);
+    assert.equal(key.code, 0, key.all);
+    assert.match(key.stdout, /Unchanged/);
+    assert.match(key.stdout, /Saved to the setup, so the next runs and test-chat use what is deployed: escalation key escalation \(was handover\)/);
   });
 
   test('an edit made in the Console since the last deploy stops link-flow unless --force', async () => {
@@ -85,9 +92,50 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.match(r.stderr, /changed in Twilio since link-flow last deployed it/);
     assert.match(r.stderr, /--force/);
     assert.equal(world.fake.writes().length, writes, 'nothing written');
+
+    // A dry run is not refused: it shows what --force would overwrite, and the warning.
+    const dry = await linkFlow(['--on-bot-failure', 'end', '--dry-run']);
+    assert.equal(dry.code, 0, dry.all);
+    assert.match(dry.stdout, /Would update/);
+    assert.match(dry.stdout, /Changes \(canvas positions ignored\):\n[\s\S]*~ SendBotFailureMessage transitions\.sent/, 'the diff of what it would write');
+    assert.match(dry.stderr, /was changed in Twilio since link-flow last deployed it \(revision \d+, now \d+\): a real run stops here; --force/);
+    assert.equal(world.fake.writes().length, writes + 1, 'nothing written but the Validate check');
+    assert.deepEqual(dry.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate']);
+
     const forced = await world.run(['cognigy:link-flow', '--on-bot-failure', 'end', '--force']);
     assert.equal(forced.code, 0, forced.all);
     assert.match(forced.stdout, /Updated/);
+  });
+
+  test('a flag that changed the deployed flow is saved to the setup, so the next plain run keeps it', async () => {
+    const setupFile = path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json');
+    const savedSetup = () => Object.values(JSON.parse(fs.readFileSync(setupFile, 'utf8')).accounts as Record<string, any>)[0].setup;
+    // The previous test deployed --on-bot-failure end.
+    assert.equal(savedSetup().onBotFailure, 'end');
+    const plain = await linkFlow([]);
+    assert.equal(plain.code, 0, plain.all);
+    assert.match(plain.stdout, /Unchanged/, 'the plain run does not revert the override');
+    assert.deepEqual(plain.calls, ['GET /studio/v2/Flows/FW…']);
+
+    const back = await linkFlow(['--on-bot-failure', 'escalate']);
+    assert.equal(back.code, 0, back.all);
+    assert.match(back.stdout, /Saved to the setup, so the next runs and test-chat use what is deployed: on bot failure escalate \(was end\)\./);
+    assert.equal(savedSetup().onBotFailure, 'escalate');
+    // test-chat runs the setup's flow: a failing bot now hands over, as the deployed flow does.
+    world.bot.setBehaviour(() => ({ status: 500, body: { error: 'boom' } }));
+    try {
+      const chat = await world.run(['cognigy:test-chat', '-m', 'hi', '-o', 'json']);
+      const report = JSON.parse(chat.stdout);
+      assert.equal(report.escalated, true, chat.all);
+    } finally {
+      world.bot.setBehaviour((await import('../../src/lib/demo/bot-server')).scriptedBehaviour);
+    }
+    // A dry run saves nothing.
+    const dry = await linkFlow(['--on-bot-failure', 'end', '--dry-run']);
+    assert.equal(dry.code, 0, dry.all);
+    assert.doesNotMatch(dry.stdout, /Saved to the setup/);
+    assert.equal(savedSetup().onBotFailure, 'escalate');
+    assert.deepEqual(secretsIn(world, plain.all + back.all + dry.all), []);
   });
 
   test('a fresh HOME (CI) still notices a Console edit, from the flow\'s own commit messages', async () => {
@@ -122,7 +170,7 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.deepEqual(back.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
   });
 
-  test('--dry-run -o json prints the definition and writes nothing; --out and --diagram', async () => {
+  test('--dry-run -o json prints the definition and writes nothing; --out, --print and --diagram', async () => {
     const writes = world.fake.writes().length;
     const out = path.join(world.cli.home, 'flow.json');
     const r = await linkFlow(['--dry-run', '-o', 'json', '--on-bot-failure', 'escalate', '--out', out]);
@@ -134,18 +182,45 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), built);
     const posts = world.fake.writes().slice(writes).map((w) => w.path);
     assert.ok(posts.every((p) => p.endsWith('/Flows/Validate')), `only Studio's check was called: ${posts.join(', ')}`);
-    const d = await linkFlow(['--dry-run', '--diagram', '--on-bot-failure', 'end']);
+
+    // Unchanged, with --out: the summary and the file, not the whole definition, and no contradiction.
+    const quiet = await linkFlow(['--dry-run', '--out', out]);
+    assert.equal(quiet.code, 0, quiet.all);
+    assert.match(quiet.stdout, /Unchanged/);
+    assert.match(quiet.stdout, /Definition written to .*flow\.json/);
+    assert.match(quiet.stdout, /Dry run: nothing was deployed or changed in Twilio\./);
+    assert.doesNotMatch(quiet.stdout, /"initial_state"/, 'the definition only when asked');
+    assert.doesNotMatch(quiet.stdout, /nothing was written\b(?! to Twilio)/);
+    assert.ok(quiet.stdout.trim().split('\n').length <= 4, quiet.stdout);
+
+    const d = await linkFlow(['--dry-run', '--diagram', '--print', '--on-bot-failure', 'end']);
     assert.equal(d.code, 0, d.all);
     assert.deepEqual(d.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate'], 'the read, and Validate since something changed');
     const definition = JSON.parse((await world.run(['cognigy:link-flow', '--dry-run', '-o', 'json', '--on-bot-failure', 'end'])).stdout);
     assert.match(d.stdout, /flowchart TD/);
     assert.match(d.stdout, /ProcessUserInput/);
-    // Without -o json the definition follows the summary, pretty-printed, before the diagram.
-    const shown = /The definition it would deploy:\n(\{\n[\s\S]*?\n\})\n/.exec(d.stdout)?.[1];
+    // With --print the definition follows the summary, pretty-printed, before the diagram.
+    const shown = /Dry run: nothing was deployed or changed in Twilio\.\n(\{\n[\s\S]*?\n\})\n/.exec(d.stdout)?.[1];
     assert.ok(shown, d.stdout);
     assert.deepEqual(JSON.parse(shown), definition);
     assert.ok(d.stdout.indexOf('flowchart TD') > d.stdout.indexOf(shown), 'the diagram comes last');
     assert.deepEqual(secretsIn(world, d.stdout), []);
+  });
+
+  test('a malformed --flex-flow says what is wrong with it; refused credentials are named', async () => {
+    const wrongToken = 'e'.repeat(32);
+    registerTestSecret(wrongToken);
+    const refused = await world.run(['cognigy:link-flow', '--dry-run'], { env: { TWILIO_AUTH_TOKEN: wrongToken } });
+    assert.equal(refused.code, 20, refused.all);
+    assert.match(refused.stderr, /Twilio refused the credentials \(error 20003, Authenticate\): TWILIO_ACCOUNT_SID AC\w+ with TWILIO_AUTH_TOKEN/);
+    assert.doesNotMatch(refused.all, /regional/i);
+
+    const bad = await world.run(['cognigy:link-flow', '--flex-flow', 'FO123', '--dry-run']);
+    assert.equal(bad.code, 2, bad.all);
+    assert.match(bad.stderr, /--flex-flow "FO123" is not a Flex Flow SID: it has 3 hex digits after FO, not 32\./);
+    assert.doesNotMatch(bad.stderr, /start with FO/);
+    const wrong = await world.run(['cognigy:link-flow', '--flex-flow', `FW${'0'.repeat(32)}`, '--dry-run']);
+    assert.match(wrong.stderr, /it does not start with FO/);
   });
 
   test('patches "Messaging Flow" for legacy messaging, keeping every other widget as it was', async () => {
@@ -193,7 +268,10 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     const seeded = world.fake.state.seeded!;
     const r = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
     assert.equal(r.code, 0, r.all);
-    assert.match(r.stdout, /now starts the flow/);
+    assert.match(r.stdout, /now starts the flow "Cognigy Bot Flow"/);
+    // Names where Twilio gave them, beside the SIDs.
+    const flexFlowName = world.fake.state.flexFlows.get(seeded.flexFlowSid)!.friendly_name;
+    assert.ok(r.stdout.includes(`Flex Flow "${flexFlowName}" (${seeded.flexFlowSid}) now starts the flow "Cognigy Bot Flow"`), r.stdout);
     assert.deepEqual(r.calls, [
       'GET /studio/v2/Flows/FW…',
       'GET /conversations/v1/Configuration/Addresses',

@@ -55,8 +55,9 @@ describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', (
   });
 
   test('--flow NAME runs the flow deployed under that name, not the one the setup would build', async () => {
-    // Deployed with a bot failure that ends the chat; the saved setup says hand over.
-    const link = await world.run(['cognigy:link-flow', '--on-bot-failure', 'end']);
+    // Deployed with a bot failure that ends the chat; the saved setup says hand over (with
+    // --new-flow the flag is for that flow only, so link-flow does not save it to the setup).
+    const link = await world.run(['cognigy:link-flow', '--new-flow', 'Cognigy Bot Flow', '--on-bot-failure', 'end']);
     assert.equal(link.code, 0, link.all);
     const deployed = [...world.fake.state.flows.values()].find((f) => f.friendly_name === 'Cognigy Bot Flow');
     assert.ok(deployed, 'link-flow deployed "Cognigy Bot Flow"');

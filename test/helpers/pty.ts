@@ -14,7 +14,18 @@ export interface PtySession {
   kill(): void;
 }
 
-export function spawnTwilio(home: string, args: string[], env: Record<string, string | undefined> = {}): PtySession {
+/**
+ * `echoes`: what the person types at a prompt whose typing the terminal shows (a URL
+ * typed in clear). Only its echo right after that prompt is exempt from the secret scan;
+ * anywhere else (an error, the summary, the prompt's final, redacted rendering) it still
+ * counts as a leak.
+ */
+export function spawnTwilio(
+  home: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { echoes?: { prompt: string; typed: string }[] } = {},
+): PtySession {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const pty = require('node-pty');
   const fullEnv: Record<string, string> = { ...baseEnv(home), TERM: 'xterm-256color' };
@@ -55,7 +66,9 @@ export function spawnTwilio(home: string, args: string[], env: Record<string, st
           resolve(code);
         });
       }).then((code) => {
-        assertNoSecret(buffer, `the terminal of twilio ${args.join(' ')}`);
+        let seen = plain();
+        for (const e of options.echoes ?? []) seen = seen.split(`${e.prompt} ${e.typed}`).join(`${e.prompt} <typed>`);
+        assertNoSecret(seen, `the terminal of twilio ${args.join(' ')}`);
         return code;
       }),
     kill: () => {

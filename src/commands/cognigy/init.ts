@@ -26,7 +26,8 @@ export default class Init extends CognigyCommand {
   async run(): Promise<void> {
     await super.run();
     const { runInit } = await import('../../lib/setup/run-init');
-    const { printInitResult, printEntryPoints } = await import('../../printers/init');
+    const { printInitResult, printEntryPoints, printProbe } = await import('../../printers/init');
+    const { id, accountSid, apiKey, region } = this.currentProfile;
     const result = await runInit({
       input: { ...setupInputFromFlags(this.flags), yes: this.flags.yes, skipProbe: this.flags['skip-probe'] },
       client: this.twilioClient,
@@ -38,6 +39,9 @@ export default class Init extends CognigyCommand {
       log: (m) => (process.stderr.isTTY ? this.log(m) : this.debugLog(m)),
       debug: this.debugLogger,
       showEntryPoints: (points) => printEntryPoints(this, points),
+      showProbe: (probe) => printProbe(this, probe, { retry: true }),
+      say: (m) => this.log(m),
+      credentials: { id, accountSid, apiKey, region },
     });
     this.interruptedMessage = 'Interrupted.';
     printInitResult(this, result);

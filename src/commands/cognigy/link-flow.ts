@@ -22,9 +22,10 @@ export default class LinkFlow extends CognigyCommand {
     ...setupFlags,
     status: Flags.enum({ description: 'Deploy as a draft or publish it.', options: ['draft', 'published'], default: 'published' }),
     'commit-message': Flags.string({ description: 'Commit message of the new flow revision; "[twilio cognigy:link-flow]" is appended, so later runs know link-flow wrote it.' }),
-    'dry-run': Flags.boolean({ description: 'Build, check and show the flow and what would change; write nothing.' }),
+    'dry-run': Flags.boolean({ description: 'Build, check and show what would change (also on a flow edited in the Console); deploy nothing.' }),
     out: Flags.string({ description: 'Also write the definition to this file (for version control; the URL token is left out).' }),
     diagram: Flags.boolean({ description: 'Print a Mermaid diagram of the flow.' }),
+    print: Flags.boolean({ description: 'Print the definition it deploys (or would, with --dry-run), the URL token as $COGNIGY_URL_TOKEN.' }),
     force: Flags.boolean({ description: 'Overwrite the flow even if it was edited in Twilio since link-flow last deployed it.' }),
     restore: Flags.string({ description: 'Deploy a backup (or any flow file) instead of building the flow.' }),
     address: Flags.string({ description: 'Point this Conversations address (e.g. +15005550006) at the flow.' }),
@@ -50,9 +51,10 @@ export default class LinkFlow extends CognigyCommand {
       restore: this.flags.restore,
       address: this.flags.address,
       flexFlow: this.flags['flex-flow'],
+      credentials: (({ id, accountSid, apiKey, region }) => ({ id, accountSid, apiKey, region }))(this.currentProfile),
     });
     const { printLinkFlowResult } = await import('../../printers/link-flow');
-    printLinkFlowResult(this, result, { diagram: this.flags.diagram, dryRun: this.flags['dry-run'] });
+    printLinkFlowResult(this, result, { diagram: this.flags.diagram, dryRun: this.flags['dry-run'], print: this.flags.print });
     if (result.outError) throw result.outError;
   }
 }

@@ -32,7 +32,8 @@ export default class TestChat extends CognigyCommand {
     demo: Flags.boolean({ description: 'Talk to an embedded demo bot on 127.0.0.1: no Cognigy or Twilio account needed.' }),
     from: Flags.string({ description: "The customer's address (contact.channel.address).", default: '+15551234567' }),
     message: Flags.string({ char: 'm', description: 'A customer message; repeat the flag for several, played in order.', multiple: true }),
-    script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt, YAML).' }),
+    script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt/.pconvo.txt/.utterances.txt, Botium YAML/JSON, the project YAML).' }),
+    'botium-config': Flags.string({ description: "With --script: read Botium capabilities (matching mode, utterance expansion, scripting memory) from this botium.json instead of the suite folder's." }),
     concurrency: Flags.integer({ description: 'Conversations run at once with --script.', default: 8 }),
     junit: Flags.string({ description: 'Write a JUnit XML report of a --script run to this file.' }),
     timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
@@ -46,6 +47,7 @@ export default class TestChat extends CognigyCommand {
   private async merge(): Promise<void> {
     const f = this.flags;
     const { expandFiles, mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
+    const { totalsLine } = await import('../../lib/conversation/reporters');
     const totals = [];
     if (f['merge-junit']?.length) {
       if (!f.junit) throw new UsageError('--merge-junit writes the merged report to --junit FILE.', 'Add --junit FILE (e.g. --junit reports/all.xml).');
@@ -62,11 +64,9 @@ export default class TestChat extends CognigyCommand {
       if (t.duplicates.length) {
         this.warn(`${t.duplicates.length} conversation${t.duplicates.length === 1 ? ' is' : 's are'} in more than one report, e.g. ${t.duplicates.slice(0, 3).join('; ')}.`);
       }
-      const passed = t.tests - t.failures - t.errors;
-      const line = `Merged ${t.what}${t.shards.length ? ` (shards ${t.shards.join(', ')})` : ''}.\n${passed} passed, ${t.failures + t.errors} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`;
-      if (!this.jsonOutput) this.print(line);
+      if (!this.jsonOutput) this.print(`Merged ${t.what}${t.shards.length ? ` (shards ${t.shards.join(', ')})` : ''}.\n${totalsLine(t)}`);
       // As the whole run would exit: 0 only when every conversation passed.
-      if (t.failures + t.errors > 0 || t.skipped > 0 || t.tests === 0 || t.duplicates.length) process.exitCode = 1;
+      if (t.passed !== t.run || t.scriptErrors || t.notRun || t.run === 0 || t.duplicates.length) process.exitCode = 1;
     }
   }
 
@@ -125,6 +125,7 @@ export default class TestChat extends CognigyCommand {
             shard: f.shard === undefined ? undefined : parseShard(f.shard),
             testMode: prepared.setup.testMode,
             warn: (t) => this.warn(t),
+            botiumConfig: f['botium-config'],
             concurrency: f.concurrency,
             timeoutMs: f.timeout * 1000,
             junit: f.junit,

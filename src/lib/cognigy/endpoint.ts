@@ -13,6 +13,7 @@ export interface EndpointUrl {
 const EXAMPLE = 'https://endpoint-trial.cognigy.ai/<URLToken>';
 /** Cognigy's tokens are long hex strings; other hosts may differ, so only URL-safe and not tiny. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{8,}$/;
+const TOKEN_RULE = 'at least 8 letters, digits, - or _; Cognigy gives a long hex string';
 
 /**
  * Validate a Cognigy REST endpoint URL. Every accepted URL is registered as a secret so
@@ -20,14 +21,17 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{8,}$/;
  */
 export function parseEndpointUrl(input: string): EndpointUrl {
   const url = (input ?? '').trim();
-  // Even a mistyped URL may hold the real token: keep it out of every later message.
-  registerSecret(url);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
+    // Even a mistyped URL may hold the real token: keep it out of every later message.
+    registerSecret(url);
     throw new UsageError('The Cognigy endpoint URL is not a valid URL.', `Copy the endpoint URL from Cognigy (Endpoint → Config), like ${EXAMPLE}.`);
   }
+  // A URL with no path holds no token; registering it would make every mention of the
+  // host print as its redacted form (`…:4020/` for `…:4020`).
+  if (parsed.pathname.split('/').some(Boolean)) registerSecret(url);
   const shown = redactEndpoint(url);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new UsageError(`The Cognigy endpoint URL ${shown} must start with https://.`, `Use the REST endpoint URL, like ${EXAMPLE}.`);
@@ -41,12 +45,12 @@ export function parseEndpointUrl(input: string): EndpointUrl {
   const segments = parsed.pathname.split('/').filter(Boolean);
   const token = segments[segments.length - 1];
   if (!token) {
-    throw new UsageError(`The Cognigy endpoint URL ${shown} has no URL token.`, `The URL ends with the endpoint's token, like ${EXAMPLE}.`);
+    throw new UsageError(`The Cognigy endpoint URL ${url} has no URL token.`, `The URL ends with the endpoint's token (${TOKEN_RULE}), like ${EXAMPLE}.`);
   }
   if (!TOKEN_PATTERN.test(token)) {
     throw new UsageError(
       `The Cognigy endpoint URL ${shown} does not end with a URL token.`,
-      `The last path segment must be the endpoint's token (letters and digits), like ${EXAMPLE}.`,
+      `The last path segment must be the endpoint's token: ${TOKEN_RULE}, like ${EXAMPLE}.`,
     );
   }
   registerEndpointSecret(url);

@@ -113,7 +113,7 @@ const RICH_KEYS: Record<string, RichKind> = {
 };
 
 /** The `_default` channel payload, at `data._cognigy` or the legacy `data._data._cognigy`. */
-function defaultPayload(data: Record<string, unknown>): Record<string, unknown> | undefined {
+export function defaultPayload(data: Record<string, unknown>): Record<string, unknown> | undefined {
   const candidates = [data._cognigy, isRecord(data._data) ? data._data._cognigy : undefined];
   for (const cognigy of candidates) {
     const parsed = typeof cognigy === 'string' ? normalizeData(cognigy) : cognigy;

@@ -1,12 +1,12 @@
-import { normalizeResponse, type BotTurn } from '../cognigy/normalize';
+import { defaultPayload, normalizeResponse, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, type Turn } from '../runtime';
-import type { FlowEvent, FunctionEvent, HttpEvent } from '../runtime/events';
+import type { FlowEvent } from '../runtime/events';
 import { uniqueHex32 } from '../runtime/sids';
 import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
-import type { ObservedMessage } from './match';
+import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
 import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 
@@ -95,27 +95,33 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
 /**
  * The messages the customer received, as scripts count them: one per Cognigy output.
  * The flow sends the bot's joined text (`parsed.text`) as one SMS; Botium (SimpleRest on
- * `$.outputStack.*`), Cognigy's own tools and the scripts written for them expect one bot
- * message per output. So a message whose text is exactly the bot's joined text is split
- * back into the outputs that carry text, each with its own data and quick replies. Any
+ * `$.outputStack.*`, as botium-connector-cognigy sets it up), Cognigy's own tools and the
+ * scripts written for them expect one bot message per output. So a message whose text is
+ * exactly the bot's joined text is split back into the outputs that carry text or rich
+ * content, each with its own data, buttons, media and cards; the first of them also
+ * carries the whole SMS (`joined`), for scripts written from what the customer saw. Any
  * other message (the flow's own texts: an apology, a fixed goodbye, a template that
- * reshapes the text) is one message, with the data of the bot's last answer.
+ * reshapes the text) is one message, with the rich content of the bot's last answer.
  */
 export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[] {
   const messages: ObservedMessage[] = [];
   let answer: BotTurn | undefined;
+  let body: Readonly<Record<string, unknown>> | undefined;
   for (const event of events) {
     if (event.type === 'http' || event.type === 'function') {
-      answer = event.outcome === 'success' ? parseAnswer(event) : undefined;
+      body = event.outcome === 'success' ? parsedBodyOf(event) : undefined;
+      answer = body ? normalizeResponse(body) : undefined;
       continue;
     }
     if (event.type !== 'message') continue;
-    const texted = answer ? answer.outputs.filter((o) => o.text !== null) : [];
-    if (answer && texted.length > 1 && sameText(event.body, texted.map((o) => o.text as string))) {
-      for (const output of texted) messages.push(withQuickReplies({ text: output.text as string, data: output.data }, [output]));
+    const shown = answer ? answer.outputs.filter((o) => o.text !== null || o.rich) : [];
+    if (answer && shown.length > 1 && sameText(event.body, answer.outputs.filter((o) => o.text !== null).map((o) => o.text as string))) {
+      const parts = shown.map((output) => connectorView({ text: output.text ?? output.rich?.text ?? '', data: output.data, source: body }, [output]));
+      parts[0].joined = { message: connectorView({ text: event.body, data: answer.data, source: body }, answer.outputs), parts: parts.length };
+      messages.push(...parts);
       continue;
     }
-    messages.push(withQuickReplies({ text: event.body, ...(answer ? { data: answer.data } : {}) }, answer?.outputs ?? []));
+    messages.push(answer ? connectorView({ text: event.body, data: answer.data, source: body }, answer.outputs) : { text: event.body });
   }
   return messages;
 }
@@ -126,13 +132,60 @@ function sameText(body: string, texts: string[]): boolean {
   return body === texts.join(' ') || squash(body) === squash(texts.join(' '));
 }
 
-/** The bot's answer as the HTTP widget parsed it (`widgets.X.parsed`: a JSON object body only). */
-function parseAnswer(event: HttpEvent | FunctionEvent): BotTurn | undefined {
-  const parsed = parsedBodyOf(event);
-  return parsed ? normalizeResponse(parsed) : undefined;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function withQuickReplies(message: ObservedMessage, outputs: BotTurn['outputs']): ObservedMessage {
+/** The connector keeps quick replies with a payload, and buttons with a payload, URL or intent. */
+function buttonsOf(list: unknown, links: boolean): ObservedButton[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter(isRecord)
+    .map((b): ObservedButton | undefined => {
+      const payload = b.payload || (links ? b.url || b.intentName : undefined);
+      if (!payload) return undefined;
+      return typeof b.title === 'string' ? { text: b.title, payload } : { payload };
+    })
+    .filter((b): b is ObservedButton => b !== undefined);
+}
+
+/**
+ * The message with the rich content of `outputs` as botium-connector-cognigy reads it
+ * (`data._cognigy._default`, or the legacy `data._data._cognigy`): quick replies and
+ * buttons → buttons (title, payload), `_image.imageUrl` / `_audio.audioUrl` /
+ * `_video.videoUrl` → media, `_gallery.items` / `_list.items` → cards. Only outputs with
+ * rich content cost anything here.
+ */
+function connectorView(out: ObservedMessage, outputs: BotTurn['outputs']): ObservedMessage {
+  for (const output of outputs) {
+    if (!output.rich) continue;
+    const payload = defaultPayload(output.data);
+    if (!payload) continue;
+    const quick = payload._quickReplies;
+    const buttons = payload._buttons;
+    const found = [...buttonsOf(isRecord(buttons) ? buttons.buttons : undefined, true), ...buttonsOf(isRecord(quick) ? quick.quickReplies : undefined, false)];
+    if (found.length) out.buttons = [...(out.buttons ?? []), ...found];
+    for (const [key, url] of [['_image', 'imageUrl'], ['_audio', 'audioUrl'], ['_video', 'videoUrl']] as const) {
+      const media = payload[key];
+      if (isRecord(media) && typeof media[url] === 'string') out.media = [...(out.media ?? []), media[url] as string];
+    }
+    for (const key of ['_gallery', '_list'] as const) {
+      const holder = payload[key];
+      if (!isRecord(holder) || !Array.isArray(holder.items)) continue;
+      const cards = holder.items.filter(isRecord).map((item) => {
+        const card: ObservedCard = {};
+        if (typeof item.title === 'string') card.text = item.title;
+        if (typeof item.subtitle === 'string') card.subtext = item.subtitle;
+        if (typeof item.imageUrl === 'string') card.image = item.imageUrl;
+        const inner = buttonsOf(item.buttons, true);
+        if (inner.length) card.buttons = inner;
+        return card;
+      });
+      out.cards = [...(out.cards ?? []), ...cards];
+    }
+  }
+  // The project's YAML `quickReplies` reads the first rich output's titles.
   const rich = outputs.find((o) => o.rich?.kind === 'quickReplies' || o.rich?.kind === 'buttons')?.rich;
-  return rich ? { ...message, quickReplies: rich.options } : message;
+  if (rich) out.quickReplies = rich.options;
+  return out;
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileWriteError } from '../errors';
-import { formatExpectedActual, failureLocation } from './reporters';
+import { formatExpectedActual, failureLocation, runTotals, type RunTotals } from './reporters';
 import type { ConversationResult, RunSummary } from './runner';
 import type { ScriptError } from './types';
 
@@ -42,7 +42,10 @@ export function testcaseXml(result: ConversationResult): string {
   const open = `    <testcase classname="${escapeXmlAttribute(result.file)}" name="${escapeXmlAttribute(result.name)}" time="${seconds(result.elapsedMs)}"`;
   if (result.status === 'passed') return `${open}/>\n`;
   let inner = '';
-  if (result.status === 'failed') {
+  if (result.status === 'notCheckable') {
+    const checks = (result.notCheckable ?? []).map((c) => `${c.file}:${c.line}: ${c.name}: ${c.reason}`);
+    inner += `      <skipped message="${escapeXmlAttribute(`not checkable: ${(result.notCheckable ?? []).map((c) => c.name).join(', ')}`)}">${escapeXmlText(checks.join('\n'))}</skipped>\n`;
+  } else if (result.status === 'failed') {
     for (const failure of result.failures) {
       const message = `${failure.message} at ${failureLocation(failure)}`;
       const body = `${failureLocation(failure)}\n${formatExpectedActual(failure.expected, failure.actual)}`;
@@ -64,6 +67,17 @@ function scriptErrorXml(error: ScriptError): string {
 }
 
 export const JUNIT_SUITE_NAME = 'cognigy:test-chat';
+
+/**
+ * The suite's `<properties>`: the run's summary (the same numbers as the text report's
+ * closing line and -o json), then any others (`shard`).
+ */
+export function propertiesXml(totals: RunTotals, others: Record<string, string> = {}): string {
+  const items = [...Object.entries(totals), ...Object.entries(others)]
+    .map(([k, v]) => `      <property name="${escapeXmlAttribute(k)}" value="${escapeXmlAttribute(String(v))}"/>\n`)
+    .join('');
+  return `    <properties>\n${items}    </properties>\n`;
+}
 
 /** Remove a file that may never have been created (its folder may not exist). */
 function removeQuietly(file: string): void {
@@ -134,17 +148,14 @@ export class JUnitWriter {
     const failures = summary.counts.failed;
     const errors = summary.counts.error + summary.counts.timeout + summary.scriptErrors.length;
     const tests = summary.total + summary.scriptErrors.length;
-    const totals = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${summary.notRun}" time="${seconds(summary.elapsedMs)}"`;
+    // Not checkable conversations are skipped testcases: neither passed nor failed.
+    const totals = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${summary.notRun + summary.counts.notCheckable}" time="${seconds(summary.elapsedMs)}"`;
     const name = escapeXmlAttribute(this.suiteName);
     const out = fs.openSync(this.file, 'w');
     try {
       fs.writeSync(out, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${totals}>\n`);
       fs.writeSync(out, `  <testsuite name="${name}" ${totals} timestamp="${this.started.toISOString().replace(/\.\d+Z$/, '')}">\n`);
-      const properties = Object.entries(this.properties);
-      if (properties.length) {
-        const items = properties.map(([k, v]) => `      <property name="${escapeXmlAttribute(k)}" value="${escapeXmlAttribute(v)}"/>\n`).join('');
-        fs.writeSync(out, `    <properties>\n${items}    </properties>\n`);
-      }
+      fs.writeSync(out, propertiesXml(runTotals(summary), this.properties));
       const body = fs.openSync(this.bodyFile, 'r');
       try {
         const buffer = Buffer.alloc(64 * 1024);

@@ -2,12 +2,36 @@
  * Pure matching of one expected bot message against one message the customer received.
  * `expected`/`actual` are short human texts for the side-by-side failure report.
  */
-import type { Expectation, HandoverExpectation } from './types';
+import type { BotiumMatchMode, Expectation, HandoverExpectation } from './types';
+
+export interface ObservedButton {
+  text?: string;
+  payload?: unknown;
+}
+
+export interface ObservedCard {
+  text?: string;
+  subtext?: string;
+  image?: string;
+  buttons?: ObservedButton[];
+}
 
 export interface ObservedMessage {
   text: string;
   data?: Record<string, unknown>;
   quickReplies?: string[];
+  /** Rich output as botium-connector-cognigy maps it: quick replies and buttons, media URLs, gallery/list items. */
+  buttons?: ObservedButton[];
+  media?: string[];
+  cards?: ObservedCard[];
+  /** The bot's whole answer (what Botium's JSON_PATH reads: SimpleRest's sourceData is the response body). */
+  source?: unknown;
+  /**
+   * On the first of the messages one SMS was split into (one per Cognigy output): that
+   * SMS, and how many messages it was split into, so that a `#bot` written from what the
+   * customer saw (the whole SMS) is read too.
+   */
+  joined?: { message: ObservedMessage; parts: number };
 }
 
 export interface MatchResult {
@@ -60,9 +84,34 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
     case 'any':
       return passed(text);
     case 'botium': {
-      const caseSensitive = expect.caseSensitive ?? options.caseSensitive ?? false;
-      return verdict(wildcardMatch(expect.text, text, { caseSensitive, whole: options.wholeMessage ?? false }));
+      if (expect.mode === undefined && expect.alternatives === undefined && !expect.not) {
+        const caseSensitive = expect.caseSensitive ?? options.caseSensitive ?? false;
+        return verdict(wildcardMatch(expect.text, text, { caseSensitive, whole: options.wholeMessage ?? false }));
+      }
+      const mode = expect.mode ?? 'wildcardIgnoreCase';
+      const norm = expect.raw ? same : normalizeText;
+      const response = norm(text);
+      const found = (expect.alternatives ?? [expect.text]).some((u) => botiumMatch(mode, response, norm(u)));
+      return verdict(expect.not ? !found : found);
     }
+    case 'text': {
+      const norm = expect.raw ? same : normalizeText;
+      const response = norm(text);
+      let found: boolean;
+      if (expect.noArgIsJoker && expect.args.length === 0) found = response.length > 0;
+      else if (expect.args.length === 0) return passed(text);
+      else {
+        const hits = expect.args.map((u) => botiumMatch(expect.mode, response, norm(u)));
+        found = expect.all ? hits.every(Boolean) : hits.some(Boolean);
+        // assertNotConvoStep of an ALL asserter fails when all are found, of an ANY one when any is.
+      }
+      return verdict(expect.not ? !found : found);
+    }
+    case 'rich':
+      return matchRich(expect, msg, verdict);
+    case 'notCheckable':
+      // Counted by the runner; never a pass or a failure of its own.
+      return passed(text);
     case 'exact':
       return verdict(text === expect.text);
     case 'contains':
@@ -88,6 +137,163 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
           : expect.values.every((want) => offered.some((have) => have.toLowerCase() === want.toLowerCase()));
       return ok ? passed(text) : verdict(false, `quick replies ${stringify(offered)}`);
     }
+  }
+}
+
+type Verdict = (ok: boolean, actual?: string) => MatchResult;
+
+/** Botium's BUTTONS / MEDIA / CARDS (ButtonsAsserter, MediaAsserter, CardsAsserter) and JSON_PATH (JsonPathAsserter). */
+const same = (text: string) => text;
+
+function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: ObservedMessage, verdict: Verdict): MatchResult {
+  const match = (have: string, want: string) => botiumMatch(expect.mode, have, want);
+  const norm = expect.raw ? same : normalizeText;
+  if (expect.name === 'JSON_PATH') {
+    const [jsonPath, want] = expect.args;
+    const values = jsonPathQuery(msg.source, jsonPath);
+    if (!values.ok) return verdict(false, `(invalid JSON path ${jsonPath}: ${values.error})`);
+    const shown = `${jsonPath} = ${values.values.length ? values.values.map(botiumString).join(', ') : '(nothing)'}`;
+    if (!values.values.length) return verdict(expect.not, shown);
+    if (want === undefined) return verdict(!expect.not, shown);
+    const found = values.values.some((v) => match(botiumString(v), want));
+    return verdict(expect.not ? !found : found, shown);
+  }
+  if (expect.name.includes('_COUNT')) {
+    // BaseCountAsserter: `2`, `=2`, `>=2`, `<3`…, no argument: more than none; `_REC` counts those of cards too.
+    const rec = expect.name.endsWith('_REC');
+    const cards = msg.cards ?? [];
+    const count = expect.name.startsWith('BUTTONS')
+      ? (msg.buttons ?? []).length + (rec ? cards.reduce((n, c) => n + (c.buttons ?? []).length, 0) : 0)
+      : expect.name.startsWith('MEDIA')
+        ? (msg.media ?? []).length + (rec ? cards.filter((c) => c.image).length : 0)
+        : cards.length;
+    const ok = countHolds(count, expect.args[0] || '>0');
+    return verdict(expect.not ? !ok : ok, `${expect.name.split('_')[0].toLowerCase()} count ${count}`);
+  }
+  let have: { texts: string[]; extra?: string[] };
+  let shown: string;
+  if (expect.name === 'BUTTONS') {
+    const all = [...(msg.buttons ?? []), ...(msg.cards ?? []).flatMap((c) => c.buttons ?? [])];
+    have = { texts: all.map((b) => norm(b.text ?? '')), extra: all.map((b) => payloadString(b.payload)) };
+    shown = `buttons ${JSON.stringify(all.map((b) => b.text ?? b.payload))}`;
+  } else if (expect.name === 'MEDIA') {
+    const all = [...(msg.media ?? []), ...(msg.cards ?? []).flatMap((c) => (c.image ? [c.image] : []))];
+    have = { texts: all };
+    shown = `media ${JSON.stringify(all)}`;
+  } else {
+    const all = (msg.cards ?? []).flatMap((c) => [c.text, c.subtext].filter((t): t is string => !!t));
+    have = { texts: all.map((t) => norm(t)) };
+    shown = `cards ${JSON.stringify(all)}`;
+  }
+  const args = expect.name === 'MEDIA' ? expect.args : expect.args.map((a) => norm(a));
+  if (!args.length) {
+    const some = have.texts.length > 0;
+    return verdict(expect.not ? !some : some, shown);
+  }
+  const isFound = (arg: string) => have.texts.some((t) => match(t, arg)) || (have.extra ?? []).some((p) => match(p, arg));
+  const found = args.filter(isFound);
+  return verdict(expect.not ? found.length === 0 : found.length === args.length, shown);
+}
+
+function countHolds(count: number, check: string): boolean {
+  const c = check.trim();
+  const m = /^(<=|<|>=|>|==|=)?\s*(-?\d+)/.exec(c);
+  if (!m) return false;
+  const n = parseInt(m[2], 10);
+  switch (m[1]) {
+    case '<=':
+      return count <= n;
+    case '<':
+      return count < n;
+    case '>=':
+      return count >= n;
+    case '>':
+      return count > n;
+    default:
+      return count === n;
+  }
+}
+
+/** ButtonsAsserter compares a payload as its JSON text. */
+function payloadString(payload: unknown): string {
+  if (payload === undefined || payload === null) return '';
+  if (typeof payload === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(payload));
+    } catch {
+      return JSON.stringify(payload);
+    }
+  }
+  return JSON.stringify(payload);
+}
+
+/** helper.toString. */
+function botiumString(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map(botiumString).join(',');
+  return stringify(value);
+}
+
+let jsonPathModule: typeof import('jsonpath-plus') | undefined;
+
+/** JSONPath on the bot's answer; the library is loaded only when a suite uses JSON_PATH. */
+export function jsonPathQuery(json: unknown, query: string): { ok: true; values: unknown[] } | { ok: false; error: string } {
+  jsonPathModule ??= require('jsonpath-plus') as typeof import('jsonpath-plus');
+  if (json === undefined || json === null) return { ok: true, values: [] };
+  try {
+    const values = jsonPathModule.JSONPath({ path: query, json: json as object, wrap: true, eval: 'safe' }) as unknown[];
+    return { ok: true, values: values ?? [] };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
+
+/**
+ * botium-core's normalizeText with SCRIPTING_NORMALIZE_TEXT (its default): HTML tags
+ * dropped, a few entities decoded, control characters and whitespace runs as one space.
+ */
+export function normalizeText(text: string): string {
+  let s = text;
+  if (s.includes('<')) s = s.replace(/<p[^>]*>/g, ' ').replace(/<\/p>/g, ' ').replace(/<br[^>]*>/g, ' ').replace(/<[^>]*>/g, '');
+  // eslint-disable-next-line no-control-regex
+  s = s.replace(/[\x00-\x1F\x7F]/g, ' ');
+  if (s.includes('&')) s = s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+const quoteRegexp = (s: string) => s.replace(/[-\\^$*+?.()|[\]{}]/g, '\\$&');
+
+/** MatchFunctions.getMatchFunction(mode)(response, utterance), on normalized texts. */
+export function botiumMatch(mode: BotiumMatchMode, response: string, utterance: string): boolean {
+  switch (mode) {
+    case 'regexp':
+    case 'regexpIgnoreCase':
+      try {
+        return new RegExp(utterance, mode === 'regexp' ? '' : 'i').test(response);
+      } catch {
+        return false;
+      }
+    case 'wildcard':
+    case 'wildcardIgnoreCase':
+    case 'wildcardLowerCase':
+    case 'wildcardExact':
+    case 'wildcardExactIgnoreCase': {
+      const exact = mode.startsWith('wildcardExact');
+      const body = quoteRegexp(utterance).replace(/\\\*/g, '(.*)');
+      return new RegExp(exact ? `^${body}$` : body, mode === 'wildcard' || mode === 'wildcardExact' ? '' : 'i').test(response);
+    }
+    case 'include':
+      return response.includes(utterance);
+    case 'includeIgnoreCase':
+    case 'includeLowerCase':
+      return response.toLowerCase().includes(utterance.toLowerCase());
+    case 'equalsIgnoreCase':
+      return response.toLowerCase() === utterance.toLowerCase();
+    case 'equals':
+    default:
+      return response === utterance;
   }
 }
 
@@ -203,8 +409,16 @@ export function describeExpectation(expect: Expectation): string {
   switch (expect.kind) {
     case 'any':
       return 'any message';
-    case 'botium':
-      return `text like ${stringify(expect.text)}${expect.caseSensitive ? '' : ' (ignoring case)'}`;
+    case 'botium': {
+      const what = expect.alternatives ? `one of ${stringify(expect.alternatives)}${expect.utterance ? ` (utterances ${expect.utterance})` : ''}` : stringify(expect.text);
+      const how = expect.mode ? ` (${expect.mode})` : expect.caseSensitive ? '' : ' (ignoring case)';
+      return `${expect.not ? 'text NOT like' : 'text like'} ${what}${how}`;
+    }
+    case 'text':
+    case 'rich':
+      return `${expect.not ? '!' : ''}${expect.name} ${expect.args.join('|')}`.trim();
+    case 'notCheckable':
+      return `${expect.name} (not checkable: ${expect.reason})`;
     case 'exact':
       return expect.text;
     case 'contains':

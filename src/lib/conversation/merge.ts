@@ -14,8 +14,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
-import { escapeXmlAttribute, JUNIT_SUITE_NAME } from './junit';
-import type { JsonReport } from './reporters';
+import { escapeXmlAttribute, JUNIT_SUITE_NAME, propertiesXml } from './junit';
+import type { JsonReport, RunTotals } from './reporters';
 import type { Shard } from './shard';
 
 /**
@@ -46,11 +46,8 @@ export function expandFiles(values: string[], flag: string): string[] {
   return files;
 }
 
-export interface MergedTotals {
-  tests: number;
-  failures: number;
-  errors: number;
-  skipped: number;
+/** The run's totals over every report, with what the merge found. */
+export interface MergedTotals extends RunTotals {
   /** Shards found (`1/4`…), or empty when the reports are whole runs. */
   shards: string[];
   /** `classname` / `name` of test cases found in more than one report. */
@@ -60,8 +57,17 @@ export interface MergedTotals {
 interface JUnitPart {
   file: string;
   attributes: Record<string, string>;
+  totals: RunTotals;
   shard?: Shard;
   cases: string[];
+}
+
+const TOTALS: (keyof RunTotals)[] = ['run', 'passed', 'failed', 'notCheckable', 'scriptErrors', 'notRun'];
+
+function sumTotals(all: RunTotals[]): RunTotals {
+  const sum = { run: 0, passed: 0, failed: 0, notCheckable: 0, scriptErrors: 0, notRun: 0 };
+  for (const t of all) for (const k of TOTALS) sum[k] += t[k];
+  return sum;
 }
 
 const ATTRIBUTE = /([\w:-]+)="([^"]*)"/g;
@@ -94,8 +100,13 @@ function readJUnit(file: string): JUnitPart {
   // Our writer puts every element on its own lines: a test case ends at its own `/>` or `</testcase>`.
   const cases = [...body.matchAll(/ {4}<testcase [^>]*?(?:\/>|>[\s\S]*?<\/testcase>)\n/g)].map((m) => m[0]);
   if (cases.length !== Number(attributes.tests)) notOurs(file, `it says tests="${attributes.tests}" but holds ${cases.length} test cases`);
-  const shardValue = /<property name="shard" value="(\d+)\/(\d+)"\/>/.exec(body);
-  return { file, attributes, cases, ...(shardValue ? { shard: { index: Number(shardValue[1]), total: Number(shardValue[2]) } } : {}) };
+  const properties: Record<string, string> = {};
+  for (const m of (/<properties>([\s\S]*?)<\/properties>/.exec(body)?.[1] ?? '').matchAll(/<property name="([^"]*)" value="([^"]*)"\/>/g)) properties[m[1]] = m[2];
+  const missing = TOTALS.find((k) => !/^\d+$/.test(properties[k] ?? ''));
+  if (missing) notOurs(file, `its <properties> lack the run's "${missing}"`);
+  const totals = Object.fromEntries(TOTALS.map((k) => [k, Number(properties[k])])) as unknown as RunTotals;
+  const shardValue = /^(\d+)\/(\d+)$/.exec(properties.shard ?? '');
+  return { file, attributes, totals, cases, ...(shardValue ? { shard: { index: Number(shardValue[1]), total: Number(shardValue[2]) } } : {}) };
 }
 
 /** Every shard of one split, each once; or only whole runs. */
@@ -135,11 +146,10 @@ export function mergeJUnit(files: string[], out: string): MergedTotals {
   const parts = files.map(readJUnit);
   const shards = checkShards(parts);
   const sum = (name: string) => parts.reduce((n, p) => n + (Number(p.attributes[name]) || 0), 0);
-  const totals = { tests: sum('tests'), failures: sum('failures'), errors: sum('errors'), skipped: sum('skipped') };
-  const time = sum('time');
+  const totals = sumTotals(parts.map((p) => p.totals));
   const timestamp = parts.map((p) => p.attributes.timestamp ?? '').filter(Boolean).sort()[0];
   const name = escapeXmlAttribute(JUNIT_SUITE_NAME);
-  const counts = `tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${time.toFixed(3)}"`;
+  const counts = `tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}" time="${sum('time').toFixed(3)}"`;
   const caseKey = (xml: string) => {
     const a = attributesOf(/<testcase [^>]*/.exec(xml)![0]);
     return `${a.classname} / ${a.name}`;
@@ -149,6 +159,7 @@ export function mergeJUnit(files: string[], out: string): MergedTotals {
   try {
     fs.writeSync(fd, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${counts}>\n`);
     fs.writeSync(fd, `  <testsuite name="${name}" ${counts}${timestamp ? ` timestamp="${timestamp}"` : ''}>\n`);
+    fs.writeSync(fd, propertiesXml(totals));
     for (const part of parts) fs.writeSync(fd, part.cases.join(''));
     fs.writeSync(fd, '  </testsuite>\n</testsuites>\n');
   } finally {
@@ -178,6 +189,7 @@ export function mergeJson(files: string[]): { report: JsonReport; totals: Merged
     failed: add((s) => s.failed),
     error: add((s) => s.error),
     timeout: add((s) => s.timeout),
+    notCheckable: add((s) => s.notCheckable),
     total: add((s) => s.total),
     notRun: add((s) => s.notRun),
     interrupted: add((s) => s.interrupted),
@@ -189,16 +201,20 @@ export function mergeJson(files: string[]): { report: JsonReport; totals: Merged
       conversations: add((s) => s.rateLimit?.conversations),
     },
     scriptErrors: summaries.flatMap((s) => s.scriptErrors ?? []),
+    // Every shard reads the whole suite's definitions: the same note comes from each.
+    notes: [...new Set(summaries.flatMap((s) => s.notes ?? []))],
   };
   const results = parts.flatMap((p) => p.doc.results);
   const duplicates = duplicatesOf(results.map((r) => `${r.file} / ${r.name}`));
   return {
     report: { results, summary },
     totals: {
-      tests: summary.total + summary.scriptErrors.length,
-      failures: summary.failed,
-      errors: summary.error + summary.timeout + summary.scriptErrors.length,
-      skipped: summary.notRun,
+      run: summary.total,
+      passed: summary.passed,
+      failed: summary.failed,
+      notCheckable: summary.notCheckable,
+      scriptErrors: summary.scriptErrors.length,
+      notRun: summary.notRun,
       shards,
       duplicates,
     },

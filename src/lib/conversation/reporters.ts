@@ -26,10 +26,47 @@ export function formatExpectedActual(expected: string, actual: string, indent = 
   return `${block('expected: ', expected)}\n${block('actual:   ', actual)}`;
 }
 
-/** The closing line, alone on its line: `N passed, N failed` and `, N skipped` when some did not run. */
+/**
+ * The run's one summary, the same numbers in the text report, `-o json` and JUnit:
+ * conversations run = passed + failed (failed expectations, errors, time-outs) + not
+ * checkable; script errors are the scripts (or conversations of them) that could not run.
+ */
+export interface RunTotals {
+  run: number;
+  passed: number;
+  failed: number;
+  notCheckable: number;
+  scriptErrors: number;
+  notRun: number;
+}
+
+export function runTotals(summary: RunSummary): RunTotals {
+  const c = summary.counts;
+  return {
+    run: summary.total,
+    passed: c.passed,
+    failed: c.failed + c.error + c.timeout,
+    notCheckable: c.notCheckable,
+    scriptErrors: summary.scriptErrors.length,
+    notRun: summary.notRun,
+  };
+}
+
+/**
+ * The closing line, alone on its line: `N passed, N failed`, then the not checkable,
+ * the script errors and the skipped (not run after an abort) when there are any.
+ */
 export function closingLine(summary: RunSummary): string {
-  const failed = summary.total - summary.counts.passed + summary.scriptErrors.length;
-  return `${summary.counts.passed} passed, ${failed} failed${summary.notRun ? `, ${summary.notRun} skipped` : ''}`;
+  return totalsLine(runTotals(summary));
+}
+
+/** The closing line of these totals (also of merged shard reports). */
+export function totalsLine(t: RunTotals): string {
+  let line = `${t.passed} passed, ${t.failed} failed`;
+  if (t.notCheckable) line += `, ${t.notCheckable} not checkable`;
+  if (t.scriptErrors) line += `, ${t.scriptErrors} script error${t.scriptErrors === 1 ? '' : 's'}`;
+  if (t.notRun) line += `, ${t.notRun} skipped`;
+  return line;
 }
 
 export function failureLocation(failure: Failure): string {
@@ -44,6 +81,7 @@ export interface HumanReporterOptions {
 }
 
 export interface HumanReporter extends Reporter {
+  onNote(note: string): void;
   finish(summary: RunSummary): void;
 }
 
@@ -57,6 +95,8 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
       const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms${waited})`;
       if (result.status === 'passed') {
         if (showPassed) out(`${paint(32, '✔')} ${visible(result.name)} ${stats}`);
+      } else if (result.status === 'notCheckable') {
+        out(`${paint(33, '?')} ${visible(result.name)} ${stats}: not checkable`);
       } else {
         out(`${paint(31, '✖')} ${visible(result.name)} ${stats}`);
         for (const failure of result.failures) {
@@ -68,12 +108,18 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
           out(`    ${result.file}:${result.line}: ${label}: ${visible(result.error)}`);
         }
       }
+      for (const check of result.notCheckable ?? []) {
+        out(`    ${check.file}:${check.line}: ${check.name} not checked: ${visible(check.reason)}`);
+      }
       for (const warning of result.warnings ?? []) {
         out(`    note: ${result.file}:${warning.line}: ${visible(warning.message)}`);
       }
     },
     onScriptError(error) {
       out(`${paint(31, '✖')} ${error.file}:${error.line}: script error: ${visible(error.message)}`);
+    },
+    onNote(note) {
+      out(`note: ${visible(note)}`);
     },
     finish(summary) {
       const details: string[] = [];
@@ -99,11 +145,13 @@ export function rateLimitLine(summary: RunSummary): string {
 }
 
 export interface JsonReport {
+  /** `total` (conversations run) = passed + failed + notCheckable; `error` and `timeout` are among the failed. */
   summary: {
     passed: number;
     failed: number;
     error: number;
     timeout: number;
+    notCheckable: number;
     total: number;
     notRun: number;
     /** Of notRun: stopped by Ctrl-C while waiting on the bot's rate limit or --rate. */
@@ -115,14 +163,20 @@ export interface JsonReport {
     /** `--shard`: the part of the suite this report holds. */
     shard?: { index: number; total: number };
     scriptErrors: ScriptError[];
+    notes: string[];
   };
   results: ConversationResult[];
 }
 
-function jsonSummary(summary: RunSummary): JsonReport['summary'] {
+function jsonSummary(summary: RunSummary, notes: string[]): JsonReport['summary'] {
+  const t = runTotals(summary);
   return {
-    ...summary.counts,
-    total: summary.total,
+    passed: t.passed,
+    failed: t.failed,
+    error: summary.counts.error,
+    timeout: summary.counts.timeout,
+    notCheckable: t.notCheckable,
+    total: t.run,
     notRun: summary.notRun,
     interrupted: summary.interrupted,
     aborted: summary.aborted,
@@ -130,13 +184,18 @@ function jsonSummary(summary: RunSummary): JsonReport['summary'] {
     rateLimit: { ...summary.rateLimit, waitedMs: Math.round(summary.rateLimit.waitedMs) },
     ...(summary.shard ? { shard: summary.shard } : {}),
     scriptErrors: summary.scriptErrors,
+    notes,
   };
 }
 
 /** Collects every result (JSON output is one document) and builds `{ summary, results }`. */
-export function createJsonReporter(): Reporter & { finish(summary: RunSummary): JsonReport } {
+export function createJsonReporter(): Reporter & { onNote(note: string): void; finish(summary: RunSummary): JsonReport } {
   const results: ConversationResult[] = [];
+  const notes: string[] = [];
   return {
+    onNote(note) {
+      notes.push(note);
+    },
     onResult(result) {
       results.push(result);
     },
@@ -144,7 +203,7 @@ export function createJsonReporter(): Reporter & { finish(summary: RunSummary): 
       // Script errors are in the summary.
     },
     finish(summary) {
-      return { summary: jsonSummary(summary), results };
+      return { summary: jsonSummary(summary, notes), results };
     },
   };
 }
@@ -158,9 +217,13 @@ export function createJsonReporter(): Reporter & { finish(summary: RunSummary): 
 export function createStreamingJsonReporter(
   write: (text: string) => void,
   serialise: (value: unknown, indent?: number) => string = (v, i) => JSON.stringify(v, null, i),
-): Reporter & { finish(summary: RunSummary): void } {
+): Reporter & { onNote(note: string): void; finish(summary: RunSummary): void } {
   let count = 0;
+  const notes: string[] = [];
   return {
+    onNote(note) {
+      notes.push(note);
+    },
     onResult(result) {
       write(`${count++ === 0 ? '{\n  "results": [\n' : ',\n'}    ${serialise(result)}`);
     },
@@ -168,7 +231,7 @@ export function createStreamingJsonReporter(
       // Script errors are in the summary.
     },
     finish(summary) {
-      const summaryText = serialise(jsonSummary(summary), 2).replace(/\n/g, '\n  ');
+      const summaryText = serialise(jsonSummary(summary, notes), 2).replace(/\n/g, '\n  ');
       write(`${count === 0 ? '{\n  "results": [' : '\n  '}],\n  "summary": ${summaryText}\n}\n`);
     },
   };

@@ -4,8 +4,9 @@
  * counts and the results that did not pass, so memory does not grow with passed ones.
  */
 import { performance } from 'node:perf_hooks';
+import { applyMemory, fillMemory, type ScriptingMemory } from './botium';
 import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
-import type { Conversation, ScriptError, Step } from './types';
+import type { Conversation, Expectation, ScriptError, Step } from './types';
 import { isScriptError } from './types';
 
 /** What the flow did in answer to one customer turn. */
@@ -71,7 +72,16 @@ export interface RateLimitWaits {
   waitedMs: number;
 }
 
-export type ConversationStatus = 'passed' | 'failed' | 'error' | 'timeout';
+/** `notCheckable`: every check that could be made passed, but some could not be made here (NLU asserters). */
+export type ConversationStatus = 'passed' | 'failed' | 'error' | 'timeout' | 'notCheckable';
+
+/** A check the script asks for that cannot be made against this bot. */
+export interface UncheckedCheck {
+  file: string;
+  line: number;
+  name: string;
+  reason: string;
+}
 
 export interface Failure {
   /** file:line of the step that failed. */
@@ -97,6 +107,8 @@ export interface ConversationResult {
   warnings?: { line: number; message: string }[];
   /** Present when the bot answered 429 during this conversation: its turns waited and were sent again. */
   rateLimit?: RateLimitWaits;
+  /** Checks that could not be made (for `notCheckable`, and for a failed run that met some before failing). */
+  notCheckable?: UncheckedCheck[];
 }
 
 export interface RunSummary {
@@ -143,7 +155,7 @@ export async function runConversations(
   const started = performance.now();
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const summary: RunSummary = {
-    counts: { passed: 0, failed: 0, error: 0, timeout: 0 },
+    counts: { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 },
     total: 0,
     notRun: 0,
     interrupted: 0,
@@ -290,6 +302,7 @@ async function runOne(
   const started = performance.now();
   const controller = new AbortController();
   const progress: { turns: number; warnings: { line: number; message: string }[] } = { turns: 0, warnings: [] };
+  const unchecked: UncheckedCheck[] = [];
   let stop!: (why: Stop) => void;
   const stopped = new Promise<Stop>((resolve) => {
     stop = resolve;
@@ -298,7 +311,7 @@ async function runOne(
   let driver: ConversationDriver | undefined;
   const run = (async () => {
     driver = factory(conversation, { signal: controller.signal, interrupt, clock });
-    return runSteps(conversation, driver, progress, match);
+    return runSteps(conversation, driver, progress, match, unchecked);
   })();
   // A driver that rejects after its time-out must not become an unhandled rejection.
   run.catch(() => undefined);
@@ -331,11 +344,12 @@ async function runOne(
     } else {
       result = {
         ...base,
-        status: outcome.length ? 'failed' : 'passed',
+        status: outcome.length ? 'failed' : unchecked.length ? 'notCheckable' : 'passed',
         failures: outcome,
         turns: progress.turns,
         elapsedMs: performance.now() - started,
       };
+      if (unchecked.length) result.notCheckable = unchecked;
     }
   } catch (error) {
     result = {
@@ -377,15 +391,18 @@ async function runSteps(
   driver: ConversationDriver,
   progress: { turns: number; warnings: { line: number; message: string }[] },
   match: MatchOptions,
+  unchecked: UncheckedCheck[],
 ): Promise<Failure[]> {
   const received: ObservedMessage[] = [];
   let handover: ObservedHandover | undefined;
   let refusedHandover: string[] | undefined;
   let ended: TurnOutput['ended'];
+  // Botium scripting memory, only for suites that use it.
+  let memory: ScriptingMemory | undefined;
   // A script that says Flex refuses the task tests the flow's failedToEnqueue branch.
   const expectsRefusal = conversation.steps.some((s) => s.kind === 'handover' && s.refused);
   const fail = (step: Step, expected: string, actual: string, message: string): Failure[] => [
-    { file: conversation.file, line: step.line, turn: progress.turns, message, expected, actual },
+    { file: step.file ?? conversation.file, line: step.line, turn: progress.turns, message, expected, actual },
   ];
   const take = (step: Step, out: TurnOutput): Failure[] | undefined => {
     progress.turns++;
@@ -401,11 +418,14 @@ async function runSteps(
     return undefined;
   };
 
-  for (const step of conversation.steps) {
+  const steps = conversation.steps;
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
     switch (step.kind) {
       case 'user':
       case 'silence': {
-        const what = step.kind === 'user' ? `customer says ${JSON.stringify(step.text)}` : 'customer stays silent';
+        const text = step.kind === 'user' && step.memory ? applyMemory(step.text, (memory ??= new Map()), conversation.name) : step.kind === 'user' ? step.text : '';
+        const what = step.kind === 'user' ? `customer says ${JSON.stringify(text)}` : 'customer stays silent';
         if (ended) {
           return fail(step, what, `conversation already ended (${ended.reason})`, 'the flow ended before this customer step');
         }
@@ -419,15 +439,45 @@ async function runSteps(
             `the bot sent ${received.length} message(s) the script does not expect`,
           );
         }
-        const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(step.text, step.media) : await driver.reply(step.text, step.media)) : await driver.silence());
+        const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(text, step.media) : await driver.reply(text, step.media)) : await driver.silence());
         if (refused) return refused;
         break;
       }
       case 'bot': {
-        const result = matchBot(step.expect, received.shift(), match);
-        if (!result.ok) return fail(step, result.expected, result.actual, 'bot message does not match');
+        // Botium `?`: with no message left the step is skipped (Botium waits, times out and goes on).
+        if (step.optional && received.length === 0) break;
+        const expect = step.memory ? withMemory(step.expect, (memory ??= new Map()), conversation.name) : step.expect;
+        const head = received[0];
+        let result = matchBot(expect, head, match);
+        let taken = 1;
+        // The SMS the customer received held several outputs: a #bot written from it reads it whole.
+        if (!result.ok && head?.joined) {
+          const whole = matchBot(expect, head.joined.message, match);
+          if (whole.ok) [result, taken] = [whole, head.joined.parts];
+        }
+        if (!result.ok) {
+          // Botium: a failed optional step leaves the message to a following #bot step.
+          if (step.optional && steps[index + 1]?.kind === 'bot') break;
+          return fail(step, result.expected, result.actual, 'bot message does not match');
+        }
+        if (taken === 1) received.shift();
+        else received.splice(0, taken);
+        if (memory) fillFrom(step.expect, taken === 1 ? head : head.joined!.message, memory, conversation.name);
+        if (step.expect.length > 1 || step.expect[0]?.kind === 'notCheckable') {
+          for (const e of step.expect) {
+            if (e.kind === 'notCheckable') unchecked.push({ file: step.file ?? conversation.file, line: e.line, name: e.name, reason: e.reason });
+          }
+        }
         break;
       }
+      case 'pause':
+        await new Promise((resolve) => setTimeout(resolve, step.ms));
+        break;
+      case 'memory':
+        memory ??= new Map();
+        if (step.set !== undefined) memory.set(step.set, applyMemory(step.value ?? '', memory, conversation.name));
+        else if (step.clear !== undefined) memory.delete(step.clear);
+        break;
       case 'handover': {
         if (step.refused) {
           if (refusedHandover && !handover) break;
@@ -453,4 +503,18 @@ async function runSteps(
   }
   // Messages left after the last step are not checked, as in Botium.
   return [];
+}
+
+/** The step's texts with the scripting memory filled in (ScriptingMemory.apply on the expected text). */
+function withMemory(expect: Expectation[], memory: ScriptingMemory, testcase: string): Expectation[] {
+  return expect.map((e) => {
+    if (e.kind !== 'botium' || !e.memory) return e;
+    // A variable not yet known is a capture: it stands for any word (ScriptingMemory.fill).
+    const fill = (t: string) => applyMemory(t, memory, testcase).replace(/\$[A-Za-z]\w+/g, '*');
+    return { ...e, text: fill(e.text), ...(e.alternatives ? { alternatives: e.alternatives.map(fill) } : {}) };
+  });
+}
+
+function fillFrom(expect: Expectation[], message: ObservedMessage, memory: ScriptingMemory, testcase: string): void {
+  for (const e of expect) if (e.kind === 'botium' && e.memory) fillMemory(applyMemory(e.text, memory, testcase), message.text, memory);
 }

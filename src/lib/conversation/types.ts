@@ -7,10 +7,48 @@
 
 export type ChannelModelName = 'conversations' | 'legacy';
 
+/** botium-core's matching modes (MatchFunctions.getMatchFunction). */
+export type BotiumMatchMode =
+  | 'wildcard'
+  | 'wildcardIgnoreCase'
+  | 'wildcardLowerCase'
+  | 'wildcardExact'
+  | 'wildcardExactIgnoreCase'
+  | 'include'
+  | 'includeIgnoreCase'
+  | 'includeLowerCase'
+  | 'regexp'
+  | 'regexpIgnoreCase'
+  | 'equals'
+  | 'equalsIgnoreCase';
+
+export type RichAsserter =
+  | 'BUTTONS'
+  | 'MEDIA'
+  | 'CARDS'
+  | 'JSON_PATH'
+  | 'BUTTONS_COUNT'
+  | 'BUTTONS_COUNT_REC'
+  | 'MEDIA_COUNT'
+  | 'MEDIA_COUNT_REC'
+  | 'CARDS_COUNT'
+  | 'CARDS_COUNT_REC';
+
 /** One check against one message the customer received. */
 export type Expectation =
-  /** BotiumScript text: `*` wildcards, found anywhere in the message, case-insensitive unless `caseSensitive`. */
-  | { kind: 'botium'; text: string; caseSensitive?: boolean }
+  /**
+   * BotiumScript text. Default (no `mode`): Botium's wildcardIgnoreCase, `*` wildcards,
+   * found anywhere in the message. `alternatives`: an utterance list, any one matches.
+   * `not`: the message must not match. `memory`: `$variables` are filled in at run time.
+   * `raw` (here and below): SCRIPTING_NORMALIZE_TEXT is off, texts are compared as they are.
+   */
+  | { kind: 'botium'; text: string; caseSensitive?: boolean; not?: boolean; alternatives?: string[]; utterance?: string; mode?: BotiumMatchMode; memory?: boolean; raw?: boolean }
+  /** Botium TEXT_* asserters: any (or all) of `args` match the text in `mode`; no args with `noArgIsJoker`: any non-empty text. */
+  | { kind: 'text'; name: string; args: string[]; mode: BotiumMatchMode; all: boolean; noArgIsJoker: boolean; not: boolean; line: number; raw?: boolean }
+  /** Botium BUTTONS / MEDIA / CARDS / JSON_PATH (and their _COUNT forms) on the message as botium-connector-cognigy maps Cognigy's rich output. */
+  | { kind: 'rich'; name: RichAsserter; args: string[]; not: boolean; mode: BotiumMatchMode; line: number; raw?: boolean }
+  /** A check that cannot be made against this bot (NLU asserters): counted and listed, never passed. */
+  | { kind: 'notCheckable'; name: string; line: number; reason: string }
   /** Any message at all (an empty `#bot` block, `bot: true`). */
   | { kind: 'any' }
   /** The whole message text, exactly (case-sensitive). */
@@ -34,16 +72,25 @@ export interface HandoverExpectation {
   attributes?: Record<string, unknown>;
 }
 
+/** `file`: where the step was written when not the conversation's file (a Botium partial convo). */
 export type Step =
   /** `media`: URLs the customer sends with the text (Botium's `MEDIA` in `#me`). */
-  | { kind: 'user'; text: string; media?: string[]; line: number }
+  | { kind: 'user'; text: string; media?: string[]; line: number; file?: string; memory?: boolean }
   /** The customer stays silent: the flow's wait widget times out. */
-  | { kind: 'silence'; line: number }
-  /** All expectations hold for the next message the customer receives. */
-  | { kind: 'bot'; expect: Expectation[]; line: number }
+  | { kind: 'silence'; line: number; file?: string }
+  /**
+   * All expectations hold for the next message the customer receives. `optional` (Botium
+   * `?`): when it does not hold and the next step expects a bot message too, the message
+   * is left for that step; when no message is left, the step is skipped.
+   */
+  | { kind: 'bot'; expect: Expectation[]; line: number; file?: string; optional?: boolean; memory?: boolean }
   /** `refused`: Flex refuses the task (the flow takes send-to-flex's failedToEnqueue). */
-  | { kind: 'handover'; expect?: HandoverExpectation; refused?: boolean; line: number }
-  | { kind: 'end'; reason?: string; line: number };
+  | { kind: 'handover'; expect?: HandoverExpectation; refused?: boolean; line: number; file?: string }
+  | { kind: 'end'; reason?: string; line: number; file?: string }
+  /** Botium PAUSE: wait before the next step. */
+  | { kind: 'pause'; ms: number; line: number; file?: string }
+  /** Botium SET_SCRIPTING_MEMORY / CLEAR_SCRIPTING_MEMORY. */
+  | { kind: 'memory'; set?: string; value?: string; clear?: string; line: number; file?: string };
 
 export interface Conversation {
   name: string;

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { LineCounter, parseDocument, visit, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { blockToStep, type BotiumBlock } from './botium';
+import type { MemorySet, RawConvo, RawItem, RawStep } from './botium';
 import type { ChannelModelName, Conversation, Expectation, HandoverExpectation, ScriptError, Step } from './types';
 import { scriptError } from './types';
 
@@ -54,7 +54,6 @@ export function parseYamlScript(file: string, source: string): (Conversation | S
   };
   const root = doc.contents;
   try {
-    if (isMap(root) && root.has('convos')) return readBotiumYaml(file, root, lineOf);
     if (isMap(root) && root.has('conversations')) {
       checkKeys(root, FILE_KEYS, 'file', lineOf);
       const defaults = {
@@ -217,45 +216,122 @@ function readRegex(source: string, line: number): Expectation {
   return flags ? { kind: 'regex', pattern, flags } : { kind: 'regex', pattern };
 }
 
-function readBotiumYaml(file: string, root: YAMLMap, lineOf: LineOf): (Conversation | ScriptError)[] {
-  const convos = root.get('convos', true);
-  if (!isSeq(convos)) throw new YamlScriptError(lineOf(convos ?? root), '"convos" must be a list');
-  return convos.items.map((node, index) => {
-    try {
-      if (!isMap(node)) throw new YamlScriptError(lineOf(node), 'a Botium convo must be a mapping with "name" and "steps"');
-      const name = optionalString(node, 'name', lineOf) ?? `${path.basename(file)} #${index + 1}`;
-      const stepsNode = node.get('steps', true);
-      if (!isSeq(stepsNode)) throw new YamlScriptError(lineOf(stepsNode ?? node), `convo "${name}": "steps" must be a list`);
-      const steps: Step[] = [];
-      for (const stepNode of stepsNode.items) {
-        if (!isMap(stepNode) || stepNode.items.length !== 1) {
-          throw new YamlScriptError(lineOf(stepNode), 'a Botium step is a mapping with one key: me or bot');
-        }
-        const pair = stepNode.items[0] as Pair<unknown, unknown>;
-        const sender = scalarString(pair.key);
-        if (sender === 'begin' || sender === 'end') continue;
-        if (sender !== 'me' && sender !== 'bot') {
-          throw new YamlScriptError(lineOf(pair.key), `unknown Botium step "${sender}": expected me or bot`);
-        }
-        const items = isSeq(pair.value) ? pair.value.items : pair.value == null ? [] : [pair.value];
-        const block: BotiumBlock = {
-          sender,
-          line: lineOf(stepNode),
-          lines: items.flatMap((item) => {
-            if (!isScalar(item)) throw new YamlScriptError(lineOf(item), `Botium "${sender}" lines must be texts`);
-            return String(item.value ?? '').split('\n').map((text) => ({ text, line: lineOf(item) }));
-          }),
-        };
-        const step = blockToStep(file, block);
-        if (step.kind === 'script-error') return step;
-        steps.push(step);
-      }
-      return { name, file, line: lineOf(node), steps };
-    } catch (error) {
-      if (error instanceof YamlScriptError) return scriptError(file, error.line, error.message);
-      throw error;
+/** What a Botium YAML/JSON file holds (CompilerObjectBase): each section is optional. */
+export interface BotiumObjectScript {
+  convos: RawConvo[];
+  partials: RawConvo[];
+  utterances: [string, string[]][];
+  /** Line of a `scriptingMemory` section, when there is one, and its sets. */
+  scriptingMemoryLine?: number;
+  memories: MemorySet[];
+}
+
+const BOTIUM_SECTIONS = ['convos', 'partialConvos', 'utterances', 'scriptingMemory'];
+
+/** Whether a YAML/JSON root is a Botium script (rather than the project's format). */
+export function isBotiumRoot(root: unknown): root is YAMLMap {
+  return isMap(root) && BOTIUM_SECTIONS.some((k) => root.has(k));
+}
+
+/** Read a Botium YAML/JSON script; undefined when it is not one (a JSON file with none of its sections: botium.json, package.json). */
+export function readBotiumObjectScript(file: string, source: string): BotiumObjectScript | ScriptError | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    const first = doc.errors[0];
+    const line = first.pos ? lineCounter.linePos(first.pos[0]).line : 1;
+    return scriptError(file, line, `invalid ${file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${first.message.split('\n')[0]}`);
+  }
+  const lineOf = (node: unknown): number => {
+    const range = (node as Node | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : 1;
+  };
+  if (!isBotiumRoot(doc.contents)) return undefined;
+  try {
+    return readBotiumObject(file, doc.contents, lineOf);
+  } catch (error) {
+    if (error instanceof YamlScriptError) return scriptError(file, error.line, error.message);
+    throw error;
+  }
+}
+
+function readBotiumObject(file: string, root: YAMLMap, lineOf: LineOf): BotiumObjectScript {
+  const out: BotiumObjectScript = { convos: [], partials: [], utterances: [], memories: [] };
+  for (const [section, into] of [['convos', out.convos], ['partialConvos', out.partials]] as const) {
+    const list = root.get(section, true);
+    if (list === undefined) continue;
+    if (!isSeq(list)) throw new YamlScriptError(lineOf(list), `"${section}" must be a list`);
+    list.items.forEach((node, index) => into.push(readBotiumConvo(file, node, index, lineOf)));
+  }
+  const utterances = root.get('utterances', true);
+  if (utterances !== undefined) {
+    if (!isMap(utterances)) throw new YamlScriptError(lineOf(utterances), '"utterances" must be a mapping of names to lists');
+    for (const pair of utterances.items) {
+      const name = scalarString(pair.key);
+      if (!isSeq(pair.value)) throw new YamlScriptError(lineOf(pair.value ?? pair.key), `The '${name}' utterance has to be a list`);
+      out.utterances.push([name, pair.value.items.map((i) => (isScalar(i) ? String(i.value ?? '') : '')).filter((u) => u)]);
     }
+  }
+  const memory = root.get('scriptingMemory', true);
+  if (memory !== undefined) {
+    out.scriptingMemoryLine = lineOf(memory);
+    // CompilerObjectBase: a list of { header: { name }, values: { $name: value } }.
+    if (!isSeq(memory)) throw new YamlScriptError(lineOf(memory), '"scriptingMemory" must be a list of { header: { name }, values }');
+    for (const entry of memory.items) {
+      const json = (isMap(entry) ? entry.toJSON() : undefined) as { header?: { name?: unknown }; values?: Record<string, unknown> } | undefined;
+      if (!json || typeof json.header?.name !== 'string' || !json.values || typeof json.values !== 'object') {
+        throw new YamlScriptError(lineOf(entry), 'a scripting memory entry needs header.name and values');
+      }
+      out.memories.push({ name: json.header.name, values: Object.fromEntries(Object.entries(json.values).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)])) });
+    }
+  }
+  return out;
+}
+
+function readBotiumConvo(file: string, node: unknown, index: number, lineOf: LineOf): RawConvo {
+  if (!isMap(node)) throw new YamlScriptError(lineOf(node), 'a Botium convo must be a mapping with "name" and "steps"');
+  const name = optionalString(node, 'name', lineOf) ?? `${path.basename(file)} #${index + 1}`;
+  const stepsNode = node.get('steps', true);
+  if (!isSeq(stepsNode)) throw new YamlScriptError(lineOf(stepsNode ?? node), `convo "${name}": "steps" must be a list`);
+  const steps: RawStep[] = stepsNode.items.map((stepNode) => {
+    if (!isMap(stepNode) || stepNode.items.length !== 1) {
+      throw new YamlScriptError(lineOf(stepNode), 'a Botium step is a mapping with one key: begin, include, me, bot or end');
+    }
+    const pair = stepNode.items[0] as Pair<unknown, unknown>;
+    const sender = scalarString(pair.key);
+    if (!['begin', 'include', 'me', 'bot', 'end'].includes(sender)) {
+      throw new YamlScriptError(lineOf(pair.key), `unknown Botium step "${sender}": expected begin, include, me, bot or end`);
+    }
+    const values = isSeq(pair.value) ? pair.value.items : pair.value == null || (isScalar(pair.value) && pair.value.value === null) ? [] : [pair.value];
+    return { sender, file, line: lineOf(stepNode), items: values.map((item) => readBotiumItem(item, sender, lineOf)) };
   });
+  return { name, file, line: lineOf(node), steps };
+}
+
+/** A step item: a text line, or `{ NAME: args }`, `{ asserter|logichook|userinput: NAME, args }`. */
+function readBotiumItem(item: unknown, sender: string, lineOf: LineOf): RawItem {
+  const line = lineOf(item);
+  if (isScalar(item)) return { text: String(item.value ?? ''), line };
+  if (!isMap(item)) throw new YamlScriptError(line, `Botium "${sender}" lines must be texts or mappings`);
+  const args = (node: unknown): string[] => {
+    if (node === undefined || node === null) return [];
+    if (isSeq(node)) return node.items.map((i) => (isScalar(i) ? String(i.value ?? '') : JSON.stringify((i as YAMLMap).toJSON())));
+    if (isScalar(node)) return node.value === null ? [] : [String(node.value)];
+    return [JSON.stringify((node as YAMLMap).toJSON())];
+  };
+  for (const key of ['asserter', 'logichook', 'logicHook', 'userinput', 'userInput']) {
+    if (!item.has(key)) continue;
+    const named = item.get(key, true);
+    return {
+      name: scalarString(named),
+      args: args(item.get('args', true)),
+      not: isScalar(item.get('not', true)) && (item.get('not', true) as { value: unknown }).value === true,
+      optional: isScalar(item.get('optional', true)) && (item.get('optional', true) as { value: unknown }).value === true,
+      line,
+    };
+  }
+  const pair = item.items[0] as Pair<unknown, unknown>;
+  return { name: scalarString(pair.key), args: args(pair.value), not: false, optional: false, line };
 }
 
 function checkKeys(map: YAMLMap, allowed: string[], where: string, lineOf: LineOf): void {

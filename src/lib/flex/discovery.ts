@@ -25,6 +25,16 @@ export function looksLikeSid(value: string, prefix?: string): boolean {
   return SID.test(value) && (!prefix || value.startsWith(prefix));
 }
 
+/** What is wrong with a value given as a SID of `prefix`, in words; undefined when nothing. */
+export function sidProblem(value: string, prefix: string): string | undefined {
+  if (looksLikeSid(value, prefix)) return undefined;
+  if (!value.startsWith(prefix)) return `it does not start with ${prefix}`;
+  const rest = value.slice(prefix.length);
+  if (!/^[0-9a-fA-F]*$/.test(rest)) return `after ${prefix} it has characters other than hex digits (0-9, a-f)`;
+  if (rest.length !== 32) return `it has ${rest.length} hex digit${rest.length === 1 ? '' : 's'} after ${prefix}, not 32`;
+  return 'its hex digits must be lower case';
+}
+
 /**
  * Find a resource by SID or by name (exact, then case-insensitive). A value that names
  * nothing is an error that lists what exists, so the user can copy the right one.
@@ -69,6 +79,8 @@ export interface EntryPoint {
   sid: string;
   address: string;
   channel: string;
+  /** The Flex Flow's or address configuration's friendly name, when it has one. */
+  name?: string;
   /** The Studio flow the entry point starts today, if it starts one. */
   flow?: NamedResource;
 }
@@ -86,6 +98,7 @@ export function describeEntryPoints(
     sid: a.sid,
     address: a.address,
     channel: a.type,
+    name: a.friendlyName || undefined,
     flow:
       a.autoCreation?.type === 'studio' || a.autoCreation?.studioFlowSid
         ? named(a.autoCreation.studioFlowSid ?? a.autoCreation.studio_flow_sid)
@@ -97,6 +110,7 @@ export function describeEntryPoints(
       sid: f.sid,
       address: f.contactIdentity ?? '',
       channel: f.channelType,
+      name: f.name || undefined,
       flow: f.integrationType === 'studio' ? named(f.flowSid) : undefined,
     });
   }

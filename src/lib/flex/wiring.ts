@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import type { AddressConfiguration, FlexFlow } from '../twilio/api';
-import { looksLikeSid } from './discovery';
+import { sidProblem } from './discovery';
 
 /** The calls entry-point wiring makes. */
 export interface WiringApi {
@@ -14,6 +14,8 @@ export interface WiringResult {
   kind: 'conversations-address' | 'flex-flow';
   sid: string;
   address: string;
+  /** The Flex Flow's or address configuration's friendly name, for people. */
+  name?: string;
   /** The Studio flow the entry point started before. */
   before?: string;
   after: string;
@@ -42,7 +44,15 @@ export async function wireAddress(api: WiringApi, address: string, flowSid: stri
   }
   const before: string | undefined = config.autoCreation?.studioFlowSid ?? config.autoCreation?.studio_flow_sid;
   const already = config.autoCreation?.enabled !== false && config.autoCreation?.type === 'studio' && before === flowSid;
-  const result: WiringResult = { kind: 'conversations-address', sid: config.sid, address: config.address, before, after: flowSid, action: 'unchanged' };
+  const result: WiringResult = {
+    kind: 'conversations-address',
+    sid: config.sid,
+    address: config.address,
+    name: config.friendlyName || undefined,
+    before,
+    after: flowSid,
+    action: 'unchanged',
+  };
   if (already) return result;
   if (dryRun) return { ...result, action: 'would-update' };
   await api.updateAddressConfiguration(config.sid, flowSid);
@@ -51,8 +61,12 @@ export async function wireAddress(api: WiringApi, address: string, flowSid: stri
 
 /** Entry-point flags are checked before anything is read or written. */
 export function checkEntryPoints(o: { address?: string; flexFlow?: string }): void {
-  if (o.flexFlow !== undefined && !looksLikeSid(o.flexFlow, 'FO')) {
-    throw new UsageError(`--flex-flow "${o.flexFlow}" is not a Flex Flow SID.`, 'Flex Flow SIDs start with FO; see them with: twilio api:flex:v1:flex-flows:list');
+  const problem = o.flexFlow === undefined ? undefined : sidProblem(o.flexFlow, 'FO');
+  if (problem) {
+    throw new UsageError(
+      `--flex-flow "${o.flexFlow}" is not a Flex Flow SID: ${problem}.`,
+      'A Flex Flow SID is FO and 32 hex digits; list them with: twilio api:flex:v1:flex-flows:list',
+    );
   }
   if (o.address !== undefined && !o.address.trim()) {
     throw new UsageError('--address is empty.', 'Give the number or address, e.g. --address +15005550006 or --address whatsapp:+15005550006.');
@@ -68,6 +82,7 @@ export async function wireFlexFlow(api: WiringApi, flexFlowSid: string, flowSid:
     kind: 'flex-flow',
     sid: flexFlow.sid,
     address: flexFlow.contactIdentity ?? '',
+    name: flexFlow.name || undefined,
     before,
     after: flowSid,
     action: 'unchanged',

@@ -18,6 +18,7 @@ import {
   Setup,
 } from './types';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
+import { redactEndpoint } from '../redact';
 
 /** What the user said on the command line (flags and env), all optional. */
 export interface InitInput {
@@ -38,8 +39,13 @@ export interface InitInput {
 
 /** How init asks a person; absent when stdin is not a terminal. */
 export interface Asker {
-  input(message: string, options: { default?: string; validate?: (v: string) => true | string; secret?: boolean }): Promise<string>;
+  input(
+    message: string,
+    options: { default?: string; validate?: (v: string) => true | string; shownAfterEntry?: (v: string) => string },
+  ): Promise<string>;
   choose<T>(message: string, choices: { name: string; value: T }[], defaultValue?: T): Promise<T>;
+  /** Tells the person something before the next question. */
+  say?(message: string): void;
 }
 
 export interface ProbeOutcome {
@@ -58,13 +64,20 @@ export interface InitDeps {
   saved?: Setup;
   /** Shows the entry points to the person about to choose the flow: which flow each number starts today. */
   showEntryPoints?: (points: EntryPoint[]) => void;
+  /** Shows the wizard's person the probe's result as soon as it is known. */
+  showProbe?: (probe: ProbeOutcome) => void;
 }
 
 export interface InitResult {
   setup: Setup;
   probe?: ProbeOutcome;
   entryPoints: EntryPoint[];
+  /** What the wizard already showed while asking, so the summary does not repeat it. */
+  shown: { probe: boolean; entryPoints: boolean };
 }
+
+/** How many URLs the wizard probes before it gives up (a person can also press Ctrl-C). */
+const PROBE_ATTEMPTS = 5;
 
 const DEFAULT_TASK_CHANNEL: Record<ChannelModel, string[]> = {
   conversations: ['chat', 'sms'],
@@ -83,20 +96,22 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
 
   // The endpoint first: a wrong URL should stop init before it reads the account.
   let endpointUrl = input.endpointUrl ?? saved?.endpointUrl;
-  if (!endpointUrl && ask) {
-    endpointUrl = await ask.input('Cognigy REST endpoint URL', {
-      secret: true,
-      validate: (v) => {
-        try {
-          deps.validateEndpoint(v.trim());
-          return true;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
-    });
-    endpointUrl = endpointUrl.trim();
-  }
+  // Typed in clear, so a typo can be seen; shown redacted once entered.
+  const askEndpoint = (a: Asker) =>
+    a
+      .input('Cognigy REST endpoint URL', {
+        shownAfterEntry: (v) => redactEndpoint(v.trim()),
+        validate: (v) => {
+          try {
+            deps.validateEndpoint(v.trim());
+            return true;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      })
+      .then((v) => v.trim());
+  if (!endpointUrl && ask) endpointUrl = await askEndpoint(ask);
   if (!endpointUrl) {
     throw new UsageError(
       'No Cognigy endpoint URL.',
@@ -106,16 +121,22 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   deps.validateEndpoint(endpointUrl);
   const testMode = input.testMode ?? saved?.testMode ?? false;
 
+  // The probe runs right after the URL is known; in the wizard its result is shown at
+  // once, and a failure asks for the URL again instead of ending the wizard.
   let probe: ProbeOutcome | undefined;
-  if (!input.skipProbe) {
+  for (let attempt = 1; !input.skipProbe; attempt++) {
     probe = await deps.probe(endpointUrl, testMode);
-    if (!probe.ok) {
+    if (ask) deps.showProbe?.(probe);
+    if (probe.ok) break;
+    if (!ask || attempt >= PROBE_ATTEMPTS) {
       throw new CognigyError(`The bot endpoint ${probe.endpoint} failed the probe: ${probe.failure?.message ?? 'no answer'}`, {
         hint: 'Fix the endpoint (or pass --skip-probe to save it unchecked), then run init again.',
         code: 'probe-failed',
         exitCode: 1,
       });
     }
+    endpointUrl = await askEndpoint(ask);
+    deps.validateEndpoint(endpointUrl);
   }
 
   const [workspaces, flows, addresses, flexFlows] = await Promise.all([
@@ -160,6 +181,8 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
     ask,
   });
 
+  // The saved workflow and task channel belong to the saved workspace, not to another one.
+  const sameWorkspace = workspace.sid === saved?.workspace?.sid;
   const [workflows, taskChannels] = await Promise.all([
     api.listWorkflows(workspace.sid),
     api.listTaskChannels(workspace.sid),
@@ -167,7 +190,7 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   const workflow = await decideResource({
     items: workflows,
     given: input.workflow,
-    saved: saved?.workflow,
+    saved: sameWorkspace ? saved?.workflow : undefined,
     preferred: [FLEX_DEFAULTS.workflow],
     what: { kind: 'workflow', flag: 'workflow', prefix: 'WW' },
     acceptDefault,
@@ -176,15 +199,19 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   const taskChannel = await decideResource({
     items: taskChannels,
     given: input.taskChannel,
-    saved: saved?.taskChannel,
+    saved: sameWorkspace ? saved?.taskChannel : undefined,
     preferred: DEFAULT_TASK_CHANNEL[channelModel],
     what: { kind: 'task channel', flag: 'task-channel', prefix: 'TC' },
     acceptDefault,
     ask,
   });
 
+  let entryPointsShown = false;
   const flow = await decideFlow(input, flows, saved, acceptDefault, ask, () => {
-    if (entryPoints.length) deps.showEntryPoints?.(entryPoints);
+    if (entryPoints.length && deps.showEntryPoints) {
+      deps.showEntryPoints(entryPoints);
+      entryPointsShown = true;
+    }
   });
 
   const escalationKey = input.escalationKey ?? saved?.escalationKey ?? DEFAULT_ESCALATION_KEY;
@@ -195,6 +222,7 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
     setup: { endpointUrl, testMode, workspace, workflow, taskChannel, flow, channelModel, escalationKey, onBotFailure },
     probe,
     entryPoints,
+    shown: { probe: Boolean(probe && ask && deps.showProbe), entryPoints: entryPointsShown },
   };
 }
 
@@ -224,12 +252,22 @@ async function decideResource(o: {
   ask?: Asker;
 }): Promise<NamedResource> {
   if (o.given) return matchResource(o.items, o.given, o.what);
-  // A saved choice still counts only if it still exists.
+  // A saved choice counts only while the account still has it (the name may have changed).
   if (o.saved && o.items.some((i) => i.sid === o.saved!.sid)) {
     return matchResource(o.items, o.saved.sid, o.what);
   }
   const discovered = preferredResource(o.items, o.preferred);
+  const gone = o.saved && `The saved ${o.what.kind} "${o.saved.name}" (${o.saved.sid}) no longer exists in this account.`;
+  // Without a person to choose again, a deleted choice is never silently replaced.
+  if (gone && !o.ask) {
+    throw new CognigyError(gone, {
+      hint: `Pass --${o.what.flag} to choose another; init saves it. ${describeChoices(o.items, o.what.kind)}`,
+      code: 'saved-resource-gone',
+      details: { kind: o.what.kind, sid: o.saved!.sid },
+    });
+  }
   if (o.ask) {
+    if (gone) o.ask.say?.(gone);
     if (o.items.length === 0) throw new UsageError(`There is no ${o.what.kind} in this account.`);
     const sid = await o.ask.choose(
       `Which ${o.what.kind}?`,
@@ -265,10 +303,20 @@ async function decideFlow(
     // Re-running init after link-flow created the flow must not ask to create it again.
     return existing ? { sid: existing.sid, name: existing.name } : { name: input.newFlow };
   }
-  if (saved?.flow) {
+  if (saved?.flow?.sid && !flows.some((f) => f.sid === saved.flow.sid)) {
+    const gone = `The saved Studio flow "${saved.flow.name}" (${saved.flow.sid}) no longer exists in this account.`;
+    if (!ask) {
+      throw new CognigyError(gone, {
+        hint: `Pass --new-flow "${saved.flow.name}" to have link-flow create it again, or --flow NAME|FW… to patch an existing one; init saves it.`,
+        code: 'saved-resource-gone',
+        details: { kind: 'Studio flow', sid: saved.flow.sid },
+      });
+    }
+    ask.say?.(gone);
+  } else if (saved?.flow) {
     const bySid = saved.flow.sid ? flows.find((f) => f.sid === saved.flow.sid) : undefined;
-    const byName = flows.find((f) => f.name === saved.flow.name);
-    const found = bySid ?? byName;
+    // A flow saved before link-flow created it is found by name once it exists.
+    const found = bySid ?? flows.find((f) => f.name === saved.flow.name);
     return found ? { sid: found.sid, name: found.name } : { name: saved.flow.name };
   }
   const existingDefault = flows.find((f) => f.name === DEFAULT_FLOW_NAME);

@@ -1,5 +1,6 @@
 import { TwilioApi } from '../twilio/api';
-import { Asker, InitInput, InitResult, decideSetup } from './init';
+import { Asker, InitInput, InitResult, ProbeOutcome, decideSetup } from './init';
+import { CredentialSource, explainAuthFailure } from '../twilio/credentials';
 import type { EntryPoint } from '../flex/discovery';
 import { loadSetup, saveSetup, setupFilePath } from './store';
 import { parseEndpointUrl } from '../cognigy/endpoint';
@@ -19,6 +20,12 @@ export interface RunInitOptions {
   log: (message: string) => void;
   /** The wizard shows these before it asks for the flow. */
   showEntryPoints?: (points: EntryPoint[]) => void;
+  /** The wizard shows the probe's result right after the URL. */
+  showProbe?: (probe: ProbeOutcome) => void;
+  /** Tells the wizard's person something between questions. */
+  say?: (message: string) => void;
+  /** Which credentials this run uses, to explain a refusal (20003). */
+  credentials?: CredentialSource;
   /** `-l debug`: log the probe's HTTP call (absent otherwise, and nothing is wrapped). */
   debug?: (line: string) => void;
 }
@@ -37,11 +44,14 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
   registerEndpointSecret(saved?.endpointUrl);
   const transport = options.debug ? withDebugLog(createTransport(), options.debug, 'bot probe') : createTransport();
 
+  // Every run reads the account, also when nothing changed: wrong credentials and
+  // deleted resources show here rather than in a later command.
   const result = await decideSetup(options.input, {
     api,
     saved,
     showEntryPoints: options.showEntryPoints,
-    ask: options.inquirer ? inquirerAsker(options.inquirer) : undefined,
+    showProbe: options.showProbe,
+    ask: options.inquirer ? inquirerAsker(options.inquirer, options.say) : undefined,
     validateEndpoint: (url) => {
       parseEndpointUrl(url);
       registerEndpointSecret(url);
@@ -50,16 +60,25 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
       options.log(`Probing ${redactEndpoint(url)}${testMode ? ' (test mode)' : ''}…`);
       return probeEndpoint(transport, url, { testMode });
     },
+  }).catch((error) => {
+    throw explainAuthFailure(error, options.credentials);
   });
   const changed = saveSetup(file, api.accountSid, result.setup, options.profileId);
   return { ...result, accountSid: api.accountSid, file, changed };
 }
 
-function inquirerAsker(inquirer: any): Asker {
+function inquirerAsker(inquirer: any, say?: (message: string) => void): Asker {
   return {
     async input(message, o) {
       const { value } = await inquirer.prompt([
-        { type: o.secret ? 'password' : 'input', name: 'value', message, default: o.default, validate: o.validate, mask: o.secret ? '*' : undefined },
+        {
+          type: 'input',
+          name: 'value',
+          message,
+          default: o.default,
+          validate: o.validate,
+          transformer: o.shownAfterEntry && ((v: string, _answers: unknown, flags?: { isFinal?: boolean }) => (flags?.isFinal ? o.shownAfterEntry!(v) : v)),
+        },
       ]);
       return value;
     },
@@ -67,5 +86,6 @@ function inquirerAsker(inquirer: any): Asker {
       const { value } = await inquirer.prompt([{ type: 'list', name: 'value', message, choices, default: defaultValue }]);
       return value;
     },
+    say,
   };
 }

@@ -40,6 +40,11 @@ export interface DeployResult {
   backup?: string;
   /** The write failed with an error but had gone through (found on a second look). */
   recovered?: boolean;
+  /**
+   * A dry run on a flow someone else changed since link-flow deployed it: a real run
+   * stops there unless `--force`; the dry run still shows what it would overwrite.
+   */
+  editedElsewhere?: { deployedRevision: number; currentRevision: number };
 }
 
 const CREATE_ATTEMPTS = 3;
@@ -68,6 +73,10 @@ export async function deployFlow(api: StudioApi, o: DeployOptions): Promise<Depl
     if (changes.length === 0 && !statusChanged) return { action: 'unchanged', flow, ...base };
 
     const deployedRevision = o.force ? undefined : await editedSince(api, existing, o.history);
+    if (deployedRevision !== undefined && o.dryRun) {
+      await validate(api, existing.name, o.status, definition);
+      return { action: 'would-update', flow, ...base, editedElsewhere: { deployedRevision, currentRevision: existing.revision } };
+    }
     if (deployedRevision !== undefined) {
       throw new CognigyError(
         `Flow "${existing.name}" (${existing.sid}) was changed in Twilio since link-flow last deployed it (revision ${deployedRevision}, now ${existing.revision}); nothing was written.`,

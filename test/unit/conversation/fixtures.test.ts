@@ -23,8 +23,12 @@ function botOnlyFactory(behaviour: BotBehaviour): DriverFactory {
       const out: TurnOutput = { messages: [], elapsedMs: 0 };
       for (const o of outputs) {
         const data = typeof o.data === 'string' ? JSON.parse(o.data) : o.data;
-        const quick = data?._cognigy?._default?._quickReplies?.quickReplies as { title: string }[] | undefined;
-        out.messages.push({ text: o.text ?? '', data, ...(quick ? { quickReplies: quick.map((q) => q.title) } : {}) });
+        const quick = data?._cognigy?._default?._quickReplies?.quickReplies as { title: string; payload?: string }[] | undefined;
+        out.messages.push({
+          text: o.text ?? '',
+          data,
+          ...(quick ? { quickReplies: quick.map((q) => q.title), buttons: quick.map((q) => ({ text: q.title, payload: q.payload })) } : {}),
+        });
         if (data?.escalation === true) {
           out.handover = { attributes: { escalation: true } };
           out.ended = { reason: 'handover' };

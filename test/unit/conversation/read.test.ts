@@ -56,7 +56,7 @@ describe('BotiumScript .convo.txt', () => {
     assert.deepEqual(conv.steps[1], { kind: 'bot', expect: [{ kind: 'botium', text: 'Hi\nthere' }], line: 8 });
   });
 
-  test('an empty #bot block expects any message; BUTTONS becomes a quick-reply expectation', () => {
+  test('an empty #bot block expects any message; BUTTONS becomes a Botium BUTTONS check', () => {
     const source = 'T\n#me\nhello\n#bot\n#bot\nHow can I help?\nBUTTONS Opening hours | Pricing\n';
     const conv = asConversation(parseConvoTxt('x.convo.txt', source));
     assert.deepEqual(conv.steps[1], { kind: 'bot', expect: [{ kind: 'any' }], line: 4 });
@@ -64,26 +64,24 @@ describe('BotiumScript .convo.txt', () => {
       kind: 'bot',
       expect: [
         { kind: 'botium', text: 'How can I help?' },
-        { kind: 'quickReplies', values: ['Opening hours', 'Pricing'], mode: 'includes' },
+        { kind: 'rich', name: 'BUTTONS', args: ['Opening hours', 'Pricing'], not: false, mode: 'wildcardIgnoreCase', line: 7 },
       ],
       line: 5,
     });
   });
 
-  test('without a title line the file name names the conversation; #begin content is a warning, not a step', () => {
+  test('without a title line the file name names the conversation (as Botium names it); #begin hooks run as steps', () => {
     const conv = asConversation(parseConvoTxt('/s/refund.convo.txt', '#begin\nPAUSE 100\n#me\nrefund\n#bot\nok'));
-    assert.equal(conv.name, 'refund');
-    assert.equal(conv.steps.length, 2);
-    assert.deepEqual(conv.warnings, [{ line: 1, message: '#begin block ignored: Botium logic hooks are not run' }]);
+    assert.equal(conv.name, 'refund.convo.txt');
+    assert.deepEqual(conv.steps.map((s) => s.kind), ['pause', 'user', 'bot']);
   });
 
-  test('unknown headers and unsupported asserters are script errors at their line', () => {
-    const unknown = asError(parseConvoTxt('a.convo.txt', 'T\n#me\nhi\n#robot\nhello'));
-    assert.deepEqual([unknown.file, unknown.line], ['a.convo.txt', 4]);
-    assert.match(unknown.message, /#robot/);
-    const asserter = asError(parseConvoTxt('b.convo.txt', 'T\n#me\nhi\n#bot\nhello\nMEDIA pic.png'));
+  test('a #word that is not a Botium section is text, as Botium reads it; unsupported asserters are script errors at their line', () => {
+    const text = asConversation(parseConvoTxt('a.convo.txt', 'T\n#me\nhi\n#robot\nhello'));
+    assert.deepEqual(text.steps, [{ kind: 'user', text: 'hi\n#robot\nhello', line: 2 }]);
+    const asserter = asError(parseConvoTxt('b.convo.txt', 'T\n#me\nhi\n#bot\nhello\nFORMS a|b'));
     assert.equal(asserter.line, 6);
-    assert.match(asserter.message, /MEDIA/);
+    assert.match(asserter.message, /FORMS/);
   });
 
   test('a convo without #me is a script error naming the file', async () => {
@@ -145,7 +143,7 @@ describe('YAML scripts', () => {
       kind: 'bot',
       expect: [
         { kind: 'botium', text: 'How can I help you?' },
-        { kind: 'quickReplies', values: ['Opening hours', 'Pricing'], mode: 'includes' },
+        { kind: 'rich', name: 'BUTTONS', args: ['Opening hours', 'Pricing'], not: false, mode: 'wildcardIgnoreCase', line: 12 },
       ],
       line: 10,
     });

@@ -24,7 +24,7 @@ const timedOut: ConversationResult = { name: 'Slow', file: 's/slow.yaml', line: 
 const badScript = scriptError('s/bad.yaml', 7, 'unknown key "contain" in bot');
 
 function summaryOf(results: ConversationResult[], extra: Partial<RunSummary> = {}): RunSummary {
-  const counts = { passed: 0, failed: 0, error: 0, timeout: 0 };
+  const counts = { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 };
   for (const r of results) counts[r.status]++;
   return {
     counts,
@@ -55,7 +55,7 @@ describe('human reporter', () => {
     const out = human(results, summaryOf(results, { scriptErrors: [badScript] }));
     const lines = out.split('\n');
     assert.equal(lines.pop(), '', 'output ends with a newline');
-    assert.equal(lines[lines.length - 1], '1 passed, 3 failed');
+    assert.equal(lines[lines.length - 1], '1 passed, 2 failed, 1 script error');
     assert.ok(lines.includes('✔ Greeting (1 turn, 12 ms)'));
     assert.ok(lines.includes('✖ Hours <wrong> & "quoted" (1 turn, 1500 ms)'));
     assert.ok(lines.includes('    s/hours.convo.txt:9, turn 1: bot message does not match'));
@@ -77,9 +77,11 @@ describe('human reporter', () => {
     assert.ok(out.endsWith('\n5 passed, 1 failed, 7 skipped\n'));
   });
 
-  test('closing line counts errors, time-outs and script errors as failed', () => {
+  test('closing line: errors and time-outs count as failed; script errors, not checkable and skipped on their own', () => {
     assert.equal(closingLine(summaryOf([passed, passed])), '2 passed, 0 failed');
-    assert.equal(closingLine(summaryOf([timedOut], { scriptErrors: [badScript], notRun: 2 })), '0 passed, 2 failed, 2 skipped');
+    assert.equal(closingLine(summaryOf([timedOut], { scriptErrors: [badScript], notRun: 2 })), '0 passed, 1 failed, 1 script error, 2 skipped');
+    const unchecked = { ...passed, status: 'notCheckable' as const };
+    assert.equal(closingLine(summaryOf([passed, unchecked, failed])), '1 passed, 1 failed, 1 not checkable');
   });
 
   test('formatExpectedActual aligns both texts', () => {
@@ -97,6 +99,7 @@ describe('JSON reporter', () => {
       failed: 1,
       error: 0,
       timeout: 0,
+      notCheckable: 0,
       total: 2,
       notRun: 0,
       interrupted: 0,
@@ -104,6 +107,7 @@ describe('JSON reporter', () => {
       elapsedMs: 31512,
       rateLimit: { waits: 0, waitedMs: 0, conversations: 0 },
       scriptErrors: [badScript],
+      notes: [],
     });
     assert.deepEqual(report.results.map((r: ConversationResult) => [r.name, r.status]), [
       ['Greeting', 'passed'],
@@ -196,7 +200,12 @@ describe('JUnit XML', () => {
       ['tests', 'failures', 'errors', 'skipped', 'time'].map((k) => suite.attributes[k]),
       ['5', '1', '2', '3', '31.512'],
     );
-    const cases = suite.children;
+    const [properties, ...cases] = suite.children;
+    // The same totals as the text report's closing line and -o json.
+    assert.deepEqual(
+      properties.children.map((p) => [p.attributes.name, p.attributes.value]),
+      [['run', '4'], ['passed', '2'], ['failed', '2'], ['notCheckable', '0'], ['scriptErrors', '1'], ['notRun', '3']],
+    );
     assert.deepEqual(cases.map((c) => [c.attributes.classname, c.attributes.name, c.attributes.time]), [
       ['s/greeting.convo.txt', 'Greeting', '0.012'],
       ['s/hours.convo.txt', 'Hours <wrong> & "quoted"', '1.500'],
@@ -224,6 +233,6 @@ describe('JUnit XML', () => {
     writer.close(summaryOf([timedOut]));
     const root = parseXml(await fs.readFile(file, 'utf8'));
     assert.equal(root.attributes.name, 'suite\n"x"');
-    assert.equal(root.children[0].children[0].children[0].attributes.message, 'line one\nline two\ttab');
+    assert.equal(root.children[0].children[1].children[0].attributes.message, 'line one\nline two\ttab');
   });
 });

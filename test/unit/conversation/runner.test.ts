@@ -86,7 +86,7 @@ describe('one conversation', () => {
     assert.equal(results.length, 1);
     assert.equal(results[0].status, 'passed');
     assert.equal(results[0].turns, 2);
-    assert.deepEqual(summary.counts, { passed: 1, failed: 0, error: 0, timeout: 0 });
+    assert.deepEqual(summary.counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 });
     assert.deepEqual(summary.failedResults, []);
   });
 
@@ -159,7 +159,7 @@ describe('many conversations', () => {
       fakeFactory(stats),
     );
     const elapsed = Date.now() - started;
-    assert.deepEqual(summary.counts, { passed: 3, failed: 0, error: 1, timeout: 1 });
+    assert.deepEqual(summary.counts, { passed: 3, failed: 0, error: 1, timeout: 1, notCheckable: 0 });
     const boom = results.find((r) => r.name === 'boom')!;
     assert.equal(boom.error, 'bot unreachable');
     const hang = results.find((r) => r.name === 'hang')!;

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expandFiles, mergeJUnit, mergeJson } from '../../../src/lib/conversation/merge';
+import { propertiesXml } from '../../../src/lib/conversation/junit';
 import { inShard, parseShard, shardOf } from '../../../src/lib/conversation/shard';
 import type { Conversation } from '../../../src/lib/conversation/types';
 
@@ -55,7 +56,8 @@ describe('merging shard reports', () => {
   const junit = (name: string, shard: string | undefined, cases: string[], failures = 0) => {
     const file = path.join(dir, name);
     const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="1.500"`;
-    const props = shard ? `    <properties>\n      <property name="shard" value="${shard}"/>\n    </properties>\n` : '';
+    const totals = { run: cases.length, passed: cases.length - failures, failed: failures, notCheckable: 0, scriptErrors: 0, notRun: 0 };
+    const props = propertiesXml(totals, shard ? { shard } : {});
     fs.writeFileSync(
       file,
       `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cognigy:test-chat" ${counts}>\n  <testsuite name="cognigy:test-chat" ${counts} timestamp="2026-01-0${name.length % 9}T00:00:00">\n${props}${cases.join('')}  </testsuite>\n</testsuites>\n`,
@@ -68,12 +70,13 @@ describe('merging shard reports', () => {
   test('JUnit: one suite with every test case and the totals added up', () => {
     const out = path.join(dir, 'out.xml');
     const totals = mergeJUnit([junit('a.xml', '1/2', [passed('a'), failedCase('b')], 1), junit('b.xml', '2/2', [passed('c')])], out);
-    assert.deepEqual(totals, { tests: 3, failures: 1, errors: 0, skipped: 0, shards: ['1/2', '2/2'], duplicates: [] });
+    assert.deepEqual(totals, { run: 3, passed: 2, failed: 1, notCheckable: 0, scriptErrors: 0, notRun: 0, shards: ['1/2', '2/2'], duplicates: [] });
     const xml = fs.readFileSync(out, 'utf8');
     assert.equal((xml.match(/<testsuite /g) ?? []).length, 1);
     assert.match(xml, /<testsuite name="cognigy:test-chat" tests="3" failures="1" errors="0" skipped="0" time="3\.000"/);
     assert.ok(xml.includes(failedCase('b')) && xml.includes(passed('a')) && xml.includes(passed('c')));
-    assert.doesNotMatch(xml, /<property/);
+    assert.ok(xml.includes(propertiesXml({ run: 3, passed: 2, failed: 1, notCheckable: 0, scriptErrors: 0, notRun: 0 })), 'the run totals, as a single run writes them');
+    assert.doesNotMatch(xml, /<property name="shard"/);
   });
 
   test('refuses a missing shard, a shard twice, two splits, a whole run among shards, and files that are not ours', () => {
@@ -87,6 +90,9 @@ describe('merging shard reports', () => {
     const foreign = path.join(dir, 'foreign.xml');
     fs.writeFileSync(foreign, '<?xml version="1.0"?>\n<testsuites><testsuite name="jest" tests="0"></testsuite></testsuites>\n');
     assert.throws(() => mergeJUnit([foreign], out), /foreign\.xml is not a cognigy:test-chat report: its suite is "jest"/);
+    const bare = path.join(dir, 'bare.xml');
+    fs.writeFileSync(bare, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cognigy:test-chat" tests="1">\n  <testsuite name="cognigy:test-chat" tests="1" failures="0" errors="0" skipped="0" time="0.1">\n${passed('a')}  </testsuite>\n</testsuites>\n`);
+    assert.throws(() => mergeJUnit([bare], out), /bare\.xml is not a cognigy:test-chat report: its <properties> lack the run's "run"/);
     const short = junit('short.xml', undefined, [passed('a')]);
     fs.writeFileSync(short, fs.readFileSync(short, 'utf8').replaceAll('tests="1"', 'tests="2"'));
     assert.throws(() => mergeJUnit([short], out), /says tests="2" but holds 1 test cases/);
@@ -113,7 +119,7 @@ describe('merging shard reports', () => {
         file,
         JSON.stringify({
           results: results.map((r) => ({ ...r, file: `s/${r.name}`, line: 1, failures: [], turns: 1, elapsedMs: 1 })),
-          summary: { passed: passedCount, failed: results.length - passedCount, error: 0, timeout: 0, total: results.length, notRun: 0, interrupted: 0, aborted: false, elapsedMs: 10, rateLimit: { waits: shard, waitedMs: 1000, conversations: 1 }, shard: { index: shard, total: 2 }, scriptErrors: [] },
+          summary: { passed: passedCount, failed: results.length - passedCount, error: 0, timeout: 0, notCheckable: 0, total: results.length, notRun: 0, interrupted: 0, aborted: false, elapsedMs: 10, rateLimit: { waits: shard, waitedMs: 1000, conversations: 1 }, shard: { index: shard, total: 2 }, scriptErrors: [], notes: ['botium.json: one note'] },
         }),
       );
       return file;
@@ -124,6 +130,7 @@ describe('merging shard reports', () => {
     assert.equal(report.summary.failed, 1);
     assert.deepEqual(report.summary.rateLimit, { waits: 3, waitedMs: 2000, conversations: 2 });
     assert.equal(report.summary.shard, undefined, 'the merged report is the whole suite');
+    assert.deepEqual(report.summary.notes, ['botium.json: one note'], 'a note every shard gave is given once');
     assert.deepEqual(totals.shards, ['1/2', '2/2']);
     assert.throws(() => mergeJson([doc(1, [])]), /Shard 2\/2 missing/);
   });

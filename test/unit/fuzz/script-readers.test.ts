@@ -94,9 +94,10 @@ function checkItem(item: Conversation | ScriptError, dir: string): void {
   const c = item as Conversation;
   assert.equal(typeof c.name, 'string');
   assert.ok(Array.isArray(c.steps) && c.steps.length > 0);
-  assert.equal(c.steps[0].kind, 'user', 'a conversation must start with the customer');
+  // Botium #begin hooks (PAUSE, SET_SCRIPTING_MEMORY) may come first; then the customer.
+  assert.equal(c.steps.find((s) => s.kind !== 'pause' && s.kind !== 'memory')?.kind, 'user', 'a conversation must start with the customer');
   for (const s of c.steps) {
-    assert.ok(['user', 'silence', 'bot', 'handover', 'end'].includes(s.kind), `step kind ${s.kind}`);
+    assert.ok(['user', 'silence', 'bot', 'handover', 'end', 'pause', 'memory'].includes(s.kind), `step kind ${s.kind}`);
     assert.ok(Number.isInteger(s.line) && s.line >= 1);
     if (s.kind === 'user') assert.equal(typeof s.text, 'string');
     if (s.kind === 'bot') assert.ok(Array.isArray(s.expect) && s.expect.length > 0);
