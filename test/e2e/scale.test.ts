@@ -189,16 +189,20 @@ describe('scripted runs at scale through the real twilio binary', () => {
     // A YAML file holds several conversations: they spread over the shards too.
     const yaml = ['conversations:', ...Array.from({ length: 12 }, (_, i) => `  - name: yaml ${i}\n    steps:\n      - user: yaml ${i}\n      - bot: { text: "You said: yaml ${i}" }`)].join('\n');
     fs.writeFileSync(path.join(dir, 'many.yaml'), `${yaml}\n`);
+    // Utterance expansion: one convo file, eight conversations (one per utterance).
+    fs.writeFileSync(path.join(dir, 'greetings.utterances.txt'), `GREETING\n${Array.from({ length: 8 }, (_, i) => `hello number ${i}`).join('\n')}\n`);
+    fs.writeFileSync(path.join(dir, 'greet.convo.txt'), 'greet\n\n#me\nGREETING\n\n#bot\nYou said: hello number *\n');
     const single = path.join(work, 'single.xml');
     const whole = await script(dir, '--junit', single, '-o', 'json');
     assert.equal(whole.code, 0, whole.all);
     const wholeReport = JSON.parse(whole.stdout) as JsonReport;
-    assert.equal(wholeReport.summary.total, 36);
+    assert.equal(wholeReport.summary.total, 44);
 
     const names: string[] = [];
     const xmls: string[] = [];
     const jsons: string[] = [];
     const yamlShards = new Set<number>();
+    const expandedShards = new Set<number>();
     for (let i = 1; i <= 3; i++) {
       const xml = path.join(work, `shard-${i}.xml`);
       const json = path.join(work, `shard-${i}.json`);
@@ -207,16 +211,18 @@ describe('scripted runs at scale through the real twilio binary', () => {
       fs.writeFileSync(json, r.stdout);
       const report = JSON.parse(r.stdout) as JsonReport;
       assert.deepEqual(report.summary.shard, { index: i, total: 3 });
-      assert.ok(report.summary.total > 0 && report.summary.total < 36, `shard ${i} holds part of the suite (${report.summary.total})`);
+      assert.ok(report.summary.total > 0 && report.summary.total < 44, `shard ${i} holds part of the suite (${report.summary.total})`);
       for (const result of report.results) {
         names.push(result.name);
         if (result.name.startsWith('yaml ')) yamlShards.add(i);
+        if (result.name.startsWith('greet/')) expandedShards.add(i);
       }
       xmls.push(xml);
       jsons.push(json);
     }
     assert.deepEqual([...names].sort(), wholeReport.results.map((r) => r.name).sort(), 'the shards together are the suite, each conversation once');
     assert.ok(yamlShards.size >= 2, 'the conversations of one YAML file spread over the shards');
+    assert.ok(expandedShards.size >= 2, 'the conversations expanded from one convo spread over the shards');
 
     // The same shard again picks the same conversations.
     const again = await script(dir, '--shard', '2/3', '-o', 'json');
@@ -227,7 +233,7 @@ describe('scripted runs at scale through the real twilio binary', () => {
     const m = await world.run(['cognigy:test-chat', ...xmls.flatMap((x) => ['--merge-junit', x]), '--junit', merged]);
     assert.equal(m.code, 0, m.all);
     assert.match(m.stdout, /^Merged 3 JUnit reports into .*merged\.xml \(shards 1\/3, 2\/3, 3\/3\)\.$/m);
-    assert.match(m.stdout, /^36 passed, 0 failed$/m);
+    assert.match(m.stdout, /^44 passed, 0 failed$/m);
     const mergedXml = fs.readFileSync(merged, 'utf8');
     const singleXml = fs.readFileSync(single, 'utf8');
     assert.equal(totals(mergedXml), totals(singleXml));
@@ -238,7 +244,7 @@ describe('scripted runs at scale through the real twilio binary', () => {
     const mj = await world.run(['cognigy:test-chat', '--merge-json', path.join(work, 'shard-*.json'), '-o', 'json']);
     assert.equal(mj.code, 0, mj.all);
     const mergedJson = JSON.parse(mj.stdout) as JsonReport;
-    assert.equal(mergedJson.summary.passed, 36);
+    assert.equal(mergedJson.summary.passed, 44);
     assert.deepEqual(mergedJson.results.map((r) => r.name).sort(), wholeReport.results.map((r) => r.name).sort());
 
     // A missing shard is refused, not merged into a report of part of the suite.
