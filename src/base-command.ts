@@ -4,6 +4,7 @@ import { logger as cliCoreLogger } from '@twilio/cli-core/src/services/messaging
 import { CognigyError } from './lib/errors';
 import { checkArguments, outputFormatIn } from './flags';
 import { redact, redactDeep, registerArgumentSecrets, registerEndpointSecret, registerSecret } from './lib/redact';
+import { explainAuthFailure } from './lib/twilio/credentials';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
@@ -193,6 +194,12 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     // Before the flags were parsed nothing says which argument is a secret: any
     // token-shaped one is, whatever flag it was (mis)typed for.
     if (!this.flags) registerArgumentSecrets(this.argv, { unparsed: true });
+    // A refused login (20003) names the credentials this run used, whichever command
+    // made the call; the host's hint about regional resources rarely applies.
+    if (this.currentProfile) {
+      const { id, accountSid, apiKey, region } = this.currentProfile;
+      error = explainAuthFailure(error, { id, accountSid, apiKey, region });
+    }
     const debugOn = this.flags?.['cli-log-level'] === 'debug' || process.argv.includes('-l=debug');
     const write = (line: string) => process.stderr.write(`${redact(line)}\n`);
     let code = 1;

@@ -38,8 +38,10 @@ export function transcriptRows(report: ChatReport): { from: string; text: string
 export function problemLines(report: ChatReport): string[] {
   return report.problems.flatMap((p) =>
     [
-      p.kind === 'unreachable'
-        ? ` » "${p.widget}" could not reach its URL (${p.message}); bot endpoint ${report.endpoint}. Nothing about the bot was tested.`
+      p.kind === 'bot-failure'
+        ? ` » "${p.widget}": ${p.message}`
+        : p.kind === 'unreachable'
+        ? ` » ${p.message}.`
         : p.kind === 'handover'
           ? ` » "${p.widget}" would not create the Flex task in Studio: ${p.message}.`
           : p.kind === 'bot-answer'

@@ -12,10 +12,13 @@ export function formatEntry(entry: TranscriptEntry, o: { color?: boolean } = {})
     case 'bot': {
       const lines = text.split('\n');
       const note = entry.outputs && entry.outputs > 1 ? paint(o.color, 2, `  (${entry.outputs} bot outputs, sent as one message)`) : '';
-      return `${paint(o.color, 36, 'bot ›')} ${lines.join('\n      ')}${note}`;
+      const media = entry.mediaUrl ? `\n      ${paint(o.color, 2, `[media ${redact(entry.mediaUrl)}]`)}` : '';
+      return `${paint(o.color, 36, 'bot ›')} ${lines.join('\n      ')}${note}${media}`;
     }
-    default:
-      return paint(o.color, entry.kind === 'bot-failure' || entry.kind === 'error' ? 33 : 2, `  ⋯ ${text}`);
+    default: {
+      const media = entry.mediaUrl ? ` [media ${redact(entry.mediaUrl)}]` : '';
+      return paint(o.color, entry.kind === 'bot-failure' || entry.kind === 'call-failure' || entry.kind === 'error' ? 33 : 2, `  ⋯ ${text}${media}`);
+    }
   }
 }
 

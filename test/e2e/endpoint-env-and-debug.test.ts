@@ -57,7 +57,7 @@ describe('COGNIGY_ENDPOINT_URL and -l debug', () => {
   test('test-chat -l debug logs each bot call (method, URL without its token, status, time), never the body', async () => {
     const env = { ...noTwilio, COGNIGY_ENDPOINT_URL: world.bot.url };
     const r = await world.run(['cognigy:test-chat', '-m', 'hello there', '-m', 'status:503', '-l', 'debug'], { env });
-    assert.equal(r.code, 0, r.all);
+    assert.equal(r.code, 1, r.all); // a failed bot call fails the run (issue 14)
     const lines = botCallLines(r.stderr);
     assert.equal(lines.length, 2, r.stderr);
     assert.match(lines[0], botCall('call', 200));

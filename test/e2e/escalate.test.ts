@@ -4,6 +4,7 @@ import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 import type { FaultRule } from '../stand-ins/twilio';
 import { conversationScene as newConversationScene, type Scene } from '../helpers/escalate-scene';
 import { twilioRequest } from '../helpers/twilio-direct';
+import { registerTestSecret } from '../helpers/secrets';
 
 /**
  * `twilio cognigy:escalate` through the real twilio binary against the Twilio fake: the
@@ -534,6 +535,21 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       const s = conversationScene(2);
       assert.equal(await nameAfterEscalating(s), s.customer);
     });
+  });
+
+  test('refused credentials are named, as init and link-flow name them: nothing is handed over', async () => {
+    const scene = conversationScene();
+    const wrongToken = 'd'.repeat(32);
+    registerTestSecret(wrongToken);
+    const before = state().interactions.size;
+    const r = await world.run(['cognigy:escalate', '--conversation', scene.sid], { env: { TWILIO_AUTH_TOKEN: wrongToken } });
+    assert.equal(r.code, 20, r.all);
+    assert.match(r.stderr, /Twilio refused the credentials \(error 20003, Authenticate\): TWILIO_ACCOUNT_SID AC\w+ with TWILIO_AUTH_TOKEN/);
+    assert.doesNotMatch(r.all, /regional/i);
+    assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
+    assert.equal(state().interactions.size, before);
+    assert.equal(execution(scene.executionSid).status, 'active');
+    assert.deepEqual(secretsIn(world, r.all), []);
   });
 });
 

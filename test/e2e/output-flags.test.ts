@@ -86,7 +86,7 @@ describe('--silent, -o none and -o tsv on every command', () => {
     const down = await world.run(['cognigy:test-chat', '--endpoint-url', 'http://127.0.0.1:9/abcdef0123456789', '-m', 'hello', '--silent']);
     assert.equal(down.code, 1, down.all);
     assert.equal(down.stdout, '');
-    assert.match(down.stderr, /could not reach/);
+    assert.match(down.stderr, /The bot endpoint could not be reached/);
 
     const rows = tsv(await world.run(['cognigy:test-chat', '-m', 'hello', '-m', 'multi', '-o', 'tsv']), ['from', 'text']);
     assert.deepEqual(rows.slice(0, 4), [

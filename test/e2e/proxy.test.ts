@@ -70,7 +70,7 @@ describe('HTTP_PROXY is honoured by the calls to the bot', () => {
     const r = await cli.run(['cognigy:test-chat', '--endpoint-url', `http://bot.test/${bot.token}`, '-m', 'hi', '-o', 'json', '--on-bot-failure', 'end']);
     // The transcript shows what Studio would do; the exit code says the bot was never reached.
     assert.equal(r.code, 1, r.all);
-    assert.match(r.stderr, /could not reach its URL \(getaddrinfo ENOTFOUND bot\.test\)/);
+    assert.match(r.stderr, /The bot endpoint could not be reached \(getaddrinfo ENOTFOUND bot\.test\)/);
     const report = JSON.parse(r.stdout);
     assert.ok(report.transcript.some((e: any) => e.from === 'system' && /failed/.test(e.text)), r.stdout);
     assert.ok(!r.all.includes(bot.token), 'the token is not shown');

@@ -116,17 +116,20 @@ describe('twilio cognigy:test-chat end to end', () => {
     assert.match(lines[1], /JSON object/);
   });
 
-  test('a 500 from the bot: the flow apologises and hands over; with --on-bot-failure end it ends', async () => {
+  test('a 500 from the bot: the flow apologises and hands over (with --on-bot-failure end it ends); the run exits 1 with the diagnosis', async () => {
     const escalate = await playJson(['hi', 'status:500']);
-    assert.equal(escalate.r.code, 0, escalate.r.all);
+    assert.equal(escalate.r.code, 1, escalate.r.all);
     const out = escalate.out;
     assert.deepEqual(said(out, 'bot'), ['You said: hi', 'Sorry, our assistant is unavailable. Connecting you to an agent.']);
-    assert.ok(out.transcript.some((e) => e.kind === 'bot-failure' && /HTTP 500/.test(e.text)), 'the transcript says the bot failed');
+    assert.ok(out.transcript.some((e) => e.kind === 'bot-failure' && /answered status 500/.test(e.text)), 'the transcript says the bot failed');
+    assert.deepEqual(out.problems.map((p) => p.kind), ['bot-failure']);
+    assert.equal(escalate.r.stderr.trim().split('\n').length, 1, escalate.r.stderr);
+    assert.match(escalate.r.stderr, /"ProcessUserInput": The bot endpoint answered status 500 .*check the flow's logs in Cognigy/);
     assert.equal(out.escalated, true);
     assert.equal(out.escalation!.attributes.cognigy.reason, 'bot-failure');
 
     const end = await playJson(['hi', 'status:500'], ['--on-bot-failure', 'end']);
-    assert.equal(end.r.code, 0, end.r.all);
+    assert.equal(end.r.code, 1, end.r.all);
     assert.deepEqual(said(end.out, 'bot'), ['You said: hi', 'Sorry, our assistant is unavailable. Please try again later.']);
     assert.equal(end.out.escalated, false);
     assert.equal(end.out.ended, 'flow-ended');
@@ -134,10 +137,10 @@ describe('twilio cognigy:test-chat end to end', () => {
 
   test('an answer after 12 s: past Studio\'s 10 s the widget fails, and the transcript says why', async () => {
     const { r, out } = await playJson(['slow:12000']);
-    assert.equal(r.code, 0, r.all);
+    assert.equal(r.code, 1, r.all);
     const failure = out.transcript.find((e) => e.kind === 'bot-failure');
     assert.ok(failure, JSON.stringify(out.transcript));
-    assert.match(failure!.text, /no answer within 10 s/);
+    assert.match(failure!.text, /did not answer within 10\.0 s: Studio gives up after 10 s/);
     assert.deepEqual(said(out, 'bot'), ['Sorry, our assistant is unavailable. Connecting you to an agent.']);
     assert.equal(out.escalated, true);
     const [turn] = out.turns;
@@ -161,7 +164,9 @@ describe('twilio cognigy:test-chat end to end', () => {
 
   test('a data-only answer or a non-JSON answer: the built flow sends no empty message, ends, and the next message goes on', async () => {
     const { r, out, requests } = await playJson(['dataonly', 'notjson', 'hello again']);
-    assert.equal(r.code, 0, r.all);
+    // A non-JSON answer is no Cognigy answer: diagnosed as the init probe does, and the run fails.
+    assert.equal(r.code, 1, r.all);
+    assert.match(r.stderr, /The bot endpoint answered status 200 with text\/plain, not JSON/);
     assert.deepEqual(said(out, 'bot'), ['You said: hello again'], 'nothing empty is sent to the customer');
     const ends = out.transcript.filter((e) => e.kind === 'end');
     assert.equal(ends.length, 2, 'each silent turn ends its execution');
@@ -169,7 +174,8 @@ describe('twilio cognigy:test-chat end to end', () => {
     const sessions = new Set(requests.map((q) => (q.body as any).sessionId));
     assert.equal(sessions.size, 1, 'and it continues the same Cognigy session');
     const notes = out.transcript.filter((e) => e.kind === 'note').map((e) => e.text);
-    assert.equal(notes.filter((n) => /not a JSON object, so widgets\.ProcessUserInput\.parsed is empty/.test(n)).length, 1, 'only the text/plain answer');
+    assert.equal(notes.filter((n) => /not a JSON object/.test(n)).length, 0);
+    assert.equal(out.transcript.filter((e) => e.kind === 'bot-failure' && /with text\/plain, not JSON.*Studio takes "success"/.test(e.text)).length, 1, 'only the text/plain answer');
   });
 
   test('quotes, backslashes, Japanese, Liquid braces, % and & and a newline reach the bot byte for byte', async () => {
@@ -327,8 +333,8 @@ describe('twilio cognigy:test-chat end to end', () => {
       assert.equal(r.code, 1, r.all);
       const out = parse(r);
       assert.ok(out.transcript.some((e) => e.kind === 'bot-failure' && /ECONNREFUSED/.test(e.text)));
-      assert.equal(out.problems[0].kind, 'unreachable');
-      assert.match(r.stderr, /"ProcessUserInput" could not reach its URL \(connect ECONNREFUSED 127\.0\.0\.1:9\); bot endpoint http:\/\/127\.0\.0\.1:9\/…abab/);
+      assert.equal(out.problems[0].kind, 'bot-failure');
+      assert.match(r.stderr, /"ProcessUserInput": The bot endpoint could not be reached \(connect ECONNREFUSED 127\.0\.0\.1:9\): check the endpoint URL's host/);
       assertShort(r);
     });
   });

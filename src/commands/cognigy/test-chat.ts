@@ -37,6 +37,10 @@ export default class TestChat extends CognigyCommand {
     concurrency: Flags.integer({ description: 'Conversations run at once with --script.', default: 8 }),
     junit: Flags.string({ description: 'Write a JUnit XML report of a --script run to this file.' }),
     timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
+    stub: Flags.string({ description: "Answer the flow's HTTP and Function calls from this YAML/JSON file (by widget name or URL pattern); other calls go out. Repeatable.", multiple: true }),
+    subflow: Flags.string({ description: 'FW…=FILE: the exported child flow a run-subflow widget runs (with --flow, children are read from Twilio). Repeatable.', multiple: true }),
+    function: Flags.string({ description: 'NAME=URL or ZH…=URL: the URL of a run-function widget exported without one. Repeatable.', multiple: true }),
+    param: Flags.string({ description: 'KEY=VALUE: start a REST API execution (incomingRequest) with this flow.data. Repeatable.', multiple: true }),
     rate: Flags.string({ description: 'With --script: at most this many requests to the bot for the whole run (N/s, N/min or N/h, e.g. 3/s).' }),
     shard: Flags.string({ description: 'With --script: run part INDEX of TOTAL of the suite (e.g. 2/4), split by conversation; merge the reports with --merge-junit/--merge-json.' }),
     'merge-junit': Flags.string({ description: 'Merge the --junit reports of --shard runs into the --junit FILE: a file or a quoted pattern ("reports/shard-*.xml"); repeatable.', multiple: true }),
@@ -107,6 +111,10 @@ export default class TestChat extends CognigyCommand {
       deployedFlow: f.flow ? { client: this.twilioClient, flow: f.flow } : undefined,
       from: f.from,
       debug: this.debugLogger,
+      stubFiles: f.stub,
+      subflows: f.subflow,
+      functions: f.function,
+      params: f.param,
     });
     const printers = await import('../../printers/test-chat');
     for (const warning of prepared.warnings) this.warn(warning);

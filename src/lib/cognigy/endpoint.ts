@@ -77,3 +77,28 @@ export function testModeUrl(url: string): string {
   registerEndpointSecret(result);
   return result;
 }
+
+const COGNIGY_HOST = /(^|\.)cognigy\.(ai|cloud)$/i;
+
+/**
+ * Whether a URL a flow calls is the Cognigy bot: the known endpoint (its host and URL
+ * token, test mode included), or any Cognigy-hosted endpoint. Other calls are the flow's
+ * own services and are named by their widget and host, never "the bot".
+ */
+export function isBotUrl(url: string, known?: string): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  if (COGNIGY_HOST.test(target.hostname)) return true;
+  if (!known) return false;
+  try {
+    const endpoint = new URL(known.trim());
+    const token = endpoint.pathname.split('/').filter(Boolean).pop();
+    return target.host === endpoint.host && Boolean(token) && target.pathname.split('/').filter(Boolean).pop() === token;
+  } catch {
+    return false;
+  }
+}

@@ -1,8 +1,13 @@
+import { isBotUrl } from '../cognigy/endpoint';
+import type { BotFailureKind } from '../cognigy/errors';
 import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
-import type { FlowEvent, HandoverEvent, HttpEvent } from '../runtime/events';
+import type { FlowEvent, HandoverEvent, HttpEvent, MessageEvent } from '../runtime/events';
+import { MESSAGING_TRIGGER_EVENTS, wiredEvents, type OtherStartEvent } from '../runtime/flow';
+import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
+import { botFailureOf, callFailureText, sentText } from './bot-call';
 import { MEDIA_ON_CONVERSATIONS } from './driver';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
@@ -21,7 +26,13 @@ export interface TranscriptEntry {
   at: number;
   widget?: string;
   /** For `system` entries: what happened. */
-  kind?: 'handover' | 'bot-failure' | 'end' | 'error' | 'rich' | 'new-execution' | 'silence' | 'slow' | 'note';
+  kind?: 'handover' | 'bot-failure' | 'call-failure' | 'end' | 'error' | 'rich' | 'new-execution' | 'silence' | 'slow' | 'note' | 'other-recipient' | 'subflow';
+  /** For `other-recipient` entries: the address the flow wrote to instead of the customer. */
+  to?: string;
+  /** For `bot` and `other-recipient` entries: the media Studio sends with the message. */
+  mediaUrl?: string;
+  /** For `bot` and `other-recipient` entries: the content template Studio sends instead of the body. */
+  content?: { sid: string; variables: Record<string, string> };
   /** For `bot` entries: the data of the bot's answer the message came from. */
   data?: Record<string, unknown>;
   /** For `bot` entries: rich content an SMS customer does not see. */
@@ -45,14 +56,16 @@ export interface HandoverSummary {
 }
 
 /**
- * Something that makes a run worth a non-zero exit: the bot could not be reached at all
- * (nothing about the bot was tested), the flow stopped with an error or a Studio limit, or
- * a hand-over Studio would refuse (attributes that are not JSON or over 1,024 characters,
- * no routing): in Twilio no task would be created. A bot that answers 5xx or too slowly
- * is not one: the flow handles it as Studio would.
+ * Something that makes a run worth a non-zero exit: a bot call failed or answered what no
+ * Cognigy endpoint answers (diagnosed as the init probe does; the transcript still shows
+ * the path Studio takes), one of the flow's own services could not be reached, the flow
+ * stopped with an error or a Studio limit, or a hand-over Studio would refuse (attributes
+ * that are not JSON or over 1,024 characters, no routing): in Twilio no task would be created.
  */
 export interface ChatProblem {
-  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'http-refused';
+  kind: 'unreachable' | 'flow-error' | 'handover' | 'bot-answer' | 'http-refused' | 'bot-failure';
+  /** For `bot-failure`: the init probe's classification. */
+  reason?: BotFailureKind;
   widget: string;
   message: string;
   /** What to do about it, when the message alone does not say. */
@@ -81,6 +94,15 @@ export interface ChatOptions {
   /** Warn when one bot call takes longer than this (Studio fails it past 10 s). */
   slowCallMs?: number;
   now?: () => number;
+  /** The Cognigy endpoint URL when known: calls to it are "the bot", others are named by widget and host. */
+  botEndpoint?: string;
+  stubs?: StubSet;
+  subflows?: ReadonlyMap<string, FlowDefinition>;
+  functions?: ReadonlyMap<string, string>;
+  /** Start executions this way rather than with the customer's message (REST API, subflow on its own). */
+  start?: OtherStartEvent;
+  /** `flow.data` of such an execution (`--param`). */
+  data?: Record<string, string>;
 }
 
 const DEFAULT_SLOW_CALL_MS = 5_000;
@@ -124,6 +146,30 @@ export class ChatSession {
     return this.escalated !== undefined;
   }
 
+  /** How executions start: with the customer's message, or (REST API, subflow) without one. */
+  get startsWithoutMessage(): boolean {
+    return this.options.start !== undefined;
+  }
+
+  /**
+   * A REST API execution (or a subflow run on its own): starts without a customer message,
+   * with `--param` as flow.data. Once it ends, a customer message starts a new execution.
+   */
+  async begin(): Promise<ChatTurn> {
+    const t0 = this.now();
+    const entries: TranscriptEntry[] = [];
+    const start = this.options.start ?? 'incomingRequest';
+    const params = Object.entries(this.options.data ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+    this.add(entries, {
+      from: 'system',
+      kind: 'new-execution',
+      text: start === 'incomingRequest' ? `A REST API execution starts (incomingRequest)${params ? ` with flow.data ${params}` : ''}.` : `The subflow runs on its own (incomingParent)${params ? ` with parameters ${params}` : ''}.`,
+    });
+    this.session = this.newSession(true);
+    this.endedWith = undefined;
+    return this.absorb(await this.session.begin(start), entries, t0);
+  }
+
   /** The customer writes (with media URLs, if any). Starts an execution when none is running. */
   async send(text: string, media: readonly string[] = []): Promise<ChatTurn> {
     const t0 = this.now();
@@ -132,6 +178,10 @@ export class ChatSession {
     let turn: Turn;
     if (this.session?.waiting) {
       turn = await this.session.reply(text, media);
+    } else if (this.options.start && !wiresMessaging(this.definition)) {
+      // Studio starts nothing for a message to a flow whose trigger wires no messaging event.
+      this.add(entries, { from: 'system', kind: 'note', text: 'No execution is waiting, and the flow\'s trigger wires no messaging event: Studio starts nothing for this message.' });
+      return { entries, elapsedMs: this.now() - t0, slowestCallMs: 0, waiting: false, events: [] };
     } else {
       if (this.session) this.add(entries, { from: 'system', kind: 'new-execution', text: 'A new execution starts, as Studio does for the next message after an end.' });
       this.session = this.newSession();
@@ -169,13 +219,17 @@ export class ChatSession {
     return { channelSid: sid('CH'), instanceSid: sid('IS'), proxySession: sid('KC') };
   })();
 
-  private newSession(): FlowSession {
+  private newSession(withData = false): FlowSession {
     return new FlowSession(this.definition, {
       http: this.options.http,
       from: this.options.from,
       to: this.options.to,
       channelModel: this.options.channelModel,
       channel: this.channel,
+      stubs: this.options.stubs,
+      subflows: this.options.subflows,
+      functions: this.options.functions,
+      ...(withData ? { data: this.options.data ?? {} } : {}),
     });
   }
 
@@ -201,13 +255,30 @@ export class ChatSession {
           }
           break;
         case 'message':
+          if (event.failure) {
+            this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: `"${event.widget}" sends nothing: ${event.failure}; the widget takes "failed".` });
+            break;
+          }
+          if (!event.toCustomer) {
+            // Studio sends it, but to someone else: never part of what the customer receives.
+            this.add(entries, {
+              from: 'system',
+              kind: 'other-recipient',
+              widget: event.widget,
+              to: event.to,
+              text: `"${event.widget}" sends to ${event.to}, not the customer: ${sentText(event)}`,
+              ...outboundExtras(event),
+            });
+            break;
+          }
           this.add(entries, {
             from: 'bot',
-            text: event.body,
+            text: sentText(event),
             widget: event.widget,
+            ...outboundExtras(event),
             ...(answer ? { data: answer.data, outputs: answer.outputs, ...(answer.rich.length ? { rich: answer.rich } : {}) } : {}),
           });
-          if (!event.body.trim()) {
+          if (!event.body.trim() && !event.content && !event.mediaUrl) {
             this.add(entries, {
               from: 'system',
               kind: 'note',
@@ -250,6 +321,17 @@ export class ChatSession {
         case 'error':
           this.add(entries, { from: 'system', kind: 'error', widget: event.widget, text: event.message });
           break;
+        case 'subflow':
+          this.add(entries, {
+            from: 'system',
+            kind: 'subflow',
+            widget: event.widget,
+            text:
+              event.phase === 'start'
+                ? `"${event.widget}" runs the subflow ${event.flowSid}.`
+                : `The subflow ${event.flowSid} ${event.outcome === 'completed' ? 'completed' : `failed (${event.message})`}: "${event.widget}" takes "${event.outcome}".`,
+          });
+          break;
         case 'end': {
           this.endedWith = { reason: event.reason, message: event.message };
           if (event.reason === 'error' || event.reason === 'limit') this.problems.push({ kind: 'flow-error', widget: event.widget, message: event.message });
@@ -283,21 +365,37 @@ export class ChatSession {
 
   /** The bot's answer as Cognigy sent it: data and rich content for display. */
   private readAnswer(event: HttpEvent | (FlowEvent & { type: 'function' }), entries: TranscriptEntry[]) {
-    if (event.outcome === 'failed') {
-      const why = event.failure?.message ?? `HTTP ${event.status}`;
-      if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
-        this.problems.push({ kind: 'unreachable', widget: event.widget, message: event.failure.message });
-      }
-      if (event.failure?.reason === 'refused') {
-        // Nothing was sent: the flow itself is wrong for Studio.
-        this.problems.push({ kind: 'http-refused', widget: event.widget, message: event.failure.message });
-        this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `"${event.widget}" sends nothing: ${event.failure.message}.` });
-        return undefined;
-      }
-      this.add(entries, { from: 'system', kind: 'bot-failure', widget: event.widget, text: `The call to the bot failed (${why}): the flow takes "failed".` });
+    const failureBranch = event.type === 'function' ? 'fail' : 'failed';
+    if (event.outcome === 'failed' && event.failure?.reason === 'refused') {
+      // Nothing was sent: the flow itself is wrong for Studio.
+      this.problems.push({ kind: 'http-refused', widget: event.widget, message: event.failure.message });
+      this.add(entries, { from: 'system', kind: 'call-failure', widget: event.widget, text: `"${event.widget}" sends nothing: ${event.failure.message}.` });
       return undefined;
     }
     const body = parsedBodyOf(event);
+    const bot = isBotUrl(event.url, this.options.botEndpoint) || Array.isArray(body?.outputStack);
+    if (bot) {
+      const failure = botFailureOf(event);
+      if (failure) {
+        this.problems.push({ kind: 'bot-failure', reason: failure.kind, widget: event.widget, message: failure.message });
+        this.add(entries, {
+          from: 'system',
+          kind: 'bot-failure',
+          widget: event.widget,
+          text:
+            event.outcome === 'failed'
+              ? `The call to the bot failed: ${failure.message} The flow takes "${failureBranch}".`
+              : `"${event.widget}": ${failure.message} Studio takes "success", with no bot answer in widgets.${event.widget}.parsed.`,
+        });
+        return undefined;
+      }
+    } else if (event.outcome === 'failed') {
+      if (event.failure?.reason === 'network' || event.failure?.reason === 'invalid-url') {
+        this.problems.push({ kind: 'unreachable', widget: event.widget, message: callFailureText(event) });
+      }
+      this.add(entries, { from: 'system', kind: 'call-failure', widget: event.widget, text: `${callFailureText(event)}: the flow takes "${failureBranch}".` });
+      return undefined;
+    }
     if (!body) {
       // Studio takes "success" but sets no `parsed`: what reads it renders empty.
       const what = event.responseBody && parseJsonObject(event.responseBody)
@@ -312,6 +410,8 @@ export class ChatSession {
       return undefined;
     }
     if (event.type === 'http') this.checkMerge(event.widget, Object.keys(body), entries);
+    // The flow's own services answer JSON too: only the bot's answer is the bot's data.
+    if (!bot) return undefined;
     const turn = normalizeResponse(body);
     this.lastData = turn.data;
     this.checkStringData(event.widget, body as Record<string, unknown>, turn, entries);
@@ -371,6 +471,15 @@ function studioSeesFlag(data: unknown, key: string): boolean {
     current = (current as Record<string, unknown>)[part];
   }
   return current === true || current === 'true';
+}
+
+function wiresMessaging(definition: FlowDefinition): boolean {
+  const wired = wiredEvents(definition);
+  return Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e));
+}
+
+function outboundExtras(event: MessageEvent): Pick<TranscriptEntry, 'mediaUrl' | 'content'> {
+  return { ...(event.mediaUrl ? { mediaUrl: event.mediaUrl } : {}), ...(event.content ? { content: event.content } : {}) };
 }
 
 function summarise(event: HandoverEvent): HandoverSummary {

@@ -1,7 +1,8 @@
+import { isBotUrl } from '../cognigy/endpoint';
 import { defaultPayload, normalizeResponse, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, type Turn } from '../runtime';
-import type { FlowEvent } from '../runtime/events';
+import type { FlowEvent, FunctionEvent, HttpEvent } from '../runtime/events';
 import { uniqueHex32 } from '../runtime/sids';
 import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
@@ -9,6 +10,8 @@ import type { FlowDefinition } from '../studio/types';
 import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
 import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
+import { botFailureOf, callFailureText, sentText } from './bot-call';
+import type { RunOptions } from './test-chat';
 
 /**
  * Scripts run through the very interpreter the REPL runs (FlowSession), each conversation
@@ -26,8 +29,10 @@ export function flowDriverFactory(
     perConversation?: (http: HttpTransport, context: ConversationContext) => HttpTransport;
     channelModel?: ChannelModel;
     baseFrom?: string;
+    run?: Partial<RunOptions>;
   },
 ): DriverFactory {
+  const run = options.run ?? {};
   let index = 0;
   return (conversation: Conversation, context: ConversationContext): ConversationDriver => {
     index++;
@@ -35,24 +40,39 @@ export function flowDriverFactory(
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
+    // The file's own stubs first, then --stub's.
+    const stubs = [...(conversation.stubs ?? []), ...(run.stubs ?? [])];
+    const newSession = (data?: Record<string, string>) =>
+      new FlowSession(definition, { http, from, channelModel, ids: uniqueHex32, stubs, subflows: run.subflows, functions: run.functions, ...(data ? { data } : {}) });
     const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
       const started = performance.now();
       let turn: Turn;
       if (session?.waiting) {
         turn = await session.reply(text, media);
       } else {
-        session = new FlowSession(definition, { http, from, channelModel, ids: uniqueHex32 });
+        session = newSession();
         turn = await session.start(text, media);
       }
-      const out = toOutput(turn, performance.now() - started);
+      const out = toOutput(turn, performance.now() - started, run.botEndpoint);
       if (media?.length && session.channelModel === 'conversations') {
         (out.warnings ??= []).push(MEDIA_ON_CONVERSATIONS);
       }
       return out;
     };
+    const start = run.start;
     return {
       start: send,
       reply: send,
+      // A REST API execution (or a subflow on its own) speaks first; the script's first customer step answers it.
+      ...(start
+        ? {
+            begin: async () => {
+              const started = performance.now();
+              session = newSession(run.data ?? {});
+              return toOutput(await session.begin(start), performance.now() - started, run.botEndpoint);
+            },
+          }
+        : {}),
       silence: async () => {
         // Nothing waits for the customer (the flow ended or never started): nothing happens.
         if (!session?.waiting) return { messages: [], elapsedMs: 0 };
@@ -72,16 +92,22 @@ function uniqueAddress(prefix: string, n: number): string {
 }
 
 /** What one customer turn produced, as the runner checks it. */
-export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
-  const out: TurnOutput = { messages: observedMessages(turn.events), elapsedMs };
+export function toOutput(turn: Turn, elapsedMs: number, botEndpoint?: string): TurnOutput {
+  const out: TurnOutput = { messages: observedMessages(turn.events, botEndpoint), elapsedMs };
   let failure: string | undefined;
   for (const event of turn.events) {
     if (event.type === 'handover') {
       // A task TaskRouter refuses is no hand-over: the flow takes failedToEnqueue.
       if (event.created) out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
       if (event.problems.length) out.handoverProblems = event.problems;
-    } else if ((event.type === 'http' || event.type === 'function') && event.outcome === 'failed') {
-      failure ??= `the call to the bot failed (${event.failure?.message ?? `HTTP ${event.status}`})`;
+    } else if (event.type === 'http' || event.type === 'function') {
+      if (isBotCall(event, botEndpoint)) {
+        const diagnosis = botFailureOf(event);
+        if (diagnosis) {
+          failure ??= `"${event.widget}": ${diagnosis.message}`;
+          out.botFailure ??= `"${event.widget}": ${diagnosis.message}`;
+        }
+      } else if (event.outcome === 'failed') failure ??= callFailureText(event);
     } else if (event.type === 'error') {
       failure ??= event.message;
     } else if (event.type === 'variables' && event.warnings?.length) {
@@ -103,17 +129,25 @@ export function toOutput(turn: Turn, elapsedMs: number): TurnOutput {
  * other message (the flow's own texts: an apology, a fixed goodbye, a template that
  * reshapes the text) is one message, with the rich content of the bot's last answer.
  */
-export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[] {
+export function observedMessages(events: readonly FlowEvent[], botEndpoint?: string): ObservedMessage[] {
   const messages: ObservedMessage[] = [];
   let answer: BotTurn | undefined;
   let body: Readonly<Record<string, unknown>> | undefined;
   for (const event of events) {
     if (event.type === 'http' || event.type === 'function') {
-      body = event.outcome === 'success' ? parsedBodyOf(event) : undefined;
-      answer = body ? normalizeResponse(body) : undefined;
+      // The flow's own services answer JSON too: only the bot's answer carries bot data.
+      if (isBotCall(event, botEndpoint)) {
+        body = event.outcome === 'success' ? parsedBodyOf(event) : undefined;
+        answer = body ? normalizeResponse(body) : undefined;
+      }
       continue;
     }
-    if (event.type !== 'message') continue;
+    // The customer sees only what is sent to them (a staff notification is not a bot message).
+    if (event.type !== 'message' || !event.toCustomer) continue;
+    if (event.content) {
+      messages.push({ text: sentText(event), ...(answer ? { data: answer.data } : {}) });
+      continue;
+    }
     const shown = answer ? answer.outputs.filter((o) => o.text !== null || o.rich) : [];
     if (answer && shown.length > 1 && sameText(event.body, answer.outputs.filter((o) => o.text !== null).map((o) => o.text as string))) {
       const parts = shown.map((output) => connectorView({ text: output.text ?? output.rich?.text ?? '', data: output.data, source: body }, [output]));
@@ -124,6 +158,11 @@ export function observedMessages(events: readonly FlowEvent[]): ObservedMessage[
     messages.push(answer ? connectorView({ text: event.body, data: answer.data, source: body }, answer.outputs) : { text: event.body });
   }
   return messages;
+}
+
+/** The Cognigy endpoint, or an answer shaped as Cognigy's (the flow file may call a URL not given as the endpoint). */
+function isBotCall(event: HttpEvent | FunctionEvent, botEndpoint?: string): boolean {
+  return isBotUrl(event.url, botEndpoint) || Array.isArray(parsedBodyOf(event)?.outputStack);
 }
 
 /** Cognigy documents the top-level text as the outputs' texts joined (with a space in its example): any whitespace between them is accepted. */

@@ -102,6 +102,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
           case '/reset':
             chat = options.newChat();
             out('New session: the next message starts a new conversation with the bot.');
+            if (chat.startsWithoutMessage) report(await withWaiting(chat.begin()));
             return;
           case '/data':
             out(JSON.stringify(redactDeep(chat.botData), null, 2));
@@ -163,10 +164,10 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
 
     // One line at a time: a turn finishes before the next line is handled.
     let queue = Promise.resolve();
-    rl.on('line', (line) => {
+    const enqueue = (work: () => Promise<void>) => {
       pending++;
       queue = queue
-        .then(() => (closed ? undefined : handle(line)))
+        .then(() => (closed ? undefined : work()))
         .catch((error) => {
           out(`error: ${(error as Error).message}`);
           if ((error as { hint?: string }).hint) out(`  ${(error as { hint: string }).hint}`);
@@ -177,7 +178,10 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
           if (inputEnded && pending === 0) finish();
           else if (pending === 0) rl.prompt();
         });
-    });
-    rl.prompt();
+    };
+    rl.on('line', (line) => enqueue(() => handle(line)));
+    // A REST API execution (or a subflow on its own) speaks first: the customer answers it.
+    if (chat.startsWithoutMessage) enqueue(async () => report(await withWaiting(chat.begin())));
+    else rl.prompt();
   });
 }

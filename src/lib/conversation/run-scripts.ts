@@ -154,6 +154,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
         http: prepared.http,
         perConversation: (http, context) => pacedTransport(http, pacer, context),
         channelModel: prepared.setup.channelModel,
+        run: prepared.run,
       }),
       {
         concurrency: o.concurrency,

@@ -20,6 +20,8 @@ export interface TurnOutput {
    * 1,024 characters, no workflow…): locally the hand-over happens, in Twilio it would not.
    */
   handoverProblems?: string[];
+  /** The init probe's diagnosis of a bot call that failed this turn: said with any failure that follows. */
+  botFailure?: string;
   /** What the run could not model faithfully in this turn (media on Conversations…). */
   warnings?: string[];
   elapsedMs: number;
@@ -35,6 +37,8 @@ export interface ConversationDriver {
   silence(): Promise<TurnOutput>;
   /** Release what the session holds; called once the conversation is over (or timed out). */
   close?(): Promise<void>;
+  /** A flow that speaks first (a REST API execution): run before the script's first step. */
+  begin?(): Promise<TurnOutput>;
 }
 
 /**
@@ -397,12 +401,13 @@ async function runSteps(
   let handover: ObservedHandover | undefined;
   let refusedHandover: string[] | undefined;
   let ended: TurnOutput['ended'];
+  let botFailure: string | undefined;
   // Botium scripting memory, only for suites that use it.
   let memory: ScriptingMemory | undefined;
   // A script that says Flex refuses the task tests the flow's failedToEnqueue branch.
   const expectsRefusal = conversation.steps.some((s) => s.kind === 'handover' && s.refused);
   const fail = (step: Step, expected: string, actual: string, message: string): Failure[] => [
-    { file: step.file ?? conversation.file, line: step.line, turn: progress.turns, message, expected, actual },
+    { file: step.file ?? conversation.file, line: step.line, turn: progress.turns, message: botFailure ? `${message} (${botFailure})` : message, expected, actual },
   ];
   const take = (step: Step, out: TurnOutput): Failure[] | undefined => {
     progress.turns++;
@@ -410,6 +415,7 @@ async function runSteps(
     received.push(...(out?.messages ?? []));
     if (out?.handover) handover = out.handover;
     if (out?.ended) ended = out.ended;
+    if (out?.botFailure) botFailure = out.botFailure;
     if (out?.handoverProblems?.length) refusedHandover = out.handoverProblems;
     // Whatever the script expects next, this conversation would not reach an agent.
     if (out?.handoverProblems?.length && !expectsRefusal) {
@@ -418,6 +424,10 @@ async function runSteps(
     return undefined;
   };
 
+  if (driver.begin && conversation.steps.length) {
+    const refused = take(conversation.steps[0], await driver.begin());
+    if (refused) return refused;
+  }
   const steps = conversation.steps;
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];

@@ -8,9 +8,12 @@ import { redactEndpoint, registerEndpointSecret, registerUrlSecrets } from '../r
 import { resolveSetup, ResolvedSetup, SetupInput } from '../setup/resolve';
 import type { Setup } from '../setup/types';
 import { buildFlow, lintFlow, type LintIssue } from '../studio';
+import { isStudioV1Export, STUDIO_V1_MESSAGE } from '../studio/lint';
 import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../studio/types';
 import { TwilioApi } from '../twilio/api';
+import { MESSAGING_TRIGGER_EVENTS, startEventFor, wiredEvents, type OtherStartEvent } from '../runtime/flow';
+import { readStubFile, type Stub } from '../runtime/stubs';
 import { ChatSession } from './chat';
 
 export interface PrepareOptions {
@@ -24,6 +27,16 @@ export interface PrepareOptions {
   from?: string;
   /** `-l debug`: log each HTTP call the flow makes (absent otherwise, and nothing is wrapped). */
   debug?: (line: string) => void;
+  /** `--stub FILE` (repeatable): local answers for the flow's HTTP and Function calls. */
+  stubFiles?: string[];
+  /** `--subflow FW…=FILE` (repeatable): child flows for run-subflow. */
+  subflows?: string[];
+  /** `--function NAME|ZH…=URL` (repeatable): URLs for run-function widgets exported without one. */
+  functions?: string[];
+  /** `--param KEY=VALUE` (repeatable): flow.data of a REST API execution. */
+  params?: string[];
+  /** Instead of the network (benchmarks): every call the flow makes and no stub answers. */
+  transport?: HttpTransport;
 }
 
 export interface PreparedChat {
@@ -34,6 +47,8 @@ export interface PreparedChat {
   /** The bot endpoint, redacted. */
   endpoint: string;
   http: HttpTransport;
+  /** What the run answers locally, and how executions start (see FlowSessionOptions). */
+  run: RunOptions;
   /** Worth knowing before the first message (placeholder SIDs…): the banner and reports show them. */
   notes: string[];
   /** Lint findings that do not stop the run (unmodelled widget types…): for stderr. */
@@ -43,6 +58,78 @@ export interface PreparedChat {
 }
 
 export const DEFAULT_CUSTOMER_ADDRESS = '+15551234567';
+
+/** What every chat and scripted conversation of one test-chat run shares. */
+export interface RunOptions {
+  /** The Cognigy endpoint URL when known (a secret: never printed). */
+  botEndpoint?: string;
+  stubs: Stub[];
+  subflows: ReadonlyMap<string, FlowDefinition>;
+  functions: ReadonlyMap<string, string>;
+  start?: OtherStartEvent;
+  data: Record<string, string>;
+}
+
+/** `KEY=VALUE` flags: the first `=` splits (values may hold `=`). */
+function pairs(values: string[] | undefined, flag: string, shape: string): Array<[string, string]> {
+  return (values ?? []).map((v) => {
+    const at = v.indexOf('=');
+    if (at <= 0) throw new UsageError(`${flag} ${JSON.stringify(v)} is not ${shape}.`, `Write ${flag} ${shape}.`);
+    return [v.slice(0, at).trim(), v.slice(at + 1)];
+  });
+}
+
+/** Every run-subflow's flow SID in a definition. */
+function subflowSids(definition: FlowDefinition): string[] {
+  return (definition.states ?? [])
+    .filter((s) => s?.type === 'run-subflow' && typeof s.properties?.flow_sid === 'string')
+    .map((s) => s.properties.flow_sid as string);
+}
+
+/**
+ * The child flows the run may enter: from `--subflow` files first, else (with `--flow`)
+ * from Twilio by the SID the widget names; children of children too, each once.
+ */
+async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>, api: TwilioApi | undefined, warnings: string[]): Promise<Map<string, FlowDefinition>> {
+  const loaded = new Map<string, FlowDefinition>();
+  for (const [sid, file] of files) {
+    if (!/^FW[0-9a-fA-F]{32}$/.test(sid)) throw new UsageError(`--subflow ${sid}=${file}: ${sid} is not a flow SID.`, 'Write --subflow FW…=FILE with the SID the run-subflow widget names (its flow_sid).');
+    loaded.set(sid, readFlowFile(file).definition);
+  }
+  const queue = subflowSids(root);
+  for (let i = 0; i < queue.length && i < 100; i++) {
+    const sid = queue[i];
+    if (!loaded.has(sid) && api && /^FW[0-9a-fA-F]{32}$/.test(sid)) {
+      try {
+        loaded.set(sid, (await api.fetchFlow(sid)).definition as FlowDefinition);
+      } catch (error) {
+        // Said once here; the run stops at the widget if it gets there.
+        warnings.push(`The subflow ${sid} could not be read from Twilio (${(error as Error).message.split('\n')[0]}).`);
+      }
+    }
+    const child = loaded.get(sid);
+    if (child) for (const next of subflowSids(child)) if (!queue.includes(next)) queue.push(next);
+  }
+  return loaded;
+}
+
+/** What the run cannot answer as it stands, said before the first message (the run stops there if it gets there). */
+function unansweredWarnings(definitions: FlowDefinition[], run: RunOptions): string[] {
+  const warnings: string[] = [];
+  for (const definition of definitions) {
+    for (const s of definition.states ?? []) {
+      const p = (s?.properties ?? {}) as Record<string, unknown>;
+      if (s?.type === 'run-subflow' && typeof p.flow_sid === 'string' && !run.subflows.has(p.flow_sid)) {
+        warnings.push(`Widget "${s.name}" runs the subflow ${p.flow_sid}, which is not loaded: pass --subflow ${p.flow_sid}=FILE, or run with --flow to read it from Twilio.`);
+      }
+      const urlless = s?.type === 'run-function' && (typeof p.url !== 'string' || !p.url.trim()) && typeof p.function_sid === 'string' && p.function_sid;
+      if (urlless && !run.functions.has(s.name) && !run.functions.has(p.function_sid as string) && !run.stubs.some((st) => st.widget === s.name)) {
+        warnings.push(`Widget "${s.name}" runs the Function ${p.function_sid} with no URL in the export: pass --function ${s.name}=URL (or ${p.function_sid}=URL), or a stub for it.`);
+      }
+    }
+  }
+  return warnings;
+}
 
 /**
  * What test-chat runs: the flow link-flow would deploy (built from the setup and flags),
@@ -101,6 +188,26 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
     registerUrlsIn(definition);
     // A deployed flow passed Studio's own validation: the linter's doubts are only warnings.
     const { warnings } = checkFlow(definition, source, { strict: !o.deployedFlow });
+    const params = pairs(o.params, '--param', 'KEY=VALUE');
+    const start = startEventFor(definition, params.length > 0);
+    if (params.length && !start) {
+      throw new UsageError('--param sets flow.data of a REST API execution, but this flow\'s trigger wires neither "incomingRequest" nor "incomingParent".', 'Drop --param, or wire the trigger\'s REST API event in Studio.');
+    }
+    const functions = new Map(pairs(o.functions, '--function', 'NAME=URL (a widget name or function SID ZH…, and the URL)'));
+    const subflows = await loadSubflows(definition, pairs(o.subflows, '--subflow', 'FW…=FILE'), o.deployedFlow ? new TwilioApi(o.deployedFlow.client) : undefined, warnings);
+    for (const [sid, child] of subflows) {
+      registerUrlsIn(child);
+      warnings.push(...checkFlow(child, `subflow ${sid}`, { strict: true }).warnings);
+    }
+    const run: RunOptions = {
+      botEndpoint: needsEndpoint ? setup.endpointUrl : input.endpointUrl ?? o.saved?.endpointUrl,
+      stubs: (o.stubFiles ?? []).flatMap(readStubFile),
+      subflows,
+      functions,
+      ...(start ? { start } : {}),
+      data: Object.fromEntries(params),
+    };
+    warnings.push(...unansweredWarnings([definition, ...subflows.values()], run));
     const notes: string[] = [];
     if (!o.flowFile && !o.deployedFlow && (!setup.workflow || !setup.taskChannel)) {
       notes.push(
@@ -108,14 +215,16 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       );
     }
 
-    const transport = createTransport();
-    const http = o.debug ? withDebugLog(transport, o.debug) : transport;
+    const transport = o.transport ? undefined : createTransport();
+    const base = o.transport ?? transport!;
+    const http = o.debug ? withDebugLog(base, o.debug) : base;
     return {
       definition,
       setup,
       source,
       endpoint: needsEndpoint ? redactEndpoint(setup.endpointUrl) : '(as the flow says)',
       http,
+      run,
       notes,
       warnings,
       newChat: (from) =>
@@ -124,9 +233,10 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
           from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS,
           channelModel: setup.channelModel,
           escalationKey: setup.escalationKey,
+          ...run,
         }),
       close: async () => {
-        closeTransport(transport);
+        if (transport) closeTransport(transport);
         await stopDemo?.();
       },
     };
@@ -143,11 +253,27 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
  * only a warning: the run stops if and when it reaches it, as the flow may never go there.
  */
 export function checkFlow(definition: FlowDefinition, source: string, o: { strict: boolean }): { warnings: string[] } {
+  if (isStudioV1Export(definition)) {
+    const [what, how] = STUDIO_V1_MESSAGE.split('; ');
+    throw new UsageError(`${source[0].toUpperCase()}${source.slice(1)}: ${what}.`, `${how[0].toUpperCase()}${how.slice(1)}.`);
+  }
+  // A flow only a phone call starts is refused for that, whatever else the lint would say.
+  const wired = [...wiredEvents(definition).keys()];
+  if (wired.length && !wired.some((e) => RUNNABLE_STARTS.includes(e))) {
+    throw new UsageError(
+      `${source[0].toUpperCase()}${source.slice(1)} starts only with ${wired.map((e) => `"${e}"`).join(', ')}: Studio runs it for a phone call, which test-chat does not model.`,
+      'test-chat runs executions started by a message (incomingMessage, incomingConversationMessage), the REST API (incomingRequest, with --param) or a parent flow (incomingParent).',
+    );
+  }
   const issues = lintFlow(definition);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues
-    .filter((i) => i.severity === 'warning' && i.property === 'type' && i.widget)
-    .map((i) => `Widget "${i.widget}" has a type test-chat does not model (${describeType(definition, i.widget!)}): a run that reaches it stops there.`);
+    .filter((i) => i.severity === 'warning' && i.widget && (i.property === 'type' || LENIENT_PROPERTY.test(i.message)))
+    .map((i) =>
+      i.property === 'type'
+        ? `Widget "${i.widget}" has a type test-chat does not model (${describeType(definition, i.widget!)}): a run that reaches it stops there.`
+        : `Widget "${i.widget}" ${i.property}: ${i.message}.`,
+    );
   if (errors.length && o.strict) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     throw new UsageError(
@@ -159,6 +285,11 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
   for (const e of errors) warnings.push(`Studio accepted this flow, but: ${describeIssue(e)}.`);
   return { warnings };
 }
+
+const RUNNABLE_STARTS = [...Object.values(MESSAGING_TRIGGER_EVENTS), 'incomingRequest', 'incomingParent'];
+
+/** Warnings for what Studio accepts and the run takes as Studio would (see docs/fidelity.md): said once, before the run. */
+const LENIENT_PROPERTY = /error 81018|the Console default/;
 
 function describeIssue(i: LintIssue): string {
   const where = [i.widget ? `"${i.widget}"` : '', i.property ?? ''].filter(Boolean).join(' ');
@@ -197,6 +328,11 @@ export interface ChatReport {
 export async function playMessages(prepared: PreparedChat, messages: string[]): Promise<ChatReport> {
   const chat = prepared.newChat();
   const turns: ChatReport['turns'] = [];
+  // A REST API execution (or a subflow on its own) starts before the customer writes: the messages answer it.
+  if (chat.startsWithoutMessage) {
+    const turn = await chat.begin();
+    turns.push({ elapsedMs: Math.round(turn.elapsedMs), slowestCallMs: Math.round(turn.slowestCallMs) });
+  }
   for (const message of messages) {
     if (chat.withAgent) break;
     const turn = await chat.send(message);

@@ -5,6 +5,8 @@
  * failure can say `file:line`.
  */
 
+import type { Stub } from '../runtime/stubs';
+
 export type ChannelModelName = 'conversations' | 'legacy';
 
 /** botium-core's matching modes (MatchFunctions.getMatchFunction). */
@@ -100,6 +102,8 @@ export interface Conversation {
   /** Customer address to use; the driver factory picks one when absent. */
   from?: string;
   channelModel?: ChannelModelName;
+  /** Local answers for the flow's calls (the file's `stubs:`), tried before `--stub` ones. */
+  stubs?: Stub[];
   steps: Step[];
   /** Parts of the script that were read but are not acted on (e.g. a BotiumScript `#begin` block). */
   warnings?: { line: number; message: string }[];

@@ -4,6 +4,8 @@
  */
 import * as path from 'node:path';
 import { LineCounter, parseDocument, visit, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { UsageError } from '../errors';
+import { parseStubs, type Stub } from '../runtime/stubs';
 import type { MemorySet, RawConvo, RawItem, RawStep } from './botium';
 import type { ChannelModelName, Conversation, Expectation, HandoverExpectation, ScriptError, Step } from './types';
 import { scriptError } from './types';
@@ -16,7 +18,7 @@ class YamlScriptError extends Error {
 }
 
 const CHANNEL_MODELS: readonly ChannelModelName[] = ['conversations', 'legacy'];
-const FILE_KEYS = ['conversations', 'from', 'channelModel'];
+const FILE_KEYS = ['conversations', 'from', 'channelModel', 'stubs'];
 const CONVERSATION_KEYS = ['name', 'from', 'channelModel', 'steps'];
 const STEP_KINDS = ['user', 'bot', 'handover', 'end', 'silence'];
 const BOT_KEYS = ['text', 'contains', 'regex', 'data', 'quickReplies'];
@@ -59,6 +61,7 @@ export function parseYamlScript(file: string, source: string): (Conversation | S
       const defaults = {
         from: optionalString(root, 'from', lineOf),
         channelModel: optionalChannelModel(root, lineOf),
+        stubs: readStubs(file, root, lineOf),
       };
       const list = root.get('conversations', true);
       if (!isSeq(list)) throw new YamlScriptError(lineOf(list ?? root), '"conversations" must be a list');
@@ -77,6 +80,26 @@ export function parseYamlScript(file: string, source: string): (Conversation | S
 }
 
 type LineOf = (node: unknown) => number;
+
+/** The file's `stubs:` list (the `--stub` format): local answers for this file's conversations. */
+function readStubs(file: string, root: YAMLMap, lineOf: LineOf): Stub[] | undefined {
+  const node = root.get('stubs', true);
+  if (node === undefined) return undefined;
+  let alias: unknown;
+  visit(node as Node, {
+    Alias: (_key, found) => {
+      alias = found;
+      return visit.BREAK;
+    },
+  });
+  if (alias) throw new YamlScriptError(lineOf(alias), '"stubs" uses a YAML alias (*name); write the values out');
+  try {
+    return parseStubs((node as Node).toJSON(), `${path.basename(file)}:${lineOf(node)}`);
+  } catch (error) {
+    if (error instanceof UsageError) throw new YamlScriptError(lineOf(node), `"stubs": ${error.message}`);
+    throw error;
+  }
+}
 
 /**
  * A quote left open swallows the rest of the file, and the parser notices only at its
@@ -97,7 +120,7 @@ function readOne(
   file: string,
   node: unknown,
   index: number,
-  defaults: { from?: string; channelModel?: ChannelModelName },
+  defaults: { from?: string; channelModel?: ChannelModelName; stubs?: Stub[] },
   lineOf: LineOf,
 ): Conversation | ScriptError {
   try {
@@ -112,6 +135,7 @@ function readOne(
     if (from !== undefined) conversation.from = from;
     const channelModel = optionalChannelModel(node, lineOf) ?? defaults.channelModel;
     if (channelModel !== undefined) conversation.channelModel = channelModel;
+    if (defaults.stubs?.length) conversation.stubs = defaults.stubs;
     return conversation;
   } catch (error) {
     if (error instanceof YamlScriptError) return scriptError(file, error.line, error.message);

@@ -21,13 +21,24 @@ export interface InboundEvent extends EventBase {
   media?: string[];
 }
 
-/** A message the customer receives (send-message or send-and-wait-for-reply). */
+/**
+ * A message the flow sends (send-message or send-and-wait-for-reply): to the customer, or
+ * (`toCustomer` false) to another address, which the customer never sees.
+ */
 export interface MessageEvent extends EventBase {
   type: 'message';
+  /** As rendered; for a content template Studio sends the template, not this body. */
   body: string;
   from: string;
   to: string;
   messageSid: string;
+  toCustomer: boolean;
+  /** `media_url` as rendered, when it renders to something. */
+  mediaUrl?: string;
+  /** `message_type: content_template`: what Studio sends instead of `body`. */
+  content?: { sid: string; variables: Record<string, string> };
+  /** Set when Studio could not send it (no recipient): the widget takes `failed`. */
+  failure?: string;
 }
 
 /** The execution now waits for the customer (send-and-wait-for-reply). */
@@ -67,6 +78,8 @@ export interface HttpCallDetails {
   elapsedMs: number;
   outcome: 'success' | 'failed';
   failure?: { reason: HttpFailureReason; message: string; code?: number };
+  /** The stub that answered instead of the network (`file stubs[i]`). */
+  stub?: string;
 }
 
 export interface HttpEvent extends EventBase, HttpCallDetails {
@@ -139,8 +152,19 @@ export interface ErrorEvent extends EventBase {
   message: string;
 }
 
+/** run-subflow: the child flow starts, or hands back to its parent (`completed`/`failed`). */
+export interface SubflowEvent extends EventBase {
+  type: 'subflow';
+  flowSid: string;
+  phase: 'start' | 'return';
+  parameters?: Record<string, string>;
+  outcome?: 'completed' | 'failed';
+  message?: string;
+}
+
 export type FlowEvent =
   | InboundEvent
+  | SubflowEvent
   | MessageEvent
   | WaitEvent
   | VariablesEvent

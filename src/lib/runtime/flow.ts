@@ -40,15 +40,20 @@ export type TriggerChoice =
  * a `next`); when both messaging events are wired, `preferred` decides (default:
  * Conversations, the current Flex model).
  */
-export function chooseTrigger(flow: CompiledFlow, preferred?: ChannelModel): TriggerChoice {
+export function chooseTrigger(flow: CompiledFlow, preferred?: ChannelModel, event?: OtherStartEvent): TriggerChoice {
   const name = flow.definition.initial_state;
   const trigger = flow.states.get(name);
   if (!trigger) return { ok: false, message: `the initial state "${name}" is not in the flow` };
   if (trigger.type !== 'trigger') {
     return { ok: false, message: `the initial state "${name}" has type "${trigger.type}", not "trigger"` };
   }
-  const wired = new Map<string, string>();
-  for (const t of trigger.transitions ?? []) if (t.next) wired.set(t.event, t.next);
+  const wired = wiredEvents(flow.definition);
+  if (event) {
+    const next = wired.get(event);
+    if (!next) return { ok: false, message: `the trigger "${name}" does not wire "${event}"` };
+    // The channel model still decides how messages are addressed; a REST or subflow start has no inbound message.
+    return { ok: true, model: preferred ?? 'conversations', event, next };
+  }
   const legacy = wired.get(MESSAGING_TRIGGER_EVENTS.legacy);
   const conversations = wired.get(MESSAGING_TRIGGER_EVENTS.conversations);
   const pick = (model: ChannelModel, next: string): TriggerChoice => ({
@@ -67,4 +72,29 @@ export function chooseTrigger(flow: CompiledFlow, preferred?: ChannelModel): Tri
     ok: false,
     message: `the trigger "${name}" starts no messaging execution: ${what}; the local runner needs "incomingMessage" (legacy Flex) or "incomingConversationMessage" (Flex Conversations)`,
   };
+}
+
+/** Starts other than a customer's message: a REST API execution, a subflow run on its own. */
+export type OtherStartEvent = 'incomingRequest' | 'incomingParent';
+
+/** The trigger's wired events (those with a `next`), by event. */
+export function wiredEvents(definition: FlowDefinition): Map<string, string> {
+  const wired = new Map<string, string>();
+  const trigger = definition.states?.find((s) => s.name === definition.initial_state);
+  if (trigger?.type !== 'trigger') return wired;
+  for (const t of trigger.transitions ?? []) if (t.next) wired.set(t.event, t.next);
+  return wired;
+}
+
+/**
+ * How a local run starts a flow: with the customer's message when the trigger wires a
+ * messaging event, unless parameters were given for a REST execution; a flow wiring only
+ * `incomingRequest` or `incomingParent` starts that way (its parameters become flow.data).
+ */
+export function startEventFor(definition: FlowDefinition, withParameters: boolean): OtherStartEvent | undefined {
+  const wired = wiredEvents(definition);
+  const messaging = Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e));
+  if (withParameters) return wired.has('incomingRequest') ? 'incomingRequest' : wired.has('incomingParent') ? 'incomingParent' : undefined;
+  if (messaging) return undefined;
+  return wired.has('incomingRequest') ? 'incomingRequest' : wired.has('incomingParent') ? 'incomingParent' : undefined;
 }

@@ -30,8 +30,11 @@ export function appendQuery(url: string, encoded: string): string {
 
 /** What the driver fed back for an HTTP effect: an answer or a transport failure. */
 export type HttpResult =
-  | { kind: 'response'; response: HttpResponse }
-  | { kind: 'failure'; reason: 'timeout' | 'network' | 'invalid-url'; message: string; elapsedMs: number };
+  /** `stub`: which stub answered, when one did. */
+  | { kind: 'response'; response: HttpResponse; stub?: string }
+  | { kind: 'failure'; reason: 'timeout' | 'network' | 'invalid-url'; message: string; elapsedMs: number }
+  /** Nothing local can answer it (a Function without URL and no stub): the run stops, saying what to pass. */
+  | { kind: 'unanswered'; message: string };
 
 export interface HttpLimits {
   timeoutMs: number;
@@ -85,7 +88,7 @@ function overLimit(body: string, maxBytes: number): boolean {
  * Decides success or failure as Studio does: a 2xx answer within the time budget, with a
  * body within the size limit. A non-JSON body is still a success.
  */
-export function classifyHttpResult(result: HttpResult, limits: HttpLimits): ClassifiedCall {
+export function classifyHttpResult(result: Exclude<HttpResult, { kind: 'unanswered' }>, limits: HttpLimits): ClassifiedCall {
   if (result.kind === 'failure') {
     return {
       details: {

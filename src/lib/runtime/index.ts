@@ -19,12 +19,16 @@
  *   (over them, the task is refused: `failedToEnqueue`).
  *
  * Modelled widgets: trigger, set-variables, make-http-request, split-based-on (17
- * condition types, see `conditions.ts`), send-and-wait-for-reply, send-message,
- * send-to-flex (`callComplete` once the task exists, `failedToEnqueue` when TaskRouter
- * would refuse it; the execution then ends with reason `handover`), run-function. Any
- * other type stops the execution with an error naming the widget and its type.
- * `fidelity.ts` says, widget by widget, what Studio documents and what this does
- * (docs/fidelity-widgets.md is written from it).
+ * condition types, see `conditions.ts`), send-and-wait-for-reply, send-message (to the
+ * customer or another address, media, content templates), send-to-flex (`callComplete`
+ * once the task exists, `failedToEnqueue` when TaskRouter would refuse it; the execution
+ * then ends with reason `handover`), run-function (a URL-less export through `functions`),
+ * run-subflow (the child from `subflows`, in the same execution). Executions start with a
+ * customer message, or (`FlowSession.begin`) as a REST API execution or a subflow on its
+ * own. `stubs` answer HTTP calls locally. Any other type stops the execution with an error
+ * naming the widget and its type. `fidelity.ts` says, widget by widget, what Studio
+ * documents and what this does (docs/fidelity-widgets.md is written from it);
+ * docs/fidelity.md says how faithful the whole run is and why.
  *
  * Choices where Studio's documentation is silent:
  * - conditions ignore case and trim (Twilio's note on Split Based On); see `conditions.ts`

@@ -2,6 +2,8 @@ import { CognigyError } from '../errors';
 import { HttpFailure, type HttpTransport } from '../http/types';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
+import type { OtherStartEvent } from './flow';
+import { answerWithStub, findStub, type StubSet } from './stubs';
 import type { ChannelSids, FlowContext } from './context';
 import type { EndEvent, FlowEvent } from './events';
 import type { HttpResult } from './http-call';
@@ -31,6 +33,12 @@ export interface FlowSessionOptions {
   data?: Record<string, unknown>;
   /** The customer's conversation SIDs, kept across executions (see CreateRunOptions). */
   channel?: Partial<ChannelSids>;
+  /** Local answers for the flow's HTTP and Function calls; the rest go out through `http`. */
+  stubs?: StubSet;
+  /** Child flows for run-subflow, by SID. */
+  subflows?: ReadonlyMap<string, FlowDefinition>;
+  /** URLs for URL-less run-function widgets, by widget name or ZH… SID. */
+  functions?: ReadonlyMap<string, string>;
 }
 
 /** What one turn produced. */
@@ -53,11 +61,13 @@ export class FlowSession {
   private readonly log: FlowEvent[] = [];
   private readonly http: HttpTransport;
   private readonly clock: Clock;
+  private readonly stubs?: StubSet;
   private busy = false;
 
   constructor(definition: FlowDefinition, options: FlowSessionOptions) {
     this.http = options.http;
     this.clock = options.clock ?? systemClock;
+    this.stubs = options.stubs;
     this.state = createRunState(definition, {
       sid: sidFactory(options.ids),
       limits: options.limits,
@@ -67,6 +77,8 @@ export class FlowSession {
       flowSid: options.flowSid,
       data: options.data,
       channel: options.channel,
+      subflows: options.subflows,
+      functions: options.functions,
     });
   }
 
@@ -106,6 +118,11 @@ export class FlowSession {
   /** The customer's first message (with media URLs, if any): runs the trigger until a reply is awaited or the end. */
   start(body: string, media?: readonly string[]): Promise<Turn> {
     return this.turn({ type: 'start', body, at: this.clock.now(), ...(media?.length ? { media } : {}) }, 'ready');
+  }
+
+  /** A start without a customer message: a REST API execution or a subflow on its own (flow.data from `data`). */
+  begin(trigger: OtherStartEvent): Promise<Turn> {
+    return this.turn({ type: 'start', body: '', at: this.clock.now(), trigger }, 'ready');
   }
 
   /** The customer's reply to the waiting send-and-wait-for-reply. */
@@ -155,6 +172,14 @@ export class FlowSession {
 
   private async perform(effect: Effect & { type: 'http' }): Promise<HttpResult> {
     const started = this.clock.now();
+    const stub = findStub(this.stubs, effect.widget, effect.request);
+    if (stub) return { kind: 'response', response: await answerWithStub(stub, effect.request), stub: stub.source };
+    if (!effect.request.url) {
+      return {
+        kind: 'unanswered',
+        message: `"${effect.widget}" runs a Twilio Function whose URL the export leaves empty (Studio finds it by its SIDs): pass --function ${effect.widget}=URL, or answer it with a stub (--stub FILE)`,
+      };
+    }
     try {
       const response = await this.http(effect.request);
       return { kind: 'response', response };

@@ -2,7 +2,7 @@ import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 import { initialContext, mintTriggerSids, triggerScope, type Addresses, type ChannelSids, type FlowContext } from './context';
 import type { EndEvent, EndReason, FlowEvent } from './events';
-import { chooseTrigger, compileFlow, type CompiledFlow } from './flow';
+import { chooseTrigger, compileFlow, type CompiledFlow, type OtherStartEvent } from './flow';
 import { HTTP_MAX_BODY_BYTES, HTTP_TIMEOUT_MS, type HttpLimits, type HttpResult } from './http-call';
 import { TemplateError } from './liquid';
 import { sidFactory, type SidFactory } from './sids';
@@ -56,6 +56,19 @@ export interface RuntimeEnv {
   readonly channelType: string;
   /** The customer's channel (conversation) when it outlives one execution. */
   readonly channel?: Partial<ChannelSids>;
+  /** Child flows for run-subflow, by flow SID (FW…). */
+  readonly subflows?: ReadonlyMap<string, FlowDefinition>;
+  /** URLs for run-function widgets whose export has none, by widget name or function SID (ZH…). */
+  readonly functions?: ReadonlyMap<string, string>;
+}
+
+/** A parent flow waiting for the subflow its run-subflow widget started. */
+export interface Frame {
+  readonly flow: CompiledFlow;
+  readonly context: FlowContext;
+  /** The parent's run-subflow widget. */
+  readonly widget: string;
+  readonly flowSid: string;
 }
 
 export type RunStatus = 'ready' | 'running' | 'waiting-reply' | 'waiting-http' | 'ended';
@@ -73,6 +86,8 @@ export interface RunState {
   /** How many times in a row `lastWidget` ran. */
   readonly repeats: number;
   readonly end?: EndEvent;
+  /** The parents of the running subflow, innermost last; `flow` and `context` are the subflow's. */
+  readonly frames?: readonly Frame[];
   /** When the execution started (the first input's time). */
   readonly startedAt?: number;
   /** The send-to-flex that created a task: the customer is with an agent from then on. */
@@ -80,7 +95,8 @@ export interface RunState {
 }
 
 export type StepInput =
-  | { type: 'start'; body: string; at: number; media?: readonly string[] }
+  /** `trigger`: a REST API execution or a subflow run on its own, instead of a customer's message. */
+  | { type: 'start'; body: string; at: number; media?: readonly string[]; trigger?: OtherStartEvent }
   | { type: 'reply'; body: string; at: number; media?: readonly string[] }
   | { type: 'silence'; at: number }
   | { type: 'http-result'; result: HttpResult; at: number };
@@ -107,6 +123,8 @@ export interface CreateRunOptions {
    * Cognigy session id the flow derives from them.
    */
   channel?: Partial<ChannelSids>;
+  subflows?: ReadonlyMap<string, FlowDefinition>;
+  functions?: ReadonlyMap<string, string>;
 }
 
 export const DEFAULT_FLOW_ADDRESS = '+15005550006';
@@ -125,6 +143,8 @@ export function createRunState(definition: FlowDefinition, options: CreateRunOpt
     preferredModel: options.preferredModel,
     channelType: options.channelType ?? 'sms',
     channel: options.channel,
+    subflows: options.subflows,
+    functions: options.functions,
   };
   const context = initialContext({
     flowSid: options.flowSid ?? sid('FW'),
@@ -138,6 +158,9 @@ export function createRunState(definition: FlowDefinition, options: CreateRunOpt
 /** Mutable scratch state for one step; the result is frozen into a new RunState. */
 class Step implements WidgetRun {
   context: FlowContext;
+  /** The flow running now: a subflow's while it runs. */
+  flow: CompiledFlow;
+  frames: readonly Frame[];
   status: RunStatus;
   model: ChannelModel;
   /** Set once the trigger chose the channel model. */
@@ -159,6 +182,8 @@ class Step implements WidgetRun {
     readonly at: number,
   ) {
     this.context = base.context;
+    this.flow = base.flow;
+    this.frames = base.frames ?? [];
     this.status = base.status;
     this.model = base.model ?? 'conversations';
     this.chosenModel = base.model;
@@ -173,8 +198,13 @@ class Step implements WidgetRun {
     this.httpLimits = { timeoutMs: base.env.limits.httpTimeoutMs, maxBodyBytes: base.env.limits.maxBodyBytes };
   }
 
+  functionUrl(widget: string, functionSid: string): string | undefined {
+    const functions = this.base.env.functions;
+    return functions?.get(widget) ?? (functionSid ? functions?.get(functionSid) : undefined);
+  }
+
   render(widget: string, property: string, source: unknown): string {
-    return this.base.flow.templates.render(source, this.context, widget, property);
+    return this.flow.templates.render(source, this.context, widget, property);
   }
 
   emit(event: FlowEvent): void {
@@ -194,7 +224,13 @@ class Step implements WidgetRun {
     this.context = { ...this.context, flow: { ...flow, variables: { ...flow.variables, ...changed } } };
   }
 
-  finish(widget: string, reason: EndReason, message: string): void {
+  finish(widget: string, reason: EndReason, message: string, o: { local?: boolean } = {}): void {
+    // A subflow that ends or fails hands control back to its parent (Studio: `completed`
+    // or `failed`); what only the local run cannot do stops everything, as it would mislead.
+    if (this.frames.length && !o.local && (reason === 'flow-ended' || reason === 'error')) {
+      this.leaveSubflow(reason === 'flow-ended' ? 'completed' : 'failed', message);
+      return;
+    }
     const event: EndEvent = { type: 'end', at: this.at, widget, reason, message };
     this.emit(event);
     this.end = event;
@@ -221,15 +257,16 @@ class Step implements WidgetRun {
     return true;
   }
 
-  fail(widget: string, message: string, extra: { code?: number; property?: string } = {}): void {
-    this.emit({ type: 'error', at: this.at, widget, message, ...extra });
-    this.finish(widget, 'error', message);
+  fail(widget: string, message: string, extra: { code?: number; property?: string; local?: boolean } = {}): void {
+    const { local, ...details } = extra;
+    this.emit({ type: 'error', at: this.at, widget, message, ...details });
+    this.finish(widget, 'error', message, { local });
   }
 
-  start(body: string, media: readonly string[]): void {
+  start(body: string, media: readonly string[], trigger?: OtherStartEvent): void {
     this.startedAt = this.at;
-    const choice = chooseTrigger(this.base.flow, this.base.env.preferredModel);
-    const triggerName = this.base.flow.definition.initial_state;
+    const choice = chooseTrigger(this.flow, this.base.env.preferredModel, trigger);
+    const triggerName = this.flow.definition.initial_state;
     if (!choice.ok) {
       this.fail(triggerName, choice.message);
       return;
@@ -237,6 +274,22 @@ class Step implements WidgetRun {
     this.model = choice.model;
     this.chosenModel = choice.model;
     const env = this.base.env;
+    if (trigger) {
+      // No customer message: a REST API execution (To is the customer, From the flow's
+      // address) or a subflow run on its own; their parameters are flow.data.
+      const parameters = this.context.flow.data;
+      const scope =
+        trigger === 'incomingRequest'
+          ? { request: { from: env.addresses.flowAddress, to: env.addresses.contactAddress, parameters } }
+          : { parent: { parameters } };
+      this.context = { ...this.context, trigger: scope };
+      this.steps = 1;
+      this.lastWidget = triggerName;
+      this.repeats = 1;
+      this.status = 'running';
+      this.goto(choice.next, triggerName);
+      return;
+    }
     const sids = { ...mintTriggerSids(this.sid), ...env.channel };
     this.context = { ...this.context, trigger: triggerScope(choice.model, { body, media, at: this.at }, env.addresses, sids, env.channelType) };
     this.steps = 1;
@@ -260,7 +313,7 @@ class Step implements WidgetRun {
   apply(widget: string, outcome: WidgetOutcome): void {
     switch (outcome.kind) {
       case 'follow': {
-        const state = this.base.flow.states.get(widget);
+        const state = this.flow.states.get(widget);
         const transition = state?.transitions?.find((t) => t.event === outcome.event);
         if (!transition?.next) {
           this.finishAt(widget, `its "${outcome.event}" transition leads nowhere`);
@@ -282,10 +335,64 @@ class Step implements WidgetRun {
         this.status = outcome.pending.kind === 'reply' ? 'waiting-reply' : 'waiting-http';
         return;
       case 'end':
-        if (outcome.reason === 'error') this.fail(widget, outcome.message);
+        if (outcome.reason === 'error') this.fail(widget, outcome.message, { local: outcome.local });
         else this.finish(widget, outcome.reason, outcome.message);
         return;
+      case 'subflow':
+        this.enterSubflow(widget, outcome.flowSid, outcome.parameters);
+        return;
     }
+  }
+
+  /**
+   * run-subflow: the child runs in the same execution (Studio loads its definition into
+   * the parent's), with its parameters as flow.data and `trigger.parent.parameters`, its
+   * own variables and widgets, the same customer.
+   */
+  private enterSubflow(widget: string, flowSid: string, parameters: Record<string, string>): void {
+    const definition = this.base.env.subflows?.get(flowSid);
+    if (!definition) {
+      this.fail(widget, `"${widget}" runs the subflow ${flowSid}, which this run has not loaded: pass --subflow ${flowSid}=FILE (its exported definition), or run with --flow so that test-chat reads it from Twilio`, { local: true });
+      return;
+    }
+    const child = compileFlow(definition);
+    const choice = chooseTrigger(child, this.model, 'incomingParent');
+    if (!choice.ok) {
+      // Studio: "the Subflow could not be loaded or executed".
+      this.emit({ type: 'subflow', at: this.at, widget, flowSid, phase: 'return', outcome: 'failed', message: choice.message });
+      this.apply(widget, { kind: 'follow', event: 'failed' });
+      return;
+    }
+    this.frames = [...this.frames, { flow: this.flow, context: this.context, widget, flowSid }];
+    const parent = this.context;
+    this.context = {
+      trigger: { ...parent.trigger, parent: { parameters } },
+      flow: { ...parent.flow, flow_sid: flowSid, variables: {}, data: parameters },
+      contact: parent.contact,
+      widgets: {},
+    };
+    this.flow = child;
+    this.emit({ type: 'subflow', at: this.at, widget, flowSid, phase: 'start', parameters });
+    const triggerName = child.definition.initial_state;
+    this.steps++;
+    this.lastWidget = triggerName;
+    this.repeats = 1;
+    this.goto(choice.next, triggerName);
+  }
+
+  /** The subflow ended: its variables become `widgets.<run-subflow widget>.<key>` in the parent. */
+  private leaveSubflow(outcome: 'completed' | 'failed', message: string): void {
+    const frame = this.frames[this.frames.length - 1];
+    this.frames = this.frames.slice(0, -1);
+    const variables = this.context.flow.variables;
+    this.flow = frame.flow;
+    this.context = frame.context;
+    this.setWidget(frame.widget, { ...variables });
+    this.pending = undefined;
+    this.effect = undefined;
+    this.status = 'running';
+    this.emit({ type: 'subflow', at: this.at, widget: frame.widget, flowSid: frame.flowSid, phase: 'return', outcome, message });
+    this.apply(frame.widget, { kind: 'follow', event: outcome });
   }
 
   /**
@@ -297,7 +404,7 @@ class Step implements WidgetRun {
     let previous = from;
     const limits = this.base.env.limits;
     for (;;) {
-      const state = this.base.flow.states.get(name);
+      const state = this.flow.states.get(name);
       if (!state) {
         this.fail(previous, `"${previous}" leads to "${name}", which is not a widget of this flow`);
         return;
@@ -316,7 +423,7 @@ class Step implements WidgetRun {
       // Own keys only: a type named `constructor` or `__proto__` is not a handler.
       const handler = Object.hasOwn(WIDGET_HANDLERS, state.type) ? WIDGET_HANDLERS[state.type] : undefined;
       if (!handler) {
-        this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`);
+        this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`, { local: true });
         return;
       }
       let outcome: WidgetOutcome;
@@ -343,7 +450,7 @@ class Step implements WidgetRun {
   private nextOf(widget: string, outcome: WidgetOutcome): string | undefined {
     if (outcome.kind === 'goto') return outcome.next;
     if (outcome.kind !== 'follow') return undefined;
-    return this.base.flow.states.get(widget)?.transitions?.find((t) => t.event === outcome.event)?.next;
+    return this.flow.states.get(widget)?.transitions?.find((t) => t.event === outcome.event)?.next;
   }
 
   resume(outcome: () => WidgetOutcome, widget: string): void {
@@ -364,7 +471,7 @@ class Step implements WidgetRun {
 
   result(): StepResult {
     const state: RunState = {
-      flow: this.base.flow,
+      flow: this.flow,
       env: this.base.env,
       context: this.context,
       status: this.status,
@@ -374,6 +481,7 @@ class Step implements WidgetRun {
       lastWidget: this.lastWidget,
       repeats: this.repeats,
       end: this.end,
+      ...(this.frames.length ? { frames: this.frames } : {}),
       startedAt: this.startedAt,
       handedOverBy: this.handedOverBy,
     };
@@ -395,7 +503,7 @@ export function step(state: RunState, input: StepInput): StepResult {
   switch (input.type) {
     case 'start':
       if (state.status !== 'ready') throw new StepInputError(`cannot start: the execution is ${state.status}`);
-      run.start(input.body, input.media ?? []);
+      run.start(input.body, input.media ?? [], input.trigger);
       break;
     case 'reply':
       if (state.status !== 'waiting-reply' || pending?.kind !== 'reply') {

@@ -37,7 +37,9 @@ export type WidgetOutcome =
   | { kind: 'follow'; event: string }
   | { kind: 'goto'; next: string | undefined; via: string }
   | { kind: 'effect'; effect: Effect; pending: Pending }
-  | { kind: 'end'; reason: EndReason; message: string };
+  /** `local`: only the local run cannot go on (nothing Studio would do); a subflow's parent does not take `failed` for it. */
+  | { kind: 'end'; reason: EndReason; message: string; local?: boolean }
+  | { kind: 'subflow'; flowSid: string; parameters: Record<string, string> };
 
 /** What a widget handler can see and do during a step (implemented by the core). */
 export interface WidgetRun {
@@ -46,6 +48,8 @@ export interface WidgetRun {
   readonly model: ChannelModel;
   readonly sid: SidFactory;
   readonly httpLimits: HttpLimits;
+  /** The URL given for a run-function whose export has none (by widget name or function SID). */
+  functionUrl(widget: string, functionSid: string): string | undefined;
   /** Renders a template; throws TemplateError (81018) naming widget and property. */
   render(widget: string, property: string, source: unknown): string;
   emit(event: FlowEvent): void;
@@ -236,7 +240,11 @@ const makeHttpRequest: Handler = (run, state) => {
 };
 
 const runFunction: Handler = (run, state) => {
-  const url = run.render(state.name, 'url', state.properties.url);
+  // A Console export of a Function in a Service holds its SIDs and `url: ""`: Studio
+  // resolves the URL itself; locally it comes from --function or a stub (an empty URL here).
+  const functionSid = typeof state.properties.function_sid === 'string' ? state.properties.function_sid : '';
+  const rendered = run.render(state.name, 'url', state.properties.url).trim();
+  const url = rendered || (run.functionUrl(state.name, functionSid) ?? '');
   const requestBody = formEncode(renderPairs(run, state, 'parameters'));
   return httpEffect(
     state.name,
@@ -246,28 +254,56 @@ const runFunction: Handler = (run, state) => {
   );
 };
 
-function outboundMessage(run: WidgetRun, state: WidgetState): Record<string, string> {
+/**
+ * What Studio sends: `to` absent or left empty is the Console's default, the contact; a
+ * `to` that renders empty (a lookup that found nothing) has no recipient, which the
+ * Messages API refuses (21604), so the widget fails. A content template replaces the body.
+ */
+function outboundMessage(run: WidgetRun, state: WidgetState): Record<string, string> & { failure?: string } {
   const p = state.properties;
+  const customer = run.context.contact.channel.address;
   const from = p.from === undefined ? run.context.flow.channel.address : run.render(state.name, 'from', p.from);
-  const to = p.to === undefined ? run.context.contact.channel.address : run.render(state.name, 'to', p.to);
+  const to = p.to === undefined || p.to === '' ? customer : run.render(state.name, 'to', p.to).trim();
   const body = run.render(state.name, 'body', p.body);
+  const mediaUrl = p.media_url === undefined ? '' : run.render(state.name, 'media_url', p.media_url).trim();
+  const content =
+    p.message_type === 'content_template' && typeof p.content_sid === 'string' && p.content_sid
+      ? { sid: run.render(state.name, 'content_sid', p.content_sid), variables: Object.fromEntries(renderPairs(run, state, 'content_variables')) }
+      : undefined;
+  const failure = to ? undefined : `"to" (${JSON.stringify(p.to)}) renders empty: the message has no recipient (Twilio error 21604)`;
   // `widgets.X.outbound.{Body,From,Sid,Status,To}` (Send Message and Send & Wait For Reply pages).
-  const message = { Body: body, From: from, To: to, Sid: run.sid('IM'), Status: 'sent' };
-  run.emit({ type: 'message', at: run.at, widget: state.name, body, from, to, messageSid: message.Sid });
-  return message;
+  const message = { Body: body, From: from, To: to, Sid: run.sid('IM'), Status: failure ? 'failed' : 'sent' };
+  run.emit({
+    type: 'message',
+    at: run.at,
+    widget: state.name,
+    body,
+    from,
+    to,
+    messageSid: message.Sid,
+    toCustomer: !failure && to === customer,
+    ...(mediaUrl ? { mediaUrl } : {}),
+    ...(content ? { content } : {}),
+    ...(failure ? { failure } : {}),
+  });
+  return failure ? { ...message, failure } : message;
 }
 
 const sendMessage: Handler = (run, state) => {
-  const outbound = outboundMessage(run, state);
+  const { failure, ...outbound } = outboundMessage(run, state);
   run.setWidget(state.name, { outbound });
-  return { kind: 'follow', event: 'sent' };
+  return { kind: 'follow', event: failure ? 'failed' : 'sent' };
 };
 
 /** Studio's default for send-and-wait-for-reply when `timeout` is absent or unreadable. */
 export const DEFAULT_REPLY_TIMEOUT_SECONDS = 3600;
 
 const sendAndWaitForReply: Handler = (run, state) => {
-  const outbound = outboundMessage(run, state);
+  const { failure, ...outbound } = outboundMessage(run, state);
+  if (failure) {
+    run.setWidget(state.name, { outbound });
+    return { kind: 'follow', event: 'deliveryFailure' };
+  }
   const raw = Number(renderAsStudio(state.properties.timeout).trim());
   const timeoutSeconds = Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_REPLY_TIMEOUT_SECONDS;
   run.setWidget(state.name, { outbound });
@@ -328,6 +364,10 @@ const splitBasedOn: Handler = (run, state) => {
   return { kind: 'goto', next: noMatch?.next, via: 'noMatch' };
 };
 
+const runSubflow: Handler = (run, state) => {
+  const flowSid = run.render(state.name, 'flow_sid', state.properties.flow_sid).trim();
+  return { kind: 'subflow', flowSid, parameters: Object.fromEntries(renderPairs(run, state, 'parameters')) };
+};
 
 /**
  * For Conversations, Send to Flex adds channelType, customerAddress, from, name and
@@ -419,6 +459,7 @@ export const WIDGET_HANDLERS: Readonly<Record<string, Handler>> = {
   'send-message': sendMessage,
   'send-to-flex': sendToFlex,
   'run-function': runFunction,
+  'run-subflow': runSubflow,
 };
 
 export const MODELLED_WIDGET_TYPES = Object.keys(WIDGET_HANDLERS);
@@ -455,6 +496,7 @@ export function resumeWithHttpResult(
   pending: Pending & { kind: 'http' | 'function' },
   result: HttpResult,
 ): WidgetOutcome {
+  if (result.kind === 'unanswered') return { kind: 'end', reason: 'error', message: result.message, local: true };
   const { details, output } = classifyHttpResult(result, run.httpLimits);
   const own = output.parsed as Record<string, unknown> | undefined;
   if (pending.kind === 'function') {
@@ -465,7 +507,14 @@ export function resumeWithHttpResult(
     if (earlier !== undefined) output.parsed = own === undefined ? earlier : { ...earlier, ...own };
   }
   run.setWidget(pending.widget, output);
-  const event: HttpEvent | FunctionEvent = { type: pending.kind, at: run.at, widget: pending.widget, ...pending.call, ...details };
+  const event: HttpEvent | FunctionEvent = {
+    type: pending.kind,
+    at: run.at,
+    widget: pending.widget,
+    ...pending.call,
+    ...details,
+    ...(result.kind === 'response' && result.stub ? { stub: result.stub } : {}),
+  };
   if (own !== undefined) parsedBodies.set(event, own);
   run.emit(event);
   if (details.outcome === 'success') return { kind: 'follow', event: 'success' };

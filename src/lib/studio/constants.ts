@@ -78,6 +78,7 @@ export const MODELLED_EVENTS: Record<string, readonly string[]> = {
   'send-message': ['sent', 'failed'],
   'send-to-flex': ['callComplete', 'failedToEnqueue', 'callFailure'],
   'run-function': ['success', 'fail'],
+  'run-subflow': ['completed', 'failed'],
 };
 
 export const MODELLED_TYPES: readonly string[] = Object.keys(MODELLED_EVENTS);

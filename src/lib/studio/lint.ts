@@ -1,5 +1,5 @@
 import { Liquid } from 'liquidjs';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, MAX_ATTRIBUTES_LENGTH, MAX_STATES, MAX_TASK_TIMEOUT_SECONDS, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
+import { MAX_ATTRIBUTES_LENGTH, MAX_STATES, MAX_TASK_TIMEOUT_SECONDS, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
 import type { FlowDefinition } from './types';
 
 export interface LintIssue {
@@ -50,8 +50,11 @@ const CHECKS: Record<string, Check> = {
   },
   'make-http-request': (p, issue) => {
     if (p.method !== 'GET' && p.method !== 'POST') issue('method', 'must be GET or POST');
-    if (p.content_type !== FORM_CONTENT_TYPE && p.content_type !== JSON_CONTENT_TYPE) {
-      issue('content_type', `must be ${FORM_CONTENT_TYPE} or ${JSON_CONTENT_TYPE}`);
+    // Studio sends the charset whether the export names it or not (`application/json` is
+    // what older exports hold); without a content type the runner sends a form, as the Console's default.
+    if (p.content_type === undefined) issue('content_type', 'is missing: the run sends the parameters as a form (the Console default)', 'warning');
+    else if (!str(p.content_type) || !/^\s*application\/(x-www-form-urlencoded|json)\s*(;.*)?$/i.test(p.content_type)) {
+      issue('content_type', `must be application/x-www-form-urlencoded or application/json (with or without ";charset=utf-8")`);
     }
     requireString(p, issue, 'url');
     if (p.body !== undefined && !str(p.body)) issue('body', 'must be a string');
@@ -68,12 +71,17 @@ const CHECKS: Record<string, Check> = {
   },
   'split-based-on': (p, issue) => requireString(p, issue, 'input'),
   'send-and-wait-for-reply': (p, issue) => {
-    requireString(p, issue, 'body', 'timeout');
-    if (str(p.timeout) && !/^\d+$/.test(p.timeout.trim()) && !p.timeout.includes('{{')) issue('timeout', 'must be a number of seconds (a string such as "3600")');
+    requireString(p, issue, 'body');
+    // Exports hold the seconds as a string ("3600") or, from older Consoles and hand-written flows, a number.
+    const numeric = typeof p.timeout === 'number' && Number.isInteger(p.timeout) && p.timeout >= 0;
+    if (!numeric) requireString(p, issue, 'timeout');
+    if (str(p.timeout) && !/^\d+$/.test(p.timeout.trim()) && !p.timeout.includes('{{')) issue('timeout', 'must be a number of seconds (such as "3600" or 3600)');
   },
   'send-message': (p, issue) => requireString(p, issue, 'body'),
   'send-to-flex': (p, issue) => {
-    requireString(p, issue, 'workflow', 'channel', 'attributes');
+    // Without attributes Studio sends its default ones (the runtime has them too).
+    requireString(p, issue, 'workflow', 'channel');
+    if (p.attributes !== undefined && !str(p.attributes)) issue('attributes', 'must be a string (a JSON template)');
     if (str(p.workflow) && !/^WW[0-9a-fA-F]{32}$/.test(p.workflow) && !p.workflow.includes('{{')) issue('workflow', 'is not a workflow SID (WW…)');
     if (str(p.channel) && !/^TC[0-9a-fA-F]{32}$/.test(p.channel) && !p.channel.includes('{{')) issue('channel', 'is not a task channel SID (TC…)');
     if (str(p.timeout) && !p.timeout.includes('{{') && p.timeout.trim() !== '') {
@@ -96,7 +104,14 @@ const CHECKS: Record<string, Check> = {
     }
   },
   'run-function': (p, issue) => {
-    requireString(p, issue, 'url');
+    // A Console export of a Function in a Service has `url: ""` and the SIDs Studio resolves it by.
+    if (!nonEmpty(p.function_sid)) requireString(p, issue, 'url');
+    else if (p.url !== undefined && !str(p.url)) issue('url', 'must be a string');
+    requireKeyValues(p, 'parameters', issue, false);
+  },
+  'run-subflow': (p, issue) => {
+    requireString(p, issue, 'flow_sid');
+    if (str(p.flow_sid) && !/^FW[0-9a-fA-F]{32}$/.test(p.flow_sid) && !p.flow_sid.includes('{{')) issue('flow_sid', 'is not a flow SID (FW…)');
     requireKeyValues(p, 'parameters', issue, false);
   },
 };
@@ -107,6 +122,10 @@ const CHECKS: Record<string, Check> = {
  */
 export function lintFlow(def: FlowDefinition): LintIssue[] {
   const issues: LintIssue[] = [];
+  if (isStudioV1Export(def)) {
+    issues.push({ property: 'states', message: STUDIO_V1_MESSAGE, severity: 'error' });
+    return issues;
+  }
   const flowIssue = (message: string, severity: LintIssue['severity'] = 'error', property?: string) =>
     issues.push({ ...(property ? { property } : {}), message, severity });
 
@@ -175,10 +194,11 @@ function lintWidget(s: { name: string; type: string; properties: Props; transiti
     if (t.next !== undefined && (!str(t.next) || !names.has(t.next))) issue(where, `next "${shown(t.next)}" names no widget of the flow`);
     if (s.type === 'split-based-on' && event === 'match') lintConditions(t.conditions, where, issue);
   });
-  lintLiquid(s.properties, '', (property, message) => issue(property, message));
+  // Studio stores such a template; running it is error 81018 at that widget, which the runtime reproduces.
+  lintLiquid(s.properties, '', (property, message) => issue(property, `${message} (Studio fails the widget with error 81018 when it runs)`, 'warning'));
 }
 
-function lintConditions(conditions: unknown, where: string, issue: (p: string, m: string) => void): void {
+function lintConditions(conditions: unknown, where: string, issue: (p: string, m: string, severity?: LintIssue['severity']) => void): void {
   if (!Array.isArray(conditions) || conditions.length === 0) return issue(where, 'a match transition needs conditions');
   conditions.forEach((raw, j) => {
     const c = raw as Props;
@@ -187,7 +207,7 @@ function lintConditions(conditions: unknown, where: string, issue: (p: string, m
     if (!str(c.type) || !(SPLIT_CONDITION_TYPES as readonly string[]).includes(c.type)) issue(at, `type "${shown(c.type)}" is not a split condition type`);
     if (!str(c.value)) issue(at, 'value must be a string');
     if (!Array.isArray(c.arguments) || !c.arguments.every(str)) issue(at, 'arguments must be a list of strings');
-    else c.arguments.forEach((a: string, k: number) => parseError(a) && issue(`${at}.arguments[${k}]`, `Liquid does not parse: ${parseError(a)}`));
+    else c.arguments.forEach((a: string, k: number) => parseError(a) && issue(`${at}.arguments[${k}]`, `Liquid does not parse: ${parseError(a)}`, 'warning'));
   });
 }
 
@@ -229,4 +249,18 @@ function lintReachability(initial: unknown, states: Array<{ name: string; transi
     }
   }
   for (const s of states) if (!reached.has(s.name)) issues.push({ widget: s.name, message: 'is not reachable from the trigger', severity: 'warning' });
+}
+
+export const STUDIO_V1_MESSAGE =
+  'This is a Studio v1 flow export (widget types such as InitialState, transitions to FF… IDs); Studio and test-chat run the v2 format. Get a v2 export: in the Studio Console, Trigger > Flow Configuration > Export to JSON, or run `twilio api:studio:v2:flows:fetch --sid FW… -o json` and take its definition';
+
+/** The pre-2019 flow format: no `initial_state`, widgets such as `InitialState` with FF… IDs. */
+export function isStudioV1Export(def: unknown): boolean {
+  if (!def || typeof def !== 'object' || Array.isArray(def)) return false;
+  const d = def as Record<string, unknown>;
+  if (d.initial_state !== undefined || !Array.isArray(d.states)) return false;
+  return d.states.some((s) => {
+    const state = s as Record<string, unknown> | null;
+    return state?.type === 'InitialState' || (typeof state?.sid === 'string' && /^FF[0-9a-f]{32}$/i.test(state.sid));
+  });
 }

@@ -322,10 +322,10 @@ describe('run-function', () => {
 
 describe('what the runner does not model', () => {
   test('an unknown widget type stops with an error naming the widget and its type', async () => {
-    const s = session(flowOf(trigger('Sub'), widget('Sub', 'run-subflow', { flow_sid: 'FW1' }, [{ event: 'completed', next: 'Sub' }])));
+    const s = session(flowOf(trigger('Sub'), widget('Sub', 'connect-virtual-agent', { connector: 'x' }, [{ event: 'hangup', next: 'Sub' }])));
     const turn = await s.start('x');
     const [error] = only(turn.events, 'error');
-    assert.match(error.message, /"Sub".*"run-subflow"/);
+    assert.match(error.message, /"Sub".*"connect-virtual-agent"/);
     assert.equal(turn.ended?.reason, 'error');
     assert.equal(turn.ended?.widget, 'Sub');
   });

@@ -71,7 +71,28 @@ describe('lintFlow', () => {
     has(broken((d) => (state(d, WIDGET.reply).properties.timeout = 'soon')), 'error', WIDGET.reply, /timeout/);
     has(broken((d) => delete state(d, WIDGET.tellEscalation).properties.body), 'error', WIDGET.tellEscalation, /^body is required/);
     has(broken((d) => (state(d, WIDGET.toFlex).properties.workflow = 'Assign to Anyone')), 'error', WIDGET.toFlex, /workflow/);
-    has(broken((d) => delete state(d, WIDGET.toFlex).properties.attributes), 'error', WIDGET.toFlex, /attributes is required/);
+    has(broken((d) => (state(d, WIDGET.toFlex).properties.attributes = 42)), 'error', WIDGET.toFlex, /attributes must be a string/);
+  });
+
+  test('what Studio accepts is accepted: numeric timeout, content type without charset, no attributes, a URL-less Function, no content type', () => {
+    const errorsOf = (mutate: (d: FlowDefinition) => void) => errors(broken(mutate));
+    assert.deepEqual(errorsOf((d) => (state(d, WIDGET.reply).properties.timeout = 3600)), []);
+    assert.deepEqual(errorsOf((d) => (state(d, WIDGET.callBot).properties.content_type = 'application/json')), []);
+    assert.deepEqual(errorsOf((d) => (state(d, WIDGET.callBot).properties.content_type = 'application/x-www-form-urlencoded')), []);
+    assert.deepEqual(errorsOf((d) => delete state(d, WIDGET.toFlex).properties.attributes), []);
+    assert.deepEqual(
+      errorsOf((d) => d.states.push({ name: 'Fn', type: 'run-function', properties: { url: '', function_sid: `ZH${'1'.repeat(32)}`, service_sid: `ZS${'1'.repeat(32)}` }, transitions: [] })),
+      [],
+    );
+    has(broken((d) => delete state(d, WIDGET.callBot).properties.content_type), 'warning', WIDGET.callBot, /form/);
+    has(broken((d) => d.states.push({ name: 'Fn', type: 'run-function', properties: { url: '' }, transitions: [] })), 'error', 'Fn', /^url is required/);
+  });
+
+  test('a Studio v1 export is one error saying so and how to get a v2 export', () => {
+    const v1 = { description: 'A New Flow', states: [{ type: 'InitialState', name: 'Trigger', properties: {}, transitions: [{ event: 'incomingMessage', next: `FF${'a'.repeat(32)}` }] }] };
+    const issues = lintFlow(v1 as unknown as FlowDefinition);
+    assert.equal(issues.length, 1);
+    assert.match(issues[0].message, /Studio v1 flow export.*Export to JSON/);
   });
 
   test('event names per type', () => {
@@ -86,9 +107,10 @@ describe('lintFlow', () => {
   });
 
   test('Liquid that does not parse', () => {
-    has(broken((d) => (state(d, WIDGET.reply).properties.body = '{{widgets.ProcessUserInput.parsed.text')), 'error', WIDGET.reply, /^body Liquid does not parse/);
-    has(broken((d) => ((state(d, WIDGET.callBot).properties.parameters as { value: string }[])[2].value = '{% if x %}')), 'error', WIDGET.callBot, /parameters\[2\]\.value Liquid/);
-    has(broken((d) => (state(d, WIDGET.checkEscalation).transitions[1].conditions![0].arguments = ['{{ a '])), 'error', WIDGET.checkEscalation, /arguments\[0\] Liquid/);
+    // Studio stores such a flow and fails the widget with 81018 when it runs, as the runtime does: a warning.
+    has(broken((d) => (state(d, WIDGET.reply).properties.body = '{{widgets.ProcessUserInput.parsed.text')), 'warning', WIDGET.reply, /^body Liquid does not parse.*81018/);
+    has(broken((d) => ((state(d, WIDGET.callBot).properties.parameters as { value: string }[])[2].value = '{% if x %}')), 'warning', WIDGET.callBot, /parameters\[2\]\.value Liquid/);
+    has(broken((d) => (state(d, WIDGET.checkEscalation).transitions[1].conditions![0].arguments = ['{{ a '])), 'warning', WIDGET.checkEscalation, /arguments\[0\] Liquid/);
   });
 
   test('split conditions: one of the 17 types, and a match needs conditions', () => {
