@@ -96,7 +96,7 @@ describe('scripted runs at scale through the real twilio binary', () => {
     const r = await world.run(['cognigy:test-chat', '--endpoint-url', world.bot.url, '-m', 'hi', '-o', 'json']);
     const report = JSON.parse(r.stdout) as { transcript: { from: string; kind?: string; text: string }[] };
     const failure = report.transcript.find((t) => t.kind === 'bot-failure');
-    assert.match(failure?.text ?? '', /The call to the bot failed \(HTTP 429\): the flow takes "failed"\./, r.stdout);
+    assert.match(failure?.text ?? '', /^The call to the bot failed: .*status 429.*rate limited.*The flow takes "failed"\.$/, r.stdout);
     assert.equal(calls, 1);
   });
 
