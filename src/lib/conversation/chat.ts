@@ -9,7 +9,7 @@ import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
 import { MEDIA_ON_CONVERSATIONS } from './driver';
-import type { ChannelModel } from '../setup/types';
+import { nameAndSid, type ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 
 /**
@@ -49,6 +49,9 @@ export interface HandoverSummary {
   widget: string;
   workflow: string;
   channel: string;
+  /** Names the setup knows for the workflow and the task channel, for people to read. */
+  workflowName?: string;
+  channelName?: string;
   taskSid: string;
   attributes?: unknown;
   attributesRaw: string;
@@ -103,6 +106,8 @@ export interface ChatOptions {
   start?: OtherStartEvent;
   /** `flow.data` of such an execution (`--param`). */
   data?: Record<string, string>;
+  /** Names of Twilio resources by SID (the setup's workflow and task channel), shown beside the SIDs. */
+  names?: ReadonlyMap<string, string>;
 }
 
 const DEFAULT_SLOW_CALL_MS = 5_000;
@@ -305,13 +310,13 @@ export class ChatSession {
             });
             break;
           }
-          handover = summarise(event);
+          handover = summarise(event, this.options.names);
           this.escalated = handover;
           this.add(entries, {
             from: 'system',
             kind: 'handover',
             widget: event.widget,
-            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}.`,
+            text: `Handed over to Flex: workflow ${nameAndSid({ sid: event.workflow, name: handover.workflowName })}, task channel ${nameAndSid({ sid: event.channel, name: handover.channelName })}.`,
             handover,
           });
           break;
@@ -482,11 +487,15 @@ function outboundExtras(event: MessageEvent): Pick<TranscriptEntry, 'mediaUrl' |
   return { ...(event.mediaUrl ? { mediaUrl: event.mediaUrl } : {}), ...(event.content ? { content: event.content } : {}) };
 }
 
-function summarise(event: HandoverEvent): HandoverSummary {
+function summarise(event: HandoverEvent, names?: ReadonlyMap<string, string>): HandoverSummary {
+  const workflowName = names?.get(event.workflow);
+  const channelName = names?.get(event.channel);
   return {
     widget: event.widget,
     workflow: event.workflow,
     channel: event.channel,
+    ...(workflowName ? { workflowName } : {}),
+    ...(channelName ? { channelName } : {}),
     taskSid: event.taskSid ?? '',
     attributes: event.attributes,
     attributesRaw: event.attributesRaw,

@@ -15,6 +15,11 @@ export interface NamedResource {
   name: string;
 }
 
+/** How output names a resource: `"Assign to Anyone" (WW…)` where its name is known, else its SID. */
+export function nameAndSid(r: { sid: string; name?: string }): string {
+  return r.name && r.name !== r.sid ? `"${r.name}" (${r.sid})` : r.sid;
+}
+
 /**
  * What `cognigy:init` decides, saved per Twilio account (and profile), and what every
  * other command reads. Every field can be overridden by a flag.
