@@ -117,7 +117,8 @@ describe('scripted runs at scale through the real twilio binary', () => {
   });
 
   test('--rate holds the rate, measured at the bot', async () => {
-    // 40 requests at --rate 10/s: in no second does the bot see more than 10 (+1 for timer jitter at a window edge).
+    // 40 requests at --rate 10/s: in no second does the bot see more than 10, +2 for a late
+    // timer's catch-up (requests leave at least 3/4 of an interval apart) and arrival jitter.
     const measured = rateLimited(scriptedBehaviour, { limit: 1_000_000, record: true });
     useBot(measured.behaviour);
     const dir = suite('paced', 20, 2);
@@ -130,7 +131,7 @@ describe('scripted runs at scale through the real twilio binary', () => {
       while (at[i] - at[j] >= 1000) j++;
       most = Math.max(most, i - j + 1);
     }
-    assert.ok(most <= 11, `at most 10 requests in any second, saw ${most}`);
+    assert.ok(most <= 12, `at most 10 (+2) requests in any second, saw ${most}`);
     const rate = ((at.length - 1) / (at[at.length - 1] - at[0])) * 1000;
     assert.ok(rate <= 10.5 && rate >= 7, `about 10 requests a second over the run, was ${rate.toFixed(1)}`);
   });

@@ -21,27 +21,41 @@ export interface PacerClock {
   now(): number;
   /** Resolves after `ms`; rejects as soon as one of `signals` aborts. */
   sleep(ms: number, signals: readonly (AbortSignal | undefined)[]): Promise<void>;
+  /** Resolves with `promise`; rejects as soon as one of `signals` aborts. */
+  waitFor(promise: Promise<void>, signals: readonly (AbortSignal | undefined)[]): Promise<void>;
+}
+
+function untilAborted(signals: readonly (AbortSignal | undefined)[], work: (done: () => void) => () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const live = signals.filter((s): s is AbortSignal => s !== undefined);
+    if (live.some((s) => s.aborted)) return reject(new Error('aborted'));
+    let cancel: () => void = () => undefined;
+    const finish = (error?: Error) => {
+      cancel();
+      for (const s of live) s.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = () => finish(new Error('aborted'));
+    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
+    cancel = work(() => finish());
+  });
 }
 
 export const realClock: PacerClock = {
   now: () => performance.now(),
   sleep: (ms, signals) =>
-    new Promise<void>((resolve, reject) => {
-      const live = signals.filter((s): s is AbortSignal => s !== undefined);
-      if (live.some((s) => s.aborted)) return reject(new Error('aborted'));
-      const done = () => {
-        clearTimeout(timer);
-        for (const s of live) s.removeEventListener('abort', onAbort);
+    untilAborted(signals, (done) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      return () => clearTimeout(timer);
+    }),
+  waitFor: (promise, signals) =>
+    untilAborted(signals, (done) => {
+      let live = true;
+      void promise.then(() => live && done());
+      return () => {
+        live = false;
       };
-      const onAbort = () => {
-        done();
-        reject(new Error('aborted'));
-      };
-      const timer = setTimeout(() => {
-        done();
-        resolve();
-      }, Math.max(0, ms));
-      for (const s of live) s.addEventListener('abort', onAbort, { once: true });
     }),
 };
 
@@ -74,8 +88,10 @@ export class Pacer {
   /** The rate the additive increase starts from; Infinity until the first 429 without a cap. */
   private base: number;
   private since = 0;
-  /** When the next request may go (GCRA's theoretical arrival time). */
-  private nextSlot = 0;
+  /** When the last request left the queue, on the schedule (not later than it really left). */
+  private anchor: number | undefined;
+  /** Settles when the request queued last has left: the next one waits for it. */
+  private queue: Promise<void> = Promise.resolve();
   private lastDecrease = -Infinity;
   private second = -1;
   private answeredThisSecond = 0;
@@ -106,15 +122,33 @@ export class Pacer {
     return this.answeredLastSecond;
   }
 
-  /** Wait for this request's turn. Requests queue in call order. */
+  /**
+   * Wait for this request's turn. Requests queue in call order and leave one at a time,
+   * each at least 3/4 of an interval after the one before: a stalled event loop never
+   * lets a queue of them out at once (the bot would see a burst past the rate), and a
+   * timer a little late does not lower the rate (the schedule keeps its anchor).
+   */
   async acquire(signals: readonly (AbortSignal | undefined)[] = []): Promise<void> {
-    const now = this.clock.now();
-    const rate = this.rate(now);
-    if (!Number.isFinite(rate)) return;
-    const slot = Math.max(now, this.nextSlot);
-    // From the slot, not from now: a timer that fires late does not lower the rate.
-    this.nextSlot = slot + 1000 / rate;
-    if (slot > now) await this.clock.sleep(slot - now, signals);
+    if (!Number.isFinite(this.rate())) return;
+    const before = this.queue;
+    let release!: () => void;
+    this.queue = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await this.clock.waitFor(before, signals);
+    } catch (error) {
+      // Stopped while queued: the ones behind still wait for the one in front.
+      void before.then(release);
+      throw error;
+    }
+    try {
+      const now = this.clock.now();
+      const interval = 1000 / this.rate(now);
+      const due = this.anchor === undefined ? now : this.anchor + interval;
+      if (due > now) await this.clock.sleep(due - now, signals);
+      this.anchor = Math.max(due, this.clock.now() - interval / 4);
+    } finally {
+      release();
+    }
   }
 
   succeeded(): void {

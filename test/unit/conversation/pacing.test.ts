@@ -14,7 +14,7 @@ import { buildFlow } from '../../../src/lib/studio';
 import { HttpFailure, type HttpRequest, type HttpResponse } from '../../../src/lib/http/types';
 
 /** Time moves only when something sleeps. */
-function virtualClock(): PacerClock & { slept: number[] } {
+function virtualClock(): PacerClock & { slept: number[]; stall(ms: number): void } {
   let t = 10_000;
   const slept: number[] = [];
   return {
@@ -23,6 +23,13 @@ function virtualClock(): PacerClock & { slept: number[] } {
     sleep: async (ms, signals) => {
       if (signals.some((s) => s?.aborted)) throw new Error('aborted');
       slept.push(ms);
+      t += ms;
+    },
+    waitFor: async (promise, signals) => {
+      if (signals.some((s) => s?.aborted)) throw new Error('aborted');
+      await promise;
+    },
+    stall: (ms) => {
       t += ms;
     },
   };
@@ -75,6 +82,29 @@ describe('Pacer', () => {
     }
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     assert.deepEqual(gaps, Array(8).fill(250));
+  });
+
+  test('requests queued together leave one at a time, also after the event loop stalled', async () => {
+    const clock = virtualClock();
+    const pacer = new Pacer(10, clock);
+    await pacer.acquire();
+    clock.stall(1000);
+    // Five queued at once after a stall of ten intervals: they leave spaced, not as a burst.
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 5 }, () => pacer.acquire().then(() => times.push(clock.now()))));
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    for (const gap of gaps) assert.ok(gap >= 75, `at least 3/4 of the 100 ms interval apart: ${gaps}`);
+  });
+
+  test('a request stopped while queued does not hold up the ones behind it', async () => {
+    const pacer = new Pacer(10);
+    await pacer.acquire();
+    const stop = new AbortController();
+    const first = pacer.acquire([stop.signal]);
+    const second = pacer.acquire();
+    stop.abort();
+    await assert.rejects(first);
+    await second;
   });
 
   test('without a cap nothing waits until the bot answers 429; then it paces at what the bot answered', async () => {
@@ -190,6 +220,7 @@ describe('pacedTransport', () => {
     const conversation = clockRecorder();
     const clock: PacerClock = {
       now: () => 0,
+      waitFor: (promise) => promise,
       sleep: (_ms, signals) =>
         new Promise((_resolve, reject) => {
           interrupt.abort();
