@@ -8,7 +8,7 @@ import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
-import type { ConversationDriver, DriverFactory, TurnOutput } from './runner';
+import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
 import type { RunOptions } from './test-chat';
@@ -23,19 +23,27 @@ import type { RunOptions } from './test-chat';
  */
 export function flowDriverFactory(
   definition: FlowDefinition,
-  options: { http: HttpTransport; channelModel?: ChannelModel; baseFrom?: string; run?: Partial<RunOptions> },
+  options: {
+    http: HttpTransport;
+    /** Wraps `http` per conversation (a paced run waits on the bot's rate limit per conversation). */
+    perConversation?: (http: HttpTransport, context: ConversationContext) => HttpTransport;
+    channelModel?: ChannelModel;
+    baseFrom?: string;
+    run?: Partial<RunOptions>;
+  },
 ): DriverFactory {
   const run = options.run ?? {};
   let index = 0;
-  return (conversation: Conversation): ConversationDriver => {
+  return (conversation: Conversation, context: ConversationContext): ConversationDriver => {
     index++;
+    const http = options.perConversation ? options.perConversation(options.http, context) : options.http;
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
     // The file's own stubs first, then --stub's.
     const stubs = [...(conversation.stubs ?? []), ...(run.stubs ?? [])];
     const newSession = (data?: Record<string, string>) =>
-      new FlowSession(definition, { http: options.http, from, channelModel, ids: uniqueHex32, stubs, subflows: run.subflows, functions: run.functions, ...(data ? { data } : {}) });
+      new FlowSession(definition, { http, from, channelModel, ids: uniqueHex32, stubs, subflows: run.subflows, functions: run.functions, ...(data ? { data } : {}) });
     const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
       const started = performance.now();
       let turn: Turn;

@@ -30,6 +30,8 @@ export interface BotReplyOutput {
 export interface RawReply {
   status: number;
   contentType?: string;
+  /** Further response headers (`retry-after`…). */
+  headers?: Record<string, string>;
   body: string | Buffer | unknown[] | Record<string, unknown>;
 }
 
@@ -180,6 +182,7 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
     const json = !isBuffer && typeof reply.body !== 'string';
     const payload = isBuffer ? (reply.body as Buffer) : Buffer.from(json ? JSON.stringify(reply.body) : (reply.body as string), 'utf8');
     res.writeHead(reply.status, {
+      ...reply.headers,
       'content-type': reply.contentType ?? (json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8'),
       'content-length': String(payload.length),
     });
