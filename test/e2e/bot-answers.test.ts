@@ -56,6 +56,16 @@ describe('what the customer gets, and what Cognigy can read', () => {
     assert.deepEqual(said(out), ['Let me connect you to a human agent. Please hold on.']);
   });
 
+  test('the agent reads what the customer last received, also when the answer was quick replies with an empty text', async () => {
+    const r = await chat(world.bot.url, ['escalate-quick']);
+    assert.equal(r.code, 0, r.all);
+    const out = parse(r) as Report & { escalation: { attributes: { cognigy: { lastAnswer: string } } } };
+    assert.equal(out.escalated, true);
+    assert.match(said(out)[0], /^An agent will take over\. Anything to add\?/);
+    assert.equal(out.escalation.attributes.cognigy.lastAnswer, said(out)[0], 'lastAnswer is the text the customer got, not the empty parsed.text');
+    assert.deepEqual(secretsIn(world, r.all), []);
+  });
+
   test('a flag the flow cannot see (output 16, past Studio\'s 15-iteration loops) fails the run and says why', async () => {
     world.bot.setBehaviour((req) => {
       const outputs = Array.from({ length: 16 }, (_, i) => ({ text: `Part ${i + 1}.`, data: i === 15 ? { escalation: true } : {} }));

@@ -361,6 +361,9 @@ function scriptedReply(text: string, echo: string, request: BotRequest): BotRepl
     return [{ text: '', data: quickReplies('What would you like to do?', ['Opening hours', 'Order status', 'Talk to an agent']) }];
   }
   if (words.has('buttons')) return [{ text: '', data: buttons('Pick a plan:', ['Basic', 'Pro']) }];
+  if (words.has('escalate-quick')) {
+    return [{ text: '', data: { ...quickReplies('An agent will take over. Anything to add?', ['No, thanks']), escalation: true } }];
+  }
   if (words.has('escalate-early')) {
     // The flag on an earlier output; the top-level data as the last output's (one reading
     // of the undocumented merge), so only a flow that reads every output hands over.

@@ -245,8 +245,8 @@ describe('buildFlow', () => {
         trigger: {
           [root]: { From: '+14155550100', ConversationSid: 'CH0123456789abcdef0123456789abcdef', ChannelSid: 'CH0123456789abcdef0123456789abcdef', ChannelAttributes: { from: '+14155550100', channel_type: 'sms', proxySession: 'KC0123456789abcdef0123456789abcdef' } },
         },
-        widgets: { ProcessUserInput: { parsed: { text: answer } } },
-        flow: { variables: reason ? { escalationReason: reason } : {} },
+        // The agent reads what the customer last received: the loop's reply variable.
+        flow: { variables: { botReply: answer, ...(reason ? { escalationReason: reason } : {}) } },
       });
       const answer = 'I\'ll get you a "real" person.\nOne moment, please. ' + 'x'.repeat(400);
       const rendered = render(template, context(answer));

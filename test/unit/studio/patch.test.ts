@@ -151,7 +151,8 @@ describe('patchFlow', () => {
     assert.doesNotMatch(readVariable(out, VARIABLE.reply), /widgets\.ProcessUserInput\./);
     assert.equal(nextOf(callBot, 'success'), WIDGET.readAnswer);
     const attributes = parseTemplate(state(out, 'SendToFlexAgent').properties.attributes as string)!;
-    assert.match((attributes.cognigy as Record<string, BareLiquid>).lastAnswer.liquid, /widgets\.ProcessUserInput_2\.parsed\.text/);
+    // The agent reads the reply the loop built from the renamed call, not a widget of the user's flow.
+    assert.match((attributes.cognigy as Record<string, BareLiquid>).lastAnswer.liquid, new RegExp(`flow\\.variables\\.${VARIABLE.reply} `));
     assert.equal(new Set(out.states.map((s) => s.name)).size, out.states.length);
   });
 
