@@ -93,3 +93,23 @@ export async function startBot(args: string[] = []): Promise<{ url: string; stop
     },
   };
 }
+
+/** A numeric `--name N` option, clamped to [min, max]. */
+export function option(name: string, fallback: number, min: number, max: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  return Number.isFinite(value) ? Math.max(min, Math.min(max, Math.floor(value))) : fallback;
+}
+
+/** One conversation per file, as BotiumScript has it: the bot echoes, one output per turn. */
+export function writeEchoSuite(dir: string, count: number, turns: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    let text = `conversation ${i}\n`;
+    for (let t = 1; t <= turns; t++) {
+      const message = `message ${t} of conversation ${i}`;
+      text += `\n#me\n${message}\n\n#bot\nYou said: ${message}\n`;
+    }
+    fs.writeFileSync(path.join(dir, `c${String(i).padStart(6, '0')}.convo.txt`), text);
+  }
+}

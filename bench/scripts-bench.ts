@@ -27,13 +27,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { measure, median, ROOT, startBot, TWILIO, type Measured } from './common';
-
-function option(name: string, fallback: number, min: number, max: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  return Number.isFinite(value) ? Math.max(min, Math.min(max, Math.floor(value))) : fallback;
-}
+import { measure, median, option, ROOT, startBot, TWILIO, writeEchoSuite, type Measured } from './common';
 
 const CONVERSATIONS = option('conversations', 2_000, 10, 100_000);
 const TURNS = option('turns', 5, 1, 50);
@@ -45,18 +39,7 @@ const SCALE_ROUNDS = option('scale-rounds', 1, 1, 9);
 const BUDGET_MS = option('budget', 900, 30, 3_600) * 1000;
 const WITH_BOTIUM = !process.argv.includes('--no-botium');
 
-/** One conversation per file, as BotiumScript has it: the bot echoes, one output per turn. */
-function generate(dir: string, count: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < count; i++) {
-    let text = `conversation ${i}\n`;
-    for (let t = 1; t <= TURNS; t++) {
-      const message = `message ${t} of conversation ${i}`;
-      text += `\n#me\n${message}\n\n#bot\nYou said: ${message}\n`;
-    }
-    fs.writeFileSync(path.join(dir, `c${String(i).padStart(6, '0')}.convo.txt`), text);
-  }
-}
+const generate = (dir: string, count: number): void => writeEchoSuite(dir, count, TURNS);
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'cognigy', 'test-chat.js'))) {
