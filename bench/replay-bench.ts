@@ -22,16 +22,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generate, measure, median, startBot, type Measured } from './scripts-bench';
-
-const ROOT = path.resolve(__dirname, '..');
-const TWILIO = path.join(ROOT, 'node_modules', '.bin', 'twilio');
-
-function option(name: string, fallback: number, min: number, max: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  return Number.isFinite(value) ? Math.max(min, Math.min(max, Math.floor(value))) : fallback;
-}
+import { measure, median, option, ROOT, startBot, TWILIO, writeEchoSuite, type Measured } from './common';
 
 const CONVERSATIONS = option('conversations', 10_000, 10, 100_000);
 const SMALL = option('small', 2_000, 10, 100_000);
@@ -61,7 +52,7 @@ async function main(): Promise<void> {
     const recordings: Record<string, string> = {};
     for (const [name, count] of Object.entries(suites)) {
       dirs[name] = path.join(work, name);
-      generate(dirs[name], count);
+      writeEchoSuite(dirs[name], count, TURNS);
       recordings[name] = path.join(work, `${name}.yaml`);
     }
     const limit = (count: number) => 60_000 + count * TURNS * 20;
@@ -98,7 +89,7 @@ async function main(): Promise<void> {
     const liveMs = Math.round((await plugin('main', CONVERSATIONS, [])()).wallMs);
 
     // Without the bot: the replay must still pass everything; then memory and per-turn cost.
-    bot.stop();
+    await bot.stop();
     bot = undefined;
     await new Promise((resolve) => setTimeout(resolve, 500));
     const offline = await replayMain();
@@ -135,7 +126,7 @@ async function main(): Promise<void> {
     console.log(`replay max RSS: ${result.replayMaxRssMb[SMALL]} MB for ${SMALL}, ${result.replayMaxRssMb[BIG]} MB for ${BIG} conversations`);
     console.log(`runner per turn (in process, replayed): ${perTurnUs.first} µs on the first run, ${perTurnUs.second} µs on the second`);
   } finally {
-    bot?.stop();
+    await bot?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -24,20 +24,10 @@
  * Prints one JSON line and a few human lines. Every child is killed past its time limit,
  * and no round starts after --budget seconds.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '..');
-const TWILIO = path.join(ROOT, 'node_modules', '.bin', 'twilio');
-const GNU_TIME = '/usr/bin/time';
-
-function option(name: string, fallback: number, min: number, max: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  return Number.isFinite(value) ? Math.max(min, Math.min(max, Math.floor(value))) : fallback;
-}
+import { measure, median, option, ROOT, startBot, TWILIO, writeEchoSuite, type Measured } from './common';
 
 const CONVERSATIONS = option('conversations', 2_000, 10, 100_000);
 const TURNS = option('turns', 5, 1, 50);
@@ -49,91 +39,7 @@ const SCALE_ROUNDS = option('scale-rounds', 1, 1, 9);
 const BUDGET_MS = option('budget', 900, 30, 3_600) * 1000;
 const WITH_BOTIUM = !process.argv.includes('--no-botium');
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-/** One conversation per file, as BotiumScript has it: the bot echoes, one output per turn. */
-export function generate(dir: string, count: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < count; i++) {
-    let text = `conversation ${i}\n`;
-    for (let t = 1; t <= TURNS; t++) {
-      const message = `message ${t} of conversation ${i}`;
-      text += `\n#me\n${message}\n\n#bot\nYou said: ${message}\n`;
-    }
-    fs.writeFileSync(path.join(dir, `c${String(i).padStart(6, '0')}.convo.txt`), text);
-  }
-}
-
-export interface Measured {
-  wallMs: number;
-  maxRssKb?: number;
-  stdout: string;
-}
-
-/** Run a node script as a child, timed from spawn to exit, with its peak memory. */
-export function measure(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Measured> {
-  const useTime = fs.existsSync(GNU_TIME);
-  const rssFile = path.join(os.tmpdir(), `cognigy-bench-rss-${process.pid}-${Date.now()}`);
-  const command = useTime ? GNU_TIME : process.execPath;
-  const argv = useTime ? ['-f', '%M', '-o', rssFile, process.execPath, ...args] : args;
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let hwm = 0;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d.toString().slice(0, 4_000)));
-    // Without GNU time: poll the high-water mark the kernel keeps for the process.
-    const poll = useTime
-      ? undefined
-      : setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) hwm = Math.max(hwm, Number(m[1]));
-          } catch {
-            // exited between two polls
-          }
-        }, 20);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const wallMs = performance.now() - started;
-      clearTimeout(timer);
-      if (poll) clearInterval(poll);
-      let maxRssKb: number | undefined = hwm || undefined;
-      if (useTime && fs.existsSync(rssFile)) {
-        // GNU time writes "Command exited with non-zero status N" before %M on failure.
-        const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-        maxRssKb = Number(lines[lines.length - 1]) || undefined;
-        fs.rmSync(rssFile, { force: true });
-      }
-      if (code !== 0) reject(new Error(`${path.basename(args[0])} ${signal ? `killed (${signal}, past ${timeoutMs} ms)` : `exited ${code}`}: ${stderr}`));
-      else resolve({ wallMs, maxRssKb, stdout });
-    });
-  });
-}
-
-export async function startBot(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'scripts-bot.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the bench bot did not start within 20 s')), 20_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line && out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line).url);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the bench bot exited (${code})`)));
-  });
-  return { url, stop: () => child.stdin.end() };
-}
+const generate = (dir: string, count: number): void => writeEchoSuite(dir, count, TURNS);
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'cognigy', 'test-chat.js'))) {
@@ -268,7 +174,7 @@ async function main(): Promise<void> {
     }
     if (result.big) console.log(`plugin max RSS: ${result.pluginMaxRssMb} MB for ${CONVERSATIONS}, ${result.big.maxRssMb} MB for ${BIG}`);
   } finally {
-    bot.stop();
+    await bot.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
@@ -277,10 +183,7 @@ function assertAll(ok: boolean, who: string, detail: string): void {
   if (!ok) throw new Error(`${who}: not every conversation passed, so its time means nothing: ${detail}`);
 }
 
-// bench/replay-bench.ts reuses the generator, the timing and the bot.
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  });
-}
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { UsageError } from './lib/errors';
-import { BOT_FAILURE_ACTIONS, CHANNEL_MODELS } from './lib/setup/types';
+import { BOT_FAILURE_ACTIONS, CHANNEL_MODELS, REQUEST_FORMATS } from './lib/setup/types';
 
 /**
  * Flags shared by the commands that read the saved setup. Each overrides the saved
@@ -33,6 +33,10 @@ export const setupFlags = {
     description: 'What the flow does when the bot fails: hand over to Flex, or apologise and end.',
     options: [...BOT_FAILURE_ACTIONS],
   }),
+  'request-format': Flags.enum({
+    description: 'How the flow sends each message to the bot: form parameters (default) or a JSON body. init probes the chosen one.',
+    options: [...REQUEST_FORMATS],
+  }),
 };
 
 /** The flags above, as the library's plain input. */
@@ -48,6 +52,7 @@ export function setupInputFromFlags(flags: Record<string, any>) {
     channelModel: flags['channel-model'],
     escalationKey: flags['escalation-key'],
     onBotFailure: flags['on-bot-failure'],
+    requestFormat: flags['request-format'],
   };
 }
 

@@ -7,7 +7,7 @@ import { loadSetup, saveSetup, setupFilePath, PLUGIN_DIR_NAME, writeFileAtomic }
 import { resolveSetup, ResolvedSetup, SetupInput } from './setup/resolve';
 import { buildFlow, patchFlow, BuildOptions } from './studio';
 import { deployFlow, DeployResult, FlowStatus } from './studio/deploy';
-import { hideEndpointToken, revealEndpointToken } from './studio/endpoint-token';
+import { hideEndpointToken, loopEndpointUrls, revealEndpointToken } from './studio/endpoint-token';
 import { FlowHistory } from './studio/history';
 import type { FlowDefinition } from './studio/types';
 import type { NamedResource, Setup } from './setup/types';
@@ -40,6 +40,8 @@ export interface LinkFlowResult {
   /** `--out` could not be written: the command says so after the results. */
   outError?: CognigyError;
   restoredFrom?: string;
+  /** What the user should know about the setup deployed (test mode in a published flow). */
+  warnings: string[];
   /**
    * Flags that changed what the setup's own flow holds, now saved to the setup so the
    * next plain run and test-chat use what is deployed.
@@ -64,6 +66,7 @@ const SETTING_NAMES = {
   taskChannel: 'task channel',
   escalationKey: 'escalation key',
   onBotFailure: 'on bot failure',
+  requestFormat: 'bot request format',
 } as const;
 
 export function settingName(setting: SettingChange['setting']): string {
@@ -86,6 +89,7 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   const setup = await resolveSetup(o.input, saved, { api, requireFlex: !o.restore });
   parseEndpointUrl(setup.endpointUrl);
   registerEndpointSecret(setup.endpointUrl);
+  const warnings = testModeWarnings(setup.testMode && !o.restore, o);
 
   let target = setup.flowTarget;
   let desired: (existing?: FlowDefinition) => FlowDefinition;
@@ -98,7 +102,12 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
     restoredFrom = o.restore;
   } else {
     const build = buildOptions(setup);
-    desired = (existing) => (existing ? patchFlow(existing, build).definition : buildFlow(build));
+    desired = (existing) => {
+      // The deployed loop may still call an earlier endpoint (the setup's URL changed since):
+      // its token is as secret as the current one, and the diff would show it.
+      for (const url of loopEndpointUrls(existing)) registerEndpointSecret(url);
+      return existing ? patchFlow(existing, build).definition : buildFlow(build);
+    };
   }
 
   if (target.mustExist && !target.sid) {
@@ -161,12 +170,13 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
       taskChannel: sameOrNew(saved.taskChannel, setup.taskChannel),
       escalationKey: setup.escalationKey,
       onBotFailure: setup.onBotFailure,
+      requestFormat: setup.requestFormat,
       flow: { sid: flowSid, name: deploy.flow.name },
     };
     changes = settingChanges(saved, next);
     if (changes.length || saved.flow.sid !== flowSid) saveSetup(file, api.accountSid, next, o.profileId);
   }
-  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes };
+  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes, warnings };
 }
 
 /** A SID given as a flag carries no name: keep the saved one's name when it is the same resource. */
@@ -178,6 +188,8 @@ function sameOrNew(saved: NamedResource | undefined, given: NamedResource | unde
 function settingChanges(before: Setup, after: Setup): SettingChange[] {
   const show = (setting: SettingChange['setting'], v: unknown): string => {
     if (setting === 'endpointUrl') return redactEndpoint(String(v));
+    // Setups saved before the request format existed send form parameters.
+    if (setting === 'requestFormat') return String(v ?? 'form');
     if (v && typeof v === 'object') {
       const r = v as { sid: string; name: string };
       return r.name && r.name !== r.sid ? `${r.name} (${r.sid})` : r.sid;
@@ -198,6 +210,7 @@ export function buildOptions(setup: ResolvedSetup | (Omit<ResolvedSetup, 'flowTa
   return {
     endpointUrl: setup.endpointUrl,
     testMode: setup.testMode,
+    requestFormat: setup.requestFormat,
     channelModel: setup.channelModel,
     escalationKey: setup.escalationKey,
     onBotFailure: setup.onBotFailure,
@@ -232,3 +245,22 @@ export function readFlowFile(file: string): { definition: FlowDefinition; flowSi
 }
 
 export { redactEndpoint };
+
+/**
+ * Test mode sends every message to Cognigy's `/test/<token>` path, which is meant for
+ * testing: its messages are not billed, and "you can send up to 600 test messages per hour.
+ * Any rate above this limit may be considered misuse" (Cognigy, Test Mode for Endpoints).
+ * In a published flow that is every customer's message, so it takes --force; a draft or a
+ * dry run only warns.
+ */
+function testModeWarnings(testMode: boolean, o: Pick<LinkFlowOptions, 'status' | 'force' | 'dryRun'>): string[] {
+  if (!testMode) return [];
+  const what = "the flow calls Cognigy's /test/ path (test mode), meant for testing: Cognigy may treat more than 600 test messages an hour as misuse";
+  if (o.status === 'published' && !o.force && !o.dryRun) {
+    throw new UsageError(
+      `Test mode in a published flow: every customer's message would go to Cognigy's /test/ path, meant for testing (up to 600 test messages an hour; more may be treated as misuse).`,
+      'Deploy with --no-test-mode for production, or --status draft to try it, or pass --force to publish it in test mode anyway.',
+    );
+  }
+  return [o.status === 'published' ? `Published in test mode: ${what}.` : `Draft in test mode: ${what}; deploy with --no-test-mode before publishing.`];
+}

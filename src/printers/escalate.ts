@@ -1,5 +1,6 @@
 import { describeHandover, EscalationResult, FLOW_SOURCE_WORDS } from '../lib/flex/escalate';
 import type { Printer, SummaryRow } from './printer';
+import { nameAndSid as named } from '../lib/setup/types';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
 export function printEscalationResult(cmd: Printer, r: EscalationResult): void {
@@ -75,8 +76,4 @@ function summaryRows(r: EscalationResult): SummaryRow[] {
   for (const w of r.studioWebhooks) rows.push({ what: 'studio-webhook', sid: w.sid, action: w.action, detail: w.flowSid ?? '' });
   for (const e of r.executions) rows.push({ what: 'execution', sid: e.sid, action: e.action, detail: e.why ?? (r.flow ? `"${r.flow.name}"` : '') });
   return rows;
-}
-
-function named(r: { sid: string; name: string }): string {
-  return r.name && r.name !== r.sid ? `"${r.name}" (${r.sid})` : r.sid;
 }

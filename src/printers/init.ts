@@ -11,6 +11,7 @@ export function publicSetup(result: RunInitResult) {
     accountSid: result.accountSid,
     endpoint: redactEndpoint(s.endpointUrl),
     testMode: s.testMode,
+    requestFormat: s.requestFormat ?? 'form',
     channelModel: s.channelModel,
     workspace: s.workspace,
     workflow: s.workflow,
@@ -53,6 +54,7 @@ export function printInitResult(cmd: Printer, result: RunInitResult): void {
         elapsedMs: Math.round(result.probe.elapsedMs),
         budgetMs: 10000,
         warning: result.probe.warning,
+        requestFormat: result.probe.requestFormat,
       },
       entryPoints: result.entryPoints,
     });
@@ -63,6 +65,7 @@ export function printInitResult(cmd: Printer, result: RunInitResult): void {
   const rows = [
     { setting: 'Account', value: setup.accountSid },
     { setting: 'Bot endpoint', value: `${setup.endpoint}${setup.testMode ? ' (test mode)' : ''}` },
+    { setting: 'Bot request', value: setup.requestFormat === 'json' ? 'JSON body' : 'form parameters' },
     { setting: 'Channel model', value: setup.channelModel === 'conversations' ? 'Flex Conversations' : 'Legacy Flex messaging' },
     { setting: 'Workspace', value: `${setup.workspace?.name} (${setup.workspace?.sid})` },
     { setting: 'Workflow', value: `${setup.workflow?.name} (${setup.workflow?.sid})` },

@@ -32,6 +32,7 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
           out: r.out,
           restoredFrom: r.restoredFrom,
           warnings: deploy.warnings,
+          ...(r.warnings.length ? { setupWarnings: r.warnings } : {}),
           saved: r.saved.length ? r.saved : undefined,
           ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
           ...(o.print ? { definition } : {}),
@@ -75,6 +76,7 @@ export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagra
 }
 
 function warnAbout(cmd: Printer, r: LinkFlowResult): void {
+  for (const w of r.warnings) cmd.warn(w);
   const edited = r.deploy.editedElsewhere;
   if (edited) {
     const f = r.deploy.flow;

@@ -1,4 +1,5 @@
 import type { ChatTurn, HandoverSummary, TranscriptEntry } from '../lib/conversation/chat';
+import { nameAndSid } from '../lib/setup/types';
 import { redact } from '../lib/redact';
 
 const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -25,7 +26,7 @@ export function formatEntry(entry: TranscriptEntry, o: { color?: boolean } = {})
 export function formatHandover(h: HandoverSummary): string {
   const attrs = h.attributes !== undefined ? JSON.stringify(h.attributes, null, 2) : h.attributesRaw;
   return redact(
-    [`  Flex would receive (${h.widget}):`, `    workflow      ${h.workflow}`, `    task channel  ${h.channel}`, `    attributes    ${attrs.split('\n').join('\n                  ')}`].join(
+    [`  Flex would receive (${h.widget}):`, `    workflow      ${nameAndSid({ sid: h.workflow, name: h.workflowName })}`, `    task channel  ${nameAndSid({ sid: h.channel, name: h.channelName })}`, `    attributes    ${attrs.split('\n').join('\n                  ')}`].join(
       '\n',
     ),
   );

@@ -82,7 +82,7 @@ describe(`faults: ${SCENARIOS.length} scenarios`, () => {
           }
           const flows = flowsNamed(world, 'Cognigy Bot Flow');
           assert.equal(flows.length, 1, 'exactly one flow');
-          if (s.command === 'update') assert.match(JSON.stringify(flows[0].definition), /parsed\.data\.handover/);
+          if (s.command === 'update') assert.match(JSON.stringify(flows[0].definition), /parsed\.data\[\\"handover\\"\]/);
           if (entryPoint[s.command]) {
             const points =
               s.command === 'address'

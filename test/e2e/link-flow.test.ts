@@ -64,13 +64,13 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.deepEqual(secretsIn(world, saved), []);
     assert.match(saved, /\$COGNIGY_URL_TOKEN/);
     const [flow] = flowsNamed('Cognigy Bot Flow');
-    assert.match(JSON.stringify(flow.definition), /parsed\.data\.handover/);
+    assert.match(JSON.stringify(flow.definition), /parsed\.data\[\\"handover\\"\]/);
     assert.equal(flow.commit_message, 'key is handover [twilio cognigy:link-flow]', 'the text given, and the mark of link-flow');
 
     const restore = await world.run(['cognigy:link-flow', '--restore', backup]);
     assert.equal(restore.code, 0, restore.all);
     const [restored] = flowsNamed('Cognigy Bot Flow');
-    assert.match(JSON.stringify(restored.definition), /parsed\.data\.escalation/);
+    assert.match(JSON.stringify(restored.definition), /parsed\.data\[\\"escalation\\"\]/);
     assert.ok(JSON.stringify(restored.definition).includes(world.bot.token), 'the token is filled back in');
     assert.match(restore.stdout, /the setup is unchanged/, 'a restore says the next plain run builds from the setup again');
     assert.deepEqual(secretsIn(world, restore.all), []);

@@ -185,7 +185,7 @@ describe('twilio cognigy:test-chat --record / --replay through the real twilio b
     assert.match(replay.stdout, /^1 passed, 0 failed$/m);
   });
 
-  test('--merge-recordings joins the recordings of several runs into one, sorted', async () => {
+  test('--merge-recordings joins the recordings of several runs (and of --shard runs, by pattern) into one, sorted', async () => {
     const bot = await startBotServer({ behaviour: demoBehaviour });
     try {
       const one = path.join(work, 'one');
@@ -205,6 +205,21 @@ describe('twilio cognigy:test-chat --record / --replay through the real twilio b
       assert.equal(r.code, 0, r.all);
       const docs = parseAllDocuments(fs.readFileSync(merged, 'utf8')).map((d) => d.toJS());
       assert.deepEqual(docs.slice(1).map((d) => d.conversation), ['Ask for a human agent', 'Greeting', 'Order status']);
+
+      // Two shards of one suite, each recording its own file, merged by a pattern, replay the whole suite.
+      const suiteDir = path.join(FIXTURES, 'botium-pass');
+      for (const shard of ['1/2', '2/2']) {
+        const r = await world.run(['cognigy:test-chat', '--script', suiteDir, '--endpoint-url', bot.url, '--shard', shard, '--concurrency', '2', '--record', path.join(work, 'shards', `shard-${shard[0]}.yaml`)]);
+        assert.equal(r.code, 0, r.all);
+      }
+      const all = path.join(work, 'shards-all.yaml');
+      const m = await world.run(['cognigy:test-chat', '--merge-recordings', path.join(work, 'shards', 'shard-*.yaml'), '--record', all]);
+      assert.equal(m.code, 0, m.all);
+      assert.match(m.stderr, /Merged 2 recordings into .*: 4 conversations\./);
+      await bot.close();
+      const replay = await world.run(['cognigy:test-chat', '--script', suiteDir, '--endpoint-url', bot.url, '--replay', all, '--concurrency', '4']);
+      assert.equal(replay.code, 0, replay.all);
+      assert.match(replay.stdout, /^4 passed, 0 failed$/m);
     } finally {
       await bot.close();
     }

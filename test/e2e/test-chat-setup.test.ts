@@ -55,6 +55,19 @@ describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', (
     assert.deepEqual(world.fake.violations, []);
   });
 
+  test('a hand-over names the workflow and task channel as init found them, beside their SIDs', async () => {
+    const seeded = world.fake.state.seeded!;
+    const text = await world.run(['cognigy:test-chat', '-m', 'hi', '-m', 'escalate-bool'], { env: { COGNIGY_ENDPOINT_URL: undefined } });
+    assert.equal(text.code, 0, text.all);
+    assert.ok(
+      text.stdout.includes(`Handed over to Flex: workflow "Assign to Anyone" (${seeded.workflowSid}), task channel "chat" (${seeded.taskChannels.chat}).`),
+      text.stdout,
+    );
+    assert.match(text.stdout, new RegExp(`workflow {6}"Assign to Anyone" \\(${seeded.workflowSid}\\)`));
+    const json = parse(await chat(['-m', 'hi', '-m', 'escalate-bool'], { COGNIGY_ENDPOINT_URL: undefined }));
+    assert.equal(json.escalation!.workflow, seeded.workflowSid, 'JSON keeps the SID');
+  });
+
   test('--flow NAME runs the flow deployed under that name, not the one the setup would build', async () => {
     // Deployed with a bot failure that ends the chat; the saved setup says hand over (with
     // --new-flow the flag is for that flow only, so link-flow does not save it to the setup).

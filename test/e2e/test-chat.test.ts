@@ -147,19 +147,35 @@ describe('twilio cognigy:test-chat end to end', () => {
     assert.ok(turn.elapsedMs >= 9_900 && turn.elapsedMs < 11_500, `the turn gave up at 10 s, not at 12 s: ${turn.elapsedMs} ms`);
   });
 
-  test('rich content is shown with a note that an SMS customer receives only the text', async () => {
+  test('a quick-reply answer with empty text reaches the customer: its text, then the choices as lines', async () => {
     const { r, out } = await playJson(['quick']);
     assert.equal(r.code, 0, r.all);
-    assert.deepEqual(said(out, 'bot'), ['What would you like to do?']);
+    assert.deepEqual(said(out, 'bot'), ['What would you like to do?\n- Opening hours\n- Order status\n- Talk to an agent']);
     const answer = out.transcript.find((e) => e.from === 'bot')!;
     assert.deepEqual(answer.rich?.[0].options, ['Opening hours', 'Order status', 'Talk to an agent']);
     const note = out.transcript.find((e) => e.kind === 'rich');
-    assert.match(note!.text, /quick replies: Opening hours \| Order status \| Talk to an agent.*SMS customer receives only the text/);
+    assert.match(note!.text, /quick replies: Opening hours \| Order status \| Talk to an agent.*listed as text above/);
+    assert.ok(!out.transcript.some((e) => /sends the customer nothing/.test(e.text)));
+
+    const buttons = await playJson(['buttons']);
+    assert.deepEqual(said(buttons.out, 'bot'), ['Pick a plan:\n- Basic\n- Pro']);
 
     const text = await chat(['--endpoint-url', bot.url, '-m', 'quick']);
     assert.equal(text.code, 0, text.all);
     assert.match(text.stdout, /^bot › What would you like to do\?$/m);
-    assert.match(text.stdout, /SMS customer receives only the text/);
+    assert.match(text.stdout, /^ +- Talk to an agent$/m);
+  });
+
+  test('an answer that sends the customer nothing (only an image) is said', async () => {
+    bot.setBehaviour(() => [{ text: '', data: { type: 'image', _cognigy: { _default: { _image: { type: 'image', imageUrl: 'https://example.com/a.png' } } } } }]);
+    try {
+      const { r, out } = await playJson(['show me']);
+      assert.equal(r.code, 0, r.all);
+      assert.deepEqual(said(out, 'bot'), []);
+      assert.match(out.transcript.find((e) => e.kind === 'note')!.text, /this answer sends the customer nothing: it holds only an image/);
+    } finally {
+      bot.setBehaviour(scriptedBehaviour);
+    }
   });
 
   test('a data-only answer or a non-JSON answer: the built flow sends no empty message, ends, and the next message goes on', async () => {

@@ -41,12 +41,43 @@ export default class TestChat extends CognigyCommand {
     replay: Flags.string({ description: "Answer the flow's calls to the bot from this recording, without the bot; a request that differs from the recorded one fails the conversation." }),
     'replay-mode': Flags.string({ description: 'strict: a request not in the recording fails; new-only: it goes to the bot and the recording is updated.', options: ['strict', 'new-only'], default: 'strict' }),
     'replay-latency': Flags.boolean({ description: 'With --replay: answer after the time the bot took when it was recorded.' }),
-    'merge-recordings': Flags.string({ description: 'Merge these recordings (repeat the flag; e.g. one per --shard) into the --record file, and run nothing.', multiple: true }),
+    'merge-recordings': Flags.string({ description: 'Merge these recordings (a file or a quoted pattern; repeat the flag; e.g. one per --shard) into the --record file, and run nothing.', multiple: true }),
     stub: Flags.string({ description: "Answer the flow's HTTP and Function calls from this YAML/JSON file (by widget name or URL pattern); other calls go out. Repeatable.", multiple: true }),
     subflow: Flags.string({ description: 'FW…=FILE: the exported child flow a run-subflow widget runs (with --flow, children are read from Twilio). Repeatable.', multiple: true }),
     function: Flags.string({ description: 'NAME=URL or ZH…=URL: the URL of a run-function widget exported without one. Repeatable.', multiple: true }),
     param: Flags.string({ description: 'KEY=VALUE: start a REST API execution (incomingRequest) with this flow.data. Repeatable.', multiple: true }),
+    rate: Flags.string({ description: 'With --script: at most this many requests to the bot for the whole run (N/s, N/min or N/h, e.g. 3/s).' }),
+    shard: Flags.string({ description: 'With --script: run part INDEX of TOTAL of the suite (e.g. 2/4), split by conversation; merge the reports with --merge-junit/--merge-json.' }),
+    'merge-junit': Flags.string({ description: 'Merge the --junit reports of --shard runs into the --junit FILE: a file or a quoted pattern ("reports/shard-*.xml"); repeatable.', multiple: true }),
+    'merge-json': Flags.string({ description: 'Merge the -o json reports of --shard runs (a file or a quoted pattern; repeatable); prints the merged report with -o json.', multiple: true }),
   };
+
+  /** `--merge-junit` / `--merge-json`: the reports of a suite's shards as one run's. */
+  private async merge(): Promise<void> {
+    const f = this.flags;
+    const { expandFiles, mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
+    const { totalsLine } = await import('../../lib/conversation/reporters');
+    const totals = [];
+    if (f['merge-junit']?.length) {
+      if (!f.junit) throw new UsageError('--merge-junit writes the merged report to --junit FILE.', 'Add --junit FILE (e.g. --junit reports/all.xml).');
+      const files = expandFiles(f['merge-junit'], '--merge-junit');
+      totals.push({ what: `${files.length} JUnit reports into ${f.junit}`, ...mergeJUnit(files, f.junit) });
+    }
+    if (f['merge-json']?.length) {
+      const files = expandFiles(f['merge-json'], '--merge-json');
+      const { report, totals: jsonTotals } = mergeJson(files);
+      if (this.jsonOutput) this.outputJson(report);
+      totals.push({ what: `${files.length} JSON reports`, ...jsonTotals });
+    }
+    for (const t of totals) {
+      if (t.duplicates.length) {
+        this.warn(`${t.duplicates.length} conversation${t.duplicates.length === 1 ? ' is' : 's are'} in more than one report, e.g. ${t.duplicates.slice(0, 3).join('; ')}.`);
+      }
+      if (!this.jsonOutput) this.print(`Merged ${t.what}${t.shards.length ? ` (shards ${t.shards.join(', ')})` : ''}.\n${totalsLine(t)}`);
+      // As the whole run would exit: 0 only when every conversation passed.
+      if (t.passed !== t.run || t.scriptErrors || t.notRun || t.run === 0 || t.duplicates.length) process.exitCode = 1;
+    }
+  }
 
   /** The REPL leaves on Ctrl-C; a script run stops and reports what it ran (exit 130). */
   protected static handlesInterrupt = true;
@@ -63,16 +94,21 @@ export default class TestChat extends CognigyCommand {
     if (f['merge-recordings']?.length) {
       if (!f.record) throw new UsageError('--merge-recordings needs --record FILE: the merged recording is written there.');
       const { mergeRecordings } = await import('../../lib/conversation/recording');
-      const merged = mergeRecordings(f.record, f['merge-recordings']);
-      if (!this.quiet) process.stderr.write(`Merged ${f['merge-recordings'].length} recordings into ${f.record}: ${merged.conversations} conversations.\n`);
+      const { expandFiles } = await import('../../lib/conversation/merge');
+      const files = expandFiles(f['merge-recordings'], '--merge-recordings');
+      const merged = mergeRecordings(f.record, files);
+      if (!this.quiet) process.stderr.write(`Merged ${files.length} recordings into ${f.record}: ${merged.conversations} conversations.\n`);
       return;
     }
     if (f.record && f.replay) throw new UsageError('Pass either --record (ask the bot) or --replay (answer from a recording), not both.', 'To add what a recording lacks, use --replay FILE --replay-mode new-only.');
     if ((f['replay-latency'] || f['replay-mode'] !== 'strict') && !f.replay) throw new UsageError(`--${f['replay-latency'] ? 'replay-latency' : 'replay-mode'} only applies with --replay FILE.`);
     if (f.replay && !f.script && !f.message?.length) throw new UsageError('--replay works with --script or --message.', 'To replay a REPL session, /save it as FILE.yaml with --record, then run --script FILE.yaml --replay.');
     const recording = f.record || f.replay ? { record: f.record, replay: f.replay, mode: f['replay-mode'] as 'strict' | 'new-only', latency: f['replay-latency'] } : undefined;
-    const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : ''].filter(Boolean);
-    if (modes.length > 1) throw new UsageError('Pass either --message or --script, not both.');
+    const merging = Boolean(f['merge-junit']?.length || f['merge-json']?.length);
+    const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : '', merging ? '--merge-junit/--merge-json' : ''].filter(Boolean);
+    if (modes.length > 1) throw new UsageError(modes.length === 2 ? `Pass either ${modes[0]} or ${modes[1]}, not both.` : `Pass only one of ${modes.join(', ')}.`);
+    if (!f.script && (f.rate || f.shard)) throw new UsageError(`${f.rate ? '--rate' : '--shard'} applies to --script runs only.`);
+    if (merging) return this.merge();
     if (!modes.length && !this.interactive) {
       throw new UsageError('Nothing to do without a terminal.', 'Pass --message TEXT (repeatable) or --script PATH, or run it in a terminal for the REPL.');
     }
@@ -107,8 +143,14 @@ export default class TestChat extends CognigyCommand {
         const onSigint = () => controller.abort();
         process.once('SIGINT', onSigint);
         try {
+          const { parseRate } = await import('../../lib/conversation/pacing');
+          const { parseShard } = await import('../../lib/conversation/shard');
           const result = await runScripts(prepared, {
             path: f.script,
+            rate: f.rate === undefined ? undefined : parseRate(f.rate),
+            shard: f.shard === undefined ? undefined : parseShard(f.shard),
+            testMode: prepared.setup.testMode,
+            warn: (t) => this.warn(t),
             botiumConfig: f['botium-config'],
             concurrency: f.concurrency,
             timeoutMs: f.timeout * 1000,

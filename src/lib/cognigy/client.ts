@@ -24,6 +24,8 @@ export interface SendOptions extends NormalizeOptions {
   maxBodyBytes?: number;
   /** `json` (the documented encoding) or `form` (what a Studio HTTP widget with parameters sends). */
   encoding?: 'json' | 'form';
+  /** The Content-Type header, when it must be exactly another sender's (the Studio widget's). */
+  contentType?: string;
 }
 
 export type BotExchange =
@@ -91,7 +93,7 @@ export async function exchangeMessage(
     response = await transport({
       method: 'POST',
       url: endpointUrl,
-      headers: { 'content-type': contentType, accept: 'application/json' },
+      headers: { 'content-type': options.contentType ?? contentType, accept: 'application/json' },
       body,
       timeoutMs: options.timeoutMs ?? STUDIO_HTTP_BUDGET_MS,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -110,6 +110,10 @@ export function classifyBotFailure(input: HttpResponse | HttpFailure): BotFailur
     };
   }
   const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  // An Execution Finished transformer may reshape the answer (Cognigy: "There is no
+  // validation of the execution finished transformer return value"); Studio needs only a
+  // JSON object, and the flow only its `text`. Such an answer is usable: see `reshapedAnswer`.
+  if (isObject && reshapedAnswer(parsed as Record<string, unknown>)) return undefined;
   if (!isObject || !Array.isArray((parsed as Record<string, unknown>).outputStack)) {
     const what = Array.isArray(parsed) ? 'a JSON array' : isObject ? 'JSON without an outputStack' : `a JSON ${parsed === null ? 'null' : typeof parsed}`;
     return {
@@ -120,6 +124,11 @@ export function classifyBotFailure(input: HttpResponse | HttpFailure): BotFailur
     };
   }
   return undefined;
+}
+
+/** A JSON object answer without `outputStack` but with a string `text`: what the flow can still send. */
+export function reshapedAnswer(answer: Record<string, unknown>): boolean {
+  return !Array.isArray(answer.outputStack) && typeof answer.text === 'string';
 }
 
 /** A failed bot call as the plugin's error: message and hint for people, details for `-o json`. */

@@ -1,6 +1,6 @@
 import { isBotUrl } from '../cognigy/endpoint';
 import type { BotFailureKind } from '../cognigy/errors';
-import { isEscalation, normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
+import { normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent, MessageEvent } from '../runtime/events';
@@ -9,7 +9,8 @@ import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
 import { MEDIA_ON_CONVERSATIONS } from './driver';
-import type { ChannelModel } from '../setup/types';
+import { nameAndSid, type ChannelModel } from '../setup/types';
+import { LIQUID_LOOP_LIMIT } from '../studio/templates';
 import type { FlowDefinition } from '../studio/types';
 
 /**
@@ -49,6 +50,9 @@ export interface HandoverSummary {
   widget: string;
   workflow: string;
   channel: string;
+  /** Names the setup knows for the workflow and the task channel, for people to read. */
+  workflowName?: string;
+  channelName?: string;
   taskSid: string;
   attributes?: unknown;
   attributesRaw: string;
@@ -103,6 +107,8 @@ export interface ChatOptions {
   start?: OtherStartEvent;
   /** `flow.data` of such an execution (`--param`). */
   data?: Record<string, string>;
+  /** Names of Twilio resources by SID (the setup's workflow and task channel), shown beside the SIDs. */
+  names?: ReadonlyMap<string, string>;
   /** Told of each customer turn before and after it runs (the REPL's --record and /save of a script). */
   observer?: ChatObserver;
 }
@@ -252,13 +258,16 @@ export class ChatSession {
     let slowest = 0;
     let answer: { data: Record<string, unknown>; rich: RichContent[]; outputs: number } | undefined;
     let handover: HandoverSummary | undefined;
+    // Bot answers of this turn, each with whether a message or a hand-over followed it.
+    const answers: Array<{ widget: string; body: Record<string, unknown>; turn: BotTurn; sent: boolean }> = [];
+    let triedHandover = false;
     const slowCall = this.options.slowCallMs ?? DEFAULT_SLOW_CALL_MS;
     for (const event of turn.events) {
       switch (event.type) {
         case 'http':
         case 'function':
           slowest = Math.max(slowest, event.elapsedMs);
-          answer = this.readAnswer(event, entries) ?? answer;
+          answer = this.readAnswer(event, entries, answers) ?? answer;
           // Said where it happened; a time-out already says why the call failed.
           if (event.elapsedMs > slowCall && event.failure?.reason !== 'timeout') {
             this.add(entries, {
@@ -286,6 +295,7 @@ export class ChatSession {
             });
             break;
           }
+          for (const a of answers) a.sent = true;
           this.add(entries, {
             from: 'bot',
             text: sentText(event),
@@ -304,12 +314,19 @@ export class ChatSession {
           if (answer?.rich.length) {
             for (const r of answer.rich) {
               const options = r.options.length ? `: ${r.options.join(' | ')}` : '';
-              this.add(entries, { from: 'system', kind: 'rich', text: `The bot also sent ${describeRich(r)}${options} (an SMS customer receives only the text).` });
+              const listed = r.options.length > 0 && r.options.every((o) => event.body.includes(`- ${o}`));
+              const how = listed
+                ? 'listed as text above: a Studio message carries only text, on SMS and every other channel'
+                : 'an SMS customer receives only the text';
+              this.add(entries, { from: 'system', kind: 'rich', text: `The bot also sent ${describeRich(r)}${options} (${how}).` });
             }
             answer = { ...answer, rich: [] };
           }
           break;
         case 'handover':
+          // A hand-over was tried (created or refused): the answer's request for an agent was seen.
+          triedHandover = true;
+          for (const a of answers) a.sent = true;
           for (const message of event.problems) this.problems.push({ kind: 'handover', widget: event.widget, message });
           if (!event.created) {
             this.add(entries, {
@@ -320,13 +337,13 @@ export class ChatSession {
             });
             break;
           }
-          handover = summarise(event);
+          handover = summarise(event, this.options.names);
           this.escalated = handover;
           this.add(entries, {
             from: 'system',
             kind: 'handover',
             widget: event.widget,
-            text: `Handed over to Flex: workflow ${event.workflow}, task channel ${event.channel}.`,
+            text: `Handed over to Flex: workflow ${nameAndSid({ sid: event.workflow, name: handover.workflowName })}, task channel ${nameAndSid({ sid: event.channel, name: handover.channelName })}.`,
             handover,
           });
           break;
@@ -367,6 +384,7 @@ export class ChatSession {
           break;
       }
     }
+    this.checkAnswers(answers, triedHandover, entries);
     return {
       entries,
       elapsedMs: this.now() - t0,
@@ -379,7 +397,11 @@ export class ChatSession {
   }
 
   /** The bot's answer as Cognigy sent it: data and rich content for display. */
-  private readAnswer(event: HttpEvent | (FlowEvent & { type: 'function' }), entries: TranscriptEntry[]) {
+  private readAnswer(
+    event: HttpEvent | (FlowEvent & { type: 'function' }),
+    entries: TranscriptEntry[],
+    answers: Array<{ widget: string; body: Record<string, unknown>; turn: BotTurn; sent: boolean }>,
+  ) {
     const failureBranch = event.type === 'function' ? 'fail' : 'failed';
     if (event.outcome === 'failed' && event.failure?.reason === 'refused') {
       // Nothing was sent: the flow itself is wrong for Studio.
@@ -427,9 +449,9 @@ export class ChatSession {
     if (event.type === 'http') this.checkMerge(event.widget, Object.keys(body), entries);
     // The flow's own services answer JSON too: only the bot's answer is the bot's data.
     if (!bot) return undefined;
-    const turn = normalizeResponse(body);
+    const turn = normalizeResponse(body, { escalationKey: this.options.escalationKey ?? 'escalation' });
     this.lastData = turn.data;
-    this.checkStringData(event.widget, body as Record<string, unknown>, turn, entries);
+    answers.push({ widget: event.widget, body: body as Record<string, unknown>, turn, sent: false });
     const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));
     return { data: turn.data, rich, outputs: turn.outputs.length };
   }
@@ -456,19 +478,56 @@ export class ChatSession {
   }
 
   /**
-   * Cognigy can send `data` as a JSON string (LLM outputs do). Studio does not parse it:
-   * `parsed.data.<key>` renders empty, so an escalation flag inside is silently missed and
-   * the customer never reaches an agent. That is worth a non-zero exit.
+   * What the customer would miss, said after the turn, when the flow has run its course:
+   * - an answer that led to no message and no hand-over: the customer gets nothing (rich
+   *   content the flow cannot send as text, a data-only answer, a flow that drops the text);
+   * - an output that asks for an agent while the flow did not hand over: in Twilio the
+   *   customer never reaches one. The built flow reads the first 15 outputs (Studio's Liquid
+   *   loop limit) and the top-level data, as objects only (Studio does not parse `data` sent
+   *   as a JSON string). Worth a non-zero exit;
+   * - Cognigy's Handover to Agent node: a REST endpoint is not handover-capable, so the node
+   *   reports "unsupported" and no agent comes. Worth a non-zero exit when no hand-over followed.
    */
-  private checkStringData(widget: string, body: Record<string, unknown>, turn: BotTurn, entries: TranscriptEntry[]): void {
-    const stack = Array.isArray(body.outputStack) ? body.outputStack : [];
-    const stringData = typeof body.data === 'string' || stack.some((o) => typeof (o as any)?.data === 'string');
-    if (!stringData) return;
+  private checkAnswers(
+    answers: Array<{ widget: string; body: Record<string, unknown>; turn: BotTurn; sent: boolean }>,
+    handedOver: boolean,
+    entries: TranscriptEntry[],
+  ): void {
     const key = this.options.escalationKey ?? 'escalation';
-    if (!isEscalation(turn, key) || studioSeesFlag(body.data, key)) return;
-    const message = `"${widget}": the bot asked for an agent (${key}) in data sent as a JSON string, which Studio does not parse, so the flow did not hand over.`;
-    this.problems.push({ kind: 'bot-answer', widget, message, hint: 'Make the bot send data as a JSON object (in Cognigy, the Say node\'s Data field), not as a string.' });
-    this.add(entries, { from: 'system', kind: 'note', widget, text: message });
+    for (const { widget, body, turn, sent } of answers) {
+      if (!sent && !handedOver) {
+        const rich = turn.outputs.map((o) => o.rich).filter((r): r is RichContent => Boolean(r));
+        const why = turn.text.trim()
+          ? `its text ("${clip(turn.text)}") is not sent by the flow`
+          : rich.length
+            ? `it holds only ${rich.map(describeRich).join(', ')}, with no text the flow can send`
+            : `it has no text (${turn.outputs.length} output${turn.outputs.length === 1 ? '' : 's'})`;
+        this.add(entries, { from: 'system', kind: 'note', widget, text: `"${widget}": this answer sends the customer nothing: ${why}.` });
+      }
+      if (handedOver) continue;
+      const node = turn.outputs.findIndex((o) => handoverNodeStatus(o.data) !== undefined);
+      if (node >= 0) {
+        const message = `"${widget}": output ${node + 1} comes from Cognigy's Handover to Agent node (status ${handoverNodeStatus(turn.outputs[node].data)}): a REST endpoint is not handover-capable, so no agent is connected.`;
+        this.problems.push({ kind: 'bot-answer', widget, message, hint: `Hand over through the flow instead: set "${key}": true in that output's data (the Say node's Data field).` });
+        this.add(entries, { from: 'system', kind: 'note', widget, text: message });
+      }
+      if (!turn.escalation) continue;
+      const where = turn.escalation.outputIndex === null ? 'the top-level data' : `output ${turn.escalation.outputIndex + 1}`;
+      const stack = Array.isArray(body.outputStack) ? body.outputStack : [];
+      const entry = turn.escalation.outputIndex === null ? undefined : stack[turn.escalation.outputIndex];
+      const why =
+        typeof (entry as any)?.data === 'string' || (turn.escalation.outputIndex === null && typeof body.data === 'string')
+          ? 'in data sent as a JSON string, which Studio does not parse'
+          : turn.escalation.outputIndex !== null && turn.escalation.outputIndex >= LIQUID_LOOP_LIMIT
+            ? `past the first ${LIQUID_LOOP_LIMIT} outputs, which is all a Studio Liquid loop reads`
+            : 'where the flow does not look for it';
+      const message = `"${widget}": the bot asked for an agent (${key}) ${why} (${where}), so the flow did not hand over.`;
+      const hint = why.startsWith('in data')
+        ? "Make the bot send data as a JSON object (in Cognigy, the Say node's Data field), not as a string."
+        : `Put "${key}": true in one of the first ${LIQUID_LOOP_LIMIT} outputs' data, or rebuild the flow with link-flow.`;
+      this.problems.push({ kind: 'bot-answer', widget, message, hint });
+      this.add(entries, { from: 'system', kind: 'note', widget, text: message });
+    }
   }
 
   private add(entries: TranscriptEntry[], entry: Omit<TranscriptEntry, 'at'>): void {
@@ -478,14 +537,22 @@ export class ChatSession {
   }
 }
 
-/** `{{widgets.X.parsed.data.<key>}}` as Studio reads it: objects only, no string parsed, `true` or "true". */
-function studioSeesFlag(data: unknown, key: string): boolean {
-  let current: unknown = data;
-  for (const part of key.split('.')) {
-    if (!current || typeof current !== 'object' || Array.isArray(current)) return false;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current === true || current === 'true';
+/**
+ * The Handover Status Cognigy's Handover to Agent node exposes (`{handover: {status, error:
+ * {reason}}}`, reason "unsupported" where the channel cannot hand over), if an output's data
+ * carries it. Cognigy documents the object, not how a REST answer carries it: assumed.
+ */
+function handoverNodeStatus(data: Record<string, unknown>): string | undefined {
+  const handover = data.handover;
+  if (!handover || typeof handover !== 'object' || Array.isArray(handover)) return undefined;
+  const { status, error } = handover as { status?: unknown; error?: { reason?: unknown } };
+  if (typeof status !== 'string') return undefined;
+  const reason = error && typeof error === 'object' && typeof error.reason === 'string' ? `, reason "${error.reason}"` : '';
+  return `"${status}"${reason}`;
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 function wiresMessaging(definition: FlowDefinition): boolean {
@@ -497,11 +564,15 @@ function outboundExtras(event: MessageEvent): Pick<TranscriptEntry, 'mediaUrl' |
   return { ...(event.mediaUrl ? { mediaUrl: event.mediaUrl } : {}), ...(event.content ? { content: event.content } : {}) };
 }
 
-function summarise(event: HandoverEvent): HandoverSummary {
+function summarise(event: HandoverEvent, names?: ReadonlyMap<string, string>): HandoverSummary {
+  const workflowName = names?.get(event.workflow);
+  const channelName = names?.get(event.channel);
   return {
     widget: event.widget,
     workflow: event.workflow,
     channel: event.channel,
+    ...(workflowName ? { workflowName } : {}),
+    ...(channelName ? { channelName } : {}),
     taskSid: event.taskSid ?? '',
     attributes: event.attributes,
     attributesRaw: event.attributesRaw,

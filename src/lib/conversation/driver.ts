@@ -8,11 +8,11 @@ import { parsedBodyOf } from '../runtime/widgets';
 import type { ChannelModel } from '../setup/types';
 import type { FlowDefinition } from '../studio/types';
 import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
-import type { ConversationDriver, DriverFactory, TurnOutput } from './runner';
+import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
-import type { BotTap, ConversationTap } from './recording';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
 import type { RunOptions } from './test-chat';
+import type { BotTap, ConversationTap } from './recording';
 
 /**
  * Scripts run through the very interpreter the REPL runs (FlowSession), each conversation
@@ -24,18 +24,28 @@ import type { RunOptions } from './test-chat';
  */
 export function flowDriverFactory(
   definition: FlowDefinition,
-  options: { http: HttpTransport; channelModel?: ChannelModel; baseFrom?: string; run?: Partial<RunOptions>; tap?: BotTap },
+  options: {
+    http: HttpTransport;
+    /** Wraps `http` per conversation (a paced run waits on the bot's rate limit per conversation). */
+    perConversation?: (http: HttpTransport, context: ConversationContext) => HttpTransport;
+    channelModel?: ChannelModel;
+    baseFrom?: string;
+    run?: Partial<RunOptions>;
+    /** --record / --replay: the bot's calls go through the recording, per conversation and turn. */
+    tap?: BotTap;
+  },
 ): DriverFactory {
   const run = options.run ?? {};
   let index = 0;
-  return (conversation: Conversation): ConversationDriver => {
+  return (conversation: Conversation, context: ConversationContext): ConversationDriver => {
     index++;
+    const paced = options.perConversation ? options.perConversation(options.http, context) : options.http;
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
+    // In front of the paced transport: a replayed answer waits for no rate limit.
+    const tap = options.tap?.forConversation({ name: conversation.name, file: conversation.file, from, live: paced });
+    const http = tap?.http ?? paced;
     const channelModel = conversation.channelModel ?? options.channelModel;
     let session: FlowSession | undefined;
-    // --record / --replay: the bot's calls go through the recording, per conversation and turn.
-    const tap = options.tap?.forConversation({ name: conversation.name, file: conversation.file, from });
-    const http = tap?.http ?? options.http;
     // The file's own stubs first, then --stub's.
     const stubs = [...(conversation.stubs ?? []), ...(run.stubs ?? [])];
     const newSession = (data?: Record<string, string>) =>
@@ -82,14 +92,14 @@ export function flowDriverFactory(
   };
 }
 
-export const MEDIA_ON_CONVERSATIONS =
-  "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
-
 function withTapFailure(out: TurnOutput, tap: ConversationTap | undefined): TurnOutput {
   const failure = tap?.takeFailure();
   if (failure) out.failure = failure;
   return out;
 }
+
+export const MEDIA_ON_CONVERSATIONS =
+  "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
 
 /** `+1555` + 7 digits: a distinct, plausible customer number per conversation. */
 function uniqueAddress(prefix: string, n: number): string {
@@ -125,10 +135,12 @@ export function toOutput(turn: Turn, elapsedMs: number, botEndpoint?: string): T
 
 /**
  * The messages the customer received, as scripts count them: one per Cognigy output.
- * The flow sends the bot's joined text (`parsed.text`) as one SMS; Botium (SimpleRest on
- * `$.outputStack.*`, as botium-connector-cognigy sets it up), Cognigy's own tools and the
- * scripts written for them expect one bot message per output. So a message whose text is
- * exactly the bot's joined text is split back into the outputs that carry text or rich
+ * The flow sends the bot's answer as one SMS: each output's text (for quick replies or
+ * buttons without text, their own text) joined with a space, and their choices as "- title"
+ * lines (src/lib/studio/templates.ts). Botium (SimpleRest on `$.outputStack.*`, as
+ * botium-connector-cognigy sets it up), Cognigy's own tools and the scripts written for
+ * them expect one bot message per output, with the choices as buttons. So a message that
+ * is exactly that composition is split back into the outputs that carry text or rich
  * content, each with its own data, buttons, media and cards; the first of them also
  * carries the whole SMS (`joined`), for scripts written from what the customer saw. Any
  * other message (the flow's own texts: an apology, a fixed goodbye, a template that
@@ -153,8 +165,11 @@ export function observedMessages(events: readonly FlowEvent[], botEndpoint?: str
       messages.push({ text: sentText(event), ...(answer ? { data: answer.data } : {}) });
       continue;
     }
+    const views = answer ? answer.outputs.map(shownOutput) : [];
+    const composed = views.flatMap((v) => [...(v.text === null ? [] : [v.text]), ...v.choices.map((c) => `- ${c}`)]);
     const shown = answer ? answer.outputs.filter((o) => o.text !== null || o.rich) : [];
-    if (answer && shown.length > 1 && sameText(event.body, answer.outputs.filter((o) => o.text !== null).map((o) => o.text as string))) {
+    const composite = shown.length > 1 || views.some((v) => v.choices.length > 0);
+    if (answer && composite && shown.length > 0 && sameText(event.body, composed)) {
       const parts = shown.map((output) => connectorView({ text: output.text ?? output.rich?.text ?? '', data: output.data, source: body }, [output]));
       parts[0].joined = { message: connectorView({ text: event.body, data: answer.data, source: body }, answer.outputs), parts: parts.length };
       messages.push(...parts);
@@ -163,6 +178,12 @@ export function observedMessages(events: readonly FlowEvent[], botEndpoint?: str
     messages.push(answer ? connectorView({ text: event.body, data: answer.data, source: body }, answer.outputs) : { text: event.body });
   }
   return messages;
+}
+
+/** What the flow shows of one output: its text, else its quick replies' or buttons' text, and their choices. */
+function shownOutput(output: BotTurn['outputs'][number]): { output: BotTurn['outputs'][number]; text: string | null; choices: string[] } {
+  const choosable = output.rich?.kind === 'quickReplies' || output.rich?.kind === 'buttons' ? output.rich : undefined;
+  return { output, text: output.text ?? choosable?.text ?? null, choices: choosable?.options ?? [] };
 }
 
 /** The Cognigy endpoint, or an answer shaped as Cognigy's (the flow file may call a URL not given as the endpoint). */

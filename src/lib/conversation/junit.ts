@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileWriteError } from '../errors';
-import { formatExpectedActual, failureLocation, runTotals } from './reporters';
+import { formatExpectedActual, failureLocation, runTotals, type RunTotals } from './reporters';
 import type { ConversationResult, RunSummary } from './runner';
 import type { ScriptError } from './types';
 
@@ -66,6 +66,19 @@ function scriptErrorXml(error: ScriptError): string {
   );
 }
 
+export const JUNIT_SUITE_NAME = 'cognigy:test-chat';
+
+/**
+ * The suite's `<properties>`: the run's summary (the same numbers as the text report's
+ * closing line and -o json), then any others (`shard`).
+ */
+export function propertiesXml(totals: RunTotals, others: Record<string, string> = {}): string {
+  const items = [...Object.entries(totals), ...Object.entries(others)]
+    .map(([k, v]) => `      <property name="${escapeXmlAttribute(k)}" value="${escapeXmlAttribute(String(v))}"/>\n`)
+    .join('');
+  return `    <properties>\n${items}    </properties>\n`;
+}
+
 /** Remove a file that may never have been created (its folder may not exist). */
 function removeQuietly(file: string): void {
   try {
@@ -91,7 +104,9 @@ export class JUnitWriter {
    */
   constructor(
     readonly file: string,
-    private readonly suiteName = 'cognigy:test-chat',
+    private readonly suiteName = JUNIT_SUITE_NAME,
+    /** `shard` (`2/4`): which part of the suite this report holds, for merging (merge.ts). */
+    private readonly properties: Record<string, string> = {},
   ) {
     this.bodyFile = `${file}.${process.pid}.part`;
     try {
@@ -135,15 +150,12 @@ export class JUnitWriter {
     const tests = summary.total + summary.scriptErrors.length;
     // Not checkable conversations are skipped testcases: neither passed nor failed.
     const totals = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${summary.notRun + summary.counts.notCheckable}" time="${seconds(summary.elapsedMs)}"`;
-    const t = runTotals(summary);
-    const properties = (Object.keys(t) as (keyof typeof t)[]).map((k) => `      <property name="${k}" value="${t[k]}"/>\n`).join('');
     const name = escapeXmlAttribute(this.suiteName);
     const out = fs.openSync(this.file, 'w');
     try {
       fs.writeSync(out, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${totals}>\n`);
       fs.writeSync(out, `  <testsuite name="${name}" ${totals} timestamp="${this.started.toISOString().replace(/\.\d+Z$/, '')}">\n`);
-      // The run's summary, the same numbers as the text report's closing line and -o json.
-      fs.writeSync(out, `    <properties>\n${properties}    </properties>\n`);
+      fs.writeSync(out, propertiesXml(runTotals(summary), this.properties));
       const body = fs.openSync(this.bodyFile, 'r');
       try {
         const buffer = Buffer.alloc(64 * 1024);

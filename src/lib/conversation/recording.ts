@@ -701,7 +701,8 @@ export interface ConversationTap {
 }
 
 export interface BotTap {
-  forConversation(c: { name: string; file?: string; from: string }): ConversationTap;
+  /** `live`: this conversation's transport behind (a paced one), instead of the run's. */
+  forConversation(c: { name: string; file?: string; from: string; live?: HttpTransport }): ConversationTap;
   /** Write the recording (record mode, or new-only when something was added); says what was written. */
   save(): { file: string; conversations: number; changed: number } | undefined;
   close(): void;
@@ -734,7 +735,8 @@ export function createBotTap(o: BotTapOptions): BotTap {
   const written = new Map<string, string>();
   const seen = new Set<string>();
 
-  const forConversation = (c: { name: string; file?: string; from: string }): ConversationTap => {
+  const forConversation = (c: { name: string; file?: string; from: string; live?: HttpTransport }): ConversationTap => {
+    const behind = c.live ?? o.live;
     const file = recordedFileName(c.file);
     const key = conversationKey(c.name, file);
     if (seen.has(key)) {
@@ -753,7 +755,7 @@ export function createBotTap(o: BotTapOptions): BotTap {
 
     const callLive = async (request: HttpRequest, described: RecordedRequest): Promise<HttpResponse> => {
       try {
-        const response = await o.live(request);
+        const response = await behind(request);
         current?.calls.push({ request: described, response: describeResponse(response, vars) });
         return response;
       } catch (error) {
@@ -763,7 +765,7 @@ export function createBotTap(o: BotTapOptions): BotTap {
     };
 
     const http: HttpTransport = async (request) => {
-      if (!isBot(request.url)) return o.live(request);
+      if (!isBot(request.url)) return behind(request);
       current ??= { turn: turns.length + 1, calls: [] };
       if (!turns.includes(current)) turns.push(current);
       const described = describeRequest(request, vars, o.endpointUrl);

@@ -57,7 +57,11 @@ export function runTotals(summary: RunSummary): RunTotals {
  * the script errors and the skipped (not run after an abort) when there are any.
  */
 export function closingLine(summary: RunSummary): string {
-  const t = runTotals(summary);
+  return totalsLine(runTotals(summary));
+}
+
+/** The closing line of these totals (also of merged shard reports). */
+export function totalsLine(t: RunTotals): string {
   let line = `${t.passed} passed, ${t.failed} failed`;
   if (t.notCheckable) line += `, ${t.notCheckable} not checkable`;
   if (t.scriptErrors) line += `, ${t.scriptErrors} script error${t.scriptErrors === 1 ? '' : 's'}`;
@@ -87,7 +91,8 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
   const out = (text: string) => options.write(`${text}\n`);
   return {
     onResult(result) {
-      const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms)`;
+      const waited = result.rateLimit ? `, ${(result.rateLimit.waitedMs / 1000).toFixed(1)} s of it waiting on 429 × ${result.rateLimit.waits}` : '';
+      const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms${waited})`;
       if (result.status === 'passed') {
         if (showPassed) out(`${paint(32, '✔')} ${visible(result.name)} ${stats}`);
       } else if (result.status === 'notCheckable') {
@@ -121,11 +126,22 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
       if (summary.counts.failed) details.push(`${summary.counts.failed} with failed expectations`);
       if (summary.counts.error) details.push(`${summary.counts.error} with errors`);
       if (summary.counts.timeout) details.push(`${summary.counts.timeout} timed out`);
-      if (summary.aborted) out(`Aborted: ${summary.notRun} conversation${summary.notRun === 1 ? '' : 's'} not run.`);
+      if (summary.scriptErrors.length) details.push(`${summary.scriptErrors.length} script error${summary.scriptErrors.length === 1 ? '' : 's'}`);
+      if (summary.aborted) {
+        const waiting = summary.interrupted ? ` ${summary.interrupted} of them stopped while waiting on the bot's rate limit or the run's --rate.` : '';
+        out(`Aborted: ${summary.notRun} conversation${summary.notRun === 1 ? '' : 's'} not run.${waiting}`);
+      }
+      if (summary.rateLimit.waits) out(rateLimitLine(summary));
       if (details.length) out(`Failed: ${details.join(', ')}.`);
       out(closingLine(summary));
     },
   };
+}
+
+/** HTTP 429 answers are not the bot's answers: the turns waited and were sent again. */
+export function rateLimitLine(summary: RunSummary): string {
+  const { waits, waitedMs, conversations } = summary.rateLimit;
+  return `Rate limited: the bot answered 429 ${waits} time${waits === 1 ? '' : 's'} in ${conversations} conversation${conversations === 1 ? '' : 's'}; their turns waited ${(waitedMs / 1000).toFixed(1)} s in all and were sent again.`;
 }
 
 export interface JsonReport {
@@ -138,8 +154,14 @@ export interface JsonReport {
     notCheckable: number;
     total: number;
     notRun: number;
+    /** Of notRun: stopped by Ctrl-C while waiting on the bot's rate limit or --rate. */
+    interrupted: number;
     aborted: boolean;
     elapsedMs: number;
+    /** HTTP 429 waits of the run (turns waited and were sent again). */
+    rateLimit: { waits: number; waitedMs: number; conversations: number };
+    /** `--shard`: the part of the suite this report holds. */
+    shard?: { index: number; total: number };
     scriptErrors: ScriptError[];
     notes: string[];
   };
@@ -156,8 +178,11 @@ function jsonSummary(summary: RunSummary, notes: string[]): JsonReport['summary'
     notCheckable: t.notCheckable,
     total: t.run,
     notRun: summary.notRun,
+    interrupted: summary.interrupted,
     aborted: summary.aborted,
     elapsedMs: Math.round(summary.elapsedMs),
+    rateLimit: { ...summary.rateLimit, waitedMs: Math.round(summary.rateLimit.waitedMs) },
+    ...(summary.shard ? { shard: summary.shard } : {}),
     scriptErrors: summary.scriptErrors,
     notes,
   };

@@ -1,10 +1,16 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { flowDriverFactory } from './driver';
 import { createHeapBudget } from './heap-budget';
 import { JUnitWriter } from './junit';
-import { readScripts } from './read';
+import { formatRate, Pacer, pacedTransport } from './pacing';
+import { readScripts, type ReadOptions } from './read';
 import { createHumanReporter, createStreamingJsonReporter } from './reporters';
 import { runConversations, RunSummary } from './runner';
+import { inShard, type Shard } from './shard';
 import type { PreparedChat } from './test-chat';
+import type { Conversation, ScriptError } from './types';
+import { isScriptError } from './types';
 import { redact } from '../redact';
 import { tapFor, type BotTap, type RecordingOptions } from './recording';
 
@@ -23,6 +29,14 @@ export interface ScriptRunOptions {
   progress?: (text: string) => void;
   signal?: AbortSignal;
   color?: boolean;
+  /** `--rate`: requests a second to the bot, never exceeded. */
+  rate?: number;
+  /** `--shard`: run only this part of the suite. */
+  shard?: Shard;
+  /** The bot is called in Cognigy's test mode (its ~600 messages an hour). */
+  testMode?: boolean;
+  /** Said on stderr before the run starts (the test-mode estimate). */
+  warn?: (text: string) => void;
   /** `--record FILE` / `--replay FILE`: the bot's answers recorded, or answered from a recording. */
   recording?: RecordingOptions;
 }
@@ -49,50 +63,132 @@ export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): P
   }
 }
 
+/** The suite (or its shard) as the runner reads it. */
+function suite(o: ScriptRunOptions, read: Omit<ReadOptions, 'botiumConfig'> = {}): AsyncIterable<Conversation | ScriptError> {
+  const scripts = readScripts(o.path, { ...read, botiumConfig: o.botiumConfig });
+  if (!o.shard) return scripts;
+  let root = o.path;
+  try {
+    if (!fs.statSync(o.path).isDirectory()) root = path.dirname(o.path);
+  } catch {
+    // readScripts says what is wrong with the path.
+  }
+  return inShard(scripts, root, o.shard);
+}
+
+/** Conversations and customer messages of the suite (or shard), read once without running. */
+export async function countSuite(source: AsyncIterable<Conversation | ScriptError>): Promise<{ conversations: number; messages: number }> {
+  let conversations = 0;
+  let messages = 0;
+  for await (const item of source) {
+    if (isScriptError(item)) continue;
+    conversations++;
+    for (const step of item.steps) if (step.kind === 'user') messages++;
+  }
+  return { conversations, messages };
+}
+
+/** Cognigy treats more test-mode messages an hour as misuse (reference: cognigy-rest-endpoint.md). */
+export const TEST_MODE_MESSAGES_PER_HOUR = 600;
+/** What the estimate assumes a turn takes at the bot: Cognigy answers in tens to hundreds of ms. */
+const ASSUMED_TURN_MS = 300;
+
+/**
+ * The warning for a test-mode run without --rate that would go past test mode's
+ * allowance, with the estimate it is based on; undefined when it would not.
+ */
+export function testModeWarning(messages: number, concurrency: number): string | undefined {
+  const runMs = (messages * ASSUMED_TURN_MS) / concurrency;
+  const hours = runMs / 3_600_000;
+  if (messages <= TEST_MODE_MESSAGES_PER_HOUR * Math.max(1, hours)) return undefined;
+  const perHour = Math.round(messages / Math.max(1, hours));
+  const paced = duration((messages / TEST_MODE_MESSAGES_PER_HOUR) * 3_600_000);
+  return (
+    `This run sends ${messages} messages to Cognigy's test mode in about ${duration(runMs)} at --concurrency ${concurrency} (assuming ~${ASSUMED_TURN_MS} ms a turn): ` +
+    `~${perHour} in an hour, over the ~${TEST_MODE_MESSAGES_PER_HOUR} an hour test mode allows (Cognigy may treat more as misuse). ` +
+    `Pace it with --rate ${TEST_MODE_MESSAGES_PER_HOUR}/h (about ${paced}), or split it across machines with --shard.`
+  );
+}
+
+/** `40 s`, `12 min`, `3.5 h`. */
+export function duration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;
+}
+
 async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tap?: BotTap): Promise<ScriptRunResult> {
-  const junit = o.junit ? new JUnitWriter(o.junit) : undefined;
+  // Counted up front only where it is shown: on a terminal (the time left) and for the test-mode estimate.
+  const needsCount = Boolean(o.progress) || (o.testMode && o.rate === undefined);
+  const size = needsCount ? await countSuite(suite(o)) : undefined;
+  if (size && o.testMode && o.rate === undefined) {
+    const warning = testModeWarning(size.messages, o.concurrency);
+    if (warning) o.warn?.(warning);
+  }
+  const junit = o.junit ? new JUnitWriter(o.junit, undefined, o.shard ? { shard: `${o.shard.index}/${o.shard.total}` } : {}) : undefined;
   const human = o.json ? undefined : createHumanReporter({ write: (t) => write(redact(t)), showPassed: true, color: o.color });
   // Redacting the JSON text is what redactDeep does too, without a parse and a second stringify per result.
   const json = o.json ? createStreamingJsonReporter(write, (value, indent) => redact(JSON.stringify(value, null, indent))) : undefined;
   const heapBudget = createHeapBudget();
+  const pacer = new Pacer(o.rate);
   let done = 0;
   let failed = 0;
   const started = performance.now();
   const tick = () => {
     if (!o.progress) return;
-    const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
-    o.progress(`\r  ${done} conversations, ${failed} failed, ${rate.toFixed(0)}/s `);
+    const elapsed = performance.now() - started;
+    const parts = [`${done}${size ? `/${size.conversations}` : ''} conversations`, `${failed} failed`, `${(done / Math.max(0.001, elapsed / 1000)).toFixed(0)}/s`];
+    const limit = pacer.rate();
+    if (pacer.answered) parts.push(`bot ${pacer.answeredPerSecond()} req/s${Number.isFinite(limit) ? ` (paced at ${formatRate(limit)})` : ''}`);
+    if (pacer.refused) parts.push(`${pacer.refused} × 429`);
+    if (size && done > 0 && done < size.conversations) parts.push(`~${duration(((size.conversations - done) * elapsed) / done)} left`);
+    o.progress(`\r\u001b[K  ${parts.join(', ')} `);
   };
-  const summary = await runConversations(
-    readScripts(o.path, {
-      botiumConfig: o.botiumConfig,
-      onNote: (note) => {
-        human?.onNote(note);
-        json?.onNote(note);
+  // Waits on the bot's rate limit can leave minutes without a result: the line still moves.
+  const ticker = o.progress ? setInterval(tick, 1000) : undefined;
+  ticker?.unref();
+  let summary: RunSummary;
+  try {
+    summary = await runConversations(
+      suite(o, {
+        onNote: (note) => {
+          human?.onNote(note);
+          json?.onNote(note);
+        },
+      }),
+      flowDriverFactory(prepared.definition, {
+        http: prepared.http,
+        perConversation: (http, context) => pacedTransport(http, pacer, context),
+        channelModel: prepared.setup.channelModel,
+        run: prepared.run,
+        tap,
+      }),
+      {
+        concurrency: o.concurrency,
+        timeoutMs: o.timeoutMs,
+        signal: o.signal,
+        onResult: (result) => {
+          done++;
+          heapBudget();
+          if (result.status !== 'passed') failed++;
+          junit?.write(result);
+          if (o.progress) o.progress('\r\u001b[K');
+          human?.onResult(result);
+          json?.onResult(result);
+          tick();
+        },
+        onScriptError: (error) => {
+          junit?.writeScriptError(error);
+          human?.onScriptError(error);
+          json?.onScriptError(error);
+        },
       },
-    }),
-    flowDriverFactory(prepared.definition, { http: prepared.http, channelModel: prepared.setup.channelModel, run: prepared.run, tap }),
-    {
-      concurrency: o.concurrency,
-      timeoutMs: o.timeoutMs,
-      signal: o.signal,
-      onResult: (result) => {
-        done++;
-        heapBudget();
-        if (result.status !== 'passed') failed++;
-        junit?.write(result);
-        if (o.progress) o.progress('\r\u001b[K');
-        human?.onResult(result);
-        json?.onResult(result);
-        tick();
-      },
-      onScriptError: (error) => {
-        junit?.writeScriptError(error);
-        human?.onScriptError(error);
-        json?.onScriptError(error);
-      },
-    },
-  );
+    );
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+  if (o.shard) summary.shard = o.shard;
   if (o.progress) o.progress('\r\u001b[K');
   human?.finish(summary);
   json?.finish(summary);

@@ -43,8 +43,40 @@ export interface ConversationDriver {
   begin?(): Promise<TurnOutput>;
 }
 
-/** A new session and customer address per conversation; `signal` aborts when the conversation times out. */
-export type DriverFactory = (conversation: Conversation, context: { signal: AbortSignal }) => ConversationDriver;
+/**
+ * What a conversation's driver may know of the run: `signal` aborts when the conversation
+ * times out; `interrupt` when the whole run is (Ctrl-C); `clock` lets waits on the bot's
+ * rate limit and on the run's own pacing be told apart from the bot's answers.
+ */
+export interface ConversationContext {
+  signal: AbortSignal;
+  interrupt?: AbortSignal;
+  clock?: ConversationClock;
+}
+
+/** A new session and customer address per conversation. */
+export type DriverFactory = (conversation: Conversation, context: ConversationContext) => ConversationDriver;
+
+/** One conversation's time-out, as the waits of a paced run see it. */
+export interface ConversationClock {
+  /** Time-out time left (ms); time spent paused does not count. */
+  remainingMs(): number;
+  /** Waiting for the run's own pacing (`--rate`): not the bot's time, so not the time-out's. */
+  pause(): void;
+  resume(): void;
+  /** The bot answered 429 and the turn waited `waitedMs` before it was sent again. */
+  rateLimited(waitedMs: number): void;
+  /** End the conversation now as timed out, for this reason (the bot asks to wait past the time-out). */
+  giveUp(reason: string): void;
+  /** The run was interrupted while this conversation waited: it did not finish. */
+  interrupted(): void;
+}
+
+/** How often and how long one conversation (or the run) waited on HTTP 429 answers. */
+export interface RateLimitWaits {
+  waits: number;
+  waitedMs: number;
+}
 
 /** `notCheckable`: every check that could be made passed, but some could not be made here (NLU asserters). */
 export type ConversationStatus = 'passed' | 'failed' | 'error' | 'timeout' | 'notCheckable';
@@ -79,6 +111,8 @@ export interface ConversationResult {
   /** For `error`/`timeout`: what went wrong, once, without a stack trace. */
   error?: string;
   warnings?: { line: number; message: string }[];
+  /** Present when the bot answered 429 during this conversation: its turns waited and were sent again. */
+  rateLimit?: RateLimitWaits;
   /** Checks that could not be made (for `notCheckable`, and for a failed run that met some before failing). */
   notCheckable?: UncheckedCheck[];
 }
@@ -87,13 +121,19 @@ export interface RunSummary {
   counts: Record<ConversationStatus, number>;
   /** Conversations run (all statuses). */
   total: number;
-  /** Conversations read but not started because the run was aborted. */
+  /** Conversations read but not started, or stopped while waiting, because the run was aborted. */
   notRun: number;
+  /** Of `notRun`: conversations stopped while waiting on the bot's rate limit or the run's pacing. */
+  interrupted: number;
+  /** Every HTTP 429 wait of the run (also those of conversations that were interrupted). */
+  rateLimit: RateLimitWaits & { conversations: number };
   aborted: boolean;
   scriptErrors: ScriptError[];
   /** Every result that did not pass, in the order they finished. */
   failedResults: ConversationResult[];
   elapsedMs: number;
+  /** `--shard`: set by the caller that split the suite. */
+  shard?: { index: number; total: number };
 }
 
 export interface RunOptions {
@@ -109,7 +149,9 @@ export interface RunOptions {
 /**
  * Pull conversations from `source` and run up to `concurrency` at once. A conversation's
  * failure, exception or time-out never stops the others. On abort no new conversation
- * starts, running ones finish (or time out), and the rest of the source is only counted.
+ * starts, running ones finish (or time out) unless they wait on the bot's rate limit or
+ * the run's pace (those stop at once and count as not run), and the rest of the source
+ * is only counted.
  */
 export async function runConversations(
   source: AsyncIterable<Conversation | ScriptError>,
@@ -122,6 +164,8 @@ export async function runConversations(
     counts: { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 },
     total: 0,
     notRun: 0,
+    interrupted: 0,
+    rateLimit: { waits: 0, waitedMs: 0, conversations: 0 },
     aborted: false,
     scriptErrors: [],
     failedResults: [],
@@ -153,7 +197,17 @@ export async function runConversations(
         summary.notRun++;
         return;
       }
-      const result = await runWithTimeout(next.value, factory, options.timeoutMs, options.match ?? {});
+      const { result, interrupted } = await runOne(next.value, factory, options.timeoutMs, options.match ?? {}, options.signal);
+      if (result.rateLimit) {
+        summary.rateLimit.waits += result.rateLimit.waits;
+        summary.rateLimit.waitedMs += result.rateLimit.waitedMs;
+        summary.rateLimit.conversations++;
+      }
+      if (interrupted) {
+        summary.notRun++;
+        summary.interrupted++;
+        continue;
+      }
       summary.total++;
       summary.counts[result.status]++;
       if (result.status !== 'passed') summary.failedResults.push(result);
@@ -191,17 +245,78 @@ export async function runWithTimeout(
   timeoutMs: number,
   match: MatchOptions = {},
 ): Promise<ConversationResult> {
+  return (await runOne(conversation, factory, timeoutMs, match)).result;
+}
+
+type Stop = { kind: 'timeout'; reason?: string } | { kind: 'interrupted' };
+
+/**
+ * A time-out that can be paused (the run's own pacing is not the conversation's time)
+ * and ended early (the bot asks to wait past it, or the run is interrupted while waiting).
+ */
+function conversationClock(timeoutMs: number, stop: (why: Stop) => void): ConversationClock & { waits: RateLimitWaits; clear(): void } {
+  const started = performance.now();
+  let pausedMs = 0;
+  let pausedAt: number | undefined;
+  let depth = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const used = () => performance.now() - started - pausedMs - (pausedAt === undefined ? 0 : performance.now() - pausedAt);
+  const arm = () => {
+    const left = timeoutMs - used();
+    if (left <= 0) stop({ kind: 'timeout' });
+    else timer = setTimeout(check, left);
+  };
+  const check = () => {
+    timer = undefined;
+    // Paused: resume() arms the timer again with what is left.
+    if (depth === 0) arm();
+  };
+  timer = setTimeout(check, timeoutMs);
+  const waits: RateLimitWaits = { waits: 0, waitedMs: 0 };
+  return {
+    waits,
+    remainingMs: () => timeoutMs - used(),
+    pause() {
+      if (depth++ === 0) pausedAt = performance.now();
+    },
+    resume() {
+      if (depth === 0 || --depth > 0) return;
+      pausedMs += performance.now() - (pausedAt as number);
+      pausedAt = undefined;
+      if (!timer) arm();
+    },
+    rateLimited(waitedMs) {
+      waits.waits++;
+      waits.waitedMs += waitedMs;
+    },
+    giveUp: (reason) => stop({ kind: 'timeout', reason }),
+    interrupted: () => stop({ kind: 'interrupted' }),
+    clear() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+async function runOne(
+  conversation: Conversation,
+  factory: DriverFactory,
+  timeoutMs: number,
+  match: MatchOptions,
+  interrupt?: AbortSignal,
+): Promise<{ result: ConversationResult; interrupted: boolean }> {
   const started = performance.now();
   const controller = new AbortController();
   const progress: { turns: number; warnings: { line: number; message: string }[] } = { turns: 0, warnings: [] };
   const unchecked: UncheckedCheck[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  let stop!: (why: Stop) => void;
+  const stopped = new Promise<Stop>((resolve) => {
+    stop = resolve;
   });
+  const clock = conversationClock(timeoutMs, (why) => stop(why));
   let driver: ConversationDriver | undefined;
   const run = (async () => {
-    driver = factory(conversation, { signal: controller.signal });
+    driver = factory(conversation, { signal: controller.signal, interrupt, clock });
     return runSteps(conversation, driver, progress, match, unchecked);
   })();
   // A driver that rejects after its time-out must not become an unhandled rejection.
@@ -214,17 +329,23 @@ export async function runWithTimeout(
     ...(conversation.warnings?.length ? { warnings: conversation.warnings } : {}),
   };
   let result: ConversationResult;
+  let interrupted = false;
   try {
-    const outcome = await Promise.race([run, timedOut]);
-    if (outcome === 'timeout') {
+    const outcome = await Promise.race([run, stopped]);
+    if (!Array.isArray(outcome)) {
       controller.abort();
+      interrupted = outcome.kind === 'interrupted';
+      const waits = clock.waits.waits;
+      const limited = waits
+        ? `, ${Math.round(clock.waits.waitedMs / 1000)} s of it waiting on the bot's rate limit (HTTP 429, ${waits} wait${waits === 1 ? '' : 's'}): lower --concurrency, set --rate or raise --timeout`
+        : '';
       result = {
         ...base,
         status: 'timeout',
         failures: [],
         turns: progress.turns,
         elapsedMs: performance.now() - started,
-        error: `timed out after ${timeoutMs} ms (turn ${progress.turns})`,
+        error: outcome.kind === 'timeout' && outcome.reason ? outcome.reason : `timed out after ${timeoutMs} ms (turn ${progress.turns})${limited}`,
       };
     } else {
       result = {
@@ -246,8 +367,9 @@ export async function runWithTimeout(
       error: error instanceof Error ? error.message : String(error),
     };
   } finally {
-    clearTimeout(timer);
+    clock.clear();
   }
+  if (clock.waits.waits) result.rateLimit = { waits: clock.waits.waits, waitedMs: Math.round(clock.waits.waitedMs) };
   if (progress.warnings.length) result.warnings = [...(result.warnings ?? []), ...progress.warnings];
   // Closing is best effort and bounded: a stuck session must not hold up the pool.
   const close = (driver as ConversationDriver | undefined)?.close;
@@ -263,7 +385,7 @@ export async function runWithTimeout(
     ]);
     clearTimeout(closeTimer);
   }
-  return result;
+  return { result, interrupted };
 }
 
 /**

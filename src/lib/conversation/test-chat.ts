@@ -239,6 +239,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
           from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS,
           channelModel: setup.channelModel,
           escalationKey: setup.escalationKey,
+          names: resourceNames(setup),
           ...run,
         }),
       close: async () => {
@@ -384,4 +385,11 @@ export function report(prepared: PreparedChat, chat: ChatSession, turns: ChatRep
     problems: chat.problems,
     notes: chat.handover ? prepared.notes : [],
   };
+}
+
+/** The setup's workflow and task channel by SID, so a hand-over can name them as init found them. */
+function resourceNames(setup: { workflow?: { sid: string; name: string }; taskChannel?: { sid: string; name: string } }): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const r of [setup.workflow, setup.taskChannel]) if (r?.sid && r.name) names.set(r.sid, r.name);
+  return names;
 }

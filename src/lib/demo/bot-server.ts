@@ -30,6 +30,8 @@ export interface BotReplyOutput {
 export interface RawReply {
   status: number;
   contentType?: string;
+  /** Further response headers (`retry-after`…). */
+  headers?: Record<string, string>;
   body: string | Buffer | unknown[] | Record<string, unknown>;
 }
 
@@ -73,6 +75,11 @@ export interface BotServerOptions {
    * script suites): `requests` then stays empty and memory stays flat.
    */
   record?: boolean;
+  /**
+   * Decode form-encoded bodies (default true). Whether Cognigy's REST endpoint reads them is
+   * not documented, so tests run both ways: false answers 415, as a JSON-only endpoint would.
+   */
+  acceptForm?: boolean;
 }
 
 const MAX_ID_LENGTH = 256;
@@ -109,6 +116,12 @@ export function decodeForm(body: string): Record<string, unknown> {
   return out;
 }
 
+/**
+ * What the endpoint refuses, as its reference says: ids are required; "you must provide at
+ * least one of text or data ... If both are missing or invalid, the REST Endpoint throws an
+ * error". So a valid text with an invalid data (a string, an array) is answered; the
+ * invalid data is dropped (what Cognigy does with it is not documented).
+ */
 function validate(body: unknown): string | undefined {
   if (!isRecord(body)) return 'The body must be an object.';
   for (const field of ['userId', 'sessionId']) {
@@ -116,10 +129,8 @@ function validate(body: unknown): string | undefined {
     if (typeof value !== 'string' || value === '') return `${field} is required.`;
     if (value.length > MAX_ID_LENGTH) return `${field} must be at most ${MAX_ID_LENGTH} characters.`;
   }
-  if (body.text !== undefined && typeof body.text !== 'string') return 'text must be a string.';
   if (typeof body.text === 'string' && body.text.length > MAX_TEXT_LENGTH) return `text must be at most ${MAX_TEXT_LENGTH} characters.`;
-  if (body.data !== undefined && !isRecord(body.data)) return 'data must be an object.';
-  if (body.text === undefined && body.data === undefined) return 'Either text or data is required.';
+  if (typeof body.text !== 'string' && !isRecord(body.data)) return 'Either text (a string) or data (an object) is required.';
   return undefined;
 }
 
@@ -171,6 +182,7 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
     const json = !isBuffer && typeof reply.body !== 'string';
     const payload = isBuffer ? (reply.body as Buffer) : Buffer.from(json ? JSON.stringify(reply.body) : (reply.body as string), 'utf8');
     res.writeHead(reply.status, {
+      ...reply.headers,
       'content-type': reply.contentType ?? (json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8'),
       'content-length': String(payload.length),
     });
@@ -206,7 +218,7 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
       } catch {
         return send(res, record, errorReply(400, 'Bad Request', 'The body is not valid JSON.'));
       }
-    } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    } else if (contentType.startsWith('application/x-www-form-urlencoded') && options.acceptForm !== false) {
       body = decodeForm(rawBody);
     } else {
       return send(res, record, errorReply(415, 'Unsupported Media Type', 'Send application/json.'));
@@ -222,8 +234,8 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
     const request: BotRequest = {
       userId: fields.userId as string,
       sessionId,
-      text: fields.text as string | undefined,
-      data: fields.data as Record<string, unknown> | undefined,
+      text: typeof fields.text === 'string' ? fields.text : undefined,
+      data: isRecord(fields.data) ? fields.data : undefined,
       turn,
       testMode,
     };
@@ -284,6 +296,19 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
 // ---------------------------------------------------------------------------------------
 // Behaviours
 
+/**
+ * Rich outputs as Cognigy's "AI Default Channel Formats" show them: the output's own text is
+ * empty and the text shown with the choices is inside the payload.
+ */
+function buttons(text: string, titles: string[]): Record<string, unknown> {
+  return {
+    type: 'buttons',
+    _cognigy: {
+      _default: { _buttons: { type: 'buttons', text, buttons: titles.map((title, i) => ({ id: i + 1, type: 'postback', title, payload: title })) } },
+    },
+  };
+}
+
 function quickReplies(text: string, titles: string[]): Record<string, unknown> {
   return {
     type: 'quickReplies',
@@ -316,12 +341,12 @@ export const scriptedBehaviour: BotBehaviour = (request) => {
   const slow = words.map((w) => /^slow:(\d+)$/.exec(w)).find((m) => m);
   if (slow) {
     const rest = words.filter((w) => w !== slow[0]).join(' ');
-    return { delayMs: Number(slow[1]), then: scriptedReply(rest, `You said: ${text}`) };
+    return { delayMs: Number(slow[1]), then: scriptedReply(rest, `You said: ${text}`, request) };
   }
-  return scriptedReply(text, `You said: ${text}`);
+  return scriptedReply(text, `You said: ${text}`, request);
 };
 
-function scriptedReply(text: string, echo: string): BotReply {
+function scriptedReply(text: string, echo: string, request: BotRequest): BotReply {
   const words = new Set(text.split(/\s+/).filter(Boolean));
   const status = [...words].map((w) => /^status:(\d{3})$/.exec(w)).find((m) => m);
   if (status) {
@@ -333,7 +358,22 @@ function scriptedReply(text: string, echo: string): BotReply {
   if (words.has('escalate-bool')) return [{ text: 'Let me connect you to a human agent.', data: { escalation: true } }];
   if (words.has('escalate-string')) return [{ text: 'Let me connect you to a human agent.', data: { escalation: 'true' } }];
   if (words.has('quick')) {
-    return [{ text: 'What would you like to do?', data: quickReplies('What would you like to do?', ['Opening hours', 'Order status', 'Talk to an agent']) }];
+    return [{ text: '', data: quickReplies('What would you like to do?', ['Opening hours', 'Order status', 'Talk to an agent']) }];
+  }
+  if (words.has('buttons')) return [{ text: '', data: buttons('Pick a plan:', ['Basic', 'Pro']) }];
+  if (words.has('escalate-quick')) {
+    return [{ text: '', data: { ...quickReplies('An agent will take over. Anything to add?', ['No, thanks']), escalation: true } }];
+  }
+  if (words.has('escalate-early')) {
+    // The flag on an earlier output; the top-level data as the last output's (one reading
+    // of the undocumented merge), so only a flow that reads every output hands over.
+    const answer = cognigyAnswer([{ text: 'Let me connect you to a human agent.', data: { escalation: true } }, { text: 'Please hold on.', data: {} }], request.userId, request.sessionId);
+    return { status: 200, body: { ...answer, data: {} } };
+  }
+  if (words.has('handover-node')) {
+    // Assumed shape: Cognigy documents the Handover Status object ({handover: {status, error: {reason}}},
+    // reason "unsupported" on a channel without handover) but not how a REST answer carries it.
+    return [{ text: 'Handing you over to an agent.', data: { handover: { status: 'error', error: { reason: 'unsupported', message: '' } } } }];
   }
   if (words.has('html')) return { status: 502, contentType: 'text/html; charset=utf-8', body: HTML_502 };
   if (words.has('notjson')) return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
@@ -371,10 +411,10 @@ export const demoBehaviour: BotBehaviour = (request) => {
   } else if (/\b(price|prices|pricing|cost|costs|plan|plans)\b/i.test(text)) {
     outputs.push({ text: 'Basic costs $10 a month, Pro $25 a month; both can be cancelled at any time.' });
   } else if (greeting && /^(hi|hello|hey)\b/i.test(text)) {
-    outputs.push({ text: 'How can I help you?', data: quickReplies('How can I help you?', DEMO_CAPABILITIES) });
+    outputs.push({ text: '', data: quickReplies('How can I help you?', DEMO_CAPABILITIES) });
   } else {
     const prompt = 'Sorry, I did not understand that. I can help with:';
-    outputs.push({ text: `${prompt} ${DEMO_CAPABILITIES.join(', ')}.`, data: quickReplies(prompt, DEMO_CAPABILITIES) });
+    outputs.push({ text: '', data: quickReplies(prompt, DEMO_CAPABILITIES) });
   }
   return outputs;
 };

@@ -35,7 +35,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * command exits promptly even without `close()`.
  */
 export function createTransport(options: TransportOptions = {}): ClosableTransport {
-  const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, timeout: 5_000, maxSockets: 64, maxFreeSockets: 16 };
+  // As many sockets as conversations may run at once (--concurrency, at most 256).
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, timeout: 5_000, maxSockets: 256, maxFreeSockets: 256 };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent({ ...agentOptions, ca: options.ca });
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;

@@ -15,6 +15,7 @@ import {
   DEFAULT_ESCALATION_KEY,
   DEFAULT_FLOW_NAME,
   NamedResource,
+  RequestFormat,
   Setup,
 } from './types';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
@@ -24,6 +25,7 @@ import { redactEndpoint } from '../redact';
 export interface InitInput {
   endpointUrl?: string;
   testMode?: boolean;
+  requestFormat?: RequestFormat;
   workspace?: string;
   workflow?: string;
   taskChannel?: string;
@@ -54,12 +56,16 @@ export interface ProbeOutcome {
   elapsedMs: number;
   warning?: string;
   failure?: { message: string };
+  /** The body format probed. */
+  requestFormat?: RequestFormat;
+  /** The form body failed where the same message as JSON was answered. */
+  jsonWorks?: boolean;
 }
 
 export interface InitDeps {
   api: DiscoveryApi;
   ask?: Asker;
-  probe: (endpointUrl: string, testMode: boolean) => Promise<ProbeOutcome>;
+  probe: (endpointUrl: string, testMode: boolean, requestFormat: RequestFormat, channelModel: ChannelModel) => Promise<ProbeOutcome>;
   validateEndpoint: (url: string) => void;
   saved?: Setup;
   /** Shows the entry points to the person about to choose the flow: which flow each number starts today. */
@@ -122,10 +128,33 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   const testMode = input.testMode ?? saved?.testMode ?? false;
 
   // The probe runs right after the URL is known; in the wizard its result is shown at
-  // once, and a failure asks for the URL again instead of ending the wizard.
+  // once, and a failure asks for the URL again instead of ending the wizard. It sends the
+  // body the flow will send (form by default).
+  let requestFormat: RequestFormat = input.requestFormat ?? saved?.requestFormat ?? 'form';
+  const probeModel = input.channelModel ?? saved?.channelModel ?? 'conversations';
   let probe: ProbeOutcome | undefined;
   for (let attempt = 1; !input.skipProbe; attempt++) {
-    probe = await deps.probe(endpointUrl, testMode);
+    probe = await deps.probe(endpointUrl, testMode, requestFormat, probeModel);
+    // The form body the flow would send is refused where JSON is answered: offer JSON (a
+    // wizard asks, --yes accepts what works), unless the user asked for form explicitly.
+    if (!probe.ok && probe.jsonWorks && input.requestFormat === undefined && requestFormat === 'form') {
+      const why = `The bot endpoint ${probe.endpoint} refused the form-encoded body the flow sends (${probe.failure?.message ?? 'no answer'}), but answered the same message as JSON.`;
+      const useJson = ask
+        ? await ask.choose(`${why} Send the bot a JSON body instead?`, [
+            { name: 'Yes: the flow sends a JSON body (--request-format json)', value: true },
+            { name: 'No: stop here', value: false },
+          ], true)
+        : acceptDefault;
+      if (!useJson) {
+        throw new CognigyError(why, { hint: 'Run init again with --request-format json: the flow then sends a JSON body.', code: 'probe-form-refused', exitCode: 1 });
+      }
+      requestFormat = 'json';
+      probe = await deps.probe(endpointUrl, testMode, requestFormat, probeModel);
+      if (probe.ok) {
+        const switched = 'The bot endpoint refused the form-encoded body and answered JSON: the setup now says --request-format json, so link-flow builds a flow that sends a JSON body.';
+        probe = { ...probe, warning: probe.warning ? `${switched} ${probe.warning}` : switched };
+      }
+    }
     if (ask) deps.showProbe?.(probe);
     if (probe.ok) break;
     if (!ask || attempt >= PROBE_ATTEMPTS) {
@@ -219,7 +248,7 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   const onBotFailure = input.onBotFailure ?? saved?.onBotFailure ?? 'escalate';
 
   return {
-    setup: { endpointUrl, testMode, workspace, workflow, taskChannel, flow, channelModel, escalationKey, onBotFailure },
+    setup: { endpointUrl, testMode, workspace, workflow, taskChannel, flow, channelModel, escalationKey, onBotFailure, requestFormat },
     probe,
     entryPoints,
     shown: { probe: Boolean(probe && ask && deps.showProbe), entryPoints: entryPointsShown },

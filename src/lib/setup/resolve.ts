@@ -71,6 +71,7 @@ export async function resolveSetup(
     channelModel: input.channelModel ?? saved?.channelModel ?? 'conversations',
     escalationKey,
     onBotFailure: input.onBotFailure ?? saved?.onBotFailure ?? 'escalate',
+    requestFormat: input.requestFormat ?? saved?.requestFormat ?? 'form',
   };
 }
 

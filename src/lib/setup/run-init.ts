@@ -56,9 +56,9 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
       parseEndpointUrl(url);
       registerEndpointSecret(url);
     },
-    probe: async (url, testMode) => {
-      options.log(`Probing ${redactEndpoint(url)}${testMode ? ' (test mode)' : ''}…`);
-      return probeEndpoint(transport, url, { testMode });
+    probe: async (url, testMode, requestFormat, channelModel) => {
+      options.log(`Probing ${redactEndpoint(url)}${testMode ? ' (test mode)' : ''} with the flow's ${requestFormat === 'json' ? 'JSON' : 'form-encoded'} body…`);
+      return probeEndpoint(transport, url, { testMode, requestFormat, channelModel });
     },
   }).catch((error) => {
     throw explainAuthFailure(error, options.credentials);

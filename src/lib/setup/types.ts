@@ -4,6 +4,10 @@ export type ChannelModel = 'conversations' | 'legacy';
 /** What the flow does when the bot's HTTP call fails (4xx/5xx, time-out, network). */
 export type BotFailureAction = 'escalate' | 'end';
 
+/** How the flow's HTTP widget sends the bot call: form parameters or a JSON body. */
+export type RequestFormat = 'form' | 'json';
+
+export const REQUEST_FORMATS: readonly RequestFormat[] = ['form', 'json'];
 export const CHANNEL_MODELS: readonly ChannelModel[] = ['conversations', 'legacy'];
 export const BOT_FAILURE_ACTIONS: readonly BotFailureAction[] = ['escalate', 'end'];
 export const DEFAULT_ESCALATION_KEY = 'escalation';
@@ -13,6 +17,11 @@ export const DEFAULT_FLOW_NAME = 'Cognigy Bot Flow';
 export interface NamedResource {
   sid: string;
   name: string;
+}
+
+/** How output names a resource: `"Assign to Anyone" (WW…)` where its name is known, else its SID. */
+export function nameAndSid(r: { sid: string; name?: string }): string {
+  return r.name && r.name !== r.sid ? `"${r.name}" (${r.sid})` : r.sid;
 }
 
 /**
@@ -33,4 +42,6 @@ export interface Setup {
   channelModel: ChannelModel;
   escalationKey: string;
   onBotFailure: BotFailureAction;
+  /** How the flow sends the bot call; absent in setups saved before it existed (form). */
+  requestFormat?: RequestFormat;
 }

@@ -42,12 +42,17 @@ export function customerKeys(address: string, name = address): { customerName: s
   return { customerName: name, customerAddress: address };
 }
 
-/** What the agent learns about the bot conversation, under the `cognigy` key. */
-export function cognigyAttributes(model: ChannelModel, callBotName: string): Record<string, string | BareLiquid> {
+/**
+ * What the agent learns about the bot conversation, under the `cognigy` key. `lastAnswer`
+ * is what the customer last received from the bot (the loop's reply variable), not the
+ * call's `parsed.text`: a quick-reply answer has an empty `text`, and the agent would see
+ * nothing.
+ */
+export function cognigyAttributes(model: ChannelModel): Record<string, string | BareLiquid> {
   return {
     userId: userIdTemplate(model),
     sessionId: sessionIdTemplate(model),
-    lastAnswer: new BareLiquid(`{{widgets.${callBotName}.parsed.text | default: '' | truncate: ${LAST_ANSWER_MAX_LENGTH} | to_json}}`),
+    lastAnswer: new BareLiquid(`{{flow.variables.${VARIABLE.reply} | default: '' | truncate: ${LAST_ANSWER_MAX_LENGTH} | to_json}}`),
     reason: `{{flow.variables.${VARIABLE.escalationReason} | default: '${ESCALATION_REASON.bot}'}}`,
   };
 }
@@ -56,7 +61,7 @@ export const COGNIGY_ATTRIBUTES_KEY = 'cognigy';
 
 /** The attributes text of a send-to-flex the builder creates. */
 export function buildAttributes(model: ChannelModel, callBotName: string): string {
-  return stringifyTemplate({ ...defaultFlexAttributes(model), [COGNIGY_ATTRIBUTES_KEY]: cognigyAttributes(model, callBotName) });
+  return stringifyTemplate({ ...defaultFlexAttributes(model), [COGNIGY_ATTRIBUTES_KEY]: cognigyAttributes(model) });
 }
 
 /**
@@ -74,7 +79,7 @@ export function mergeCognigyAttributes(existing: string, model: ChannelModel, ca
     ...parsed,
     customerName: parsed.customerName ?? customerName,
     customerAddress: parsed.customerAddress ?? customerAddress,
-    [COGNIGY_ATTRIBUTES_KEY]: cognigyAttributes(model, callBotName),
+    [COGNIGY_ATTRIBUTES_KEY]: cognigyAttributes(model),
   });
 }
 

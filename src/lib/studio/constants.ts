@@ -9,6 +9,7 @@ export const WIDGET = {
   trigger: 'Trigger',
   setText: 'SetUserText',
   callBot: 'ProcessUserInput',
+  readAnswer: 'ReadBotAnswer',
   checkEscalation: 'CheckEscalation',
   checkReply: 'CheckBotText',
   reply: 'SendUserReply',
@@ -28,8 +29,14 @@ export type LoopNames = Record<WidgetRole, string>;
 export const VARIABLE = {
   /** What the customer just said: the bot's next input. */
   text: 'text',
+  /** The media URLs the customer just sent, separated by spaces (legacy messaging only). */
+  media: 'media',
   /** Why the conversation goes to Flex; unset means the bot asked for it. */
   escalationReason: 'escalationReason',
+  /** What the customer receives for the bot's last answer (texts, rich content as text). */
+  reply: 'botReply',
+  /** "true" when the bot's last answer asks for an agent. */
+  escalate: 'botAsksForAgent',
 } as const;
 
 export const ESCALATION_REASON = { bot: 'bot-escalation', botFailure: 'bot-failure' } as const;

@@ -10,10 +10,26 @@ import type { FlowDefinition } from './types';
 export const TOKEN_PLACEHOLDER = '$COGNIGY_URL_TOKEN';
 
 export function hideEndpointToken(definition: FlowDefinition, endpointUrl?: string): FlowDefinition {
-  const token = endpointUrl ? endpointToken(endpointUrl) : undefined;
-  if (!token) return definition;
-  const text = JSON.stringify(definition);
-  return text.includes(token) ? (JSON.parse(text.split(token).join(TOKEN_PLACEHOLDER)) as FlowDefinition) : definition;
+  // A deployed loop may still call an earlier endpoint (the setup's URL changed since): its
+  // token is as secret as the current one. Restoring fills in the current setup's token.
+  const tokens = new Set([endpointUrl, ...loopEndpointUrls(definition)].map((url) => (url ? endpointToken(url) : undefined)));
+  let text = JSON.stringify(definition);
+  let changed = false;
+  for (const token of tokens) {
+    if (!token || token.length < 8 || !text.includes(token)) continue;
+    text = text.split(token).join(TOKEN_PLACEHOLDER);
+    changed = true;
+  }
+  return changed ? (JSON.parse(text) as FlowDefinition) : definition;
+}
+
+/** The URLs of the bot loop's HTTP widgets (`ProcessUserInput`, `ProcessUserInput_2`…). */
+export function loopEndpointUrls(definition: FlowDefinition | undefined): string[] {
+  const states = Array.isArray(definition?.states) ? definition.states : [];
+  return states
+    .filter((s) => s?.type === 'make-http-request' && /^ProcessUserInput(_\d+)?$/.test(String(s.name)) && typeof s.properties?.url === 'string')
+    .map((s) => s.properties.url as string)
+    .filter((url) => !url.includes(TOKEN_PLACEHOLDER));
 }
 
 export function hasTokenPlaceholder(definition: unknown): boolean {

@@ -7,12 +7,14 @@ import {
   DEFAULT_REPLY_TIMEOUT_SECONDS,
   ESCALATION_REASON,
   FORM_CONTENT_TYPE,
+  JSON_CONTENT_TYPE,
   LoopNames,
+  TRIGGER_ROOT,
   VARIABLE,
   WidgetRole,
 } from './constants';
 import { BuildOptions, botRequestUrl } from './options';
-import { sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
+import { customerTextTemplate, escalationTemplate, mediaTemplate, replyTemplate, sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
 import type { KeyValue, Offset, WidgetState } from './types';
 
 /** Canvas grid: a widget box is about 400×200 px; cells leave a 50 px gap. */
@@ -28,13 +30,14 @@ export function loopGrid(onBotFailure: BuildOptions['onBotFailure']): Record<Wid
     trigger: { col: 0, row: 0 },
     setText: { col: 0, row: 1 },
     callBot: { col: 0, row: 2 },
-    checkEscalation: { col: 0, row: 3 },
-    checkReply: { col: 0, row: 4 },
-    reply: { col: 0, row: 5 },
-    setReply: { col: 0, row: 6 },
-    tellEscalation: { col: 1, row: 4 },
-    toFlex: { col: 1, row: 5 },
-    flexFailed: { col: 1, row: 6 },
+    readAnswer: { col: 0, row: 3 },
+    checkEscalation: { col: 0, row: 4 },
+    checkReply: { col: 0, row: 5 },
+    reply: { col: 0, row: 6 },
+    setReply: { col: 0, row: 7 },
+    tellEscalation: { col: 1, row: 5 },
+    toFlex: { col: 1, row: 6 },
+    flexFailed: { col: 1, row: 7 },
     markBotFailure: { col: 2, row: 3 },
     botFailed: { col: 2, row: onBotFailure === 'escalate' ? 4 : 3 },
   };
@@ -56,18 +59,23 @@ function variable(key: string, value: string): KeyValue {
 /**
  * The loop's widgets, from the text variable to the failure apology, without offsets
  * and without the send-to-flex (built or reused by the caller, named `names.toFlex`).
- * Roles in the returned order: setText, callBot, checkEscalation, checkReply, reply, setReply,
+ * Roles in the returned order: setText, callBot, readAnswer, checkEscalation, checkReply, reply, setReply,
  * tellEscalation, [markBotFailure], botFailed.
  */
 export function loopStates(names: LoopNames, options: BuildOptions): Array<{ role: WidgetRole; state: WidgetState }> {
   const model = options.channelModel;
-  const bot = `widgets.${names.callBot}`;
-  const escalationInput = `{{${bot}.parsed.data.${options.escalationKey}}}`;
   const out: Array<{ role: WidgetRole; state: WidgetState }> = [];
   const add = (role: WidgetRole, type: string, properties: Record<string, unknown>, transitions: WidgetState['transitions']) =>
     out.push({ role, state: { name: names[role], type, properties, transitions } });
+  const reply = `{{flow.variables.${VARIABLE.reply}}}`;
+  const wantsAgent = `{{flow.variables.${VARIABLE.escalate}}}`;
 
-  add('setText', 'set-variables', { variables: [variable(VARIABLE.text, triggerBodyTemplate(model))] }, [
+  // The customer's text, and on legacy messaging the media URLs that came with it.
+  const customerVariables = (text: string, root: string) => {
+    const media = mediaTemplate(model, root);
+    return [variable(VARIABLE.text, text), ...(media ? [variable(VARIABLE.media, media)] : [])];
+  };
+  add('setText', 'set-variables', { variables: customerVariables(triggerBodyTemplate(model), TRIGGER_ROOT[model]) }, [
     { event: 'next', next: names.callBot },
   ]);
   add(
@@ -75,18 +83,30 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
     'make-http-request',
     {
       method: 'POST',
-      content_type: FORM_CONTENT_TYPE,
       // Never send Twilio credentials to a third party.
       add_twilio_auth: false,
       url: botRequestUrl(options.endpointUrl, options.testMode),
-      parameters: botParameters(model),
+      ...botRequest(model, options.requestFormat ?? 'form'),
     },
     [
-      { event: 'success', next: names.checkEscalation },
+      { event: 'success', next: names.readAnswer },
       { event: 'failed', next: options.onBotFailure === 'escalate' ? names.markBotFailure : names.botFailed },
     ],
   );
-  add('checkEscalation', 'split-based-on', { input: escalationInput }, [
+  // The answer is read once, into two variables the later widgets (and the Console's
+  // reader) share: what the customer gets, and whether any output asks for an agent.
+  add(
+    'readAnswer',
+    'set-variables',
+    {
+      variables: [
+        variable(VARIABLE.reply, replyTemplate(names.callBot)),
+        variable(VARIABLE.escalate, escalationTemplate(names.callBot, options.escalationKey)),
+      ],
+    },
+    [{ event: 'next', next: names.checkEscalation }],
+  );
+  add('checkEscalation', 'split-based-on', { input: wantsAgent }, [
     { event: 'noMatch', next: names.checkReply },
     {
       event: 'match',
@@ -94,9 +114,8 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
       conditions: [
         {
           friendly_name: `The bot asks for an agent (${options.escalationKey})`,
-          arguments: [escalationInput],
-          // Liquid renders boolean true as "true": a flag sent as true or "true" matches.
-          type: 'matches_any_of',
+          arguments: [wantsAgent],
+          type: 'equal_to',
           value: 'true',
         },
       ],
@@ -106,12 +125,11 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
   // the customer an empty message: the execution ends, and the customer's next message
   // starts a new one that continues the same Cognigy session (the session id is the
   // conversation's, not the execution's).
-  const replyText = `{{${bot}.parsed.text}}`;
-  add('checkReply', 'split-based-on', { input: replyText }, [
+  add('checkReply', 'split-based-on', { input: reply }, [
     { event: 'noMatch', next: names.reply },
     {
       event: 'match',
-      conditions: [{ friendly_name: 'The bot has nothing to say', arguments: [replyText], type: 'is_blank', value: 'Is Blank' }],
+      conditions: [{ friendly_name: 'The bot has nothing to say', arguments: [reply], type: 'is_blank', value: 'Is Blank' }],
     },
   ]);
   add(
@@ -120,7 +138,7 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
     {
       ...chatTarget(model),
       from: '{{flow.channel.address}}',
-      body: `{{${bot}.parsed.text}}`,
+      body: reply,
       timeout: String(options.replyTimeoutSeconds ?? DEFAULT_REPLY_TIMEOUT_SECONDS),
     },
     [
@@ -131,7 +149,8 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
       { event: 'deliveryFailure' },
     ],
   );
-  add('setReply', 'set-variables', { variables: [variable(VARIABLE.text, `{{widgets.${names.reply}.inbound.Body}}`)] }, [
+  const inbound = `widgets.${names.reply}.inbound`;
+  add('setReply', 'set-variables', { variables: customerVariables(customerTextTemplate(`${inbound}.Body`), inbound) }, [
     { event: 'next', next: names.callBot },
   ]);
   add(
@@ -141,7 +160,7 @@ export function loopStates(names: LoopNames, options: BuildOptions): Array<{ rol
       ...chatTarget(model),
       from: '{{flow.channel.address}}',
       to: '{{contact.channel.address}}',
-      body: options.escalationMessage ?? `{{${bot}.parsed.text | default: '${DEFAULT_ESCALATION_FALLBACK}'}}`,
+      body: options.escalationMessage ?? `{{flow.variables.${VARIABLE.reply} | default: '${DEFAULT_ESCALATION_FALLBACK}'}}`,
     },
     // The agent is wanted even when the goodbye could not be delivered.
     [
@@ -192,10 +211,29 @@ export function flexFailureState(name: string, model: ChannelModel): WidgetState
 }
 
 /**
- * Form parameters of the bot call. Studio form-encodes each value, so the customer's
- * text reaches the bot intact whatever it holds. `data` travels as bracket keys
- * (`data[channel]`, `data[twilioNumber]`), the usual form notation of a nested object.
+ * The bot call's body, in the chosen format, with the same fields either way.
+ * - form: Studio form-encodes each parameter, so the customer's text reaches the bot intact
+ *   whatever it holds; `data` travels as bracket keys (`data[channel]`), the usual form
+ *   notation of a nested object. Whether Cognigy reads them so is not documented:
+ *   `init` probes exactly this body.
+ * - json: Studio sends the rendered body as it is and escapes nothing, so every value goes
+ *   through `to_json`: a quote, a backslash or a new line in the customer's text stays
+ *   valid JSON.
  */
+export function botRequest(model: ChannelModel, format: 'form' | 'json'): Record<string, unknown> {
+  const fields = botParameters(model);
+  if (format === 'form') return { content_type: FORM_CONTENT_TYPE, parameters: fields };
+  // `default` first: a value missing from the context still renders valid JSON ("").
+  const value = (kv: KeyValue) => (kv.value.startsWith('{{') ? `${kv.value.slice(0, -2)} | default: '' | to_json}}` : JSON.stringify(kv.value));
+  const top = fields.filter((kv) => !kv.key.startsWith('data['));
+  const data = fields.filter((kv) => kv.key.startsWith('data['));
+  const pairs = top.map((kv) => `${JSON.stringify(kv.key)}: ${value(kv)}`);
+  // Spaces around the braces: a literal "}}" right after an output tag is left to no parser's reading.
+  pairs.push(`"data": { ${data.map((kv) => `${JSON.stringify(kv.key.slice(5, -1))}: ${value(kv)}`).join(', ')} }`);
+  return { content_type: JSON_CONTENT_TYPE, body: `{ ${pairs.join(', ')} }` };
+}
+
+/** The bot call's fields, as form parameters (`data[…]` for the data object's keys). */
 export function botParameters(model: ChannelModel): KeyValue[] {
   return [
     { key: 'userId', value: userIdTemplate(model) },
@@ -203,5 +241,6 @@ export function botParameters(model: ChannelModel): KeyValue[] {
     { key: 'text', value: `{{flow.variables.${VARIABLE.text}}}` },
     { key: 'data[channel]', value: `twilio-${model}` },
     { key: 'data[twilioNumber]', value: '{{flow.channel.address}}' },
+    ...(model === 'legacy' ? [{ key: 'data[media]', value: `{{flow.variables.${VARIABLE.media}}}` }] : []),
   ];
 }

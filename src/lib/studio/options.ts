@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import { redactEndpoint } from '../redact';
-import type { BotFailureAction, ChannelModel } from '../setup/types';
+import type { BotFailureAction, ChannelModel, RequestFormat } from '../setup/types';
 import { DEFAULT_REPLY_TIMEOUT_SECONDS } from './constants';
 
 /** What the bot loop is built from (normally the saved setup plus flags). */
@@ -10,6 +10,8 @@ export interface BuildOptions {
   /** Call the endpoint's `/test/<token>` path (Cognigy test mode). */
   testMode?: boolean;
   channelModel: ChannelModel;
+  /** How the HTTP widget encodes the bot call: form parameters (default) or a JSON body. */
+  requestFormat?: RequestFormat;
   /** Path inside the bot's `data` that asks for an agent, e.g. `escalation` or `handover.requested`. */
   escalationKey: string;
   onBotFailure: BotFailureAction;
@@ -90,6 +92,9 @@ export function checkBuildOptions(options: BuildOptions): void {
   assertEscalationKey(options.escalationKey);
   if (options.channelModel !== 'conversations' && options.channelModel !== 'legacy') {
     throw new UsageError(`Unknown channel model "${String(options.channelModel)}".`, 'Use conversations or legacy.');
+  }
+  if (options.requestFormat !== undefined && options.requestFormat !== 'form' && options.requestFormat !== 'json') {
+    throw new UsageError(`Unknown request format "${String(options.requestFormat)}".`, 'Use form or json.');
   }
   if (options.onBotFailure !== 'escalate' && options.onBotFailure !== 'end') {
     throw new UsageError(`Unknown bot failure action "${String(options.onBotFailure)}".`, 'Use escalate or end.');

@@ -189,7 +189,9 @@ function findLoop(byName: Map<string, WidgetState>, entry: WidgetState): FoundLo
     }
     return undefined;
   };
-  const check = take('checkEscalation', 'split-based-on', after(callBot, 'success'));
+  // Loops patched in before ReadBotAnswer existed go straight to the escalation check.
+  const read = take('readAnswer', 'set-variables', after(callBot, 'success'));
+  const check = take('checkEscalation', 'split-based-on', read ? after(read, 'next') : after(callBot, 'success'));
   // Loops patched in before CheckBotText existed go straight to the reply.
   const checkReply = take('checkReply', 'split-based-on', after(check, 'noMatch'));
   const reply = take('reply', 'send-and-wait-for-reply', after(checkReply ?? check, 'noMatch'));

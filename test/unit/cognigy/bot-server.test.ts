@@ -74,9 +74,10 @@ describe('Cognigy-compatible bot server', () => {
       [JSON.stringify({ userId: 'u'.repeat(257), sessionId: 's', text: 'x' }), /userId must be at most 256/],
       [JSON.stringify({ userId: 'u', sessionId: 's'.repeat(257), text: 'x' }), /sessionId must be at most 256/],
       [JSON.stringify({ userId: 'u', sessionId: 's', text: 'x'.repeat(10_001) }), /text must be at most 10000/],
-      [JSON.stringify({ userId: 'u', sessionId: 's', data: 'str' }), /data must be an object/],
-      [JSON.stringify({ userId: 'u', sessionId: 's', data: [1] }), /data must be an object/],
-      [JSON.stringify({ userId: 'u', sessionId: 's' }), /Either text or data/],
+      [JSON.stringify({ userId: 'u', sessionId: 's', data: 'str' }), /Either text \(a string\) or data \(an object\)/],
+      [JSON.stringify({ userId: 'u', sessionId: 's', data: [1] }), /Either text \(a string\) or data \(an object\)/],
+      [JSON.stringify({ userId: 'u', sessionId: 's', text: 7 }), /Either text \(a string\) or data \(an object\)/],
+      [JSON.stringify({ userId: 'u', sessionId: 's' }), /Either text \(a string\) or data \(an object\)/],
       ['{not json', /not valid JSON/],
     ];
     for (const [body, pattern] of cases) {
@@ -90,6 +91,10 @@ describe('Cognigy-compatible bot server', () => {
     assert.equal(limits.status, 200);
     const dataOnly = await raw('userId=u&sessionId=s&data[a]=1', 'application/x-www-form-urlencoded');
     assert.equal(dataOnly.status, 200);
+    // "If both are missing or invalid, the REST Endpoint throws an error": one valid is enough.
+    const stringData = await raw(JSON.stringify({ userId: 'u', sessionId: 's', text: 'hi', data: '{"a":1}' }));
+    assert.equal(stringData.status, 200, stringData.body);
+    assert.match(JSON.parse(stringData.body).text, /You said: hi/);
     assert.equal((await raw('hello', 'text/plain')).status, 415);
   });
 
@@ -169,7 +174,9 @@ describe('Cognigy-compatible bot server', () => {
       assert.match(second.text, /\$10 a month/);
       assert.match((await say('where is order 12345')).text, /Order 12345 has shipped/);
       const unknown = await say('blorp');
-      assert.match(unknown.text, /did not understand/);
+      // As Cognigy's formats show a quick-reply output: no text of its own, the text in the payload.
+      assert.equal(unknown.outputs[0].text, null);
+      assert.match(unknown.outputs[0].rich!.text!, /did not understand/);
       assert.deepEqual(unknown.outputs[0].rich?.options, ['Opening hours', 'Order status', 'Pricing', 'Talk to an agent']);
       assert.equal(unknown.escalation, undefined);
       for (const text of ['I want a HUMAN', 'Agent please', 'talk to an agent']) {

@@ -23,9 +23,11 @@ function botOnlyFactory(behaviour: BotBehaviour): DriverFactory {
       const out: TurnOutput = { messages: [], elapsedMs: 0 };
       for (const o of outputs) {
         const data = typeof o.data === 'string' ? JSON.parse(o.data) : o.data;
-        const quick = data?._cognigy?._default?._quickReplies?.quickReplies as { title: string; payload?: string }[] | undefined;
+        const rich = data?._cognigy?._default?._quickReplies;
+        const quick = rich?.quickReplies as { title: string; payload?: string }[] | undefined;
         out.messages.push({
-          text: o.text ?? '',
+          // As botium-connector-cognigy reads an output: its text, else its quick replies' text.
+          text: o.text || rich?.text || '',
           data,
           ...(quick ? { quickReplies: quick.map((q) => q.title), buttons: quick.map((q) => ({ text: q.title, payload: q.payload })) } : {}),
         });

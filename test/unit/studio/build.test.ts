@@ -18,6 +18,9 @@ const render = (template: string, context: object) => studioLiquid().parseAndRen
 const params = (def: ReturnType<typeof buildFlow>) =>
   Object.fromEntries((state(def, WIDGET.callBot).properties.parameters as KeyValue[]).map((p) => [p.key, p.value]));
 
+const variableOf = (def: ReturnType<typeof buildFlow>, key: string) =>
+  (state(def, WIDGET.readAnswer).properties.variables as KeyValue[]).find((v) => v.key === key)!.value;
+
 describe('buildFlow', () => {
   test('conversations: wired on incomingConversationMessage, session is the conversation SID', () => {
     const def = buildFlow(options({ channelModel: 'conversations' }));
@@ -26,7 +29,8 @@ describe('buildFlow', () => {
     assert.equal(nextOf(trigger, 'incomingConversationMessage'), WIDGET.setText);
     assert.equal(nextOf(trigger, 'incomingMessage'), undefined);
     const setText = state(def, WIDGET.setText).properties.variables as KeyValue[];
-    assert.deepEqual(setText.map((v) => [v.key, v.value]), [['text', '{{trigger.conversation.Body}}']]);
+    assert.deepEqual(setText.map((v) => v.key), ['text']);
+    assert.equal(render(setText[0].value, { trigger: { conversation: { Body: 'Hi "there"' } } }), 'Hi "there"');
     const p = params(def);
     assert.equal(p.userId, '{{trigger.conversation.From}}');
     assert.equal(p.sessionId, '{{trigger.conversation.ConversationSid}}');
@@ -40,7 +44,7 @@ describe('buildFlow', () => {
     const trigger = state(def, WIDGET.trigger);
     assert.equal(nextOf(trigger, 'incomingMessage'), WIDGET.setText);
     assert.equal(nextOf(trigger, 'incomingConversationMessage'), undefined);
-    assert.equal((state(def, WIDGET.setText).properties.variables as KeyValue[])[0].value, '{{trigger.message.Body}}');
+    assert.equal(render((state(def, WIDGET.setText).properties.variables as KeyValue[])[0].value, { trigger: { message: { Body: 'legacy' } } }), 'legacy');
     const p = params(def);
     assert.equal(p.userId, '{{trigger.message.From}}');
     assert.equal(p.sessionId, '{{trigger.message.ChannelAttributes.proxySession}}');
@@ -55,6 +59,29 @@ describe('buildFlow', () => {
     assert.equal(http.url, ENDPOINT);
   });
 
+  for (const channelModel of ['conversations', 'legacy'] as const) {
+    test(`${channelModel}: --request-format json sends the same fields as a body that stays JSON whatever the text holds`, () => {
+      const http = state(buildFlow(options({ channelModel, requestFormat: 'json' })), WIDGET.callBot).properties;
+      assert.equal(http.content_type, 'application/json;charset=utf-8');
+      assert.equal(http.parameters, undefined);
+      const root = channelModel === 'legacy' ? 'message' : 'conversation';
+      for (const text of ['He said "hi"', 'C:\\temp\\new \\', 'two\nlines\r\n\ttab', '\u0001 control', '{{ braces }} } {', '']) {
+        const context = {
+          trigger: { [root]: { From: '+14155550100', ConversationSid: 'CH1', ChannelAttributes: { proxySession: 'KC1' } } },
+          flow: { variables: { text }, channel: { address: '+15005550006' } },
+        };
+        const body = JSON.parse(render(http.body as string, context));
+        assert.deepEqual(body, {
+          userId: '+14155550100',
+          sessionId: channelModel === 'legacy' ? 'KC1' : 'CH1',
+          text,
+          data: { channel: `twilio-${channelModel}`, twilioNumber: '+15005550006', ...(channelModel === 'legacy' ? { media: '' } : {}) },
+        });
+      }
+      assert.deepEqual(JSON.parse(render(http.body as string, {})).userId, '', 'a missing value still renders JSON');
+    });
+  }
+
   test('test mode puts /test/ before the token, once', () => {
     const http = state(buildFlow(options({ testMode: true })), WIDGET.callBot).properties;
     assert.equal(http.url, `https://endpoint-trial.cognigy.ai/test/${TOKEN}`);
@@ -65,38 +92,92 @@ describe('buildFlow', () => {
   test('a turn where the bot says nothing ends the execution instead of sending an empty message', () => {
     const def = buildFlow(options());
     const check = state(def, WIDGET.checkReply);
-    assert.equal(check.properties.input, '{{widgets.ProcessUserInput.parsed.text}}');
+    assert.equal(check.properties.input, '{{flow.variables.botReply}}');
     assert.equal(nextOf(check, 'noMatch'), WIDGET.reply);
     const blank = check.transitions.find((t) => t.event === 'match')!;
     assert.equal(blank.conditions![0].type, 'is_blank');
     assert.equal(blank.next, undefined, 'no next: the execution ends');
   });
 
-  test('the escalation split matches the flag whether the bot sends true or "true"', () => {
+  test('a message without text (an image, a location) reaches the bot as the media placeholder', () => {
+    const def = buildFlow(options());
+    const first = (state(def, WIDGET.setText).properties.variables as KeyValue[])[0].value;
+    const next = (state(def, WIDGET.setReply).properties.variables as KeyValue[])[0].value;
+    for (const body of ['', undefined]) {
+      assert.equal(render(first, { trigger: { conversation: { Body: body } } }), '[media]');
+      assert.equal(render(next, { widgets: { SendUserReply: { inbound: { Body: body } } } }), '[media]');
+    }
+    assert.equal(render(first, { trigger: { conversation: { Body: ' ' } } }), ' ', 'a blank text is still the customer\'s text');
+  });
+
+  test('legacy messaging: the media URLs that came with a message go to the bot in data.media', () => {
+    const def = buildFlow(options({ channelModel: 'legacy' }));
+    const first = state(def, WIDGET.setText).properties.variables as KeyValue[];
+    const next = state(def, WIDGET.setReply).properties.variables as KeyValue[];
+    assert.deepEqual(first.map((v) => v.key), ['text', 'media']);
+    const message = { Body: '', NumMedia: '2', MediaUrl0: 'https://media.example/1.jpg', MediaUrl1: 'https://media.example/2.jpg' };
+    assert.equal(render(first[0].value, { trigger: { message } }), '[media]');
+    assert.equal(render(first[1].value, { trigger: { message } }), 'https://media.example/1.jpg https://media.example/2.jpg');
+    assert.equal(render(next[1].value, { widgets: { SendUserReply: { inbound: message } } }), 'https://media.example/1.jpg https://media.example/2.jpg');
+    assert.equal(render(first[1].value, { trigger: { message: { Body: 'hi', NumMedia: '0' } } }), '');
+    assert.equal(params(def)['data[media]'], '{{flow.variables.media}}');
+    assert.equal(params(buildFlow(options({ channelModel: 'conversations' })))['data[media]'], undefined, 'the Conversations trigger documents no media');
+  });
+
+  test('the answer is read once, right after the bot call, into the reply and the escalation flag', () => {
+    const def = buildFlow(options());
+    assert.equal(nextOf(state(def, WIDGET.callBot), 'success'), WIDGET.readAnswer);
+    const read = state(def, WIDGET.readAnswer);
+    assert.equal(read.type, 'set-variables');
+    assert.deepEqual((read.properties.variables as KeyValue[]).map((v) => v.key), ['botReply', 'botAsksForAgent']);
+    assert.equal(nextOf(read, 'next'), WIDGET.checkEscalation);
+  });
+
+  test('the escalation flag is seen on any of the first 15 outputs or the top-level data, as true or "true"', () => {
     const def = buildFlow(options({ escalationKey: 'handover.requested' }));
     const split = state(def, WIDGET.checkEscalation);
-    assert.equal(split.properties.input, '{{widgets.ProcessUserInput.parsed.data.handover.requested}}');
+    assert.equal(split.properties.input, '{{flow.variables.botAsksForAgent}}');
     const match = split.transitions.find((t) => t.event === 'match');
     assert.equal(match?.next, WIDGET.tellEscalation);
     assert.equal(nextOf(split, 'noMatch'), WIDGET.checkReply);
-    const condition = match!.conditions![0];
-    assert.equal(condition.type, 'matches_any_of');
-    assert.deepEqual(condition.arguments, [split.properties.input]);
-    const accepted = condition.value.split(',').map((v) => v.trim());
-    for (const flag of [true, 'true']) {
-      const rendered = render(condition.arguments[0], { widgets: { ProcessUserInput: { parsed: { data: { handover: { requested: flag } } } } } });
-      assert.ok(accepted.includes(rendered), `flag ${JSON.stringify(flag)} renders ${rendered}`);
+    assert.deepEqual(match!.conditions!.map((c) => [c.type, c.value]), [['equal_to', 'true']]);
+    const flag = variableOf(def, 'botAsksForAgent');
+    const wants = (parsed: object) => render(flag, { widgets: { ProcessUserInput: { parsed } } });
+    const on = (value: unknown) => ({ text: 'x', data: { handover: { requested: value } } });
+    for (const value of [true, 'true', 'TRUE']) {
+      assert.equal(wants({ ...on(value), outputStack: [on(value)] }), 'true', JSON.stringify(value));
+      assert.equal(wants({ text: 'x', data: {}, outputStack: [on(value), { text: 'later', data: {} }] }), 'true', 'a flag on an earlier output');
+      assert.equal(wants({ text: 'x', data: { handover: { requested: value } } }), 'true', 'no outputStack: the top-level data');
     }
-    for (const flag of [false, 'false', undefined]) {
-      const rendered = render(condition.arguments[0], { widgets: { ProcessUserInput: { parsed: { data: { handover: { requested: flag } } } } } });
-      assert.ok(!accepted.includes(rendered));
-    }
+    for (const value of [false, 'false', undefined, 'yes']) assert.equal(wants({ ...on(value), outputStack: [on(value)] }), 'false');
+    const sixteen = Array.from({ length: 16 }, (_, i) => (i === 15 ? on(true) : { text: `o${i}`, data: {} }));
+    assert.equal(wants({ text: 'x', data: {}, outputStack: sixteen }), 'false', 'Studio loops stop after 15');
+  });
+
+  test('the reply: each output\'s text, or its quick replies\' or buttons\' text with the choices listed', () => {
+    const reply = variableOf(buildFlow(options()), 'botReply');
+    const say = (parsed: object) => render(reply, { widgets: { ProcessUserInput: { parsed } } });
+    const rich = (kind: '_quickReplies' | '_buttons', text: string | null, titles: string[]) => ({
+      text: '',
+      data: { _cognigy: { _default: { [kind]: { text, [kind === '_buttons' ? 'buttons' : 'quickReplies']: titles.map((title) => ({ title, payload: title })) } } } },
+    });
+    assert.equal(say({ text: 'A B', outputStack: [{ text: 'A', data: {} }, { text: 'B', data: {} }] }), 'A B');
+    assert.equal(say({ text: '', outputStack: [rich('_quickReplies', 'Pick one:', ['Hours', 'Agent'])] }), 'Pick one:\n- Hours\n- Agent');
+    assert.equal(
+      say({ text: 'Hi', outputStack: [{ text: 'Hi', data: {} }, rich('_buttons', 'Choose:', ['Yes']), { text: 'Bye', data: {} }] }),
+      'Hi Choose:\n- Yes\nBye',
+    );
+    assert.equal(say({ text: '', outputStack: [rich('_quickReplies', null, ['Hours'])] }), '- Hours');
+    assert.equal(say({ text: 'reshaped by a transformer' }), 'reshaped by a transformer', 'no outputStack: the top-level text');
+    assert.equal(say({ text: '', outputStack: [{ text: null, data: { only: 'data' } }] }), '', 'nothing to say stays blank');
+    const many = Array.from({ length: 16 }, (_, i) => ({ text: `o${i}`, data: {} }));
+    assert.equal(say({ text: many.map((o) => o.text).join(' '), outputStack: many }), many.map((o) => o.text).join(' '), 'past 15 outputs: the top-level text');
   });
 
   test('the reply loop: reply, wait, take the answer, call the bot again; silence ends the execution', () => {
     const def = buildFlow(options({ replyTimeoutSeconds: 600 }));
     const reply = state(def, WIDGET.reply);
-    assert.equal(reply.properties.body, '{{widgets.ProcessUserInput.parsed.text}}');
+    assert.equal(reply.properties.body, '{{flow.variables.botReply}}');
     assert.equal(reply.properties.timeout, '600');
     assert.equal(nextOf(reply, 'incomingMessage'), WIDGET.setReply);
     for (const event of ['timeout', 'deliveryFailure']) {
@@ -105,14 +186,15 @@ describe('buildFlow', () => {
       assert.equal(t.next, undefined);
     }
     const setReply = state(def, WIDGET.setReply);
-    assert.equal((setReply.properties.variables as KeyValue[])[0].value, '{{widgets.SendUserReply.inbound.Body}}');
+    const replyText = (setReply.properties.variables as KeyValue[])[0].value;
+    assert.equal(render(replyText, { widgets: { SendUserReply: { inbound: { Body: 'next' } } } }), 'next');
     assert.equal(nextOf(setReply, 'next'), WIDGET.callBot);
   });
 
-  test('escalation tells the customer the bot\'s last text, then sends to Flex with the setup\'s routing', () => {
+  test('escalation tells the customer the bot\'s last reply, then sends to Flex with the setup\'s routing', () => {
     const def = buildFlow(options());
     const tell = state(def, WIDGET.tellEscalation);
-    assert.match(tell.properties.body as string, /widgets\.ProcessUserInput\.parsed\.text/);
+    assert.match(tell.properties.body as string, /flow\.variables\.botReply/);
     assert.equal(nextOf(tell, 'sent'), WIDGET.toFlex);
     const flex = state(def, WIDGET.toFlex);
     assert.equal(flex.type, 'send-to-flex');
@@ -163,8 +245,8 @@ describe('buildFlow', () => {
         trigger: {
           [root]: { From: '+14155550100', ConversationSid: 'CH0123456789abcdef0123456789abcdef', ChannelSid: 'CH0123456789abcdef0123456789abcdef', ChannelAttributes: { from: '+14155550100', channel_type: 'sms', proxySession: 'KC0123456789abcdef0123456789abcdef' } },
         },
-        widgets: { ProcessUserInput: { parsed: { text: answer } } },
-        flow: { variables: reason ? { escalationReason: reason } : {} },
+        // The agent reads what the customer last received: the loop's reply variable.
+        flow: { variables: { botReply: answer, ...(reason ? { escalationReason: reason } : {}) } },
       });
       const answer = 'I\'ll get you a "real" person.\nOne moment, please. ' + 'x'.repeat(400);
       const rendered = render(template, context(answer));

@@ -19,7 +19,9 @@ describe('toMermaid', () => {
       assert.ok(lines.some((l) => l.trim() === `${ids.get(from)} -->|"${event}"| ${ids.get(to)}`), `${from} -${event}-> ${to}`);
     edge(WIDGET.trigger, 'incomingConversationMessage', WIDGET.setText);
     edge(WIDGET.setReply, 'next', WIDGET.callBot);
-    edge(WIDGET.checkEscalation, 'match: matches_any_of true', WIDGET.tellEscalation);
+    edge(WIDGET.checkEscalation, 'match: equal_to true', WIDGET.tellEscalation);
+    edge(WIDGET.callBot, 'success', WIDGET.readAnswer);
+    edge(WIDGET.readAnswer, 'next', WIDGET.checkEscalation);
     edge(WIDGET.checkEscalation, 'noMatch', WIDGET.checkReply);
     edge(WIDGET.checkReply, 'noMatch', WIDGET.reply);
     assert.ok(lines.some((l) => l.trim() === `${ids.get(WIDGET.reply)} -.->|"timeout"| flowEnd`));

@@ -107,6 +107,6 @@ describe('diffFlows', () => {
     assert.notEqual(flex.attributes, state(now, WIDGET.toFlex).properties.attributes, 'the test changed something');
     const changes = diffFlows(before, now);
     assert.deepEqual(changes.map((c) => `${c.widget} ${c.path}`), [`${WIDGET.toFlex} attributes.cognigy.lastAnswer`]);
-    assert.match(formatDiff(changes), /\+ \{\{widgets\.ProcessUserInput\.parsed\.text \| default: '' \| truncate: 200 \| to_json\}\}/);
+    assert.match(formatDiff(changes), /\+ \{\{flow\.variables\.botReply \| default: '' \| truncate: 200 \| to_json\}\}/);
   });
 });

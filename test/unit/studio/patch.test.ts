@@ -11,6 +11,7 @@ import {
   patchFlow,
   PatchOptions,
   TRIGGER_EVENT,
+  VARIABLE,
   WIDGET,
 } from '../../../src/lib/studio';
 import { CognigyError } from '../../../src/lib/errors';
@@ -35,9 +36,16 @@ function loopPath(def: FlowDefinition, model: ChannelModel): string[] {
   const trigger = def.states.find((s) => s.type === 'trigger')!;
   const setText = state(def, nextOf(trigger, TRIGGER_EVENT[model])!);
   const callBot = state(def, nextOf(setText, 'next')!);
-  const split = state(def, nextOf(callBot, 'success')!);
+  const read = state(def, nextOf(callBot, 'success')!);
+  const split = state(def, nextOf(read, 'next')!);
   const tell = state(def, nextOf(split, 'match')!);
-  return [setText.name, callBot.name, split.name, tell.name, nextOf(tell, 'sent')!];
+  return [setText.name, callBot.name, read.name, split.name, tell.name, nextOf(tell, 'sent')!];
+}
+
+/** The template of one variable the loop's ReadBotAnswer sets. */
+function readVariable(def: FlowDefinition, key: string): string {
+  const variables = state(def, WIDGET.readAnswer).properties.variables as { key: string; value: string }[];
+  return variables.find((v) => v.key === key)!.value;
 }
 
 function noOverlap(def: FlowDefinition): void {
@@ -124,7 +132,7 @@ describe('patchFlow', () => {
     assert.deepEqual(again.added, [WIDGET.markBotFailure]);
     assert.equal(out.states.filter((s) => s.type === 'make-http-request').length, 1);
     assert.equal(out.states.filter((s) => s.type === 'send-to-flex').length, 1);
-    assert.equal(state(out, WIDGET.checkEscalation).properties.input, '{{widgets.ProcessUserInput.parsed.data.handover}}');
+    assert.match(readVariable(out, VARIABLE.escalate), /widgets\.ProcessUserInput\.parsed\.data\["handover"\]/);
     assert.match(state(out, WIDGET.callBot).properties.url as string, /\/test\//);
     assert.deepEqual(state(out, WIDGET.reply).properties.offset, { x: 5000, y: 5000 });
     assert.equal(nextOf(state(out, WIDGET.botFailed), 'sent'), 'SendMessageToAgent');
@@ -138,10 +146,13 @@ describe('patchFlow', () => {
     const callBot = state(out, 'ProcessUserInput_2');
     assert.equal(callBot.type, 'make-http-request');
     assert.equal(nextOf(state(out, WIDGET.setText), 'next'), 'ProcessUserInput_2');
-    assert.equal(state(out, WIDGET.checkEscalation).properties.input, '{{widgets.ProcessUserInput_2.parsed.data.escalation}}');
-    assert.equal(state(out, WIDGET.reply).properties.body, '{{widgets.ProcessUserInput_2.parsed.text}}');
+    assert.match(readVariable(out, VARIABLE.escalate), /widgets\.ProcessUserInput_2\.parsed\.data\["escalation"\]/);
+    assert.match(readVariable(out, VARIABLE.reply), /widgets\.ProcessUserInput_2\.parsed\.outputStack/);
+    assert.doesNotMatch(readVariable(out, VARIABLE.reply), /widgets\.ProcessUserInput\./);
+    assert.equal(nextOf(callBot, 'success'), WIDGET.readAnswer);
     const attributes = parseTemplate(state(out, 'SendToFlexAgent').properties.attributes as string)!;
-    assert.match((attributes.cognigy as Record<string, BareLiquid>).lastAnswer.liquid, /widgets\.ProcessUserInput_2\.parsed\.text/);
+    // The agent reads the reply the loop built from the renamed call, not a widget of the user's flow.
+    assert.match((attributes.cognigy as Record<string, BareLiquid>).lastAnswer.liquid, new RegExp(`flow\\.variables\\.${VARIABLE.reply} `));
     assert.equal(new Set(out.states.map((s) => s.name)).size, out.states.length);
   });
 
@@ -211,7 +222,8 @@ describe('patchFlow', () => {
 
   test('the variables of a patched loop read the channel model\'s trigger', () => {
     const out = patchFlow(fixture('both-triggers.json'), patchOptions('conversations')).definition;
-    assert.equal((state(out, WIDGET.setText).properties.variables as KeyValue[])[0].value, '{{trigger.conversation.Body}}');
+    const text = (state(out, WIDGET.setText).properties.variables as KeyValue[])[0].value;
+    assert.equal(studioLiquid().parseAndRenderSync(text, { trigger: { conversation: { Body: 'hi' }, message: { Body: 'wrong' } } }), 'hi');
   });
 });
 
