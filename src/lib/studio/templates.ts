@@ -94,7 +94,9 @@ export function escalationTemplate(callBot: string, escalationKey: string): stri
  */
 export function replyTemplate(callBot: string): string {
   const bot = `widgets.${callBot}.parsed`;
-  const rich = (kind: string) => liquidPath('output.data', ['_cognigy', '_default', kind]);
+  // Each output's rich content is looked up once; a plain text output (the common case)
+  // then skips every rich-content branch, which keeps the per-turn Liquid work small.
+  const rich = (kind: string) => liquidPath('rich', [kind]);
   const blank = (v: string) => `${v} == nil or ${v} == ""`;
   const choices = (kind: string, list: string) =>
     `{% for choice in ${rich(kind)}["${list}"] limit: ${LIQUID_LOOP_LIMIT} %}{% if choice.title != nil and choice.title != "" %}` +
@@ -104,12 +106,13 @@ export function replyTemplate(callBot: string): string {
     `{% capture nl %}\n{% endcapture %}{% assign said = 0 %}{% assign sep = " " %}` +
     `{% if ${bot}.outputStack.size > ${LIQUID_LOOP_LIMIT} %}{{ ${bot}.text }}{% else %}` +
     `{% for output in ${bot}.outputStack limit: ${LIQUID_LOOP_LIMIT} %}` +
-    `{% assign piece = output.text %}` +
+    `{% assign piece = output.text %}{% assign rich = ${liquidPath('output.data', ['_cognigy', '_default'])} %}` +
+    `{% if rich %}` +
     `{% if ${blank('piece')} %}{% assign piece = ${rich('_quickReplies')}["text"] %}{% endif %}` +
     `{% if ${blank('piece')} %}{% assign piece = ${rich('_buttons')}["text"] %}{% endif %}` +
+    `{% endif %}` +
     `{% unless ${blank('piece')} %}{% if said > 0 %}{{ sep }}{% endif %}{{ piece }}{% assign said = said | plus: 1 %}{% assign sep = " " %}{% endunless %}` +
-    choices('_quickReplies', 'quickReplies') +
-    choices('_buttons', 'buttons') +
+    `{% if rich %}${choices('_quickReplies', 'quickReplies')}${choices('_buttons', 'buttons')}{% endif %}` +
     `{% endfor %}{% if said == 0 %}{{ ${bot}.text }}{% endif %}{% endif %}`
   );
 }
