@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorldWithSetup, secretsIn, World } from '../helpers/stand-ins';
 import type { CliResult } from '../helpers/cli';
+import { registerTestSecret } from '../helpers/secrets';
 
 /**
  * test-chat on what the account holds, through the real twilio binary against the Twilio
@@ -53,6 +54,16 @@ describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', (
     assert.equal(handover.escalation!.workflow, seeded.workflowSid, 'the saved workflow, not a placeholder');
     assert.equal(handover.escalation!.channel, seeded.taskChannels.chat, 'the saved task channel (chat for Flex Conversations)');
     assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('--flow with refused credentials names them, as init and link-flow do', async () => {
+    const wrongToken = 'c'.repeat(32);
+    registerTestSecret(wrongToken);
+    const r = await world.run(['cognigy:test-chat', '--flow', 'Messaging Flow', '-m', 'hi'], { env: { TWILIO_AUTH_TOKEN: wrongToken } });
+    assert.equal(r.code, 20, r.all);
+    assert.match(r.stderr, /Twilio refused the credentials \(error 20003, Authenticate\): TWILIO_ACCOUNT_SID AC\w+ with TWILIO_AUTH_TOKEN/);
+    assert.doesNotMatch(r.all, /regional/i);
+    assert.deepEqual(secretsIn(world, r.all), []);
   });
 
   test('a hand-over names the workflow and task channel as init found them, beside their SIDs', async () => {
