@@ -23,6 +23,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measure, median, option, ROOT, startBot, TWILIO, writeEchoSuite, type Measured } from './common';
+import { junitCases as testcases, junitTotals as totals } from '../test/helpers/junit';
 
 const CONVERSATIONS = option('conversations', 2_000, 10, 100_000);
 const TURNS = option('turns', 5, 1, 50);
@@ -45,8 +46,6 @@ interface Summary {
   rateLimit: { waits: number; waitedMs: number; conversations: number };
 }
 
-const testcases = (xml: string) => [...xml.matchAll(/ {4}<testcase [^>]*?(?:\/>|>[\s\S]*?<\/testcase>)\n/g)].map((m) => m[0].replace(/ time="[\d.]+"/, '')).sort();
-const totals = (xml: string) => /<testsuite name="[^"]*" (tests="\d+" failures="\d+" errors="\d+" skipped="\d+")/.exec(xml)?.[1];
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'cognigy', 'test-chat.js'))) throw new Error('dist/ is missing: run "npx tsc -p tsconfig.build.json" first');

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { scriptedBehaviour, type BotBehaviour } from '../../src/lib/demo/bot-server';
 import { baseEnv, TWILIO_BIN } from '../helpers/cli';
 import { spawnTwilio } from '../helpers/pty';
+import { junitCases as testcases, junitTotals as totals } from '../helpers/junit';
 import { assertNoSecret } from '../helpers/secrets';
 import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
 import { rateLimited } from '../stand-ins/cognigy-rate-limit';
@@ -26,15 +27,6 @@ interface JsonReport {
     shard?: { index: number; total: number };
   };
   results: { name: string; file: string; status: string; rateLimit?: { waits: number } }[];
-}
-
-/** `<testcase>` elements, without their times (which differ between any two runs). */
-function testcases(xml: string): string[] {
-  return [...xml.matchAll(/ {4}<testcase [^>]*?(?:\/>|>[\s\S]*?<\/testcase>)\n/g)].map((m) => m[0].replace(/ time="[\d.]+"/, '')).sort();
-}
-
-function totals(xml: string): string {
-  return /<testsuite name="[^"]*" (tests="\d+" failures="\d+" errors="\d+" skipped="\d+")/.exec(xml)?.[1] ?? `no totals in ${xml.slice(0, 300)}`;
 }
 
 describe('scripted runs at scale through the real twilio binary', () => {
