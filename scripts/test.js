@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test file with node's own test runner (TypeScript through tsx).
+// Runs the tests with mocha (TypeScript through tsx), two files at a time (.mocharc.js).
 // `npm test` builds first (pretest), because the end-to-end tests run dist/ inside the
 // real `twilio` binary. Pass folders or files to run a subset: `npm test -- test/unit`.
 'use strict';
@@ -8,8 +8,9 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const targets = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const args = process.argv.slice(2);
+const targets = args.filter((a) => !a.startsWith('-'));
+const passthrough = args.filter((a) => a.startsWith('-'));
 
 function collect(target, out) {
   const stat = fs.statSync(target);
@@ -28,13 +29,14 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Every end-to-end run's output and written files are scanned for known secrets
+// Every command run's output and written files are scanned for known secrets
 // (test/helpers/secrets.ts); the counts are summed here.
 const stats = path.join(require('os').tmpdir(), `cognigy-secret-stats-${process.pid}.jsonl`);
 fs.rmSync(stats, { force: true });
+const parallel = files.length > 1 ? ['--parallel', '--jobs', '2'] : [];
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files],
+  [require.resolve('mocha/bin/mocha.js'), ...parallel, ...passthrough, ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0', COGNIGY_SECRET_STATS: stats } },
 );
 if (fs.existsSync(stats)) {

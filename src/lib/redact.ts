@@ -20,6 +20,14 @@ export function registerSecret(secret: string | undefined | null): void {
   if (encoded !== secret) registered.add(encoded);
 }
 
+/**
+ * Forget every registered secret. A process that runs several commands one after another
+ * (the in-process command tests) starts each as a new process would, with none known.
+ */
+export function forgetSecrets(): void {
+  registered.clear();
+}
+
 /** Register an endpoint URL: the whole URL, its token and its encodings. */
 export function registerEndpointSecret(url: string | undefined | null): void {
   if (!url) return;

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -142,19 +142,19 @@ describe(`bad input: ${ROWS.length} cases, each a clear message and a non-zero e
   }
 
   for (const row of ROWS) {
-    test(row.name, async () => {
+    it(row.name, async () => {
       const c: Ctx = { ...ctx, apiUrl: row.api ? await startErrorApi(row.api.status, row.api.body) : '' };
       await row.before?.(c);
       if (row.bot) ctx.bot.setBehaviour(row.bot);
       try {
         const r = await ctx.run(row.args(c), { env: row.env?.(c) });
-        assert.notEqual(r.code, 0, `exit code 0:\n${r.all}`);
-        if (row.exit !== undefined) assert.equal(r.code, row.exit, r.all);
+        assert.notStrictEqual(r.code, 0, `exit code 0:\n${r.all}`);
+        if (row.exit !== undefined) assert.strictEqual(r.code, row.exit, r.all);
         assert.match(r.stderr, row.expect);
         const lines = r.stderr.split('\n').filter((l) => l.trim());
         assert.ok(lines.length >= 1 && lines.length <= 2, `one or two lines:\n${r.stderr}`);
-        assert.doesNotMatch(r.all, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
-        assert.doesNotMatch(r.all, /EEXIT/);
+        assert.notMatch(r.all, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+        assert.notMatch(r.all, /EEXIT/);
         assert.ok((r.all.match(/--help/g) ?? []).length <= 1, `"See … --help" said once:\n${r.all}`);
       } finally {
         ctx.bot.setBehaviour(scriptedBehaviour);

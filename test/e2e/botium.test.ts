@@ -5,8 +5,8 @@
  * JSON_PATH), BUTTON in #me, scripting memory, the joined SMS, what cannot be checked or
  * run, and one summary in every report.
  */
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BotBehaviour, BotReplyOutput } from '../../src/lib/demo/bot-server';
@@ -71,12 +71,12 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
   };
   const json = async (dir: string, ...args: string[]) => {
     const r = await world.run(['cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url, '-o', 'json', ...args]);
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
     return { r, report: JSON.parse(r.stdout) as JsonReport };
   };
   const statuses = (report: JsonReport) => Object.fromEntries(report.results.map((x) => [x.name, x.status]));
 
-  test('!text fails when the bot says it and passes when not; ?text is skipped when it does not match and a #bot follows', async () => {
+  it('!text fails when the bot says it and passes when not; ?text is skipped when it does not match and a #bot follows', async () => {
     const dir = folder('negation', {
       'a.convo.txt': 'not said, passes\n\n#me\nsay allowed\n\n#bot\n!forbidden\n',
       'b.convo.txt': 'said, fails\n\n#me\nsay forbidden\n\n#bot\n!forbidden\n',
@@ -85,8 +85,8 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
       'e.convo.txt': 'negated asserter\n\n#me\nsay allowed\n\n#bot\n!TEXT_CONTAINS_ANY forbidden|bad\n',
     });
     const { r, report } = await json(dir);
-    assert.equal(r.code, 1, r.all);
-    assert.deepEqual(statuses(report), {
+    assert.strictEqual(r.code, 1, r.all);
+    assert.deepStrictEqual(statuses(report), {
       'not said, passes': 'passed',
       'said, fails': 'failed',
       'optional skipped': 'passed',
@@ -94,10 +94,10 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
       'negated asserter': 'passed',
     });
     const said = report.results.find((x) => x.name === 'said, fails')!;
-    assert.deepEqual([said.failures[0].line, said.failures[0].expected, said.failures[0].actual], [6, 'text NOT like "forbidden" (ignoring case)', 'This is the forbidden answer.']);
+    assert.deepStrictEqual([said.failures[0].line, said.failures[0].expected, said.failures[0].actual], [6, 'text NOT like "forbidden" (ignoring case)', 'This is the forbidden answer.']);
   });
 
-  test('utterance lists: one conversation per utterance in #me (named as Botium names them), any utterance in #bot; partial convos, Botium YAML and JSON', async () => {
+  it('utterance lists: one conversation per utterance in #me (named as Botium names them), any utterance in #bot; partial convos, Botium YAML and JSON', async () => {
     const dir = folder('suite', {
       'UTT_GREET.utterances.txt': 'UTT_GREET\nhello\nhi there\n',
       'UTT_FINE.utterances.txt': 'UTT_FINE\nNot good.\nAll fine.\n',
@@ -129,8 +129,8 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
       'package.json': '{ "name": "not a script" }',
     });
     const { r, report } = await json(dir);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(statuses(report), {
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(statuses(report), {
       'Fine': 'passed',
       'Greet/UTT_GREET-L1': 'passed',
       'Greet/UTT_GREET-L2': 'passed',
@@ -143,7 +143,7 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
     assert.ok(!sent.includes('UTT_GREET'), 'an utterance name is never sent as text');
   });
 
-  test('BUTTONS, MEDIA, CARDS and JSON_PATH on Cognigy rich output; BUTTON in #me sends the button title', async () => {
+  it('BUTTONS, MEDIA, CARDS and JSON_PATH on Cognigy rich output; BUTTON in #me sends the button title', async () => {
     const dir = folder('rich', {
       'rich.convo.txt': [
         'rich',
@@ -170,14 +170,14 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
       'no-media.convo.txt': 'no media here\n#me\nrich\n#bot\n!MEDIA\n',
     });
     const { r, report } = await json(dir);
-    assert.equal(r.code, 1, r.all);
-    assert.deepEqual(statuses(report), { rich: 'passed', 'wrong buttons': 'failed', 'no media here': 'passed' });
+    assert.strictEqual(r.code, 1, r.all);
+    assert.deepStrictEqual(statuses(report), { rich: 'passed', 'wrong buttons': 'failed', 'no media here': 'passed' });
     const wrong = report.results.find((x) => x.name === 'wrong buttons')!;
-    assert.deepEqual([wrong.failures[0].line, wrong.failures[0].expected, wrong.failures[0].actual], [4, 'BUTTONS Maybe', 'buttons ["Yes","No"]']);
+    assert.deepStrictEqual([wrong.failures[0].line, wrong.failures[0].expected, wrong.failures[0].actual], [4, 'BUTTONS Maybe', 'buttons ["Yes","No"]']);
     assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === 'Yes'), 'the tapped quick reply reaches the bot as its title');
   });
 
-  test('scripting memory (also one conversation per .scriptingmemory.txt set), the joined SMS read whole or per output, NLU not checkable, unsupported features named at their line, one summary everywhere', async () => {
+  it('scripting memory (also one conversation per .scriptingmemory.txt set), the joined SMS read whole or per output, NLU not checkable, unsupported features named at their line, one summary everywhere', async () => {
     const dir = folder('memory', {
       'botium.json': JSON.stringify({
         botium: {
@@ -212,8 +212,8 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
     });
     const junit = path.join(work, 'memory.xml');
     const { r, report } = await json(dir, '--junit', junit);
-    assert.equal(r.code, 1, r.all);
-    assert.deepEqual(statuses(report), {
+    assert.strictEqual(r.code, 1, r.all);
+    assert.deepStrictEqual(statuses(report), {
       memory: 'passed',
       'city.graz': 'passed',
       'city.vienna': 'passed',
@@ -222,21 +222,21 @@ describe('BotiumScript as botium-core reads it, through the real twilio binary',
       intent: 'notCheckable',
     });
     for (const city of ['Vienna', 'Graz']) assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === `weather in ${city}`), `one conversation per memory set: ${city}`);
-    assert.deepEqual(report.results.find((x) => x.name === 'intent')!.notCheckable!.map((c) => [c.name, c.line]), [['INTENT', 6]]);
+    assert.deepStrictEqual(report.results.find((x) => x.name === 'intent')!.notCheckable!.map((c) => [c.name, c.line]), [['INTENT', 6]]);
     assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === 'status of 4711'), 'the captured $order was sent back');
-    assert.deepEqual(
+    assert.deepStrictEqual(
       report.summary.scriptErrors.map((e) => [path.basename(e.file), e.line, e.message.split(':')[0]]),
       [
         ['custom.convo.txt', 5, '"MYASSERTER" is a custom asserter declared in botium.json'],
         ['hook.convo.txt', 6, 'Botium logic hook CONDITIONAL_STEP_TIME_BASED in #bot is not supported'],
       ],
     );
-    assert.deepEqual([report.summary.total, report.summary.passed, report.summary.failed, report.summary.notCheckable], [6, 5, 0, 1]);
+    assert.deepStrictEqual([report.summary.total, report.summary.passed, report.summary.failed, report.summary.notCheckable], [6, 5, 0, 1]);
     assert.match(report.summary.notes.join('\n'), /botium\.json: 2 capabilities that only configure Botium's own connector ignored \(CONTAINERMODE, COGNIGY_URL\)/);
 
     // The same numbers in the text report and in JUnit.
     const text = await world.run(['cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url]);
-    assert.equal(text.code, 1, text.all);
+    assert.strictEqual(text.code, 1, text.all);
     assert.match(text.stdout, /^5 passed, 0 failed, 1 not checkable, 2 script errors$/m);
     assert.match(text.stdout, /\? intent \(1 turn, \d+ ms\): not checkable\n {4}.*nlu\.convo\.txt:6: INTENT not checked: a Cognigy REST endpoint returns no NLU result/);
     const xml = fs.readFileSync(junit, 'utf8');

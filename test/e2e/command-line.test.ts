@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { REPL_COMMANDS } from '../../src/lib/conversation/repl-commands';
@@ -39,19 +39,19 @@ describe('the command line, end to end', () => {
     }
   };
 
-  test('-m takes one value: an unknown flag after it is refused and nothing reaches the bot; --message=--x sends "--x"', async () => {
+  it('-m takes one value: an unknown flag after it is refused and nothing reaches the bot; --message=--x sends "--x"', async () => {
     const first = world.bot.requests.length;
     const r = await world.run(['cognigy:test-chat', '--endpoint-url', world.bot.url, '-m', 'hi', '--form', '+1555']);
-    assert.equal(r.code, 2, r.all);
+    assert.strictEqual(r.code, 2, r.all);
     assert.match(r.stderr, /Unknown flag --form/);
-    assert.deepEqual(textsSent(first), [], 'no message was sent');
+    assert.deepStrictEqual(textsSent(first), [], 'no message was sent');
 
     const meant = await world.run(['cognigy:test-chat', '--endpoint-url', world.bot.url, '-m', 'hi', '--message=--form', '-o', 'json']);
-    assert.equal(meant.code, 0, meant.all);
-    assert.deepEqual(textsSent(first), ['hi', '--form'], 'exactly what was meant');
+    assert.strictEqual(meant.code, 0, meant.all);
+    assert.deepStrictEqual(textsSent(first), ['hi', '--form'], 'exactly what was meant');
   });
 
-  test('-o json: every failure, parse errors included, prints {"error": …} on stdout', async () => {
+  it('-o json: every failure, parse errors included, prints {"error": …} on stdout', async () => {
     const failures: [string, string[]][] = [
       ['an unknown flag holding the endpoint URL', ['cognigy:init', '--endpont-url', world.bot.url]],
       ['the endpoint URL without its flag', ['cognigy:init', world.bot.url]],
@@ -63,71 +63,71 @@ describe('the command line, end to end', () => {
     ];
     for (const [what, args] of failures) {
       const r = await world.run([...args, '-o', 'json']);
-      assert.notEqual(r.code, 0, `${what}: ${r.all}`);
+      assert.notStrictEqual(r.code, 0, `${what}: ${r.all}`);
       const { error } = jsonOf(r);
       assert.ok(error && typeof error.code === 'string' && typeof error.message === 'string', `${what}: ${r.stdout}`);
-      assert.doesNotMatch(error.message, /See more help/, what);
+      assert.notMatch(error.message, /See more help/, what);
     }
   });
 
-  test('test-chat --help lists the REPL commands and no --new-flow; init --help keeps --new-flow', async () => {
+  it('test-chat --help lists the REPL commands and no --new-flow; init --help keeps --new-flow', async () => {
     const chat = await world.run(['cognigy:test-chat', '--help']);
-    assert.equal(chat.code, 0, chat.all);
+    assert.strictEqual(chat.code, 0, chat.all);
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     for (const c of REPL_COMMANDS) assert.match(chat.stdout, new RegExp(`^\\s+${escape(c.usage)}\\s+\\S`, 'm'), c.usage);
-    assert.doesNotMatch(chat.stdout, /--new-flow/);
+    assert.notMatch(chat.stdout, /--new-flow/);
     const init = await world.run(['cognigy:init', '--help']);
     assert.match(init.stdout, /--new-flow/);
   });
 
-  test('the customer is "customer" in the -o json transcript, as in the hand-over', async () => {
+  it('the customer is "customer" in the -o json transcript, as in the hand-over', async () => {
     const r = await world.run(['cognigy:test-chat', '--endpoint-url', world.bot.url, '-m', 'hello', '-o', 'json']);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const froms = new Set(jsonOf(r).transcript.map((e: { from: string }) => e.from));
     assert.ok(froms.has('customer') && !froms.has('user'), [...froms].join(', '));
   });
 
-  test('--junit into a folder that does not exist: the folder is made and the report written', async () => {
+  it('--junit into a folder that does not exist: the folder is made and the report written', async () => {
     const junit = path.join(work, 'reports', 'ci', 'convos.xml');
     const r = await world.run(['cognigy:test-chat', '--endpoint-url', world.bot.url, '--script', scripts(), '--junit', junit]);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(fs.readFileSync(junit, 'utf8'), /<testcase classname="[^"]*echo\.convo\.txt" name="Echo"/);
-    assert.deepEqual(fs.readdirSync(path.dirname(junit)), ['convos.xml'], 'no partial file left behind');
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(junit)), ['convos.xml'], 'no partial file left behind');
   });
 
-  test('--junit that cannot be written: the results are printed, then two clear lines and exit 1', async () => {
+  it('--junit that cannot be written: the results are printed, then two clear lines and exit 1', async () => {
     const blocker = path.join(work, 'not-a-folder');
     fs.writeFileSync(blocker, 'a file where a folder would go\n');
     const junit = path.join(blocker, 'convos.xml');
     const args = ['cognigy:test-chat', '--endpoint-url', world.bot.url, '--script', scripts(), '--junit', junit];
     const r = await world.run(args);
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     assert.match(r.stdout, /Echo[\s\S]*1 passed/, 'the results are printed');
     assert.match(r.stderr, /Could not write the JUnit report to .*not-a-folder\/convos\.xml: a part of the path is a file, not a folder \((ENOTDIR|EEXIST)\)/);
     assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
-    assert.doesNotMatch(r.all, /Unexpected error|This is a bug/);
+    assert.notMatch(r.all, /Unexpected error|This is a bug/);
     // -o json: stdout stays the one report document; the error goes to stderr.
     const json = await world.run([...args, '-o', 'json']);
-    assert.equal(json.code, 1, json.all);
+    assert.strictEqual(json.code, 1, json.all);
     assert.ok(jsonOf(json).summary ?? jsonOf(json).conversations, json.stdout);
     assert.match(json.stderr, /Could not write the JUnit report/);
   });
 
-  test('link-flow --out that cannot be written: what was deployed is printed, then a clear error; --out makes missing folders', async () => {
+  it('link-flow --out that cannot be written: what was deployed is printed, then a clear error; --out makes missing folders', async () => {
     const made = path.join(work, 'flows', 'new', 'cognigy.json');
     const ok = await world.run(['cognigy:link-flow', '--endpoint-url', world.bot.url, '--workflow', 'Assign to Anyone', '--task-channel', 'chat', '--new-flow', 'Out Flow', '--out', made]);
-    assert.equal(ok.code, 0, ok.all);
+    assert.strictEqual(ok.code, 0, ok.all);
     assert.ok(JSON.parse(fs.readFileSync(made, 'utf8')).states.length > 0);
     const blocker = path.join(work, 'out-blocker');
     fs.writeFileSync(blocker, 'x\n');
     const r = await world.run(['cognigy:link-flow', '--endpoint-url', world.bot.url, '--workflow', 'Assign to Anyone', '--task-channel', 'chat', '--flow', 'Out Flow', '--out', path.join(blocker, 'flow.json'), '--force']);
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     assert.match(r.stdout, /"Out Flow" \(FW/, 'the deployed flow is printed');
     assert.match(r.stderr, /Could not write the flow definition to .*out-blocker\/flow\.json: a part of the path is a file, not a folder/);
-    assert.doesNotMatch(r.all, /Unexpected error|This is a bug/);
+    assert.notMatch(r.all, /Unexpected error|This is a bug/);
   });
 
-  test('REPL /save: missing folders are made; a path that cannot be written is said in two lines and the REPL goes on', async () => {
+  it('REPL /save: missing folders are made; a path that cannot be written is said in two lines and the REPL goes on', async () => {
     const saved = path.join(work, 'transcripts', 'today', 'chat.json');
     const blocker = path.join(work, 'save-blocker');
     fs.writeFileSync(blocker, 'x\n');
@@ -143,16 +143,16 @@ describe('the command line, end to end', () => {
       session.write('when are you open?\r');
       await session.waitFor(/bot › We are open Monday to Friday/);
       session.write('/quit\r');
-      assert.equal(await session.exited(), 0, session.output());
+      assert.strictEqual(await session.exited(), 0, session.output());
     } finally {
       session.kill();
     }
     const first = JSON.parse(fs.readFileSync(saved, 'utf8')).transcript[0];
-    assert.equal(first.from, 'customer');
-    assert.equal(first.text, 'hello');
+    assert.strictEqual(first.from, 'customer');
+    assert.strictEqual(first.text, 'hello');
   });
 
-  test('Ctrl-C in the init wizard exits 130 and saves nothing', async () => {
+  it('Ctrl-C in the init wizard exits 130 and saves nothing', async () => {
     // The URL is typed in clear: only its echo at its own prompt is exempt from the secret scan.
     const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env, {
       echoes: [{ prompt: '? Cognigy REST endpoint URL', typed: world.bot.url }],
@@ -164,7 +164,7 @@ describe('the command line, end to end', () => {
       session.write('\r');
       await session.waitFor(/Which TaskRouter workspace\?/);
       session.write('\u0003');
-      assert.equal(await session.exited(), 130, session.output());
+      assert.strictEqual(await session.exited(), 130, session.output());
     } finally {
       session.kill();
     }

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -25,7 +25,7 @@ function emulatorSection(): { start: string[]; steps: string[] } {
   const to = README.indexOf('\n## ', from + 3);
   const section = README.slice(from, to < 0 ? undefined : to);
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].split('\n').filter((l) => l.trim() !== ''));
-  assert.equal(blocks.length, 2, 'one block per terminal');
+  assert.strictEqual(blocks.length, 2, 'one block per terminal');
   return { start: blocks[0], steps: blocks[1] };
 }
 
@@ -44,7 +44,7 @@ describe('the README emulator section, step by step', () => {
   const { start, steps } = emulatorSection();
 
   before(async () => {
-    assert.deepEqual(start, ['npm run emulator']);
+    assert.deepStrictEqual(start, ['npm run emulator']);
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'cognigy-emulator-'));
     // Free ports, so parallel runs never collide; the README's default ports are the same code path.
     emulator = spawn('npm', ['run', '--silent', 'emulator', '--', '--twilio-port', '0', '--bot-port', '0'], {
@@ -77,7 +77,7 @@ describe('the README emulator section, step by step', () => {
   const api = async (p: string) => {
     const auth = Buffer.from(`${exports.TWILIO_ACCOUNT_SID}:${exports.TWILIO_AUTH_TOKEN}`).toString('base64');
     const response = await fetch(`${exports.TWILIO_API_BASE_URL}${p}`, { headers: { authorization: `Basic ${auth}` } });
-    assert.equal(response.status, 200, p);
+    assert.strictEqual(response.status, 200, p);
     return response.json() as Promise<any>;
   };
 
@@ -106,7 +106,7 @@ describe('the README emulator section, step by step', () => {
       });
     });
 
-  test('the emulator prints a ready-to-paste export block and the next commands', () => {
+  it('the emulator prints a ready-to-paste export block and the next commands', () => {
     for (const key of ['TWILIO_API_BASE_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'COGNIGY_ENDPOINT_URL', 'EMULATOR_CONVERSATION', 'EMULATOR_CUSTOMER']) {
       assert.ok(exports[key], `${key} in the export block:\n${printed}`);
     }
@@ -115,17 +115,17 @@ describe('the README emulator section, step by step', () => {
     for (const step of steps.filter((s) => s.startsWith('twilio cognigy:'))) assert.ok(printed.includes(step), `the emulator names "${step}"`);
   });
 
-  test('every step of the second terminal works as written, and the customer\'s next message starts no execution', async () => {
+  it('every step of the second terminal works as written, and the customer\'s next message starts no execution', async () => {
     const conversation = exports.EMULATOR_CONVERSATION;
     const customer = exports.EMULATOR_CUSTOMER;
     const seeded = await api(`/conversations/v1/Conversations/${conversation}/Webhooks`);
-    assert.equal(seeded.webhooks.length, 1, 'seeded with its Studio webhook');
+    assert.strictEqual(seeded.webhooks.length, 1, 'seeded with its Studio webhook');
     const flowSid = seeded.webhooks[0].configuration.flow_sid;
     const active = async () =>
       (await api(`/studio/v2/Flows/${flowSid}/Executions?PageSize=50`)).executions.filter((e: any) => e.contact_channel_address === customer && e.status === 'active');
-    assert.equal((await active()).length, 1, 'seeded with an active execution');
+    assert.strictEqual((await active()).length, 1, 'seeded with an active execution');
     const participants = await api(`/conversations/v1/Conversations/${conversation}/Participants`);
-    assert.equal(participants.participants[0].messaging_binding.address, customer);
+    assert.strictEqual(participants.participants[0].messaging_binding.address, customer);
 
     let env: Record<string, string> = { ...baseEnv(home) };
     const outputs: Record<string, string> = {};
@@ -136,7 +136,7 @@ describe('the README emulator section, step by step', () => {
         continue;
       }
       const r = await run(line, env);
-      assert.equal(r.code, 0, `"${line}" exited ${r.code}:\n${r.out}`);
+      assert.strictEqual(r.code, 0, `"${line}" exited ${r.code}:\n${r.out}`);
       assertNoSecret(r.out, `the output of "${line}"`);
       outputs[line] = r.out;
       env = r.env;
@@ -147,14 +147,14 @@ describe('the README emulator section, step by step', () => {
     const escalated = say('twilio cognigy:escalate --conversation "$EMULATOR_CONVERSATION" --reason');
     assert.match(escalated, /Handed conversation CH[0-9a-f]{32} .* to Flex: interaction KD/);
     assert.match(escalated, /Bot flow: "Messaging Flow" .*the conversation's Studio webhook/);
-    assert.doesNotMatch(escalated, /No Studio flow/);
+    assert.notMatch(escalated, /No Studio flow/);
 
-    assert.deepEqual((await api(`/conversations/v1/Conversations/${conversation}/Webhooks`)).webhooks, [], 'the webhook is gone');
-    assert.deepEqual(await active(), [], 'the bot does not start again');
+    assert.deepStrictEqual((await api(`/conversations/v1/Conversations/${conversation}/Webhooks`)).webhooks, [], 'the webhook is gone');
+    assert.deepStrictEqual(await active(), [], 'the bot does not start again');
     const messages = (await api(`/conversations/v1/Conversations/${conversation}/Messages`)).messages;
-    assert.equal(messages.at(-1).body, 'Still there?', 'the curl step added the message');
+    assert.strictEqual(messages.at(-1).body, 'Still there?', 'the curl step added the message');
     await new Promise((resolve) => setTimeout(resolve, 600)); // two of the emulator's 250 ms looks
-    assert.doesNotMatch(printed, /execution FN[0-9a-f]{32} of .* started/, 'the emulator saw no execution start');
-    assert.doesNotMatch(printed, /VIOLATION/);
+    assert.notMatch(printed, /execution FN[0-9a-f]{32} of .* started/, 'the emulator saw no execution start');
+    assert.notMatch(printed, /VIOLATION/);
   });
 });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { conversationScene } from '../helpers/escalate-scene';
@@ -23,47 +23,47 @@ describe('COGNIGY_ENDPOINT_URL and -l debug', () => {
   const botCall = (kind: 'call' | 'probe', status: number, o: { testMode?: boolean } = {}) =>
     new RegExp(`^\\[DEBUG\\] bot ${kind}: POST ${world.bot.url.replace(/\/[^/]+$/, o.testMode ? '/test' : '')}/…${world.bot.token.slice(-4)} → ${status} in \\d+ ms$`);
 
-  test('test-chat takes the endpoint from COGNIGY_ENDPOINT_URL alone, and never prints it', async () => {
+  it('test-chat takes the endpoint from COGNIGY_ENDPOINT_URL alone, and never prints it', async () => {
     const asked = world.bot.requests.length;
     const r = await world.run(['cognigy:test-chat', '-m', 'hello', '-o', 'json'], { env: { ...noTwilio, COGNIGY_ENDPOINT_URL: world.bot.url } });
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.transcript.find((e: any) => e.from === 'bot')?.text, 'You said: hello');
-    assert.equal(out.endpoint, world.bot.url.replace(/[^/]+$/, `…${world.bot.token.slice(-4)}`));
-    assert.equal(world.bot.requests.length, asked + 1, 'the bot behind the variable was called');
+    assert.strictEqual(out.transcript.find((e: any) => e.from === 'bot')?.text, 'You said: hello');
+    assert.strictEqual(out.endpoint, world.bot.url.replace(/[^/]+$/, `…${world.bot.token.slice(-4)}`));
+    assert.strictEqual(world.bot.requests.length, asked + 1, 'the bot behind the variable was called');
 
     const human = await world.run(['cognigy:test-chat', '-m', 'hello'], { env: { ...noTwilio, COGNIGY_ENDPOINT_URL: world.bot.url } });
-    assert.equal(human.code, 0, human.all);
+    assert.strictEqual(human.code, 0, human.all);
     assert.match(human.stdout, /bot › You said: hello/);
-    assert.deepEqual(secretsIn(world, r.all + human.all), []);
+    assert.deepStrictEqual(secretsIn(world, r.all + human.all), []);
   });
 
-  test('init probes and saves the endpoint from COGNIGY_ENDPOINT_URL alone, and never prints it', async () => {
+  it('init probes and saves the endpoint from COGNIGY_ENDPOINT_URL alone, and never prints it', async () => {
     const env = { COGNIGY_ENDPOINT_URL: world.bot.url };
     const r = await world.run(['cognigy:init', '--yes', '-o', 'json'], { env });
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.probe.ok, true);
-    assert.equal(world.bot.requests.at(-1)!.body && (world.bot.requests.at(-1)!.body as any).userId, 'twilio-cognigy-probe');
+    assert.strictEqual(out.probe.ok, true);
+    assert.strictEqual(world.bot.requests.at(-1)!.body && (world.bot.requests.at(-1)!.body as any).userId, 'twilio-cognigy-probe');
     const saved = JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8'));
-    assert.equal(saved.accounts[out.setup.accountSid].setup.endpointUrl, world.bot.url);
+    assert.strictEqual(saved.accounts[out.setup.accountSid].setup.endpointUrl, world.bot.url);
 
     const human = await world.run(['cognigy:init', '--yes'], { env });
-    assert.equal(human.code, 0, human.all);
+    assert.strictEqual(human.code, 0, human.all);
     assert.match(human.stdout, new RegExp(`Bot endpoint\\s+http://127\\.0\\.0\\.1:\\d+/…${world.bot.token.slice(-4)}`));
-    assert.deepEqual(secretsIn(world, r.all + human.all), []);
+    assert.deepStrictEqual(secretsIn(world, r.all + human.all), []);
   });
 
-  test('test-chat -l debug logs each bot call (method, URL without its token, status, time), never the body', async () => {
+  it('test-chat -l debug logs each bot call (method, URL without its token, status, time), never the body', async () => {
     const env = { ...noTwilio, COGNIGY_ENDPOINT_URL: world.bot.url };
     const r = await world.run(['cognigy:test-chat', '-m', 'hello there', '-m', 'status:503', '-l', 'debug'], { env });
-    assert.equal(r.code, 1, r.all); // a failed bot call fails the run (issue 14)
+    assert.strictEqual(r.code, 1, r.all); // a failed bot call fails the run (issue 14)
     const lines = botCallLines(r.stderr);
-    assert.equal(lines.length, 2, r.stderr);
+    assert.strictEqual(lines.length, 2, r.stderr);
     assert.match(lines[0], botCall('call', 200));
     assert.match(lines[1], botCall('call', 503));
-    assert.doesNotMatch(r.stderr, /hello there/, 'what the customer wrote is not logged');
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.notMatch(r.stderr, /hello there/, 'what the customer wrote is not logged');
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
 
     const testMode = await world.run(['cognigy:test-chat', '-m', 'hi', '--test-mode', '-l', 'debug'], { env });
     assert.match(botCallLines(testMode.stderr)[0] ?? '', botCall('call', 200, { testMode: true }));
@@ -72,26 +72,26 @@ describe('COGNIGY_ENDPOINT_URL and -l debug', () => {
     assert.match(botCallLines(down.stderr)[0] ?? '', /^\[DEBUG\] bot call: POST http:\/\/127\.0\.0\.1:9\/…6789 → failed \(network: .*\) after \d+ ms$/);
 
     const quiet = await world.run(['cognigy:test-chat', '-m', 'hi'], { env });
-    assert.deepEqual(botCallLines(quiet.stderr), [], 'nothing logged without -l debug');
+    assert.deepStrictEqual(botCallLines(quiet.stderr), [], 'nothing logged without -l debug');
   });
 
-  test('init -l debug logs the probe call', async () => {
+  it('init -l debug logs the probe call', async () => {
     const r = await world.run(['cognigy:init', '--yes', '--endpoint-url', world.bot.url, '-l', 'debug']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(botCallLines(r.stderr).map((l) => botCall('probe', 200).test(l)), [true], r.stderr);
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(botCallLines(r.stderr).map((l) => botCall('probe', 200).test(l)), [true], r.stderr);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
   });
 
-  test('escalate -l debug logs its Twilio calls, with no secret in them', async () => {
+  it('escalate -l debug logs its Twilio calls, with no secret in them', async () => {
     const link = await world.run(['cognigy:link-flow']);
-    assert.equal(link.code, 0, link.all);
+    assert.strictEqual(link.code, 0, link.all);
     const flow = [...world.fake.state.flows.values()].find((f) => f.friendly_name === 'Cognigy Bot Flow')!;
     const s = conversationScene(world.fake.state, flow.sid, '+15553000001');
     const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '-l', 'debug']);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(r.stderr, /\[DEBUG\] post https:\/\/flex-api\.twilio\.com\/v1\/Interactions\n/);
     assert.match(r.stderr, /\[DEBUG\] post https:\/\/studio\.twilio\.com\/v2\/Flows\/FW[0-9a-f]{32}\/Executions\/FN[0-9a-f]{32}\n/);
     assert.match(r.stderr, /\[DEBUG\] Form data:/, 'the bodies sent, which hold the transcript and the routing');
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
   });
 });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 import type { FaultRule } from '../stand-ins/twilio';
 import { conversationScene as newConversationScene, type Scene } from '../helpers/escalate-scene';
@@ -27,9 +27,9 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
   before(async () => {
     world = await startWorld();
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.equal(init.code, 0, init.all);
+    assert.strictEqual(init.code, 0, init.all);
     const link = await world.run(['cognigy:link-flow']);
-    assert.equal(link.code, 0, link.all);
+    assert.strictEqual(link.code, 0, link.all);
     flowSid = [...world.fake.state.flows.values()].find((f) => f.friendly_name === 'Cognigy Bot Flow')!.sid;
   });
   after(async () => world?.close());
@@ -74,39 +74,39 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
   const activeFor = (s: Scene) => [...state().executions.values()].filter((e) => e.contact_channel_address === s.customer && e.status === 'active');
 
   function assertClean(r: { all: string }) {
-    assert.deepEqual(world.fake.violations, [], 'every request valid against the OpenAPI descriptions');
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.deepStrictEqual(world.fake.violations, [], 'every request valid against the OpenAPI descriptions');
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
   }
 
   describe('Flex Conversations', () => {
-    test('ends the bot, creates one Interaction with the routing and the transcript; a re-run creates nothing; --force another', async () => {
+    it('ends the bot, creates one Interaction with the routing and the transcript; a re-run creates nothing; --force another', async () => {
       const s = conversationScene();
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--reason', 'customer asked twice', '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = JSON.parse(r.stdout);
-      assert.equal(out.action, 'created');
+      assert.strictEqual(out.action, 'created');
       assert.match(out.handover.interactionSid, /^KD[0-9a-f]{32}$/);
       assert.match(out.handover.taskSid, /^WT[0-9a-f]{32}$/);
-      assert.equal(execution(s.executionSid).status, 'ended', 'the bot no longer answers');
+      assert.strictEqual(execution(s.executionSid).status, 'ended', 'the bot no longer answers');
 
       const posts = world.fake.writes(INTERACTIONS);
-      assert.equal(posts.length, 1);
+      assert.strictEqual(posts.length, 1);
       const channel = JSON.parse(String(posts[0].body.Channel));
-      assert.deepEqual(channel, { type: 'sms', initiated_by: 'customer', properties: { media_channel_sid: s.sid } });
+      assert.deepStrictEqual(channel, { type: 'sms', initiated_by: 'customer', properties: { media_channel_sid: s.sid } });
       const routing = JSON.parse(String(posts[0].body.Routing)).properties;
       const seeded = state().seeded!;
-      assert.equal(routing.workspace_sid, seeded.workspaceSid);
-      assert.equal(routing.workflow_sid, seeded.workflowSid);
-      assert.equal(routing.task_channel_unique_name, 'chat');
+      assert.strictEqual(routing.workspace_sid, seeded.workspaceSid);
+      assert.strictEqual(routing.workflow_sid, seeded.workflowSid);
+      assert.strictEqual(routing.task_channel_unique_name, 'chat');
 
       const [task] = tasksOf('conversationSid', s.sid);
-      assert.equal(task.sid, out.handover.taskSid);
-      assert.equal(task.task_channel_unique_name, 'chat');
+      assert.strictEqual(task.sid, out.handover.taskSid);
+      assert.strictEqual(task.task_channel_unique_name, 'chat');
       const attributes = JSON.parse(task.attributes);
-      assert.equal(attributes.from, s.customer);
-      assert.equal(attributes.cognigy.reason, 'customer asked twice');
-      assert.equal(attributes.cognigy.sessionId, s.sid, 'the session the flow used: the conversation SID');
-      assert.deepEqual(
+      assert.strictEqual(attributes.from, s.customer);
+      assert.strictEqual(attributes.cognigy.reason, 'customer asked twice');
+      assert.strictEqual(attributes.cognigy.sessionId, s.sid, 'the session the flow used: the conversation SID');
+      assert.deepStrictEqual(
         attributes.cognigy.transcript.map((m: any) => `${m.from}: ${m.text}`),
         ['customer: Customer says 0', 'bot: Bot answer 1', 'customer: Customer says 2', 'bot: Bot answer 3'],
       );
@@ -114,23 +114,23 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
 
       const writes = world.fake.writes().length;
       const again = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(again.code, 0, again.all);
+      assert.strictEqual(again.code, 0, again.all);
       assert.match(again.stdout, /Already with Flex/);
       assert.match(again.stdout, new RegExp(task.sid));
-      assert.equal(world.fake.writes().length, writes, 'nothing written');
+      assert.strictEqual(world.fake.writes().length, writes, 'nothing written');
 
       const forced = await world.run(['cognigy:escalate', '--conversation', s.sid, '--force', '-o', 'json']);
-      assert.equal(forced.code, 0, forced.all);
-      assert.equal(JSON.parse(forced.stdout).action, 'created');
-      assert.equal(tasksOf('conversationSid', s.sid).length, 2);
+      assert.strictEqual(forced.code, 0, forced.all);
+      assert.strictEqual(JSON.parse(forced.stdout).action, 'created');
+      assert.strictEqual(tasksOf('conversationSid', s.sid).length, 2);
       assertClean(forced);
     });
 
-    test('a long conversation: the newest messages that fit, and a note saying it was cut', async () => {
+    it('a long conversation: the newest messages that fit, and a note saying it was cut', async () => {
       const s = conversationScene(0);
       for (let i = 0; i < 150; i++) state().addMessage(s.sid, { author: i % 2 ? 'system' : s.customer, body: `${i} ${'words '.repeat(30)}` });
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, /Transcript: the last \d+ of 150 messages \(cut to fit\)/);
       const attributes = JSON.parse(tasksOf('conversationSid', s.sid)[0].attributes);
       const shown = attributes.cognigy.transcript;
@@ -140,99 +140,99 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       assertClean(r);
     });
 
-    test('--dry-run writes nothing and shows what it would end and create', async () => {
+    it('--dry-run writes nothing and shows what it would end and create', async () => {
       const s = conversationScene();
       const writes = world.fake.writes().length;
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--dry-run']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, /Dry run: nothing was written/);
       assert.match(r.stdout, new RegExp(`Would end the bot: execution ${s.executionSid}`));
       assert.match(r.stdout, /Would hand conversation .* a Flex Interaction/);
       assert.match(r.stdout, /"transcript"/);
-      assert.equal(world.fake.writes().length, writes);
-      assert.equal(execution(s.executionSid).status, 'active');
+      assert.strictEqual(world.fake.writes().length, writes);
+      assert.strictEqual(execution(s.executionSid).status, 'active');
 
       const json = await world.run(['cognigy:escalate', '--conversation', s.sid, '--dry-run', '-o', 'json']);
-      assert.equal(json.code, 0, json.all);
+      assert.strictEqual(json.code, 0, json.all);
       const out = JSON.parse(json.stdout); // only JSON on stdout
-      assert.equal(out.action, 'would-create');
-      assert.deepEqual(out.executions, [{ sid: s.executionSid, action: 'would-end' }]);
-      assert.equal(world.fake.writes().length, writes);
+      assert.strictEqual(out.action, 'would-create');
+      assert.deepStrictEqual(out.executions, [{ sid: s.executionSid, action: 'would-end' }]);
+      assert.strictEqual(world.fake.writes().length, writes);
       assertClean(json);
     });
 
-    test('no active execution: still handed over, with a note on stderr', async () => {
+    it('no active execution: still handed over, with a note on stderr', async () => {
       const s = conversationScene();
       execution(s.executionSid).status = 'ended';
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stderr, /bot was not running/);
-      assert.equal(tasksOf('conversationSid', s.sid).length, 1);
+      assert.strictEqual(tasksOf('conversationSid', s.sid).length, 1);
       assertClean(r);
     });
   });
 
   describe('legacy Flex messaging', () => {
-    test('--channel: ends the bot, creates one task with the Flex attributes; a re-run creates nothing; --force another', async () => {
+    it('--channel: ends the bot, creates one task with the Flex attributes; a re-run creates nothing; --force another', async () => {
       const s = channelScene();
       const r = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = JSON.parse(r.stdout);
-      assert.equal(out.action, 'created');
-      assert.equal(out.channelModel, 'legacy');
-      assert.equal(execution(s.executionSid).status, 'ended');
-      assert.equal(world.fake.writes(INTERACTIONS).filter((w) => String(w.body.Channel).includes(s.sid)).length, 0);
+      assert.strictEqual(out.action, 'created');
+      assert.strictEqual(out.channelModel, 'legacy');
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
+      assert.strictEqual(world.fake.writes(INTERACTIONS).filter((w) => String(w.body.Channel).includes(s.sid)).length, 0);
 
       const tasks = tasksOf('channelSid', s.sid);
-      assert.equal(tasks.length, 1);
+      assert.strictEqual(tasks.length, 1);
       const [task] = tasks;
-      assert.equal(task.sid, out.handover.taskSid);
-      assert.equal(task.workflow_sid, state().seeded!.workflowSid);
-      assert.equal(task.task_channel_unique_name, 'chat');
+      assert.strictEqual(task.sid, out.handover.taskSid);
+      assert.strictEqual(task.workflow_sid, state().seeded!.workflowSid);
+      assert.strictEqual(task.task_channel_unique_name, 'chat');
       const a = JSON.parse(task.attributes);
-      assert.equal(a.name, 'Grace');
-      assert.equal(a.customerName, 'Grace');
-      assert.equal(a.customerAddress, s.customer);
-      assert.equal(a.channelType, 'sms');
-      assert.equal(a.cognigy.sessionId, s.proxySession, 'the session the flow used: the proxy session');
-      assert.equal(a.cognigy.reason, 'manual-escalation');
-      assert.equal(a.cognigy.lastAnswer, 'Sorry to hear that. Your order number?');
-      assert.equal(a.cognigy.transcript.length, 3);
+      assert.strictEqual(a.name, 'Grace');
+      assert.strictEqual(a.customerName, 'Grace');
+      assert.strictEqual(a.customerAddress, s.customer);
+      assert.strictEqual(a.channelType, 'sms');
+      assert.strictEqual(a.cognigy.sessionId, s.proxySession, 'the session the flow used: the proxy session');
+      assert.strictEqual(a.cognigy.reason, 'manual-escalation');
+      assert.strictEqual(a.cognigy.lastAnswer, 'Sorry to hear that. Your order number?');
+      assert.strictEqual(a.cognigy.transcript.length, 3);
       assertClean(r);
 
       const writes = world.fake.writes().length;
       const again = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
-      assert.equal(again.code, 0, again.all);
-      assert.equal(JSON.parse(again.stdout).action, 'already-escalated');
-      assert.equal(world.fake.writes().length, writes);
+      assert.strictEqual(again.code, 0, again.all);
+      assert.strictEqual(JSON.parse(again.stdout).action, 'already-escalated');
+      assert.strictEqual(world.fake.writes().length, writes);
 
       const forced = await world.run(['cognigy:escalate', '--channel', s.sid, '--force']);
-      assert.equal(forced.code, 0, forced.all);
-      assert.equal(tasksOf('channelSid', s.sid).length, 2);
+      assert.strictEqual(forced.code, 0, forced.all);
+      assert.strictEqual(tasksOf('channelSid', s.sid).length, 2);
       assertClean(forced);
     });
 
-    test('--contact finds the channel (and the legacy model) through the bot execution', async () => {
+    it('--contact finds the channel (and the legacy model) through the bot execution', async () => {
       const s = channelScene();
       const r = await world.run(['cognigy:escalate', '--contact', s.customer]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, new RegExp(`Handed chat channel ${s.sid}`));
-      assert.equal(execution(s.executionSid).status, 'ended');
-      assert.equal(tasksOf('channelSid', s.sid).length, 1);
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
+      assert.strictEqual(tasksOf('channelSid', s.sid).length, 1);
       assertClean(r);
     });
   });
 
   describe("the built flow's send-to-flex names the customer for Insights (customerName, customerAddress)", () => {
     for (const model of ['conversations', 'legacy'] as const) {
-      test(`${model}: the attributes the flow would send hold customerName and customerAddress beside Flex's own keys`, async () => {
+      it(`${model}: the attributes the flow would send hold customerName and customerAddress beside Flex's own keys`, async () => {
         const customer = nextCustomer();
         const r = await world.run(['cognigy:test-chat', '--channel-model', model, '--from', customer, '-m', 'escalate-bool', '-o', 'json']);
-        assert.equal(r.code, 0, r.all);
+        assert.strictEqual(r.code, 0, r.all);
         const a = JSON.parse(r.stdout).escalation.attributes;
-        assert.equal(a.customerAddress, customer);
-        assert.equal(a.customerName, customer, 'the flow knows no better name than the address');
-        assert.equal(a.name, customer, "Flex's default name stays");
+        assert.strictEqual(a.customerAddress, customer);
+        assert.strictEqual(a.customerName, customer, 'the flow knows no better name than the address');
+        assert.strictEqual(a.name, customer, "Flex's default name stays");
         assert.ok(JSON.stringify(a).length <= 1024, "within Studio's 1,024 characters");
         assertClean(r);
       });
@@ -240,55 +240,55 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
   });
 
   describe('the hand-over stops the bot: the Studio webhook is removed, so new messages start nothing', () => {
-    test('the fake itself: a message on a conversation with a Studio webhook starts an execution', async () => {
+    it('the fake itself: a message on a conversation with a Studio webhook starts an execution', async () => {
       const s = conversationScene();
       execution(s.executionSid).status = 'ended';
       await customerWrites(s);
-      assert.equal(activeFor(s).length, 1, 'without the removal the bot would answer again');
-      assert.deepEqual(world.fake.violations, []);
+      assert.strictEqual(activeFor(s).length, 1, 'without the removal the bot would answer again');
+      assert.deepStrictEqual(world.fake.violations, []);
     });
 
-    test('Flex Conversations: the webhook goes after the create and before the end; a new customer message starts no execution', async () => {
+    it('Flex Conversations: the webhook goes after the create and before the end; a new customer message starts no execution', async () => {
       const s = conversationScene();
       const before = world.fake.writes().length;
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, new RegExp(`Removed the conversation's Studio webhook ${s.webhookSid} \\(flow ${flowSid}\\): new messages no longer start the bot`));
-      assert.deepEqual(state().webhooksOf(s.sid), []);
+      assert.deepStrictEqual(state().webhooksOf(s.sid), []);
       const order = world.fake.writes().slice(before);
-      assert.deepEqual(
+      assert.deepStrictEqual(
         order.map((w) => `${w.method} ${w.path.replace(/[A-Z]{2}[0-9a-f]{32}/g, (m) => m.slice(0, 2))}`),
         ['POST /flex-api/v1/Interactions', 'DELETE /conversations/v1/Conversations/CH/Webhooks/WH', 'POST /studio/v2/Flows/FW/Executions/FN'],
       );
       await customerWrites(s);
-      assert.deepEqual(activeFor(s), [], 'the bot does not start again');
+      assert.deepStrictEqual(activeFor(s), [], 'the bot does not start again');
       assertClean(r);
     });
 
-    test('legacy: the chat channel\'s studio webhook is removed through the Chat API; a new message starts no execution', async () => {
+    it('legacy: the chat channel\'s studio webhook is removed through the Chat API; a new message starts no execution', async () => {
       const s = channelScene();
       const r = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = JSON.parse(r.stdout);
-      assert.deepEqual(out.studioWebhooks, [{ sid: s.webhookSid, flowSid, action: 'removed' }]);
-      assert.equal(out.flow.source, 'channel-webhook');
-      assert.equal(world.fake.writes(`/chat/v2/Services/${state().seeded!.chatServiceSid}/Channels/${s.sid}/Webhooks/${s.webhookSid}`).length, 1);
-      assert.deepEqual(state().channelWebhooksOf(s.sid), []);
+      assert.deepStrictEqual(out.studioWebhooks, [{ sid: s.webhookSid, flowSid, action: 'removed' }]);
+      assert.strictEqual(out.flow.source, 'channel-webhook');
+      assert.strictEqual(world.fake.writes(`/chat/v2/Services/${state().seeded!.chatServiceSid}/Channels/${s.sid}/Webhooks/${s.webhookSid}`).length, 1);
+      assert.deepStrictEqual(state().channelWebhooksOf(s.sid), []);
       await customerWrites(s);
-      assert.deepEqual(activeFor(s), []);
+      assert.deepStrictEqual(activeFor(s), []);
       assertClean(r);
     });
 
-    test('--dry-run shows the webhook it would remove and leaves it', async () => {
+    it('--dry-run shows the webhook it would remove and leaves it', async () => {
       const s = conversationScene();
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--dry-run']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, new RegExp(`Would remove the conversation's Studio webhook ${s.webhookSid}`));
-      assert.equal(state().webhooksOf(s.sid).length, 1);
+      assert.strictEqual(state().webhooksOf(s.sid).length, 1);
       assertClean(r);
     });
 
-    test('the removal keeps failing after the hand-over: says so; a re-run removes it, ends the bot, creates nothing', async () => {
+    it('the removal keeps failing after the hand-over: says so; a re-run removes it, ends the bot, creates nothing', async () => {
       const s = conversationScene();
       world.fake.faults.add({ kind: '503', method: 'DELETE', path: /\/Webhooks\/WH/, times: 10 });
       let r;
@@ -297,19 +297,19 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       } finally {
         world.fake.faults.clear();
       }
-      assert.equal(r.code, 1, r.all);
+      assert.strictEqual(r.code, 1, r.all);
       assert.match(r.stderr, /Handed over to Flex .* but removing the conversation's Studio webhook failed/);
       assert.match(r.stderr, /Run the same command again/);
       const again = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(again.code, 0, again.all);
+      assert.strictEqual(again.code, 0, again.all);
       assert.match(again.stdout, /Already with Flex/);
-      assert.deepEqual(state().webhooksOf(s.sid), []);
-      assert.equal(execution(s.executionSid).status, 'ended');
-      assert.equal(tasksOf('conversationSid', s.sid).length, 1);
-      assert.deepEqual(world.fake.violations, []);
+      assert.deepStrictEqual(state().webhooksOf(s.sid), []);
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
+      assert.strictEqual(tasksOf('conversationSid', s.sid).length, 1);
+      assert.deepStrictEqual(world.fake.violations, []);
     });
 
-    test('a DELETE that went through but was answered 503 is retried, and the 404 that follows counts as removed', async () => {
+    it('a DELETE that went through but was answered 503 is retried, and the 404 that follows counts as removed', async () => {
       const s = conversationScene();
       world.fake.faults.add({ kind: 'succeed-then-503', method: 'DELETE', path: /\/Webhooks\/WH/, times: 1 });
       let r;
@@ -318,43 +318,43 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       } finally {
         world.fake.faults.clear();
       }
-      assert.equal(r.code, 0, r.all);
-      assert.deepEqual(JSON.parse(r.stdout).studioWebhooks, [{ sid: s.webhookSid, flowSid, action: 'already-gone' }]);
-      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.strictEqual(r.code, 0, r.all);
+      assert.deepStrictEqual(JSON.parse(r.stdout).studioWebhooks, [{ sid: s.webhookSid, flowSid, action: 'already-gone' }]);
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
     });
   });
 
   describe('the flow the conversation runs in, found from the account', () => {
     const messagingFlow = () => state().seeded!.messagingFlowSid;
 
-    test('Conversations: the webhook names another flow than the setup\'s: its execution is ended, and the output says which flow was used', async () => {
+    it('Conversations: the webhook names another flow than the setup\'s: its execution is ended, and the output says which flow was used', async () => {
       const s = newConversationScene(state(), messagingFlow(), nextCustomer());
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(r.code, 0, r.all);
-      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.strictEqual(r.code, 0, r.all);
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
       assert.match(r.stdout, new RegExp(`Bot flow: "Messaging Flow" \\(${messagingFlow()}\\), as named by the conversation's Studio webhook`));
       assert.match(r.stderr, /served by flow "Messaging Flow" .* the saved setup names "Cognigy Bot Flow": "Messaging Flow" was used/);
-      assert.doesNotMatch(r.all, /no bot execution to end/);
+      assert.notMatch(r.all, /no bot execution to end/);
       assertClean(r);
     });
 
-    test('legacy without a channel webhook: the Flex Flow of the channel\'s chat service names the flow', async () => {
+    it('legacy without a channel webhook: the Flex Flow of the channel\'s chat service names the flow', async () => {
       const s = channelScene({ flowSid: messagingFlow(), webhook: false });
       const r = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = JSON.parse(r.stdout);
-      assert.deepEqual(out.flow, { sid: messagingFlow(), name: 'Messaging Flow', source: 'flex-flow' });
-      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.deepStrictEqual(out.flow, { sid: messagingFlow(), name: 'Messaging Flow', source: 'flex-flow' });
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
       assert.ok(out.notes.some((n: string) => /no Studio webhook to remove; its Flex Flow sends to flow "Messaging Flow"/.test(n)), out.notes.join("\n"));
       assertClean(r);
     });
 
-    test('a conversation that names no flow: the setup\'s flow, said as such', async () => {
+    it('a conversation that names no flow: the setup\'s flow, said as such', async () => {
       const s = newConversationScene(state(), flowSid, nextCustomer(), 2, {}, { webhook: false });
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, /Bot flow: "Cognigy Bot Flow" \(FW[0-9a-f]{32}\), as named by the saved setup/);
-      assert.equal(execution(s.executionSid).status, 'ended');
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
       assertClean(r);
     });
   });
@@ -365,38 +365,38 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
     const nothingDone = async (args: string[], expect: { code: number | 'non-zero'; message: RegExp }, scene?: Scene) => {
       const writes = accepted();
       const r = await world.run(args);
-      if (expect.code === 'non-zero') assert.notEqual(r.code, 0, r.all);
-      else assert.equal(r.code, expect.code, r.all);
+      if (expect.code === 'non-zero') assert.notStrictEqual(r.code, 0, r.all);
+      else assert.strictEqual(r.code, expect.code, r.all);
       assert.match(r.stderr, expect.message);
       assert.ok(r.stderr.trim().split('\n').length <= 2, `one or two lines: ${r.stderr}`);
-      assert.doesNotMatch(r.all, /at .*\.js:\d+/, 'no stack trace');
-      assert.equal(accepted(), writes, 'nothing written');
-      if (scene) assert.equal(execution(scene.executionSid).status, 'active', 'the bot still answers');
-      assert.deepEqual(secretsIn(world, r.all), []);
+      assert.notMatch(r.all, /at .*\.js:\d+/, 'no stack trace');
+      assert.strictEqual(accepted(), writes, 'nothing written');
+      if (scene) assert.strictEqual(execution(scene.executionSid).status, 'active', 'the bot still answers');
+      assert.deepStrictEqual(secretsIn(world, r.all), []);
       return r;
     };
 
-    test('a malformed SID', async () => {
+    it('a malformed SID', async () => {
       await nothingDone(['cognigy:escalate', '--conversation', 'CH123'], { code: 2, message: /not a conversation SID/ });
     });
 
-    test('no target, or two', async () => {
+    it('no target, or two', async () => {
       await nothingDone(['cognigy:escalate'], { code: 2, message: /Nothing to escalate/ });
       const s = conversationScene();
       await nothingDone(['cognigy:escalate', '--conversation', s.sid, '--channel', s.sid], { code: 2, message: /only one of/ }, s);
     });
 
-    test('an unknown conversation', async () => {
+    it('an unknown conversation', async () => {
       const r = await nothingDone(['cognigy:escalate', '--conversation', `CH${'e'.repeat(32)}`, '-o', 'json'], { code: 1, message: /No conversation CH/ });
-      assert.equal(JSON.parse(r.stdout).error.code, 'conversation-not-found');
+      assert.strictEqual(JSON.parse(r.stdout).error.code, 'conversation-not-found');
     });
 
-    test('a flow that does not exist', async () => {
+    it('a flow that does not exist', async () => {
       const s = conversationScene();
       await nothingDone(['cognigy:escalate', '--conversation', s.sid, '--flow', 'No Such Flow'], { code: 2, message: /No Studio flow "No Such Flow"/ }, s);
     });
 
-    test('a conversation already with an agent', async () => {
+    it('a conversation already with an agent', async () => {
       const s = conversationScene();
       const task = state().createTask(state().seeded!.workspaceSid, {
         workflowSid: state().seeded!.workflowSid,
@@ -408,12 +408,12 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       assert.match(r.stderr, new RegExp(`Studio webhook ${s.webhookSid} is still attached, so new messages also start the bot: pass --force`));
     });
 
-    test('Flex refuses the hand-over (a workflow that does not exist)', async () => {
+    it('Flex refuses the hand-over (a workflow that does not exist)', async () => {
       const s = conversationScene();
       await nothingDone(['cognigy:escalate', '--conversation', s.sid, '--workflow', `WW${'d'.repeat(32)}`], { code: 1, message: /Flex refused the hand-over/ }, s);
     });
 
-    test('Twilio keeps failing the reads', async () => {
+    it('Twilio keeps failing the reads', async () => {
       const s = conversationScene();
       world.fake.faults.add({ kind: '503', method: 'GET', path: /\/Tasks$/, times: 10 });
       try {
@@ -434,34 +434,34 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
     ];
     /** The end state every fault must leave: one hand-over, the bot ended, every request valid. */
     const handedOverOnce = (key: 'conversationSid' | 'channelSid', s: Scene) => {
-      assert.equal(tasksOf(key, s.sid).length, 1, 'exactly one hand-over');
-      assert.equal(execution(s.executionSid).status, 'ended');
-      assert.deepEqual(world.fake.violations, []);
+      assert.strictEqual(tasksOf(key, s.sid).length, 1, 'exactly one hand-over');
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
+      assert.deepStrictEqual(world.fake.violations, []);
     };
 
     for (const c of cases) {
-      test(`Interaction create: ${c.name}`, async () => {
+      it(`Interaction create: ${c.name}`, async () => {
         const s = conversationScene();
         world.fake.faults.add({ ...c.fault, path: INTERACTIONS });
         try {
           const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '-o', 'json']);
-          assert.equal(r.code, 0, r.all);
-          assert.equal(JSON.parse(r.stdout).action, 'created');
-          assert.equal(world.fake.faults.fired.length, 1, 'the fault fired');
+          assert.strictEqual(r.code, 0, r.all);
+          assert.strictEqual(JSON.parse(r.stdout).action, 'created');
+          assert.strictEqual(world.fake.faults.fired.length, 1, 'the fault fired');
         } finally {
           world.fake.faults.clear();
         }
         handedOverOnce('conversationSid', s);
       });
 
-      test(`task create (legacy): ${c.name}`, async () => {
+      it(`task create (legacy): ${c.name}`, async () => {
         const s = channelScene();
         world.fake.faults.add({ ...c.fault, path: TASKS });
         try {
           const r = await world.run(['cognigy:escalate', '--channel', s.sid]);
-          assert.equal(r.code, 0, r.all);
+          assert.strictEqual(r.code, 0, r.all);
           if (c.fault.kind === 'succeed-then-503') assert.match(r.stderr, /found created/);
-          assert.equal(world.fake.faults.fired.length, 1, 'the fault fired');
+          assert.strictEqual(world.fake.faults.fired.length, 1, 'the fault fired');
         } finally {
           world.fake.faults.clear();
         }
@@ -469,21 +469,21 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       });
     }
 
-    test('slow answers and a reset on the reads: one hand-over, the bot ended', async () => {
+    it('slow answers and a reset on the reads: one hand-over, the bot ended', async () => {
       const s = conversationScene();
       world.fake.faults.add({ kind: 'reset', method: 'GET', times: 1 });
       world.fake.faults.add({ kind: 'slow', delayMs: 1500, method: 'GET', times: 2 });
       try {
         const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-        assert.equal(r.code, 0, r.all);
-        assert.equal(world.fake.faults.fired.length, 3, 'every fault fired');
+        assert.strictEqual(r.code, 0, r.all);
+        assert.strictEqual(world.fake.faults.fired.length, 3, 'every fault fired');
       } finally {
         world.fake.faults.clear();
       }
       handedOverOnce('conversationSid', s);
     });
 
-    test('ending the execution fails after the hand-over: says so; a re-run ends it and creates nothing', async () => {
+    it('ending the execution fails after the hand-over: says so; a re-run ends it and creates nothing', async () => {
       const s = conversationScene();
       world.fake.faults.add({ kind: '503', method: 'POST', path: /\/Executions\/FN/, times: 10 });
       let r;
@@ -492,16 +492,16 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
       } finally {
         world.fake.faults.clear();
       }
-      assert.equal(r.code, 1, r.all);
+      assert.strictEqual(r.code, 1, r.all);
       assert.match(r.stderr, /Handed over to Flex .* but ending the bot's execution failed/);
       assert.match(r.stderr, /Run the same command again/);
-      assert.equal(execution(s.executionSid).status, 'active');
+      assert.strictEqual(execution(s.executionSid).status, 'active');
       const again = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(again.code, 0, again.all);
+      assert.strictEqual(again.code, 0, again.all);
       assert.match(again.stdout, /Already with Flex/);
-      assert.equal(execution(s.executionSid).status, 'ended');
-      assert.equal(tasksOf('conversationSid', s.sid).length, 1);
-      assert.deepEqual(world.fake.violations, []);
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
+      assert.strictEqual(tasksOf('conversationSid', s.sid).length, 1);
+      assert.deepStrictEqual(world.fake.violations, []);
     });
   });
 
@@ -509,47 +509,47 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
     /** The name an agent sees in Flex: the task's `name` attribute. */
     const nameAfterEscalating = async (s: Scene) => {
       const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assertClean(r);
       const [task] = tasksOf('conversationSid', s.sid);
       const routing = JSON.parse(String(world.fake.writes(INTERACTIONS).at(-1)!.body.Routing)).properties;
       const a = JSON.parse(task.attributes);
-      assert.equal(routing.attributes.name, a.name, 'the Interaction carries the same name');
-      assert.equal(a.customerName, a.name, 'Insights and the Interactions API name the customer by customerName');
-      assert.equal(a.customerAddress, s.customer);
-      assert.equal(a.from, s.customer, "Flex's own key stays");
+      assert.strictEqual(routing.attributes.name, a.name, 'the Interaction carries the same name');
+      assert.strictEqual(a.customerName, a.name, 'Insights and the Interactions API name the customer by customerName');
+      assert.strictEqual(a.customerAddress, s.customer);
+      assert.strictEqual(a.from, s.customer, "Flex's own key stays");
       return a.name;
     };
 
-    test('from the participant\'s attributes', async () => {
+    it('from the participant\'s attributes', async () => {
       const s = conversationScene(2, { participantAttributes: JSON.stringify({ friendlyName: 'Ada Lovelace' }), friendlyName: 'Conversation 42' });
-      assert.equal(await nameAfterEscalating(s), 'Ada Lovelace');
+      assert.strictEqual(await nameAfterEscalating(s), 'Ada Lovelace');
     });
 
-    test('from the conversation\'s friendly name when the participant has none', async () => {
+    it('from the conversation\'s friendly name when the participant has none', async () => {
       const s = conversationScene(2, { friendlyName: 'Linus Torvalds' });
-      assert.equal(await nameAfterEscalating(s), 'Linus Torvalds');
+      assert.strictEqual(await nameAfterEscalating(s), 'Linus Torvalds');
     });
 
-    test('the customer\'s address when nothing names them', async () => {
+    it('the customer\'s address when nothing names them', async () => {
       const s = conversationScene(2);
-      assert.equal(await nameAfterEscalating(s), s.customer);
+      assert.strictEqual(await nameAfterEscalating(s), s.customer);
     });
   });
 
-  test('refused credentials are named, as init and link-flow name them: nothing is handed over', async () => {
+  it('refused credentials are named, as init and link-flow name them: nothing is handed over', async () => {
     const scene = conversationScene();
-    const wrongToken = 'd'.repeat(32);
+    const wrongToken = `${'c0ffee'.repeat(5)}42`;
     registerTestSecret(wrongToken);
     const before = state().interactions.size;
     const r = await world.run(['cognigy:escalate', '--conversation', scene.sid], { env: { TWILIO_AUTH_TOKEN: wrongToken } });
-    assert.equal(r.code, 20, r.all);
+    assert.strictEqual(r.code, 20, r.all);
     assert.match(r.stderr, /Twilio refused the credentials \(error 20003, Authenticate\): TWILIO_ACCOUNT_SID AC\w+ with TWILIO_AUTH_TOKEN/);
-    assert.doesNotMatch(r.all, /regional/i);
+    assert.notMatch(r.all, /regional/i);
     assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
-    assert.equal(state().interactions.size, before);
-    assert.equal(execution(scene.executionSid).status, 'active');
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.strictEqual(state().interactions.size, before);
+    assert.strictEqual(execution(scene.executionSid).status, 'active');
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
   });
 });
 
@@ -558,32 +558,32 @@ describe('cognigy:escalate after init, before link-flow: the setup names a flow 
   before(async () => {
     world = await startWorld();
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.equal(init.code, 0, init.all);
+    assert.strictEqual(init.code, 0, init.all);
   });
   after(async () => world?.close());
 
-  test('the conversation\'s webhook names the flow whose execution is active: it is ended, and the output says so', async () => {
+  it('the conversation\'s webhook names the flow whose execution is active: it is ended, and the output says so', async () => {
     const state = world.fake.state;
     const messagingFlow = state.seeded!.messagingFlowSid;
     assert.ok(![...state.flows.values()].some((f) => f.friendly_name === 'Cognigy Bot Flow'), 'not deployed');
     const s = newConversationScene(state, messagingFlow, '+15559870001');
     const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-    assert.equal(r.code, 0, r.all);
-    assert.equal(state.executions.get(s.executionSid)!.status, 'ended', 'the bot no longer answers');
-    assert.doesNotMatch(r.all, /No Studio flow/);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.strictEqual(state.executions.get(s.executionSid)!.status, 'ended', 'the bot no longer answers');
+    assert.notMatch(r.all, /No Studio flow/);
     assert.match(r.stdout, new RegExp(`Ended the bot: execution ${s.executionSid} of "Messaging Flow"`));
     assert.match(r.stdout, /as named by the conversation's Studio webhook/);
-    assert.deepEqual(state.webhooksOf(s.sid), []);
-    assert.deepEqual(world.fake.violations, []);
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.deepStrictEqual(state.webhooksOf(s.sid), []);
+    assert.deepStrictEqual(world.fake.violations, []);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
   });
 
-  test('a conversation that names no flow either: handed over, and the note says why no execution was ended', async () => {
+  it('a conversation that names no flow either: handed over, and the note says why no execution was ended', async () => {
     const state = world.fake.state;
     const s = newConversationScene(state, state.seeded!.messagingFlowSid, '+15559870002', 2, {}, { webhook: false });
     const r = await world.run(['cognigy:escalate', '--conversation', s.sid]);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(r.stderr, /No Studio flow "Cognigy Bot Flow" in this account and the conversation names none/);
-    assert.deepEqual(world.fake.violations, []);
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 });

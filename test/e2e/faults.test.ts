@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { startWorld, World } from '../helpers/stand-ins';
 import type { FaultRule } from '../stand-ins/twilio';
 import { twilioRequest } from '../helpers/twilio-direct';
@@ -52,22 +52,22 @@ describe(`faults: ${SCENARIOS.length} scenarios`, () => {
         world = await startWorld();
         if (s.command !== 'init') {
           const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-          assert.equal(init.code, 0, init.all);
+          assert.strictEqual(init.code, 0, init.all);
         }
         if (s.command !== 'init' && s.command !== 'create') {
           const create = await world.run(['cognigy:link-flow']);
-          assert.equal(create.code, 0, create.all);
+          assert.strictEqual(create.code, 0, create.all);
         }
       });
       after(async () => world?.close());
 
-      test('ends in the right state, or stops saying a re-run is safe', async () => {
+      it('ends in the right state, or stops saying a re-run is safe', async () => {
         for (const f of s.faults) world.fake.faults.add(f);
         let fired = 0;
         if (s.command === 'init') {
           const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-o', 'json']);
-          assert.equal(r.code, 0, r.all);
-          assert.equal(JSON.parse(r.stdout).setup.workflow.name, 'Assign to Anyone');
+          assert.strictEqual(r.code, 0, r.all);
+          assert.strictEqual(JSON.parse(r.stdout).setup.workflow.name, 'Assign to Anyone');
         } else if (s.command !== 'test-chat') {
           const seeded = world.fake.state.seeded!;
           const entryPoint = { address: ['--address', seeded.phoneNumber], 'flex-flow': ['--flex-flow', seeded.flexFlowSid] } as Record<string, string[]>;
@@ -78,31 +78,31 @@ describe(`faults: ${SCENARIOS.length} scenarios`, () => {
             fired = world.fake.faults.fired.length;
             world.fake.faults.clear();
             const again = await world.run(args);
-            assert.equal(again.code, 0, again.all);
+            assert.strictEqual(again.code, 0, again.all);
           }
           const flows = flowsNamed(world, 'Cognigy Bot Flow');
-          assert.equal(flows.length, 1, 'exactly one flow');
+          assert.strictEqual(flows.length, 1, 'exactly one flow');
           if (s.command === 'update') assert.match(JSON.stringify(flows[0].definition), /parsed\.data\[\\"handover\\"\]/);
           if (entryPoint[s.command]) {
             const points =
               s.command === 'address'
                 ? (await twilioRequest(world, 'GET', `/conversations/v1/Configuration/Addresses/${seeded.addressConfigurationSid}`)).auto_creation.studio_flow_sid
                 : (await twilioRequest(world, 'GET', `/flex-api/v1/FlexFlows/${seeded.flexFlowSid}`)).integration.flow_sid;
-            assert.equal(points, flows[0].sid, 'the entry point starts the flow');
+            assert.strictEqual(points, flows[0].sid, 'the entry point starts the flow');
             const writes = world.fake.writes().length;
             const rerun = await world.run(args);
-            assert.equal(rerun.code, 0, rerun.all);
+            assert.strictEqual(rerun.code, 0, rerun.all);
             assert.match(rerun.stdout, /already starts the flow/);
-            assert.equal(world.fake.writes().length, writes, 'a re-run writes nothing');
+            assert.strictEqual(world.fake.writes().length, writes, 'a re-run writes nothing');
           }
         } else {
           const [flow] = flowsNamed(world, 'Cognigy Bot Flow');
           const r = await world.run(['cognigy:test-chat', '--flow', flow.sid, '-m', 'hello', '-o', 'json']);
-          assert.equal(r.code, 0, r.all);
-          assert.equal(JSON.parse(r.stdout).transcript.find((e: any) => e.from === 'bot')?.text, 'You said: hello');
+          assert.strictEqual(r.code, 0, r.all);
+          assert.strictEqual(JSON.parse(r.stdout).transcript.find((e: any) => e.from === 'bot')?.text, 'You said: hello');
         }
         assert.ok(fired + world.fake.faults.fired.length > 0, 'the fault fired');
-        assert.deepEqual(world.fake.violations, []);
+        assert.deepStrictEqual(world.fake.violations, []);
       });
     });
   }

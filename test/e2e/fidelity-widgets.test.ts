@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -126,7 +126,7 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
     return () => received.slice(first);
   };
 
-  test('1. a split regex must match the whole reply: "16" is not a rating of [1-5]', async () => {
+  it('1. a split regex must match the whole reply: "16" is not a rating of [1-5]', async () => {
     const file = writeFlow([
       ask('Rate', 'Rate us 1-5', 'Split'),
       {
@@ -143,13 +143,13 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
       timedOut,
     ]);
     const sixteen = await play(file, ['hi', '16']);
-    assert.equal(sixteen.r.code, 0, sixteen.r.all);
-    assert.deepEqual(botSaid(sixteen.out), ['Rate us 1-5', 'Not a rating: 16']);
+    assert.strictEqual(sixteen.r.code, 0, sixteen.r.all);
+    assert.deepStrictEqual(botSaid(sixteen.out), ['Rate us 1-5', 'Not a rating: 16']);
     const three = await play(file, ['hi', ' 3 ']);
-    assert.deepEqual(botSaid(three.out), ['Rate us 1-5', 'Thanks for  3 ']);
+    assert.deepStrictEqual(botSaid(three.out), ['Rate us 1-5', 'Thanks for  3 ']);
   });
 
-  test('2. send-message exposes widgets.X.outbound.*; send-and-wait\'s outbound has Sid', async () => {
+  it('2. send-message exposes widgets.X.outbound.*; send-and-wait\'s outbound has Sid', async () => {
     const file = writeFlow([
       say('Hello', 'Hello', 'Ask'),
       ask('Ask', 'You were told "{{widgets.Hello.outbound.Body}}" ({{widgets.Hello.outbound.Status}}) [{{widgets.Hello.Body}}]', 'Echo'),
@@ -157,31 +157,31 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
       timedOut,
     ]);
     const { r, out } = await play(file, ['hi', 'ok']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(botSaid(out), ['Hello', 'You were told "Hello" (sent) []', 'sid prefix IM']);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(botSaid(out), ['Hello', 'You were told "Hello" (sent) []', 'sid prefix IM']);
   });
 
-  test('3. send-to-flex: "Task Created" goes on (its message is sent); a refused task takes failedToEnqueue', async () => {
+  it('3. send-to-flex: "Task Created" goes on (its message is sent); a refused task takes failedToEnqueue', async () => {
     const created = await play(writeFlow([flex({ attributes: '{"topic": "billing"}' }, 'Queued', 'Sorry'), say('Queued', 'An agent will be with you shortly.'), say('Sorry', 'No agent now.')]), ['help']);
-    assert.equal(created.r.code, 0, created.r.all);
-    assert.deepEqual(botSaid(created.out), ['An agent will be with you shortly.']);
-    assert.equal(created.out.escalated, true);
-    assert.equal(created.out.ended, 'handover');
+    assert.strictEqual(created.r.code, 0, created.r.all);
+    assert.deepStrictEqual(botSaid(created.out), ['An agent will be with you shortly.']);
+    assert.strictEqual(created.out.escalated, true);
+    assert.strictEqual(created.out.ended, 'handover');
     assert.ok(created.out.transcript.some((e) => e.kind === 'end' && /after the hand-over: handed over to Flex by "ToFlex"; "Queued" then ended the flow/.test(e.text)), created.r.stdout);
 
     const refused = await play(writeFlow([flex({ attributes: '{"text": "{{trigger.message.Body}}"}' }, 'Queued', 'Sorry'), say('Queued', 'An agent will be with you shortly.'), say('Sorry', 'No agent now.')]), ['say "hi"']);
-    assert.equal(refused.r.code, 1, refused.r.all);
-    assert.deepEqual(botSaid(refused.out), ['No agent now.']);
-    assert.equal(refused.out.escalated, false);
-    assert.equal(refused.out.problems[0].kind, 'handover');
+    assert.strictEqual(refused.r.code, 1, refused.r.all);
+    assert.deepStrictEqual(botSaid(refused.out), ['No agent now.']);
+    assert.strictEqual(refused.out.escalated, false);
+    assert.strictEqual(refused.out.problems[0].kind, 'handover');
     assert.match(refused.r.stderr, /"ToFlex" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
   });
 
-  test('4. send-to-flex on Conversations adds channelType, customerAddress, from, name, customerName', async () => {
+  it('4. send-to-flex on Conversations adds channelType, customerAddress, from, name, customerName', async () => {
     const file = writeFlow([flex({ attributes: '{"topic": "billing"}' }, 'Queued', 'Sorry'), say('Queued', 'queued'), say('Sorry', 'sorry')], 'incomingConversationMessage');
     const { r, out } = await play(file, ['help'], ['--from', '+4915112345678']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(out.escalation!.attributes, {
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(out.escalation!.attributes, {
       channelType: 'sms',
       customerAddress: '+4915112345678',
       from: '+4915112345678',
@@ -191,38 +191,38 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
     });
   });
 
-  test('5. parsed only for an application/json answer: the same JSON as text/plain leaves it empty, and the transcript says why', async () => {
+  it('5. parsed only for an application/json answer: the same JSON as text/plain leaves it empty, and the transcript says why', async () => {
     const flow = (url: string) => writeFlow([httpWidget('Call', { url }, 'Say'), say('Say', '[{{widgets.Call.parsed.text}}]'), failed]);
     const json = await play(flow(`${base}/json`), ['hi']);
-    assert.deepEqual(botSaid(json.out), ['[from json]']);
+    assert.deepStrictEqual(botSaid(json.out), ['[from json]']);
     const text = await play(flow(`${base}/text-json`), ['hi']);
-    assert.equal(text.r.code, 0, text.r.all);
-    assert.deepEqual(botSaid(text.out), ['[]']);
+    assert.strictEqual(text.r.code, 0, text.r.all);
+    assert.deepStrictEqual(botSaid(text.out), ['[]']);
     assert.ok(text.out.transcript.some((e) => /is a JSON object sent as "text\/plain; charset=utf-8", not application\/json, so widgets\.Call\.parsed is empty/.test(e.text)), text.r.stdout);
   });
 
-  test('6. add_twilio_auth off Twilio and a parameter named "method" send nothing and take failed; user:password@ is sent as basic auth', async () => {
+  it('6. add_twilio_auth off Twilio and a parameter named "method" send nothing and take failed; user:password@ is sent as basic auth', async () => {
     const refused = sinceNow();
     const auth = await play(writeFlow([httpWidget('Call', { url: `${base}/json`, add_twilio_auth: true }, 'Ok'), say('Ok', 'ok'), failed]), ['hi']);
-    assert.deepEqual(botSaid(auth.out), ['the call failed']);
-    assert.equal(auth.r.code, 1, auth.r.all);
+    assert.deepStrictEqual(botSaid(auth.out), ['the call failed']);
+    assert.strictEqual(auth.r.code, 1, auth.r.all);
     assert.match(auth.r.stderr, /add_twilio_auth/);
     const method = await play(writeFlow([httpWidget('Call', { url: `${base}/json`, parameters: [{ key: 'method', value: 'card' }] }, 'Ok'), say('Ok', 'ok'), failed]), ['hi']);
-    assert.deepEqual(botSaid(method.out), ['the call failed']);
+    assert.deepStrictEqual(botSaid(method.out), ['the call failed']);
     assert.match(method.r.stderr, /81014/);
-    assert.deepEqual(refused(), [], 'nothing reached the server');
+    assert.deepStrictEqual(refused(), [], 'nothing reached the server');
 
     const basic = sinceNow();
     const withUser = `${base.replace('http://', `http://bot:${PASSWORD}@`)}/json`;
     const ok = await play(writeFlow([httpWidget('Call', { url: withUser }, 'Ok'), say('Ok', 'ok'), failed]), ['hi']);
-    assert.equal(ok.r.code, 0, ok.r.all);
-    assert.deepEqual(botSaid(ok.out), ['ok']);
+    assert.strictEqual(ok.r.code, 0, ok.r.all);
+    assert.deepStrictEqual(botSaid(ok.out), ['ok']);
     const [request] = basic();
-    assert.equal(request.authorization, `Basic ${Buffer.from(`bot:${PASSWORD}`).toString('base64')}`);
+    assert.strictEqual(request.authorization, `Basic ${Buffer.from(`bot:${PASSWORD}`).toString('base64')}`);
     assert.ok(!ok.r.all.includes(PASSWORD), 'the password is never shown');
   });
 
-  test('7. run-function merges parsed across runs and keeps it on a text answer', async () => {
+  it('7. run-function merges parsed across runs and keeps it on a text answer', async () => {
     fnCalls = 0;
     const file = writeFlow([
       { name: 'Fn', type: 'run-function', properties: { url: `${base}/fn`, parameters: [{ key: 'text', value: '{{trigger.message.Body}}' }] }, transitions: [{ event: 'success', next: 'Ask' }, { event: 'fail', next: 'Failed' }] },
@@ -231,24 +231,24 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
       timedOut,
     ]);
     const { r, out } = await play(file, ['one', 'two', 'three']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(botSaid(out), ['a=1 b=', 'a=1 b=2', 'a=1 b=2']);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(botSaid(out), ['a=1 b=', 'a=1 b=2', 'a=1 b=2']);
   });
 
-  test('8. trigger: NumMedia/MediaUrl0 from a script\'s MEDIA, location fields; Conversations AccountSid, DateCreated, MessagingServiceSid', async () => {
+  it('8. trigger: NumMedia/MediaUrl0 from a script\'s MEDIA, location fields; Conversations AccountSid, DateCreated, MessagingServiceSid', async () => {
     const legacy = writeFlow([ask('Ask', '{{trigger.message.NumMedia}} {{trigger.message.MediaUrl0}} [{{trigger.message.FromCountry}}]', 'Got'), say('Got', 'reply media: {{widgets.Ask.inbound.NumMedia}}'), timedOut]);
     const script = path.join(cli.home, 'media.convo.txt');
     fs.writeFileSync(script, ['media', '', '#me', 'look at this', 'MEDIA https://example.com/photo.jpg', '', '#bot', '1 https://example.com/photo.jpg []', '', '#me', 'no photo', '', '#bot', 'reply media: 0', ''].join('\n'));
     const scripted = await cli.run(['cognigy:test-chat', '--flow-file', legacy, '--script', script], { env: noTwilio });
-    assert.equal(scripted.code, 0, scripted.all);
+    assert.strictEqual(scripted.code, 0, scripted.all);
 
     const conversations = writeFlow([say('Say', '{{trigger.conversation.AccountSid | slice: 0, 2}} {{trigger.conversation.MessagingServiceSid | slice: 0, 2}} {{trigger.conversation.DateCreated | slice: 0, 2}}')], 'incomingConversationMessage');
     const { r, out } = await play(conversations, ['hi']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(botSaid(out), [`AC MG ${String(new Date().getUTCFullYear()).slice(0, 2)}`]);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(botSaid(out), [`AC MG ${String(new Date().getUTCFullYear()).slice(0, 2)}`]);
   });
 
-  test('8. the REPL sends media as the customer: /media URL text', async () => {
+  it('8. the REPL sends media as the customer: /media URL text', async () => {
     const file = writeFlow([ask('Ask', 'media {{trigger.message.NumMedia}} {{trigger.message.MediaUrl0}} text "{{trigger.message.Body}}"', 'Got'), say('Got', 'then {{widgets.Ask.inbound.NumMedia}} {{widgets.Ask.inbound.MediaUrl1}}'), timedOut]);
     const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--flow-file', file]);
     try {
@@ -258,13 +258,13 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
       session.write('/media https://example.com/b.jpg,https://example.com/c.jpg\r');
       await session.waitFor(/bot › then 2 https:\/\/example\.com\/c\.jpg/, 15_000);
       session.write('\u0004');
-      assert.equal(await session.exited(15_000), 0, session.output());
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
     } finally {
       session.kill();
     }
   });
 
-  test('9. set-variables: "parse as JSON object" and numbers', async () => {
+  it('9. set-variables: "parse as JSON object" and numbers', async () => {
     const file = writeFlow([
       {
         name: 'Vars',
@@ -280,27 +280,27 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
       say('Say', '{{flow.variables.order.items[0]}} #{{flow.variables.order.id | plus: 1}} tries={{flow.variables.tries | to_json}}'),
     ]);
     const { r, out } = await play(file, ['hi']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(botSaid(out), ['tea #42 tries=2']);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(botSaid(out), ['tea #42 tries=2']);
   });
 
-  test('10. limits: 2,000 widgets lint clean; a wait past 30 days ends the execution; a send-to-flex timeout over 1,209,600 s is refused', async () => {
+  it('10. limits: 2,000 widgets lint clean; a wait past 30 days ends the execution; a send-to-flex timeout over 1,209,600 s is refused', async () => {
     const many = Array.from({ length: 1500 }, (_, i) => say(`S${i}`, `m${i}`, i < 1499 ? `S${i + 1}` : undefined));
     const big = await play(writeFlow(many), ['hi']);
-    assert.equal(big.r.code, 1, 'the run stops at Studio\'s 1,000 steps');
-    assert.doesNotMatch(big.r.stderr, /allows at most/, 'a flow of 1,500 widgets is accepted');
-    assert.equal(big.out.ended, 'limit');
+    assert.strictEqual(big.r.code, 1, 'the run stops at Studio\'s 1,000 steps');
+    assert.notMatch(big.r.stderr, /allows at most/, 'a flow of 1,500 widgets is accepted');
+    assert.strictEqual(big.out.ended, 'limit');
 
     const longWait = writeFlow([ask('Ask', 'Take your time', 'Thanks', String(31 * 86_400)), say('Thanks', 'thanks'), timedOut]);
     const script = path.join(cli.home, 'silence.yaml');
     fs.writeFileSync(script, ['name: a wait longer than an execution lives', 'steps:', '  - user: hi', '  - bot: Take your time', '  - silence: true', '  - end: limit', ''].join('\n'));
     const silent = await cli.run(['cognigy:test-chat', '--flow-file', longWait, '--script', script], { env: noTwilio });
-    assert.equal(silent.code, 0, silent.all);
+    assert.strictEqual(silent.code, 0, silent.all);
 
     // A literal timeout that high is a lint error; rendered from a variable, the run shows what Studio does.
     const vars = { name: 'Vars', type: 'set-variables', properties: { variables: [{ key: 't', value: '2000000' }] }, transitions: [{ event: 'next', next: 'ToFlex' }] };
     const timeout = await play(writeFlow([vars, flex({ attributes: '{}', timeout: '{{flow.variables.t}}' }, 'Queued', 'Sorry'), say('Queued', 'queued'), say('Sorry', 'sorry')]), ['help']);
-    assert.deepEqual(botSaid(timeout.out), ['sorry']);
+    assert.deepStrictEqual(botSaid(timeout.out), ['sorry']);
     assert.match(timeout.r.stderr, /timeout/);
   });
 });

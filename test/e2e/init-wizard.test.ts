@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
@@ -12,13 +12,13 @@ describe('the init wizard in a terminal', () => {
   });
   after(async () => world?.close());
 
-  test('without a terminal a missing answer is an error naming the flag, not a hang', async () => {
+  it('without a terminal a missing answer is an error naming the flag, not a hang', async () => {
     // Before the wizard runs: nothing is saved yet.
     const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url]);
-    assert.notEqual(r.code, 0);
+    assert.notStrictEqual(r.code, 0);
     assert.match(r.stderr, /Pass --workspace/);
   });
-  test('shows the URL as typed, then redacted; probes it at once and asks again when it fails; offers what the account has; saves', async () => {
+  it('shows the URL as typed, then redacted; probes it at once and asks again when it fails; offers what the account has; saves', async () => {
     const prompt = '? Cognigy REST endpoint URL';
     const unreachable = 'http://127.0.0.1:9/abcdef0123456789';
     const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env, {
@@ -29,7 +29,7 @@ describe('the init wizard in a terminal', () => {
       session.write(`${unreachable}\r`);
       // The failed probe is said right away and the wizard asks again instead of ending.
       await session.waitFor(/failed the probe[\s\S]*Enter the endpoint URL again[\s\S]*Cognigy REST endpoint URL/);
-      assert.doesNotMatch(session.output(), /Which Flex messaging model/);
+      assert.notMatch(session.output(), /Which Flex messaging model/);
       session.write(`${world.bot.url}\r`);
       await session.waitFor(/Which Flex messaging model/);
       const typed = session.output();
@@ -63,23 +63,23 @@ describe('the init wizard in a terminal', () => {
         assert.ok(line.index < question, `the entry point ${where} is shown before the flow question:\n${shown}`);
       }
       session.write('\r'); // create a new flow
-      assert.equal(await session.exited(), 0, session.output());
+      assert.strictEqual(await session.exited(), 0, session.output());
     } finally {
       session.kill();
     }
     const out = session.output();
-    assert.equal(out.match(/Bot answered in \d+ ms/g)?.length, 1, out);
+    assert.strictEqual(out.match(/Bot answered in \d+ ms/g)?.length, 1, out);
     assert.match(out, /Workflow\s+Assign to Anyone/);
-    assert.equal(out.match(/Entry points today/g)?.length, 1, `the entry points are shown once:\n${out}`);
+    assert.strictEqual(out.match(/Entry points today/g)?.length, 1, `the entry points are shown once:\n${out}`);
     const saved = JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8'));
     const setup = saved.accounts[FAKE_ACCOUNT_SID].setup;
-    assert.equal(setup.endpointUrl, world.bot.url);
-    assert.equal(setup.workflow.name, 'Assign to Anyone');
-    assert.equal(setup.taskChannel.name, 'chat');
-    assert.deepEqual(setup.flow, { name: 'Cognigy Bot Flow' });
+    assert.strictEqual(setup.endpointUrl, world.bot.url);
+    assert.strictEqual(setup.workflow.name, 'Assign to Anyone');
+    assert.strictEqual(setup.taskChannel.name, 'chat');
+    assert.deepStrictEqual(setup.flow, { name: 'Cognigy Bot Flow' });
   });
 
-  test('a saved workflow deleted since is said, and the wizard asks for another instead of failing', async () => {
+  it('a saved workflow deleted since is said, and the wizard asks for another instead of failing', async () => {
     const state = world.fake.state;
     const old = [...state.workflows.values()].find((w) => w.friendly_name === 'Assign to Anyone')!;
     state.workflows.delete(old.sid);
@@ -90,11 +90,11 @@ describe('the init wizard in a terminal', () => {
       await session.waitFor(new RegExp(`The saved workflow "Assign to Anyone" \\(${old.sid}\\) no longer exists in this account[\\s\\S]*Which workflow\\?`));
       assert.match(session.output(), /Support/);
       session.write('\r');
-      assert.equal(await session.exited(), 0, session.output());
+      assert.strictEqual(await session.exited(), 0, session.output());
     } finally {
       session.kill();
     }
     const saved = JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8'));
-    assert.deepEqual(saved.accounts[FAKE_ACCOUNT_SID].setup.workflow, { sid: replacement.sid, name: 'Support' });
+    assert.deepStrictEqual(saved.accounts[FAKE_ACCOUNT_SID].setup.workflow, { sid: replacement.sid, name: 'Support' });
   });
 });

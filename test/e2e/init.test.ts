@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
@@ -15,83 +15,83 @@ describe('twilio cognigy:init through the real twilio binary', () => {
   });
   after(async () => world?.close());
 
-  test('twilio cognigy --help lists the commands', async () => {
+  it('twilio cognigy --help lists the commands', async () => {
     const r = await world.run(['cognigy', '--help']);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) assert.match(r.stdout, new RegExp(`cognigy ${c}`));
   });
 
-  test("every command's help links to its own section of the README (an anchor its heading really gets), not to Twilio's API docs", async () => {
+  it("every command's help links to its own section of the README (an anchor its heading really gets), not to Twilio's API docs", async () => {
     // GitHub's (and npm's) heading anchors: lower case, punctuation but - and _ dropped, spaces to -.
     const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const anchors = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
     for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) {
       const r = await world.run([`cognigy:${c}`, '--help']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const link = /MORE INFO\s+(\S+)/.exec(r.stdout)?.[1];
       assert.ok(link, r.stdout);
       const url = new URL(link);
-      assert.equal(`${url.origin}${url.pathname}`, 'https://www.npmjs.com/package/twilio-plugin-cognigy');
+      assert.strictEqual(`${url.origin}${url.pathname}`, 'https://www.npmjs.com/package/twilio-plugin-cognigy');
       assert.ok(anchors.has(url.hash.slice(1)), `${link}: no README heading renders as ${url.hash}`);
       assert.ok(readme.includes(`### \`twilio cognigy:${c}\``) && url.hash === `#${slug(`\`twilio cognigy:${c}\``)}`, `${c} links to its own section`);
-      assert.doesNotMatch(r.stdout, /twilio\.com\/docs\/api/);
+      assert.notMatch(r.stdout, /twilio\.com\/docs\/api/);
     }
   });
 
-  test('--yes -o json discovers, probes, saves 0600 and prints only JSON; a second run changes nothing', async () => {
+  it('--yes -o json discovers, probes, saves 0600 and prints only JSON; a second run changes nothing', async () => {
     const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-o', 'json']);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
     const seeded = world.fake.state.seeded!;
-    assert.equal(out.setup.accountSid, FAKE_ACCOUNT_SID);
-    assert.equal(out.setup.workflow.sid, seeded.workflowSid);
-    assert.equal(out.setup.workspace.name, 'Flex Task Assignment');
-    assert.equal(out.setup.taskChannel.name, 'chat');
-    assert.equal(out.setup.channelModel, 'conversations');
-    assert.equal(out.changed, true);
-    assert.equal(out.probe.ok, true);
+    assert.strictEqual(out.setup.accountSid, FAKE_ACCOUNT_SID);
+    assert.strictEqual(out.setup.workflow.sid, seeded.workflowSid);
+    assert.strictEqual(out.setup.workspace.name, 'Flex Task Assignment');
+    assert.strictEqual(out.setup.taskChannel.name, 'chat');
+    assert.strictEqual(out.setup.channelModel, 'conversations');
+    assert.strictEqual(out.changed, true);
+    assert.strictEqual(out.probe.ok, true);
     assert.match(out.setup.endpoint, /^http:\/\/127\.0\.0\.1:\d+\/…[0-9a-f]{4}$/);
     assert.ok(out.entryPoints.some((p: any) => p.flow?.name === 'Messaging Flow'), 'shows which flow the number starts today');
-    assert.deepEqual(secretsIn(world, r.all), []);
-    assert.equal(fs.statSync(setupFile).mode & 0o777, 0o600);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
+    assert.strictEqual(fs.statSync(setupFile).mode & 0o777, 0o600);
     const saved = JSON.parse(fs.readFileSync(setupFile, 'utf8'));
-    assert.equal(saved.accounts[FAKE_ACCOUNT_SID].setup.endpointUrl, world.bot.url, 'the saved setup is the one place the URL is kept');
+    assert.strictEqual(saved.accounts[FAKE_ACCOUNT_SID].setup.endpointUrl, world.bot.url, 'the saved setup is the one place the URL is kept');
     const probe = world.bot.requests.at(-1)!;
-    assert.equal((probe.body as any).userId, 'twilio-cognigy-probe');
+    assert.strictEqual((probe.body as any).userId, 'twilio-cognigy-probe');
 
     const before = fs.readFileSync(setupFile, 'utf8');
     const again = await world.run(['cognigy:init', '--yes', '-o', 'json']);
-    assert.equal(again.code, 0, again.all);
-    assert.equal(JSON.parse(again.stdout).changed, false);
-    assert.equal(fs.readFileSync(setupFile, 'utf8'), before);
-    assert.equal(world.fake.writes().length, 0, 'init never writes to Twilio');
-    assert.deepEqual(world.fake.violations, []);
+    assert.strictEqual(again.code, 0, again.all);
+    assert.strictEqual(JSON.parse(again.stdout).changed, false);
+    assert.strictEqual(fs.readFileSync(setupFile, 'utf8'), before);
+    assert.strictEqual(world.fake.writes().length, 0, 'init never writes to Twilio');
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 
-  test('with the setup saved, a wrong auth token is still caught: which credentials were used and how to fix them', async () => {
+  it('with the setup saved, a wrong auth token is still caught: which credentials were used and how to fix them', async () => {
     const wrong = 'f'.repeat(32);
     registerTestSecret(wrong);
     const before = fs.readFileSync(setupFile, 'utf8');
     const start = world.fake.requests.length;
     const r = await world.run(['cognigy:init', '--yes'], { env: { TWILIO_AUTH_TOKEN: wrong } });
-    assert.equal(r.code, 20, r.all);
+    assert.strictEqual(r.code, 20, r.all);
     assert.ok(world.fake.requests.length > start, 'init asked Twilio');
-    assert.doesNotMatch(r.all, /Nothing changed/);
+    assert.notMatch(r.all, /Nothing changed/);
     assert.match(r.stderr, /20003/);
     assert.match(r.stderr, new RegExp(`TWILIO_ACCOUNT_SID ${FAKE_ACCOUNT_SID} with TWILIO_AUTH_TOKEN`));
     assert.match(r.stderr, /Set TWILIO_AUTH_TOKEN to the account's current auth token/);
-    assert.doesNotMatch(r.all, /regional/i, "the host's regional hint helps nobody here");
-    assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+    assert.notMatch(r.all, /regional/i, "the host's regional hint helps nobody here");
+    assert.strictEqual(r.stderr.trim().split('\n').length, 2, r.stderr);
     assert.ok(!r.all.includes(wrong));
-    assert.equal(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
+    assert.strictEqual(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
 
     const json = await world.run(['cognigy:init', '--yes', '-o', 'json'], { env: { TWILIO_AUTH_TOKEN: wrong } });
-    assert.equal(json.code, 20);
-    assert.equal(JSON.parse(json.stdout).error.code, '20003');
+    assert.strictEqual(json.code, 20);
+    assert.strictEqual(JSON.parse(json.stdout).error.code, '20003');
   });
 
-  test('a profile whose API secret is wrong is named, with the command that fixes it', async () => {
+  it('a profile whose API secret is wrong is named, with the command that fixes it', async () => {
     const { FAKE_API_KEY } = await import('../stand-ins/twilio');
     const wrongSecret = '0123456789abcdef0123456789abcdef';
     registerTestSecret(wrongSecret);
@@ -102,18 +102,18 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     );
     try {
       const r = await world.run(['cognigy:init', '--yes', '-p', 'ops']);
-      assert.equal(r.code, 20, r.all);
+      assert.strictEqual(r.code, 20, r.all);
       assert.match(r.stderr, new RegExp(`profile "ops" \\(account ${FAKE_ACCOUNT_SID}, API key ${FAKE_API_KEY}\\)`));
       assert.match(r.stderr, new RegExp(`twilio profiles:create ${FAKE_ACCOUNT_SID} --profile "ops"`));
-      assert.doesNotMatch(r.all, /regional/i);
-      assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+      assert.notMatch(r.all, /regional/i);
+      assert.strictEqual(r.stderr.trim().split('\n').length, 2, r.stderr);
     } finally {
       // The CLI's own profile store holds the secret by design; it is not the plugin's file.
       fs.rmSync(configFile, { force: true });
     }
   });
 
-  test('a saved workflow or flow deleted in the account is caught, not silently replaced', async () => {
+  it('a saved workflow or flow deleted in the account is caught, not silently replaced', async () => {
     const seeded = world.fake.state.seeded!;
     const before = fs.readFileSync(setupFile, 'utf8');
     const saved = JSON.parse(before).accounts[FAKE_ACCOUNT_SID].setup;
@@ -121,52 +121,52 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     world.fake.state.workflows.delete(saved.workflow.sid);
     try {
       const r = await world.run(['cognigy:init', '--yes']);
-      assert.equal(r.code, 1, r.all);
+      assert.strictEqual(r.code, 1, r.all);
       assert.match(r.stderr, new RegExp(`The saved workflow "Assign to Anyone" \\(${saved.workflow.sid}\\) no longer exists in this account`));
       assert.match(r.stderr, /Pass --workflow to choose another/);
-      assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
-      assert.equal(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
+      assert.strictEqual(r.stderr.trim().split('\n').length, 2, r.stderr);
+      assert.strictEqual(fs.readFileSync(setupFile, 'utf8'), before, 'nothing saved');
     } finally {
       world.fake.state.workflows.set(saved.workflow.sid, workflow);
     }
 
     // A flow the setup names by SID (as after link-flow), deleted in the Console.
     const withFlow = await world.run(['cognigy:init', '--yes', '--flow', seeded.messagingFlowSid]);
-    assert.equal(withFlow.code, 0, withFlow.all);
+    assert.strictEqual(withFlow.code, 0, withFlow.all);
     const flow = world.fake.state.flows.get(seeded.messagingFlowSid)!;
     world.fake.state.flows.delete(seeded.messagingFlowSid);
     try {
       const r = await world.run(['cognigy:init', '--yes']);
-      assert.equal(r.code, 1, r.all);
+      assert.strictEqual(r.code, 1, r.all);
       assert.match(r.stderr, new RegExp(`The saved Studio flow "Messaging Flow" \\(${seeded.messagingFlowSid}\\) no longer exists`));
       assert.match(r.stderr, /--new-flow "Messaging Flow"/);
     } finally {
       world.fake.state.flows.set(seeded.messagingFlowSid, flow);
     }
     const reset = await world.run(['cognigy:init', '--yes', '--new-flow', 'Cognigy Bot Flow']);
-    assert.equal(reset.code, 0, reset.all);
-    assert.deepEqual(world.fake.violations, []);
+    assert.strictEqual(reset.code, 0, reset.all);
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 
-  test('an endpoint URL without a token is echoed as typed, and the token rule says its length', async () => {
+  it('an endpoint URL without a token is echoed as typed, and the token rule says its length', async () => {
     const bare = await world.run(['cognigy:init', '--yes', '--endpoint-url', 'http://127.0.0.1:4020']);
-    assert.equal(bare.code, 2, bare.all);
+    assert.strictEqual(bare.code, 2, bare.all);
     assert.match(bare.stderr, /The Cognigy endpoint URL http:\/\/127\.0\.0\.1:4020\/? has no URL token\./);
-    assert.doesNotMatch(bare.stderr, /4020\/\//);
+    assert.notMatch(bare.stderr, /4020\/\//);
     const short = await world.run(['cognigy:init', '--yes', '--endpoint-url', 'http://127.0.0.1:4020/abc']);
-    assert.equal(short.code, 2, short.all);
+    assert.strictEqual(short.code, 2, short.all);
     assert.match(short.stderr, /at least 8 letters, digits, - or _/);
   });
 
-  test('columns output summarises the setup and the next steps', async () => {
+  it('columns output summarises the setup and the next steps', async () => {
     const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--workflow', 'Assign to Anyone', '--test-mode']);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(r.stdout, /Workflow\s+Assign to Anyone \(WW/);
     assert.match(r.stdout, /\(test mode\)/);
     assert.ok(world.bot.requests.at(-1)!.testMode, 'the probe went to /test/<token>');
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
     const reset = await world.run(['cognigy:init', '--no-test-mode', '--yes']);
-    assert.equal(reset.code, 0, reset.all);
+    assert.strictEqual(reset.code, 0, reset.all);
   });
 
   const badInputs: [string, string[], Record<string, string | undefined>, RegExp][] = [
@@ -181,47 +181,47 @@ describe('twilio cognigy:init through the real twilio binary', () => {
     ['an unknown channel model', ['--endpoint-url', 'BOTURL', '--channel-model', 'fax'], {}, /channel-model|fax/],
   ];
   for (const [name, args, env, message] of badInputs) {
-    test(`bad input: ${name} gets a clear message and a non-zero exit`, async () => {
+    it(`bad input: ${name} gets a clear message and a non-zero exit`, async () => {
       const failing = name === 'a failing endpoint';
       if (failing) world.bot.setBehaviour(() => ({ status: 500, body: { error: 'boom' } }));
       try {
         const realArgs = args.filter((a) => a !== '--skip-probe=false').map((a) => (a === 'BOTURL' ? world.bot.url : a));
         const r = await world.run(['cognigy:init', '--yes', ...realArgs], { env });
-        assert.notEqual(r.code, 0, r.all);
+        assert.notStrictEqual(r.code, 0, r.all);
         assert.match(r.stderr, message);
         if (failing) assert.match(r.stderr, /500/);
-        assert.doesNotMatch(r.all, /\n\s+at .*\(.*\.js:\d+:\d+\)/, 'no stack trace');
-        assert.doesNotMatch(r.all, /EEXIT/);
+        assert.notMatch(r.all, /\n\s+at .*\(.*\.js:\d+:\d+\)/, 'no stack trace');
+        assert.notMatch(r.all, /EEXIT/);
         assert.ok(r.stderr.trim().split('\n').length <= 4, `short message:\n${r.stderr}`);
-        assert.deepEqual(secretsIn(world, r.all), []);
+        assert.deepStrictEqual(secretsIn(world, r.all), []);
       } finally {
         if (failing) world.bot.setBehaviour((await import('../../src/lib/demo/bot-server')).scriptedBehaviour);
       }
     });
   }
 
-  test('-l debug shows the requests but no secret', async () => {
+  it('-l debug shows the requests but no secret', async () => {
     const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-l', 'debug']);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(r.stderr, /\[DEBUG\]/);
     assert.match(r.stderr, /taskrouter/);
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
   });
 
-  test('API key credentials work and, at -l debug, neither the key secret nor the URL token shows', async () => {
+  it('API key credentials work and, at -l debug, neither the key secret nor the URL token shows', async () => {
     const { FAKE_API_KEY, FAKE_API_SECRET } = await import('../stand-ins/twilio');
     const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-l', 'debug', '-o', 'json'], {
       env: { TWILIO_AUTH_TOKEN: undefined, TWILIO_API_KEY: FAKE_API_KEY, TWILIO_API_SECRET: FAKE_API_SECRET },
     });
-    assert.equal(r.code, 0, r.all);
-    assert.equal(JSON.parse(r.stdout).setup.accountSid, FAKE_ACCOUNT_SID, 'stdout is only JSON, also at -l debug');
+    assert.strictEqual(r.code, 0, r.all);
+    assert.strictEqual(JSON.parse(r.stdout).setup.accountSid, FAKE_ACCOUNT_SID, 'stdout is only JSON, also at -l debug');
     assert.ok(!r.all.includes(FAKE_API_SECRET));
   });
 
-  test('no file the plugin wrote other than the saved setup holds a secret', () => {
+  it('no file the plugin wrote other than the saved setup holds a secret', () => {
     for (const f of filesUnder(world.cli.configDir)) {
       if (f.file === setupFile) continue;
-      assert.deepEqual(secretsIn(world, f.text), [], f.file);
+      assert.deepStrictEqual(secretsIn(world, f.text), [], f.file);
     }
   });
 });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -86,9 +86,9 @@ describe('the README install commands, as pasted, on a fresh HOME', () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('the README has the two checkout blocks: link, and pack + install with file:', () => {
+  it('the README has the two checkout blocks: link, and pack + install with file:', () => {
     const blocks = checkoutBlocks();
-    assert.equal(blocks.length, 2, blocks.join('\n---\n'));
+    assert.strictEqual(blocks.length, 2, blocks.join('\n---\n'));
     assert.match(blocks[0], /twilio plugins:link \./);
     assert.match(blocks[1], /twilio plugins:install "file:\$PWD\/twilio-plugin-cognigy-0\.1\.0\.tgz"/);
     assert.match(README, /twilio plugins:install twilio-plugin-cognigy\n/, 'the registry form is kept for when it is published');
@@ -96,18 +96,18 @@ describe('the README install commands, as pasted, on a fresh HOME', () => {
   });
 
   let linkedHome: string;
-  test('the link block: the plugin answers in the new HOME', async () => {
+  it('the link block: the plugin answers in the new HOME', async () => {
     linkedHome = freshHome();
     const r = await sh(checkoutBlocks()[0], { cwd: checkout, env: shellEnv(linkedHome), timeoutMs: 420_000 });
-    assert.equal(r.code, 0, r.out.slice(-4000));
+    assert.strictEqual(r.code, 0, r.out.slice(-4000));
     const help = await runCli(linkedHome, ['cognigy', '--help']);
     for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) assert.match(help.stdout, new RegExp(`cognigy ${c}`), help.all);
     const chat = await runCli(linkedHome, ['cognigy:test-chat', '--demo', '-m', 'hello', '-m', 'agent', '-o', 'json']);
-    assert.equal(chat.code, 0, chat.all);
-    assert.equal(JSON.parse(chat.stdout).escalated, true);
+    assert.strictEqual(chat.code, 0, chat.all);
+    assert.strictEqual(JSON.parse(chat.stdout).escalated, true);
   });
 
-  test('npm run build never leaves the linked plugin without dist/, and removes what no source makes', async () => {
+  it('npm run build never leaves the linked plugin without dist/, and removes what no source makes', async () => {
     assert.ok(linkedHome, 'runs after the link block');
     const dist = path.join(checkout, 'dist');
     const watched = ['flags.js', 'base-command.js', 'commands/cognigy/init.js', 'lib/setup/init.js'].map((f) => path.join(dist, f));
@@ -135,37 +135,37 @@ describe('the README install commands, as pasted, on a fresh HOME', () => {
       if (checks % 200 === 1 && helps.length < 5) helps.push(runCli(linkedHome, ['cognigy:init', '--help']));
       await new Promise((r) => setTimeout(r, 5));
     }
-    assert.equal(await done, 0, buildOut);
+    assert.strictEqual(await done, 0, buildOut);
     assert.ok(checks > 10, `the build was watched (${checks} checks)`);
-    assert.deepEqual([...missing], [], 'dist/ and its files were there during the whole build');
+    assert.deepStrictEqual([...missing], [], 'dist/ and its files were there during the whole build');
     for (const h of await Promise.all(helps)) {
-      assert.equal(h.code, 0, h.all);
+      assert.strictEqual(h.code, 0, h.all);
       assert.match(h.all, /cognigy:init/);
     }
     assert.ok(!fs.existsSync(stale), 'a file no source compiles to is removed');
     assert.ok(!fs.existsSync(path.join(checkout, '.tmp')) || fs.readdirSync(path.join(checkout, '.tmp')).length === 0, 'no scratch left');
   });
 
-  test('the pack + install block: installs the tarball (manifest shipped, no sources) into a new HOME', async () => {
+  it('the pack + install block: installs the tarball (manifest shipped, no sources) into a new HOME', async () => {
     const home = freshHome();
     const r = await sh(checkoutBlocks()[1], { cwd: checkout, env: shellEnv(home), input: 'y\n', timeoutMs: 480_000 });
-    assert.equal(r.code, 0, r.out.slice(-4000));
+    assert.strictEqual(r.code, 0, r.out.slice(-4000));
     const listing = execFileSync('tar', ['tzf', path.join(checkout, 'twilio-plugin-cognigy-0.1.0.tgz')], { encoding: 'utf8' });
     assert.match(listing, /package\/oclif\.manifest\.json/);
-    assert.doesNotMatch(listing, /package\/(src|test)\//, 'only bin, dist and the manifest ship');
+    assert.notMatch(listing, /package\/(src|test)\//, 'only bin, dist and the manifest ship');
     const plugins = await runCli(home, ['plugins']);
     assert.match(plugins.stdout, /twilio-plugin-cognigy 0\.1\.0/);
     const chat = await runCli(home, ['cognigy:test-chat', '--demo', '-m', 'hello', '-m', 'agent', '-o', 'json'], { timeoutMs: 60_000 });
-    assert.equal(chat.code, 0, chat.all);
+    assert.strictEqual(chat.code, 0, chat.all);
     const report = JSON.parse(chat.stdout);
-    assert.equal(report.escalated, true);
+    assert.strictEqual(report.escalated, true);
     assert.ok(report.transcript.some((e: any) => e.from === 'bot'));
   });
 
-  test('without the plugin in this HOME a command exits 0 silently, and the README says what that means', async () => {
+  it('without the plugin in this HOME a command exits 0 silently, and the README says what that means', async () => {
     const r = await runCli(freshHome(), ['cognigy:init', '--yes']);
-    assert.equal(r.code, 0);
-    assert.equal(r.all.trim(), '', 'the host prints nothing for a command it does not know');
+    assert.strictEqual(r.code, 0);
+    assert.strictEqual(r.all.trim(), '', 'the host prints nothing for a command it does not know');
     assert.match(README, /exits 0 and prints nothing means the plugin is not installed for this\s+`HOME`/);
     assert.match(README, /`twilio plugins` lists\s+what is installed/);
   });

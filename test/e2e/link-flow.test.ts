@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
@@ -18,7 +18,7 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
   before(async () => {
     world = await startWorld();
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.equal(init.code, 0, init.all);
+    assert.strictEqual(init.code, 0, init.all);
   });
   after(async () => world?.close());
 
@@ -30,115 +30,115 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     return { ...r, calls: callsSince(world, start) };
   };
 
-  test('creates the flow, then a re-run writes nothing', async () => {
+  it('creates the flow, then a re-run writes nothing', async () => {
     const r = await linkFlow(['-o', 'json']);
-    assert.deepEqual(r.calls, ['GET /studio/v2/Flows', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows']);
-    assert.equal(r.code, 0, r.all);
+    assert.deepStrictEqual(r.calls, ['GET /studio/v2/Flows', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows']);
+    assert.strictEqual(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.action, 'created');
+    assert.strictEqual(out.action, 'created');
     const [flow] = flowsNamed('Cognigy Bot Flow');
     assert.ok(flow, 'the flow exists in Twilio');
     for (const w of LOOP_WIDGETS) assert.ok(names(flow.definition).includes(w), w);
-    assert.equal(flow.status, 'published');
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.strictEqual(flow.status, 'published');
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
 
     const writesBefore = world.fake.writes().length;
     const again = await linkFlow([]);
-    assert.deepEqual(again.calls, ['GET /studio/v2/Flows/FW…'], 'the saved setup now knows the SID');
-    assert.equal(again.code, 0, again.all);
+    assert.deepStrictEqual(again.calls, ['GET /studio/v2/Flows/FW…'], 'the saved setup now knows the SID');
+    assert.strictEqual(again.code, 0, again.all);
     assert.match(again.stdout, /Unchanged/);
-    assert.equal(world.fake.writes().length, writesBefore + 0, 'no write at all (Validate is not reached either)');
-    assert.deepEqual(world.fake.violations, []);
+    assert.strictEqual(world.fake.writes().length, writesBefore + 0, 'no write at all (Validate is not reached either)');
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 
-  test('a change shows a diff that ignores offsets, backs up the old definition (0600, no token), then writes', async () => {
+  it('a change shows a diff that ignores offsets, backs up the old definition (0600, no token), then writes', async () => {
     const r = await linkFlow(['--escalation-key', 'handover', '--commit-message', 'key is handover']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
     assert.match(r.stdout, /Updated/);
     assert.match(r.stdout, /handover/);
     const backup = /Backup of the previous definition: (\S+)/.exec(r.stdout)?.[1];
     assert.ok(backup && fs.existsSync(backup), r.stdout);
-    assert.equal(fs.statSync(backup).mode & 0o777, 0o600);
+    assert.strictEqual(fs.statSync(backup).mode & 0o777, 0o600);
     const saved = fs.readFileSync(backup, 'utf8');
-    assert.deepEqual(secretsIn(world, saved), []);
+    assert.deepStrictEqual(secretsIn(world, saved), []);
     assert.match(saved, /\$COGNIGY_URL_TOKEN/);
     const [flow] = flowsNamed('Cognigy Bot Flow');
     assert.match(JSON.stringify(flow.definition), /parsed\.data\[\\"handover\\"\]/);
-    assert.equal(flow.commit_message, 'key is handover [twilio cognigy:link-flow]', 'the text given, and the mark of link-flow');
+    assert.strictEqual(flow.commit_message, 'key is handover [twilio cognigy:link-flow]', 'the text given, and the mark of link-flow');
 
     const restore = await world.run(['cognigy:link-flow', '--restore', backup]);
-    assert.equal(restore.code, 0, restore.all);
+    assert.strictEqual(restore.code, 0, restore.all);
     const [restored] = flowsNamed('Cognigy Bot Flow');
     assert.match(JSON.stringify(restored.definition), /parsed\.data\[\\"escalation\\"\]/);
     assert.ok(JSON.stringify(restored.definition).includes(world.bot.token), 'the token is filled back in');
     assert.match(restore.stdout, /the setup is unchanged/, 'a restore says the next plain run builds from the setup again');
-    assert.deepEqual(secretsIn(world, restore.all), []);
+    assert.deepStrictEqual(secretsIn(world, restore.all), []);
     // The setup kept --escalation-key handover; saying the key again makes it hold what is deployed.
     const key = await world.run(['cognigy:link-flow', '--escalation-key', 'escalation']);
-    assert.equal(key.code, 0, key.all);
+    assert.strictEqual(key.code, 0, key.all);
     assert.match(key.stdout, /Unchanged/);
     assert.match(key.stdout, /Saved to the setup, so the next runs and test-chat use what is deployed: escalation key escalation \(was handover\)/);
   });
 
-  test('an edit made in the Console since the last deploy stops link-flow unless --force', async () => {
+  it('an edit made in the Console since the last deploy stops link-flow unless --force', async () => {
     const [flow] = flowsNamed('Cognigy Bot Flow');
     const edited = JSON.parse(JSON.stringify(flow.definition));
     edited.description = 'edited in the Console';
     await twilioRequest(world, 'POST', `/studio/v2/Flows/${flow.sid}`, { Status: 'published', Definition: JSON.stringify(edited) });
     const writes = world.fake.writes().length;
     const r = await world.run(['cognigy:link-flow', '--on-bot-failure', 'end']);
-    assert.notEqual(r.code, 0);
+    assert.notStrictEqual(r.code, 0);
     assert.match(r.stderr, /changed in Twilio since link-flow last deployed it/);
     assert.match(r.stderr, /--force/);
-    assert.equal(world.fake.writes().length, writes, 'nothing written');
+    assert.strictEqual(world.fake.writes().length, writes, 'nothing written');
 
     // A dry run is not refused: it shows what --force would overwrite, and the warning.
     const dry = await linkFlow(['--on-bot-failure', 'end', '--dry-run']);
-    assert.equal(dry.code, 0, dry.all);
+    assert.strictEqual(dry.code, 0, dry.all);
     assert.match(dry.stdout, /Would update/);
     assert.match(dry.stdout, /Changes \(canvas positions ignored\):\n[\s\S]*~ SendBotFailureMessage transitions\.sent/, 'the diff of what it would write');
     assert.match(dry.stderr, /was changed in Twilio since link-flow last deployed it \(revision \d+, now \d+\): a real run stops here; --force/);
-    assert.equal(world.fake.writes().length, writes + 1, 'nothing written but the Validate check');
-    assert.deepEqual(dry.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate']);
+    assert.strictEqual(world.fake.writes().length, writes + 1, 'nothing written but the Validate check');
+    assert.deepStrictEqual(dry.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate']);
 
     const forced = await world.run(['cognigy:link-flow', '--on-bot-failure', 'end', '--force']);
-    assert.equal(forced.code, 0, forced.all);
+    assert.strictEqual(forced.code, 0, forced.all);
     assert.match(forced.stdout, /Updated/);
   });
 
-  test('a flag that changed the deployed flow is saved to the setup, so the next plain run keeps it', async () => {
+  it('a flag that changed the deployed flow is saved to the setup, so the next plain run keeps it', async () => {
     const setupFile = path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json');
     const savedSetup = () => Object.values(JSON.parse(fs.readFileSync(setupFile, 'utf8')).accounts as Record<string, any>)[0].setup;
     // The previous test deployed --on-bot-failure end.
-    assert.equal(savedSetup().onBotFailure, 'end');
+    assert.strictEqual(savedSetup().onBotFailure, 'end');
     const plain = await linkFlow([]);
-    assert.equal(plain.code, 0, plain.all);
+    assert.strictEqual(plain.code, 0, plain.all);
     assert.match(plain.stdout, /Unchanged/, 'the plain run does not revert the override');
-    assert.deepEqual(plain.calls, ['GET /studio/v2/Flows/FW…']);
+    assert.deepStrictEqual(plain.calls, ['GET /studio/v2/Flows/FW…']);
 
     const back = await linkFlow(['--on-bot-failure', 'escalate']);
-    assert.equal(back.code, 0, back.all);
+    assert.strictEqual(back.code, 0, back.all);
     assert.match(back.stdout, /Saved to the setup, so the next runs and test-chat use what is deployed: on bot failure escalate \(was end\)\./);
-    assert.equal(savedSetup().onBotFailure, 'escalate');
+    assert.strictEqual(savedSetup().onBotFailure, 'escalate');
     // test-chat runs the setup's flow: a failing bot now hands over, as the deployed flow does.
     world.bot.setBehaviour(() => ({ status: 500, body: { error: 'boom' } }));
     try {
       const chat = await world.run(['cognigy:test-chat', '-m', 'hi', '-o', 'json']);
       const report = JSON.parse(chat.stdout);
-      assert.equal(report.escalated, true, chat.all);
+      assert.strictEqual(report.escalated, true, chat.all);
     } finally {
       world.bot.setBehaviour((await import('../../src/lib/demo/bot-server')).scriptedBehaviour);
     }
     // A dry run saves nothing.
     const dry = await linkFlow(['--on-bot-failure', 'end', '--dry-run']);
-    assert.equal(dry.code, 0, dry.all);
-    assert.doesNotMatch(dry.stdout, /Saved to the setup/);
-    assert.equal(savedSetup().onBotFailure, 'escalate');
-    assert.deepEqual(secretsIn(world, plain.all + back.all + dry.all), []);
+    assert.strictEqual(dry.code, 0, dry.all);
+    assert.notMatch(dry.stdout, /Saved to the setup/);
+    assert.strictEqual(savedSetup().onBotFailure, 'escalate');
+    assert.deepStrictEqual(secretsIn(world, plain.all + back.all + dry.all), []);
   });
 
-  test('a fresh HOME (CI) still notices a Console edit, from the flow\'s own commit messages', async () => {
+  it('a fresh HOME (CI) still notices a Console edit, from the flow\'s own commit messages', async () => {
     const [flow] = flowsNamed('Cognigy Bot Flow');
     const edited = JSON.parse(JSON.stringify(flow.definition));
     // A change to the loop itself, which link-flow would overwrite.
@@ -151,84 +151,84 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
       const run = (args: string[]) => linkFlow([...target, ...args], ci);
       const writes = world.fake.writes().length;
       const r = await run(['--on-bot-failure', 'end']);
-      assert.notEqual(r.code, 0, r.all);
+      assert.notStrictEqual(r.code, 0, r.all);
       assert.match(r.stderr, /changed in Twilio since link-flow last deployed it/);
       assert.match(r.stderr, /--force/);
-      assert.equal(world.fake.writes().length, writes, 'nothing written');
+      assert.strictEqual(world.fake.writes().length, writes, 'nothing written');
       // No local record: the latest revision has no mark, so one look at the revisions.
-      assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'GET /studio/v2/Flows/FW…/Revisions']);
+      assert.deepStrictEqual(r.calls, ['GET /studio/v2/Flows/FW…', 'GET /studio/v2/Flows/FW…/Revisions']);
       const forced = await run(['--on-bot-failure', 'end', '--force']);
-      assert.equal(forced.code, 0, forced.all);
+      assert.strictEqual(forced.code, 0, forced.all);
       assert.match(forced.stdout, /Updated/);
-      assert.deepEqual(secretsIn(world, r.all + forced.all), []);
+      assert.deepStrictEqual(secretsIn(world, r.all + forced.all), []);
     } finally {
       ci.cleanup();
     }
     // The first HOME's record is now behind, but link-flow wrote the latest revision: no refusal.
     const back = await linkFlow([]);
-    assert.equal(back.code, 0, back.all);
-    assert.deepEqual(back.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
+    assert.strictEqual(back.code, 0, back.all);
+    assert.deepStrictEqual(back.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate', 'POST /studio/v2/Flows/FW…']);
   });
 
-  test('--dry-run -o json prints the definition and writes nothing; --out, --print and --diagram', async () => {
+  it('--dry-run -o json prints the definition and writes nothing; --out, --print and --diagram', async () => {
     const writes = world.fake.writes().length;
     const out = path.join(world.cli.home, 'flow.json');
     const r = await linkFlow(['--dry-run', '-o', 'json', '--on-bot-failure', 'escalate', '--out', out]);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(r.calls, ['GET /studio/v2/Flows/FW…'], 'nothing changed: the read alone');
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(r.calls, ['GET /studio/v2/Flows/FW…'], 'nothing changed: the read alone');
     const built = JSON.parse(r.stdout);
-    assert.equal(built.initial_state, 'Trigger');
-    assert.deepEqual(secretsIn(world, r.stdout), []);
-    assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), built);
+    assert.strictEqual(built.initial_state, 'Trigger');
+    assert.deepStrictEqual(secretsIn(world, r.stdout), []);
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(out, 'utf8')), built);
     const posts = world.fake.writes().slice(writes).map((w) => w.path);
     assert.ok(posts.every((p) => p.endsWith('/Flows/Validate')), `only Studio's check was called: ${posts.join(', ')}`);
 
     // Unchanged, with --out: the summary and the file, not the whole definition, and no contradiction.
     const quiet = await linkFlow(['--dry-run', '--out', out]);
-    assert.equal(quiet.code, 0, quiet.all);
+    assert.strictEqual(quiet.code, 0, quiet.all);
     assert.match(quiet.stdout, /Unchanged/);
     assert.match(quiet.stdout, /Definition written to .*flow\.json/);
     assert.match(quiet.stdout, /Dry run: nothing was deployed or changed in Twilio\./);
-    assert.doesNotMatch(quiet.stdout, /"initial_state"/, 'the definition only when asked');
-    assert.doesNotMatch(quiet.stdout, /nothing was written\b(?! to Twilio)/);
+    assert.notMatch(quiet.stdout, /"initial_state"/, 'the definition only when asked');
+    assert.notMatch(quiet.stdout, /nothing was written\b(?! to Twilio)/);
     assert.ok(quiet.stdout.trim().split('\n').length <= 4, quiet.stdout);
 
     const d = await linkFlow(['--dry-run', '--diagram', '--print', '--on-bot-failure', 'end']);
-    assert.equal(d.code, 0, d.all);
-    assert.deepEqual(d.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate'], 'the read, and Validate since something changed');
+    assert.strictEqual(d.code, 0, d.all);
+    assert.deepStrictEqual(d.calls, ['GET /studio/v2/Flows/FW…', 'POST /studio/v2/Flows/Validate'], 'the read, and Validate since something changed');
     const definition = JSON.parse((await world.run(['cognigy:link-flow', '--dry-run', '-o', 'json', '--on-bot-failure', 'end'])).stdout);
     assert.match(d.stdout, /flowchart TD/);
     assert.match(d.stdout, /ProcessUserInput/);
     // With --print the definition follows the summary, pretty-printed, before the diagram.
     const shown = /Dry run: nothing was deployed or changed in Twilio\.\n(\{\n[\s\S]*?\n\})\n/.exec(d.stdout)?.[1];
     assert.ok(shown, d.stdout);
-    assert.deepEqual(JSON.parse(shown), definition);
+    assert.deepStrictEqual(JSON.parse(shown), definition);
     assert.ok(d.stdout.indexOf('flowchart TD') > d.stdout.indexOf(shown), 'the diagram comes last');
-    assert.deepEqual(secretsIn(world, d.stdout), []);
+    assert.deepStrictEqual(secretsIn(world, d.stdout), []);
   });
 
-  test('a malformed --flex-flow says what is wrong with it; refused credentials are named', async () => {
+  it('a malformed --flex-flow says what is wrong with it; refused credentials are named', async () => {
     const wrongToken = 'e'.repeat(32);
     registerTestSecret(wrongToken);
     const refused = await world.run(['cognigy:link-flow', '--dry-run'], { env: { TWILIO_AUTH_TOKEN: wrongToken } });
-    assert.equal(refused.code, 20, refused.all);
+    assert.strictEqual(refused.code, 20, refused.all);
     assert.match(refused.stderr, /Twilio refused the credentials \(error 20003, Authenticate\): TWILIO_ACCOUNT_SID AC\w+ with TWILIO_AUTH_TOKEN/);
-    assert.doesNotMatch(refused.all, /regional/i);
+    assert.notMatch(refused.all, /regional/i);
 
     const bad = await world.run(['cognigy:link-flow', '--flex-flow', 'FO123', '--dry-run']);
-    assert.equal(bad.code, 2, bad.all);
+    assert.strictEqual(bad.code, 2, bad.all);
     assert.match(bad.stderr, /--flex-flow "FO123" is not a Flex Flow SID: it has 3 hex digits after FO, not 32\./);
-    assert.doesNotMatch(bad.stderr, /start with FO/);
+    assert.notMatch(bad.stderr, /start with FO/);
     const wrong = await world.run(['cognigy:link-flow', '--flex-flow', `FW${'0'.repeat(32)}`, '--dry-run']);
     assert.match(wrong.stderr, /it does not start with FO/);
   });
 
-  test('patches "Messaging Flow" for legacy messaging, keeping every other widget as it was', async () => {
+  it('patches "Messaging Flow" for legacy messaging, keeping every other widget as it was', async () => {
     const seeded = world.fake.state.seeded!;
     const before = JSON.parse(JSON.stringify(world.fake.state.flows.get(seeded.messagingFlowSid)!.definition));
     const r = await linkFlow(['--flow', 'Messaging Flow', '--channel-model', 'legacy', '-o', 'json']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(r.calls, [
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(r.calls, [
       'GET /studio/v2/Flows',
       'GET /studio/v2/Flows/FW…',
       // Never deployed by link-flow, from no HOME: the revisions say so before the first patch.
@@ -236,43 +236,43 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
       'POST /studio/v2/Flows/Validate',
       'POST /studio/v2/Flows/FW…',
     ]);
-    assert.equal(JSON.parse(r.stdout).action, 'updated');
+    assert.strictEqual(JSON.parse(r.stdout).action, 'updated');
     const after = world.fake.state.flows.get(seeded.messagingFlowSid)!.definition;
     for (const w of LOOP_WIDGETS) assert.ok(names(after).includes(w), w);
     for (const state of before.states) {
       if (state.type === 'trigger') continue;
       const now = after.states.find((s: any) => s.name === state.name);
       assert.ok(now, `${state.name} kept`);
-      if (state.type !== 'send-to-flex') assert.deepEqual(now, state, `${state.name} unchanged`);
+      if (state.type !== 'send-to-flex') assert.deepStrictEqual(now, state, `${state.name} unchanged`);
     }
     const again = await world.run(['cognigy:link-flow', '--flow', 'Messaging Flow', '--channel-model', 'legacy']);
     assert.match(again.stdout, /Unchanged/, 'patching a patched flow changes nothing');
   });
 
-  test('--workflow/--task-channel by name cost the workspace lookups; SIDs cost nothing', async () => {
+  it('--workflow/--task-channel by name cost the workspace lookups; SIDs cost nothing', async () => {
     const seeded = world.fake.state.seeded!;
     const r = await linkFlow(['--dry-run', '--workflow', 'Assign to Anyone', '--task-channel', 'chat', '-o', 'json']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(r.calls, [
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(r.calls, [
       'GET /taskrouter/v1/Workspaces',
       'GET /taskrouter/v1/Workspaces/WS…/Workflows',
       'GET /taskrouter/v1/Workspaces/WS…/TaskChannels',
       'GET /studio/v2/Flows/FW…',
     ]);
     const s = await linkFlow(['--dry-run', '--workflow', seeded.workflowSid, '--task-channel', seeded.taskChannels.chat, '-o', 'json']);
-    assert.equal(s.code, 0, s.all);
-    assert.deepEqual(s.calls, ['GET /studio/v2/Flows/FW…']);
+    assert.strictEqual(s.code, 0, s.all);
+    assert.deepStrictEqual(s.calls, ['GET /studio/v2/Flows/FW…']);
   });
 
-  test('points a Conversations address and a legacy Flex Flow at the flow, once', async () => {
+  it('points a Conversations address and a legacy Flex Flow at the flow, once', async () => {
     const seeded = world.fake.state.seeded!;
     const r = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(r.stdout, /now starts the flow "Cognigy Bot Flow"/);
     // Names where Twilio gave them, beside the SIDs.
     const flexFlowName = world.fake.state.flexFlows.get(seeded.flexFlowSid)!.friendly_name;
     assert.ok(r.stdout.includes(`Flex Flow "${flexFlowName}" (${seeded.flexFlowSid}) now starts the flow "Cognigy Bot Flow"`), r.stdout);
-    assert.deepEqual(r.calls, [
+    assert.deepStrictEqual(r.calls, [
       'GET /studio/v2/Flows/FW…',
       'GET /conversations/v1/Configuration/Addresses',
       'POST /conversations/v1/Configuration/Addresses/IG…',
@@ -281,20 +281,20 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     ]);
     const [flow] = flowsNamed('Cognigy Bot Flow');
     const address = await twilioRequest(world, 'GET', `/conversations/v1/Configuration/Addresses/${seeded.addressConfigurationSid}`);
-    assert.equal(address.auto_creation.studio_flow_sid, flow.sid);
-    assert.equal(address.auto_creation.type, 'studio');
+    assert.strictEqual(address.auto_creation.studio_flow_sid, flow.sid);
+    assert.strictEqual(address.auto_creation.type, 'studio');
     const flexFlow = await twilioRequest(world, 'GET', `/flex-api/v1/FlexFlows/${seeded.flexFlowSid}`);
-    assert.equal(flexFlow.integration.flow_sid, flow.sid);
+    assert.strictEqual(flexFlow.integration.flow_sid, flow.sid);
     const writes = world.fake.writes().length;
     const again = await linkFlow(['--address', seeded.phoneNumber, '--flex-flow', seeded.flexFlowSid]);
-    assert.equal(again.code, 0, again.all);
+    assert.strictEqual(again.code, 0, again.all);
     assert.match(again.stdout, /already starts the flow/);
-    assert.equal(world.fake.writes().length, writes);
-    assert.deepEqual(again.calls, ['GET /studio/v2/Flows/FW…', 'GET /conversations/v1/Configuration/Addresses', 'GET /flex-api/v1/FlexFlows/FO…']);
+    assert.strictEqual(world.fake.writes().length, writes);
+    assert.deepStrictEqual(again.calls, ['GET /studio/v2/Flows/FW…', 'GET /conversations/v1/Configuration/Addresses', 'GET /flex-api/v1/FlexFlows/FO…']);
     const bad = await world.run(['cognigy:link-flow', '--address', '+19999999999']);
-    assert.notEqual(bad.code, 0);
+    assert.notStrictEqual(bad.code, 0);
     assert.match(bad.stderr, /No Conversations address configuration for "\+19999999999"[\s\S]*\+15005550006/);
-    assert.deepEqual(world.fake.violations, []);
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 });
 
@@ -305,13 +305,13 @@ describe('link-flow with 30% of Twilio calls failing', () => {
   });
   after(async () => world?.close());
 
-  test('init + link-flow still end with exactly one flow holding the loop', async () => {
+  it('init + link-flow still end with exactly one flow holding the loop', async () => {
     world.fake.faults.add({ kind: 'succeed-then-503', method: 'POST', path: /\/v2\/Flows$/, times: 1 });
     world.fake.faults.add({ kind: '429', retryAfter: 0, probability: 0.15 });
     world.fake.faults.add({ kind: '503', probability: 0.1 });
     world.fake.faults.add({ kind: 'succeed-then-503', method: 'POST', probability: 0.05 });
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.equal(init.code, 0, init.all);
+    assert.strictEqual(init.code, 0, init.all);
     // -l debug: cli-core logs every form body, the flow definition (and its URL) included.
     let link = await world.run(['cognigy:link-flow', '-l', 'debug']);
     assert.match(link.stderr, /Form data/);
@@ -320,11 +320,11 @@ describe('link-flow with 30% of Twilio calls failing', () => {
       assert.match(link.stderr, /safe|again/i, link.all);
       link = await world.run(['cognigy:link-flow']);
     }
-    assert.equal(link.code, 0, link.all);
+    assert.strictEqual(link.code, 0, link.all);
     const flows = [...world.fake.state.flows.values()].filter((f) => f.friendly_name === 'Cognigy Bot Flow');
-    assert.equal(flows.length, 1, 'exactly one flow');
+    assert.strictEqual(flows.length, 1, 'exactly one flow');
     assert.ok(names(flows[0].definition).includes('ProcessUserInput'));
     assert.ok(world.fake.faults.fired.length > 0, 'faults did fire');
-    assert.deepEqual(world.fake.violations, []);
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { registerTestSecret } from '../helpers/secrets';
@@ -54,30 +54,30 @@ describe('twilio profiles: -p NAME and the active profile', () => {
   const setupOf = (accountSid: string) =>
     JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8')).accounts[accountSid];
 
-  test('init -p NAME uses that profile, not the env credentials of another account', async () => {
+  it('init -p NAME uses that profile, not the env credentials of another account', async () => {
     // The env still names the world's account: -p must win over it.
     const r = await world.run(['cognigy:init', '-p', PROFILE.id, '--endpoint-url', world.bot.url, '--yes', '-o', 'json'], {
       env: { TWILIO_API_BASE_URL: profileFake.url },
     });
-    assert.equal(r.code, 0, r.all);
-    assert.equal(JSON.parse(r.stdout).setup.accountSid, PROFILE.accountSid);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.strictEqual(JSON.parse(r.stdout).setup.accountSid, PROFILE.accountSid);
     assert.ok(profileFake.requests.length > 0);
-    assert.deepEqual([...new Set(profileFake.requests.map((q) => q.credential))], [PROFILE.apiKey], "every request carried the profile's API key");
+    assert.deepStrictEqual([...new Set(profileFake.requests.map((q) => q.credential))], [PROFILE.apiKey], "every request carried the profile's API key");
     assert.ok(profileFake.requests.every((q) => q.status === 200), 'and was accepted');
-    assert.equal(setupOf(PROFILE.accountSid).profile, PROFILE.id);
-    assert.equal(setupOf(FAKE_ACCOUNT_SID), undefined, "nothing saved for the env's account");
-    assert.deepEqual(profileFake.violations, []);
+    assert.strictEqual(setupOf(PROFILE.accountSid).profile, PROFILE.id);
+    assert.strictEqual(setupOf(FAKE_ACCOUNT_SID), undefined, "nothing saved for the env's account");
+    assert.deepStrictEqual(profileFake.violations, []);
   });
 
-  test('without -p or env credentials the active profile is used', async () => {
+  it('without -p or env credentials the active profile is used', async () => {
     const seen = profileFake.requests.length;
     const r = await world.run(['cognigy:init', '--yes', '-o', 'json'], {
       env: { TWILIO_API_BASE_URL: profileFake.url, TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined },
     });
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.setup.accountSid, PROFILE.accountSid);
-    assert.equal(out.changed, false, "the setup saved with -p is this profile's");
-    assert.deepEqual([...new Set(profileFake.requests.slice(seen).map((q) => q.credential))], [PROFILE.apiKey]);
+    assert.strictEqual(out.setup.accountSid, PROFILE.accountSid);
+    assert.strictEqual(out.changed, false, "the setup saved with -p is this profile's");
+    assert.deepStrictEqual([...new Set(profileFake.requests.slice(seen).map((q) => q.credential))], [PROFILE.apiKey]);
   });
 });

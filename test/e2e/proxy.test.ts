@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
@@ -50,26 +50,26 @@ describe('HTTP_PROXY is honoured by the calls to the bot', () => {
   });
 
   for (const variable of ['HTTP_PROXY', 'http_proxy']) {
-    test(`test-chat reaches the bot through ${variable}`, async () => {
+    it(`test-chat reaches the bot through ${variable}`, async () => {
       const endpoint = `http://bot.test/${bot.token}`;
       const before = proxy.seen.length;
       const r = await cli.run(['cognigy:test-chat', '--endpoint-url', endpoint, '-m', 'proxied hello', '-o', 'json'], {
         env: { [variable]: proxy.url },
       });
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const report = JSON.parse(r.stdout);
       const answer = report.transcript.find((e: any) => e.from === 'bot');
-      assert.equal(answer?.text, 'You said: proxied hello');
-      assert.equal(proxy.seen.length - before, 1, 'one request went through the proxy');
+      assert.strictEqual(answer?.text, 'You said: proxied hello');
+      assert.strictEqual(proxy.seen.length - before, 1, 'one request went through the proxy');
       assert.match(proxy.seen.at(-1)!, /^POST http:\/\/bot\.test\//);
       assert.ok(!r.all.includes(bot.token), 'the token is not shown');
     });
   }
 
-  test('without the proxy the made-up host cannot be reached: the flow takes "failed" and says why', async () => {
+  it('without the proxy the made-up host cannot be reached: the flow takes "failed" and says why', async () => {
     const r = await cli.run(['cognigy:test-chat', '--endpoint-url', `http://bot.test/${bot.token}`, '-m', 'hi', '-o', 'json', '--on-bot-failure', 'end']);
     // The transcript shows what Studio would do; the exit code says the bot was never reached.
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     assert.match(r.stderr, /The bot endpoint could not be reached \(getaddrinfo ENOTFOUND bot\.test\)/);
     const report = JSON.parse(r.stdout);
     assert.ok(report.transcript.some((e: any) => e.from === 'system' && /failed/.test(e.text)), r.stdout);

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -113,7 +113,7 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
   };
   const said = (out: Report) => out.transcript.filter((e) => e.from === 'bot').map((e) => e.text);
   const assertShort = (r: CliResult, lines = 2) => {
-    assert.doesNotMatch(r.all, /\n\s+at .*:\d+:\d+\)?/, 'no stack trace');
+    assert.notMatch(r.all, /\n\s+at .*:\d+:\d+\)?/, 'no stack trace');
     assert.ok(r.stderr.trim().split('\n').length <= lines, `at most ${lines} lines:\n${r.stderr}`);
   };
 
@@ -130,36 +130,36 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
         ]),
       );
 
-    test('a send-message to a staff number is shown as sent to that number, never as a message the customer receives', async () => {
+    it('a send-message to a staff number is shown as sent to that number, never as a message the customer receives', async () => {
       const r = await chat(['--flow-file', notifyFlow(), '--from', '+4915112345678', '-m', 'call me', '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = parse(r);
-      assert.deepEqual(said(out), ['Thanks, we will call you back.', 'Sorry, no owner to tell.'], 'the customer sees only their messages');
+      assert.deepStrictEqual(said(out), ['Thanks, we will call you back.', 'Sorry, no owner to tell.'], 'the customer sees only their messages');
       const staff = out.transcript.filter((e) => e.kind === 'other-recipient');
-      assert.equal(staff.length, 1);
-      assert.equal(staff[0].to, '+15550001111');
+      assert.strictEqual(staff.length, 1);
+      assert.strictEqual(staff[0].to, '+15550001111');
       assert.match(staff[0].text, /"NotifyStaff" sends to \+15550001111, not the customer: New lead from \+4915112345678: call me/);
       // A `to` that renders empty has no recipient: Studio's widget fails (21604), it is not "sent".
       assert.ok(out.transcript.some((e) => e.kind === 'error' && /"NotifyLookup" sends nothing: .*renders empty.*21604.*"failed"/.test(e.text)), JSON.stringify(out.transcript));
 
       const text = await chat(['--flow-file', notifyFlow(), '-m', 'call me']);
-      assert.equal(text.code, 0, text.all);
+      assert.strictEqual(text.code, 0, text.all);
       assert.match(text.stdout, /^bot › Thanks, we will call you back\.$/m);
       assert.match(text.stdout, /^ {2}⋯ "NotifyStaff" sends to \+15550001111, not the customer: New lead/m);
-      assert.doesNotMatch(text.stdout, /^bot › New lead/m);
+      assert.notMatch(text.stdout, /^bot › New lead/m);
     });
 
-    test('a script expecting only the customer\'s messages passes: the staff message is not an extra bot message', async () => {
+    it('a script expecting only the customer\'s messages passes: the staff message is not an extra bot message', async () => {
       const script = write(
         'notify.yaml',
         ['conversations:', '  - name: lead', '    steps:', '      - user: call me', '      - bot: Thanks, we will call you back.', '      - bot: Sorry, no owner to tell.', '      - end: true', ''].join('\n'),
       );
       const r = await chat(['--flow-file', notifyFlow(), '--script', script]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, /1 passed/);
     });
 
-    test('media_url and a content template reach the transcript (JSON and text) as Studio sends them', async () => {
+    it('media_url and a content template reach the transcript (JSON and text) as Studio sends them', async () => {
       const file = write(
         'media.json',
         flowOf([
@@ -176,12 +176,12 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
         ]),
       );
       const r = await chat(['--flow-file', file, '--from', '+4915112345678', '-m', 'Ana', '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const bot = parse(r).transcript.filter((e) => e.from === 'bot');
-      assert.equal(bot[0].text, 'Here is your card');
-      assert.equal(bot[0].mediaUrl, 'https://example.com/cards/+4915112345678.vcf');
-      assert.deepEqual(bot[1].content, { sid: `HX${'1'.repeat(32)}`, variables: { '1': 'Ana', '2': 'Berlin' } });
-      assert.equal(bot[1].text, `[content template HX${'1'.repeat(32)} with {{1}}="Ana", {{2}}="Berlin"]`);
+      assert.strictEqual(bot[0].text, 'Here is your card');
+      assert.strictEqual(bot[0].mediaUrl, 'https://example.com/cards/+4915112345678.vcf');
+      assert.deepStrictEqual(bot[1].content, { sid: `HX${'1'.repeat(32)}`, variables: { '1': 'Ana', '2': 'Berlin' } });
+      assert.strictEqual(bot[1].text, `[content template HX${'1'.repeat(32)} with {{1}}="Ana", {{2}}="Berlin"]`);
       assert.ok(!r.stdout.includes('this body is not sent'));
 
       const text = await chat(['--flow-file', file, '--from', '+4915112345678', '-m', 'Ana']);
@@ -191,7 +191,7 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
   });
 
   describe('what Studio accepts is accepted', () => {
-    test('a numeric timeout, application/json without charset and send-to-flex without attributes: the flow runs', async () => {
+    it('a numeric timeout, application/json without charset and send-to-flex without attributes: the flow runs', async () => {
       const file = write(
         'lenient.json',
         flowOf([
@@ -208,14 +208,14 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
       );
       const first = calls.length;
       const r = await chat(['--flow-file', file, '--from', '+4915112345678', '-m', 'hi', '-m', 'Ana', '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = parse(r);
-      assert.deepEqual(said(out), ['Name?']);
-      assert.equal(out.escalated, true);
-      assert.equal(out.escalation!.attributes.name, '+4915112345678', "Studio's default attributes");
+      assert.deepStrictEqual(said(out), ['Name?']);
+      assert.strictEqual(out.escalated, true);
+      assert.strictEqual(out.escalation!.attributes.name, '+4915112345678', "Studio's default attributes");
       const sent = calls.slice(first);
-      assert.equal(sent.length, 1);
-      assert.equal(sent[0].body, '{"who": "Ana"}');
+      assert.strictEqual(sent.length, 1);
+      assert.strictEqual(sent[0].body, '{"who": "Ana"}');
     });
 
     const fnFlow = () =>
@@ -233,35 +233,35 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
         ]),
       );
 
-    test('run-function exported with url "" and a function_sid: runs through --function, else says which flag to pass', async () => {
+    it('run-function exported with url "" and a function_sid: runs through --function, else says which flag to pass', async () => {
       const bare = await chat(['--flow-file', fnFlow(), '-m', 'Ana']);
-      assert.equal(bare.code, 1, bare.all);
+      assert.strictEqual(bare.code, 1, bare.all);
       assert.match(bare.stderr, /Widget "Greet" runs the Function ZH7{32} with no URL in the export: pass --function Greet=URL/);
       assert.match(bare.stderr, /The flow stopped at "Greet": .*--function Greet=URL/);
       assertShort(bare, 3);
 
       for (const key of ['Greet', ZH]) {
         const r = await chat(['--flow-file', fnFlow(), '--function', `${key}=${serviceUrl}/greet`, '-m', 'Ana', '-o', 'json']);
-        assert.equal(r.code, 0, r.all);
-        assert.deepEqual(said(parse(r)), ['Hello from the Function (Ana)']);
+        assert.strictEqual(r.code, 0, r.all);
+        assert.deepStrictEqual(said(parse(r)), ['Hello from the Function (Ana)']);
       }
     });
 
-    test('a Studio v1 export: one line saying it is the old format, and how to get a v2 export', async () => {
+    it('a Studio v1 export: one line saying it is the old format, and how to get a v2 export', async () => {
       const v1 = write('v1.json', { description: 'A New Flow', states: [{ type: 'InitialState', name: 'Trigger', sid: `FF${'1'.repeat(32)}`, properties: { offset: { x: 0, y: 0 } }, transitions: [{ event: 'incomingMessage', next: `FF${'2'.repeat(32)}` }] }] });
       const r = await chat(['--flow-file', v1, '-m', 'hi']);
-      assert.equal(r.code, 2, r.all);
+      assert.strictEqual(r.code, 2, r.all);
       assert.match(r.stderr, /Studio v1 flow export/);
       assert.match(r.stderr, /Export to JSON/);
-      assert.doesNotMatch(r.stderr, /and \d+ more/);
+      assert.notMatch(r.stderr, /and \d+ more/);
       assertShort(r, 3);
     });
   });
 
-  test('a voice-only flow: refused in one line for what it is, not for its properties', async () => {
+  it('a voice-only flow: refused in one line for what it is, not for its properties', async () => {
     const voice = write('voice.json', flowOf([trigger('Say', ['incomingCall']), { name: 'Say', type: 'say-play', properties: { say: 'Hello' }, transitions: [{ event: 'audioComplete' }] }]));
     const r = await chat(['--flow-file', voice, '-m', 'hi']);
-    assert.equal(r.code, 2, r.all);
+    assert.strictEqual(r.code, 2, r.all);
     assert.match(r.stderr, /starts only with "incomingCall": Studio runs it for a phone call, which test-chat does not model/);
     assertShort(r, 3);
   });
@@ -285,37 +285,37 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
         say('Broken', 'The subflow failed.'),
       ]);
 
-    test('run-subflow from a file: parameters as flow.data, its own variables back as widgets.<widget>.<key>, then "completed"', async () => {
+    it('run-subflow from a file: parameters as flow.data, its own variables back as widgets.<widget>.<key>, then "completed"', async () => {
       const r = await chat(['--flow-file', write('parent.json', parent(FW_CHILD)), '--subflow', `${FW_CHILD}=${write('child.json', child)}`, '-m', 'Ana', '-m', 'fine', '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = parse(r);
-      assert.deepEqual(said(out), ['Hi Ana, how are you?', 'Back in the parent: fine']);
+      assert.deepStrictEqual(said(out), ['Hi Ana, how are you?', 'Back in the parent: fine']);
       assert.ok(out.transcript.some((e) => e.kind === 'subflow' && /completed/.test(e.text)));
 
       const missing = await chat(['--flow-file', write('parent.json', parent(FW_CHILD)), '-m', 'Ana']);
-      assert.equal(missing.code, 1, missing.all);
+      assert.strictEqual(missing.code, 1, missing.all);
       assert.match(missing.stderr, new RegExp(`"Sub" runs the subflow ${FW_CHILD}, which .*--subflow ${FW_CHILD}=FILE`));
     });
 
-    test('a subflow on its own starts with incomingParent and --param as its parameters', async () => {
+    it('a subflow on its own starts with incomingParent and --param as its parameters', async () => {
       const r = await chat(['--flow-file', write('child.json', child), '--param', 'name=Bob', '-m', 'good', '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
-      assert.deepEqual(said(parse(r)), ['Hi Bob, how are you?']);
+      assert.strictEqual(r.code, 0, r.all);
+      assert.deepStrictEqual(said(parse(r)), ['Hi Bob, how are you?']);
     });
 
-    test('the REST API trigger: --param as flow.data, the execution speaks first and -m answers it', async () => {
+    it('the REST API trigger: --param as flow.data, the execution speaks first and -m answers it', async () => {
       const rest = write(
         'rest.json',
         flowOf([trigger('Invite', ['incomingRequest']), ask('Invite', 'Hello {{flow.data.name}}, join {{flow.data.campaign}}? ({{trigger.request.to}})', 'Ok'), say('Ok', 'You said {{widgets.Invite.inbound.Body}}')]),
       );
       const r = await chat(['--flow-file', rest, '--from', '+4915112345678', '--param', 'name=Zoe', '--param', 'campaign=spring=sale', '-m', 'yes', '-o', 'json']);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const out = parse(r);
-      assert.deepEqual(said(out), ['Hello Zoe, join spring=sale? (+4915112345678)', 'You said yes']);
-      assert.equal(out.transcript[0].from, 'system', 'no customer message started it');
+      assert.deepStrictEqual(said(out), ['Hello Zoe, join spring=sale? (+4915112345678)', 'You said yes']);
+      assert.strictEqual(out.transcript[0].from, 'system', 'no customer message started it');
 
       const noRest = await chat(['--flow-file', write('notify-only.json', flowOf([trigger('A'), say('A', 'x')])), '--param', 'a=b', '-m', 'hi']);
-      assert.equal(noRest.code, 2, noRest.all);
+      assert.strictEqual(noRest.code, 2, noRest.all);
       assert.match(noRest.stderr, /--param .* wires neither "incomingRequest"/);
     });
 
@@ -337,24 +337,24 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
     const stubFile = (status: number) =>
       write(`stubs-${status}.yaml`, ['stubs:', '  - url: https://crm.example.com/customers/*', '    method: GET', `    status: ${status}`, '    body: { name: Ana, tier: gold }', ''].join('\n'));
 
-    test('--stub answers by URL pattern in -m; a failed answer names the widget and the host, never "the bot"', async () => {
+    it('--stub answers by URL pattern in -m; a failed answer names the widget and the host, never "the bot"', async () => {
       const ok = await chat(['--flow-file', lookupFlow(), '--stub', stubFile(200), '-m', 'hi', '-o', 'json']);
-      assert.equal(ok.code, 0, ok.all);
-      assert.deepEqual(said(parse(ok)), ['Hello Ana, you are a gold customer.']);
+      assert.strictEqual(ok.code, 0, ok.all);
+      assert.deepStrictEqual(said(parse(ok)), ['Hello Ana, you are a gold customer.']);
 
       const missing = await chat(['--flow-file', lookupFlow(), '--stub', stubFile(404), '-m', 'hi', '-o', 'json']);
-      assert.equal(missing.code, 0, missing.all);
+      assert.strictEqual(missing.code, 0, missing.all);
       const out = parse(missing);
-      assert.deepEqual(said(out), ['We could not find you.']);
+      assert.deepStrictEqual(said(out), ['We could not find you.']);
       const failure = out.transcript.find((e) => e.kind === 'call-failure');
-      assert.equal(failure?.text, '"Lookup" → crm.example.com failed (HTTP 404): the flow takes "failed".');
+      assert.strictEqual(failure?.text, '"Lookup" → crm.example.com failed (HTTP 404): the flow takes "failed".');
       assert.ok(!missing.stdout.includes('the bot'), 'no bot in this flow');
     });
 
-    test('stubs in scripts: --stub, and the YAML file\'s own stubs: section (matched by widget name)', async () => {
+    it('stubs in scripts: --stub, and the YAML file\'s own stubs: section (matched by widget name)', async () => {
       const script = write('lookup.yaml', ['conversations:', '  - name: gold', '    steps:', '      - user: hi', '      - bot: Hello Ana, you are a gold customer.', ''].join('\n'));
       const r = await chat(['--flow-file', lookupFlow(), '--stub', stubFile(200), '--script', script]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       assert.match(r.stdout, /1 passed/);
 
       const own = write(
@@ -362,46 +362,46 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
         ['stubs:', '  - widget: Lookup', '    body: { name: Bo, tier: silver }', 'conversations:', '  - name: silver', '    steps:', '      - user: hi', '      - bot: Hello Bo, you are a silver customer.', ''].join('\n'),
       );
       const r2 = await chat(['--flow-file', lookupFlow(), '--script', own]);
-      assert.equal(r2.code, 0, r2.all);
+      assert.strictEqual(r2.code, 0, r2.all);
       assert.match(r2.stdout, /1 passed/);
     });
 
-    test('stubs in the REPL', async () => {
+    it('stubs in the REPL', async () => {
       const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--flow-file', lookupFlow(), '--stub', stubFile(200)], noTwilio);
       try {
         await session.waitFor(/you › /, 20_000);
         session.write('hi\r');
         await session.waitFor(/bot › Hello Ana, you are a gold customer\./, 15_000);
         session.write('\u0004');
-        assert.equal(await session.exited(10_000), 0);
+        assert.strictEqual(await session.exited(10_000), 0);
       } finally {
         session.kill();
       }
     });
 
-    test('a bad stub file: one line naming the entry and what is wrong', async () => {
+    it('a bad stub file: one line naming the entry and what is wrong', async () => {
       const r = await chat(['--flow-file', lookupFlow(), '--stub', write('bad-stubs.yaml', 'stubs:\n  - status: 200\n'), '-m', 'hi']);
-      assert.equal(r.code, 2, r.all);
+      assert.strictEqual(r.code, 2, r.all);
       assert.match(r.stderr, /bad-stubs\.yaml stubs\[0\]: matches nothing: give "widget" or "url"/);
       assertShort(r);
     });
   });
 
-  test('a -m run against an endpoint answering an HTML page with status 200: exit 1, one line with the init probe\'s words', async () => {
+  it('a -m run against an endpoint answering an HTML page with status 200: exit 1, one line with the init probe\'s words', async () => {
     const r = await chat(['--endpoint-url', `${serviceUrl}/${TOKEN}`, '-m', 'hi', '-o', 'json']);
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     const out = parse(r);
-    assert.deepEqual(out.problems.map((p) => p.kind), ['bot-failure']);
+    assert.deepStrictEqual(out.problems.map((p) => p.kind), ['bot-failure']);
     assert.ok(out.transcript.some((e) => e.kind === 'bot-failure' && /answered an HTML page \(status 200\)/.test(e.text)), 'the transcript shows it');
     const lines = r.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, r.stderr);
+    assert.strictEqual(lines.length, 1, r.stderr);
     assert.match(lines[0], /"ProcessUserInput": The bot endpoint answered an HTML page \(status 200\), not JSON: check the endpoint URL and that the endpoint is enabled\./);
     assert.ok(!r.all.includes(TOKEN), 'the URL token never appears');
 
     // A script fails on what the customer got, and says why the bot call failed in the same words.
     const script = write('html.yaml', ['conversations:', '  - name: greeting', '    steps:', '      - user: hi', '      - bot: { contains: "You said" }', ''].join('\n'));
     const scripted = await chat(['--endpoint-url', `${serviceUrl}/${TOKEN}`, '--script', script]);
-    assert.equal(scripted.code, 1, scripted.all);
+    assert.strictEqual(scripted.code, 1, scripted.all);
     assert.match(scripted.stdout, /The bot endpoint answered an HTML page \(status 200\), not JSON/);
     assert.ok(!scripted.all.includes(TOKEN));
   });
@@ -414,7 +414,7 @@ describe('run-subflow with --flow: the child flow comes from Twilio by the SID t
   });
   after(async () => world?.close());
 
-  test('parent and child deployed in the account', async () => {
+  it('parent and child deployed in the account', async () => {
     const definitionOf = (states: unknown[]) => JSON.stringify({ description: 'e2e', initial_state: 'Trigger', states, flags: { allow_concurrent_calls: true } });
     const child = await twilioRequest(world, 'POST', '/studio/v2/Flows', {
       FriendlyName: 'Child',
@@ -440,8 +440,8 @@ describe('run-subflow with --flow: the child flow comes from Twilio by the SID t
       ]),
     });
     const r = await world.run(['cognigy:test-chat', '--flow', parent.sid, '-m', 'Ana', '-m', 'fine', '-o', 'json']);
-    assert.equal(r.code, 0, r.all);
-    assert.deepEqual(JSON.parse(r.stdout).transcript.filter((e: Entry) => e.from === 'bot').map((e: Entry) => e.text), ['Child asks Ana', 'Parent got fine']);
-    assert.deepEqual(world.fake.violations, []);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.deepStrictEqual(JSON.parse(r.stdout).transcript.filter((e: Entry) => e.from === 'bot').map((e: Entry) => e.text), ['Child asks Ana', 'Parent got fine']);
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
@@ -37,7 +37,7 @@ describe('the test-chat REPL in a terminal', () => {
     assert.ok(ready(), `no prompt after ${JSON.stringify(line)}:\n${s.output()}`);
   };
 
-  test('--demo: messages, /data, /transcript, /save, /reset, /help, then Ctrl-D ends with exit 0', async () => {
+  it('--demo: messages, /data, /transcript, /save, /reset, /help, then Ctrl-D ends with exit 0', async () => {
     const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--demo']);
     const saved = path.join(cli.home, 'chat.json');
     try {
@@ -54,15 +54,15 @@ describe('the test-chat REPL in a terminal', () => {
 
       const shownBefore = (session.output().match(/Monday to Friday/g) ?? []).length;
       await send(session, '/transcript', /you › \/transcript\s+you › hello/);
-      assert.equal((session.output().match(/Monday to Friday/g) ?? []).length, shownBefore + 1, '/transcript repeats the conversation');
+      assert.strictEqual((session.output().match(/Monday to Friday/g) ?? []).length, shownBefore + 1, '/transcript repeats the conversation');
 
       await send(session, `/save ${saved}`, /Saved 5 entries to /);
       const file = JSON.parse(fs.readFileSync(saved, 'utf8'));
-      assert.deepEqual(
+      assert.deepStrictEqual(
         file.transcript.filter((e: any) => e.from === 'customer').map((e: any) => e.text),
         ['hello', 'when are you open?'],
       );
-      assert.equal(fs.statSync(saved).mode & 0o777, 0o600);
+      assert.strictEqual(fs.statSync(saved).mode & 0o777, 0o600);
 
       await send(session, '/escalate', /cognigy:escalate" would do/);
       assert.match(session.output(), /transcript/i, 'the preview carries the conversation so far');
@@ -71,25 +71,25 @@ describe('the test-chat REPL in a terminal', () => {
       await send(session, '/reset', /New session/);
       const greetings = (session.output().match(/Hi, I'm the demo bot/g) ?? []).length;
       await send(session, 'order 12345', /Order 12345 has shipped/);
-      assert.equal((session.output().match(/Hi, I'm the demo bot/g) ?? []).length, greetings + 1, 'a new session: the bot greets again');
+      assert.strictEqual((session.output().match(/Hi, I'm the demo bot/g) ?? []).length, greetings + 1, 'a new session: the bot greets again');
 
       await send(session, '/help', /\/save FILE/);
       assert.match(session.output(), /\/escalate/);
       await send(session, '/nope', /Unknown command \/nope/);
 
       session.write('\u0004'); // Ctrl-D
-      assert.equal(await session.exited(15_000), 0, session.output());
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
     } finally {
       session.kill();
     }
   });
 
-  test('Ctrl-C ends cleanly with exit 0, also while the bot is still answering', async () => {
+  it('Ctrl-C ends cleanly with exit 0, also while the bot is still answering', async () => {
     const idle = spawnTwilio(cli.home, ['cognigy:test-chat', '--demo']);
     try {
       await idle.waitFor(/you › /);
       idle.write('\u0003');
-      assert.equal(await idle.exited(15_000), 0, idle.output());
+      assert.strictEqual(await idle.exited(15_000), 0, idle.output());
     } finally {
       idle.kill();
     }
@@ -101,14 +101,14 @@ describe('the test-chat REPL in a terminal', () => {
       const started = Date.now();
       await new Promise((r) => setTimeout(r, 500));
       busy.write('\u0003');
-      assert.equal(await busy.exited(15_000), 0, busy.output());
+      assert.strictEqual(await busy.exited(15_000), 0, busy.output());
       assert.ok(Date.now() - started < 5_000, 'Ctrl-C does not wait for the slow answer');
     } finally {
       busy.kill();
     }
   });
 
-  test('against a real endpoint URL: redacted banner, no token on screen or in a saved transcript; /quit exits 0', async () => {
+  it('against a real endpoint URL: redacted banner, no token on screen or in a saved transcript; /quit exits 0', async () => {
     const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--endpoint-url', bot.url]);
     const saved = path.join(cli.home, 'real.json');
     try {
@@ -119,16 +119,16 @@ describe('the test-chat REPL in a terminal', () => {
       await send(session, `/save ${saved}`, /Saved \d+ entries/);
       session.write('/quit\r');
       // exited() also scans everything the terminal showed for the token.
-      assert.equal(await session.exited(15_000), 0, session.output());
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
     } finally {
       session.kill();
     }
     const text = fs.readFileSync(saved, 'utf8');
     assert.ok(!text.includes(bot.token));
-    assert.equal(bot.requests.at(-1)!.body && (bot.requests.at(-1)!.body as any).text, 'line with "quotes" & 100%');
+    assert.strictEqual(bot.requests.at(-1)!.body && (bot.requests.at(-1)!.body as any).text, 'line with "quotes" & 100%');
   });
 
-  test('colours only on a terminal without NO_COLOR', async () => {
+  it('colours only on a terminal without NO_COLOR', async () => {
     // spawnTwilio strips escapes from what it shows; read the raw terminal here.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const pty = require('node-pty');
@@ -153,7 +153,7 @@ describe('the test-chat REPL in a terminal', () => {
         await until(/How can I help you\?[\s\S]*you › /);
         child.write('\u0004');
         const code = await Promise.race([exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no exit')), 15_000))]);
-        assert.equal(code, 0);
+        assert.strictEqual(code, 0);
         return buffer;
       } finally {
         try {
@@ -164,12 +164,12 @@ describe('the test-chat REPL in a terminal', () => {
       }
     };
     const plain = await raw({ NO_COLOR: '1' });
-    assert.doesNotMatch(plain, /\u001b\[36mbot ›/);
+    assert.notMatch(plain, /\u001b\[36mbot ›/);
     const coloured = await raw({ NO_COLOR: '', FORCE_COLOR: '' });
     assert.match(coloured, /\u001b\[36mbot ›\u001b\[0m/);
   });
 
-  test('a turn nearing Studio\'s 10 s is flagged, and a hand-over shows what Flex would receive', async () => {
+  it('a turn nearing Studio\'s 10 s is flagged, and a hand-over shows what Flex would receive', async () => {
     const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--endpoint-url', bot.url]);
     try {
       await session.waitFor(/you › /);
@@ -179,16 +179,16 @@ describe('the test-chat REPL in a terminal', () => {
       assert.match(session.output(), /slowest bot call 6\d{3} ms of Studio's 10 s/);
       const quick = session.output().length;
       await send(session, 'hello', /bot › You said: hello/);
-      assert.doesNotMatch(session.output().slice(quick), /waited .* for its answer/, 'a quick turn is not flagged');
+      assert.notMatch(session.output().slice(quick), /waited .* for its answer/, 'a quick turn is not flagged');
 
       await send(session, 'escalate-bool', /Flex would receive \(SendToFlexAgent\):/);
       const block = session.output().slice(session.output().lastIndexOf('Flex would receive'));
       assert.match(block, /^Flex would receive \(SendToFlexAgent\):\s+workflow\s+WW[0-9a-f]{32}\s+task channel\s+\S+\s+attributes\s+\{/);
       const attributes = JSON.parse(/attributes\s+(\{[\s\S]*?\n\s*\})\s*\n\s*\(/.exec(block)![1]);
-      assert.equal(attributes.cognigy.reason, 'bot-escalation');
-      assert.equal(attributes.cognigy.lastAnswer, 'Let me connect you to a human agent.');
+      assert.strictEqual(attributes.cognigy.reason, 'bot-escalation');
+      assert.strictEqual(attributes.cognigy.lastAnswer, 'Let me connect you to a human agent.');
       session.write('/quit\r');
-      assert.equal(await session.exited(15_000), 0, session.output());
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
     } finally {
       session.kill();
     }

@@ -5,8 +5,8 @@
  * difference; `--replay-mode new-only` asks the bot for what changed and updates the file.
  * The recording lives under the test HOME, so the secret scan at close covers it.
  */
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -56,57 +56,57 @@ describe('twilio cognigy:test-chat --record / --replay through the real twilio b
   const script = (flow: string, ...args: string[]) =>
     world.run(['cognigy:test-chat', '--script', path.join(FIXTURES, 'botium-pass'), '--flow-file', flow, '--endpoint-url', world.bot.url, ...args]);
 
-  test('record, stop the bot, replay green; another data fails with the difference; new-only fills it in', async () => {
+  it('record, stop the bot, replay green; another data fails with the difference; new-only fills it in', async () => {
     const recorded = await script(flowFile, '--record', recording, '--concurrency', '3');
-    assert.equal(recorded.code, 0, recorded.all);
+    assert.strictEqual(recorded.code, 0, recorded.all);
     assert.match(recorded.stdout, /^4 passed, 0 failed$/m);
     assert.match(recorded.stderr, /Recorded the bot's answers for 4 conversations to .*bot\.yaml\./);
     const text = fs.readFileSync(recording, 'utf8');
-    assert.deepEqual(secretsIn(world, text), [], 'no token, no endpoint URL');
+    assert.deepStrictEqual(secretsIn(world, text), [], 'no token, no endpoint URL');
     const docs = parseAllDocuments(text).map((d) => d.toJS());
-    assert.equal(docs[0].recording, 1);
-    assert.deepEqual(docs.slice(1).map((d) => d.conversation), NAMES, 'one document per conversation, sorted by name');
+    assert.strictEqual(docs[0].recording, 1);
+    assert.deepStrictEqual(docs.slice(1).map((d) => d.conversation), NAMES, 'one document per conversation, sorted by name');
     const greeting = docs.find((d) => d.conversation === 'Greeting');
     const call = greeting.turns[0].calls[0];
-    assert.equal(call.request.method, 'POST');
-    assert.equal(call.request.url, `${new URL(world.bot.url).origin}/$COGNIGY_URL_TOKEN`);
-    assert.equal(call.request.params.userId, '$CUSTOMER');
+    assert.strictEqual(call.request.method, 'POST');
+    assert.strictEqual(call.request.url, `${new URL(world.bot.url).origin}/$COGNIGY_URL_TOKEN`);
+    assert.strictEqual(call.request.params.userId, '$CUSTOMER');
     assert.match(call.request.params.sessionId, /^CH\$ID\d+$/);
-    assert.equal(call.request.params['data[channel]'], 'twilio-conversations');
-    assert.equal(call.response.status, 200);
+    assert.strictEqual(call.request.params['data[channel]'], 'twilio-conversations');
+    assert.strictEqual(call.response.status, 200);
     assert.match(call.response.contentType, /^application\/json/);
-    assert.equal(call.response.json.sessionId, call.request.params.sessionId, 'the echoed session id is a placeholder too');
-    assert.equal(typeof call.response.elapsedMs, 'number');
+    assert.strictEqual(call.response.json.sessionId, call.request.params.sessionId, 'the echoed session id is a placeholder too');
+    assert.strictEqual(typeof call.response.elapsedMs, 'number');
 
     // Recorded again against the same bot: the same file, byte for byte.
     const again = await script(flowFile, '--record', recording);
-    assert.equal(again.code, 0, again.all);
-    assert.equal(fs.readFileSync(recording, 'utf8'), text, 'stable across runs');
+    assert.strictEqual(again.code, 0, again.all);
+    assert.strictEqual(fs.readFileSync(recording, 'utf8'), text, 'stable across runs');
 
     const port = Number(new URL(world.bot.url).port);
     await world.bot.close();
     const replayed = await script(flowFile, '--replay', recording, '-o', 'json');
-    assert.equal(replayed.code, 0, replayed.all);
+    assert.strictEqual(replayed.code, 0, replayed.all);
     const report = JSON.parse(replayed.stdout);
-    assert.equal(report.summary.passed, 4);
-    assert.equal(report.summary.total, 4);
+    assert.strictEqual(report.summary.passed, 4);
+    assert.strictEqual(report.summary.total, 4);
 
     const latency = await script(flowFile, '--replay', recording, '--replay-latency');
-    assert.equal(latency.code, 0, latency.all);
+    assert.strictEqual(latency.code, 0, latency.all);
 
     const differs = await script(changedFlow, '--replay', recording);
-    assert.equal(differs.code, 1, differs.all);
+    assert.strictEqual(differs.code, 1, differs.all);
     assert.match(differs.stdout, /^0 passed, 4 failed$/m);
     assert.match(differs.stdout, /the flow's call to the bot in turn 1 differs from the recording/);
     assert.ok(differs.stdout.includes('params["data[channel]"]: "twilio-conversations"'), differs.stdout);
     assert.ok(differs.stdout.includes('params["data[channel]"]: "twilio-web"'), differs.stdout);
-    assert.equal(fs.readFileSync(recording, 'utf8'), text, 'a strict replay writes nothing');
+    assert.strictEqual(fs.readFileSync(recording, 'utf8'), text, 'a strict replay writes nothing');
 
     // new-only: the changed requests go to the bot (up again on the same URL) and into the file.
     const bot = await startBotServer({ behaviour: demoBehaviour, port, token: world.bot.token });
     try {
       const filled = await script(changedFlow, '--replay', recording, '--replay-mode', 'new-only');
-      assert.equal(filled.code, 0, filled.all);
+      assert.strictEqual(filled.code, 0, filled.all);
       assert.match(filled.stderr, /Recorded 4 new or changed conversations into .*bot\.yaml \(4 in all\)\./);
       assert.ok(bot.requests.length > 0, 'the bot was asked');
     } finally {
@@ -115,42 +115,42 @@ describe('twilio cognigy:test-chat --record / --replay through the real twilio b
     const updated = fs.readFileSync(recording, 'utf8');
     assert.ok(updated.includes('"data[channel]":"twilio-web"'));
     assert.ok(!updated.includes('"data[channel]":"twilio-conversations"'));
-    assert.deepEqual(secretsIn(world, updated), []);
+    assert.deepStrictEqual(secretsIn(world, updated), []);
     // With the bot gone again, the changed flow now replays green.
     const green = await script(changedFlow, '--replay', recording);
-    assert.equal(green.code, 0, green.all);
+    assert.strictEqual(green.code, 0, green.all);
     assert.match(green.stdout, /^4 passed, 0 failed$/m);
   });
 
-  test('--message records and replays its one conversation; bad flag combinations are refused in two lines', async () => {
+  it('--message records and replays its one conversation; bad flag combinations are refused in two lines', async () => {
     const bot = await startBotServer({ behaviour: demoBehaviour });
     try {
       const file = path.join(work, 'messages.yaml');
       const args = ['cognigy:test-chat', '--endpoint-url', bot.url, '-m', 'hello', '-m', 'opening hours'];
       const rec = await world.run([...args, '--record', file]);
-      assert.equal(rec.code, 0, rec.all);
+      assert.strictEqual(rec.code, 0, rec.all);
       assert.match(fs.readFileSync(file, 'utf8'), /^conversation: "test-chat --message"$/m);
       const live = rec.stdout;
       const replay = await world.run([...args.map((a) => (a === bot.url ? bot.url : a)), '--replay', file]);
-      assert.equal(replay.code, 0, replay.all);
-      assert.equal(replay.stdout.replace(/\d+ ms/g, 'N ms'), live.replace(/\d+ ms/g, 'N ms'));
+      assert.strictEqual(replay.code, 0, replay.all);
+      assert.strictEqual(replay.stdout.replace(/\d+ ms/g, 'N ms'), live.replace(/\d+ ms/g, 'N ms'));
       const other = await world.run(['cognigy:test-chat', '--endpoint-url', bot.url, '-m', 'hello', '-m', 'something else', '--replay', file]);
-      assert.equal(other.code, 1, other.all);
+      assert.strictEqual(other.code, 1, other.all);
       assert.match(other.stderr, /call to the bot in turn 2 differs/);
 
       const both = await world.run([...args, '--record', file, '--replay', file]);
-      assert.equal(both.code, 2, both.all);
+      assert.strictEqual(both.code, 2, both.all);
       assert.match(both.stderr, /either --record .* or --replay/);
       const missing = await world.run([...args, '--replay', path.join(work, 'nope.yaml')]);
-      assert.notEqual(missing.code, 0);
+      assert.notStrictEqual(missing.code, 0);
       assert.match(missing.stderr, /No recording at .*nope\.yaml/);
-      assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+      assert.notMatch(missing.stderr, /\n\s+at /, 'no stack trace');
     } finally {
       await bot.close();
     }
   });
 
-  test('the REPL with --record: /save FILE.yaml writes the session as a script and its answers; the script replays green without the bot', async () => {
+  it('the REPL with --record: /save FILE.yaml writes the session as a script and its answers; the script replays green without the bot', async () => {
     const bot = await startBotServer({ behaviour: demoBehaviour, token: world.bot.token });
     const script = path.join(work, 'designer', 'opening.yaml');
     const rec = path.join(work, 'designer', 'bot.yaml');
@@ -169,23 +169,23 @@ describe('twilio cognigy:test-chat --record / --replay through the real twilio b
       await say('when are you open?', /Monday to Friday/);
       await say(`/save ${script}`, /Saved the conversation as a script \(\d+ steps\) to .*opening\.yaml\s+and the bot's answers to .*bot\.yaml/);
       session.write('/quit\r');
-      assert.equal(await session.exited(15_000), 0, session.output());
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
     } finally {
       session.kill();
       await bot.close();
     }
     const steps = parseAllDocuments(fs.readFileSync(script, 'utf8'))[0].toJS().conversations[0].steps;
-    assert.deepEqual(steps[0], { user: 'hello' });
+    assert.deepStrictEqual(steps[0], { user: 'hello' });
     assert.ok(steps.some((s: { bot?: string }) => /Monday to Friday/.test(s.bot ?? '')), JSON.stringify(steps));
     const docs = parseAllDocuments(fs.readFileSync(rec, 'utf8')).map((d) => d.toJS());
-    assert.deepEqual(docs.slice(1).map((d) => [d.conversation, d.turns.length]), [['opening', 2]]);
+    assert.deepStrictEqual(docs.slice(1).map((d) => [d.conversation, d.turns.length]), [['opening', 2]]);
     // The bot is gone: the designer's session replays as a test.
     const replay = await world.run(['cognigy:test-chat', '--script', script, '--endpoint-url', bot.url, '--replay', rec]);
-    assert.equal(replay.code, 0, replay.all);
+    assert.strictEqual(replay.code, 0, replay.all);
     assert.match(replay.stdout, /^1 passed, 0 failed$/m);
   });
 
-  test('--merge-recordings joins the recordings of several runs (and of --shard runs, by pattern) into one, sorted', async () => {
+  it('--merge-recordings joins the recordings of several runs (and of --shard runs, by pattern) into one, sorted', async () => {
     const bot = await startBotServer({ behaviour: demoBehaviour });
     try {
       const one = path.join(work, 'one');
@@ -198,27 +198,27 @@ describe('twilio cognigy:test-chat --record / --replay through the real twilio b
         for (const f of files) fs.copyFileSync(path.join(FIXTURES, 'botium-pass', f), path.join(dir, f));
       }
       const run = (dir: string, file: string) => world.run(['cognigy:test-chat', '--script', dir, '--endpoint-url', bot.url, '--record', file]);
-      assert.equal((await run(one, path.join(work, 'a.yaml'))).code, 0);
-      assert.equal((await run(two, path.join(work, 'b.yaml'))).code, 0);
+      assert.strictEqual((await run(one, path.join(work, 'a.yaml'))).code, 0);
+      assert.strictEqual((await run(two, path.join(work, 'b.yaml'))).code, 0);
       const merged = path.join(work, 'merged.yaml');
       const r = await world.run(['cognigy:test-chat', '--merge-recordings', path.join(work, 'b.yaml'), '--merge-recordings', path.join(work, 'a.yaml'), '--record', merged]);
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       const docs = parseAllDocuments(fs.readFileSync(merged, 'utf8')).map((d) => d.toJS());
-      assert.deepEqual(docs.slice(1).map((d) => d.conversation), ['Ask for a human agent', 'Greeting', 'Order status']);
+      assert.deepStrictEqual(docs.slice(1).map((d) => d.conversation), ['Ask for a human agent', 'Greeting', 'Order status']);
 
       // Two shards of one suite, each recording its own file, merged by a pattern, replay the whole suite.
       const suiteDir = path.join(FIXTURES, 'botium-pass');
       for (const shard of ['1/2', '2/2']) {
         const r = await world.run(['cognigy:test-chat', '--script', suiteDir, '--endpoint-url', bot.url, '--shard', shard, '--concurrency', '2', '--record', path.join(work, 'shards', `shard-${shard[0]}.yaml`)]);
-        assert.equal(r.code, 0, r.all);
+        assert.strictEqual(r.code, 0, r.all);
       }
       const all = path.join(work, 'shards-all.yaml');
       const m = await world.run(['cognigy:test-chat', '--merge-recordings', path.join(work, 'shards', 'shard-*.yaml'), '--record', all]);
-      assert.equal(m.code, 0, m.all);
+      assert.strictEqual(m.code, 0, m.all);
       assert.match(m.stderr, /Merged 2 recordings into .*: 4 conversations\./);
       await bot.close();
       const replay = await world.run(['cognigy:test-chat', '--script', suiteDir, '--endpoint-url', bot.url, '--replay', all, '--concurrency', '4']);
-      assert.equal(replay.code, 0, replay.all);
+      assert.strictEqual(replay.code, 0, replay.all);
       assert.match(replay.stdout, /^4 passed, 0 failed$/m);
     } finally {
       await bot.close();

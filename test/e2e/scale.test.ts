@@ -4,8 +4,8 @@
  * measured at the bot, `--shard` and the merge of shard reports, Ctrl-C while waiting on
  * a 429, and `--concurrency 256`. Suites stay small (tens of conversations).
  */
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -54,32 +54,32 @@ describe('scripted runs at scale through the real twilio binary', () => {
     return dir;
   };
 
-  test('a suite well over the bot rate limit passes, every conversation green, and the report counts the waits', async () => {
+  it('a suite well over the bot rate limit passes, every conversation green, and the report counts the waits', async () => {
     // 30 conversations × 3 turns at --concurrency 8 against 15 requests a second: the bot refuses most of the first burst.
     const limited = rateLimited(scriptedBehaviour, { limit: 15 });
     useBot(limited.behaviour);
     const dir = suite('over-limit', 30, 3);
     const human = await script(dir, '--concurrency', '8');
-    assert.equal(human.code, 0, human.all);
+    assert.strictEqual(human.code, 0, human.all);
     assert.match(human.stdout, /^30 passed, 0 failed$/m);
-    assert.doesNotMatch(human.stdout, /✖/);
+    assert.notMatch(human.stdout, /✖/);
     assert.ok(limited.stats.refused > 0, 'the bot did answer 429');
-    assert.equal(limited.stats.accepted, 90, 'each turn reached the bot once (a 429 is sent again, an answer never)');
+    assert.strictEqual(limited.stats.accepted, 90, 'each turn reached the bot once (a 429 is sent again, an answer never)');
     assert.match(human.stdout, /^✔ over-limit \d+ \(3 turns, \d+ ms, [\d.]+ s of it waiting on 429 × \d+\)$/m, 'a conversation that waited says so');
     assert.match(human.stdout, /^Rate limited: the bot answered 429 \d+ times? in \d+ conversations?; their turns waited [\d.]+ s in all and were sent again\.$/m);
 
     limited.reset();
     const json = await script(dir, '--concurrency', '8', '-o', 'json');
-    assert.equal(json.code, 0, json.all);
+    assert.strictEqual(json.code, 0, json.all);
     const report = JSON.parse(json.stdout) as JsonReport;
-    assert.equal(report.summary.passed, 30);
-    assert.equal(report.summary.rateLimit.waits, limited.stats.refused, 'every 429 the bot sent is counted once');
+    assert.strictEqual(report.summary.passed, 30);
+    assert.strictEqual(report.summary.rateLimit.waits, limited.stats.refused, 'every 429 the bot sent is counted once');
     assert.ok(report.summary.rateLimit.waitedMs > 0);
-    assert.equal(report.results.filter((r) => r.rateLimit).length, report.summary.rateLimit.conversations);
-    assert.deepEqual(secretsIn(world, human.all + json.all), []);
+    assert.strictEqual(report.results.filter((r) => r.rateLimit).length, report.summary.rateLimit.conversations);
+    assert.deepStrictEqual(secretsIn(world, human.all + json.all), []);
   });
 
-  test('a 429 in the REPL or --message still takes the failed path, as Studio would, and is not sent again', async () => {
+  it('a 429 in the REPL or --message still takes the failed path, as Studio would, and is not sent again', async () => {
     let calls = 0;
     useBot(() => {
       calls++;
@@ -89,35 +89,35 @@ describe('scripted runs at scale through the real twilio binary', () => {
     const report = JSON.parse(r.stdout) as { transcript: { from: string; kind?: string; text: string }[] };
     const failure = report.transcript.find((t) => t.kind === 'bot-failure');
     assert.match(failure?.text ?? '', /^The call to the bot failed: .*status 429.*rate limited.*The flow takes "failed"\.$/, r.stdout);
-    assert.equal(calls, 1);
+    assert.strictEqual(calls, 1);
   });
 
-  test('a conversation that cannot finish within --timeout because of the rate limit says so', async () => {
+  it('a conversation that cannot finish within --timeout because of the rate limit says so', async () => {
     // The bot asks to wait 30 s; --timeout 3 leaves less: no failed expectation, a time-out that names the rate limit.
     useBot(() => ({ status: 429, headers: { 'retry-after': '30' }, body: { statusCode: 429, error: 'Too Many Requests', message: 'later' } }));
     const dir = suite('past-timeout', 2, 1);
     const started = performance.now();
     const r = await script(dir, '--timeout', '3', '-o', 'json');
     assert.ok(performance.now() - started < 20_000, 'it did not wait the 30 s');
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     const report = JSON.parse(r.stdout) as { results: { status: string; error?: string; failures: unknown[] }[] };
     for (const result of report.results) {
-      assert.equal(result.status, 'timeout');
-      assert.deepEqual(result.failures, []);
+      assert.strictEqual(result.status, 'timeout');
+      assert.deepStrictEqual(result.failures, []);
       assert.match(result.error ?? '', /^rate limited: the bot asks to wait 30 s \(Retry-After\) and --timeout leaves \d+(\.\d)? s/);
     }
   });
 
-  test('--rate holds the rate, measured at the bot', async () => {
+  it('--rate holds the rate, measured at the bot', async () => {
     // 40 requests at --rate 10/s: in no second does the bot see more than 10, +2 for a late
     // timer's catch-up (requests leave at least 3/4 of an interval apart) and arrival jitter.
     const measured = rateLimited(scriptedBehaviour, { limit: 1_000_000, record: true });
     useBot(measured.behaviour);
     const dir = suite('paced', 20, 2);
     const r = await script(dir, '--rate', '10/s', '--concurrency', '16');
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const at = measured.stats.acceptedAt;
-    assert.equal(at.length, 40);
+    assert.strictEqual(at.length, 40);
     let most = 0;
     for (let i = 0, j = 0; i < at.length; i++) {
       while (at[i] - at[j] >= 1000) j++;
@@ -128,28 +128,28 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.ok(rate <= 10.5 && rate >= 7, `about 10 requests a second over the run, was ${rate.toFixed(1)}`);
   });
 
-  test('--test-mode without --rate warns before the run when the suite goes past test mode\'s ~600 messages an hour', async () => {
+  it('--test-mode without --rate warns before the run when the suite goes past test mode\'s ~600 messages an hour', async () => {
     useBot(scriptedBehaviour);
     const dir = suite('test-mode', 61, 10);
     const r = await script(dir, '--test-mode', '--concurrency', '16');
-    assert.equal(r.code, 0, r.all.slice(-2000));
+    assert.strictEqual(r.code, 0, r.all.slice(-2000));
     assert.match(r.stderr, /This run sends 610 messages to Cognigy's test mode in about \d+ s at --concurrency 16 \(assuming ~300 ms a turn\): ~610 in an hour, over the ~600 an hour test mode allows/);
     assert.match(r.stderr, /--rate 600\/h \(about 61 min\)/);
     const paced = await script(dir, '--test-mode', '--rate', '2000/s', '--concurrency', '16');
-    assert.equal(paced.code, 0);
-    assert.doesNotMatch(paced.stderr, /This run sends/, 'with --rate the user chose the pace');
+    assert.strictEqual(paced.code, 0);
+    assert.notMatch(paced.stderr, /This run sends/, 'with --rate the user chose the pace');
   });
 
-  test('time queued for --rate does not count against --timeout', async () => {
+  it('time queued for --rate does not count against --timeout', async () => {
     useBot(scriptedBehaviour);
     // 12 conversations at once, 4 requests a second: the last waits ~3 s for its turn, --timeout is 1 s.
     const dir = suite('queued', 12, 1);
     const r = await script(dir, '--rate', '4/s', '--concurrency', '12', '--timeout', '1');
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(r.stdout, /^12 passed, 0 failed$/m);
   });
 
-  test('bad --rate and --shard values are refused in one or two lines', async () => {
+  it('bad --rate and --shard values are refused in one or two lines', async () => {
     const dir = suite('bad-flags', 1, 1);
     for (const [flag, value, said] of [
       ['--rate', 'fast', /--rate fast is not a rate\./],
@@ -158,9 +158,9 @@ describe('scripted runs at scale through the real twilio binary', () => {
       ['--shard', '1', /--shard 1 is not a shard\./],
     ] as const) {
       const r = await script(dir, flag, value);
-      assert.notEqual(r.code, 0, r.all);
+      assert.notStrictEqual(r.code, 0, r.all);
       assert.match(r.stderr, said);
-      assert.doesNotMatch(r.all, /\n\s+at /, 'no stack trace');
+      assert.notMatch(r.all, /\n\s+at /, 'no stack trace');
     }
     for (const [args, said] of [
       [['--merge-junit', path.join(dir, 'c000.convo.txt')], /--merge-junit writes the merged report to --junit FILE\./],
@@ -170,13 +170,13 @@ describe('scripted runs at scale through the real twilio binary', () => {
       [['--endpoint-url', world.bot.url, '-m', 'hi', '--rate', '3/s'], /--rate applies to --script runs only\./],
     ] as const) {
       const r = await world.run(['cognigy:test-chat', ...args]);
-      assert.notEqual(r.code, 0, r.all);
+      assert.notStrictEqual(r.code, 0, r.all);
       assert.match(r.stderr, said);
-      assert.doesNotMatch(r.all, /\n\s+at /, 'no stack trace');
+      assert.notMatch(r.all, /\n\s+at /, 'no stack trace');
     }
   });
 
-  test('--shard runs every conversation exactly once across the shards, and the merged reports equal a single run', async () => {
+  it('--shard runs every conversation exactly once across the shards, and the merged reports equal a single run', async () => {
     useBot(scriptedBehaviour);
     const dir = suite('sharded', 24, 1);
     // A YAML file holds several conversations: they spread over the shards too.
@@ -187,9 +187,9 @@ describe('scripted runs at scale through the real twilio binary', () => {
     fs.writeFileSync(path.join(dir, 'greet.convo.txt'), 'greet\n\n#me\nGREETING\n\n#bot\nYou said: hello number *\n');
     const single = path.join(work, 'single.xml');
     const whole = await script(dir, '--junit', single, '-o', 'json');
-    assert.equal(whole.code, 0, whole.all);
+    assert.strictEqual(whole.code, 0, whole.all);
     const wholeReport = JSON.parse(whole.stdout) as JsonReport;
-    assert.equal(wholeReport.summary.total, 44);
+    assert.strictEqual(wholeReport.summary.total, 44);
 
     const names: string[] = [];
     const xmls: string[] = [];
@@ -200,10 +200,10 @@ describe('scripted runs at scale through the real twilio binary', () => {
       const xml = path.join(work, `shard-${i}.xml`);
       const json = path.join(work, `shard-${i}.json`);
       const r = await script(dir, '--shard', `${i}/3`, '--junit', xml, '-o', 'json');
-      assert.equal(r.code, 0, r.all);
+      assert.strictEqual(r.code, 0, r.all);
       fs.writeFileSync(json, r.stdout);
       const report = JSON.parse(r.stdout) as JsonReport;
-      assert.deepEqual(report.summary.shard, { index: i, total: 3 });
+      assert.deepStrictEqual(report.summary.shard, { index: i, total: 3 });
       assert.ok(report.summary.total > 0 && report.summary.total < 44, `shard ${i} holds part of the suite (${report.summary.total})`);
       for (const result of report.results) {
         names.push(result.name);
@@ -213,40 +213,40 @@ describe('scripted runs at scale through the real twilio binary', () => {
       xmls.push(xml);
       jsons.push(json);
     }
-    assert.deepEqual([...names].sort(), wholeReport.results.map((r) => r.name).sort(), 'the shards together are the suite, each conversation once');
+    assert.deepStrictEqual([...names].sort(), wholeReport.results.map((r) => r.name).sort(), 'the shards together are the suite, each conversation once');
     assert.ok(yamlShards.size >= 2, 'the conversations of one YAML file spread over the shards');
     assert.ok(expandedShards.size >= 2, 'the conversations expanded from one convo spread over the shards');
 
     // The same shard again picks the same conversations.
     const again = await script(dir, '--shard', '2/3', '-o', 'json');
     const first = JSON.parse(fs.readFileSync(jsons[1], 'utf8')) as JsonReport;
-    assert.deepEqual((JSON.parse(again.stdout) as JsonReport).results.map((r) => r.name).sort(), first.results.map((r) => r.name).sort());
+    assert.deepStrictEqual((JSON.parse(again.stdout) as JsonReport).results.map((r) => r.name).sort(), first.results.map((r) => r.name).sort());
 
     const merged = path.join(work, 'merged.xml');
     const m = await world.run(['cognigy:test-chat', ...xmls.flatMap((x) => ['--merge-junit', x]), '--junit', merged]);
-    assert.equal(m.code, 0, m.all);
+    assert.strictEqual(m.code, 0, m.all);
     assert.match(m.stdout, /^Merged 3 JUnit reports into .*merged\.xml \(shards 1\/3, 2\/3, 3\/3\)\.$/m);
     assert.match(m.stdout, /^44 passed, 0 failed$/m);
     const mergedXml = fs.readFileSync(merged, 'utf8');
     const singleXml = fs.readFileSync(single, 'utf8');
-    assert.equal(totals(mergedXml), totals(singleXml));
-    assert.deepEqual(testcases(mergedXml), testcases(singleXml), 'the same test cases as one run of the whole suite');
-    assert.doesNotMatch(mergedXml, /<property name="shard"/);
+    assert.strictEqual(totals(mergedXml), totals(singleXml));
+    assert.deepStrictEqual(testcases(mergedXml), testcases(singleXml), 'the same test cases as one run of the whole suite');
+    assert.notMatch(mergedXml, /<property name="shard"/);
 
     // A quoted pattern, as a CI step passes it.
     const mj = await world.run(['cognigy:test-chat', '--merge-json', path.join(work, 'shard-*.json'), '-o', 'json']);
-    assert.equal(mj.code, 0, mj.all);
+    assert.strictEqual(mj.code, 0, mj.all);
     const mergedJson = JSON.parse(mj.stdout) as JsonReport;
-    assert.equal(mergedJson.summary.passed, 44);
-    assert.deepEqual(mergedJson.results.map((r) => r.name).sort(), wholeReport.results.map((r) => r.name).sort());
+    assert.strictEqual(mergedJson.summary.passed, 44);
+    assert.deepStrictEqual(mergedJson.results.map((r) => r.name).sort(), wholeReport.results.map((r) => r.name).sort());
 
     // A missing shard is refused, not merged into a report of part of the suite.
     const partial = await world.run(['cognigy:test-chat', '--merge-junit', xmls[0], '--merge-junit', xmls[2], '--junit', path.join(work, 'partial.xml')]);
-    assert.notEqual(partial.code, 0);
+    assert.notStrictEqual(partial.code, 0);
     assert.match(partial.stderr, /Shard 2\/3 missing: the merged report would not be the whole suite\./);
   });
 
-  test('Ctrl-C while waiting on a 429 stops at once and reports what finished', async () => {
+  it('Ctrl-C while waiting on a 429 stops at once and reports what finished', async () => {
     // 4 requests per 10 s: after the first few turns every conversation waits ~10 s on Retry-After.
     const limited = rateLimited(scriptedBehaviour, { limit: 4, windowMs: 10_000 });
     useBot(limited.behaviour);
@@ -272,21 +272,21 @@ describe('scripted runs at scale through the real twilio binary', () => {
       child.kill('SIGINT');
       const code = await exited;
       stoppedIn = performance.now() - sent;
-      assert.equal(code, 130, stdout + stderr);
+      assert.strictEqual(code, 130, stdout + stderr);
     } finally {
       clearTimeout(killer);
     }
     assert.ok(stoppedIn < 5_000, `stopped ${Math.round(stoppedIn)} ms after Ctrl-C, not after the 10 s Retry-After`);
     assertNoSecret(stdout + stderr, 'the interrupted run');
     const passed = (stdout.match(/^✔ interrupted-429 \d+ /gm) ?? []).length;
-    assert.equal(passed, 4, `the four conversations the bot answered are reported:\n${stdout}`);
+    assert.strictEqual(passed, 4, `the four conversations the bot answered are reported:\n${stdout}`);
     const skipped = Number(/^Aborted: (\d+) conversations? not run\. (\d+) of them stopped while waiting on the bot's rate limit/m.exec(stdout)?.[1]);
-    assert.equal(passed + skipped, 12, stdout);
+    assert.strictEqual(passed + skipped, 12, stdout);
     assert.match(stdout, new RegExp(`^${passed} passed, 0 failed, ${skipped} skipped$`, 'm'));
-    assert.doesNotMatch(stdout, /✖/, 'no conversation is failed for being interrupted');
+    assert.notMatch(stdout, /✖/, 'no conversation is failed for being interrupted');
   });
 
-  test('--concurrency 256 runs 256 conversations at once', async () => {
+  it('--concurrency 256 runs 256 conversations at once', async () => {
     let inFlight = 0;
     let most = 0;
     useBot(async (request) => {
@@ -298,16 +298,16 @@ describe('scripted runs at scale through the real twilio binary', () => {
     });
     const dir = suite('wide', 300, 1);
     const r = await script(dir, '--concurrency', '256', '-o', 'json');
-    assert.equal(r.code, 0, r.all.slice(-2000));
-    assert.equal((JSON.parse(r.stdout) as JsonReport).summary.passed, 300);
+    assert.strictEqual(r.code, 0, r.all.slice(-2000));
+    assert.strictEqual((JSON.parse(r.stdout) as JsonReport).summary.passed, 300);
     assert.ok(most >= 200, `the bot saw ${most} requests at once`);
   });
 
-  test('a terminal shows the rate and the time left on the progress line', async () => {
+  it('a terminal shows the rate and the time left on the progress line', async () => {
     useBot(rateLimited(scriptedBehaviour, { limit: 8 }).behaviour);
     const dir = suite('progress-rate', 8, 3);
     const shown = spawnTwilio(world.cli.home, ['cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url, '--concurrency', '4'], world.env);
-    assert.equal(await shown.exited(30_000), 0, shown.output());
+    assert.strictEqual(await shown.exited(30_000), 0, shown.output());
     assert.match(shown.output(), /\d+\/8 conversations, 0 failed, \d+\/s, bot \d+ req\/s/);
     assert.match(shown.output(), /~\d+ s left/);
     assert.match(shown.output(), /\d+ × 429/);

@@ -4,8 +4,8 @@
  * through the flow link-flow builds, with every report (human, JSON, JUnit), time-outs,
  * malformed scripts, test mode and Ctrl-C.
  */
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,7 +39,7 @@ function junitCases(xml: string): { name: string; classname: string; failure: bo
     cases.push({ classname: m[1], name: m[2], failure: /<failure /.test(m[4] ?? ''), error: /<error /.test(m[4] ?? '') });
   }
   // Every testcase was matched: none hides inside a malformed element.
-  assert.equal(cases.length, (xml.match(/<testcase /g) ?? []).length);
+  assert.strictEqual(cases.length, (xml.match(/<testcase /g) ?? []).length);
   return cases;
 }
 
@@ -73,26 +73,26 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
   const echoConvo = (title: string, ...messages: string[]) =>
     `${title}\n${messages.map((m) => `\n#me\n${m}\n\n#bot\nYou said: ${m}\n`).join('')}`;
 
-  test('a folder of passing BotiumScript files passes, with a JUnit report of one testcase each', async () => {
+  it('a folder of passing BotiumScript files passes, with a JUnit report of one testcase each', async () => {
     useBot(demoBehaviour);
     const junit = path.join(work, 'reports', 'pass.xml');
     fs.mkdirSync(path.dirname(junit), { recursive: true });
     const r = await script(path.join(FIXTURES, 'botium-pass'), '--junit', junit);
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     assert.match(r.stdout, /^4 passed, 0 failed$/m);
     for (const name of ['Greeting', 'Opening hours and pricing', 'Order status', 'Ask for a human agent']) {
       assert.match(r.stdout, new RegExp(`✔ ${name} \\(\\d+ turns?, \\d+ ms\\)`));
     }
     const xml = fs.readFileSync(junit, 'utf8');
     const cases = junitCases(xml);
-    assert.equal(cases.length, 4);
-    assert.deepEqual(cases.filter((c) => c.failure || c.error), []);
-    assert.deepEqual(suiteTotals(xml), { tests: 4, failures: 0, errors: 0, skipped: 0 });
-    assert.deepEqual(fs.readdirSync(path.dirname(junit)), ['pass.xml'], 'no partial file left behind');
-    assert.deepEqual(secretsIn(world, r.all + xml), []);
+    assert.strictEqual(cases.length, 4);
+    assert.deepStrictEqual(cases.filter((c) => c.failure || c.error), []);
+    assert.deepStrictEqual(suiteTotals(xml), { tests: 4, failures: 0, errors: 0, skipped: 0 });
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(junit)), ['pass.xml'], 'no partial file left behind');
+    assert.deepStrictEqual(secretsIn(world, r.all + xml), []);
   });
 
-  test('one wrong expectation: exit 1, the conversation, file:line, turn, expected and actual aligned', async () => {
+  it('one wrong expectation: exit 1, the conversation, file:line, turn, expected and actual aligned', async () => {
     useBot(demoBehaviour);
     const dir = folder('one-wrong', {
       'greeting.convo.txt': fs.readFileSync(path.join(FIXTURES, 'botium-pass', 'greeting.convo.txt'), 'utf8'),
@@ -100,7 +100,7 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
     });
     const junit = path.join(work, 'one-wrong.xml');
     const r = await script(dir, '--junit', junit);
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     assert.match(r.stdout, /✔ Greeting/, 'the other conversation still ran');
     assert.match(r.stdout, /✖ Opening hours \(wrong expectation\)/);
     const file = path.join(dir, 'wrong-hours.convo.txt');
@@ -108,23 +108,23 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
     assert.match(r.stdout, /\n {6}expected: text like "We are open 24\/7\." \(ignoring case\)\n {6}actual: {3}We are open Monday to Friday, 9:00 to 17:00\.\n/);
     assert.match(r.stdout, /^1 passed, 1 failed$/m);
     const cases = junitCases(fs.readFileSync(junit, 'utf8'));
-    assert.deepEqual(cases.map((c) => [c.name, c.failure]).sort(), [['Greeting', false], ['Opening hours (wrong expectation)', true]]);
+    assert.deepStrictEqual(cases.map((c) => [c.name, c.failure]).sort(), [['Greeting', false], ['Opening hours (wrong expectation)', true]]);
 
     const json = await script(dir, '-o', 'json');
-    assert.equal(json.code, 1, json.all);
+    assert.strictEqual(json.code, 1, json.all);
     const report = JSON.parse(json.stdout) as JsonReport;
-    assert.equal(report.summary.passed, 1);
-    assert.equal(report.summary.failed, 1);
+    assert.strictEqual(report.summary.passed, 1);
+    assert.strictEqual(report.summary.failed, 1);
     const failed = report.results.find((x) => x.status === 'failed')!;
-    assert.deepEqual([failed.failures[0].line, failed.failures[0].turn, failed.failures[0].actual], [8, 1, 'We are open Monday to Friday, 9:00 to 17:00.']);
+    assert.deepStrictEqual([failed.failures[0].line, failed.failures[0].turn, failed.failures[0].actual], [8, 1, 'We are open Monday to Friday, 9:00 to 17:00.']);
   });
 
-  test('YAML scripts: exact, contains, regex, data, quick replies, handover with attributes, end and silence', async () => {
+  it('YAML scripts: exact, contains, regex, data, quick replies, handover with attributes, end and silence', async () => {
     useBot(demoBehaviour);
     const r = await script(path.join(FIXTURES, 'yaml-flow'), ...SIDS, '-o', 'json');
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const report = JSON.parse(r.stdout) as JsonReport;
-    assert.deepEqual(
+    assert.deepStrictEqual(
       report.results.map((x) => [x.name, x.status]).sort(),
       [
         ['exact, contains and regex', 'passed'],
@@ -134,11 +134,11 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
       ],
     );
     const requests = world.bot.requests.filter((q) => (q.body as { userId?: string })?.userId === '+15550000042');
-    assert.equal(requests.length, 1, 'the conversation with its own "from" reached the bot as that customer');
+    assert.strictEqual(requests.length, 1, 'the conversation with its own "from" reached the bot as that customer');
 
     // The same kinds fail when the bot does not meet them, each with its own words.
     const bad = await script(path.join(FIXTURES, 'yaml-flow-fail'), ...SIDS);
-    assert.equal(bad.code, 1, bad.all);
+    assert.strictEqual(bad.code, 1, bad.all);
     assert.match(bad.stdout, /expected: quick replies \["Opening hours","Pricing"\]\n\s+actual: {3}quick replies \["Opening hours","Order status","Pricing","Talk to an agent"\]/);
     assert.match(bad.stdout, /wrong-kinds\.yaml:15, turn 1: handover does not match\n\s+expected: handover \(attributes including \{"cognigy":\{"reason":"bot-failure"\}\}\)\n\s+actual: {3}attributes\.cognigy\.reason: expected "bot-failure", got "bot-escalation"/);
     assert.match(bad.stdout, /^0 passed, 2 failed$/m);
@@ -146,11 +146,11 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
     // An echo script against the scripted test bot: the customer's text reaches the bot as written.
     useBot(scriptedBehaviour);
     const echo = await script(path.join(FIXTURES, 'yaml', 'single.yaml'));
-    assert.equal(echo.code, 0, echo.all);
+    assert.strictEqual(echo.code, 0, echo.all);
     assert.match(echo.stdout, /✔ echo through the scripted test bot \(2 turns/);
   });
 
-  test('a bot that never answers one conversation does not stall the others', async () => {
+  it('a bot that never answers one conversation does not stall the others', async () => {
     const hangs: BotBehaviour = (request) => (/hang/.test(request.text ?? '') ? new Promise(() => undefined) : scriptedBehaviour(request));
     useBot(hangs);
     const dir = folder('hanging', {
@@ -162,20 +162,20 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
     const started = Date.now();
     const r = await script(dir, '--timeout', '2', '--concurrency', '2', '-o', 'json');
     const elapsed = Date.now() - started;
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     const report = JSON.parse(r.stdout) as JsonReport;
-    assert.deepEqual(report.results.map((x) => [x.name, x.status]).sort(), [
+    assert.deepStrictEqual(report.results.map((x) => [x.name, x.status]).sort(), [
       ['first', 'passed'],
       ['fourth', 'passed'],
       ['hangs', 'timeout'],
       ['third', 'passed'],
     ]);
-    assert.equal(report.summary.timeout, 1);
+    assert.strictEqual(report.summary.timeout, 1);
     // 2 s for the stuck one plus start-up; far below Studio's own 10 s HTTP budget.
     assert.ok(elapsed < 9_000, `took ${elapsed} ms`);
   });
 
-  test('malformed scripts are reported with file and line, and the other scripts still run', async () => {
+  it('malformed scripts are reported with file and line, and the other scripts still run', async () => {
     useBot(demoBehaviour);
     const malformed = path.join(FIXTURES, 'malformed');
     const dir = folder('malformed', {
@@ -184,7 +184,7 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
     });
     const junit = path.join(work, 'malformed.xml');
     const r = await script(dir, '--junit', junit);
-    assert.equal(r.code, 1, r.all);
+    assert.strictEqual(r.code, 1, r.all);
     const at = (file: string, line: number) => `✖ ${path.join(dir, file)}:${line}: script error: `;
     assert.ok(r.stdout.includes(`${at('bad-yaml.yaml', 4)}invalid YAML`), r.stdout);
     assert.ok(r.stdout.includes(`${at('no-me.convo.txt', 1)}no #me block`), r.stdout);
@@ -193,28 +193,28 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
     assert.match(r.stdout, /✔ Greeting/);
     assert.match(r.stdout, /^1 passed, 0 failed, 4 script errors$/m);
     const xml = fs.readFileSync(junit, 'utf8');
-    assert.equal(junitCases(xml).filter((c) => c.error).length, 4);
-    assert.deepEqual(suiteTotals(xml), { tests: 5, failures: 0, errors: 4, skipped: 0 });
+    assert.strictEqual(junitCases(xml).filter((c) => c.error).length, 4);
+    assert.deepStrictEqual(suiteTotals(xml), { tests: 5, failures: 0, errors: 4, skipped: 0 });
   });
 
-  test('--test-mode sends every bot call to /test/<token>', async () => {
+  it('--test-mode sends every bot call to /test/<token>', async () => {
     useBot(demoBehaviour);
     const before = world.bot.requests.length;
     const r = await script(path.join(FIXTURES, 'botium-pass'), '--test-mode');
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const calls = world.bot.requests.slice(before);
-    assert.equal(calls.length, 6, 'one call per customer message of the four conversations');
+    assert.strictEqual(calls.length, 6, 'one call per customer message of the four conversations');
     for (const call of calls) {
-      assert.equal(call.path, `/test/${world.bot.token}`);
-      assert.equal(call.testMode, true);
+      assert.strictEqual(call.path, `/test/${world.bot.token}`);
+      assert.strictEqual(call.testMode, true);
     }
     const sessions = new Set(calls.map((c) => (c.body as { sessionId: string }).sessionId));
     const customers = new Set(calls.map((c) => (c.body as { userId: string }).userId));
-    assert.equal(sessions.size, 4, 'a Cognigy session per conversation');
-    assert.equal(customers.size, 4, 'a customer address per conversation');
+    assert.strictEqual(sessions.size, 4, 'a Cognigy session per conversation');
+    assert.strictEqual(customers.size, 4, 'a customer address per conversation');
   });
 
-  test('Ctrl-C stops starting conversations and still reports what finished', async () => {
+  it('Ctrl-C stops starting conversations and still reports what finished', async () => {
     useBot(scriptedBehaviour);
     const files: Record<string, string> = {};
     for (let i = 0; i < 40; i++) files[`c${String(i).padStart(2, '0')}.convo.txt`] = echoConvo(`slow ${i}`, `slow:300 number ${i}`);
@@ -236,7 +236,7 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
       assert.ok((stdout.match(/✔/g) ?? []).length >= 3, `no results before Ctrl-C:\n${stdout}\n${stderr}`);
       child.kill('SIGINT');
       const code = await exited;
-      assert.equal(code, 130, stdout + stderr);
+      assert.strictEqual(code, 130, stdout + stderr);
     } finally {
       clearTimeout(killer);
     }
@@ -244,25 +244,25 @@ describe('twilio cognigy:test-chat --script through the real twilio binary', () 
     const passed = (stdout.match(/^✔ slow \d+ /gm) ?? []).length;
     const skipped = Number(/Aborted: (\d+) conversations? not run\./.exec(stdout)?.[1]);
     assert.ok(passed >= 3 && passed < 40, stdout);
-    assert.equal(passed + skipped, 40, 'every conversation is either reported or counted as not run');
+    assert.strictEqual(passed + skipped, 40, 'every conversation is either reported or counted as not run');
     assert.match(stdout, new RegExp(`^${passed} passed, 0 failed, ${skipped} skipped$`, 'm'));
   });
 
-  test('a terminal shows a progress line on stderr; -o json shows none', async () => {
+  it('a terminal shows a progress line on stderr; -o json shows none', async () => {
     useBot(scriptedBehaviour);
     const files: Record<string, string> = {};
     for (let i = 0; i < 6; i++) files[`p${i}.convo.txt`] = echoConvo(`progress ${i}`, `slow:100 hello ${i}`);
     const dir = folder('progress', files);
     const args = ['cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url, '--concurrency', '1'];
     const shown = spawnTwilio(world.cli.home, args, world.env);
-    assert.equal(await shown.exited(30_000), 0, shown.output());
+    assert.strictEqual(await shown.exited(30_000), 0, shown.output());
     assert.match(shown.output(), /\d+ conversations, 0 failed, \d+\/s/);
     assert.match(shown.output(), /6 passed, 0 failed/);
 
     const json = spawnTwilio(world.cli.home, [...args, '-o', 'json'], world.env);
-    assert.equal(await json.exited(30_000), 0, json.output());
-    assert.doesNotMatch(json.output(), /conversations, \d+ failed/);
+    assert.strictEqual(await json.exited(30_000), 0, json.output());
+    assert.notMatch(json.output(), /conversations, \d+ failed/);
     const text = json.output();
-    assert.equal((JSON.parse(text.slice(text.indexOf('{'))) as JsonReport).summary.passed, 6);
+    assert.strictEqual((JSON.parse(text.slice(text.indexOf('{'))) as JsonReport).summary.passed, 6);
   });
 });

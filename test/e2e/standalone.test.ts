@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,35 +22,35 @@ describe('bin/run and npm run demo, without the twilio host', () => {
     assertNoSecretInFiles(files);
   });
 
-  test('bin/run cognigy:test-chat --demo -m hi -m agent -o json: the whole loop and the hand-over, as JSON', async () => {
+  it('bin/run cognigy:test-chat --demo -m hi -m agent -o json: the whole loop and the hand-over, as JSON', async () => {
     const r = await runCli(home, ['cognigy:test-chat', '--demo', '-m', 'hi', '-m', 'agent', '-o', 'json'], { standalone: true, timeoutMs: 30_000 });
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(
+    assert.deepStrictEqual(
       out.transcript.filter((e: any) => e.from === 'customer').map((e: any) => e.text),
       ['hi', 'agent'],
     );
     const bot = out.transcript.filter((e: any) => e.from === 'bot').map((e: any) => e.text);
     assert.match(bot[0], /^Hi, I'm the demo bot/);
-    assert.equal(bot[1], 'Let me connect you to a human agent.');
-    assert.equal(out.escalated, true);
-    assert.equal(out.ended, 'handover');
-    assert.equal(out.escalation.attributes.cognigy.reason, 'bot-escalation');
+    assert.strictEqual(bot[1], 'Let me connect you to a human agent.');
+    assert.strictEqual(out.escalated, true);
+    assert.strictEqual(out.ended, 'handover');
+    assert.strictEqual(out.escalation.attributes.cognigy.reason, 'bot-escalation');
   });
 
-  test('node scripts/demo.js with no terminal plays a short conversation and prints the transcript with the hand-over', async () => {
+  it('node scripts/demo.js with no terminal plays a short conversation and prints the transcript with the hand-over', async () => {
     const r = await runCli(home, [], { script: path.join(ROOT, 'scripts', 'demo.js'), timeoutMs: 30_000 });
-    assert.equal(r.code, 0, r.all);
+    assert.strictEqual(r.code, 0, r.all);
     const lines = r.stdout.split('\n');
     const said = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
-    assert.deepEqual(said('you › '), ['hi', 'What are your opening hours?', 'I want to talk to a human']);
+    assert.deepStrictEqual(said('you › '), ['hi', 'What are your opening hours?', 'I want to talk to a human']);
     const bot = said('bot › ');
-    assert.equal(bot.length, 3, r.stdout);
+    assert.strictEqual(bot.length, 3, r.stdout);
     assert.match(bot[1], /Monday to Friday/);
-    assert.equal(bot[2], 'Let me connect you to a human agent.');
+    assert.strictEqual(bot[2], 'Let me connect you to a human agent.');
     assert.match(r.stdout, /Flex would receive \(SendToFlexAgent\):\s+workflow\s+WW0{32}\s+task channel\s+TC0{32}/);
     assert.match(r.stdout, /"reason": "bot-escalation"/);
     assert.match(r.stdout, /Escalated to Flex\.\s*$/);
-    assert.equal(r.stderr.trim(), '', 'nothing on stderr for the demo');
+    assert.strictEqual(r.stderr.trim(), '', 'nothing on stderr for the demo');
   });
 });

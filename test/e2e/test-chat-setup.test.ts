@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { startWorldWithSetup, secretsIn, World } from '../helpers/stand-ins';
 import type { CliResult } from '../helpers/cli';
 import { registerTestSecret } from '../helpers/secrets';
@@ -19,7 +19,7 @@ interface Report {
 
 /** `code` 1: the run had a problem, such as a failed bot call (issue 14), and still reports the conversation. */
 const parse = (r: CliResult, code = 0): Report => {
-  assert.equal(r.code, code, r.all);
+  assert.strictEqual(r.code, code, r.all);
   try {
     return JSON.parse(r.stdout);
   } catch {
@@ -37,72 +37,72 @@ describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', (
 
   const chat = (args: string[], env: Record<string, string | undefined> = {}) => world.run(['cognigy:test-chat', ...args, '-o', 'json'], { env });
 
-  test('with no --endpoint-url the flow is built from the saved setup: its bot, workflow and task channel', async () => {
+  it('with no --endpoint-url the flow is built from the saved setup: its bot, workflow and task channel', async () => {
     const first = world.bot.requests.length;
     // No COGNIGY_ENDPOINT_URL either: the endpoint can only come from the saved setup.
     const r = await chat(['-m', 'hi'], { COGNIGY_ENDPOINT_URL: undefined });
     const out = parse(r);
-    assert.deepEqual(botSaid(out), ['You said: hi']);
-    assert.equal(world.bot.requests.length, first + 1, 'the saved bot was called once');
-    assert.equal((world.bot.requests.at(-1)!.body as any).text, 'hi');
+    assert.deepStrictEqual(botSaid(out), ['You said: hi']);
+    assert.strictEqual(world.bot.requests.length, first + 1, 'the saved bot was called once');
+    assert.strictEqual((world.bot.requests.at(-1)!.body as any).text, 'hi');
     assert.match(out.endpoint, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/…${world.bot.token.slice(-4)}$`));
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
 
     const seeded = world.fake.state.seeded!;
     const handover = parse(await chat(['-m', 'hi', '-m', 'escalate-bool'], { COGNIGY_ENDPOINT_URL: undefined }));
-    assert.equal(handover.escalated, true);
-    assert.equal(handover.escalation!.workflow, seeded.workflowSid, 'the saved workflow, not a placeholder');
-    assert.equal(handover.escalation!.channel, seeded.taskChannels.chat, 'the saved task channel (chat for Flex Conversations)');
-    assert.deepEqual(world.fake.violations, []);
+    assert.strictEqual(handover.escalated, true);
+    assert.strictEqual(handover.escalation!.workflow, seeded.workflowSid, 'the saved workflow, not a placeholder');
+    assert.strictEqual(handover.escalation!.channel, seeded.taskChannels.chat, 'the saved task channel (chat for Flex Conversations)');
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 
-  test('--flow with refused credentials names them, as init and link-flow do', async () => {
+  it('--flow with refused credentials names them, as init and link-flow do', async () => {
     const wrongToken = 'c'.repeat(32);
     registerTestSecret(wrongToken);
     const r = await world.run(['cognigy:test-chat', '--flow', 'Messaging Flow', '-m', 'hi'], { env: { TWILIO_AUTH_TOKEN: wrongToken } });
-    assert.equal(r.code, 20, r.all);
+    assert.strictEqual(r.code, 20, r.all);
     assert.match(r.stderr, /Twilio refused the credentials \(error 20003, Authenticate\): TWILIO_ACCOUNT_SID AC\w+ with TWILIO_AUTH_TOKEN/);
-    assert.doesNotMatch(r.all, /regional/i);
-    assert.deepEqual(secretsIn(world, r.all), []);
+    assert.notMatch(r.all, /regional/i);
+    assert.deepStrictEqual(secretsIn(world, r.all), []);
   });
 
-  test('a hand-over names the workflow and task channel as init found them, beside their SIDs', async () => {
+  it('a hand-over names the workflow and task channel as init found them, beside their SIDs', async () => {
     const seeded = world.fake.state.seeded!;
     const text = await world.run(['cognigy:test-chat', '-m', 'hi', '-m', 'escalate-bool'], { env: { COGNIGY_ENDPOINT_URL: undefined } });
-    assert.equal(text.code, 0, text.all);
+    assert.strictEqual(text.code, 0, text.all);
     assert.ok(
       text.stdout.includes(`Handed over to Flex: workflow "Assign to Anyone" (${seeded.workflowSid}), task channel "chat" (${seeded.taskChannels.chat}).`),
       text.stdout,
     );
     assert.match(text.stdout, new RegExp(`workflow {6}"Assign to Anyone" \\(${seeded.workflowSid}\\)`));
     const json = parse(await chat(['-m', 'hi', '-m', 'escalate-bool'], { COGNIGY_ENDPOINT_URL: undefined }));
-    assert.equal(json.escalation!.workflow, seeded.workflowSid, 'JSON keeps the SID');
+    assert.strictEqual(json.escalation!.workflow, seeded.workflowSid, 'JSON keeps the SID');
   });
 
-  test('--flow NAME runs the flow deployed under that name, not the one the setup would build', async () => {
+  it('--flow NAME runs the flow deployed under that name, not the one the setup would build', async () => {
     // Deployed with a bot failure that ends the chat; the saved setup says hand over (with
     // --new-flow the flag is for that flow only, so link-flow does not save it to the setup).
     const link = await world.run(['cognigy:link-flow', '--new-flow', 'Cognigy Bot Flow', '--on-bot-failure', 'end']);
-    assert.equal(link.code, 0, link.all);
+    assert.strictEqual(link.code, 0, link.all);
     const deployed = [...world.fake.state.flows.values()].find((f) => f.friendly_name === 'Cognigy Bot Flow');
     assert.ok(deployed, 'link-flow deployed "Cognigy Bot Flow"');
 
     const reads = world.fake.requests.length;
     const out = parse(await chat(['--flow', 'Cognigy Bot Flow', '-m', 'hi', '-m', 'status:500']), 1);
-    assert.deepEqual(botSaid(out), ['You said: hi', 'Sorry, our assistant is unavailable. Please try again later.']);
-    assert.equal(out.escalated, false);
-    assert.equal(out.ended, 'flow-ended');
+    assert.deepStrictEqual(botSaid(out), ['You said: hi', 'Sorry, our assistant is unavailable. Please try again later.']);
+    assert.strictEqual(out.escalated, false);
+    assert.strictEqual(out.ended, 'flow-ended');
     const paths = world.fake.requests.slice(reads).map((q) => `${q.method} ${q.path}`);
     assert.ok(paths.includes('GET /studio/v2/Flows'), `the flow was looked up by name: ${paths.join(', ')}`);
     assert.ok(paths.every((p) => p.startsWith('GET ')), `nothing written: ${paths.join(', ')}`);
 
     const built = parse(await chat(['-m', 'hi', '-m', 'status:500']), 1);
-    assert.equal(built.escalated, true, 'without --flow the saved setup still hands over');
+    assert.strictEqual(built.escalated, true, 'without --flow the saved setup still hands over');
 
     const missing = await world.run(['cognigy:test-chat', '--flow', 'No Such Flow', '-m', 'hi']);
-    assert.notEqual(missing.code, 0, missing.all);
+    assert.notStrictEqual(missing.code, 0, missing.all);
     assert.match(missing.stderr, /No Such Flow/);
     assert.match(missing.stderr, /Cognigy Bot Flow/, 'the error lists the flows that exist');
-    assert.deepEqual(world.fake.violations, []);
+    assert.deepStrictEqual(world.fake.violations, []);
   });
 });

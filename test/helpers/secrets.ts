@@ -13,6 +13,16 @@ export function registerTestSecret(secret: string): void {
   if (secret && secret.length >= 8) known.add(secret);
 }
 
+/** Forgets a secret registered only for a test of the scan itself. */
+export function forgetTestSecret(secret: string): void {
+  known.delete(secret);
+}
+
+/** Forgets every secret: mocha workers run file after file in one process. */
+export function forgetTestSecrets(): void {
+  known.clear();
+}
+
 export function secretsFoundIn(text: string): string[] {
   return [...known].filter((s) => text.includes(s));
 }

@@ -1,13 +1,15 @@
 import { startTwilioFake, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, TwilioFake } from '../stand-ins/twilio';
 import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
 import { linkedHome, CliHome, CliResult, RunOptions } from './cli';
+import { inProcessHome } from './in-process';
 import { registerTestSecret } from './secrets';
 import { FAKE_API_SECRET } from '../stand-ins/twilio';
 
 /**
- * One end-to-end world: the Twilio fake, a Cognigy-compatible bot, and a HOME with the
- * plugin linked into the real twilio binary. `run` passes env credentials and points
- * every Twilio call at the fake.
+ * One world: the Twilio fake, a Cognigy-compatible bot, and a HOME where the commands run:
+ * with the plugin linked into the real twilio binary (test/e2e), or, with
+ * `{ inProcess: true }`, inside the test process (test/commands). `run` passes env
+ * credentials and points every Twilio call at the fake.
  */
 export interface World {
   fake: TwilioFake;
@@ -18,10 +20,15 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+export interface WorldOptions {
+  /** Run commands in the test process instead of the real twilio binary. */
+  inProcess?: boolean;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const fake = await startTwilioFake();
   const bot = await startBotServer({ behaviour: scriptedBehaviour });
-  const cli = await linkedHome();
+  const cli = options.inProcess ? await inProcessHome() : await linkedHome();
   for (const secret of [FAKE_AUTH_TOKEN, FAKE_API_SECRET, bot.token]) registerTestSecret(secret);
   const env = {
     TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID,
@@ -43,8 +50,8 @@ export async function startWorld(): Promise<World> {
 }
 
 /** A world whose account already has the setup `init --yes` saves, as most commands expect. */
-export async function startWorldWithSetup(): Promise<World> {
-  const world = await startWorld();
+export async function startWorldWithSetup(options: WorldOptions = {}): Promise<World> {
+  const world = await startWorld(options);
   const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
   if (init.code !== 0) {
     await world.close();

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { it } from 'mocha';
+import { assert } from 'chai';
 import { checkArguments, outputFormatIn } from '../../src/flags';
 
 const FLAGS = {
@@ -13,7 +13,7 @@ const FLAGS = {
 const check = (...argv: string[]) => checkArguments(argv, FLAGS, 'twilio cognigy:x --help');
 const refused = (argv: string[], message: RegExp) => assert.throws(() => check(...argv), message, argv.join(' '));
 
-test('what oclif would parse as meant passes', () => {
+it('what oclif would parse as meant passes', () => {
   for (const argv of [
     ['-m', 'hi', '-m', 'there', '--endpoint-url', 'https://h/x'],
     ['--message=--form', '-m=-x', '-mhi'],
@@ -23,7 +23,7 @@ test('what oclif would parse as meant passes', () => {
   ]) assert.doesNotThrow(() => check(...argv), argv.join(' '));
 });
 
-test('typos never become values: unknown flags, stray words, a flag where a value should be', () => {
+it('typos never become values: unknown flags, stray words, a flag where a value should be', () => {
   refused(['-m', 'hi', '--form', '+1555'], /Unknown flag --form/);
   refused(['--endpont-url=https://h/x'], /Unknown flag --endpont-url\./);
   refused(['-x'], /Unknown flag -x/);
@@ -37,10 +37,10 @@ test('typos never become values: unknown flags, stray words, a flag where a valu
   refused(['--no-yes'], /Unknown flag --no-yes/);
 });
 
-test('the output format is found on a command line oclif could not parse', () => {
-  assert.equal(outputFormatIn(['--bad', '-o', 'json']), 'json');
-  assert.equal(outputFormatIn(['-ojson']), 'json');
-  assert.equal(outputFormatIn(['-o=json']), 'json');
-  assert.equal(outputFormatIn(['--cli-output-format=tsv']), 'tsv');
-  assert.equal(outputFormatIn(['-m', 'x', '--', '-o', 'json']), undefined);
+it('the output format is found on a command line oclif could not parse', () => {
+  assert.strictEqual(outputFormatIn(['--bad', '-o', 'json']), 'json');
+  assert.strictEqual(outputFormatIn(['-ojson']), 'json');
+  assert.strictEqual(outputFormatIn(['-o=json']), 'json');
+  assert.strictEqual(outputFormatIn(['--cli-output-format=tsv']), 'tsv');
+  assert.strictEqual(outputFormatIn(['-m', 'x', '--', '-o', 'json']), undefined);
 });

@@ -1,9 +1,9 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { assertNoSecret, assertNoSecretInFiles, registerTestSecret } from '../helpers/secrets';
+import { it } from 'mocha';
+import { assert } from 'chai';
+import { assertNoSecret, assertNoSecretInFiles, forgetTestSecret, registerTestSecret } from '../helpers/secrets';
 
 // The end-to-end suite relies on this scan; it must be able to fail.
-test('the secret scan finds a registered secret in output and in files', () => {
+it('the secret scan finds a registered secret in output and in files', () => {
   // These finds are planted: keep them out of the suite's secret figures.
   const stats = process.env.COGNIGY_SECRET_STATS;
   delete process.env.COGNIGY_SECRET_STATS;
@@ -13,6 +13,7 @@ test('the secret scan finds a registered secret in output and in files', () => {
   assert.throws(() => assertNoSecret('POST https://h/0123456789abcdef0123456789abcdef', 'a log line'), /secret leaked in a log line: …cdef/);
   assert.throws(() => assertNoSecretInFiles([{ file: '/x/backup.json', text: '{"url":"https://h/0123456789abcdef0123456789abcdef"}' }]), /backup\.json/);
   } finally {
+    forgetTestSecret('0123456789abcdef0123456789abcdef');
     if (stats !== undefined) process.env.COGNIGY_SECRET_STATS = stats;
   }
 });

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { it } from 'mocha';
+import { assert, expect } from 'chai';
 import { isTestModeUrl, parseEndpointUrl, testModeUrl } from '../../../src/lib/cognigy/endpoint';
 import { UsageError } from '../../../src/lib/errors';
 import { clearSecrets, redact } from '../../../src/lib/redact';
@@ -7,31 +7,27 @@ import { clearSecrets, redact } from '../../../src/lib/redact';
 const TOKEN = '5a1f9c0e7b2d4c6a8e0f1b3d5c7e9a0b2c4d6e8f0a1b3c5d7e9f0a2b4c6d9f3a';
 const URL_ = `https://endpoint-trial.cognigy.ai/${TOKEN}`;
 
-test('a REST endpoint URL gives its host and token, and is registered as a secret', () => {
+it('a REST endpoint URL gives its host and token, and is registered as a secret', () => {
   clearSecrets();
   const parsed = parseEndpointUrl(`  ${URL_}\n`);
-  assert.deepEqual(parsed, { url: URL_, host: 'endpoint-trial.cognigy.ai', token: TOKEN });
-  assert.equal(redact(`calling ${URL_} with ${TOKEN}`), 'calling https://endpoint-trial.cognigy.ai/…9f3a with …9f3a');
-  assert.equal(parseEndpointUrl(`http://127.0.0.1:4567/${TOKEN}`).host, '127.0.0.1:4567');
+  assert.deepStrictEqual(parsed, { url: URL_, host: 'endpoint-trial.cognigy.ai', token: TOKEN });
+  assert.strictEqual(redact(`calling ${URL_} with ${TOKEN}`), 'calling https://endpoint-trial.cognigy.ai/…9f3a with …9f3a');
+  assert.strictEqual(parseEndpointUrl(`http://127.0.0.1:4567/${TOKEN}`).host, '127.0.0.1:4567');
   clearSecrets();
 });
 
 function rejectsWithoutToken(input: string, pattern: RegExp) {
-  assert.throws(
-    () => parseEndpointUrl(input),
-    (error: unknown) => {
+  expect(() => parseEndpointUrl(input), input).to.throw().that.satisfies((error: unknown) => {
       assert.ok(error instanceof UsageError);
-      assert.equal(error.exitCode, 2);
+      assert.strictEqual(error.exitCode, 2);
       assert.match(error.message, pattern);
       assert.ok(error.hint && error.hint.length > 0);
       assert.ok(!error.message.includes(TOKEN) && !error.hint!.includes(TOKEN), error.message);
       return true;
-    },
-    input,
-  );
+    });
 }
 
-test('bad endpoint URLs are usage errors that show only the redacted URL', () => {
+it('bad endpoint URLs are usage errors that show only the redacted URL', () => {
   rejectsWithoutToken(`endpoint-trial.cognigy.ai/${TOKEN}`, /not a valid URL/);
   rejectsWithoutToken(`ftp://endpoint-trial.cognigy.ai/${TOKEN}`, /ftp:\/\/endpoint-trial\.cognigy\.ai\/…9f3a must start with https/);
   rejectsWithoutToken('https://endpoint-trial.cognigy.ai/', /has no URL token/);
@@ -41,7 +37,7 @@ test('bad endpoint URLs are usage errors that show only the redacted URL', () =>
   clearSecrets();
 });
 
-test('a mistyped URL is still scrubbed from later output', () => {
+it('a mistyped URL is still scrubbed from later output', () => {
   clearSecrets();
   const typo = `htps:/endpoint-trial.cognigy.ai/${TOKEN}`;
   assert.throws(() => parseEndpointUrl(typo), UsageError);
@@ -49,13 +45,13 @@ test('a mistyped URL is still scrubbed from later output', () => {
   clearSecrets();
 });
 
-test('test mode puts /test/ before the token, keeps scheme and port, and is idempotent', () => {
-  assert.equal(testModeUrl(URL_), `https://endpoint-trial.cognigy.ai/test/${TOKEN}`);
-  assert.equal(testModeUrl(`http://127.0.0.1:4567/${TOKEN}`), `http://127.0.0.1:4567/test/${TOKEN}`);
-  assert.equal(testModeUrl(`https://bots.example.com/cognigy/${TOKEN}`), `https://bots.example.com/cognigy/test/${TOKEN}`);
+it('test mode puts /test/ before the token, keeps scheme and port, and is idempotent', () => {
+  assert.strictEqual(testModeUrl(URL_), `https://endpoint-trial.cognigy.ai/test/${TOKEN}`);
+  assert.strictEqual(testModeUrl(`http://127.0.0.1:4567/${TOKEN}`), `http://127.0.0.1:4567/test/${TOKEN}`);
+  assert.strictEqual(testModeUrl(`https://bots.example.com/cognigy/${TOKEN}`), `https://bots.example.com/cognigy/test/${TOKEN}`);
   const once = testModeUrl(URL_);
-  assert.equal(testModeUrl(once), once);
-  assert.equal(isTestModeUrl(once), true);
-  assert.equal(isTestModeUrl(URL_), false);
+  assert.strictEqual(testModeUrl(once), once);
+  assert.strictEqual(isTestModeUrl(once), true);
+  assert.strictEqual(isTestModeUrl(URL_), false);
   clearSecrets();
 });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
 import { PROBE_TEXT, PROBE_USER_ID, probeEndpoint } from '../../../src/lib/cognigy/probe';
 import { createTransport } from '../../../src/lib/http/transport';
 import { BotServer, scriptedBehaviour, startBotServer } from '../../../src/lib/demo/bot-server';
@@ -17,76 +17,76 @@ describe('probeEndpoint', () => {
     clearSecrets();
   });
 
-  test('a healthy bot: ok, redacted endpoint, output count, no warning; one message in its own session', async () => {
+  it('a healthy bot: ok, redacted endpoint, output count, no warning; one message in its own session', async () => {
     bot.requests.length = 0;
     const result = await probeEndpoint(transport, bot.url);
-    assert.equal(result.ok, true);
-    assert.equal(result.outputs, 1);
-    assert.equal(result.budgetMs, 10_000);
-    assert.equal(result.warning, undefined);
-    assert.equal(result.failure, undefined);
+    assert.strictEqual(result.ok, true);
+    assert.strictEqual(result.outputs, 1);
+    assert.strictEqual(result.budgetMs, 10_000);
+    assert.strictEqual(result.warning, undefined);
+    assert.strictEqual(result.failure, undefined);
     assert.ok(result.elapsedMs > 0 && result.elapsedMs < 5000);
     assert.ok(!result.endpoint.includes(bot.token));
     assert.ok(result.endpoint.endsWith(`…${bot.token.slice(-4)}`));
-    assert.equal(bot.requests.length, 1);
+    assert.strictEqual(bot.requests.length, 1);
     const body = bot.requests[0].body as Record<string, string>;
-    assert.equal(body.userId, PROBE_USER_ID);
-    assert.equal(body.text, PROBE_TEXT);
-    assert.equal(bot.requests[0].testMode, false);
+    assert.strictEqual(body.userId, PROBE_USER_ID);
+    assert.strictEqual(body.text, PROBE_TEXT);
+    assert.strictEqual(bot.requests[0].testMode, false);
     await probeEndpoint(transport, bot.url);
-    assert.notEqual((bot.requests[1].body as Record<string, string>).sessionId, body.sessionId);
+    assert.notStrictEqual((bot.requests[1].body as Record<string, string>).sessionId, body.sessionId);
   });
 
-  test('test mode sends to /test/<token>', async () => {
+  it('test mode sends to /test/<token>', async () => {
     bot.requests.length = 0;
     const result = await probeEndpoint(transport, bot.url, { testMode: true });
-    assert.equal(result.ok, true);
-    assert.equal(bot.requests[0].testMode, true);
+    assert.strictEqual(result.ok, true);
+    assert.strictEqual(bot.requests[0].testMode, true);
     assert.match(result.endpoint, /\/test\/…/);
   });
 
-  test('a bot answering after 6 s (injected clock) is ok but warned about the 10 s budget', async () => {
+  it('a bot answering after 6 s (injected clock) is ok but warned about the 10 s budget', async () => {
     const ticks = [1_000, 7_200];
     const result = await probeEndpoint(transport, bot.url, { now: () => ticks.shift() ?? 7_200 });
-    assert.equal(result.ok, true);
-    assert.equal(result.elapsedMs, 6_200);
-    assert.equal(result.warning, "The bot took 6.2 s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.");
+    assert.strictEqual(result.ok, true);
+    assert.strictEqual(result.elapsedMs, 6_200);
+    assert.strictEqual(result.warning, "The bot took 6.2 s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.");
   });
 
-  test('a really slow bot trips a lowered threshold, and times out past timeoutMs', async () => {
+  it('a really slow bot trips a lowered threshold, and times out past timeoutMs', async () => {
     bot.setBehaviour(() => ({ delayMs: 150, then: [{ text: 'pong' }] }));
     try {
       const warned = await probeEndpoint(transport, bot.url, { warnAfterMs: 100 });
-      assert.equal(warned.ok, true);
+      assert.strictEqual(warned.ok, true);
       assert.ok(warned.elapsedMs >= 140);
       assert.match(warned.warning ?? '', /near Studio's 10 s HTTP budget/);
       const timedOut = await probeEndpoint(transport, bot.url, { timeoutMs: 50 });
-      assert.equal(timedOut.ok, false);
-      assert.equal(timedOut.failure?.kind, 'timeout');
+      assert.strictEqual(timedOut.ok, false);
+      assert.strictEqual(timedOut.failure?.kind, 'timeout');
     } finally {
       bot.setBehaviour(scriptedBehaviour);
     }
   });
 
-  test('a failing endpoint is not ok and carries the classified failure', async () => {
+  it('a failing endpoint is not ok and carries the classified failure', async () => {
     bot.setBehaviour(() => scriptedBehaviour({ userId: 'u', sessionId: 's', text: 'html', turn: 1, testMode: false }));
     try {
       const result = await probeEndpoint(transport, bot.url);
-      assert.equal(result.ok, false);
-      assert.equal(result.failure?.kind, 'html');
-      assert.equal(result.failure?.status, 502);
-      assert.equal(result.outputs, undefined);
+      assert.strictEqual(result.ok, false);
+      assert.strictEqual(result.failure?.kind, 'html');
+      assert.strictEqual(result.failure?.status, 502);
+      assert.strictEqual(result.outputs, undefined);
     } finally {
       bot.setBehaviour(scriptedBehaviour);
     }
   });
 
-  test('a bot that says nothing passes with a warning', async () => {
+  it('a bot that says nothing passes with a warning', async () => {
     bot.setBehaviour(() => []);
     try {
       const result = await probeEndpoint(transport, bot.url);
-      assert.equal(result.ok, true);
-      assert.equal(result.outputs, 0);
+      assert.strictEqual(result.ok, true);
+      assert.strictEqual(result.outputs, 0);
       assert.match(result.warning ?? '', /no output/);
     } finally {
       bot.setBehaviour(scriptedBehaviour);

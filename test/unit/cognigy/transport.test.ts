@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'mocha';
+import { assert, expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
@@ -44,16 +44,16 @@ describe('transport', () => {
     await bot.close();
   });
 
-  test('posts the body and returns status, lower-case headers, body and elapsed time', async () => {
+  it('posts the body and returns status, lower-case headers, body and elapsed time', async () => {
     const res = await transport(post(bot.url, 'hello'));
-    assert.equal(res.status, 200);
+    assert.strictEqual(res.status, 200);
     assert.match(res.headers['content-type'], /application\/json/);
-    assert.equal(JSON.parse(res.body).text, 'You said: hello');
+    assert.strictEqual(JSON.parse(res.body).text, 'You said: hello');
     assert.ok(res.elapsedMs > 0 && res.elapsedMs < 5000);
-    assert.equal(res.tooLarge, undefined);
+    assert.strictEqual(res.tooLarge, undefined);
   });
 
-  test('reuses one connection for consecutive calls (keep-alive)', async () => {
+  it('reuses one connection for consecutive calls (keep-alive)', async () => {
     let connections = 0;
     const server = http.createServer((req, res) => req.resume().on('end', () => res.end('ok')));
     server.keepAliveTimeout = 10_000;
@@ -61,35 +61,35 @@ describe('transport', () => {
     const port = await listen(server);
     const own = createTransport();
     try {
-      for (let i = 0; i < 3; i++) assert.equal((await own({ method: 'GET', url: `http://127.0.0.1:${port}/x` })).body, 'ok');
-      assert.equal(connections, 1);
+      for (let i = 0; i < 3; i++) assert.strictEqual((await own({ method: 'GET', url: `http://127.0.0.1:${port}/x` })).body, 'ok');
+      assert.strictEqual(connections, 1);
     } finally {
       own.close();
       await closeServer(server);
     }
   });
 
-  test('gives up after timeoutMs with a timeout failure that says how long it waited', async () => {
-    await assert.rejects(transport({ ...post(bot.url, 'slow:1500'), timeoutMs: 150 }), (error: unknown) => {
+  it('gives up after timeoutMs with a timeout failure that says how long it waited', async () => {
+    await expect(transport({ ...post(bot.url, 'slow:1500'), timeoutMs: 150 })).to.be.rejected.and.eventually.satisfy((error: unknown) => {
       assert.ok(error instanceof HttpFailure);
-      assert.equal(error.kind, 'timeout');
+      assert.strictEqual(error.kind, 'timeout');
       assert.ok(error.elapsedMs >= 140 && error.elapsedMs < 1400, String(error.elapsedMs));
       assert.match(error.message, /0\.1[5] s|0\.2 s|0\.1 s/);
       return true;
     });
   });
 
-  test('stops reading past maxBodyBytes and reports tooLarge', async () => {
+  it('stops reading past maxBodyBytes and reports tooLarge', async () => {
     const started = Date.now();
     const res = await transport({ ...post(bot.url, 'huge'), maxBodyBytes: 4096 });
-    assert.equal(res.tooLarge, true);
-    assert.equal(Buffer.byteLength(res.body), 4096);
+    assert.strictEqual(res.tooLarge, true);
+    assert.strictEqual(Buffer.byteLength(res.body), 4096);
     assert.ok(res.body.startsWith('{'));
     assert.ok(Date.now() - started < 5000);
     // The same answer without a limit is complete JSON over a megabyte.
     const full = await transport(post(bot.url, 'huge'));
     assert.ok(full.body.length > 1024 * 1024);
-    assert.equal(JSON.parse(full.body).outputStack.length, 1);
+    assert.strictEqual(JSON.parse(full.body).outputStack.length, 1);
   });
 
   describe('redirects', () => {
@@ -113,35 +113,35 @@ describe('transport', () => {
     });
     after(() => closeServer(server));
 
-    test('follows up to 5 redirects; 307 repeats the POST with its body', async () => {
+    it('follows up to 5 redirects; 307 repeats the POST with its body', async () => {
       const res = await transport({ method: 'POST', url: `${base}/r/307/5`, headers: { 'content-type': 'text/plain' }, body: 'payload' });
-      assert.equal(res.status, 200);
-      assert.deepEqual(JSON.parse(res.body), { method: 'POST', body: 'payload', type: 'text/plain' });
+      assert.strictEqual(res.status, 200);
+      assert.deepStrictEqual(JSON.parse(res.body), { method: 'POST', body: 'payload', type: 'text/plain' });
     });
 
-    test('302 turns a POST into a GET without body', async () => {
+    it('302 turns a POST into a GET without body', async () => {
       const res = await transport({ method: 'POST', url: `${base}/r/302/1`, headers: { 'content-type': 'text/plain' }, body: 'payload' });
-      assert.deepEqual(JSON.parse(res.body), { method: 'GET', body: '', type: null });
+      assert.deepStrictEqual(JSON.parse(res.body), { method: 'GET', body: '', type: null });
     });
 
-    test('a sixth redirect is a network failure', async () => {
-      await assert.rejects(transport({ method: 'GET', url: `${base}/r/302/6` }), (error: unknown) => {
+    it('a sixth redirect is a network failure', async () => {
+      await expect(transport({ method: 'GET', url: `${base}/r/302/6` })).to.be.rejected.and.eventually.satisfy((error: unknown) => {
         assert.ok(error instanceof HttpFailure);
-        assert.equal(error.kind, 'network');
+        assert.strictEqual(error.kind, 'network');
         assert.match(error.message, /more than 5 redirects/);
         return true;
       });
     });
   });
 
-  test('a refused connection is a network failure whose message has no token', async () => {
+  it('a refused connection is a network failure whose message has no token', async () => {
     const server = http.createServer();
     const port = await listen(server);
     await closeServer(server);
     const secret = 'feedfacecafebeef0011223344556677';
-    await assert.rejects(transport(post(`http://127.0.0.1:${port}/${secret}`, 'x')), (error: unknown) => {
+    await expect(transport(post(`http://127.0.0.1:${port}/${secret}`, 'x'))).to.be.rejected.and.eventually.satisfy((error: unknown) => {
       assert.ok(error instanceof HttpFailure);
-      assert.equal(error.kind, 'network');
+      assert.strictEqual(error.kind, 'network');
       assert.match(error.message, /ECONNREFUSED/);
       assert.ok(!error.message.includes(secret), error.message);
       assert.ok(!error.message.includes(secret.slice(0, 10)), error.message);
@@ -149,10 +149,10 @@ describe('transport', () => {
     });
   });
 
-  test('an unsupported or broken URL is an invalid-url failure without the token', async () => {
-    await assert.rejects(transport({ method: 'GET', url: `ftp://127.0.0.1/${TOKEN}` }), (error: unknown) => {
+  it('an unsupported or broken URL is an invalid-url failure without the token', async () => {
+    await expect(transport({ method: 'GET', url: `ftp://127.0.0.1/${TOKEN}` })).to.be.rejected.and.eventually.satisfy((error: unknown) => {
       assert.ok(error instanceof HttpFailure);
-      assert.equal(error.kind, 'invalid-url');
+      assert.strictEqual(error.kind, 'invalid-url');
       assert.ok(!error.message.includes(TOKEN));
       return true;
     });
@@ -180,44 +180,44 @@ describe('transport', () => {
     });
     after(() => closeServer(proxy));
 
-    test('an http target goes to HTTP_PROXY as an absolute-URI request', async () => {
+    it('an http target goes to HTTP_PROXY as an absolute-URI request', async () => {
       seen.length = 0;
       const viaProxy = createTransport({ env: { HTTP_PROXY: proxyUrl } });
       try {
         const res = await viaProxy(post(`http://bot.example.test/${TOKEN}`, 'through the proxy'));
-        assert.equal(JSON.parse(res.body).text, 'You said: through the proxy');
-        assert.deepEqual(seen, [`POST http://bot.example.test/${TOKEN} host=bot.example.test`]);
+        assert.strictEqual(JSON.parse(res.body).text, 'You said: through the proxy');
+        assert.deepStrictEqual(seen, [`POST http://bot.example.test/${TOKEN} host=bot.example.test`]);
       } finally {
         viaProxy.close();
       }
     });
 
-    test('lower-case http_proxy wins; loopback targets bypass the proxy', async () => {
+    it('lower-case http_proxy wins; loopback targets bypass the proxy', async () => {
       seen.length = 0;
       const viaProxy = createTransport({ env: { http_proxy: proxyUrl, HTTP_PROXY: 'http://127.0.0.1:1' } });
       try {
         await viaProxy(post(`http://bot.example.test/${TOKEN}`, 'a'));
-        assert.equal(seen.length, 1);
+        assert.strictEqual(seen.length, 1);
         const direct = await viaProxy(post(bot.url, 'direct'));
-        assert.equal(JSON.parse(direct.body).text, 'You said: direct');
-        assert.equal(seen.length, 1);
+        assert.strictEqual(JSON.parse(direct.body).text, 'You said: direct');
+        assert.strictEqual(seen.length, 1);
       } finally {
         viaProxy.close();
       }
     });
 
-    test('NO_PROXY and the loopback rule decide which targets are proxied', () => {
+    it('NO_PROXY and the loopback rule decide which targets are proxied', () => {
       const env = { HTTPS_PROXY: 'proxy.corp:3128', HTTP_PROXY: 'http://p:8080', NO_PROXY: '.internal.example, cognigy.ai:8443' };
-      assert.equal(proxyFor(new URL('https://endpoint-trial.cognigy.ai/x'), env)?.href, 'http://proxy.corp:3128/');
-      assert.equal(proxyFor(new URL('https://endpoint-trial.cognigy.ai:8443/x'), env), undefined);
-      assert.equal(proxyFor(new URL('http://bot.internal.example/x'), env), undefined);
-      assert.equal(proxyFor(new URL('http://other.example/x'), env)?.host, 'p:8080');
-      for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.3.4.5']) assert.equal(proxyFor(new URL(`http://${host}:9/x`), env), undefined);
-      assert.equal(matchesNoProxy('*', 'anything', '80'), true);
-      assert.equal(matchesNoProxy('example.com', 'notexample.com', '80'), false);
+      assert.strictEqual(proxyFor(new URL('https://endpoint-trial.cognigy.ai/x'), env)?.href, 'http://proxy.corp:3128/');
+      assert.strictEqual(proxyFor(new URL('https://endpoint-trial.cognigy.ai:8443/x'), env), undefined);
+      assert.strictEqual(proxyFor(new URL('http://bot.internal.example/x'), env), undefined);
+      assert.strictEqual(proxyFor(new URL('http://other.example/x'), env)?.host, 'p:8080');
+      for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.3.4.5']) assert.strictEqual(proxyFor(new URL(`http://${host}:9/x`), env), undefined);
+      assert.strictEqual(matchesNoProxy('*', 'anything', '80'), true);
+      assert.strictEqual(matchesNoProxy('example.com', 'notexample.com', '80'), false);
     });
 
-    test('an https target is tunnelled with CONNECT through HTTPS_PROXY', async (t) => {
+    it('an https target is tunnelled with CONNECT through HTTPS_PROXY', async function () {
       const dir = mkdtempSync(join(tmpdir(), 'cognigy-tls-'));
       try {
         try {
@@ -227,8 +227,8 @@ describe('transport', () => {
             '-subj', '/CN=bot.example.test', '-addext', 'subjectAltName=DNS:bot.example.test',
           ], { stdio: 'ignore', timeout: 10_000 });
         } catch {
-          t.skip('openssl is not available to make a test certificate');
-          return;
+          // No openssl, no test certificate.
+          this.skip();
         }
         const cert = readFileSync(join(dir, 'cert.pem'));
         const target = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
@@ -256,8 +256,8 @@ describe('transport', () => {
         const viaTunnel = createTransport({ env: { HTTPS_PROXY: `http://127.0.0.1:${tunnelPort}` }, ca: cert });
         try {
           const res = await viaTunnel({ method: 'GET', url: `https://bot.example.test/${TOKEN}` });
-          assert.deepEqual(JSON.parse(res.body), { path: `/${TOKEN}`, host: 'bot.example.test' });
-          assert.deepEqual(connects, ['bot.example.test:443']);
+          assert.deepStrictEqual(JSON.parse(res.body), { path: `/${TOKEN}`, host: 'bot.example.test' });
+          assert.deepStrictEqual(connects, ['bot.example.test:443']);
         } finally {
           viaTunnel.close();
           await closeServer(tunnelProxy);
@@ -269,7 +269,7 @@ describe('transport', () => {
     });
   });
 
-  test('a process that used the transport exits promptly without close()', async () => {
+  it('a process that used the transport exits promptly without close()', async () => {
     const server = http.createServer((req, res) => req.resume().on('end', () => res.end('ok')));
     server.keepAliveTimeout = 60_000; // the server would hold the socket open for a minute
     const port = await listen(server);
@@ -289,8 +289,8 @@ describe('transport', () => {
           resolve(c);
         });
       });
-      assert.equal(code, 0);
-      assert.equal(out.trim(), 'ok');
+      assert.strictEqual(code, 0);
+      assert.strictEqual(out.trim(), 'ok');
       // Loading tsx takes a moment; a kept-alive socket would hold the process for 60 s.
       assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     } finally {

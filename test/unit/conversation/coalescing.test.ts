@@ -1,33 +1,33 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coalescing } from '../../../src/lib/conversation/run-scripts';
 
 describe('the script report is handed on in chunks', () => {
-  test('holds small writes, passes them on once the chunk is full, in order and complete', () => {
+  it('holds small writes, passes them on once the chunk is full, in order and complete', () => {
     const out: string[] = [];
     const report = coalescing((t) => out.push(t), { bytes: 10, ms: 60_000 });
     report.write('abc');
     report.write('def');
-    assert.deepEqual(out, [], 'nothing written while under the chunk size');
+    assert.deepStrictEqual(out, [], 'nothing written while under the chunk size');
     report.write('ghij');
-    assert.deepEqual(out, ['abcdefghij']);
+    assert.deepStrictEqual(out, ['abcdefghij']);
     report.write('k');
     report.flush();
     report.flush();
-    assert.deepEqual(out, ['abcdefghij', 'k'], 'flush passes the rest on once');
+    assert.deepStrictEqual(out, ['abcdefghij', 'k'], 'flush passes the rest on once');
   });
 
-  test('never holds text longer than its delay', async () => {
+  it('never holds text longer than its delay', async () => {
     const out: string[] = [];
     const report = coalescing((t) => out.push(t), { bytes: 1_000, ms: 20 });
     report.write('first line\n');
     await sleep(200);
-    assert.deepEqual(out, ['first line\n']);
+    assert.deepStrictEqual(out, ['first line\n']);
     report.flush();
   });
 
-  test('a write that fails on the timer is thrown at the next write and at the final flush, not lost', async () => {
+  it('a write that fails on the timer is thrown at the next write and at the final flush, not lost', async () => {
     const report = coalescing(
       () => {
         throw new Error('EPIPE: the reader went away');

@@ -3,8 +3,8 @@
  * the demo bot's behaviour directly. It keeps the fixtures true to what the bot says; the
  * end-to-end runs through the flow interpreter are wired elsewhere.
  */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { it } from 'mocha';
+import { assert } from 'chai';
 import * as path from 'node:path';
 import { demoBehaviour, scriptedBehaviour, type BotBehaviour, type BotReplyOutput } from '../../../src/lib/demo/bot-server';
 import { readScripts } from '../../../src/lib/conversation/read';
@@ -52,31 +52,31 @@ async function runFolder(target: string, behaviour: BotBehaviour) {
   return { results, summary };
 }
 
-test('botium-pass passes against the demo bot', async () => {
+it('botium-pass passes against the demo bot', async () => {
   const { results, summary } = await runFolder(path.join(FIXTURES, 'botium-pass'), demoBehaviour);
-  assert.equal(summary.scriptErrors.length, 0);
-  assert.equal(results.length, 4);
-  for (const r of results) assert.equal(r.status, 'passed', `${r.name}: ${JSON.stringify(r.failures)}`);
+  assert.strictEqual(summary.scriptErrors.length, 0);
+  assert.strictEqual(results.length, 4);
+  for (const r of results) assert.strictEqual(r.status, 'passed', `${r.name}: ${JSON.stringify(r.failures)}`);
 });
 
-test('botium-fail fails at its wrong expectation', async () => {
+it('botium-fail fails at its wrong expectation', async () => {
   const { results } = await runFolder(path.join(FIXTURES, 'botium-fail'), demoBehaviour);
-  assert.equal(results.length, 1);
+  assert.strictEqual(results.length, 1);
   const [failure] = results[0].failures;
-  assert.deepEqual(
+  assert.deepStrictEqual(
     [path.basename(failure.file), failure.line, failure.turn, failure.actual],
     ['wrong-hours.convo.txt', 8, 1, 'We are open Monday to Friday, 9:00 to 17:00.'],
   );
 });
 
-test('the YAML examples pass where they do not depend on a setup', async () => {
+it('the YAML examples pass where they do not depend on a setup', async () => {
   const { results } = await runFolder(path.join(FIXTURES, 'yaml', 'every-kind.yaml'), demoBehaviour);
   const by = new Map(results.map((r) => [r.name, r]));
   for (const name of ['exact, contains and regex', 'quick replies on hello', 'escalation to an agent', 'the customer goes silent']) {
-    assert.equal(by.get(name)?.status, 'passed', `${name}: ${JSON.stringify(by.get(name)?.failures)}`);
+    assert.strictEqual(by.get(name)?.status, 'passed', `${name}: ${JSON.stringify(by.get(name)?.failures)}`);
   }
   const botium = await runFolder(path.join(FIXTURES, 'yaml', 'botium-convos.yml'), demoBehaviour);
-  assert.equal(botium.results[0].status, 'passed', JSON.stringify(botium.results[0].failures));
+  assert.strictEqual(botium.results[0].status, 'passed', JSON.stringify(botium.results[0].failures));
   const echo = await runFolder(path.join(FIXTURES, 'yaml', 'single.yaml'), scriptedBehaviour);
-  assert.equal(echo.results[0].status, 'passed', JSON.stringify(echo.results[0].failures));
+  assert.strictEqual(echo.results[0].status, 'passed', JSON.stringify(echo.results[0].failures));
 });

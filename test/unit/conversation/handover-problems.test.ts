@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { ChatSession } from '../../../src/lib/conversation/chat';
 import { buildFlow, WIDGET } from '../../../src/lib/studio';
 import type { FlowDefinition } from '../../../src/lib/studio/types';
@@ -50,31 +50,31 @@ const reportOf = (chat: ChatSession): ChatReport => ({
 describe('the hand-over attributes test-chat simulates', () => {
   for (const channelModel of ['conversations', 'legacy'] as const) {
     for (const answer of ANSWERS) {
-      test(`${channelModel}: the built flow hands ${JSON.stringify(answer)} to Flex intact, as valid JSON`, async () => {
+      it(`${channelModel}: the built flow hands ${JSON.stringify(answer)} to Flex intact, as valid JSON`, async () => {
         const chat = new ChatSession(built(channelModel), { http: botSaying(answer), from: '+15551234567', channelModel });
         await chat.send('agent please');
         const handover = chat.handover;
         assert.ok(handover, 'handed over');
-        assert.deepEqual(handover.problems, []);
-        assert.equal((JSON.parse(handover.attributesRaw) as any).cognigy.lastAnswer, answer);
-        assert.deepEqual(chat.problems, []);
+        assert.deepStrictEqual(handover.problems, []);
+        assert.strictEqual((JSON.parse(handover.attributesRaw) as any).cognigy.lastAnswer, answer);
+        assert.deepStrictEqual(chat.problems, []);
       });
     }
   }
 
-  test('attributes that do not render to JSON are a problem of the run, named in one line', async () => {
+  it('attributes that do not render to JSON are a problem of the run, named in one line', async () => {
     // The usual hand-written mistake: the bot's answer quoted inside a JSON template.
     const flow: FlowDefinition = structuredClone(built('conversations'));
     const flex = flow.states.find((s) => s.name === WIDGET.toFlex)!;
     flex.properties.attributes = '{"lastAnswer": "{{widgets.ProcessUserInput.parsed.text}}"}';
     const chat = new ChatSession(flow, { http: botSaying('ends with a backslash \\'), channelModel: 'conversations' });
     await chat.send('agent please');
-    assert.equal(chat.problems.length, 1);
-    assert.equal(chat.problems[0].kind, 'handover');
-    assert.equal(chat.problems[0].widget, WIDGET.toFlex);
+    assert.strictEqual(chat.problems.length, 1);
+    assert.strictEqual(chat.problems[0].kind, 'handover');
+    assert.strictEqual(chat.problems[0].widget, WIDGET.toFlex);
     assert.match(chat.problems[0].message, /not valid JSON/);
     const lines = problemLines(reportOf(chat));
-    assert.equal(lines.length, 1);
+    assert.strictEqual(lines.length, 1);
     assert.match(lines[0], /"SendToFlexAgent" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
   });
 });
@@ -98,14 +98,14 @@ describe('the hand-over a script run checks', () => {
     return results[0];
   };
 
-  test('a hand-over Studio would refuse fails the conversation, whatever the script expects next', async () => {
+  it('a hand-over Studio would refuse fails the conversation, whatever the script expects next', async () => {
     const result = await runOne(quotedAnswer(), 'ends with a backslash \\');
-    assert.equal(result.status, 'failed');
-    assert.equal(result.failures[0].message, 'Studio would refuse this hand-over: the customer would not reach Flex');
+    assert.strictEqual(result.status, 'failed');
+    assert.strictEqual(result.failures[0].message, 'Studio would refuse this hand-over: the customer would not reach Flex');
     assert.match(result.failures[0].actual, /not valid JSON/);
   });
 
-  test('a YAML script can test the failedToEnqueue branch itself: `handover: refused`', async () => {
+  it('a YAML script can test the failedToEnqueue branch itself: `handover: refused`', async () => {
     const yaml = [
       'name: Flex refuses the task',
       'steps:',
@@ -116,7 +116,7 @@ describe('the hand-over a script run checks', () => {
       '',
     ].join('\n');
     const [conversation] = parseYamlScript('refused.yaml', yaml) as Conversation[];
-    assert.equal(conversation.steps.at(-1)?.kind, 'handover');
+    assert.strictEqual(conversation.steps.at(-1)?.kind, 'handover');
     const run = async (flow: FlowDefinition, answer: string) => {
       const results: ConversationResult[] = [];
       await runConversations(
@@ -129,20 +129,20 @@ describe('the hand-over a script run checks', () => {
       return results[0];
     };
     const refused = await run(quotedAnswer(), 'ends with a backslash \\');
-    assert.equal(refused.status, 'passed', JSON.stringify(refused.failures));
+    assert.strictEqual(refused.status, 'passed', JSON.stringify(refused.failures));
     const accepted = await run(quotedAnswer(), 'a plain answer');
-    assert.equal(accepted.status, 'failed');
+    assert.strictEqual(accepted.status, 'failed');
     // Flex takes the task: the apology never comes.
     assert.match(JSON.stringify(accepted.failures[0]), new RegExp(DEFAULT_FLEX_FAILURE_MESSAGE.slice(0, 20)));
     const [direct] = parseYamlScript('accepted.yaml', 'steps:\n  - user: agent please\n  - bot: true\n  - handover: refused\n') as Conversation[];
     conversation.steps = direct.steps;
     const wrong = await run(quotedAnswer(), 'a plain answer');
-    assert.equal(wrong.failures[0].expected, 'Flex refuses the task (failedToEnqueue)');
-    assert.equal(wrong.failures[0].actual, 'Flex accepted the task (callComplete)');
+    assert.strictEqual(wrong.failures[0].expected, 'Flex refuses the task (failedToEnqueue)');
+    assert.strictEqual(wrong.failures[0].actual, 'Flex accepted the task (callComplete)');
   });
 
-  test('the same script passes when the attributes render to JSON', async () => {
-    assert.equal((await runOne(quotedAnswer(), 'a plain answer')).status, 'passed');
-    assert.equal((await runOne(built('conversations'), 'ends with a backslash \\')).status, 'passed');
+  it('the same script passes when the attributes render to JSON', async () => {
+    assert.strictEqual((await runOne(quotedAnswer(), 'a plain answer')).status, 'passed');
+    assert.strictEqual((await runOne(built('conversations'), 'ends with a backslash \\')).status, 'passed');
   });
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { createHeapBudget } from '../../../src/lib/conversation/heap-budget';
@@ -7,7 +7,7 @@ import { createHeapBudget } from '../../../src/lib/conversation/heap-budget';
 const MB = 1024 * 1024;
 
 describe('heap budget of a script run', () => {
-  test('collects only on a check, and only once the heap grew past the budget since the last collection', () => {
+  it('collects only on a check, and only once the heap grew past the budget since the last collection', () => {
     let heap = 100 * MB;
     const collections: number[] = [];
     const check = createHeapBudget({
@@ -22,22 +22,22 @@ describe('heap budget of a script run', () => {
     heap = 150 * MB;
     check();
     check();
-    assert.deepEqual(collections, [], 'no check before the third conversation');
+    assert.deepStrictEqual(collections, [], 'no check before the third conversation');
     check();
-    assert.deepEqual(collections, [150 * MB]);
+    assert.deepStrictEqual(collections, [150 * MB]);
     heap = 110 * MB; // 9 MB over the new base: within the budget
     check();
     check();
     check();
-    assert.deepEqual(collections, [150 * MB]);
+    assert.deepStrictEqual(collections, [150 * MB]);
     heap = 112 * MB;
     check();
     check();
     check();
-    assert.deepEqual(collections, [150 * MB, 112 * MB]);
+    assert.deepStrictEqual(collections, [150 * MB, 112 * MB]);
   });
 
-  test('the real collection frees promoted garbage in this Node', () => {
+  it('the real collection frees promoted garbage in this Node', () => {
     const check = createHeapBudget({ budgetBytes: 8 * MB, checkEvery: 1 });
     const used = () => v8.getHeapStatistics().used_heap_size;
     let keep: unknown[] = [];
@@ -48,9 +48,9 @@ describe('heap budget of a script run', () => {
     assert.ok(used() < grown - 8 * MB, `heap ${used()} after the check, ${grown} before: nothing was collected`);
   });
 
-  test('leaves gc() exposed to nothing that runs later', () => {
+  it('leaves gc() exposed to nothing that runs later', () => {
     createHeapBudget({ checkEvery: 1 });
-    assert.equal(vm.runInNewContext('typeof gc'), 'undefined');
-    assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
+    assert.strictEqual(vm.runInNewContext('typeof gc'), 'undefined');
+    assert.strictEqual(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
   });
 });

@@ -2,8 +2,8 @@
  * The run-wide pacer and the 429-waiting transport, on a virtual clock: no test here
  * depends on real time.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert, expect } from 'chai';
 import { formatRate, MAX_WAITS_PER_CALL, Pacer, pacedTransport, parseRate, type PacerClock } from '../../../src/lib/conversation/pacing';
 import type { ConversationClock, ConversationContext } from '../../../src/lib/conversation/runner';
 import { testModeWarning } from '../../../src/lib/conversation/run-scripts';
@@ -52,27 +52,27 @@ const request: HttpRequest = { method: 'POST', url: 'http://127.0.0.1:1/t', body
 const answer = (status: number, headers: Record<string, string> = {}): HttpResponse => ({ status, headers, body: status === 200 ? '{"text":"hi"}' : '{}', elapsedMs: 5 });
 
 describe('parseRate', () => {
-  test('reads N/s, N/min and N/h as requests a second', () => {
-    assert.equal(parseRate('3/s'), 3);
-    assert.equal(parseRate('120/min'), 2);
-    assert.equal(parseRate('600/h'), 600 / 3600);
-    assert.equal(parseRate('2.5 / sec'), 2.5);
+  it('reads N/s, N/min and N/h as requests a second', () => {
+    assert.strictEqual(parseRate('3/s'), 3);
+    assert.strictEqual(parseRate('120/min'), 2);
+    assert.strictEqual(parseRate('600/h'), 600 / 3600);
+    assert.strictEqual(parseRate('2.5 / sec'), 2.5);
   });
-  test('refuses what is not a rate, saying how to write one', () => {
+  it('refuses what is not a rate, saying how to write one', () => {
     for (const bad of ['3', 'fast', '0/s', '-1/s', '3/day', '20000/s']) {
-      assert.throws(() => parseRate(bad), (e: Error) => e.message === `--rate ${bad} is not a rate.`);
+      expect(() => parseRate(bad)).to.throw().that.satisfies((e: Error) => e.message === `--rate ${bad} is not a rate.`);
     }
   });
-  test('formats rates for the progress line', () => {
-    assert.equal(formatRate(50), '50/s');
-    assert.equal(formatRate(2.5), '2.5/s');
-    assert.equal(formatRate(1 / 6), '10/min');
-    assert.equal(formatRate(Infinity), 'unpaced');
+  it('formats rates for the progress line', () => {
+    assert.strictEqual(formatRate(50), '50/s');
+    assert.strictEqual(formatRate(2.5), '2.5/s');
+    assert.strictEqual(formatRate(1 / 6), '10/min');
+    assert.strictEqual(formatRate(Infinity), 'unpaced');
   });
 });
 
 describe('Pacer', () => {
-  test('with a cap, requests are spaced at the cap, in call order', async () => {
+  it('with a cap, requests are spaced at the cap, in call order', async () => {
     const clock = virtualClock();
     const pacer = new Pacer(4, clock);
     const times: number[] = [];
@@ -81,10 +81,10 @@ describe('Pacer', () => {
       times.push(clock.now());
     }
     const gaps = times.slice(1).map((t, i) => t - times[i]);
-    assert.deepEqual(gaps, Array(8).fill(250));
+    assert.deepStrictEqual(gaps, Array(8).fill(250));
   });
 
-  test('requests queued together leave one at a time, also after the event loop stalled', async () => {
+  it('requests queued together leave one at a time, also after the event loop stalled', async () => {
     const clock = virtualClock();
     const pacer = new Pacer(10, clock);
     await pacer.acquire();
@@ -96,45 +96,45 @@ describe('Pacer', () => {
     for (const gap of gaps) assert.ok(gap >= 75, `at least 3/4 of the 100 ms interval apart: ${gaps}`);
   });
 
-  test('a request stopped while queued does not hold up the ones behind it', async () => {
+  it('a request stopped while queued does not hold up the ones behind it', async () => {
     const pacer = new Pacer(10);
     await pacer.acquire();
     const stop = new AbortController();
     const first = pacer.acquire([stop.signal]);
     const second = pacer.acquire();
     stop.abort();
-    await assert.rejects(first);
+    await assert.isRejected(first);
     await second;
   });
 
-  test('without a cap nothing waits until the bot answers 429; then it paces at what the bot answered', async () => {
+  it('without a cap nothing waits until the bot answers 429; then it paces at what the bot answered', async () => {
     const clock = virtualClock();
     const pacer = new Pacer(undefined, clock);
-    assert.equal(pacer.rate(), Infinity);
+    assert.strictEqual(pacer.rate(), Infinity);
     // 40 answers in one second, then a 429 in the next.
     for (let i = 0; i < 40; i++) {
       await pacer.acquire();
       pacer.succeeded();
     }
-    assert.deepEqual(clock.slept, []);
+    assert.deepStrictEqual(clock.slept, []);
     await clock.sleep(1000 - (clock.now() % 1000), []);
     pacer.rateLimited();
-    assert.equal(pacer.rate(), 40, 'the 40 a second the bot answered');
+    assert.strictEqual(pacer.rate(), 40, 'the 40 a second the bot answered');
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       await pacer.acquire();
       times.push(clock.now());
     }
-    assert.deepEqual(times.slice(1).map((t, i) => Math.round(t - times[i])), [25, 25, 25, 25]);
+    assert.deepStrictEqual(times.slice(1).map((t, i) => Math.round(t - times[i])), [25, 25, 25, 25]);
   });
 
-  test('a bot that refuses before it ever answered leaves the run unpaced: Retry-After alone paces the waits', () => {
+  it('a bot that refuses before it ever answered leaves the run unpaced: Retry-After alone paces the waits', () => {
     const pacer = new Pacer(undefined, virtualClock());
     pacer.rateLimited();
-    assert.equal(pacer.rate(), Infinity);
+    assert.strictEqual(pacer.rate(), Infinity);
   });
 
-  test('a 429 at the rate the bot answers keeps that rate (its limit)', async () => {
+  it('a 429 at the rate the bot answers keeps that rate (its limit)', async () => {
     const clock = virtualClock();
     const pacer = new Pacer(50, clock);
     for (let i = 0; i < 50; i++) {
@@ -142,80 +142,80 @@ describe('Pacer', () => {
       pacer.succeeded();
     }
     pacer.rateLimited();
-    assert.equal(pacer.rate(), 50, 'the bot answered 50 in the last second: 50 is its limit');
+    assert.strictEqual(pacer.rate(), 50, 'the bot answered 50 in the last second: 50 is its limit');
   });
 
-  test('slows down once per burst of 429s, then speeds up again without them (AIMD)', async () => {
+  it('slows down once per burst of 429s, then speeds up again without them (AIMD)', async () => {
     const clock = virtualClock();
     const pacer = new Pacer(100, clock);
     pacer.rateLimited();
     pacer.rateLimited();
     pacer.rateLimited();
-    assert.equal(pacer.rate(), 90, 'one decrease for 429s arriving together');
+    assert.strictEqual(pacer.rate(), 90, 'one decrease for 429s arriving together');
     await clock.sleep(1000, []);
     pacer.rateLimited();
     assert.ok(Math.abs(pacer.rate() - 90 * 1.02 * 0.9) < 1e-9, 'a second later, another 429 is another decrease');
     await clock.sleep(5000, []);
     assert.ok(pacer.rate() > 80 && pacer.rate() <= 100, `grows back: ${pacer.rate()}`);
     await clock.sleep(60_000, []);
-    assert.equal(pacer.rate(), 100, 'never past --rate');
+    assert.strictEqual(pacer.rate(), 100, 'never past --rate');
   });
 });
 
 describe('pacedTransport', () => {
   const context = (clock: ConversationClock, signal = new AbortController().signal, interrupt?: AbortSignal): ConversationContext => ({ signal, interrupt, clock });
 
-  test('a 429 waits Retry-After and is sent again; the flow sees only the final answer', async () => {
+  it('a 429 waits Retry-After and is sent again; the flow sees only the final answer', async () => {
     const clock = virtualClock();
     const conversation = clockRecorder();
     const answers = [answer(429, { 'retry-after': '2' }), answer(429, { 'retry-after': '1' }), answer(200)];
     const sent: HttpRequest[] = [];
     const http = pacedTransport(async (r) => (sent.push(r), answers.shift()!), new Pacer(undefined, clock), context(conversation), { clock, random: () => 0 });
     const response = await http(request);
-    assert.equal(response.status, 200);
-    assert.equal(sent.length, 3);
-    assert.deepEqual(sent.map((r) => r.timeoutMs), [10_000, 10_000, 10_000], "each attempt has Studio's own 10 s budget");
+    assert.strictEqual(response.status, 200);
+    assert.strictEqual(sent.length, 3);
+    assert.deepStrictEqual(sent.map((r) => r.timeoutMs), [10_000, 10_000, 10_000], "each attempt has Studio's own 10 s budget");
     assert.ok(conversation.log.includes('waited 2000') && conversation.log.includes('waited 1000'), conversation.log.join(', '));
   });
 
-  test('without Retry-After the back-off grows and stays bounded', async () => {
+  it('without Retry-After the back-off grows and stays bounded', async () => {
     const clock = virtualClock();
     let calls = 0;
     const http = pacedTransport(async () => (++calls <= 8 ? answer(429) : answer(200)), new Pacer(undefined, clock), context(clockRecorder(Infinity)), { clock, random: () => 1 });
     await http(request);
     const waits = clock.slept.filter((ms) => ms >= 900);
-    assert.deepEqual(waits.slice(0, 5).map((ms) => Math.round(ms - 100)), [1000, 2000, 4000, 8000, 16000]);
+    assert.deepStrictEqual(waits.slice(0, 5).map((ms) => Math.round(ms - 100)), [1000, 2000, 4000, 8000, 16000]);
     assert.ok(Math.max(...waits) <= 30_100, 'no wait past 30 s');
   });
 
-  test('past its bound of waits, the 429 goes to the flow (Studio would take failed)', async () => {
+  it('past its bound of waits, the 429 goes to the flow (Studio would take failed)', async () => {
     const clock = virtualClock();
     let calls = 0;
     const http = pacedTransport(async () => (calls++, answer(429, { 'retry-after': '0' })), new Pacer(undefined, clock), context(clockRecorder(Infinity)), { clock, random: () => 0 });
-    assert.equal((await http(request)).status, 429);
-    assert.equal(calls, MAX_WAITS_PER_CALL);
+    assert.strictEqual((await http(request)).status, 429);
+    assert.strictEqual(calls, MAX_WAITS_PER_CALL);
   });
 
-  test('a Retry-After past what --timeout leaves gives the conversation up at once, naming the rate limit', async () => {
+  it('a Retry-After past what --timeout leaves gives the conversation up at once, naming the rate limit', async () => {
     const clock = virtualClock();
     const conversation = clockRecorder(5_000);
     const http = pacedTransport(async () => answer(429, { 'retry-after': '120' }), new Pacer(undefined, clock), context(conversation), { clock, random: () => 0 });
-    await assert.rejects(http(request), HttpFailure);
-    assert.deepEqual(clock.slept, [], 'it did not wait');
+    await assert.isRejected(http(request), HttpFailure);
+    assert.deepStrictEqual(clock.slept, [], 'it did not wait');
     assert.match(conversation.log.join('\n'), /gave up: rate limited: the bot asks to wait 120 s \(Retry-After\) and --timeout leaves 5 s for this conversation/);
   });
 
-  test('the queue for --rate pauses the time-out; the 429 wait does not', async () => {
+  it('the queue for --rate pauses the time-out; the 429 wait does not', async () => {
     const clock = virtualClock();
     const conversation = clockRecorder();
     const pacer = new Pacer(1, clock);
     await pacer.acquire();
     const answers = [answer(429, { 'retry-after': '1' }), answer(200)];
     await pacedTransport(async () => answers.shift()!, pacer, context(conversation), { clock, random: () => 0 })(request);
-    assert.deepEqual(conversation.log, ['pause', 'resume', 'waited 1000', 'pause', 'resume']);
+    assert.deepStrictEqual(conversation.log, ['pause', 'resume', 'waited 1000', 'pause', 'resume']);
   });
 
-  test('an interrupted run stops a waiting conversation at once and says it was interrupted', async () => {
+  it('an interrupted run stops a waiting conversation at once and says it was interrupted', async () => {
     const interrupt = new AbortController();
     const conversation = clockRecorder();
     const clock: PacerClock = {
@@ -228,13 +228,13 @@ describe('pacedTransport', () => {
         }),
     };
     const http = pacedTransport(async () => answer(429, { 'retry-after': '30' }), new Pacer(undefined, clock), context(conversation, new AbortController().signal, interrupt.signal), { clock });
-    await assert.rejects(http(request), HttpFailure);
+    await assert.isRejected(http(request), HttpFailure);
     assert.ok(conversation.log.includes('interrupted'), conversation.log.join(', '));
   });
 });
 
 describe('a scripted conversation through the flow against a bot that answers 429', () => {
-  test('passes: the flow sees one answer, the final one, and the result counts the waits', async () => {
+  it('passes: the flow sees one answer, the final one, and the result counts the waits', async () => {
     const flow = buildFlow({ endpointUrl: 'https://endpoint.example.test/0123456789abcdef', channelModel: 'conversations', escalationKey: 'escalation', onBotFailure: 'escalate', workflowSid: `WW${'2'.repeat(32)}`, taskChannelSid: `TC${'3'.repeat(32)}` });
     const clock = virtualClock();
     let calls = 0;
@@ -253,21 +253,21 @@ describe('a scripted conversation through the flow against a bot that answers 42
       flowDriverFactory(flow, { http: inner, perConversation: (http, context) => pacedTransport(http, pacer, context, { clock, random: () => 0 }), channelModel: 'conversations' }),
       { concurrency: 1, timeoutMs: 60_000, onResult: (r) => results.push(r) },
     );
-    assert.equal(results[0].status, 'passed', JSON.stringify(results[0]));
-    assert.equal(calls, 3);
-    assert.deepEqual(results[0].rateLimit, { waits: 2, waitedMs: 6000 });
-    assert.deepEqual(summary.rateLimit, { waits: 2, waitedMs: 6000, conversations: 1 });
+    assert.strictEqual(results[0].status, 'passed', JSON.stringify(results[0]));
+    assert.strictEqual(calls, 3);
+    assert.deepStrictEqual(results[0].rateLimit, { waits: 2, waitedMs: 6000 });
+    assert.deepStrictEqual(summary.rateLimit, { waits: 2, waitedMs: 6000, conversations: 1 });
   });
 });
 
 describe('testModeWarning', () => {
-  test('warns when the suite sends more than ~600 test-mode messages in the hour, with the estimate', () => {
+  it('warns when the suite sends more than ~600 test-mode messages in the hour, with the estimate', () => {
     const text = testModeWarning(2000, 8);
     assert.match(text ?? '', /^This run sends 2000 messages to Cognigy's test mode in about 75 s at --concurrency 8 \(assuming ~300 ms a turn\): ~2000 in an hour, over the ~600 an hour test mode allows/);
     assert.match(text ?? '', /--rate 600\/h \(about 3\.3 h\)/);
   });
-  test('stays quiet within the allowance, also for a long run that spreads its messages', () => {
-    assert.equal(testModeWarning(600, 8), undefined);
-    assert.equal(testModeWarning(50, 1), undefined);
+  it('stays quiet within the allowance, also for a long run that spreads its messages', () => {
+    assert.strictEqual(testModeWarning(600, 8), undefined);
+    assert.strictEqual(testModeWarning(50, 1), undefined);
   });
 });

@@ -1,5 +1,5 @@
-import { test, describe, after } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, after } from 'mocha';
+import { assert } from 'chai';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,31 +36,31 @@ async function tempDir(): Promise<string> {
 }
 
 describe('BotiumScript .convo.txt', () => {
-  test('title, steps in order with the line of each #me/#bot header', async () => {
+  it('title, steps in order with the line of each #me/#bot header', async () => {
     const [item] = await collect(path.join(FIXTURES, 'botium-pass', 'order-status.convo.txt'));
     const conv = asConversation(item);
-    assert.equal(conv.name, 'Order status');
-    assert.deepEqual(
+    assert.strictEqual(conv.name, 'Order status');
+    assert.deepStrictEqual(
       conv.steps.map((s) => [s.kind, s.line]),
       [['user', 3], ['bot', 6], ['bot', 9], ['user', 12], ['bot', 15]],
     );
-    assert.deepEqual(conv.steps[3], { kind: 'user', text: '12345', line: 12 });
-    assert.deepEqual(conv.steps[4], { kind: 'bot', expect: [{ kind: 'botium', text: 'Order 12345 has shipped' }], line: 15 });
+    assert.deepStrictEqual(conv.steps[3], { kind: 'user', text: '12345', line: 12 });
+    assert.deepStrictEqual(conv.steps[4], { kind: 'bot', expect: [{ kind: 'botium', text: 'Order 12345 has shipped' }], line: 15 });
   });
 
-  test('description lines are skipped, multi-line text joins with \\n, CRLF and trailing spaces are accepted', () => {
+  it('description lines are skipped, multi-line text joins with \\n, CRLF and trailing spaces are accepted', () => {
     const source = ['My title', 'A description', 'over two lines', '#me   ', 'first line', '  second line  ', '', '#bot', 'Hi', 'there', ''].join('\r\n');
     const conv = asConversation(parseConvoTxt('x.convo.txt', source));
-    assert.equal(conv.name, 'My title');
-    assert.deepEqual(conv.steps[0], { kind: 'user', text: 'first line\nsecond line', line: 4 });
-    assert.deepEqual(conv.steps[1], { kind: 'bot', expect: [{ kind: 'botium', text: 'Hi\nthere' }], line: 8 });
+    assert.strictEqual(conv.name, 'My title');
+    assert.deepStrictEqual(conv.steps[0], { kind: 'user', text: 'first line\nsecond line', line: 4 });
+    assert.deepStrictEqual(conv.steps[1], { kind: 'bot', expect: [{ kind: 'botium', text: 'Hi\nthere' }], line: 8 });
   });
 
-  test('an empty #bot block expects any message; BUTTONS becomes a Botium BUTTONS check', () => {
+  it('an empty #bot block expects any message; BUTTONS becomes a Botium BUTTONS check', () => {
     const source = 'T\n#me\nhello\n#bot\n#bot\nHow can I help?\nBUTTONS Opening hours | Pricing\n';
     const conv = asConversation(parseConvoTxt('x.convo.txt', source));
-    assert.deepEqual(conv.steps[1], { kind: 'bot', expect: [{ kind: 'any' }], line: 4 });
-    assert.deepEqual(conv.steps[2], {
+    assert.deepStrictEqual(conv.steps[1], { kind: 'bot', expect: [{ kind: 'any' }], line: 4 });
+    assert.deepStrictEqual(conv.steps[2], {
       kind: 'bot',
       expect: [
         { kind: 'botium', text: 'How can I help?' },
@@ -70,47 +70,47 @@ describe('BotiumScript .convo.txt', () => {
     });
   });
 
-  test('without a title line the file name names the conversation (as Botium names it); #begin hooks run as steps', () => {
+  it('without a title line the file name names the conversation (as Botium names it); #begin hooks run as steps', () => {
     const conv = asConversation(parseConvoTxt('/s/refund.convo.txt', '#begin\nPAUSE 100\n#me\nrefund\n#bot\nok'));
-    assert.equal(conv.name, 'refund.convo.txt');
-    assert.deepEqual(conv.steps.map((s) => s.kind), ['pause', 'user', 'bot']);
+    assert.strictEqual(conv.name, 'refund.convo.txt');
+    assert.deepStrictEqual(conv.steps.map((s) => s.kind), ['pause', 'user', 'bot']);
   });
 
-  test('a #word that is not a Botium section is text, as Botium reads it; unsupported asserters are script errors at their line', () => {
+  it('a #word that is not a Botium section is text, as Botium reads it; unsupported asserters are script errors at their line', () => {
     const text = asConversation(parseConvoTxt('a.convo.txt', 'T\n#me\nhi\n#robot\nhello'));
-    assert.deepEqual(text.steps, [{ kind: 'user', text: 'hi\n#robot\nhello', line: 2 }]);
+    assert.deepStrictEqual(text.steps, [{ kind: 'user', text: 'hi\n#robot\nhello', line: 2 }]);
     const asserter = asError(parseConvoTxt('b.convo.txt', 'T\n#me\nhi\n#bot\nhello\nFORMS a|b'));
-    assert.equal(asserter.line, 6);
+    assert.strictEqual(asserter.line, 6);
     assert.match(asserter.message, /FORMS/);
   });
 
-  test('a convo without #me is a script error naming the file', async () => {
+  it('a convo without #me is a script error naming the file', async () => {
     const file = path.join(FIXTURES, 'malformed', 'no-me.convo.txt');
     const [item] = await collect(file);
     const error = asError(item);
-    assert.equal(error.file, file);
+    assert.strictEqual(error.file, file);
     assert.match(error.message, /#me/);
   });
 });
 
 describe('YAML scripts', () => {
-  test('every step and expectation kind, with file defaults and per-conversation overrides', async () => {
+  it('every step and expectation kind, with file defaults and per-conversation overrides', async () => {
     const items = (await collect(path.join(FIXTURES, 'yaml', 'every-kind.yaml'))).map(asConversation);
-    assert.equal(items.length, 5);
+    assert.strictEqual(items.length, 5);
     const [first, quick, escalation, handover, silent] = items;
-    assert.equal(first.name, 'exact, contains and regex');
-    assert.equal(first.line, 7);
-    assert.equal(first.from, '+15550000001');
-    assert.equal(first.channelModel, 'conversations');
-    assert.deepEqual(first.steps[1], { kind: 'bot', expect: [{ kind: 'exact', text: "Hi, I'm the demo bot of twilio-plugin-cognigy." }], line: 10 });
-    assert.deepEqual(first.steps[2].kind === 'bot' && first.steps[2].expect, [{ kind: 'contains', text: 'Monday to Friday' }]);
-    assert.deepEqual(first.steps[4].kind === 'bot' && first.steps[4].expect, [{ kind: 'regex', pattern: '^basic costs \\$\\d+ a month', flags: 'i' }]);
-    assert.equal(quick.from, '+15550000002');
-    assert.deepEqual(quick.steps[2].kind === 'bot' && quick.steps[2].expect, [
+    assert.strictEqual(first.name, 'exact, contains and regex');
+    assert.strictEqual(first.line, 7);
+    assert.strictEqual(first.from, '+15550000001');
+    assert.strictEqual(first.channelModel, 'conversations');
+    assert.deepStrictEqual(first.steps[1], { kind: 'bot', expect: [{ kind: 'exact', text: "Hi, I'm the demo bot of twilio-plugin-cognigy." }], line: 10 });
+    assert.deepStrictEqual(first.steps[2].kind === 'bot' && first.steps[2].expect, [{ kind: 'contains', text: 'Monday to Friday' }]);
+    assert.deepStrictEqual(first.steps[4].kind === 'bot' && first.steps[4].expect, [{ kind: 'regex', pattern: '^basic costs \\$\\d+ a month', flags: 'i' }]);
+    assert.strictEqual(quick.from, '+15550000002');
+    assert.deepStrictEqual(quick.steps[2].kind === 'bot' && quick.steps[2].expect, [
       { kind: 'exact', text: 'How can I help you?' },
       { kind: 'quickReplies', values: ['Opening hours', 'Order status', 'Pricing', 'Talk to an agent'], mode: 'exact' },
     ]);
-    assert.deepEqual(escalation.steps.slice(1), [
+    assert.deepStrictEqual(escalation.steps.slice(1), [
       { kind: 'bot', expect: [{ kind: 'any' }], line: 29 },
       {
         kind: 'bot',
@@ -120,26 +120,26 @@ describe('YAML scripts', () => {
       { kind: 'handover', line: 33 },
       { kind: 'end', reason: 'handover', line: 34 },
     ]);
-    assert.equal(handover.channelModel, 'legacy');
-    assert.deepEqual(handover.steps[3], {
+    assert.strictEqual(handover.channelModel, 'legacy');
+    assert.deepStrictEqual(handover.steps[3], {
       kind: 'handover',
       expect: { workflow: 'WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', channel: 'chat', attributes: { escalation: true } },
       line: 42,
     });
-    assert.deepEqual(silent.steps.slice(3), [
+    assert.deepStrictEqual(silent.steps.slice(3), [
       { kind: 'silence', line: 53 },
       { kind: 'end', line: 54 },
     ]);
   });
 
-  test('a single conversation object and Botium YAML convos', async () => {
+  it('a single conversation object and Botium YAML convos', async () => {
     const [single] = (await collect(path.join(FIXTURES, 'yaml', 'single.yaml'))).map(asConversation);
-    assert.equal(single.name, 'echo through the scripted test bot');
-    assert.deepEqual(single.steps[1], { kind: 'bot', expect: [{ kind: 'exact', text: 'You said: hello there' }], line: 5 });
+    assert.strictEqual(single.name, 'echo through the scripted test bot');
+    assert.deepStrictEqual(single.steps[1], { kind: 'bot', expect: [{ kind: 'exact', text: 'You said: hello there' }], line: 5 });
     const [botium] = (await collect(path.join(FIXTURES, 'yaml', 'botium-convos.yml'))).map(asConversation);
-    assert.equal(botium.name, 'Botium YAML greeting');
-    assert.deepEqual(botium.steps[0], { kind: 'user', text: 'hello', line: 6 });
-    assert.deepEqual(botium.steps[2], {
+    assert.strictEqual(botium.name, 'Botium YAML greeting');
+    assert.deepStrictEqual(botium.steps[0], { kind: 'user', text: 'hello', line: 6 });
+    assert.deepStrictEqual(botium.steps[2], {
       kind: 'bot',
       expect: [
         { kind: 'botium', text: 'How can I help you?' },
@@ -149,7 +149,7 @@ describe('YAML scripts', () => {
     });
   });
 
-  test('an unknown expectation key is a script error at its line, and the good conversations of the file still come', () => {
+  it('an unknown expectation key is a script error at its line, and the good conversations of the file still come', () => {
     const source = [
       'conversations:',
       '  - name: good',
@@ -165,43 +165,43 @@ describe('YAML scripts', () => {
       '      - user: bye',
     ].join('\n');
     const items = parseYamlScript('s.yaml', source);
-    assert.equal(items.length, 3);
-    assert.equal(asConversation(items[0]).name, 'good');
+    assert.strictEqual(items.length, 3);
+    assert.strictEqual(asConversation(items[0]).name, 'good');
     const error = asError(items[1]);
-    assert.deepEqual([error.file, error.line], ['s.yaml', 9]);
+    assert.deepStrictEqual([error.file, error.line], ['s.yaml', 9]);
     assert.match(error.message, /unknown key "contain"/);
-    assert.equal(asConversation(items[2]).name, 'also good');
+    assert.strictEqual(asConversation(items[2]).name, 'also good');
   });
 
-  test('bad YAML, unknown step kinds, bad regex and a bot-first conversation are script errors with lines', async () => {
+  it('bad YAML, unknown step kinds, bad regex and a bot-first conversation are script errors with lines', async () => {
     const bad = asError((await collect(path.join(FIXTURES, 'malformed', 'bad-yaml.yaml')))[0]);
     assert.match(bad.message, /invalid YAML/);
     assert.ok(bad.line >= 4, `line ${bad.line}`);
     const kind = asError(parseYamlScript('k.yaml', 'steps:\n  - user: hi\n  - agent: true\n')[0]);
-    assert.deepEqual([kind.line, /unknown step "agent"/.test(kind.message)], [3, true]);
+    assert.deepStrictEqual([kind.line, /unknown step "agent"/.test(kind.message)], [3, true]);
     const regex = asError(parseYamlScript('r.yaml', 'steps:\n  - user: hi\n  - bot: { regex: "(" }\n')[0]);
-    assert.deepEqual([regex.line, /regular expression/.test(regex.message)], [3, true]);
+    assert.deepStrictEqual([regex.line, /regular expression/.test(regex.message)], [3, true]);
     const [botFirst] = await (async () => {
       const dir = await tempDir();
       await fs.writeFile(path.join(dir, 'b.yaml'), 'steps:\n  - bot: true\n  - user: hi\n');
       return collect(dir);
     })();
-    assert.deepEqual([asError(botFirst).line, /must start with a customer message/.test(asError(botFirst).message)], [2, true]);
+    assert.deepStrictEqual([asError(botFirst).line, /must start with a customer message/.test(asError(botFirst).message)], [2, true]);
     const top = asError(parseYamlScript('t.yaml', 'hello: world\n')[0]);
     assert.match(top.message, /not a conversation script/);
   });
 });
 
 describe('readScripts over folders', () => {
-  test('the malformed fixtures all come back as script errors, none throws', async () => {
+  it('the malformed fixtures all come back as script errors, none throws', async () => {
     const items = await collect(path.join(FIXTURES, 'malformed'));
-    assert.deepEqual(
+    assert.deepStrictEqual(
       items.map((i) => [path.basename(asError(i).file), asError(i).line]),
       [['bad-yaml.yaml', asError(items[0]).line], ['no-me.convo.txt', 1], ['unknown-key.yaml', 7], ['unsupported-asserter.convo.txt', 7]],
     );
   });
 
-  test('recursive, sorted by code point, folders where they sort, hidden folders and other files skipped', async () => {
+  it('recursive, sorted by code point, folders where they sort, hidden folders and other files skipped', async () => {
     const dir = await tempDir();
     const convo = (name: string) => `${name}\n#me\nhi\n`;
     await fs.mkdir(path.join(dir, 'b', 'inner'), { recursive: true });
@@ -215,10 +215,10 @@ describe('readScripts over folders', () => {
     await fs.writeFile(path.join(dir, 'notes.md'), '# not a script');
     await fs.writeFile(path.join(dir, 'x.txt'), convo('plain txt'));
     const names = (await collect(dir)).map((i) => asConversation(i).name);
-    assert.deepEqual(names, ['B', 'a', 'b/inner/y', 'b/z', 'c']);
+    assert.deepStrictEqual(names, ['B', 'a', 'b/inner/y', 'b/z', 'c']);
   });
 
-  test('files are read as the consumer pulls, not up front', async () => {
+  it('files are read as the consumer pulls, not up front', async () => {
     const dir = await tempDir();
     const count = 60;
     for (let i = 0; i < count; i++) {
@@ -226,7 +226,7 @@ describe('readScripts over folders', () => {
     }
     const iterator = readScripts(dir);
     const first = await iterator.next();
-    assert.equal(asConversation(first.value as Conversation).name, 'conv 0');
+    assert.strictEqual(asConversation(first.value as Conversation).name, 'conv 0');
     // Rewritten after the first pull: an eager reader would already hold the old text.
     await fs.writeFile(path.join(dir, '059.convo.txt'), 'rewritten later\n#me\nhi\n');
     let last: Conversation | undefined;
@@ -238,12 +238,12 @@ describe('readScripts over folders', () => {
       pulled++;
       assert.ok(pulled <= count);
     }
-    assert.equal(pulled, count);
-    assert.equal(last?.name, 'rewritten later');
+    assert.strictEqual(pulled, count);
+    assert.strictEqual(last?.name, 'rewritten later');
   });
 
-  test('a missing path is a usage error; a single non-script file is a script error', async () => {
-    await assert.rejects(collect(path.join(os.tmpdir(), 'no-such-scripts-here-42')), UsageError);
+  it('a missing path is a usage error; a single non-script file is a script error', async () => {
+    await assert.isRejected(collect(path.join(os.tmpdir(), 'no-such-scripts-here-42')), UsageError);
     const dir = await tempDir();
     const file = path.join(dir, 'notes.md');
     await fs.writeFile(file, 'x');
@@ -252,7 +252,7 @@ describe('readScripts over folders', () => {
   });
 });
 
-test('YAML aliases inside expected data are refused with their line, not read as {"source": …}', () => {
+it('YAML aliases inside expected data are refused with their line, not read as {"source": …}', () => {
   const source = [
     'conversations:',
     '  - name: aliases',
@@ -262,7 +262,7 @@ test('YAML aliases inside expected data are refused with their line, not read as
     '          data: { shared: &s { a: 1 }, again: *s }',
   ].join('\n');
   const [result] = parseYamlScript('aliases.yaml', source);
-  assert.equal((result as any).kind, 'script-error');
-  assert.equal((result as any).line, 6);
+  assert.strictEqual((result as any).kind, 'script-error');
+  assert.strictEqual((result as any).line, 6);
   assert.match((result as any).message, /alias/);
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert, expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -39,35 +39,35 @@ function answer(text: string, sessionId = `CH${MINTED}`): HttpResponse {
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'recording-test-'));
 
 describe('recordings: what is written', () => {
-  test('the token, the customer and the ids the run mints become placeholders; a value of the flow stays', () => {
+  it('the token, the customer and the ids the run mints become placeholders; a value of the flow stays', () => {
     const vars = new Placeholders('+15550000001', `{"workflow":"WW${FIXED}"}`);
     const r = describeRequest(botCall('hi', { workflow: `WW${FIXED}` }), vars, ENDPOINT);
-    assert.equal(r.url, 'https://endpoint-trial.cognigy.ai/$COGNIGY_URL_TOKEN');
-    assert.equal(r.kind, 'params');
-    assert.deepEqual(JSON.parse(r.payload!), { userId: '$CUSTOMER', sessionId: 'CH$ID1', text: 'hi', 'data[channel]': 'twilio-conversations', workflow: `WW${FIXED}` });
+    assert.strictEqual(r.url, 'https://endpoint-trial.cognigy.ai/$COGNIGY_URL_TOKEN');
+    assert.strictEqual(r.kind, 'params');
+    assert.deepStrictEqual(JSON.parse(r.payload!), { userId: '$CUSTOMER', sessionId: 'CH$ID1', text: 'hi', 'data[channel]': 'twilio-conversations', workflow: `WW${FIXED}` });
     const a = describeResponse(answer('Hello'), vars);
-    assert.equal(a.kind, 'json');
-    assert.equal(JSON.parse(a.payload!).sessionId, 'CH$ID1', 'the same id, the same placeholder');
-    assert.equal(a.elapsedMs, 12);
+    assert.strictEqual(a.kind, 'json');
+    assert.strictEqual(JSON.parse(a.payload!).sessionId, 'CH$ID1', 'the same id, the same placeholder');
+    assert.strictEqual(a.elapsedMs, 12);
     // Replayed in another run: that run's values are put back, byte for byte.
     const other = new Placeholders('+15559999999', '');
     describeRequest(botCall('hi'), other, ENDPOINT);
     const replayed = answerFrom(a, other);
-    assert.equal(JSON.parse(replayed.body).userId, '+15559999999');
+    assert.strictEqual(JSON.parse(replayed.body).userId, '+15559999999');
   });
 
-  test('a JSON body is kept as JSON, any other body as text; an answer that is not compact JSON is kept as its text', () => {
+  it('a JSON body is kept as JSON, any other body as text; an answer that is not compact JSON is kept as its text', () => {
     const vars = new Placeholders('+1', '');
     const json = describeRequest({ method: 'POST', url: ENDPOINT, headers: { 'Content-Type': 'application/json' }, body: '{ "text": "hi" }' }, vars, ENDPOINT);
-    assert.deepEqual([json.kind, json.payload], ['json', '{"text":"hi"}']);
+    assert.deepStrictEqual([json.kind, json.payload], ['json', '{"text":"hi"}']);
     const text = describeRequest({ method: 'POST', url: ENDPOINT, headers: { 'Content-Type': 'text/plain' }, body: 'hi' }, vars, ENDPOINT);
-    assert.deepEqual([text.kind, text.payload], ['body', '"hi"']);
+    assert.deepStrictEqual([text.kind, text.payload], ['body', '"hi"']);
     const spaced = describeResponse({ status: 200, headers: { 'content-type': 'application/json' }, body: '{ "text": "x" }', elapsedMs: 1 }, vars);
-    assert.equal(spaced.kind, 'body');
-    assert.equal(answerFrom(spaced, vars).body, '{ "text": "x" }');
+    assert.strictEqual(spaced.kind, 'body');
+    assert.strictEqual(answerFrom(spaced, vars).body, '{ "text": "x" }');
   });
 
-  test('a document reads back as written, by the fast reader and by the yaml package alike', () => {
+  it('a document reads back as written, by the fast reader and by the yaml package alike', () => {
     const vars = new Placeholders('+15550000001', '');
     const conversation: RecordedConversation = {
       name: 'Greeting: "quoted"',
@@ -79,14 +79,14 @@ describe('recordings: what is written', () => {
       ],
     };
     const text = conversationDocument(conversation);
-    assert.deepEqual(readDocumentFast(text), conversation);
+    assert.deepStrictEqual(readDocumentFast(text), conversation);
     const [doc] = parseAllDocuments(headerDocument() + text).slice(1).map((d) => d.toJS());
-    assert.equal(doc.conversation, conversation.name);
-    assert.equal(doc.turns[0].calls[0].response.json.text, 'Hello\nthere', 'the answer is YAML a reviewer reads');
-    assert.equal(doc.turns[2].calls[0].response.failure, 'timeout');
+    assert.strictEqual(doc.conversation, conversation.name);
+    assert.strictEqual(doc.turns[0].calls[0].response.json.text, 'Hello\nthere', 'the answer is YAML a reviewer reads');
+    assert.strictEqual(doc.turns[2].calls[0].response.failure, 'timeout');
   });
 
-  test('a document edited by hand into block YAML is still read (through the yaml package)', () => {
+  it('a document edited by hand into block YAML is still read (through the yaml package)', () => {
     const dir = tmp();
     const file = path.join(dir, 'r.yaml');
     const edited = [
@@ -112,16 +112,16 @@ describe('recordings: what is written', () => {
     fs.writeFileSync(file, headerDocument() + edited);
     const recording = RecordingFile.open(file);
     try {
-      assert.equal(readDocumentFast(edited), undefined, 'not the written layout');
+      assert.strictEqual(readDocumentFast(edited), undefined, 'not the written layout');
       const c = recording.conversation(conversationKey('Greeting'))!;
-      assert.deepEqual(c.turns[0].calls[0].request, { method: 'POST', url: 'https://endpoint-trial.cognigy.ai/$COGNIGY_URL_TOKEN', contentType: FORM, kind: 'params', payload: '{"text":"hi"}' });
-      assert.equal(c.turns[0].calls[0].response.payload, '{"text":"Hello"}');
+      assert.deepStrictEqual(c.turns[0].calls[0].request, { method: 'POST', url: 'https://endpoint-trial.cognigy.ai/$COGNIGY_URL_TOKEN', contentType: FORM, kind: 'params', payload: '{"text":"hi"}' });
+      assert.strictEqual(c.turns[0].calls[0].response.payload, '{"text":"Hello"}');
     } finally {
       recording.close();
     }
   });
 
-  test('the index finds every document of a large file; a repeated conversation and another version are refused', () => {
+  it('the index finds every document of a large file; a repeated conversation and another version are refused', () => {
     const dir = tmp();
     const file = path.join(dir, 'r.yaml');
     const documents = new Map<string, string>();
@@ -131,8 +131,8 @@ describe('recordings: what is written', () => {
     }
     writeRecording(file, documents);
     const recording = RecordingFile.open(file);
-    assert.equal(recording.size, 3000);
-    assert.equal(recording.conversation(conversationKey('c2999', 'x.yaml'))!.name, 'c2999');
+    assert.strictEqual(recording.size, 3000);
+    assert.strictEqual(recording.conversation(conversationKey('c2999', 'x.yaml'))!.name, 'c2999');
     recording.close();
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, text + conversationDocument({ name: 'c7', file: 'x.yaml', turns: [] }));
@@ -141,21 +141,21 @@ describe('recordings: what is written', () => {
     assert.throws(() => RecordingFile.open(file), /version 2; this plugin reads version 1/);
   });
 
-  test('the difference names the fields that changed, recorded and now', () => {
+  it('the difference names the fields that changed, recorded and now', () => {
     const vars = new Placeholders('+15550000001', '');
     const a = describeRequest(botCall('hi'), vars, ENDPOINT);
     const b = describeRequest(botCall('hi', { 'data[channel]': 'web' }), vars, ENDPOINT);
-    assert.equal(sameRequest(a, b), false);
-    assert.deepEqual(requestDifference(a, b), { expected: 'params["data[channel]"]: "twilio-conversations"', actual: 'params["data[channel]"]: "web"' });
+    assert.strictEqual(sameRequest(a, b), false);
+    assert.deepStrictEqual(requestDifference(a, b), { expected: 'params["data[channel]"]: "twilio-conversations"', actual: 'params["data[channel]"]: "web"' });
     // The same values in another key order are the same request.
-    assert.equal(sameRequest(a, { ...a, payload: JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(a.payload!)).reverse())) }), true);
+    assert.strictEqual(sameRequest(a, { ...a, payload: JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(a.payload!)).reverse())) }), true);
   });
 });
 
 describe('recordings: the transport in front of the HTTP transport', () => {
   const definitionText = '{}';
 
-  test('record, then replay: the bot is answered from the file, other services still go to the transport behind', async () => {
+  it('record, then replay: the bot is answered from the file, other services still go to the transport behind', async () => {
     const dir = tmp();
     const file = path.join(dir, 'r.yaml');
     const calls: string[] = [];
@@ -170,7 +170,7 @@ describe('recordings: the transport in front of the HTTP transport', () => {
     conversation.beginTurn('hi');
     await conversation.http(botCall('hi'));
     conversation.finish();
-    assert.deepEqual(recorder.save(), { file, conversations: 1, changed: 1 });
+    assert.deepStrictEqual(recorder.save(), { file, conversations: 1, changed: 1 });
     recorder.close();
     assert.ok(!fs.readFileSync(file, 'utf8').includes(ENDPOINT.split('/').pop()!), 'no token');
 
@@ -180,23 +180,23 @@ describe('recordings: the transport in front of the HTTP transport', () => {
     again.beginTurn('hi');
     const other = { ...botCall('hi'), body: botCall('hi').body!.replace('%2B15550000001', '%2B15557777777').replace(MINTED, 'f'.repeat(32)) };
     const replayed = await again.http(other);
-    assert.equal(JSON.parse(replayed.body).text, 'You said: hi');
-    assert.equal(JSON.parse(replayed.body).sessionId, `CH${'f'.repeat(32)}`, "this run's session id");
-    assert.deepEqual(calls, [], 'the bot was not asked');
-    assert.equal(again.takeFailure(), undefined);
+    assert.strictEqual(JSON.parse(replayed.body).text, 'You said: hi');
+    assert.strictEqual(JSON.parse(replayed.body).sessionId, `CH${'f'.repeat(32)}`, "this run's session id");
+    assert.deepStrictEqual(calls, [], 'the bot was not asked');
+    assert.strictEqual(again.takeFailure(), undefined);
     const service = await again.http({ method: 'GET', url: 'https://api.example.com/orders' });
-    assert.equal(service.body, 'ok');
-    assert.deepEqual(calls, ['https://api.example.com/orders']);
+    assert.strictEqual(service.body, 'ok');
+    assert.deepStrictEqual(calls, ['https://api.example.com/orders']);
 
     // A second turn the recording does not hold: the flow's call fails, the conversation says why.
     again.beginTurn('more');
-    await assert.rejects(again.http(botCall('more')), (e: unknown) => e instanceof HttpFailure && /not in the recording \(turn 2\)/.test(e.message));
+    await expect(again.http(botCall('more'))).to.be.rejected.and.eventually.satisfy((e: unknown) => e instanceof HttpFailure && /not in the recording \(turn 2\)/.test(e.message));
     assert.match(again.takeFailure()!.message, /the flow called the bot in turn 2, which the recording does not hold/);
-    assert.equal(replay.save(), undefined, 'a strict replay writes nothing');
+    assert.strictEqual(replay.save(), undefined, 'a strict replay writes nothing');
     replay.close();
   });
 
-  test('new-only: a changed call goes to the bot, and so does the rest of that conversation; the file keeps the others', async () => {
+  it('new-only: a changed call goes to the bot, and so does the rest of that conversation; the file keeps the others', async () => {
     const dir = tmp();
     const file = path.join(dir, 'r.yaml');
     let asked = 0;
@@ -223,14 +223,14 @@ describe('recordings: the transport in front of the HTTP transport', () => {
     c.beginTurn('two');
     await c.http(botCall('two'));
     c.finish();
-    assert.equal(asked, 2, 'the changed turn and the one after it');
-    assert.deepEqual(tap.save(), { file, conversations: 2, changed: 1 });
+    assert.strictEqual(asked, 2, 'the changed turn and the one after it');
+    assert.deepStrictEqual(tap.save(), { file, conversations: 2, changed: 1 });
     tap.close();
     const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).slice(1).map((d) => d.toJS());
-    assert.deepEqual(docs.map((d) => [d.conversation, d.turns[0].calls[0].request.params.text]), [['a', 'hi!'], ['b', 'hi']]);
+    assert.deepStrictEqual(docs.map((d) => [d.conversation, d.turns[0].calls[0].request.params.text]), [['a', 'hi!'], ['b', 'hi']]);
   });
 
-  test('two conversations of one name in one file cannot share a recording', () => {
+  it('two conversations of one name in one file cannot share a recording', () => {
     const tap = createBotTap({ record: path.join(tmp(), 'r.yaml'), live: async () => answer('x'), definitionText });
     tap.forConversation({ name: 'same', file: 'x.yaml', from: '+1' });
     assert.throws(() => tap.forConversation({ name: 'same', file: 'x.yaml', from: '+2' }), /Two conversations are named "same" in x\.yaml/);

@@ -1,5 +1,5 @@
-import { test, describe, after } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, after } from 'mocha';
+import { assert } from 'chai';
 import { promises as fs, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -50,25 +50,25 @@ function human(results: ConversationResult[], summary: RunSummary, showPassed = 
 }
 
 describe('human reporter', () => {
-  test('a line per conversation, failures with location and aligned expected/actual, the closing line alone last', () => {
+  it('a line per conversation, failures with location and aligned expected/actual, the closing line alone last', () => {
     const results = [passed, failed, timedOut];
     const out = human(results, summaryOf(results, { scriptErrors: [badScript] }));
     const lines = out.split('\n');
-    assert.equal(lines.pop(), '', 'output ends with a newline');
-    assert.equal(lines[lines.length - 1], '1 passed, 2 failed, 1 script error');
+    assert.strictEqual(lines.pop(), '', 'output ends with a newline');
+    assert.strictEqual(lines[lines.length - 1], '1 passed, 2 failed, 1 script error');
     assert.ok(lines.includes('✔ Greeting (1 turn, 12 ms)'));
     assert.ok(lines.includes('✖ Hours <wrong> & "quoted" (1 turn, 1500 ms)'));
     assert.ok(lines.includes('    s/hours.convo.txt:9, turn 1: bot message does not match'));
     const at = lines.indexOf('      expected: We are open 24/7.');
     assert.ok(at > 0, out);
     // Continuation lines align under the first; control characters are shown, not sent to the terminal.
-    assert.deepEqual(lines.slice(at + 1, at + 3), ['      actual:   We are open', '                Monday to Friday \\u0007\\u001b[31m']);
+    assert.deepStrictEqual(lines.slice(at + 1, at + 3), ['      actual:   We are open', '                Monday to Friday \\u0007\\u001b[31m']);
     assert.ok(lines.includes('    s/slow.yaml:4: timeout: timed out after 30000 ms (turn 2)'));
     assert.ok(lines.includes('✖ s/bad.yaml:7: script error: unknown key "contain" in bot'));
     assert.ok(!out.includes('\u001b'), 'no raw escape characters');
   });
 
-  test('failures only, with skipped conversations after an abort', () => {
+  it('failures only, with skipped conversations after an abort', () => {
     const many = Array.from({ length: 5 }, (_, i) => ({ ...passed, name: `ok ${i}` }));
     const results = [...many, failed];
     const out = human(results, summaryOf(results, { aborted: true, notRun: 7 }), false);
@@ -77,24 +77,24 @@ describe('human reporter', () => {
     assert.ok(out.endsWith('\n5 passed, 1 failed, 7 skipped\n'));
   });
 
-  test('closing line: errors and time-outs count as failed; script errors, not checkable and skipped on their own', () => {
-    assert.equal(closingLine(summaryOf([passed, passed])), '2 passed, 0 failed');
-    assert.equal(closingLine(summaryOf([timedOut], { scriptErrors: [badScript], notRun: 2 })), '0 passed, 1 failed, 1 script error, 2 skipped');
+  it('closing line: errors and time-outs count as failed; script errors, not checkable and skipped on their own', () => {
+    assert.strictEqual(closingLine(summaryOf([passed, passed])), '2 passed, 0 failed');
+    assert.strictEqual(closingLine(summaryOf([timedOut], { scriptErrors: [badScript], notRun: 2 })), '0 passed, 1 failed, 1 script error, 2 skipped');
     const unchecked = { ...passed, status: 'notCheckable' as const };
-    assert.equal(closingLine(summaryOf([passed, unchecked, failed])), '1 passed, 1 failed, 1 not checkable');
+    assert.strictEqual(closingLine(summaryOf([passed, unchecked, failed])), '1 passed, 1 failed, 1 not checkable');
   });
 
-  test('formatExpectedActual aligns both texts', () => {
-    assert.equal(formatExpectedActual('a\nb', 'c', '  '), '  expected: a\n            b\n  actual:   c');
+  it('formatExpectedActual aligns both texts', () => {
+    assert.strictEqual(formatExpectedActual('a\nb', 'c', '  '), '  expected: a\n            b\n  actual:   c');
   });
 });
 
 describe('JSON reporter', () => {
-  test('{ summary, results } with every result and the script errors', () => {
+  it('{ summary, results } with every result and the script errors', () => {
     const reporter = createJsonReporter();
     for (const r of [passed, failed]) reporter.onResult(r);
     const report = JSON.parse(JSON.stringify(reporter.finish(summaryOf([passed, failed], { scriptErrors: [badScript] }))));
-    assert.deepEqual(report.summary, {
+    assert.deepStrictEqual(report.summary, {
       passed: 1,
       failed: 1,
       error: 0,
@@ -109,11 +109,11 @@ describe('JSON reporter', () => {
       scriptErrors: [badScript],
       notes: [],
     });
-    assert.deepEqual(report.results.map((r: ConversationResult) => [r.name, r.status]), [
+    assert.deepStrictEqual(report.results.map((r: ConversationResult) => [r.name, r.status]), [
       ['Greeting', 'passed'],
       ['Hours <wrong> & "quoted"', 'failed'],
     ]);
-    assert.equal(report.results[1].failures[0].line, 9);
+    assert.strictEqual(report.results[1].failures[0].line, 9);
   });
 });
 
@@ -139,7 +139,7 @@ function parseXml(xml: string): XmlElement {
       .replace(/&amp;/g, '&');
   };
   const body = xml.replace(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n/, '');
-  assert.notEqual(body, xml, 'XML declaration first');
+  assert.notStrictEqual(body, xml, 'XML declaration first');
   const token = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/y;
   const root: XmlElement = { name: '#document', attributes: {}, children: [], text: '' };
   const stack = [root];
@@ -154,7 +154,7 @@ function parseXml(xml: string): XmlElement {
       if (stack.length === 1) assert.match(m[5], /^\s*$/, 'text outside the root element');
       top.text += decode(m[5]);
     } else if (m[1]) {
-      assert.equal(m[2], top.name, `</${m[2]}> closes <${top.name}>`);
+      assert.strictEqual(m[2], top.name, `</${m[2]}> closes <${top.name}>`);
       stack.pop();
     } else {
       const attributes: Record<string, string> = {};
@@ -167,8 +167,8 @@ function parseXml(xml: string): XmlElement {
       if (!m[4]) stack.push(element);
     }
   }
-  assert.equal(stack.length, 1, 'every element closed');
-  assert.equal(root.children.length, 1, 'one root element');
+  assert.strictEqual(stack.length, 1, 'every element closed');
+  assert.strictEqual(root.children.length, 1, 'one root element');
   return root.children[0];
 }
 
@@ -181,7 +181,7 @@ async function tempDir(): Promise<string> {
 }
 
 describe('JUnit XML', () => {
-  test('well-formed, escaped, one testcase per conversation and script error, totals on the suite', async () => {
+  it('well-formed, escaped, one testcase per conversation and script error, totals on the suite', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'report.xml');
     const writer = new JUnitWriter(file);
@@ -193,46 +193,46 @@ describe('JUnit XML', () => {
 
     const xml = await fs.readFile(file, 'utf8');
     const root = parseXml(xml);
-    assert.equal(root.name, 'testsuites');
+    assert.strictEqual(root.name, 'testsuites');
     const suite = root.children[0];
-    assert.equal(suite.name, 'testsuite');
-    assert.deepEqual(
+    assert.strictEqual(suite.name, 'testsuite');
+    assert.deepStrictEqual(
       ['tests', 'failures', 'errors', 'skipped', 'time'].map((k) => suite.attributes[k]),
       ['5', '1', '2', '3', '31.512'],
     );
     const [properties, ...cases] = suite.children;
     // The same totals as the text report's closing line and -o json.
-    assert.deepEqual(
+    assert.deepStrictEqual(
       properties.children.map((p) => [p.attributes.name, p.attributes.value]),
       [['run', '4'], ['passed', '2'], ['failed', '2'], ['notCheckable', '0'], ['scriptErrors', '1'], ['notRun', '3']],
     );
-    assert.deepEqual(cases.map((c) => [c.attributes.classname, c.attributes.name, c.attributes.time]), [
+    assert.deepStrictEqual(cases.map((c) => [c.attributes.classname, c.attributes.name, c.attributes.time]), [
       ['s/greeting.convo.txt', 'Greeting', '0.012'],
       ['s/hours.convo.txt', 'Hours <wrong> & "quoted"', '1.500'],
       ['s/slow.yaml', 'Slow', '30.000'],
       ['s/greeting.convo.txt', 'Lone surrogate \\ud800 and NUL \\u0000 & <tag>', '0.012'],
       ['s/bad.yaml', 'script error at line 7', '0.000'],
     ]);
-    assert.equal(cases[0].children.length, 0);
+    assert.strictEqual(cases[0].children.length, 0);
     const failure = cases[1].children[0];
-    assert.equal(failure.name, 'failure');
-    assert.equal(failure.attributes.message, 'bot message does not match at s/hours.convo.txt:9, turn 1');
-    assert.equal(
+    assert.strictEqual(failure.name, 'failure');
+    assert.strictEqual(failure.attributes.message, 'bot message does not match at s/hours.convo.txt:9, turn 1');
+    assert.strictEqual(
       failure.text,
       's/hours.convo.txt:9, turn 1\nexpected: We are open 24/7.\nactual:   We are open\n          Monday to Friday \\u0007\\u001b[31m',
     );
-    assert.deepEqual([cases[2].children[0].name, cases[2].children[0].attributes.type], ['error', 'timeout']);
-    assert.deepEqual([cases[4].children[0].name, cases[4].children[0].attributes.message], ['error', 'unknown key "contain" in bot']);
+    assert.deepStrictEqual([cases[2].children[0].name, cases[2].children[0].attributes.type], ['error', 'timeout']);
+    assert.deepStrictEqual([cases[4].children[0].name, cases[4].children[0].attributes.message], ['error', 'unknown key "contain" in bot']);
   });
 
-  test('newlines in attribute values survive as character references', async () => {
+  it('newlines in attribute values survive as character references', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'r.xml');
     const writer = new JUnitWriter(file, 'suite\n"x"');
     writer.write({ ...timedOut, status: 'error', error: 'line one\nline two\ttab' });
     writer.close(summaryOf([timedOut]));
     const root = parseXml(await fs.readFile(file, 'utf8'));
-    assert.equal(root.attributes.name, 'suite\n"x"');
-    assert.equal(root.children[0].children[1].children[0].attributes.message, 'line one\nline two\ttab');
+    assert.strictEqual(root.attributes.name, 'suite\n"x"');
+    assert.strictEqual(root.children[0].children[1].children[0].attributes.message, 'line one\nline two\ttab');
   });
 });

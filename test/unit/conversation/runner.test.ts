@@ -1,5 +1,5 @@
-import { test, describe } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   runConversations,
@@ -81,52 +81,52 @@ async function run(items: (Conversation | ScriptError)[], options: Partial<Param
 }
 
 describe('one conversation', () => {
-  test('a matching conversation passes and reports its turns', async () => {
+  it('a matching conversation passes and reports its turns', async () => {
     const { results, summary } = await run([conv('echo', [user('hi'), bot('You said: hi'), user('again'), bot('You said: again')])]);
-    assert.equal(results.length, 1);
-    assert.equal(results[0].status, 'passed');
-    assert.equal(results[0].turns, 2);
-    assert.deepEqual(summary.counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 });
-    assert.deepEqual(summary.failedResults, []);
+    assert.strictEqual(results.length, 1);
+    assert.strictEqual(results[0].status, 'passed');
+    assert.strictEqual(results[0].turns, 2);
+    assert.deepStrictEqual(summary.counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 });
+    assert.deepStrictEqual(summary.failedResults, []);
   });
 
-  test('a wrong expectation fails with file:line, turn, expected and actual, and stops there', async () => {
+  it('a wrong expectation fails with file:line, turn, expected and actual, and stops there', async () => {
     const c = conv('wrong', [user('hi'), bot('You said: hi'), user('hours'), bot('We are open 24/7.'), user('never sent')]);
     const { results, summary } = await run([c]);
     const [result] = results;
-    assert.equal(result.status, 'failed');
-    assert.equal(result.turns, 2, 'the customer step after the failure is not sent');
-    assert.deepEqual(result.failures, [
+    assert.strictEqual(result.status, 'failed');
+    assert.strictEqual(result.turns, 2, 'the customer step after the failure is not sent');
+    assert.deepStrictEqual(result.failures, [
       { file: 'suite.yaml', line: c.steps[3].line, turn: 2, message: 'bot message does not match', expected: 'We are open 24/7.', actual: 'You said: hours' },
     ]);
-    assert.deepEqual(summary.failedResults, [result]);
+    assert.deepStrictEqual(summary.failedResults, [result]);
   });
 
-  test('several #bot in a row consume the messages of one turn in order (BotiumScript)', async () => {
+  it('several #bot in a row consume the messages of one turn in order (BotiumScript)', async () => {
     const c = parseConvoTxt('t.convo.txt', 'Two\n#me\ntwo\n#bot\none.\n#bot\nTWO\n#me\nbye\n#bot\nyou said: *\n');
     assert.ok(!('kind' in c && c.kind === 'script-error'));
     const { results } = await run([c as Conversation]);
-    assert.equal(results[0].status, 'passed', JSON.stringify(results[0].failures));
+    assert.strictEqual(results[0].status, 'passed', JSON.stringify(results[0].failures));
   });
 
-  test('bot messages left unconsumed before the next customer message fail; at the end they are ignored', async () => {
+  it('bot messages left unconsumed before the next customer message fail; at the end they are ignored', async () => {
     const { results } = await run([
       conv('extra', [user('two'), bot('One.'), user('next')]),
       conv('extra at end', [user('two'), bot('One.')]),
     ]);
     const extra = results.find((r) => r.name === 'extra')!;
-    assert.equal(extra.status, 'failed');
-    assert.equal(extra.failures[0].actual, 'Two.');
+    assert.strictEqual(extra.status, 'failed');
+    assert.strictEqual(extra.failures[0].actual, 'Two.');
     assert.match(extra.failures[0].message, /1 message\(s\) the script does not expect/);
-    assert.equal(results.find((r) => r.name === 'extra at end')!.status, 'passed');
+    assert.strictEqual(results.find((r) => r.name === 'extra at end')!.status, 'passed');
   });
 
-  test('a missing bot message fails with "(no message)"', async () => {
+  it('a missing bot message fails with "(no message)"', async () => {
     const { results } = await run([conv('short', [user('hi'), bot('You said: hi'), bot('And more')])]);
-    assert.equal(results[0].failures[0].actual, '(no message)');
+    assert.strictEqual(results[0].failures[0].actual, '(no message)');
   });
 
-  test('handover and end steps; a customer message after the end fails', async () => {
+  it('handover and end steps; a customer message after the end fails', async () => {
     const { results } = await run([
       conv('handover', [
         user('agent'),
@@ -140,17 +140,17 @@ describe('one conversation', () => {
       conv('silence', [user('hi'), bot('You said: hi'), { kind: 'silence' }, bot('Are you still there?'), { kind: 'end', reason: 'flow-ended' }]),
     ]);
     const by = (name: string) => results.find((r) => r.name === name)!;
-    assert.equal(by('handover').status, 'passed', JSON.stringify(by('handover').failures));
-    assert.deepEqual([by('no handover').failures[0].expected, by('no handover').failures[0].actual], ['handover', '(no handover)']);
-    assert.deepEqual([by('wrong end').failures[0].expected, by('wrong end').failures[0].actual], ['flow ended (flow-ended)', 'flow ended (handover)']);
+    assert.strictEqual(by('handover').status, 'passed', JSON.stringify(by('handover').failures));
+    assert.deepStrictEqual([by('no handover').failures[0].expected, by('no handover').failures[0].actual], ['handover', '(no handover)']);
+    assert.deepStrictEqual([by('wrong end').failures[0].expected, by('wrong end').failures[0].actual], ['flow ended (flow-ended)', 'flow ended (handover)']);
     assert.match(by('after end').failures[0].actual, /already ended \(handover\)/);
-    assert.equal(by('silence').status, 'passed', JSON.stringify(by('silence').failures));
-    assert.equal(by('silence').turns, 2);
+    assert.strictEqual(by('silence').status, 'passed', JSON.stringify(by('silence').failures));
+    assert.strictEqual(by('silence').turns, 2);
   });
 });
 
 describe('many conversations', () => {
-  test('an exception and a hanging driver do not stop or stall the others', async () => {
+  it('an exception and a hanging driver do not stop or stall the others', async () => {
     const stats = { inFlight: 0, maxInFlight: 0, closed: 0, signals: [] as AbortSignal[] };
     const started = Date.now();
     const { results, summary } = await run(
@@ -159,21 +159,21 @@ describe('many conversations', () => {
       fakeFactory(stats),
     );
     const elapsed = Date.now() - started;
-    assert.deepEqual(summary.counts, { passed: 3, failed: 0, error: 1, timeout: 1, notCheckable: 0 });
+    assert.deepStrictEqual(summary.counts, { passed: 3, failed: 0, error: 1, timeout: 1, notCheckable: 0 });
     const boom = results.find((r) => r.name === 'boom')!;
-    assert.equal(boom.error, 'bot unreachable');
+    assert.strictEqual(boom.error, 'bot unreachable');
     const hang = results.find((r) => r.name === 'hang')!;
-    assert.equal(hang.status, 'timeout');
+    assert.strictEqual(hang.status, 'timeout');
     assert.match(hang.error ?? '', /timed out after 300 ms/);
     // The hanging one occupies one worker for the time-out; the rest ran on the other.
     assert.ok(elapsed < 1500, `took ${elapsed} ms`);
-    assert.equal(results[results.length - 1].name, 'hang', 'the others finished while it hung');
-    assert.equal(stats.signals.filter((s) => s.aborted).length, 1, 'the timed-out session was told to stop');
-    assert.equal(stats.closed, 5);
-    assert.deepEqual(summary.failedResults.map((r) => r.name).sort(), ['boom', 'hang']);
+    assert.strictEqual(results[results.length - 1].name, 'hang', 'the others finished while it hung');
+    assert.strictEqual(stats.signals.filter((s) => s.aborted).length, 1, 'the timed-out session was told to stop');
+    assert.strictEqual(stats.closed, 5);
+    assert.deepStrictEqual(summary.failedResults.map((r) => r.name).sort(), ['boom', 'hang']);
   });
 
-  test('never more than `concurrency` conversations in flight, and the source is pulled as workers free up', async () => {
+  it('never more than `concurrency` conversations in flight, and the source is pulled as workers free up', async () => {
     const stats = { inFlight: 0, maxInFlight: 0, closed: 0, signals: [] as AbortSignal[] };
     const items = Array.from({ length: 24 }, (_, i) => echo(`c${i}`, `wait:${5 + (i % 3) * 5}`));
     const pulled = { count: 0 };
@@ -185,21 +185,21 @@ describe('many conversations', () => {
         if (pulledAtFirstResult < 0) pulledAtFirstResult = pulled.count;
       },
     });
-    assert.equal(summary.counts.passed, 24);
-    assert.equal(stats.maxInFlight, 3);
+    assert.strictEqual(summary.counts.passed, 24);
+    assert.strictEqual(stats.maxInFlight, 3);
     assert.ok(pulledAtFirstResult <= 4, `pulled ${pulledAtFirstResult} before the first result`);
   });
 
-  test('script errors are reported and the conversations around them still run', async () => {
+  it('script errors are reported and the conversations around them still run', async () => {
     const seen: ScriptError[] = [];
     const bad = scriptError('bad.yaml', 3, 'unknown key "contain"');
     const { summary } = await run([echo('a'), bad, echo('b')], { onScriptError: (e) => seen.push(e) });
-    assert.equal(summary.counts.passed, 2);
-    assert.deepEqual(summary.scriptErrors, [bad]);
-    assert.deepEqual(seen, [bad]);
+    assert.strictEqual(summary.counts.passed, 2);
+    assert.deepStrictEqual(summary.scriptErrors, [bad]);
+    assert.deepStrictEqual(seen, [bad]);
   });
 
-  test('abort stops starting new conversations, lets running ones finish and counts the rest', async () => {
+  it('abort stops starting new conversations, lets running ones finish and counts the rest', async () => {
     const controller = new AbortController();
     const items = Array.from({ length: 30 }, (_, i) => echo(`c${i}`, `wait:20`));
     const results: ConversationResult[] = [];
@@ -212,17 +212,17 @@ describe('many conversations', () => {
         if (results.length === 1) controller.abort();
       },
     });
-    assert.equal(summary.aborted, true);
+    assert.strictEqual(summary.aborted, true);
     assert.ok(results.every((r) => r.status === 'passed'), 'running conversations were allowed to finish');
     assert.ok(summary.total >= 1 && summary.total <= 3, `ran ${summary.total}`);
-    assert.equal(summary.total + summary.notRun, 30);
-    assert.equal(results.length, summary.total);
+    assert.strictEqual(summary.total + summary.notRun, 30);
+    assert.strictEqual(results.length, summary.total);
   });
 
-  test('the summary keeps failed results only, however many pass', async () => {
+  it('the summary keeps failed results only, however many pass', async () => {
     const items = [...Array.from({ length: 50 }, (_, i) => echo(`ok${i}`)), conv('bad', [user('x'), bot('nope')])];
     const { summary } = await run(items, { concurrency: 8 });
-    assert.equal(summary.total, 51);
-    assert.deepEqual(summary.failedResults.map((r) => r.name), ['bad']);
+    assert.strictEqual(summary.total, 51);
+    assert.deepStrictEqual(summary.failedResults.map((r) => r.name), ['bad']);
   });
 });

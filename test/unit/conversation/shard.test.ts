@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert, expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,12 +21,12 @@ async function* from<T>(items: T[]): AsyncGenerator<T> {
 }
 
 describe('--shard', () => {
-  test('parses INDEX/TOTAL and refuses anything else', () => {
-    assert.deepEqual(parseShard('2/4'), { index: 2, total: 4 });
-    for (const bad of ['0/4', '5/4', '1', 'a/b', '1/0', '1/1001']) assert.throws(() => parseShard(bad), (e: Error) => e.message === `--shard ${bad} is not a shard.`);
+  it('parses INDEX/TOTAL and refuses anything else', () => {
+    assert.deepStrictEqual(parseShard('2/4'), { index: 2, total: 4 });
+    for (const bad of ['0/4', '5/4', '1', 'a/b', '1/0', '1/1001']) expect(() => parseShard(bad)).to.throw().that.satisfies((e: Error) => e.message === `--shard ${bad} is not a shard.`);
   });
 
-  test('the shards of a suite are disjoint and together the whole suite, whatever the order and the checkout path', async () => {
+  it('the shards of a suite are disjoint and together the whole suite, whatever the order and the checkout path', async () => {
     const names = Array.from({ length: 200 }, (_, i) => convo(`/ci/a/suite/dir${i % 7}/f${i % 13}.yaml`, `conversation ${i}`));
     const seen: string[] = [];
     const sizes: number[] = [];
@@ -37,17 +37,17 @@ describe('--shard', () => {
       // Reversed on disk and checked out elsewhere: the same conversations.
       const moved = [...names].reverse().map((c) => ({ ...c, file: c.file.replace('/ci/a/', '/home/runner/work/') }));
       const again = await collect(inShard(from(moved), '/home/runner/work/suite', { index, total: 4 }));
-      assert.deepEqual(again.map((c) => c.name).sort(), part.map((c) => c.name).sort());
+      assert.deepStrictEqual(again.map((c) => c.name).sort(), part.map((c) => c.name).sort());
     }
-    assert.deepEqual(seen.sort(), names.map((c) => c.name).sort());
+    assert.deepStrictEqual(seen.sort(), names.map((c) => c.name).sort());
     for (const size of sizes) assert.ok(size > 25 && size < 75, `roughly even: ${sizes}`);
   });
 
-  test('conversations of one file spread; a script error goes to one shard', () => {
+  it('conversations of one file spread; a script error goes to one shard', () => {
     const shards = new Set(Array.from({ length: 20 }, (_, i) => shardOf('/s', convo('/s/one.yaml', `c${i}`), 4)));
     assert.ok(shards.size >= 3);
     const error = { kind: 'script-error' as const, file: '/s/bad.yaml', line: 1, message: 'bad' };
-    assert.equal(shardOf('/s', error, 4), shardOf('/s', { ...error, line: 9, message: 'other' }, 4));
+    assert.strictEqual(shardOf('/s', error, 4), shardOf('/s', { ...error, line: 9, message: 'other' }, 4));
   });
 });
 
@@ -67,19 +67,19 @@ describe('merging shard reports', () => {
   const passed = (n: string) => `    <testcase classname="s/${n}.convo.txt" name="${n}" time="0.100"/>\n`;
   const failedCase = (n: string) => `    <testcase classname="s/${n}.convo.txt" name="${n}" time="0.100">\n      <failure message="bot message does not match at x" type="assertion">x</failure>\n    </testcase>\n`;
 
-  test('JUnit: one suite with every test case and the totals added up', () => {
+  it('JUnit: one suite with every test case and the totals added up', () => {
     const out = path.join(dir, 'out.xml');
     const totals = mergeJUnit([junit('a.xml', '1/2', [passed('a'), failedCase('b')], 1), junit('b.xml', '2/2', [passed('c')])], out);
-    assert.deepEqual(totals, { run: 3, passed: 2, failed: 1, notCheckable: 0, scriptErrors: 0, notRun: 0, shards: ['1/2', '2/2'], duplicates: [] });
+    assert.deepStrictEqual(totals, { run: 3, passed: 2, failed: 1, notCheckable: 0, scriptErrors: 0, notRun: 0, shards: ['1/2', '2/2'], duplicates: [] });
     const xml = fs.readFileSync(out, 'utf8');
-    assert.equal((xml.match(/<testsuite /g) ?? []).length, 1);
+    assert.strictEqual((xml.match(/<testsuite /g) ?? []).length, 1);
     assert.match(xml, /<testsuite name="cognigy:test-chat" tests="3" failures="1" errors="0" skipped="0" time="3\.000"/);
     assert.ok(xml.includes(failedCase('b')) && xml.includes(passed('a')) && xml.includes(passed('c')));
     assert.ok(xml.includes(propertiesXml({ run: 3, passed: 2, failed: 1, notCheckable: 0, scriptErrors: 0, notRun: 0 })), 'the run totals, as a single run writes them');
-    assert.doesNotMatch(xml, /<property name="shard"/);
+    assert.notMatch(xml, /<property name="shard"/);
   });
 
-  test('refuses a missing shard, a shard twice, two splits, a whole run among shards, and files that are not ours', () => {
+  it('refuses a missing shard, a shard twice, two splits, a whole run among shards, and files that are not ours', () => {
     const out = path.join(dir, 'refused.xml');
     const one = junit('one.xml', '1/3', [passed('a')]);
     const three = junit('three.xml', '3/3', [passed('c')]);
@@ -98,20 +98,20 @@ describe('merging shard reports', () => {
     assert.throws(() => mergeJUnit([short], out), /says tests="2" but holds 1 test cases/);
   });
 
-  test('a pattern in the file name stands for the files it matches, sorted; one that matches nothing is refused', () => {
+  it('a pattern in the file name stands for the files it matches, sorted; one that matches nothing is refused', () => {
     const sub = fs.mkdtempSync(path.join(dir, 'glob-'));
     for (const f of ['shard-2.xml', 'shard-1.xml', 'shard-10.xml', 'other.xml', 'shard-1.json']) fs.writeFileSync(path.join(sub, f), '');
-    assert.deepEqual(expandFiles([path.join(sub, 'shard-?.xml')], '--merge-junit'), ['shard-1.xml', 'shard-2.xml'].map((f) => path.join(sub, f)));
-    assert.deepEqual(expandFiles([path.join(sub, 'shard-*.xml'), path.join(sub, 'other.xml')], '--merge-junit').map((f) => path.basename(f)), ['shard-1.xml', 'shard-10.xml', 'shard-2.xml', 'other.xml']);
+    assert.deepStrictEqual(expandFiles([path.join(sub, 'shard-?.xml')], '--merge-junit'), ['shard-1.xml', 'shard-2.xml'].map((f) => path.join(sub, f)));
+    assert.deepStrictEqual(expandFiles([path.join(sub, 'shard-*.xml'), path.join(sub, 'other.xml')], '--merge-junit').map((f) => path.basename(f)), ['shard-1.xml', 'shard-10.xml', 'shard-2.xml', 'other.xml']);
     assert.throws(() => expandFiles([path.join(sub, 'none-*.xml')], '--merge-junit'), /--merge-junit .*none-\*\.xml: no file matches\./);
   });
 
-  test('names a conversation found in two reports', () => {
+  it('names a conversation found in two reports', () => {
     const totals = mergeJUnit([junit('x.xml', undefined, [passed('a')]), junit('y.xml', undefined, [passed('a')])], path.join(dir, 'dup.xml'));
-    assert.deepEqual(totals.duplicates, ['s/a.convo.txt / a']);
+    assert.deepStrictEqual(totals.duplicates, ['s/a.convo.txt / a']);
   });
 
-  test('JSON: results joined, summaries added up, shards checked', () => {
+  it('JSON: results joined, summaries added up, shards checked', () => {
     const doc = (shard: number, results: { name: string; status: string }[]) => {
       const file = path.join(dir, `r${shard}.json`);
       const passedCount = results.filter((r) => r.status === 'passed').length;
@@ -125,13 +125,13 @@ describe('merging shard reports', () => {
       return file;
     };
     const { report, totals } = mergeJson([doc(1, [{ name: 'a', status: 'passed' }]), doc(2, [{ name: 'b', status: 'failed' }])]);
-    assert.deepEqual(report.results.map((r) => r.name), ['a', 'b']);
-    assert.equal(report.summary.total, 2);
-    assert.equal(report.summary.failed, 1);
-    assert.deepEqual(report.summary.rateLimit, { waits: 3, waitedMs: 2000, conversations: 2 });
-    assert.equal(report.summary.shard, undefined, 'the merged report is the whole suite');
-    assert.deepEqual(report.summary.notes, ['botium.json: one note'], 'a note every shard gave is given once');
-    assert.deepEqual(totals.shards, ['1/2', '2/2']);
+    assert.deepStrictEqual(report.results.map((r) => r.name), ['a', 'b']);
+    assert.strictEqual(report.summary.total, 2);
+    assert.strictEqual(report.summary.failed, 1);
+    assert.deepStrictEqual(report.summary.rateLimit, { waits: 3, waitedMs: 2000, conversations: 2 });
+    assert.strictEqual(report.summary.shard, undefined, 'the merged report is the whole suite');
+    assert.deepStrictEqual(report.summary.notes, ['botium.json: one note'], 'a note every shard gave is given once');
+    assert.deepStrictEqual(totals.shards, ['1/2', '2/2']);
     assert.throws(() => mergeJson([doc(1, [])]), /Shard 2\/2 missing/);
   });
 });

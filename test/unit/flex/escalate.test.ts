@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert, expect } from 'chai';
 import { escalate, EscalationApi, EscalationDeps, checkRequest } from '../../../src/lib/flex/escalate';
 import type { ExecutionInfo, ScopedWebhook, TaskInfo } from '../../../src/lib/twilio/api';
 import { CognigyError, UsageError } from '../../../src/lib/errors';
@@ -91,127 +91,127 @@ const active = (): ExecutionInfo => ({ sid: sid('FN', 9), flowSid: FW, contactCh
 const deps = (api: EscalationApi): EscalationDeps => ({ api, setup, sleep: async () => undefined, newId: () => 'run-1' });
 
 describe('escalate, against a plain fake account', () => {
-  test('creates the hand-over first, then ends the bot', async () => {
+  it('creates the hand-over first, then ends the bot', async () => {
     const f = fakeApi({ executions: [active()] });
     const r = await escalate({ conversation: CH, reason: 'angry' }, deps(f.api));
-    assert.equal(r.action, 'created');
-    assert.deepEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
-    assert.equal((r.attributes as any).cognigy.reason, 'angry');
-    assert.deepEqual((r.attributes as any).cognigy.transcript.map((m: any) => m.from), ['customer', 'bot']);
-    assert.equal(r.sessionId, CH);
+    assert.strictEqual(r.action, 'created');
+    assert.deepStrictEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
+    assert.strictEqual((r.attributes as any).cognigy.reason, 'angry');
+    assert.deepStrictEqual((r.attributes as any).cognigy.transcript.map((m: any) => m.from), ['customer', 'bot']);
+    assert.strictEqual(r.sessionId, CH);
   });
 
-  test("after the create, the conversation's Studio webhook is removed, then the bot ended", async () => {
+  it("after the create, the conversation's Studio webhook is removed, then the bot ended", async () => {
     const f = fakeApi({ executions: [active()], webhooks: [{ sid: WH, kind: 'studio', flowSid: FW }, { sid: sid('WH', 9), kind: 'webhook' }] });
     const r = await escalate({ conversation: CH }, deps(f.api));
-    assert.deepEqual(f.writes, ['create', `remove ${WH}`, `end ${sid('FN', 9)}`]);
-    assert.deepEqual(r.studioWebhooks, [{ sid: WH, flowSid: FW, action: 'removed' }]);
-    assert.deepEqual(f.webhooks.map((w) => w.kind), ['webhook'], 'other webhooks stay');
+    assert.deepStrictEqual(f.writes, ['create', `remove ${WH}`, `end ${sid('FN', 9)}`]);
+    assert.deepStrictEqual(r.studioWebhooks, [{ sid: WH, flowSid: FW, action: 'removed' }]);
+    assert.deepStrictEqual(f.webhooks.map((w) => w.kind), ['webhook'], 'other webhooks stay');
   });
 
-  test('the flow named by the conversation webhook is used over the setup flow, and said', async () => {
+  it('the flow named by the conversation webhook is used over the setup flow, and said', async () => {
     const other: ExecutionInfo = { sid: sid('FN', 10), flowSid: OTHER_FW, contactChannelAddress: CUSTOMER, status: 'active' };
     const f = fakeApi({ executions: [other], webhooks: [{ sid: WH, kind: 'studio', flowSid: OTHER_FW }] });
     const listed: string[] = [];
     const api = { ...f.api, listExecutions: async (flowSid: string) => (listed.push(flowSid), f.executions.filter((e) => e.flowSid === flowSid)) };
     const r = await escalate({ conversation: CH }, deps(api));
-    assert.deepEqual(r.flow, { sid: OTHER_FW, name: 'Messaging Flow', source: 'conversation-webhook' });
-    assert.deepEqual(listed, [OTHER_FW]);
-    assert.deepEqual(r.executions, [{ sid: other.sid, action: 'ended' }]);
+    assert.deepStrictEqual(r.flow, { sid: OTHER_FW, name: 'Messaging Flow', source: 'conversation-webhook' });
+    assert.deepStrictEqual(listed, [OTHER_FW]);
+    assert.deepStrictEqual(r.executions, [{ sid: other.sid, action: 'ended' }]);
     assert.ok(r.notes.some((n) => /served by flow "Messaging Flow".*"Cognigy Bot Flow".*"Messaging Flow" was used/.test(n)), r.notes.join('\n'));
   });
 
-  test('a webhook already removed (a retried DELETE, another run) is not an error', async () => {
+  it('a webhook already removed (a retried DELETE, another run) is not an error', async () => {
     const f = fakeApi({ executions: [active()], webhooks: [{ sid: WH, kind: 'studio', flowSid: FW }] });
     const api = { ...f.api, listConversationWebhooks: async () => [{ sid: WH, kind: 'studio', flowSid: FW }], deleteConversationWebhook: async () => {
       throw Object.assign(new Error('not found'), { exitCode: 20404 });
     } };
     const r = await escalate({ conversation: CH }, deps(api));
-    assert.deepEqual(r.studioWebhooks, [{ sid: WH, flowSid: FW, action: 'already-gone' }]);
-    assert.equal(f.executions[0].status, 'ended');
+    assert.deepStrictEqual(r.studioWebhooks, [{ sid: WH, flowSid: FW, action: 'already-gone' }]);
+    assert.strictEqual(f.executions[0].status, 'ended');
   });
 
-  test('a 503 on a create that went through: found by its run id, not made twice', async () => {
+  it('a 503 on a create that went through: found by its run id, not made twice', async () => {
     const f = fakeApi({ executions: [active()], createFails: ['503-applied'] });
     const r = await escalate({ conversation: CH }, deps(f.api));
-    assert.equal(r.recovered, true);
-    assert.equal(f.tasks.length, 1);
-    assert.deepEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
+    assert.strictEqual(r.recovered, true);
+    assert.strictEqual(f.tasks.length, 1);
+    assert.deepStrictEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
   });
 
-  test('a 503 on a create that did not go through: tried again, one hand-over', async () => {
+  it('a 503 on a create that did not go through: tried again, one hand-over', async () => {
     const f = fakeApi({ createFails: ['503', '503'] });
     const r = await escalate({ conversation: CH }, deps(f.api));
-    assert.equal(r.action, 'created');
-    assert.equal(f.tasks.length, 1);
+    assert.strictEqual(r.action, 'created');
+    assert.strictEqual(f.tasks.length, 1);
   });
 
-  test('three failed creates: an error that says nothing was done; the bot keeps running', async () => {
+  it('three failed creates: an error that says nothing was done; the bot keeps running', async () => {
     const f = fakeApi({ executions: [active()], createFails: ['503', '503', '503'] });
-    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'create-failed' && /Nothing was done/.test(e.message));
-    assert.equal(f.executions[0].status, 'active');
+    await expect(escalate({ conversation: CH }, deps(f.api))).to.be.rejected.and.eventually.satisfy((e: CognigyError) => e.code === 'create-failed' && /Nothing was done/.test(e.message));
+    assert.strictEqual(f.executions[0].status, 'active');
   });
 
-  test('the last of three attempts went through: found, not reported as a failure', async () => {
+  it('the last of three attempts went through: found, not reported as a failure', async () => {
     const f = fakeApi({ executions: [active()], createFails: ['503', '503', '503-applied'] });
     const r = await escalate({ conversation: CH }, deps(f.api));
-    assert.equal(r.recovered, true);
-    assert.equal(f.tasks.length, 1);
-    assert.equal(f.executions[0].status, 'ended');
+    assert.strictEqual(r.recovered, true);
+    assert.strictEqual(f.tasks.length, 1);
+    assert.strictEqual(f.executions[0].status, 'ended');
   });
 
-  test('429 after the HTTP layer gave up: says so, nothing done', async () => {
+  it('429 after the HTTP layer gave up: says so, nothing done', async () => {
     const f = fakeApi({ executions: [active()], createFails: ['429'] });
-    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'rate-limited');
-    assert.deepEqual(f.writes, []);
+    await expect(escalate({ conversation: CH }, deps(f.api))).to.be.rejected.and.eventually.satisfy((e: CognigyError) => e.code === 'rate-limited');
+    assert.deepStrictEqual(f.writes, []);
   });
 
-  test('a refused create (4xx) is not retried and ends nothing', async () => {
+  it('a refused create (4xx) is not retried and ends nothing', async () => {
     const f = fakeApi({ executions: [active()], createFails: ['400'] });
-    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'handover-refused');
-    assert.deepEqual(f.writes, []);
+    await expect(escalate({ conversation: CH }, deps(f.api))).to.be.rejected.and.eventually.satisfy((e: CognigyError) => e.code === 'handover-refused');
+    assert.deepStrictEqual(f.writes, []);
   });
 
-  test('an open queued task: nothing created, a bot still running is ended', async () => {
+  it('an open queued task: nothing created, a bot still running is ended', async () => {
     const queued: TaskInfo = { sid: sid('WT', 1), assignmentStatus: 'pending', attributes: { conversationSid: CH } };
     const f = fakeApi({ tasks: [queued], executions: [active()] });
     const r = await escalate({ conversation: CH }, deps(f.api));
-    assert.equal(r.action, 'already-escalated');
-    assert.equal(r.handover?.taskSid, queued.sid);
-    assert.deepEqual(f.writes, [`end ${sid('FN', 9)}`]);
+    assert.strictEqual(r.action, 'already-escalated');
+    assert.strictEqual(r.handover?.taskSid, queued.sid);
+    assert.deepStrictEqual(f.writes, [`end ${sid('FN', 9)}`]);
   });
 
-  test('a task an agent holds: an error, nothing touched', async () => {
+  it('a task an agent holds: an error, nothing touched', async () => {
     const held: TaskInfo = { sid: sid('WT', 1), assignmentStatus: 'assigned', attributes: { conversationSid: CH } };
     const f = fakeApi({ tasks: [held], executions: [active()] });
-    await assert.rejects(escalate({ conversation: CH }, deps(f.api)), (e: CognigyError) => e.code === 'already-with-agent');
-    assert.deepEqual(f.writes, []);
+    await expect(escalate({ conversation: CH }, deps(f.api))).to.be.rejected.and.eventually.satisfy((e: CognigyError) => e.code === 'already-with-agent');
+    assert.deepStrictEqual(f.writes, []);
   });
 
-  test('no active execution: still handed over, with a note', async () => {
+  it('no active execution: still handed over, with a note', async () => {
     const f = fakeApi();
     const r = await escalate({ conversation: CH }, deps(f.api));
-    assert.equal(r.action, 'created');
-    assert.deepEqual(r.executions, []);
+    assert.strictEqual(r.action, 'created');
+    assert.deepStrictEqual(r.executions, []);
     assert.ok(r.notes.some((n) => /bot was not running/.test(n)), r.notes.join('\n'));
   });
 
-  test('--dry-run reads only', async () => {
+  it('--dry-run reads only', async () => {
     const f = fakeApi({ executions: [active()] });
     const r = await escalate({ conversation: CH, dryRun: true }, deps(f.api));
-    assert.equal(r.action, 'would-create');
-    assert.deepEqual(r.executions.map((e) => e.action), ['would-end']);
-    assert.deepEqual(f.writes, []);
+    assert.strictEqual(r.action, 'would-create');
+    assert.deepStrictEqual(r.executions.map((e) => e.action), ['would-end']);
+    assert.deepStrictEqual(f.writes, []);
   });
 
-  test('--contact finds the conversation through the bot execution', async () => {
+  it('--contact finds the conversation through the bot execution', async () => {
     const f = fakeApi({ executions: [active()] });
     const r = await escalate({ contact: CUSTOMER }, deps(f.api));
-    assert.equal(r.target.sid, CH);
-    assert.deepEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
+    assert.strictEqual(r.target.sid, CH);
+    assert.deepStrictEqual(f.writes, ['create', `end ${sid('FN', 9)}`]);
   });
 
-  test('--contact: a chat-message trigger means legacy messaging, whatever the saved model', async () => {
+  it('--contact: a chat-message trigger means legacy messaging, whatever the saved model', async () => {
     const f = fakeApi({ executions: [active()] });
     f.api.fetchExecutionContext = async () => ({ trigger: { message: { ChannelSid: CH, ChannelAttributes: { proxySession: 'KC1' } } } });
     let created = '';
@@ -220,22 +220,22 @@ describe('escalate, against a plain fake account', () => {
       return { sid: sid('WT', 50), assignmentStatus: 'pending', attributes: JSON.parse(o.attributes) };
     };
     const r = await escalate({ contact: CUSTOMER }, deps(f.api));
-    assert.equal(r.channelModel, 'legacy');
-    assert.equal(JSON.parse(created).channelSid, CH);
-    assert.equal(r.sessionId, 'KC1');
+    assert.strictEqual(r.channelModel, 'legacy');
+    assert.strictEqual(JSON.parse(created).channelSid, CH);
+    assert.strictEqual(r.sessionId, 'KC1');
   });
 
-  test('bad targets are usage errors before any call', () => {
+  it('bad targets are usage errors before any call', () => {
     assert.throws(() => checkRequest({ conversation: 'CH123' }, 'conversations'), UsageError);
     assert.throws(() => checkRequest({}, 'conversations'), UsageError);
     assert.throws(() => checkRequest({ conversation: CH, channel: CH }, 'conversations'), UsageError);
     assert.throws(() => checkRequest({ conversation: CH, channelModel: 'legacy' }, 'conversations'), UsageError);
-    assert.equal(checkRequest({ channel: CH }, 'conversations').model, 'legacy');
-    assert.equal(checkRequest({ contact: CUSTOMER }, 'legacy').model, 'legacy');
+    assert.strictEqual(checkRequest({ channel: CH }, 'conversations').model, 'legacy');
+    assert.strictEqual(checkRequest({ contact: CUSTOMER }, 'legacy').model, 'legacy');
   });
 
-  test('an unknown conversation: a clear error', async () => {
+  it('an unknown conversation: a clear error', async () => {
     const f = fakeApi();
-    await assert.rejects(escalate({ conversation: sid('CH', 77) }, deps(f.api)), (e: CognigyError) => e.code === 'conversation-not-found');
+    await expect(escalate({ conversation: sid('CH', 77) }, deps(f.api))).to.be.rejected.and.eventually.satisfy((e: CognigyError) => e.code === 'conversation-not-found');
   });
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { ChatSession } from '../../../src/lib/conversation/chat';
 import { describeEscalationPreview, PREVIEW_SID } from '../../../src/lib/flex/preview';
 import { buildFlow } from '../../../src/lib/studio';
@@ -46,7 +46,7 @@ function attributesIn(preview: string): any {
 }
 
 describe('/escalate preview in test-chat', () => {
-  test('shows the routing and the attributes escalate would send, transcript included', async () => {
+  it('shows the routing and the attributes escalate would send, transcript included', async () => {
     const c = chat();
     await c.send('hello');
     await c.send('opening hours?');
@@ -57,18 +57,18 @@ describe('/escalate preview in test-chat', () => {
     assert.match(preview, /remove the conversation's Studio webhook, so new messages no longer start the bot/);
     assert.match(preview, /end the flow's active execution for \+15551234567/);
     const a = attributesIn(preview);
-    assert.equal(a.from, '+15551234567');
-    assert.equal(a.customerAddress, '+15551234567', 'what escalate sends: customerName/customerAddress too');
-    assert.equal(a.customerName, '+15551234567');
-    assert.deepEqual(
+    assert.strictEqual(a.from, '+15551234567');
+    assert.strictEqual(a.customerAddress, '+15551234567', 'what escalate sends: customerName/customerAddress too');
+    assert.strictEqual(a.customerName, '+15551234567');
+    assert.deepStrictEqual(
       a.cognigy.transcript.map((m: any) => `${m.from}: ${m.text}`),
       ['customer: hello', 'bot: You said hello', 'customer: opening hours?', 'bot: You said opening hours?'],
     );
-    assert.equal(a.cognigy.lastAnswer, 'You said opening hours?');
-    assert.equal(a.conversationSid, PREVIEW_SID);
+    assert.strictEqual(a.cognigy.lastAnswer, 'You said opening hours?');
+    assert.strictEqual(a.conversationSid, PREVIEW_SID);
   });
 
-  test('after the flow handed over, says escalate would create nothing', async () => {
+  it('after the flow handed over, says escalate would create nothing', async () => {
     const c = chat();
     await c.send('agent');
     assert.ok(c.withAgent);
@@ -78,11 +78,11 @@ describe('/escalate preview in test-chat', () => {
     assert.ok(a.cognigy.transcript.some((m: any) => m.text === 'agent'));
   });
 
-  test('legacy setup: a TaskRouter task for the chat channel', async () => {
+  it('legacy setup: a TaskRouter task for the chat channel', async () => {
     const c = chat();
     await c.send('hi');
     const preview = describeEscalationPreview(c, { ...setup, channelModel: 'legacy' }, { customer: '+15551234567' });
     assert.match(preview, /TaskRouter task for chat channel/);
-    assert.equal(attributesIn(preview).channelSid, PREVIEW_SID);
+    assert.strictEqual(attributesIn(preview).channelSid, PREVIEW_SID);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import fc from 'fast-check';
 import { CognigyError } from '../../../src/lib/errors';
 import { HttpFailure, type HttpRequest, type HttpResponse } from '../../../src/lib/http/types';
@@ -40,11 +40,11 @@ function checkTurn(session: FlowSession, turn: Turn): void {
   assert.ok(session.runState.steps <= STUDIO_LIMITS.maxSteps, `ran ${session.runState.steps} steps`);
   const status = session.runState.status;
   assert.ok(status === 'ended' || status === 'waiting-reply', `a turn resolved while the execution is ${status}`);
-  assert.equal(turn.waiting !== undefined, status === 'waiting-reply');
-  if (turn.ended) assert.equal(status, 'ended');
+  assert.strictEqual(turn.waiting !== undefined, status === 'waiting-reply');
+  if (turn.ended) assert.strictEqual(status, 'ended');
   assertJsonData(turn.events);
-  assert.deepEqual(JSON.parse(JSON.stringify(turn.events)), JSON.parse(JSON.stringify(turn.events)));
-  for (const event of turn.events) assert.equal(typeof event.type, 'string');
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(turn.events)), JSON.parse(JSON.stringify(turn.events)));
+  for (const event of turn.events) assert.strictEqual(typeof event.type, 'string');
 }
 
 /** Runs one call: it resolves to a well-formed turn or rejects with the plugin's own error only. */
@@ -55,7 +55,7 @@ async function play(session: FlowSession, call: () => Promise<Turn>, expectRefus
   } catch (error) {
     assert.ok(error instanceof CognigyError, `a turn rejected with ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     assert.ok(expectRefusal, `an allowed call was refused: ${error.message}`);
-    assert.equal(error.code, 'flow-not-waiting');
+    assert.strictEqual(error.code, 'flow-not-waiting');
     return;
   }
   assert.ok(!expectRefusal, 'a call the session was not ready for was accepted');
@@ -63,7 +63,7 @@ async function play(session: FlowSession, call: () => Promise<Turn>, expectRefus
 }
 
 describe('property: the interpreter runs any definition without crashing', () => {
-  test('FlowSession: every turn resolves (or is refused with CognigyError) and stays within Studio limits', async () => {
+  it('FlowSession: every turn resolves (or is refused with CognigyError) and stays within Studio limits', async () => {
     await fc.assert(
       fc.asyncProperty(
         definition,
@@ -91,7 +91,7 @@ describe('property: the interpreter runs any definition without crashing', () =>
     );
   });
 
-  test('step() is pure: same state and input give deep-equal results, and the input state is not mutated', () => {
+  it('step() is pure: same state and input give deep-equal results, and the input state is not mutated', () => {
     const httpResult: fc.Arbitrary<HttpResult> = answer.map((a) =>
       a.kind === 'response'
         ? { kind: 'response', response: a.response }
@@ -125,15 +125,15 @@ describe('property: the interpreter runs any definition without crashing', () =>
             // Only a driver mistake (an input the state does not expect) may throw, and only as StepInputError.
             assert.ok(error instanceof StepInputError, `step threw ${String(error)}`);
             assert.ok(!fits(state, next), `step refused an input that fits: ${error.message}`);
-            assert.deepEqual(snapshot(state), before);
+            assert.deepStrictEqual(snapshot(state), before);
             continue;
           }
           assert.ok(fits(state, next), `step accepted ${next.type} while ${state.status}`);
           const twice = step(state, next);
-          assert.deepEqual(snapshot(state), before, 'step mutated its input state');
-          assert.deepEqual(twice.events, once.events);
-          assert.deepEqual(snapshot(twice.state), snapshot(once.state));
-          assert.deepEqual(twice.effect, once.effect);
+          assert.deepStrictEqual(snapshot(state), before, 'step mutated its input state');
+          assert.deepStrictEqual(twice.events, once.events);
+          assert.deepStrictEqual(snapshot(twice.state), snapshot(once.state));
+          assert.deepStrictEqual(twice.effect, once.effect);
           assert.ok(once.state.steps <= STUDIO_LIMITS.maxSteps);
           assertJsonData(once.events);
           state = once.state;

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import fc from 'fast-check';
 import { MAX_FOR_ITERATIONS, renderAsStudio, studioLiquid, TEMPLATE_ERROR_CODE, TemplateCache, TemplateError } from '../../../src/lib/runtime';
 import { runs, SEED, template } from './arbitraries';
@@ -36,30 +36,30 @@ function renderOrTemplateError(cache: TemplateCache, source: string): { text?: s
     return { text: cache.render(source, scope, 'W', 'body') };
   } catch (error) {
     assert.ok(error instanceof TemplateError, `render threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)} for ${JSON.stringify(source)}`);
-    assert.equal(error.code, TEMPLATE_ERROR_CODE);
+    assert.strictEqual(error.code, TEMPLATE_ERROR_CODE);
     assert.match(error.message, /^81018: template error in widget "W", property "body": /);
     return { error };
   }
 }
 
 describe('property: Studio Liquid renders a string or error 81018, never anything else', () => {
-  test('random templates and Liquid soup', () => {
+  it('random templates and Liquid soup', () => {
     const cache = new TemplateCache();
     fc.assert(
       fc.property(fc.oneof(template, soup), (source) => {
         const started = performance.now();
         const { text } = renderOrTemplateError(cache, source);
-        if (text !== undefined) assert.equal(typeof text, 'string');
+        if (text !== undefined) assert.strictEqual(typeof text, 'string');
         assert.ok(performance.now() - started < 3000, `rendering took ${Math.round(performance.now() - started)} ms`);
         // Parsed once, the same template renders the same way again.
         const again = renderOrTemplateError(cache, source);
-        assert.equal(again.text, text);
+        assert.strictEqual(again.text, text);
       }),
       { seed: SEED, numRuns: runs(500) },
     );
   });
 
-  test('a for loop over any range, with any offset/limit/reversed, runs at most 15 times', () => {
+  it('a for loop over any range, with any offset/limit/reversed, runs at most 15 times', () => {
     const cache = new TemplateCache();
     const bound = fc.oneof(fc.integer({ min: -20, max: 40 }), fc.constantFrom(1e6, 1e9, 1e12, 2 ** 31), fc.constantFrom('flow.data.n', 'nope', '"3"', '2.5'));
     fc.assert(
@@ -84,8 +84,8 @@ describe('property: Studio Liquid renders a string or error 81018, never anythin
           const hi = Number(high);
           if (Number.isInteger(lo) && Number.isInteger(hi) && offset === undefined && limit === undefined) {
             const expected = Math.min(MAX_FOR_ITERATIONS, Math.max(0, hi - lo + 1));
-            assert.equal(items.length, expected, source);
-            if (expected > 0) assert.equal(items[reversed ? expected - 1 : 0], `[${lo}]`);
+            assert.strictEqual(items.length, expected, source);
+            if (expected > 0) assert.strictEqual(items[reversed ? expected - 1 : 0], `[${lo}]`);
           }
         },
       ),
@@ -106,7 +106,7 @@ describe('property: a plain `{{ a.b.c }}` read gives exactly what the engine ren
     node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(name, tie('node'), { maxKeys: 4 })),
   })).node;
 
-  test('for random scopes and paths', () => {
+  it('for random scopes and paths', () => {
     const cache = new TemplateCache();
     fc.assert(
       fc.property(fc.dictionary(name, value, { maxKeys: 5 }), fc.array(name, { minLength: 1, maxLength: 4 }), fc.constantFrom('', ' '), (data, path, pad) => {
@@ -123,17 +123,17 @@ describe('property: a plain `{{ a.b.c }}` read gives exactly what the engine ren
         } catch {
           actual = undefined;
         }
-        assert.equal(actual, expected, `${source} over ${JSON.stringify(data)}`);
+        assert.strictEqual(actual, expected, `${source} over ${JSON.stringify(data)}`);
       }),
       { seed: SEED, numRuns: runs(2000) },
     );
   });
 
-  test('a string, an array or an object with toLiquid on the way is still read as Liquid reads it', () => {
+  it('a string, an array or an object with toLiquid on the way is still read as Liquid reads it', () => {
     const cache = new TemplateCache();
     const data = { s: 'abc', list: [1, 2, 3], o: { toLiquid: () => ({ x: 'from toLiquid' }) }, t: true };
     for (const source of ['{{s.size}}', '{{s.length}}', '{{list.first}}', '{{list.last}}', '{{list.size}}', '{{list.length}}', '{{o.x}}', '{{true}}', '{{t}}', '{{nil}}']) {
-      assert.equal(cache.render(source, data, 'W', 'body'), viaEngine(source, data), source);
+      assert.strictEqual(cache.render(source, data, 'W', 'body'), viaEngine(source, data), source);
     }
   });
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import fc from 'fast-check';
 import { isEscalation, normalizeResponse, type BotTurn } from '../../../src/lib/cognigy/normalize';
 import { runs, SEED } from './arbitraries';
@@ -65,40 +65,40 @@ const answer = fc.oneof(
 
 function checkShape(turn: BotTurn): void {
   assert.ok(Array.isArray(turn.outputs));
-  assert.equal(typeof turn.text, 'string');
+  assert.strictEqual(typeof turn.text, 'string');
   assert.ok(turn.data !== null && typeof turn.data === 'object' && !Array.isArray(turn.data));
-  assert.equal(Object.getPrototypeOf(turn.data), Object.prototype, 'merged data got a foreign prototype');
+  assert.strictEqual(Object.getPrototypeOf(turn.data), Object.prototype, 'merged data got a foreign prototype');
   for (const o of turn.outputs) {
     assert.ok(o.text === null || (typeof o.text === 'string' && o.text !== ''), 'output text is a non-empty string or null');
     assert.ok(o.data !== null && typeof o.data === 'object' && !Array.isArray(o.data));
-    if (o.source !== undefined) assert.equal(typeof o.source, 'string');
+    if (o.source !== undefined) assert.strictEqual(typeof o.source, 'string');
     if (o.rich) {
       assert.ok(RICH_KINDS.includes(o.rich.kind));
       assert.ok(Array.isArray(o.rich.options) && o.rich.options.every((t) => typeof t === 'string'));
-      if (o.rich.text !== undefined) assert.equal(typeof o.rich.text, 'string');
+      if (o.rich.text !== undefined) assert.strictEqual(typeof o.rich.text, 'string');
       if (o.rich.urls !== undefined) assert.ok(o.rich.urls.every((u) => typeof u === 'string' && /^https?:\/\//i.test(u)));
     }
   }
   const texts = turn.outputs.map((o) => o.text).filter((t): t is string => t !== null);
-  if (texts.length) assert.equal(turn.text, texts.join(' '));
+  if (texts.length) assert.strictEqual(turn.text, texts.join(' '));
   if (turn.escalation) {
-    assert.equal(typeof turn.escalation.key, 'string');
+    assert.strictEqual(typeof turn.escalation.key, 'string');
     const i = turn.escalation.outputIndex;
     assert.ok(i === null || (Number.isInteger(i) && i >= 0 && i < turn.outputs.length));
   }
 }
 
 describe('property: any bot answer normalises to the documented shape', () => {
-  test('normalizeResponse and isEscalation never throw', () => {
+  it('normalizeResponse and isEscalation never throw', () => {
     fc.assert(
       fc.property(answer, fc.option(key, { nil: undefined }), key, (body, escalationKey, probe) => {
         const turn = normalizeResponse(body, escalationKey === undefined ? {} : { escalationKey });
         checkShape(turn);
-        assert.equal(typeof isEscalation(turn, probe), 'boolean');
-        assert.equal(typeof isEscalation(turn.data, probe), 'boolean');
-        if (escalationKey) assert.equal(isEscalation(turn, escalationKey), turn.escalation !== undefined);
+        assert.strictEqual(typeof isEscalation(turn, probe), 'boolean');
+        assert.strictEqual(typeof isEscalation(turn.data, probe), 'boolean');
+        if (escalationKey) assert.strictEqual(isEscalation(turn, escalationKey), turn.escalation !== undefined);
         // The raw answer is also accepted where a turn or data is expected.
-        assert.equal(typeof isEscalation(body as Record<string, unknown>, probe), 'boolean');
+        assert.strictEqual(typeof isEscalation(body as Record<string, unknown>, probe), 'boolean');
       }),
       { seed: SEED, numRuns: runs(500) },
     );

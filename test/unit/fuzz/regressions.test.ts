@@ -2,8 +2,8 @@
  * One example per crash the property tests found, so each stays fixed even if the
  * generators change.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { isEscalation, normalizeResponse } from '../../../src/lib/cognigy/normalize';
 import { CognigyError } from '../../../src/lib/errors';
 import { lintFlow, patchFlow, type FlowDefinition } from '../../../src/lib/studio';
@@ -19,51 +19,51 @@ function templateError(source: string): TemplateError {
     render(source);
   } catch (error) {
     assert.ok(error instanceof TemplateError, String(error));
-    assert.equal(error.code, 81018);
+    assert.strictEqual(error.code, 81018);
     return error;
   }
   assert.fail(`${source} rendered without an error`);
 }
 
 describe('regressions found by the property tests', () => {
-  test('a for loop over a huge range runs 15 times instead of allocating the range (was a fatal V8 error)', () => {
-    assert.equal(render('{% for i in (1..1000000000) %}{{i}},{% endfor %}'), '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,');
-    assert.equal(render('{% for i in (1..1000000000) offset: 3 limit: 2 %}{{i}},{% endfor %}'), '4,5,');
-    assert.equal(render('{% for i in (1..1000000000) reversed %}{{i}},{% endfor %}'), '15,14,13,12,11,10,9,8,7,6,5,4,3,2,1,');
-    assert.equal(render('{% for i in (1..3) %}{{i}}{% endfor %}|{% for i in (1..3) offset: continue %}{{i}}{% endfor %}'), '123|');
-    assert.equal(render('{% for i in (5..1) %}x{% else %}none{% endfor %}'), 'none');
+  it('a for loop over a huge range runs 15 times instead of allocating the range (was a fatal V8 error)', () => {
+    assert.strictEqual(render('{% for i in (1..1000000000) %}{{i}},{% endfor %}'), '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,');
+    assert.strictEqual(render('{% for i in (1..1000000000) offset: 3 limit: 2 %}{{i}},{% endfor %}'), '4,5,');
+    assert.strictEqual(render('{% for i in (1..1000000000) reversed %}{{i}},{% endfor %}'), '15,14,13,12,11,10,9,8,7,6,5,4,3,2,1,');
+    assert.strictEqual(render('{% for i in (1..3) %}{{i}}{% endfor %}|{% for i in (1..3) offset: continue %}{{i}}{% endfor %}'), '123|');
+    assert.strictEqual(render('{% for i in (5..1) %}x{% else %}none{% endfor %}'), 'none');
   });
 
-  test('a huge range outside a for loop is error 81018, not a crash', () => {
+  it('a huge range outside a for loop is error 81018, not a crash', () => {
     assert.match(templateError('{{ (1..1000000000) | join: "," }}').message, /limit exceeded/);
     assert.match(templateError('{% assign r = (1..1000000000) %}{{ r | size }}').message, /limit exceeded/);
   });
 
-  test('nested loops are stopped by the render time bound (81018) instead of running for hours', () => {
+  it('nested loops are stopped by the render time bound (81018) instead of running for hours', () => {
     const nested = `${'{% for i in (1..15) %}'.repeat(8)}x${'{% endfor %}'.repeat(8)}`;
     const started = performance.now();
     assert.match(templateError(nested).message, /limit exceeded/);
     assert.ok(performance.now() - started < 5000);
   });
 
-  test('include, render and layout never read local files', () => {
+  it('include, render and layout never read local files', () => {
     for (const tag of ['{% include "package.json" %}', '{% render "package.json" %}', '{% layout "package.json" %}x']) {
       assert.match(templateError(tag).message, /is not available in Studio templates/);
     }
   });
 
-  test('a flow whose template includes a file stops with 81018 and sends nothing', async () => {
+  it('a flow whose template includes a file stops with 81018 and sends nothing', async () => {
     const s = session(
       flowOf(trigger('Say'), widget('Say', 'send-message', { body: '{% include "package.json" %}' }, [{ event: 'sent' }])),
     );
     const turn = await s.start('hi');
-    assert.equal(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.reason, 'error');
     assert.ok(!turn.events.some((e) => e.type === 'message'));
     assert.ok(turn.events.some((e) => e.type === 'error' && e.code === 81018));
   });
 
-  test('a property value whose JSON shadows toString renders as JSON (was a TypeError)', async () => {
-    assert.equal(render({ toString: null }), '{"toString":null}');
+  it('a property value whose JSON shadows toString renders as JSON (was a TypeError)', async () => {
+    assert.strictEqual(render({ toString: null }), '{"toString":null}');
     const s = session(
       flowOf(
         trigger('Say'),
@@ -73,11 +73,11 @@ describe('regressions found by the property tests', () => {
     );
     const turn = await s.start('hi');
     const message = turn.events.find((e) => e.type === 'message');
-    assert.equal(message?.type === 'message' && message.to, '{"toString":null}');
+    assert.strictEqual(message?.type === 'message' && message.to, '{"toString":null}');
     assert.match(turn.ended?.message ?? '', /uses HTTP method "\{"TOSTRING":NULL\}"/);
   });
 
-  test('a variable doubled in a loop stops at the render bound; the events stay printable as JSON', async () => {
+  it('a variable doubled in a loop stops at the render bound; the events stay printable as JSON', async () => {
     const s = session(
       flowOf(
         trigger('Grow'),
@@ -86,23 +86,23 @@ describe('regressions found by the property tests', () => {
       ),
     );
     const turn = await s.start('hi');
-    assert.equal(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.reason, 'error');
     assert.match(turn.ended?.message ?? '', new RegExp(`over the local runner's bound of ${MAX_RENDERED_CHARS}`));
     assert.ok(JSON.stringify(s.events).length < 4 * MAX_RENDERED_CHARS);
   });
 
-  test('widget types named like Object.prototype members are unmodelled types, not handlers (was a TypeError)', async () => {
+  it('widget types named like Object.prototype members are unmodelled types, not handlers (was a TypeError)', async () => {
     for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       const def = flowOf(trigger('Odd'), widget('Odd', type, {}, [{ event: 'next' }]));
       const turn = await session(def, { http: async () => response(200, '{}') }).start('hi');
-      assert.equal(turn.ended?.reason, 'error', type);
+      assert.strictEqual(turn.ended?.reason, 'error', type);
       assert.match(turn.ended?.message ?? '', /which the local runner does not model/);
       const issues = lintFlow(def);
       assert.ok(issues.some((i) => i.widget === 'Odd' && i.severity === 'warning' && /not modelled/.test(i.message)), type);
     }
   });
 
-  test('lint names a non-string transition target or condition type without calling its toString', () => {
+  it('lint names a non-string transition target or condition type without calling its toString', () => {
     const def = flowOf(
       trigger('Split'),
       widget('Split', 'split-based-on', { input: 'x' }, [
@@ -115,7 +115,7 @@ describe('regressions found by the property tests', () => {
     assert.ok(messages.includes('type "{"toString":null}" is not a split condition type'), messages.join('\n'));
   });
 
-  test('patchFlow reports a reused send-to-flex whose routing is not text (was a TypeError)', () => {
+  it('patchFlow reports a reused send-to-flex whose routing is not text (was a TypeError)', () => {
     const existing: FlowDefinition = fixture('flex-messaging-flow.json');
     const flex = existing.states.find((s) => s.type === 'send-to-flex')!;
     flex.properties.workflow = { toString: null };
@@ -126,16 +126,16 @@ describe('regressions found by the property tests', () => {
       assert.ok(error instanceof CognigyError);
       assert.fail(`patchFlow refused the flow: ${error.message}`);
     }
-    assert.equal(result.reused.workflow, '{"toString":null}');
+    assert.strictEqual(result.reused.workflow, '{"toString":null}');
     assert.ok(result.warnings.some((w) => w.includes('workflow {"toString":null}')));
   });
 
-  test('a "__proto__" key in the bot\'s data stays a key and does not become the merged data\'s prototype', () => {
+  it('a "__proto__" key in the bot\'s data stays a key and does not become the merged data\'s prototype', () => {
     const turn = normalizeResponse({ outputStack: [{ text: 'hi', data: '{"__proto__": {"escalation": true}}' }] }, { escalationKey: 'escalation' });
-    assert.equal(Object.getPrototypeOf(turn.data), Object.prototype);
-    assert.deepEqual(Object.keys(turn.data), ['__proto__']);
-    assert.equal(turn.escalation, undefined);
-    assert.equal(isEscalation(turn.data, 'escalation'), false);
-    assert.equal(isEscalation(turn, 'escalation'), false);
+    assert.strictEqual(Object.getPrototypeOf(turn.data), Object.prototype);
+    assert.deepStrictEqual(Object.keys(turn.data), ['__proto__']);
+    assert.strictEqual(turn.escalation, undefined);
+    assert.strictEqual(isEscalation(turn.data, 'escalation'), false);
+    assert.strictEqual(isEscalation(turn, 'escalation'), false);
   });
 });

@@ -1,5 +1,5 @@
-import { after, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, after } from 'mocha';
+import { assert } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,33 +82,33 @@ const file = fc.oneof(
 let folder = 0;
 
 function checkItem(item: Conversation | ScriptError, dir: string): void {
-  assert.equal(typeof item.file, 'string');
+  assert.strictEqual(typeof item.file, 'string');
   assert.ok(item.file.startsWith(dir), `${item.file} is not under the folder read`);
   assert.ok(Number.isInteger(item.line) && item.line >= 1, `line ${item.line}`);
   if ('kind' in item && item.kind === 'script-error') {
-    assert.equal(typeof item.message, 'string');
+    assert.strictEqual(typeof item.message, 'string');
     assert.ok(item.message.length > 0);
-    assert.deepEqual(Object.keys(item).sort(), ['file', 'kind', 'line', 'message']);
+    assert.deepStrictEqual(Object.keys(item).sort(), ['file', 'kind', 'line', 'message']);
     return;
   }
   const c = item as Conversation;
-  assert.equal(typeof c.name, 'string');
+  assert.strictEqual(typeof c.name, 'string');
   assert.ok(Array.isArray(c.steps) && c.steps.length > 0);
   // Botium #begin hooks (PAUSE, SET_SCRIPTING_MEMORY) may come first; then the customer.
-  assert.equal(c.steps.find((s) => s.kind !== 'pause' && s.kind !== 'memory')?.kind, 'user', 'a conversation must start with the customer');
+  assert.strictEqual(c.steps.find((s) => s.kind !== 'pause' && s.kind !== 'memory')?.kind, 'user', 'a conversation must start with the customer');
   for (const s of c.steps) {
     assert.ok(['user', 'silence', 'bot', 'handover', 'end', 'pause', 'memory'].includes(s.kind), `step kind ${s.kind}`);
     assert.ok(Number.isInteger(s.line) && s.line >= 1);
-    if (s.kind === 'user') assert.equal(typeof s.text, 'string');
+    if (s.kind === 'user') assert.strictEqual(typeof s.text, 'string');
     if (s.kind === 'bot') assert.ok(Array.isArray(s.expect) && s.expect.length > 0);
   }
-  if (c.from !== undefined) assert.equal(typeof c.from, 'string');
+  if (c.from !== undefined) assert.strictEqual(typeof c.from, 'string');
   if (c.channelModel !== undefined) assert.ok(c.channelModel === 'conversations' || c.channelModel === 'legacy');
   assert.doesNotThrow(() => JSON.stringify(c));
 }
 
 describe('property: script readers yield conversations or script errors, never a crash', () => {
-  test('random .convo.txt and YAML files in a folder', async () => {
+  it('random .convo.txt and YAML files in a folder', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 4 }), async (files) => {
         const dir = path.join(root, String(folder++));
@@ -137,9 +137,9 @@ describe('property: script readers yield conversations or script errors, never a
     );
   });
 
-  test('a missing path is the documented UsageError', async () => {
-    await assert.rejects(async () => {
+  it('a missing path is the documented UsageError', async () => {
+    await assert.isRejected((async () => {
       for await (const _ of readScripts(path.join(root, 'does-not-exist'))) void _;
-    }, UsageError);
+    })(), UsageError);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -136,38 +136,38 @@ const looseDefinition: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 describe('property: Studio lint, diff and patch on random flows', () => {
-  test('lintFlow never throws, whatever JSON it is given, and reports well-formed issues', () => {
+  it('lintFlow never throws, whatever JSON it is given, and reports well-formed issues', () => {
     fc.assert(
       fc.property(fc.oneof(definition, looseDefinition), (def) => {
         const issues = lintFlow(def as FlowDefinition);
         assert.ok(Array.isArray(issues));
         for (const i of issues) {
           assert.ok(i.severity === 'error' || i.severity === 'warning');
-          assert.equal(typeof i.message, 'string');
-          if (i.widget !== undefined) assert.equal(typeof i.widget, 'string');
-          if (i.property !== undefined) assert.equal(typeof i.property, 'string');
+          assert.strictEqual(typeof i.message, 'string');
+          if (i.widget !== undefined) assert.strictEqual(typeof i.widget, 'string');
+          if (i.property !== undefined) assert.strictEqual(typeof i.property, 'string');
         }
       }),
       { seed: SEED, numRuns: runs(500) },
     );
   });
 
-  test('diffFlows: a flow equals itself, and canvas offsets are never a difference', () => {
+  it('diffFlows: a flow equals itself, and canvas offsets are never a difference', () => {
     const move = fc.option(fc.record({ x: fc.integer({ min: -5000, max: 5000 }), y: fc.integer({ min: -5000, max: 5000 }) }), { nil: null });
     fc.assert(
       fc.property(fc.oneof(definition, existingFlow), fc.array(fc.option(move, { nil: undefined }), { maxLength: 8 }), (def, moves) => {
-        assert.deepEqual(diffFlows(def, def), []);
-        assert.deepEqual(diffFlows(def, structuredClone(def)), []);
+        assert.deepStrictEqual(diffFlows(def, def), []);
+        assert.deepStrictEqual(diffFlows(def, structuredClone(def)), []);
         const moved = moveOffsets(def, moves);
-        assert.deepEqual(diffFlows(def, moved), []);
-        assert.deepEqual(diffFlows(moved, def), []);
-        assert.equal(typeof toMermaid(def), 'string');
+        assert.deepStrictEqual(diffFlows(def, moved), []);
+        assert.deepStrictEqual(diffFlows(moved, def), []);
+        assert.strictEqual(typeof toMermaid(def), 'string');
       }),
       { seed: SEED, numRuns: runs(300) },
     );
   });
 
-  test('patchFlow returns a flow with no new lint errors (and is idempotent), or throws CognigyError', () => {
+  it('patchFlow returns a flow with no new lint errors (and is idempotent), or throws CognigyError', () => {
     fc.assert(
       fc.property(existingFlow, patchOptions, (existing, options) => {
         const before = new Set(lintFlow(existing).filter((i) => i.severity === 'error').map(key));
@@ -179,13 +179,13 @@ describe('property: Studio lint, diff and patch on random flows', () => {
           assert.ok(error instanceof CognigyError, `patchFlow threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
           return;
         } finally {
-          assert.deepEqual(existing, copy, 'patchFlow changed the flow it was given');
+          assert.deepStrictEqual(existing, copy, 'patchFlow changed the flow it was given');
         }
         const introduced = lintFlow(result.definition).filter((i) => i.severity === 'error' && !before.has(key(i)));
-        assert.deepEqual(introduced, [], 'the patch introduced lint errors');
+        assert.deepStrictEqual(introduced, [], 'the patch introduced lint errors');
         const again = patchFlow(result.definition, options);
-        assert.equal(again.changed, false, 'patching twice differs from patching once');
-        assert.deepEqual(diffFlows(result.definition, again.definition), []);
+        assert.strictEqual(again.changed, false, 'patching twice differs from patching once');
+        assert.deepStrictEqual(diffFlows(result.definition, again.definition), []);
       }),
       { seed: SEED, numRuns: runs(300) },
     );

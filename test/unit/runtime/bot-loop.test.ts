@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import type { HttpRequest } from '../../../src/lib/http/types';
 import type { FlowDefinition } from '../../../src/lib/studio/types';
 import type { FlowEvent } from '../../../src/lib/runtime';
@@ -65,27 +65,27 @@ const messages = (events: FlowEvent[]) => events.flatMap((e) => (e.type === 'mes
 const types = (events: FlowEvent[]) => events.map((e) => e.type);
 
 describe('the bot loop through several turns', () => {
-  test('loops on replies, then escalates to Flex with the bot’s last text', async () => {
+  it('loops on replies, then escalates to Flex with the bot’s last text', async () => {
     const http = bot();
     const s = session(botLoop(), { http, from: '+4915100000000' });
 
     const t1 = await s.start('Hello');
-    assert.deepEqual(messages(t1.events), ['You said: Hello']);
-    assert.deepEqual(types(t1.events), ['inbound', 'variables', 'http', 'split', 'message', 'wait']);
-    assert.equal(t1.waiting?.widget, 'SendUserReply');
+    assert.deepStrictEqual(messages(t1.events), ['You said: Hello']);
+    assert.deepStrictEqual(types(t1.events), ['inbound', 'variables', 'http', 'split', 'message', 'wait']);
+    assert.strictEqual(t1.waiting?.widget, 'SendUserReply');
 
     const t2 = await s.reply('Where is my "order" #42?\nThanks');
-    assert.deepEqual(messages(t2.events), ['You said: Where is my "order" #42?\nThanks']);
-    assert.deepEqual(types(t2.events), ['inbound', 'variables', 'http', 'split', 'message', 'wait']);
+    assert.deepStrictEqual(messages(t2.events), ['You said: Where is my "order" #42?\nThanks']);
+    assert.deepStrictEqual(types(t2.events), ['inbound', 'variables', 'http', 'split', 'message', 'wait']);
 
     const t3 = await s.reply('I want an agent');
-    assert.deepEqual(messages(t3.events), ['Connecting you to an agent.']);
-    assert.deepEqual(types(t3.events), ['inbound', 'variables', 'http', 'split', 'message', 'handover', 'end']);
-    assert.equal(t3.ended?.reason, 'handover');
-    assert.equal(s.ended?.widget, 'SendToFlex');
+    assert.deepStrictEqual(messages(t3.events), ['Connecting you to an agent.']);
+    assert.deepStrictEqual(types(t3.events), ['inbound', 'variables', 'http', 'split', 'message', 'handover', 'end']);
+    assert.strictEqual(t3.ended?.reason, 'handover');
+    assert.strictEqual(s.ended?.widget, 'SendToFlex');
     const handover = t3.events.find((e) => e.type === 'handover');
     assert.ok(handover?.type === 'handover');
-    assert.deepEqual(handover.attributes, {
+    assert.deepStrictEqual(handover.attributes, {
       name: '+4915100000000',
       channelType: 'sms',
       channelSid: s.context.trigger.message && (s.context.trigger.message as { ChannelSid: string }).ChannelSid,
@@ -93,34 +93,34 @@ describe('the bot loop through several turns', () => {
     });
 
     // The bot saw one session and one user throughout, with each turn's text.
-    assert.equal(http.requests.length, 3);
+    assert.strictEqual(http.requests.length, 3);
     const forms = http.requests.map((r) => Object.fromEntries(decodeForm(r.body)));
-    assert.deepEqual(forms.map((f) => f.text), ['Hello', 'Where is my "order" #42?\nThanks', 'I want an agent']);
-    assert.equal(new Set(forms.map((f) => f.sessionId)).size, 1);
+    assert.deepStrictEqual(forms.map((f) => f.text), ['Hello', 'Where is my "order" #42?\nThanks', 'I want an agent']);
+    assert.strictEqual(new Set(forms.map((f) => f.sessionId)).size, 1);
     assert.match(forms[0].sessionId, /^KC[0-9a-f]{32}$/);
-    assert.deepEqual(new Set(forms.map((f) => f.userId)), new Set(['+4915100000000']));
-    assert.equal(forms[0].data, '{"phone": "+4915100000000"}');
-    assert.equal(http.requests[0].url, ENDPOINT, 'the URL is kept as rendered; redaction is the caller’s job');
+    assert.deepStrictEqual(new Set(forms.map((f) => f.userId)), new Set(['+4915100000000']));
+    assert.strictEqual(forms[0].data, '{"phone": "+4915100000000"}');
+    assert.strictEqual(http.requests[0].url, ENDPOINT, 'the URL is kept as rendered; redaction is the caller’s job');
 
-    assert.equal(s.variables.text, 'I want an agent');
-    assert.equal(s.events.length, t1.events.length + t2.events.length + t3.events.length);
-    await assert.rejects(s.reply('hello?'), /ended/);
+    assert.strictEqual(s.variables.text, 'I want an agent');
+    assert.strictEqual(s.events.length, t1.events.length + t2.events.length + t3.events.length);
+    await assert.isRejected(s.reply('hello?'), /ended/);
   });
 
-  test('a failing bot ends the flow where nothing is wired', async () => {
+  it('a failing bot ends the flow where nothing is wired', async () => {
     const s = session(botLoop(), { http: fakeTransport(() => response(502, 'Bad Gateway', 'text/html')) });
     const turn = await s.start('Hello');
-    assert.equal(turn.ended?.reason, 'flow-ended');
-    assert.equal(turn.ended?.widget, 'ProcessUserInput');
-    assert.deepEqual(messages(turn.events), []);
+    assert.strictEqual(turn.ended?.reason, 'flow-ended');
+    assert.strictEqual(turn.ended?.widget, 'ProcessUserInput');
+    assert.deepStrictEqual(messages(turn.events), []);
   });
 
-  test('a silent customer ends the loop at the timeout transition', async () => {
+  it('a silent customer ends the loop at the timeout transition', async () => {
     const s = session(botLoop(), { http: bot() });
     await s.start('Hello');
     const turn = await s.silence();
-    assert.equal(turn.ended?.reason, 'flow-ended');
-    assert.equal(turn.ended?.widget, 'SendUserReply');
+    assert.strictEqual(turn.ended?.reason, 'flow-ended');
+    assert.strictEqual(turn.ended?.widget, 'SendUserReply');
     assert.match(turn.ended?.message ?? '', /"timeout"/);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { CONDITION_TYPES, evaluateCondition } from '../../../src/lib/runtime';
 import { fakeTransport, flowOf, response, session, trigger, widget } from './helpers';
 
@@ -55,23 +55,23 @@ const cases: Array<[string, string, string, boolean]> = [
 
 describe('split conditions', () => {
   for (const [type, input, value, holds] of cases) {
-    test(`${type}: ${JSON.stringify(input)} vs ${JSON.stringify(value)} → ${holds}`, () => {
+    it(`${type}: ${JSON.stringify(input)} vs ${JSON.stringify(value)} → ${holds}`, () => {
       const verdict = evaluateCondition(type, input, value);
-      assert.equal(verdict.holds, holds, verdict.reason);
+      assert.strictEqual(verdict.holds, holds, verdict.reason);
       assert.match(verdict.reason, holds ? /: holds$/ : /does not hold/);
     });
   }
 
-  test('all 17 types are covered, each with a true and a false case', () => {
-    assert.equal(CONDITION_TYPES.length, 17);
+  it('all 17 types are covered, each with a true and a false case', () => {
+    assert.strictEqual(CONDITION_TYPES.length, 17);
     for (const type of CONDITION_TYPES) {
       const results = cases.filter((c) => c[0] === type).map((c) => c[3]);
       assert.ok(results.includes(true) && results.includes(false), type);
     }
   });
 
-  test('an unknown condition type does not hold', () => {
-    assert.equal(evaluateCondition('sounds_like', 'a', 'a').holds, false);
+  it('an unknown condition type does not hold', () => {
+    assert.strictEqual(evaluateCondition('sounds_like', 'a', 'a').holds, false);
   });
 });
 
@@ -101,20 +101,20 @@ describe('split-based-on in a flow', () => {
     ['{"escalate": false}', 'stay'],
     ['{}', 'stay'],
   ] as const) {
-    test(`equal_to "true" with ${body} → ${expected}`, async () => {
+    it(`equal_to "true" with ${body} → ${expected}`, async () => {
       const s = session(escalationFlow(), { http: fakeTransport(() => response(200, body)) });
       const turn = await s.start('hi');
       const message = turn.events.find((e) => e.type === 'message');
-      assert.equal(message?.type === 'message' && message.body, expected);
+      assert.strictEqual(message?.type === 'message' && message.body, expected);
       const split = turn.events.find((e) => e.type === 'split');
       assert.ok(split && split.type === 'split');
-      assert.equal(split.matched === null, expected === 'stay');
-      assert.equal(split.next, expected === 'stay' ? 'Stay' : 'Escalate');
-      assert.equal(split.checked[0].friendlyName, 'escalate');
+      assert.strictEqual(split.matched === null, expected === 'stay');
+      assert.strictEqual(split.next, expected === 'stay' ? 'Stay' : 'Escalate');
+      assert.strictEqual(split.checked[0].friendlyName, 'escalate');
     });
   }
 
-  test('conditions of one branch must all hold; the first matching branch wins', async () => {
+  it('conditions of one branch must all hold; the first matching branch wins', async () => {
     const cond = (type: string, value: string) => ({ friendly_name: `${type} ${value}`, arguments: [], type, value });
     const s = session(
       flowOf(
@@ -134,12 +134,12 @@ describe('split-based-on in a flow', () => {
     const turn = await s.start('I want an agent');
     const split = turn.events.find((e) => e.type === 'split');
     assert.ok(split && split.type === 'split');
-    assert.equal(split.matched?.index, 2);
-    assert.equal(split.next, 'B');
-    assert.deepEqual(split.checked.map((c) => c.holds), [true, false, true, true]);
+    assert.strictEqual(split.matched?.index, 2);
+    assert.strictEqual(split.next, 'B');
+    assert.deepStrictEqual(split.checked.map((c) => c.holds), [true, false, true, true]);
   });
 
-  test('condition values are rendered with Liquid before comparing', async () => {
+  it('condition values are rendered with Liquid before comparing', async () => {
     const s = session(
       flowOf(
         trigger('Set'),
@@ -155,7 +155,7 @@ describe('split-based-on in a flow', () => {
     assert.ok(turn.events.some((e) => e.type === 'message' && e.body === 'matched'));
   });
 
-  test('an unknown condition type stops the run with an error naming it', async () => {
+  it('an unknown condition type stops the run with an error naming it', async () => {
     const s = session(
       flowOf(
         trigger('Split'),
@@ -166,7 +166,7 @@ describe('split-based-on in a flow', () => {
       ),
     );
     const turn = await s.start('x');
-    assert.equal(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.reason, 'error');
     assert.match(turn.ended?.message ?? '', /"sounds_like"/);
   });
 });

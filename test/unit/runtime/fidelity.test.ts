@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'node:fs';
 import { PAGE, renderFidelityPage } from '../../../scripts/fidelity-doc';
 import { SOURCES, WIDGET_FIDELITY } from '../../../src/lib/runtime/fidelity';
@@ -7,11 +7,11 @@ import { MODELLED_WIDGET_TYPES } from '../../../src/lib/runtime/widgets';
 import { MODELLED_EVENTS } from '../../../src/lib/studio/constants';
 
 describe('the fidelity page (docs/fidelity-widgets.md)', () => {
-  test('every widget type the interpreter runs has entries, and only those', () => {
-    assert.deepEqual(Object.keys(WIDGET_FIDELITY).sort(), [...MODELLED_WIDGET_TYPES].sort());
+  it('every widget type the interpreter runs has entries, and only those', () => {
+    assert.deepStrictEqual(Object.keys(WIDGET_FIDELITY).sort(), [...MODELLED_WIDGET_TYPES].sort());
   });
 
-  test('every transition event of a modelled widget says what the run does with it', () => {
+  it('every transition event of a modelled widget says what the run does with it', () => {
     for (const type of MODELLED_WIDGET_TYPES) {
       const aspects = (WIDGET_FIDELITY[type] ?? []).map((entry) => entry.aspect);
       for (const event of MODELLED_EVENTS[type] ?? []) {
@@ -20,7 +20,7 @@ describe('the fidelity page (docs/fidelity-widgets.md)', () => {
     }
   });
 
-  test('a documented behaviour names its source; an assumption says the documentation is silent', () => {
+  it('a documented behaviour names its source; an assumption says the documentation is silent', () => {
     for (const [type, entries] of Object.entries(WIDGET_FIDELITY)) {
       for (const entry of entries) {
         if (entry.verdict !== 'assumed') assert.ok(SOURCES[entry.source], `${type} "${entry.aspect}": a documented behaviour needs its source`);
@@ -28,7 +28,7 @@ describe('the fidelity page (docs/fidelity-widgets.md)', () => {
     }
   });
 
-  test('the committed page is the generated one (run: node --import tsx scripts/fidelity-doc.ts)', () => {
-    assert.equal(fs.readFileSync(PAGE, 'utf8'), renderFidelityPage());
+  it('the committed page is the generated one (run: node --import tsx scripts/fidelity-doc.ts)', () => {
+    assert.strictEqual(fs.readFileSync(PAGE, 'utf8'), renderFidelityPage());
   });
 });

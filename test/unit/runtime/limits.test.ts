@@ -1,9 +1,9 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { flowOf, session, trigger, widget } from './helpers';
 
 describe('Studio limits', () => {
-  test('a widget looping on itself stops after 10 runs in a row, naming it', async () => {
+  it('a widget looping on itself stops after 10 runs in a row, naming it', async () => {
     const s = session(
       flowOf(
         trigger('Count'),
@@ -11,14 +11,14 @@ describe('Studio limits', () => {
       ),
     );
     const turn = await s.start('x');
-    assert.equal(turn.events.filter((e) => e.type === 'variables').length, 10);
-    assert.equal(s.variables.n, 10, 'a counter is a number (set-variables)');
-    assert.equal(turn.ended?.reason, 'limit');
-    assert.equal(turn.ended?.widget, 'Count');
+    assert.strictEqual(turn.events.filter((e) => e.type === 'variables').length, 10);
+    assert.strictEqual(s.variables.n, 10, 'a counter is a number (set-variables)');
+    assert.strictEqual(turn.ended?.reason, 'limit');
+    assert.strictEqual(turn.ended?.widget, 'Count');
     assert.match(turn.ended?.message ?? '', /"Count" ran 10 times in a row/);
   });
 
-  test('a loop through two widgets is not "in a row": it runs to 1,000 steps', async () => {
+  it('a loop through two widgets is not "in a row": it runs to 1,000 steps', async () => {
     const s = session(
       flowOf(
         trigger('A'),
@@ -27,14 +27,14 @@ describe('Studio limits', () => {
       ),
     );
     const turn = await s.start('x');
-    assert.equal(turn.ended?.reason, 'limit');
+    assert.strictEqual(turn.ended?.reason, 'limit');
     assert.match(turn.ended?.message ?? '', /1000 steps/);
     // 1,000 steps = the trigger + 999 widget runs, alternating A and B.
-    assert.equal(turn.events.filter((e) => e.type === 'variables').length, 999);
-    assert.deepEqual([s.variables.a, s.variables.b], [500, 499]);
+    assert.strictEqual(turn.events.filter((e) => e.type === 'variables').length, 999);
+    assert.deepStrictEqual([s.variables.a, s.variables.b], [500, 499]);
   });
 
-  test('steps accumulate across turns; limits are configurable', async () => {
+  it('steps accumulate across turns; limits are configurable', async () => {
     const s = session(
       flowOf(
         trigger('Ask'),
@@ -46,7 +46,7 @@ describe('Studio limits', () => {
     await s.start('go'); // Trigger, Ask
     await s.reply('1'); // Note, Ask
     const third = await s.reply('2'); // Note, then the limit before Ask
-    assert.equal(third.ended?.reason, 'limit');
-    assert.equal(s.variables.last, 2);
+    assert.strictEqual(third.ended?.reason, 'limit');
+    assert.strictEqual(s.variables.last, 2);
   });
 });

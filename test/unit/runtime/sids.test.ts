@@ -1,12 +1,12 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { sidFactory, uniqueHex32 } from '../../../src/lib/runtime/sids';
 
 const SID = /^CH[0-9a-f]{32}$/;
 
 describe('SIDs the interpreter mints', () => {
-  test('the scripted runs\' ids are 32 hex digits and never repeat within a run', () => {
+  it('the scripted runs\' ids are 32 hex digits and never repeat within a run', () => {
     const sid = sidFactory(uniqueHex32);
     const seen = new Set<string>();
     for (let i = 0; i < 5_000; i++) {
@@ -14,19 +14,19 @@ describe('SIDs the interpreter mints', () => {
       assert.match(s, SID);
       seen.add(s);
     }
-    assert.equal(seen.size, 5_000);
+    assert.strictEqual(seen.size, 5_000);
   });
 
-  test('two runs against the same bot get different ids (the channel SID is the bot session)', () => {
+  it('two runs against the same bot get different ids (the channel SID is the bot session)', () => {
     const script = "const { uniqueHex32 } = require('./src/lib/runtime/sids'); process.stdout.write(uniqueHex32());";
     const run = () => execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: `${__dirname}/../../..`, encoding: 'utf8' });
     const first = run();
     const second = run();
     assert.match(first, /^[0-9a-f]{32}$/);
-    assert.notEqual(first, second);
+    assert.notStrictEqual(first, second);
   });
 
-  test('ids of other shapes are still put into shape', () => {
+  it('ids of other shapes are still put into shape', () => {
     assert.match(sidFactory(() => 'not hex at all')('CH'), SID);
     assert.match(sidFactory(() => 'ABC')('CH'), SID);
   });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { createRunState, sequentialIds, sidFactory, step, StepInputError } from '../../../src/lib/runtime';
 import { flowOf, response, trigger, widget } from './helpers';
 
@@ -13,36 +13,36 @@ const flow = flowOf(
 );
 
 describe('the pure step core', () => {
-  test('asks for I/O as an effect and never performs it', () => {
+  it('asks for I/O as an effect and never performs it', () => {
     const s0 = createRunState(flow, { sid: sidFactory(sequentialIds()) });
     const r1 = step(s0, { type: 'start', body: 'hi', at: 1 });
-    assert.equal(r1.state.status, 'waiting-http');
-    assert.equal(r1.effect?.type, 'http');
+    assert.strictEqual(r1.state.status, 'waiting-http');
+    assert.strictEqual(r1.effect?.type, 'http');
     assert.ok(r1.effect?.type === 'http');
-    assert.equal(r1.effect.request.body, 'text=hi');
-    assert.equal(r1.effect.widget, 'Call');
-    assert.deepEqual(r1.events.map((e) => e.at), [1]);
+    assert.strictEqual(r1.effect.request.body, 'text=hi');
+    assert.strictEqual(r1.effect.widget, 'Call');
+    assert.deepStrictEqual(r1.events.map((e) => e.at), [1]);
   });
 
-  test('the same state and input give the same result; the old state is left as it was', () => {
+  it('the same state and input give the same result; the old state is left as it was', () => {
     const s0 = createRunState(flow, { sid: sidFactory(sequentialIds()) });
     const r1 = step(s0, { type: 'start', body: 'hi', at: 1 });
     const snapshot = JSON.stringify(r1.state.context);
     const input = { type: 'http-result' as const, result: { kind: 'response' as const, response: response(200, '{"text":"yo"}') }, at: 2 };
     const a = step(r1.state, input);
     const b = step(r1.state, input);
-    assert.deepEqual(a.events, b.events);
-    assert.deepEqual(a.state.context, b.state.context);
-    assert.equal(a.state.context.flow.variables.reply, 'yo');
-    assert.equal(JSON.stringify(r1.state.context), snapshot);
-    assert.equal(r1.state.status, 'waiting-http');
-    assert.equal(a.state.status, 'ended');
-    assert.equal(a.effect, undefined);
+    assert.deepStrictEqual(a.events, b.events);
+    assert.deepStrictEqual(a.state.context, b.state.context);
+    assert.strictEqual(a.state.context.flow.variables.reply, 'yo');
+    assert.strictEqual(JSON.stringify(r1.state.context), snapshot);
+    assert.strictEqual(r1.state.status, 'waiting-http');
+    assert.strictEqual(a.state.status, 'ended');
+    assert.strictEqual(a.effect, undefined);
     // Unchanged parts of the context are shared, not copied.
-    assert.equal(a.state.context.trigger, r1.state.context.trigger);
+    assert.strictEqual(a.state.context.trigger, r1.state.context.trigger);
   });
 
-  test('an input that does not fit the state is a driver bug and throws', () => {
+  it('an input that does not fit the state is a driver bug and throws', () => {
     const s0 = createRunState(flow);
     assert.throws(() => step(s0, { type: 'reply', body: 'x', at: 0 }), StepInputError);
     const r1 = step(s0, { type: 'start', body: 'hi', at: 0 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import type { FlowEvent } from '../../../src/lib/runtime';
 import { MAX_EXECUTION_MS } from '../../../src/lib/runtime/step';
 import { flowDriverFactory, MEDIA_ON_CONVERSATIONS } from '../../../src/lib/conversation/driver';
@@ -31,14 +31,14 @@ describe('1. split-based-on regex: whole input, any case', () => {
     say('No', 'not a rating'),
   );
   for (const [input, expected] of [['3', 'rating'], ['16', 'not a rating'], ['a 3', 'not a rating']] as const) {
-    test(`"${input}" → ${expected}`, async () => {
-      assert.deepEqual(bodies((await session(flow).start(input)).events), [expected]);
+    it(`"${input}" → ${expected}`, async () => {
+      assert.deepStrictEqual(bodies((await session(flow).start(input)).events), [expected]);
     });
   }
 });
 
 describe('2. outbound.* of send-message and send-and-wait-for-reply', () => {
-  test('widgets.X.outbound.{Body,From,To,Sid,Status}; nothing at widgets.X.Body', async () => {
+  it('widgets.X.outbound.{Body,From,To,Sid,Status}; nothing at widgets.X.Body', async () => {
     const s = session(
       flowOf(
         trigger('Hello'),
@@ -50,10 +50,10 @@ describe('2. outbound.* of send-message and send-and-wait-for-reply', () => {
     );
     const first = await s.start('x');
     const helloSid = only(first.events, 'message')[0].messageSid;
-    assert.equal(bodies(first.events)[1], `sid ${helloSid}`);
+    assert.strictEqual(bodies(first.events)[1], `sid ${helloSid}`);
     const askSid = only(first.events, 'message')[1].messageSid;
     const [echo] = bodies((await s.reply('y')).events);
-    assert.equal(echo, `hi|+15005550006|+4915112345678|sent||${askSid}|`);
+    assert.strictEqual(echo, `hi|+15005550006|+4915112345678|sent||${askSid}|`);
   });
 });
 
@@ -71,27 +71,27 @@ describe('3. send-to-flex: callComplete goes on, failedToEnqueue is taken', () =
       say('Refused', 'Sorry, no agent now.'),
     );
 
-  test('a created task: the message after "Task Created" is sent; a later wait ends the execution (the customer is with the agent)', async () => {
+  it('a created task: the message after "Task Created" is sent; a later wait ends the execution (the customer is with the agent)', async () => {
     const turn = await session(flex('{"a": "b"}')).start('help');
-    assert.deepEqual(bodies(turn.events), ['An agent will be with you shortly.', 'Rate us?']);
-    assert.equal(only(turn.events, 'handover')[0].created, true);
-    assert.equal(turn.ended?.reason, 'handover');
+    assert.deepStrictEqual(bodies(turn.events), ['An agent will be with you shortly.', 'Rate us?']);
+    assert.strictEqual(only(turn.events, 'handover')[0].created, true);
+    assert.strictEqual(turn.ended?.reason, 'handover');
     assert.match(turn.ended?.message ?? '', /"Survey" waits for a reply after "Flex" handed the customer to an agent/);
-    assert.equal(turn.waiting, undefined);
+    assert.strictEqual(turn.waiting, undefined);
   });
 
-  test('attributes that are not JSON: no task, the failedToEnqueue branch runs', async () => {
+  it('attributes that are not JSON: no task, the failedToEnqueue branch runs', async () => {
     const turn = await session(flex('{"text": "{{trigger.message.Body}}"}')).start('say "hi"');
     const [handover] = only(turn.events, 'handover');
-    assert.equal(handover.created, false);
-    assert.deepEqual(bodies(turn.events), ['Sorry, no agent now.']);
-    assert.equal(turn.ended?.reason, 'flow-ended');
+    assert.strictEqual(handover.created, false);
+    assert.deepStrictEqual(bodies(turn.events), ['Sorry, no agent now.']);
+    assert.strictEqual(turn.ended?.reason, 'flow-ended');
   });
 
-  test('a workflow that is not a WW… SID: failedToEnqueue', async () => {
+  it('a workflow that is not a WW… SID: failedToEnqueue', async () => {
     const turn = await session(flex('{}', { workflow: '{{flow.variables.nope}}' })).start('x');
     assert.match(only(turn.events, 'handover')[0].problems.join(), /no workflow/);
-    assert.deepEqual(bodies(turn.events), ['Sorry, no agent now.']);
+    assert.deepStrictEqual(bodies(turn.events), ['Sorry, no agent now.']);
   });
 });
 
@@ -102,9 +102,9 @@ describe('4. send-to-flex attribute defaults per channel model', () => {
       widget('Flex', 'send-to-flex', { workflow: WW, channel: TC, ...(attributes !== undefined ? { attributes } : {}) }, [{ event: 'callComplete' }, { event: 'failedToEnqueue' }]),
     );
 
-  test('Conversations: channelType, customerAddress, from, name, customerName are added; the widget\'s own keys stay', async () => {
+  it('Conversations: channelType, customerAddress, from, name, customerName are added; the widget\'s own keys stay', async () => {
     const turn = await session(flex('incomingConversationMessage', '{"name": "Ada", "topic": "billing"}'), { from: '+4915112345678' }).start('x');
-    assert.deepEqual(only(turn.events, 'handover')[0].attributes, {
+    assert.deepStrictEqual(only(turn.events, 'handover')[0].attributes, {
       channelType: 'sms',
       customerAddress: '+4915112345678',
       from: '+4915112345678',
@@ -114,9 +114,9 @@ describe('4. send-to-flex attribute defaults per channel model', () => {
     });
   });
 
-  test('legacy messaging without attributes: Flex\'s defaults, nothing added', async () => {
+  it('legacy messaging without attributes: Flex\'s defaults, nothing added', async () => {
     const turn = await session(flex('incomingMessage')).start('x');
-    assert.deepEqual(Object.keys(only(turn.events, 'handover')[0].attributes as object), ['name', 'channelType', 'channelSid']);
+    assert.deepStrictEqual(Object.keys(only(turn.events, 'handover')[0].attributes as object), ['name', 'channelType', 'channelSid']);
   });
 });
 
@@ -127,9 +127,9 @@ describe('5. make-http-request parsed: application/json objects only', () => {
     say('Say', 'text={{widgets.Call.parsed.text}} body={{widgets.Call.body}}'),
   );
   for (const [type, parsed] of [['application/json; charset=utf-8', 'hi'], ['APPLICATION/JSON', 'hi'], ['text/plain', ''], ['text/html', '']] as const) {
-    test(`answered as ${type}: parsed.text is "${parsed}"`, async () => {
+    it(`answered as ${type}: parsed.text is "${parsed}"`, async () => {
       const http = fakeTransport(() => response(200, '{"text":"hi"}', type));
-      assert.deepEqual(bodies((await session(flow, { http }).start('x')).events), [`text=${parsed} body={"text":"hi"}`]);
+      assert.deepStrictEqual(bodies((await session(flow, { http }).start('x')).events), [`text=${parsed} body={"text":"hi"}`]);
     });
   }
 });
@@ -146,36 +146,36 @@ describe('6. add_twilio_auth, basic auth in the URL, the reserved parameter "met
       say('Ko', 'failed'),
     );
 
-  test('add_twilio_auth to a URL that is not a Twilio API: nothing sent, failed', async () => {
+  it('add_twilio_auth to a URL that is not a Twilio API: nothing sent, failed', async () => {
     const http = fakeTransport(() => response(200, '{}'));
     const turn = await session(call({ add_twilio_auth: true }), { http }).start('x');
-    assert.equal(http.requests.length, 0);
-    assert.deepEqual(bodies(turn.events), ['failed']);
-    assert.equal(only(turn.events, 'http')[0].failure?.reason, 'refused');
+    assert.strictEqual(http.requests.length, 0);
+    assert.deepStrictEqual(bodies(turn.events), ['failed']);
+    assert.strictEqual(only(turn.events, 'http')[0].failure?.reason, 'refused');
   });
 
-  test('add_twilio_auth false, or to a Twilio API: sent', async () => {
+  it('add_twilio_auth false, or to a Twilio API: sent', async () => {
     for (const properties of [{ add_twilio_auth: false }, { add_twilio_auth: true, url: 'https://api.twilio.com/2010-04-01/Accounts.json' }]) {
       const http = fakeTransport(() => response(200, '{}'));
-      assert.deepEqual(bodies((await session(call(properties), { http }).start('x')).events), ['ok']);
-      assert.equal(http.requests.length, 1);
+      assert.deepStrictEqual(bodies((await session(call(properties), { http }).start('x')).events), ['ok']);
+      assert.strictEqual(http.requests.length, 1);
     }
   });
 
-  test('user:password@ in the URL is sent as basic auth, and left out of the URL', async () => {
+  it('user:password@ in the URL is sent as basic auth, and left out of the URL', async () => {
     const http = fakeTransport(() => response(200, '{}'));
     const turn = await session(call({ url: 'https://bot:s%40cret@api.example.com/x' }), { http }).start('x');
-    assert.equal(http.requests[0].url, 'https://api.example.com/x');
-    assert.equal(http.requests[0].headers?.Authorization, `Basic ${Buffer.from('bot:s@cret').toString('base64')}`);
-    assert.equal(only(turn.events, 'http')[0].url, 'https://api.example.com/x');
+    assert.strictEqual(http.requests[0].url, 'https://api.example.com/x');
+    assert.strictEqual(http.requests[0].headers?.Authorization, `Basic ${Buffer.from('bot:s@cret').toString('base64')}`);
+    assert.strictEqual(only(turn.events, 'http')[0].url, 'https://api.example.com/x');
   });
 
-  test('a parameter named "method": error 81014, nothing sent, failed', async () => {
+  it('a parameter named "method": error 81014, nothing sent, failed', async () => {
     const http = fakeTransport(() => response(200, '{}'));
     const turn = await session(call({ parameters: [{ key: 'method', value: 'card' }] }), { http }).start('x');
-    assert.equal(http.requests.length, 0);
-    assert.equal(only(turn.events, 'http')[0].failure?.code, 81014);
-    assert.deepEqual(bodies(turn.events), ['failed']);
+    assert.strictEqual(http.requests.length, 0);
+    assert.strictEqual(only(turn.events, 'http')[0].failure?.code, 81014);
+    assert.deepStrictEqual(bodies(turn.events), ['failed']);
   });
 });
 
@@ -191,23 +191,23 @@ describe('7. parsed across runs: run-function merges, make-http-request replaces
     );
   const answers = [response(200, '{"a":"1"}'), response(200, '{"b":"2"}'), response(200, 'not json', 'text/plain')];
 
-  test('run-function: the second answer adds to the first, a text answer keeps them', async () => {
+  it('run-function: the second answer adds to the first, a text answer keeps them', async () => {
     const s = session(loop('run-function'), { http: fakeTransport((_r, i) => answers[i]) });
-    assert.deepEqual(bodies((await s.start('x')).events), ['a=1 b=']);
-    assert.deepEqual(bodies((await s.reply('y')).events), ['a=1 b=2']);
-    assert.deepEqual(bodies((await s.reply('z')).events), ['a=1 b=2']);
+    assert.deepStrictEqual(bodies((await s.start('x')).events), ['a=1 b=']);
+    assert.deepStrictEqual(bodies((await s.reply('y')).events), ['a=1 b=2']);
+    assert.deepStrictEqual(bodies((await s.reply('z')).events), ['a=1 b=2']);
   });
 
-  test('make-http-request: each answer replaces parsed (the bot loop relies on it)', async () => {
+  it('make-http-request: each answer replaces parsed (the bot loop relies on it)', async () => {
     const s = session(loop('make-http-request'), { http: fakeTransport((_r, i) => answers[i]) });
-    assert.deepEqual(bodies((await s.start('x')).events), ['a=1 b=']);
-    assert.deepEqual(bodies((await s.reply('y')).events), ['a= b=2']);
-    assert.deepEqual(bodies((await s.reply('z')).events), ['a= b=']);
+    assert.deepStrictEqual(bodies((await s.start('x')).events), ['a=1 b=']);
+    assert.deepStrictEqual(bodies((await s.reply('y')).events), ['a= b=2']);
+    assert.deepStrictEqual(bodies((await s.reply('z')).events), ['a= b=']);
   });
 });
 
 describe('7b. where the two readings of make-http-request differ, the transcript says so', () => {
-  test('a bot answer without "text" after one with it: one note, once per widget', async () => {
+  it('a bot answer without "text" after one with it: one note, once per widget', async () => {
     const flow = buildFlow({ endpointUrl: 'https://endpoint.example.test/0123456789abcdef', channelModel: 'conversations', escalationKey: 'escalation', onBotFailure: 'escalate', workflowSid: WW, taskChannelSid: TC });
     const answers = ['{"text":"hello","data":{}}', '{"data":{"x":1}}', '{"data":{"x":2}}'];
     const chat = new ChatSession(flow, { http: fakeTransport((_r, i) => response(200, answers[i])), channelModel: 'conversations' });
@@ -215,22 +215,22 @@ describe('7b. where the two readings of make-http-request differ, the transcript
     await chat.send('data only');
     await chat.send('again');
     const notes = chat.transcript.filter((e) => /merges parsed across runs/.test(e.text));
-    assert.equal(notes.length, 1);
+    assert.strictEqual(notes.length, 1);
     assert.match(notes[0].text, /has no "text", which its previous answer had/);
   });
 });
 
 describe('8. trigger variables', () => {
-  test('Conversations: AccountSid, DateCreated, MessagingServiceSid', async () => {
+  it('Conversations: AccountSid, DateCreated, MessagingServiceSid', async () => {
     const clock = fixedClock(Date.UTC(2026, 0, 2, 3, 4, 5));
     const s = session(flowOf(trigger('Say', 'incomingConversationMessage'), say('Say', '{{trigger.conversation.AccountSid}}|{{trigger.conversation.DateCreated}}|{{trigger.conversation.MessagingServiceSid}}')), { clock });
     const [account, created, service] = bodies((await s.start('x')).events)[0].split('|');
     assert.match(account, /^AC[0-9a-f]{32}$/);
-    assert.equal(created, '2026-01-02T03:04:05.000Z');
+    assert.strictEqual(created, '2026-01-02T03:04:05.000Z');
     assert.match(service, /^MG[0-9a-f]{32}$/);
   });
 
-  test('messaging: NumMedia, MediaUrlN and the location fields; media in a reply reaches inbound', async () => {
+  it('messaging: NumMedia, MediaUrlN and the location fields; media in a reply reaches inbound', async () => {
     const s = session(
       flowOf(
         trigger('Ask'),
@@ -239,27 +239,27 @@ describe('8. trigger variables', () => {
       ),
     );
     const first = await s.start('look', ['https://example.com/a.jpg']);
-    assert.deepEqual(bodies(first.events), ['1 https://example.com/a.jpg [] AC']);
-    assert.deepEqual(only(first.events, 'inbound')[0].media, ['https://example.com/a.jpg']);
-    assert.deepEqual(bodies((await s.reply('two', ['https://example.com/b.jpg', 'https://example.com/c.jpg'])).events), ['2 https://example.com/c.jpg']);
+    assert.deepStrictEqual(bodies(first.events), ['1 https://example.com/a.jpg [] AC']);
+    assert.deepStrictEqual(only(first.events, 'inbound')[0].media, ['https://example.com/a.jpg']);
+    assert.deepStrictEqual(bodies((await s.reply('two', ['https://example.com/b.jpg', 'https://example.com/c.jpg'])).events), ['2 https://example.com/c.jpg']);
     const none = session(flowOf(trigger('Say'), say('Say', 'n={{trigger.message.NumMedia}}')));
-    assert.deepEqual(bodies((await none.start('x')).events), ['n=0']);
+    assert.deepStrictEqual(bodies((await none.start('x')).events), ['n=0']);
   });
 });
 
 describe('8b. media on a Conversations flow is not exposed, and a script run says so', () => {
-  test('the turn carries a warning naming what is not modelled', async () => {
+  it('the turn carries a warning naming what is not modelled', async () => {
     const flow = flowOf(trigger('Say', 'incomingConversationMessage'), say('Say', 'hi'));
     const driver = flowDriverFactory(flow, { http: fakeTransport(() => response(200, '{}')) })({ name: 'c', file: 'f', line: 1, steps: [] }, { signal: new AbortController().signal });
     const out = await driver.start('look', ['https://example.com/a.jpg']);
-    assert.deepEqual(out.warnings, [MEDIA_ON_CONVERSATIONS]);
+    assert.deepStrictEqual(out.warnings, [MEDIA_ON_CONVERSATIONS]);
     const plain = await flowDriverFactory(flow, { http: fakeTransport(() => response(200, '{}')) })({ name: 'c', file: 'f', line: 1, steps: [] }, { signal: new AbortController().signal }).start('look');
-    assert.equal(plain.warnings, undefined);
+    assert.strictEqual(plain.warnings, undefined);
   });
 });
 
 describe('9. set-variables: JSON objects and numbers', () => {
-  test('"Parse as JSON object" gives an object; a plain number is a number; text and typed strings stay text', async () => {
+  it('"Parse as JSON object" gives an object; a plain number is a number; text and typed strings stay text', async () => {
     const s = session(
       flowOf(
         trigger('Vars'),
@@ -276,10 +276,10 @@ describe('9. set-variables: JSON objects and numbers', () => {
       ),
     );
     const turn = await s.start('hello');
-    assert.deepEqual(bodies(turn.events), ['tea 8 5 "007" "42"']);
-    assert.deepEqual(s.variables.order, { id: 7, items: ['tea'] });
-    assert.equal(s.variables.count, 5);
-    assert.equal(s.variables.broken, 'not json');
+    assert.deepStrictEqual(bodies(turn.events), ['tea 8 5 "007" "42"']);
+    assert.deepStrictEqual(s.variables.order, { id: 7, items: ['tea'] });
+    assert.strictEqual(s.variables.count, 5);
+    assert.strictEqual(s.variables.broken, 'not json');
     assert.match(only(turn.events, 'variables')[0].warnings?.join() ?? '', /"broken" is set to be parsed as a JSON object/);
   });
 });
@@ -293,38 +293,38 @@ describe('10. limits: 30-day executions, send-to-flex timeout', () => {
       say('Bye', 'bye'),
     );
 
-  test('a reply after 30 days reaches no execution: Studio ended it', async () => {
+  it('a reply after 30 days reaches no execution: Studio ended it', async () => {
     const clock = fixedClock();
     const s = session(wait('3600'), { clock });
     await s.start('x');
     clock.advance(MAX_EXECUTION_MS + 1000);
     const turn = await s.reply('sorry, I was away');
-    assert.deepEqual(bodies(turn.events), []);
-    assert.equal(turn.ended?.reason, 'limit');
+    assert.deepStrictEqual(bodies(turn.events), []);
+    assert.strictEqual(turn.ended?.reason, 'limit');
     assert.match(turn.ended?.message ?? '', /30 days/);
   });
 
-  test('a wait longer than 30 days never times out: the execution ends first', async () => {
+  it('a wait longer than 30 days never times out: the execution ends first', async () => {
     const s = session(wait(String(31 * 86_400)));
     await s.start('x');
     const turn = await s.silence();
-    assert.deepEqual(bodies(turn.events), []);
-    assert.equal(turn.ended?.reason, 'limit');
+    assert.deepStrictEqual(bodies(turn.events), []);
+    assert.strictEqual(turn.ended?.reason, 'limit');
     const short = session(wait('3600'));
     await short.start('x');
-    assert.deepEqual(bodies((await short.silence()).events), ['bye']);
+    assert.deepStrictEqual(bodies((await short.silence()).events), ['bye']);
   });
 
-  test('send-to-flex timeout: 3,600 s by default, over 1,209,600 s the task is refused', async () => {
+  it('send-to-flex timeout: 3,600 s by default, over 1,209,600 s the task is refused', async () => {
     const flex = (timeout?: string) =>
       flowOf(trigger('Flex'), widget('Flex', 'send-to-flex', { workflow: WW, channel: TC, attributes: '{}', ...(timeout ? { timeout } : {}) }, [{ event: 'callComplete' }, { event: 'failedToEnqueue' }]));
     const [byDefault] = only((await session(flex()).start('x')).events, 'handover');
-    assert.equal(byDefault.timeout, '3600');
-    assert.equal(byDefault.created, true);
+    assert.strictEqual(byDefault.timeout, '3600');
+    assert.strictEqual(byDefault.created, true);
     const [max] = only((await session(flex('1209600')).start('x')).events, 'handover');
-    assert.equal(max.created, true);
+    assert.strictEqual(max.created, true);
     const [over] = only((await session(flex('1209601')).start('x')).events, 'handover');
-    assert.equal(over.created, false);
+    assert.strictEqual(over.created, false);
     assert.match(over.problems.join(), /1209600/);
   });
 

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { FlowSession, sequentialIds, type FlowEvent } from '../../../src/lib/runtime';
 import { decodeForm, fakeTransport, flowOf, response, session, trigger, widget } from './helpers';
 
@@ -15,7 +15,7 @@ const echo = (name = 'Echo', next?: string) =>
   ]);
 
 describe('trigger', () => {
-  test('legacy incomingMessage exposes trigger.message.* with realistic SIDs', async () => {
+  it('legacy incomingMessage exposes trigger.message.* with realistic SIDs', async () => {
     const s = session(
       flowOf(
         trigger('Vars'),
@@ -29,14 +29,14 @@ describe('trigger', () => {
       { from: '+4915112345678', to: '+15005550006' },
     );
     await s.start('hello');
-    assert.equal(s.channelModel, 'legacy');
-    assert.equal(s.variables.all, '+4915112345678|+15005550006|+4915112345678|sms|+4915112345678|+15005550006');
+    assert.strictEqual(s.channelModel, 'legacy');
+    assert.strictEqual(s.variables.all, '+4915112345678|+15005550006|+4915112345678|sms|+4915112345678|+15005550006');
     const sids = String(s.variables.sids).split(' ');
-    assert.deepEqual(sids.map((x) => x.slice(0, 2)), ['IM', 'CH', 'IS', 'KC', 'FW', 'FN']);
+    assert.deepStrictEqual(sids.map((x) => x.slice(0, 2)), ['IM', 'CH', 'IS', 'KC', 'FW', 'FN']);
     for (const sid of sids) assert.match(sid, SID);
   });
 
-  test('incomingConversationMessage exposes trigger.conversation.*', async () => {
+  it('incomingConversationMessage exposes trigger.conversation.*', async () => {
     const s = session(
       flowOf(
         trigger('Vars', 'incomingConversationMessage'),
@@ -46,13 +46,13 @@ describe('trigger', () => {
       ),
     );
     await s.start('hey');
-    assert.equal(s.channelModel, 'conversations');
+    assert.strictEqual(s.channelModel, 'conversations');
     const [body, from, conversation, legacy] = String(s.variables.v).split('|');
-    assert.deepEqual([body, from, legacy], ['hey', '+15551234567', '']);
+    assert.deepStrictEqual([body, from, legacy], ['hey', '+15551234567', '']);
     assert.match(conversation, /^CH[0-9a-f]{32}$/);
   });
 
-  test('when both messaging events are wired, channelModel chooses', async () => {
+  it('when both messaging events are wired, channelModel chooses', async () => {
     const both = flowOf(
       {
         ...trigger('Legacy'),
@@ -66,29 +66,29 @@ describe('trigger', () => {
     );
     for (const model of ['legacy', 'conversations'] as const) {
       const turn = await session(both, { channelModel: model }).start('x');
-      assert.equal(only(turn.events, 'message')[0].body, model);
+      assert.strictEqual(only(turn.events, 'message')[0].body, model);
     }
   });
 
-  test('a flow wiring no messaging event is an error naming what it wires', async () => {
+  it('a flow wiring no messaging event is an error naming what it wires', async () => {
     const turn = await session(flowOf(trigger('Echo', 'incomingRequest'), echo())).start('x');
-    assert.equal(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.reason, 'error');
     assert.match(turn.ended?.message ?? '', /"incomingRequest"/);
-    assert.equal(only(turn.events, 'error').length, 1);
+    assert.strictEqual(only(turn.events, 'error').length, 1);
   });
 
-  test('flow.data carries REST parameters', async () => {
+  it('flow.data carries REST parameters', async () => {
     const s = session(
       flowOf(trigger('V'), widget('V', 'set-variables', { variables: [{ key: 'd', value: '{{flow.data.lang}}' }] }, [{ event: 'next' }])),
       { data: { lang: 'de' } },
     );
     await s.start('x');
-    assert.equal(s.variables.d, 'de');
+    assert.strictEqual(s.variables.d, 'de');
   });
 });
 
 describe('set-variables', () => {
-  test('renders each value, reports only what changed, keeps earlier variables', async () => {
+  it('renders each value, reports only what changed, keeps earlier variables', async () => {
     const s = session(
       flowOf(
         trigger('A'),
@@ -98,10 +98,10 @@ describe('set-variables', () => {
     );
     const turn = await s.start('Hi there');
     // `n` is set without a type (a number), then with `type: "string"` (text).
-    assert.deepEqual(only(turn.events, 'variables').map((e) => e.changed), [{ text: 'Hi there', n: 1 }, { n: '2' }]);
-    assert.deepEqual({ ...s.variables }, { text: 'Hi there', n: '2' });
-    assert.equal(turn.ended?.reason, 'flow-ended');
-    assert.equal(turn.ended?.widget, 'B');
+    assert.deepStrictEqual(only(turn.events, 'variables').map((e) => e.changed), [{ text: 'Hi there', n: 1 }, { n: '2' }]);
+    assert.deepStrictEqual({ ...s.variables }, { text: 'Hi there', n: '2' });
+    assert.strictEqual(turn.ended?.reason, 'flow-ended');
+    assert.strictEqual(turn.ended?.widget, 'B');
   });
 });
 
@@ -117,7 +117,7 @@ describe('make-http-request', () => {
       widget('Ko', 'send-message', { body: 'ko {{widgets.Call.status_code}}' }, [{ event: 'sent' }]),
     );
 
-  test('a form POST sends rendered, encoded parameters and exposes the answer', async () => {
+  it('a form POST sends rendered, encoded parameters and exposes the answer', async () => {
     const http = fakeTransport(() => response(200, '{"text":"Hello!"}', 'application/json; charset=utf-8', 42));
     const s = session(
       httpFlow({
@@ -129,21 +129,21 @@ describe('make-http-request', () => {
       { http },
     );
     const turn = await s.start('a b&c');
-    assert.equal(http.requests.length, 1);
+    assert.strictEqual(http.requests.length, 1);
     const req = http.requests[0];
-    assert.equal(req.method, 'POST');
-    assert.equal(req.url, 'https://bot.test/rest/token');
-    assert.equal(req.headers?.['Content-Type'], 'application/x-www-form-urlencoded;charset=utf-8');
-    assert.equal(req.timeoutMs, 10_000);
-    assert.equal(req.maxBodyBytes, 65_536);
-    assert.deepEqual(decodeForm(req.body), [['userId', '+15551234567'], ['text', 'a b&c']]);
+    assert.strictEqual(req.method, 'POST');
+    assert.strictEqual(req.url, 'https://bot.test/rest/token');
+    assert.strictEqual(req.headers?.['Content-Type'], 'application/x-www-form-urlencoded;charset=utf-8');
+    assert.strictEqual(req.timeoutMs, 10_000);
+    assert.strictEqual(req.maxBodyBytes, 65_536);
+    assert.deepStrictEqual(decodeForm(req.body), [['userId', '+15551234567'], ['text', 'a b&c']]);
     const [event] = only(turn.events, 'http');
-    assert.equal(event.outcome, 'success');
-    assert.equal(event.status, 200);
-    assert.equal(event.elapsedMs, 42);
-    assert.equal(event.responseContentType, 'application/json; charset=utf-8');
-    assert.equal(only(turn.events, 'message')[0].body, 'ok 200 Hello!');
-    assert.deepEqual(s.context.widgets.Call, {
+    assert.strictEqual(event.outcome, 'success');
+    assert.strictEqual(event.status, 200);
+    assert.strictEqual(event.elapsedMs, 42);
+    assert.strictEqual(event.responseContentType, 'application/json; charset=utf-8');
+    assert.strictEqual(only(turn.events, 'message')[0].body, 'ok 200 Hello!');
+    assert.deepStrictEqual(s.context.widgets.Call, {
       status_code: 200,
       content_type: 'application/json; charset=utf-8',
       body: '{"text":"Hello!"}',
@@ -151,41 +151,41 @@ describe('make-http-request', () => {
     });
   });
 
-  test('a JSON POST sends the rendered body as-is: a quote in the message breaks it, as in Studio', async () => {
+  it('a JSON POST sends the rendered body as-is: a quote in the message breaks it, as in Studio', async () => {
     const http = fakeTransport(() => response(200, 'ok', 'text/plain'));
     const s = session(
       httpFlow({ method: 'POST', url: 'https://bot.test/', content_type: 'application/json;charset=utf-8', body: '{"text": "{{trigger.message.Body}}"}' }),
       { http },
     );
     await s.start('say "hi"');
-    assert.equal(http.requests[0].body, '{"text": "say "hi""}');
-    assert.equal(http.requests[0].headers?.['Content-Type'], 'application/json;charset=utf-8');
+    assert.strictEqual(http.requests[0].body, '{"text": "say "hi""}');
+    assert.strictEqual(http.requests[0].headers?.['Content-Type'], 'application/json;charset=utf-8');
     assert.throws(() => JSON.parse(http.requests[0].body ?? ''));
   });
 
-  test('a GET puts parameters in the query and sends no body', async () => {
+  it('a GET puts parameters in the query and sends no body', async () => {
     const http = fakeTransport(() => response(200, '[]'));
     const s = session(httpFlow({ method: 'GET', url: 'https://bot.test/q?a=1', parameters: [{ key: 'text', value: '{{trigger.message.Body}}' }] }), { http });
     await s.start('x y');
-    assert.equal(http.requests[0].url, 'https://bot.test/q?a=1&text=x+y');
-    assert.equal(http.requests[0].body, undefined);
+    assert.strictEqual(http.requests[0].url, 'https://bot.test/q?a=1&text=x+y');
+    assert.strictEqual(http.requests[0].body, undefined);
   });
 
-  test('a 5xx takes the failed branch and still exposes status and body', async () => {
+  it('a 5xx takes the failed branch and still exposes status and body', async () => {
     const http = fakeTransport(() => response(503, '<html>down</html>', 'text/html'));
     const s = session(httpFlow({ method: 'POST', url: 'https://bot.test/' }), { http });
     const turn = await s.start('x');
     const [event] = only(turn.events, 'http');
-    assert.equal(event.outcome, 'failed');
-    assert.deepEqual(event.failure?.reason, 'status');
-    assert.equal(only(turn.events, 'message')[0].body, 'ko 503');
-    assert.equal(s.context.widgets.Call.body, '<html>down</html>');
-    assert.equal('parsed' in s.context.widgets.Call, false);
+    assert.strictEqual(event.outcome, 'failed');
+    assert.deepStrictEqual(event.failure?.reason, 'status');
+    assert.strictEqual(only(turn.events, 'message')[0].body, 'ko 503');
+    assert.strictEqual(s.context.widgets.Call.body, '<html>down</html>');
+    assert.strictEqual('parsed' in s.context.widgets.Call, false);
   });
 
-  test('an unsupported method stops the run instead of guessing', async () => {
+  it('an unsupported method stops the run instead of guessing', async () => {
     const turn = await session(httpFlow({ method: 'PUT', url: 'https://bot.test/' })).start('x');
-    assert.equal(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.reason, 'error');
     assert.match(turn.ended?.message ?? '', /PUT/);
   });
 });
@@ -203,35 +203,35 @@ describe('send-and-wait-for-reply', () => {
       widget('Bye', 'send-message', { body: 'Bye{{widgets.Ask.inbound.Body}}' }, [{ event: 'sent' }]),
     );
 
-  test('sends, waits with the timeout, then follows incomingMessage with inbound.*', async () => {
+  it('sends, waits with the timeout, then follows incomingMessage with inbound.*', async () => {
     const s = session(waitFlow());
     const first = await s.start('hi');
     const [message] = only(first.events, 'message');
-    assert.deepEqual([message.widget, message.body, message.from, message.to], ['Ask', 'Name?', '+15005550006', '+15551234567']);
+    assert.deepStrictEqual([message.widget, message.body, message.from, message.to], ['Ask', 'Name?', '+15005550006', '+15551234567']);
     assert.match(message.messageSid, SID);
-    assert.deepEqual(first.waiting, { widget: 'Ask', timeoutSeconds: 300 });
-    assert.equal(only(first.events, 'wait')[0].timeoutSeconds, 300);
-    assert.equal(first.ended, undefined);
-    assert.equal(s.waiting, true);
+    assert.deepStrictEqual(first.waiting, { widget: 'Ask', timeoutSeconds: 300 });
+    assert.strictEqual(only(first.events, 'wait')[0].timeoutSeconds, 300);
+    assert.strictEqual(first.ended, undefined);
+    assert.strictEqual(s.waiting, true);
 
     const second = await s.reply('Ada');
-    assert.equal(only(second.events, 'message')[0].body, 'Thanks Ada (+15551234567 → +15005550006), I said "Name?"');
-    assert.equal(only(second.events, 'inbound')[0].body, 'Ada');
-    assert.equal(second.ended?.reason, 'flow-ended');
-    await assert.rejects(s.reply('again'), /ended/);
+    assert.strictEqual(only(second.events, 'message')[0].body, 'Thanks Ada (+15551234567 → +15005550006), I said "Name?"');
+    assert.strictEqual(only(second.events, 'inbound')[0].body, 'Ada');
+    assert.strictEqual(second.ended?.reason, 'flow-ended');
+    await assert.isRejected(s.reply('again'), /ended/);
   });
 
-  test('silence follows the timeout transition, without inbound', async () => {
+  it('silence follows the timeout transition, without inbound', async () => {
     const s = session(waitFlow());
     await s.start('hi');
     const turn = await s.silence();
-    assert.equal(only(turn.events, 'message')[0].body, 'Bye');
-    assert.equal(turn.ended?.reason, 'flow-ended');
+    assert.strictEqual(only(turn.events, 'message')[0].body, 'Bye');
+    assert.strictEqual(turn.ended?.reason, 'flow-ended');
   });
 
-  test('a missing or unreadable timeout defaults to 3600 seconds', async () => {
+  it('a missing or unreadable timeout defaults to 3600 seconds', async () => {
     const s = session(flowOf(trigger('Ask'), widget('Ask', 'send-and-wait-for-reply', { body: 'x', timeout: 'soon' }, [{ event: 'incomingMessage' }])));
-    assert.equal((await s.start('hi')).waiting?.timeoutSeconds, 3600);
+    assert.strictEqual((await s.start('hi')).waiting?.timeoutSeconds, 3600);
   });
 });
 
@@ -248,45 +248,45 @@ describe('send-to-flex', () => {
       widget('After', 'send-message', { body: 'after' }, [{ event: 'sent' }]),
     );
 
-  test('renders attributes, parses them, exposes TaskSid, follows callComplete and ends with handover', async () => {
+  it('renders attributes, parses them, exposes TaskSid, follows callComplete and ends with handover', async () => {
     const s = session(flexFlow('{"name": "{{trigger.message.ChannelAttributes.from}}", "text": "{{trigger.message.Body}}"}'));
     const turn = await s.start('help');
     const [handover] = only(turn.events, 'handover');
-    assert.equal(handover.workflow, 'WW0123456789abcdef0123456789abcdef');
-    assert.equal(handover.channel, 'TC0123456789abcdef0123456789abcdef');
-    assert.deepEqual(handover.attributes, { name: '+15551234567', text: 'help' });
-    assert.equal(handover.attributesRaw, '{"name": "+15551234567", "text": "help"}');
-    assert.equal(handover.priority, '5');
-    assert.deepEqual(handover.problems, []);
-    assert.equal(handover.created, true);
+    assert.strictEqual(handover.workflow, 'WW0123456789abcdef0123456789abcdef');
+    assert.strictEqual(handover.channel, 'TC0123456789abcdef0123456789abcdef');
+    assert.deepStrictEqual(handover.attributes, { name: '+15551234567', text: 'help' });
+    assert.strictEqual(handover.attributesRaw, '{"name": "+15551234567", "text": "help"}');
+    assert.strictEqual(handover.priority, '5');
+    assert.deepStrictEqual(handover.problems, []);
+    assert.strictEqual(handover.created, true);
     assert.match(handover.taskSid ?? '', /^WT[0-9a-f]{32}$/);
-    assert.equal(s.context.widgets.Flex.TaskSid, handover.taskSid);
-    assert.equal(s.context.widgets.Flex.Attributes, handover.attributesRaw);
-    assert.equal(turn.ended?.reason, 'handover');
-    assert.deepEqual(only(turn.events, 'message').map((m) => m.body), ['after'], '"Task Created" is followed');
+    assert.strictEqual(s.context.widgets.Flex.TaskSid, handover.taskSid);
+    assert.strictEqual(s.context.widgets.Flex.Attributes, handover.attributesRaw);
+    assert.strictEqual(turn.ended?.reason, 'handover');
+    assert.deepStrictEqual(only(turn.events, 'message').map((m) => m.body), ['after'], '"Task Created" is followed');
   });
 
-  test('attributes that are not JSON or over 1,024 characters: no task, failedToEnqueue', async () => {
+  it('attributes that are not JSON or over 1,024 characters: no task, failedToEnqueue', async () => {
     const bad = await session(flexFlow('{"text": "{{trigger.message.Body}}"}')).start('say "hi"');
     const [h1] = only(bad.events, 'handover');
-    assert.equal(h1.attributes, undefined);
-    assert.equal(h1.created, false);
-    assert.equal(h1.taskSid, undefined);
+    assert.strictEqual(h1.attributes, undefined);
+    assert.strictEqual(h1.created, false);
+    assert.strictEqual(h1.taskSid, undefined);
     assert.match(h1.problems.join(), /not valid JSON/);
-    assert.equal(bad.ended?.reason, 'flow-ended');
+    assert.strictEqual(bad.ended?.reason, 'flow-ended');
     assert.match(bad.ended?.message ?? '', /"failedToEnqueue" transition/);
 
     const long = await session(flexFlow('{"text": "{{trigger.message.Body}}"}')).start('x'.repeat(1100));
     const [h2] = only(long.events, 'handover');
     assert.match(h2.problems.join(), /1,024|1024/);
-    assert.equal(long.ended?.reason, 'flow-ended');
+    assert.strictEqual(long.ended?.reason, 'flow-ended');
   });
 
-  test('without attributes, Studio’s default legacy attributes are used', async () => {
+  it('without attributes, Studio’s default legacy attributes are used', async () => {
     const turn = await session(flexFlow()).start('x');
     const [h] = only(turn.events, 'handover');
-    assert.deepEqual(Object.keys(h.attributes as object), ['name', 'channelType', 'channelSid']);
-    assert.equal((h.attributes as { name: string }).name, '+15551234567');
+    assert.deepStrictEqual(Object.keys(h.attributes as object), ['name', 'channelType', 'channelSid']);
+    assert.strictEqual((h.attributes as { name: string }).name, '+15551234567');
   });
 });
 
@@ -303,47 +303,47 @@ describe('run-function', () => {
       widget('Ko', 'send-message', { body: 'function failed' }, [{ event: 'sent' }]),
     );
 
-  test('POSTs form-encoded parameters and follows success', async () => {
+  it('POSTs form-encoded parameters and follows success', async () => {
     const http = fakeTransport(() => response(200, '{"tier":"gold"}'));
     const turn = await session(fnFlow(), { http }).start('x');
-    assert.equal(http.requests[0].method, 'POST');
-    assert.equal(http.requests[0].url, 'https://x-1234.twil.io/lookup');
-    assert.deepEqual(decodeForm(http.requests[0].body), [['phone', '+15551234567']]);
-    assert.equal(only(turn.events, 'function')[0].outcome, 'success');
-    assert.equal(only(turn.events, 'message')[0].body, 'tier=gold');
+    assert.strictEqual(http.requests[0].method, 'POST');
+    assert.strictEqual(http.requests[0].url, 'https://x-1234.twil.io/lookup');
+    assert.deepStrictEqual(decodeForm(http.requests[0].body), [['phone', '+15551234567']]);
+    assert.strictEqual(only(turn.events, 'function')[0].outcome, 'success');
+    assert.strictEqual(only(turn.events, 'message')[0].body, 'tier=gold');
   });
 
-  test('a failing function follows fail (not failed)', async () => {
+  it('a failing function follows fail (not failed)', async () => {
     const turn = await session(fnFlow(), { http: fakeTransport(() => response(500, 'boom', 'text/plain')) }).start('x');
-    assert.equal(only(turn.events, 'function')[0].outcome, 'failed');
-    assert.equal(only(turn.events, 'message')[0].body, 'function failed');
+    assert.strictEqual(only(turn.events, 'function')[0].outcome, 'failed');
+    assert.strictEqual(only(turn.events, 'message')[0].body, 'function failed');
   });
 });
 
 describe('what the runner does not model', () => {
-  test('an unknown widget type stops with an error naming the widget and its type', async () => {
+  it('an unknown widget type stops with an error naming the widget and its type', async () => {
     const s = session(flowOf(trigger('Sub'), widget('Sub', 'connect-virtual-agent', { connector: 'x' }, [{ event: 'hangup', next: 'Sub' }])));
     const turn = await s.start('x');
     const [error] = only(turn.events, 'error');
     assert.match(error.message, /"Sub".*"connect-virtual-agent"/);
-    assert.equal(turn.ended?.reason, 'error');
-    assert.equal(turn.ended?.widget, 'Sub');
+    assert.strictEqual(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.widget, 'Sub');
   });
 
-  test('a transition to a missing state is an error naming it', async () => {
+  it('a transition to a missing state is an error naming it', async () => {
     const turn = await session(flowOf(trigger('Echo'), echo('Echo', 'Ghost'))).start('x');
-    assert.equal(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.reason, 'error');
     assert.match(turn.ended?.message ?? '', /"Ghost"/);
   });
 
-  test('an initial_state that does not exist is an error', async () => {
+  it('an initial_state that does not exist is an error', async () => {
     const flow = { ...flowOf(trigger('Echo'), echo()), initial_state: 'Nope' };
     const turn = await session(flow).start('x');
-    assert.equal(turn.ended?.reason, 'error');
+    assert.strictEqual(turn.ended?.reason, 'error');
     assert.match(turn.ended?.message ?? '', /"Nope"/);
   });
 
-  test('SIDs are random but well formed by default, and reproducible with injected ids', async () => {
+  it('SIDs are random but well formed by default, and reproducible with injected ids', async () => {
     const flow = flowOf(trigger('Echo'), echo());
     const run = async (ids?: () => string) => {
       const s = new FlowSession(flow, { http: fakeTransport(() => response(200, '')), ids, clock: { now: () => 0 } });
@@ -351,7 +351,7 @@ describe('what the runner does not model', () => {
     };
     const [a, b] = [await run(), await run()];
     assert.match(only(a, 'message')[0].messageSid, SID);
-    assert.notEqual(only(a, 'message')[0].messageSid, only(b, 'message')[0].messageSid);
-    assert.deepEqual(await run(sequentialIds()), await run(sequentialIds()));
+    assert.notStrictEqual(only(a, 'message')[0].messageSid, only(b, 'message')[0].messageSid);
+    assert.deepStrictEqual(await run(sequentialIds()), await run(sequentialIds()));
   });
 });

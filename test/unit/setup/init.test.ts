@@ -1,5 +1,5 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { it } from 'mocha';
+import { assert, expect } from 'chai';
 import { decideSetup, InitInput, InitDeps, Asker } from '../../../src/lib/setup/init';
 import { UsageError } from '../../../src/lib/errors';
 
@@ -40,63 +40,63 @@ function deps(extra: Partial<InitDeps> = {}): InitDeps {
   };
 }
 
-test('--yes accepts what a fresh Flex account has', async () => {
+it('--yes accepts what a fresh Flex account has', async () => {
   const r = await decideSetup({ endpointUrl: URL, yes: true }, deps());
-  assert.deepEqual(r.setup.workspace, { sid: WS, name: 'Flex Task Assignment' });
-  assert.deepEqual(r.setup.workflow, { sid: WW, name: 'Assign to Anyone' });
-  assert.deepEqual(r.setup.taskChannel, { sid: TC_CHAT, name: 'chat' });
-  assert.equal(r.setup.channelModel, 'conversations');
-  assert.deepEqual(r.setup.flow, { name: 'Cognigy Bot Flow' }, 'a new flow by default: patching a live flow is a choice');
-  assert.equal(r.setup.escalationKey, 'escalation');
-  assert.equal(r.setup.onBotFailure, 'escalate');
-  assert.equal(r.entryPoints[0].flow?.name, 'Messaging Flow', 'shows which flow the number starts today');
+  assert.deepStrictEqual(r.setup.workspace, { sid: WS, name: 'Flex Task Assignment' });
+  assert.deepStrictEqual(r.setup.workflow, { sid: WW, name: 'Assign to Anyone' });
+  assert.deepStrictEqual(r.setup.taskChannel, { sid: TC_CHAT, name: 'chat' });
+  assert.strictEqual(r.setup.channelModel, 'conversations');
+  assert.deepStrictEqual(r.setup.flow, { name: 'Cognigy Bot Flow' }, 'a new flow by default: patching a live flow is a choice');
+  assert.strictEqual(r.setup.escalationKey, 'escalation');
+  assert.strictEqual(r.setup.onBotFailure, 'escalate');
+  assert.strictEqual(r.entryPoints[0].flow?.name, 'Messaging Flow', 'shows which flow the number starts today');
 });
 
-test('flags choose by name or SID; a legacy model defaults to the sms task channel', async () => {
+it('flags choose by name or SID; a legacy model defaults to the sms task channel', async () => {
   const r = await decideSetup(
     { endpointUrl: URL, workflow: 'vip', flow: FW_MSG, channelModel: 'legacy', yes: true },
     deps(),
   );
-  assert.equal(r.setup.workflow?.sid, WW_OTHER);
-  assert.deepEqual(r.setup.flow, { sid: FW_MSG, name: 'Messaging Flow' });
-  assert.equal(r.setup.taskChannel?.name, 'sms');
+  assert.strictEqual(r.setup.workflow?.sid, WW_OTHER);
+  assert.deepStrictEqual(r.setup.flow, { sid: FW_MSG, name: 'Messaging Flow' });
+  assert.strictEqual(r.setup.taskChannel?.name, 'sms');
 });
 
-test('a flag value the account does not have is an error that lists what exists', async () => {
-  await assert.rejects(decideSetup({ endpointUrl: URL, workflow: 'Nope', yes: true }, deps()), (e: UsageError) => {
+it('a flag value the account does not have is an error that lists what exists', async () => {
+  await expect(decideSetup({ endpointUrl: URL, workflow: 'Nope', yes: true }, deps())).to.be.rejected.and.eventually.satisfy((e: UsageError) => {
     assert.match(e.message, /No workflow "Nope"/);
     assert.match(e.hint!, /"Assign to Anyone" \(WW/);
     return true;
   });
-  await assert.rejects(decideSetup({ endpointUrl: URL, flow: sid('FW', 99), yes: true }, deps()), /No Studio flow/);
-  await assert.rejects(decideSetup({ endpointUrl: URL, workflow: TC_CHAT, yes: true }, deps()), /not a workflow SID/);
+  await assert.isRejected(decideSetup({ endpointUrl: URL, flow: sid('FW', 99), yes: true }, deps()), /No Studio flow/);
+  await assert.isRejected(decideSetup({ endpointUrl: URL, workflow: TC_CHAT, yes: true }, deps()), /not a workflow SID/);
 });
 
-test('without a terminal and without --yes, a missing choice names the flag to pass', async () => {
-  await assert.rejects(decideSetup({ endpointUrl: URL }, deps()), (e: UsageError) => {
+it('without a terminal and without --yes, a missing choice names the flag to pass', async () => {
+  await expect(decideSetup({ endpointUrl: URL }, deps())).to.be.rejected.and.eventually.satisfy((e: UsageError) => {
     assert.match(e.message, /No TaskRouter workspace chosen/);
     assert.match(e.hint!, /--workspace/);
     return true;
   });
-  await assert.rejects(decideSetup({}, deps()), (e: UsageError) => /--endpoint-url/.test(e.hint!));
+  await expect(decideSetup({}, deps())).to.be.rejected.and.eventually.satisfy((e: UsageError) => /--endpoint-url/.test(e.hint!));
 });
 
-test('a failed probe stops init before anything is saved', async () => {
+it('a failed probe stops init before anything is saved', async () => {
   const d = deps({ probe: async () => ({ ok: false, endpoint: 'https://h/…abcd', elapsedMs: 5, failure: { message: 'answered 500' } }) });
-  await assert.rejects(decideSetup({ endpointUrl: URL, yes: true }, d), /failed the probe: answered 500/);
+  await assert.isRejected(decideSetup({ endpointUrl: URL, yes: true }, d), /failed the probe: answered 500/);
   const skipped = await decideSetup({ endpointUrl: URL, yes: true, skipProbe: true }, d);
-  assert.equal(skipped.probe, undefined);
+  assert.strictEqual(skipped.probe, undefined);
 });
 
-test('the saved setup wins over discovery, flags win over the saved setup', async () => {
+it('the saved setup wins over discovery, flags win over the saved setup', async () => {
   const first = await decideSetup({ endpointUrl: URL, workflow: 'VIP', yes: true }, deps());
   const again = await decideSetup({} as InitInput, deps({ saved: first.setup }));
-  assert.deepEqual(again.setup, first.setup, 'a re-run with no flags keeps every answer');
+  assert.deepStrictEqual(again.setup, first.setup, 'a re-run with no flags keeps every answer');
   const changed = await decideSetup({ workflow: 'Assign to Anyone' }, deps({ saved: first.setup }));
-  assert.equal(changed.setup.workflow?.sid, WW);
+  assert.strictEqual(changed.setup.workflow?.sid, WW);
 });
 
-test('the wizard offers the discovered defaults', async () => {
+it('the wizard offers the discovered defaults', async () => {
   const asked: string[] = [];
   const ask: Asker = {
     input: async (m) => {
@@ -109,17 +109,17 @@ test('the wizard offers the discovered defaults', async () => {
     },
   };
   const r = await decideSetup({}, deps({ ask }));
-  assert.equal(r.setup.endpointUrl, URL, 'the answer is trimmed');
-  assert.equal(r.setup.workflow?.name, 'Assign to Anyone');
-  assert.deepEqual(r.setup.flow, { name: 'Cognigy Bot Flow' });
-  assert.equal(asked.length, 6, 'endpoint, channel model, workspace, workflow, task channel, flow');
+  assert.strictEqual(r.setup.endpointUrl, URL, 'the answer is trimmed');
+  assert.strictEqual(r.setup.workflow?.name, 'Assign to Anyone');
+  assert.deepStrictEqual(r.setup.flow, { name: 'Cognigy Bot Flow' });
+  assert.strictEqual(asked.length, 6, 'endpoint, channel model, workspace, workflow, task channel, flow');
 });
 
-test('an escalation key that could inject Liquid is refused', async () => {
-  await assert.rejects(decideSetup({ endpointUrl: URL, yes: true, escalationKey: 'x}}{{y' }, deps()), /not a data key/);
+it('an escalation key that could inject Liquid is refused', async () => {
+  await assert.isRejected(decideSetup({ endpointUrl: URL, yes: true, escalationKey: 'x}}{{y' }, deps()), /not a data key/);
 });
 
-test('the wizard shows the entry points right before it asks for the flow, and only when it asks', async () => {
+it('the wizard shows the entry points right before it asks for the flow, and only when it asks', async () => {
   const seen: string[] = [];
   const ask: Asker = {
     input: async () => URL,
@@ -131,7 +131,7 @@ test('the wizard shows the entry points right before it asks for the flow, and o
   const showEntryPoints = (points: { address: string; flow?: { name: string } }[]) =>
     seen.push(...points.map((p) => `entry ${p.address} → ${p.flow?.name}`));
   await decideSetup({}, deps({ ask, showEntryPoints }));
-  assert.deepEqual(seen.slice(-2), ['entry +15005550006 → Messaging Flow', 'Which Studio flow should hold the bot loop?']);
+  assert.deepStrictEqual(seen.slice(-2), ['entry +15005550006 → Messaging Flow', 'Which Studio flow should hold the bot loop?']);
 
   seen.length = 0;
   await decideSetup({ flow: 'Messaging Flow' }, deps({ ask, showEntryPoints }));

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { it } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,21 +15,21 @@ const setup: Setup = {
   onBotFailure: 'escalate',
 };
 
-test('the setup is saved per account, 0600 in a 0700 folder, and a same save changes nothing', () => {
+it('the setup is saved per account, 0600 in a 0700 folder, and a same save changes nothing', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'setup-'));
   try {
     const file = setupFilePath(dir);
-    assert.equal(saveSetup(file, 'AC1', setup, 'default'), true);
-    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-    assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
+    assert.strictEqual(saveSetup(file, 'AC1', setup, 'default'), true);
+    assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+    assert.strictEqual(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
     const before = fs.statSync(file).mtimeMs;
-    assert.equal(saveSetup(file, 'AC1', { ...setup }, 'default'), false);
-    assert.equal(fs.statSync(file).mtimeMs, before);
-    assert.deepEqual(loadSetup(file, 'AC1'), setup);
-    assert.equal(loadSetup(file, 'AC2'), undefined);
+    assert.strictEqual(saveSetup(file, 'AC1', { ...setup }, 'default'), false);
+    assert.strictEqual(fs.statSync(file).mtimeMs, before);
+    assert.deepStrictEqual(loadSetup(file, 'AC1'), setup);
+    assert.strictEqual(loadSetup(file, 'AC2'), undefined);
     saveSetup(file, 'AC2', { ...setup, escalationKey: 'handover' });
-    assert.equal(loadSetup(file, 'AC1')!.escalationKey, 'escalation', 'another account leaves this one alone');
-    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['setup.json'], 'no temporary file is left behind');
+    assert.strictEqual(loadSetup(file, 'AC1')!.escalationKey, 'escalation', 'another account leaves this one alone');
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(file)), ['setup.json'], 'no temporary file is left behind');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -78,7 +78,7 @@ function desired(): FlowDefinition {
 
 describe('deployFlow when Studio\'s Validate refuses the flow', () => {
   for (const existing of [undefined, buildFlow(options())]) {
-    test(`${existing ? 'an update' : 'a create'}: the failures are shown per widget and nothing is written`, async () => {
+    it(`${existing ? 'an update' : 'a create'}: the failures are shown per widget and nothing is written`, async () => {
       const { calls, client } = stubClient(existing);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-test-'));
       try {
@@ -94,17 +94,17 @@ describe('deployFlow when Studio\'s Validate refuses the flow', () => {
         );
         assert.ok(error instanceof CognigyError, String(error));
         const lines = error.message.split('\n');
-        assert.equal(lines[0], 'Studio rejected the flow: Invalid Flow Definition');
-        assert.deepEqual(lines.slice(1), [
+        assert.strictEqual(lines[0], 'Studio rejected the flow: Invalid Flow Definition');
+        assert.deepStrictEqual(lines.slice(1), [
           `  ${definition.states[2].name}.transitions[0].next: transition "success" goes to unknown state "Nowhere"`,
           `  ${definition.states[5].name}.name: state name "SendUserReply" is not unique`,
           '  (flow) initial_state: initial_state is required',
         ]);
-        assert.equal(definition.states[2].name, WIDGET.callBot, 'the test names real widgets');
+        assert.strictEqual(definition.states[2].name, WIDGET.callBot, 'the test names real widgets');
         assert.match(error.hint ?? '', /Nothing was written/);
         assert.ok(calls.includes('POST /v2/Flows/Validate'));
-        assert.deepEqual(calls.filter((c) => c.startsWith('POST') && !c.endsWith('/Validate')), [], 'no write');
-        assert.deepEqual(fs.readdirSync(dir), [], 'no backup, no deploy record');
+        assert.deepStrictEqual(calls.filter((c) => c.startsWith('POST') && !c.endsWith('/Validate')), [], 'no write');
+        assert.deepStrictEqual(fs.readdirSync(dir), [], 'no backup, no deploy record');
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

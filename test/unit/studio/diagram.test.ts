@@ -1,14 +1,14 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { buildFlow, FlowDefinition, toMermaid, WIDGET } from '../../../src/lib/studio';
 import { options } from './helpers';
 
 describe('toMermaid', () => {
-  test('a built flow: every widget a node with its type, every wired transition an edge with its event', () => {
+  it('a built flow: every widget a node with its type, every wired transition an edge with its event', () => {
     const def = buildFlow(options());
     const text = toMermaid(def);
     const lines = text.trim().split('\n');
-    assert.equal(lines[0], 'flowchart TD');
+    assert.strictEqual(lines[0], 'flowchart TD');
     const ids = new Map<string, string>();
     for (const s of def.states) {
       const node = lines.find((l) => l.includes(`"${s.name}<br/>${s.type}"`));
@@ -30,7 +30,7 @@ describe('toMermaid', () => {
     assert.match(lines[lines.length - 1], /flowEnd\(\(end\)\)/);
   });
 
-  test('labels cannot break the diagram', () => {
+  it('labels cannot break the diagram', () => {
     const def: FlowDefinition = {
       description: 'x',
       initial_state: 'T',
@@ -50,7 +50,7 @@ describe('toMermaid', () => {
       for (const labelText of line.match(/"[^"]*"/g) ?? []) {
         assert.ok(!/[\]|<>[]/.test(labelText.replace(/<br\/>/g, '')), line);
       }
-      assert.equal((line.match(/"/g) ?? []).length % 2, 0, line);
+      assert.strictEqual((line.match(/"/g) ?? []).length % 2, 0, line);
     }
     assert.match(text, /Weird#quot;#93;#124;#lt;b#gt;/);
     assert.match(text, /match: regex \^a#124;#quot;b#quot;#93;\$/);

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { buildFlow, diffFlows, endpointRedactor, FlowDefinition, formatDiff, sameFlow, WIDGET } from '../../../src/lib/studio';
 import { clearSecrets, registerEndpointSecret } from '../../../src/lib/redact';
 import { fixture, options, state, TOKEN } from './helpers';
@@ -14,16 +14,16 @@ function reorderKeys<T>(value: T): T {
 }
 
 describe('diffFlows', () => {
-  test('canvas offsets, key order and widget order are not changes', () => {
+  it('canvas offsets, key order and widget order are not changes', () => {
     const before = fixture('voice-and-messaging.json');
     const after = reorderKeys(structuredClone(before));
     after.states.reverse();
     for (const s of after.states) s.properties.offset = { x: s.properties.offset!.x + 37, y: -s.properties.offset!.y };
-    assert.deepEqual(diffFlows(before, after), []);
+    assert.deepStrictEqual(diffFlows(before, after), []);
     assert.ok(sameFlow(before, after));
   });
 
-  test('reports added and removed widgets, property and transition changes', () => {
+  it('reports added and removed widgets, property and transition changes', () => {
     const before = fixture('voice-and-messaging.json');
     const after = structuredClone(before);
     after.states = after.states.filter((s) => s.name !== 'Greeting');
@@ -35,46 +35,46 @@ describe('diffFlows', () => {
 
     const changes = diffFlows(before, after);
     const find = (kind: string, widget?: string) => changes.filter((c) => c.kind === kind && c.widget === widget);
-    assert.deepEqual(find('widget-removed', 'Greeting').map((c) => c.path), ['say-play']);
-    assert.deepEqual(find('widget-added', 'Goodbye').map((c) => c.path), ['send-message']);
-    assert.deepEqual(find('property', 'MainMenu'), [
+    assert.deepStrictEqual(find('widget-removed', 'Greeting').map((c) => c.path), ['say-play']);
+    assert.deepStrictEqual(find('widget-added', 'Goodbye').map((c) => c.path), ['send-message']);
+    assert.deepStrictEqual(find('property', 'MainMenu'), [
       { kind: 'property', widget: 'MainMenu', path: 'say', before: 'Press 1 for orders, 2 for returns.', after: 'Press 1 for orders.' },
     ]);
-    assert.deepEqual(find('transition', 'Trigger'), [
+    assert.deepStrictEqual(find('transition', 'Trigger'), [
       { kind: 'transition', widget: 'Trigger', path: 'transitions.incomingCall', before: { next: 'Greeting' }, after: { next: 'MainMenu' } },
     ]);
     // The second match branch of the split, by rank.
-    assert.deepEqual(find('transition', 'RouteDigits').map((c) => c.path), ['transitions.match#2']);
-    assert.deepEqual(find('flow'), [{ kind: 'flow', path: 'description', before: 'Voice IVR and messaging to Flex', after: 'New description' }]);
-    assert.equal(changes.length, 6);
+    assert.deepStrictEqual(find('transition', 'RouteDigits').map((c) => c.path), ['transitions.match#2']);
+    assert.deepStrictEqual(find('flow'), [{ kind: 'flow', path: 'description', before: 'Voice IVR and messaging to Flex', after: 'New description' }]);
+    assert.strictEqual(changes.length, 6);
     assert.ok(!sameFlow(before, after));
   });
 
-  test('variables and parameters are compared by key; task attributes by content', () => {
+  it('variables and parameters are compared by key; task attributes by content', () => {
     const before = buildFlow(options());
     const after = structuredClone(before);
     const http = state(after, WIDGET.callBot).properties;
     (http.parameters as unknown[]).reverse();
-    assert.deepEqual(diffFlows(before, after), [], 'parameter order means nothing');
+    assert.deepStrictEqual(diffFlows(before, after), [], 'parameter order means nothing');
     (http.parameters as Array<{ key: string; value: string }>).find((p) => p.key === 'sessionId')!.value = '{{trigger.conversation.From}}';
     const flex = state(after, WIDGET.toFlex).properties;
     // Re-spaced (not a change) and the answer cut shorter (a change).
     flex.attributes = (flex.attributes as string).split('","').join('", "').split('":"').join('": "').replace('truncate: 200', 'truncate: 100');
     const changes = diffFlows(before, after);
-    assert.deepEqual(changes.map((c) => c.path).sort(), ['attributes.cognigy.lastAnswer', 'parameters[sessionId].value']);
+    assert.deepStrictEqual(changes.map((c) => c.path).sort(), ['attributes.cognigy.lastAnswer', 'parameters[sessionId].value']);
   });
 
-  test('an endpoint change is shown through the redact function', () => {
+  it('an endpoint change is shown through the redact function', () => {
     const before = buildFlow(options());
     const after = buildFlow(options({ testMode: true }));
     const changes = diffFlows(before, after);
-    assert.deepEqual(changes.map((c) => `${c.widget} ${c.path}`), [`${WIDGET.callBot} url`]);
+    assert.deepStrictEqual(changes.map((c) => `${c.widget} ${c.path}`), [`${WIDGET.callBot} url`]);
     const text = formatDiff(changes, endpointRedactor(options().endpointUrl));
     assert.ok(!text.includes(TOKEN), text);
     assert.match(text, /^~ ProcessUserInput url\n {4}- "https:\/\/endpoint-trial\.cognigy\.ai\/…[0-9a-f]{4}"\n {4}\+ "https:\/\/endpoint-trial\.cognigy\.ai\/test\/…[0-9a-f]{4}"$/);
   });
 
-  test('without a redact function, registered secrets are still hidden', () => {
+  it('without a redact function, registered secrets are still hidden', () => {
     clearSecrets();
     registerEndpointSecret(options().endpointUrl);
     try {
@@ -85,7 +85,7 @@ describe('diffFlows', () => {
     }
   });
 
-  test('formatDiff marks added, removed and changed lines', () => {
+  it('formatDiff marks added, removed and changed lines', () => {
     const before = fixture('flex-messaging-flow.json');
     const after: FlowDefinition = structuredClone(before);
     after.states.push({ name: 'Extra', type: 'send-message', properties: { body: 'hi' }, transitions: [] });
@@ -95,18 +95,18 @@ describe('diffFlows', () => {
     assert.ok(lines.includes('- SendMessageToAgent (send-to-flex)'));
     assert.ok(lines.includes('+ Extra (send-message)'));
     const at = lines.indexOf('~ Trigger transitions.incomingMessage');
-    assert.deepEqual(lines.slice(at, at + 3), ['~ Trigger transitions.incomingMessage', '    - → SendMessageToAgent', '    + → Extra']);
+    assert.deepStrictEqual(lines.slice(at, at + 3), ['~ Trigger transitions.incomingMessage', '    - → SendMessageToAgent', '    + → Extra']);
   });
 
-  test('a bare {{… | to_json}} value is not the same as the quoted "{{…}}": flows deployed before the fix get updated', () => {
+  it('a bare {{… | to_json}} value is not the same as the quoted "{{…}}": flows deployed before the fix get updated', () => {
     const now = buildFlow(options());
     const before = structuredClone(now);
     const flex = state(before, WIDGET.toFlex).properties;
     // The attributes as link-flow wrote them before: the answer quoted, so a backslash broke the JSON.
     flex.attributes = (flex.attributes as string).replace(/"lastAnswer":(\{\{[^}]*\}\})/, (_m, block: string) => `"lastAnswer":"${block.replace(' | to_json', '')}"`);
-    assert.notEqual(flex.attributes, state(now, WIDGET.toFlex).properties.attributes, 'the test changed something');
+    assert.notStrictEqual(flex.attributes, state(now, WIDGET.toFlex).properties.attributes, 'the test changed something');
     const changes = diffFlows(before, now);
-    assert.deepEqual(changes.map((c) => `${c.widget} ${c.path}`), [`${WIDGET.toFlex} attributes.cognigy.lastAnswer`]);
+    assert.deepStrictEqual(changes.map((c) => `${c.widget} ${c.path}`), [`${WIDGET.toFlex} attributes.cognigy.lastAnswer`]);
     assert.match(formatDiff(changes), /\+ \{\{flow\.variables\.botReply \| default: '' \| truncate: 200 \| to_json\}\}/);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { assert } from 'chai';
 import { buildFlow, FlowDefinition, LintIssue, lintFlow, MAX_ATTRIBUTES_LENGTH, patchFlow, WIDGET } from '../../../src/lib/studio';
 import { fixture, FIXTURES, options, state } from './helpers';
 import type { KeyValue } from '../../../src/lib/studio/types';
@@ -21,48 +21,48 @@ function has(issues: LintIssue[], severity: LintIssue['severity'], widget: strin
 describe('lintFlow', () => {
   for (const channelModel of ['conversations', 'legacy'] as const) {
     for (const onBotFailure of ['escalate', 'end'] as const) {
-      test(`a built flow is clean (${channelModel}, ${onBotFailure})`, () => {
-        assert.deepEqual(lintFlow(buildFlow(options({ channelModel, onBotFailure, testMode: true }))), []);
+      it(`a built flow is clean (${channelModel}, ${onBotFailure})`, () => {
+        assert.deepStrictEqual(lintFlow(buildFlow(options({ channelModel, onBotFailure, testMode: true }))), []);
       });
     }
   }
 
-  test('the fixtures have no errors; voice widgets are warned about, not rejected', () => {
-    for (const name of FIXTURES) assert.deepEqual(errors(lintFlow(fixture(name))), [], name);
+  it('the fixtures have no errors; voice widgets are warned about, not rejected', () => {
+    for (const name of FIXTURES) assert.deepStrictEqual(errors(lintFlow(fixture(name))), [], name);
     const voice = lintFlow(fixture('voice-and-messaging.json'));
     has(voice, 'warning', 'Greeting', /say-play.*not modelled by test-chat/);
     has(voice, 'warning', 'MainMenu', /gather-input-on-call.*not modelled/);
   });
 
-  test('top-level shape', () => {
+  it('top-level shape', () => {
     has(lintFlow(null as unknown as FlowDefinition), 'error', undefined, /not a JSON object/);
     has(lintFlow({ description: 'x', initial_state: 'Trigger' } as unknown as FlowDefinition), 'error', undefined, /states/);
     has(broken((d) => delete (d as Partial<FlowDefinition>).initial_state), 'error', undefined, /initial_state/);
     has(broken((d) => (d.flags = 'yes' as never)), 'error', undefined, /flags/);
   });
 
-  test('exactly one trigger, and it is the initial state', () => {
+  it('exactly one trigger, and it is the initial state', () => {
     has(broken((d) => (d.initial_state = WIDGET.setText)), 'error', undefined, /initial_state.*not the trigger/);
     has(broken((d) => d.states.push({ ...state(d, WIDGET.trigger), name: 'Trigger2', transitions: [] })), 'error', undefined, /exactly one trigger.*2/);
     has(broken((d) => (d.states = d.states.filter((s) => s.type !== 'trigger'))), 'error', undefined, /exactly one trigger.*0/);
   });
 
-  test('unique names and transitions to existing widgets', () => {
+  it('unique names and transitions to existing widgets', () => {
     has(broken((d) => d.states.push(structuredClone(state(d, WIDGET.reply)))), 'error', WIDGET.reply, /2 widgets share this name/);
     has(broken((d) => (state(d, WIDGET.setText).transitions[0].next = 'Nowhere')), 'error', WIDGET.setText, /Nowhere.*names no widget/);
   });
 
-  test('unreachable widgets are a warning', () => {
+  it('unreachable widgets are a warning', () => {
     const issues = broken((d) => d.states.push({ name: 'Orphan', type: 'send-message', properties: { body: 'hi' }, transitions: [] }));
     has(issues, 'warning', 'Orphan', /not reachable/);
-    assert.deepEqual(errors(issues), []);
+    assert.deepStrictEqual(errors(issues), []);
   });
 
-  test('unknown widget types are a warning', () => {
+  it('unknown widget types are a warning', () => {
     has(broken((d) => (state(d, WIDGET.setReply).type = 'connect-virtual-agent')), 'warning', WIDGET.setReply, /not modelled by test-chat/);
   });
 
-  test('required properties per type', () => {
+  it('required properties per type', () => {
     has(broken((d) => delete state(d, WIDGET.callBot).properties.url), 'error', WIDGET.callBot, /^url is required/);
     has(broken((d) => (state(d, WIDGET.callBot).properties.method = 'PUT')), 'error', WIDGET.callBot, /method/);
     has(broken((d) => (state(d, WIDGET.callBot).properties.content_type = 'text/plain')), 'error', WIDGET.callBot, /content_type/);
@@ -74,13 +74,13 @@ describe('lintFlow', () => {
     has(broken((d) => (state(d, WIDGET.toFlex).properties.attributes = 42)), 'error', WIDGET.toFlex, /attributes must be a string/);
   });
 
-  test('what Studio accepts is accepted: numeric timeout, content type without charset, no attributes, a URL-less Function, no content type', () => {
+  it('what Studio accepts is accepted: numeric timeout, content type without charset, no attributes, a URL-less Function, no content type', () => {
     const errorsOf = (mutate: (d: FlowDefinition) => void) => errors(broken(mutate));
-    assert.deepEqual(errorsOf((d) => (state(d, WIDGET.reply).properties.timeout = 3600)), []);
-    assert.deepEqual(errorsOf((d) => (state(d, WIDGET.callBot).properties.content_type = 'application/json')), []);
-    assert.deepEqual(errorsOf((d) => (state(d, WIDGET.callBot).properties.content_type = 'application/x-www-form-urlencoded')), []);
-    assert.deepEqual(errorsOf((d) => delete state(d, WIDGET.toFlex).properties.attributes), []);
-    assert.deepEqual(
+    assert.deepStrictEqual(errorsOf((d) => (state(d, WIDGET.reply).properties.timeout = 3600)), []);
+    assert.deepStrictEqual(errorsOf((d) => (state(d, WIDGET.callBot).properties.content_type = 'application/json')), []);
+    assert.deepStrictEqual(errorsOf((d) => (state(d, WIDGET.callBot).properties.content_type = 'application/x-www-form-urlencoded')), []);
+    assert.deepStrictEqual(errorsOf((d) => delete state(d, WIDGET.toFlex).properties.attributes), []);
+    assert.deepStrictEqual(
       errorsOf((d) => d.states.push({ name: 'Fn', type: 'run-function', properties: { url: '', function_sid: `ZH${'1'.repeat(32)}`, service_sid: `ZS${'1'.repeat(32)}` }, transitions: [] })),
       [],
     );
@@ -88,14 +88,14 @@ describe('lintFlow', () => {
     has(broken((d) => d.states.push({ name: 'Fn', type: 'run-function', properties: { url: '' }, transitions: [] })), 'error', 'Fn', /^url is required/);
   });
 
-  test('a Studio v1 export is one error saying so and how to get a v2 export', () => {
+  it('a Studio v1 export is one error saying so and how to get a v2 export', () => {
     const v1 = { description: 'A New Flow', states: [{ type: 'InitialState', name: 'Trigger', properties: {}, transitions: [{ event: 'incomingMessage', next: `FF${'a'.repeat(32)}` }] }] };
     const issues = lintFlow(v1 as unknown as FlowDefinition);
-    assert.equal(issues.length, 1);
+    assert.strictEqual(issues.length, 1);
     assert.match(issues[0].message, /Studio v1 flow export.*Export to JSON/);
   });
 
-  test('event names per type', () => {
+  it('event names per type', () => {
     has(broken((d) => (state(d, WIDGET.callBot).transitions[1].event = 'fail')), 'error', WIDGET.callBot, /"fail" is not an event of make-http-request/);
     has(broken((d) => state(d, WIDGET.reply).transitions.push({ event: 'timeout' })), 'error', WIDGET.reply, /appears twice/);
     has(
@@ -106,19 +106,19 @@ describe('lintFlow', () => {
     );
   });
 
-  test('Liquid that does not parse', () => {
+  it('Liquid that does not parse', () => {
     // Studio stores such a flow and fails the widget with 81018 when it runs, as the runtime does: a warning.
     has(broken((d) => (state(d, WIDGET.reply).properties.body = '{{widgets.ProcessUserInput.parsed.text')), 'warning', WIDGET.reply, /^body Liquid does not parse.*81018/);
     has(broken((d) => ((state(d, WIDGET.callBot).properties.parameters as { value: string }[])[2].value = '{% if x %}')), 'warning', WIDGET.callBot, /parameters\[2\]\.value Liquid/);
     has(broken((d) => (state(d, WIDGET.checkEscalation).transitions[1].conditions![0].arguments = ['{{ a '])), 'warning', WIDGET.checkEscalation, /arguments\[0\] Liquid/);
   });
 
-  test('split conditions: one of the 17 types, and a match needs conditions', () => {
+  it('split conditions: one of the 17 types, and a match needs conditions', () => {
     has(broken((d) => (state(d, WIDGET.checkEscalation).transitions[1].conditions![0].type = 'equals')), 'error', WIDGET.checkEscalation, /"equals" is not a split condition type/);
     has(broken((d) => delete state(d, WIDGET.checkEscalation).transitions[1].conditions), 'error', WIDGET.checkEscalation, /needs conditions/);
   });
 
-  test('at most 2,000 widgets (Studio FAQ): 1,500 pass, 2,001 do not', () => {
+  it('at most 2,000 widgets (Studio FAQ): 1,500 pass, 2,001 do not', () => {
     const extra = (n: number) => (d: FlowDefinition) => {
       for (let i = 0; i < n; i++) d.states.push({ name: `Extra${i}`, type: 'send-message', properties: { body: 'x' }, transitions: [] });
     };
@@ -127,7 +127,7 @@ describe('lintFlow', () => {
     has(broken(extra(2001)), 'error', undefined, /at most 2000/);
   });
 
-  test('send-to-flex timeout: 1 to 1,209,600 s; make-http-request reserved "method" and add_twilio_auth off Twilio warn', () => {
+  it('send-to-flex timeout: 1 to 1,209,600 s; make-http-request reserved "method" and add_twilio_auth off Twilio warn', () => {
     has(broken((d) => (state(d, WIDGET.toFlex).properties.timeout = '1209601')), 'error', WIDGET.toFlex, /timeout.*1209600/);
     const ok = broken((d) => (state(d, WIDGET.toFlex).properties.timeout = '1209600'));
     assert.ok(!ok.some((i) => i.property === 'timeout'));
@@ -136,13 +136,13 @@ describe('lintFlow', () => {
     has(broken((d) => ((state(d, WIDGET.setText).properties.variables as Array<Record<string, unknown>>)[0].type = 'number')), 'warning', WIDGET.setText, /"number" is not a variable type/);
   });
 
-  test('send-to-flex attributes over the 1,024 characters once merged by a patch are an error', () => {
+  it('send-to-flex attributes over the 1,024 characters once merged by a patch are an error', () => {
     const existing = fixture('flex-messaging-flow.json');
     const flex = state(existing, 'SendMessageToAgent');
     // The user's own attributes fit; with the merged cognigy block they no longer do.
     const notes = 'n'.repeat(MAX_ATTRIBUTES_LENGTH - 50);
     flex.properties.attributes = `{"name": "{{trigger.message.ChannelAttributes.from}}", "notes": "${notes}"}`;
-    assert.deepEqual(lintFlow(existing).filter((i) => i.property === 'attributes'), [], 'under budget before the patch');
+    assert.deepStrictEqual(lintFlow(existing).filter((i) => i.property === 'attributes'), [], 'under budget before the patch');
     const patched = patchFlow(existing, options({ channelModel: 'legacy' })).definition;
     has(lintFlow(patched), 'error', 'SendMessageToAgent', /^attributes render to at least \d+ characters, over Studio's 1024/);
     // Text inside {% if %} may not render: a warning only.
@@ -150,9 +150,9 @@ describe('lintFlow', () => {
     has(lintFlow(patched), 'warning', 'SendMessageToAgent', /at least \d+ characters/);
   });
 
-  test('a built flow is within the attributes budget', () => {
+  it('a built flow is within the attributes budget', () => {
     for (const channelModel of ['conversations', 'legacy'] as const) {
-      assert.deepEqual(lintFlow(buildFlow(options({ channelModel }))).filter((i) => i.property === 'attributes'), [], channelModel);
+      assert.deepStrictEqual(lintFlow(buildFlow(options({ channelModel }))).filter((i) => i.property === 'attributes'), [], channelModel);
     }
   });
 });
