@@ -5,6 +5,8 @@ import { CognigyError } from './lib/errors';
 import { checkArguments, outputFormatIn } from './flags';
 import { redact, redactDeep, registerArgumentSecrets, registerEndpointSecret, registerSecret } from './lib/redact';
 import { explainAuthFailure } from './lib/twilio/credentials';
+import type { Busy } from './lib/busy';
+import { busyText, spinnerWanted, withSpinner } from './printers/spinner';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
@@ -145,6 +147,20 @@ export abstract class CognigyCommand extends TwilioClientCommand {
   protected get debugLogger(): ((message: string) => void) | undefined {
     if (this.flags?.['cli-log-level'] !== 'debug' || this.flags?.silent) return undefined;
     return (message) => this.debugLog(message);
+  }
+
+  /**
+   * How the library's long operations show: the host's spinner for a person at a
+   * terminal (see spinnerWanted), a debug line otherwise. `afterMs` for the bot in the
+   * REPL, so a quick answer shows nothing.
+   */
+  protected busy(o: { afterMs?: number } = {}): Busy {
+    return (task, work) => {
+      const text = busyText(task);
+      if (spinnerWanted({ quiet: this.quiet, outputFormat: this.outputFormat })) return withSpinner(redact(text), work, o);
+      if (!o.afterMs) this.debugLog(`${text}…`);
+      return work();
+    };
   }
 
   protected get jsonOutput(): boolean {

@@ -1,8 +1,7 @@
 import type { ChatTurn, HandoverSummary, TranscriptEntry } from '../lib/conversation/chat';
 import { nameAndSid } from '../lib/setup/types';
 import { redact } from '../lib/redact';
-
-const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+import { paint } from './style';
 
 /** One transcript entry as a terminal line (or lines). Everything passes through redaction. */
 export function formatEntry(entry: TranscriptEntry, o: { color?: boolean } = {}): string {
@@ -12,13 +11,14 @@ export function formatEntry(entry: TranscriptEntry, o: { color?: boolean } = {})
       return `you › ${text}`;
     case 'bot': {
       const lines = text.split('\n');
-      const note = entry.outputs && entry.outputs > 1 ? paint(o.color, 2, `  (${entry.outputs} bot outputs, sent as one message)`) : '';
-      const media = entry.mediaUrl ? `\n      ${paint(o.color, 2, `[media ${redact(entry.mediaUrl)}]`)}` : '';
-      return `${paint(o.color, 36, 'bot ›')} ${lines.join('\n      ')}${note}${media}`;
+      const note = entry.outputs && entry.outputs > 1 ? paint(o.color).dim(`  (${entry.outputs} bot outputs, sent as one message)`) : '';
+      const media = entry.mediaUrl ? `\n      ${paint(o.color).dim(`[media ${redact(entry.mediaUrl)}]`)}` : '';
+      return `${paint(o.color).cyan('bot ›')} ${lines.join('\n      ')}${note}${media}`;
     }
     default: {
       const media = entry.mediaUrl ? ` [media ${redact(entry.mediaUrl)}]` : '';
-      return paint(o.color, entry.kind === 'bot-failure' || entry.kind === 'call-failure' || entry.kind === 'error' ? 33 : 2, `  ⋯ ${text}${media}`);
+      const trouble = entry.kind === 'bot-failure' || entry.kind === 'call-failure' || entry.kind === 'error';
+      return (trouble ? paint(o.color).yellow : paint(o.color).dim)(`  ⋯ ${text}${media}`);
     }
   }
 }
@@ -37,5 +37,5 @@ export function formatTurnTiming(turn: ChatTurn, o: { color?: boolean } = {}): s
   const ms = Math.round(turn.elapsedMs);
   const warn = turn.slowestCallMs > 5000;
   const bot = turn.slowestCallMs ? `; slowest bot call ${Math.round(turn.slowestCallMs)} ms of Studio's 10 s` : '';
-  return paint(o.color, warn ? 33 : 2, `  (${ms} ms${bot})`);
+  return (warn ? paint(o.color).yellow : paint(o.color).dim)(`  (${ms} ms${bot})`);
 }

@@ -166,7 +166,7 @@ describe('the test-chat REPL in a terminal', () => {
     const plain = await raw({ NO_COLOR: '1' });
     assert.notMatch(plain, /\u001b\[36mbot ›/);
     const coloured = await raw({ NO_COLOR: '', FORCE_COLOR: '' });
-    assert.match(coloured, /\u001b\[36mbot ›\u001b\[0m/);
+    assert.match(coloured, /\u001b\[36mbot ›\u001b\[39m/, "chalk's cyan");
   });
 
   it('a turn nearing Studio\'s 10 s is flagged, and a hand-over shows what Flex would receive', async () => {

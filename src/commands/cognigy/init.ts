@@ -34,9 +34,9 @@ export default class Init extends CognigyCommand {
       configDir: this.config.configDir,
       profileId: this.currentProfile.id,
       inquirer: this.interactive ? this.interruptibleInquirer() : undefined,
-      // "Probing…" is progress for a person watching; in CI it would be a third line before
-      // an error's two, so there it goes to -l debug.
-      log: (m) => (process.stderr.isTTY ? this.log(m) : this.debugLog(m)),
+      // Progress for a person watching (a spinner); in CI a line there would come before an
+      // error's two, so there it goes to -l debug.
+      busy: this.busy(),
       debug: this.debugLogger,
       showEntryPoints: (points) => printEntryPoints(this, points),
       showProbe: (probe) => printProbe(this, probe, { retry: true }),

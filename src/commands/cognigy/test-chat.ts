@@ -135,6 +135,8 @@ export default class TestChat extends CognigyCommand {
       params: f.param,
     });
     const printers = await import('../../printers/test-chat');
+    const { colourFor, paint } = await import('../../printers/style');
+    const { progressLine } = await import('../../printers/spinner');
     for (const warning of prepared.warnings) this.warn(warning);
     try {
       if (f.script) {
@@ -161,9 +163,9 @@ export default class TestChat extends CognigyCommand {
               if (this.jsonOutput) this.printedJson = true;
               process.stdout.write(t);
             },
-            progress: process.stderr.isTTY && !this.jsonOutput ? (t) => process.stderr.write(t) : undefined,
+            progress: process.stderr.isTTY && !this.jsonOutput ? progressLine(process.stderr) : undefined,
             signal: controller.signal,
-            color: Boolean(process.stdout.isTTY),
+            paint: paint(colourFor(process.stdout)),
             recording,
           });
           process.exitCode = scriptExitCode(result.summary);
@@ -194,7 +196,8 @@ export default class TestChat extends CognigyCommand {
           saveScript: (chat, file) => sessions.saveScript(chat, file),
           describeEscalation: (chat) => describeEscalationPreview(chat, prepared.setup, { customer: f.from }),
           banner: printers.banner(prepared, { demo: f.demo }),
-          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0',
+          color: colourFor(process.stdout),
+          busy: this.busy({ afterMs: 400 }),
         });
         sessions.close();
       }

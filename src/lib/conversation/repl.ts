@@ -6,6 +6,7 @@ import { formatEntry, formatHandover, formatTurnTiming } from '../../printers/tr
 import { redact, redactDeep } from '../redact';
 import { writeFileAtomic } from '../setup/store';
 import { replCommandLines } from './repl-commands';
+import type { Busy } from '../busy';
 
 export interface ReplOptions {
   input: Readable;
@@ -16,8 +17,8 @@ export interface ReplOptions {
   describeEscalation?: (chat: ChatSession) => string;
   banner: string[];
   color?: boolean;
-  /** Show "waiting for the bot…" when a turn takes longer than this (TTY only). */
-  waitingAfterMs?: number;
+  /** Shows a turn with the bot while it lasts (the host's spinner, on a terminal). */
+  busy?: Busy;
   /** `/save FILE.yaml`: the conversation as a script (and its answers, with --record); says what was written. */
   saveScript?: (chat: ChatSession, file: string) => string;
 }
@@ -73,21 +74,8 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
       if (timing) out(formatTurnTiming(turn, { color: options.color }));
     };
 
-    /** A turn with the bot: on a terminal, say that we wait when it takes a while. */
-    const withWaiting = async <T>(work: Promise<T>): Promise<T> => {
-      if (!options.color) return work;
-      let shown = false;
-      const timer = setTimeout(() => {
-        shown = true;
-        write('\u001b[2m  … waiting for the bot\u001b[0m');
-      }, options.waitingAfterMs ?? 400);
-      try {
-        return await work;
-      } finally {
-        clearTimeout(timer);
-        if (shown && !closed) write('\r\u001b[2K');
-      }
-    };
+    /** A turn with the bot, shown while it lasts. */
+    const withWaiting = <T>(work: Promise<T>): Promise<T> => (options.busy ? options.busy({ kind: 'bot' }, () => work) : work);
 
     const handle = async (line: string): Promise<void> => {
       const text = line.trim();

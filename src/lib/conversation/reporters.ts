@@ -5,6 +5,7 @@
  */
 import type { ConversationResult, Failure, RunSummary } from './runner';
 import type { ScriptError } from './types';
+import type { Chalk } from 'chalk';
 
 export interface Reporter {
   onResult(result: ConversationResult): void;
@@ -77,7 +78,8 @@ export interface HumanReporterOptions {
   write: (text: string) => void;
   /** Print a line per passed conversation too (default). Off: only failures, then the counts. */
   showPassed?: boolean;
-  color?: boolean;
+  /** The colours, as the printer chose them (none when absent). */
+  paint?: Chalk;
 }
 
 export interface HumanReporter extends Reporter {
@@ -87,18 +89,18 @@ export interface HumanReporter extends Reporter {
 
 export function createHumanReporter(options: HumanReporterOptions): HumanReporter {
   const showPassed = options.showPassed ?? true;
-  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const mark = (colour: 'green' | 'yellow' | 'red', text: string) => (options.paint ? options.paint[colour](text) : text);
   const out = (text: string) => options.write(`${text}\n`);
   return {
     onResult(result) {
       const waited = result.rateLimit ? `, ${(result.rateLimit.waitedMs / 1000).toFixed(1)} s of it waiting on 429 × ${result.rateLimit.waits}` : '';
       const stats = `(${result.turns} turn${result.turns === 1 ? '' : 's'}, ${Math.round(result.elapsedMs)} ms${waited})`;
       if (result.status === 'passed') {
-        if (showPassed) out(`${paint(32, '✔')} ${visible(result.name)} ${stats}`);
+        if (showPassed) out(`${mark('green', '✔')} ${visible(result.name)} ${stats}`);
       } else if (result.status === 'notCheckable') {
-        out(`${paint(33, '?')} ${visible(result.name)} ${stats}: not checkable`);
+        out(`${mark('yellow', '?')} ${visible(result.name)} ${stats}: not checkable`);
       } else {
-        out(`${paint(31, '✖')} ${visible(result.name)} ${stats}`);
+        out(`${mark('red', '✖')} ${visible(result.name)} ${stats}`);
         for (const failure of result.failures) {
           out(`    ${failureLocation(failure)}: ${visible(failure.message)}`);
           out(formatExpectedActual(failure.expected, failure.actual, '      '));
@@ -116,7 +118,7 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
       }
     },
     onScriptError(error) {
-      out(`${paint(31, '✖')} ${error.file}:${error.line}: script error: ${visible(error.message)}`);
+      out(`${mark('red', '✖')} ${error.file}:${error.line}: script error: ${visible(error.message)}`);
     },
     onNote(note) {
       out(`note: ${visible(note)}`);

@@ -13,6 +13,7 @@ import type { Conversation, ScriptError } from './types';
 import { isScriptError } from './types';
 import { redact } from '../redact';
 import { tapFor, type BotTap, type RecordingOptions } from './recording';
+import type { Chalk } from 'chalk';
 
 export interface ScriptRunOptions {
   path: string;
@@ -25,10 +26,11 @@ export interface ScriptRunOptions {
   json: boolean;
   /** Where the report goes (stdout). */
   write: (text: string) => void;
-  /** A progress line on a terminal; absent when not a terminal or with -o json. */
-  progress?: (text: string) => void;
+  /** A progress line on a terminal, rewritten in place; absent when not a terminal or with -o json. */
+  progress?: { show(text: string): void; clear(): void };
   signal?: AbortSignal;
-  color?: boolean;
+  /** The colours of the human report, as the printer chose them. */
+  paint?: Chalk;
   /** `--rate`: requests a second to the bot, never exceeded. */
   rate?: number;
   /** `--shard`: run only this part of the suite. */
@@ -127,7 +129,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
     if (warning) o.warn?.(warning);
   }
   const junit = o.junit ? new JUnitWriter(o.junit, undefined, o.shard ? { shard: `${o.shard.index}/${o.shard.total}` } : {}) : undefined;
-  const human = o.json ? undefined : createHumanReporter({ write: (t) => write(redact(t)), showPassed: true, color: o.color });
+  const human = o.json ? undefined : createHumanReporter({ write: (t) => write(redact(t)), showPassed: true, paint: o.paint });
   // Redacting the JSON text is what redactDeep does too, without a parse and a second stringify per result.
   const json = o.json ? createStreamingJsonReporter(write, (value, indent) => redact(JSON.stringify(value, null, indent))) : undefined;
   const heapBudget = createHeapBudget();
@@ -143,7 +145,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
     if (pacer.answered) parts.push(`bot ${pacer.answeredPerSecond()} req/s${Number.isFinite(limit) ? ` (paced at ${formatRate(limit)})` : ''}`);
     if (pacer.refused) parts.push(`${pacer.refused} × 429`);
     if (size && done > 0 && done < size.conversations) parts.push(`~${duration(((size.conversations - done) * elapsed) / done)} left`);
-    o.progress(`\r\u001b[K  ${parts.join(', ')} `);
+    o.progress.show(`  ${parts.join(', ')} `);
   };
   // Waits on the bot's rate limit can leave minutes without a result: the line still moves.
   const ticker = o.progress ? setInterval(tick, 1000) : undefined;
@@ -173,7 +175,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
           heapBudget();
           if (result.status !== 'passed') failed++;
           junit?.write(result);
-          if (o.progress) o.progress('\r\u001b[K');
+          o.progress?.clear();
           human?.onResult(result);
           json?.onResult(result);
           tick();
@@ -189,7 +191,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
     if (ticker) clearInterval(ticker);
   }
   if (o.shard) summary.shard = o.shard;
-  if (o.progress) o.progress('\r\u001b[K');
+  o.progress?.clear();
   human?.finish(summary);
   json?.finish(summary);
   // Last: a report that cannot be written is an error after the results, never instead.

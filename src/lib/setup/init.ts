@@ -18,6 +18,7 @@ import {
   RequestFormat,
   Setup,
 } from './types';
+import { notBusy, type Busy } from '../busy';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
 import { redactEndpoint } from '../redact';
 
@@ -72,6 +73,8 @@ export interface InitDeps {
   showEntryPoints?: (points: EntryPoint[]) => void;
   /** Shows the wizard's person the probe's result as soon as it is known. */
   showProbe?: (probe: ProbeOutcome) => void;
+  /** Shows the reads of the account while they last (never around a question). */
+  busy?: Busy;
 }
 
 export interface InitResult {
@@ -168,12 +171,10 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
     deps.validateEndpoint(endpointUrl);
   }
 
-  const [workspaces, flows, addresses, flexFlows] = await Promise.all([
-    api.listWorkspaces(),
-    api.listFlows(),
-    api.listAddressConfigurations().catch(() => []),
-    api.listFlexFlows().catch(() => []),
-  ]);
+  const busy = deps.busy ?? notBusy;
+  const [workspaces, flows, addresses, flexFlows] = await busy({ kind: 'discovery' }, () =>
+    Promise.all([api.listWorkspaces(), api.listFlows(), api.listAddressConfigurations().catch(() => []), api.listFlexFlows().catch(() => [])]),
+  );
   const entryPoints = describeEntryPoints(addresses, flexFlows, flows);
 
   const channelModel: ChannelModel = await decide<ChannelModel>({
@@ -212,10 +213,7 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
 
   // The saved workflow and task channel belong to the saved workspace, not to another one.
   const sameWorkspace = workspace.sid === saved?.workspace?.sid;
-  const [workflows, taskChannels] = await Promise.all([
-    api.listWorkflows(workspace.sid),
-    api.listTaskChannels(workspace.sid),
-  ]);
+  const [workflows, taskChannels] = await busy({ kind: 'discovery' }, () => Promise.all([api.listWorkflows(workspace.sid), api.listTaskChannels(workspace.sid)]));
   const workflow = await decideResource({
     items: workflows,
     given: input.workflow,

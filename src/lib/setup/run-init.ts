@@ -8,6 +8,7 @@ import { probeEndpoint } from '../cognigy/probe';
 import { withDebugLog } from '../http/debug-log';
 import { createTransport } from '../http/transport';
 import { redactEndpoint, registerEndpointSecret } from '../redact';
+import { notBusy, type Busy } from '../busy';
 
 export interface RunInitOptions {
   input: InitInput;
@@ -17,7 +18,8 @@ export interface RunInitOptions {
   profileId: string;
   /** cli-core's inquirer, only when a person is at a terminal. */
   inquirer?: any;
-  log: (message: string) => void;
+  /** Shows the probe and the reads of the account while they last. */
+  busy?: Busy;
   /** The wizard shows these before it asks for the flow. */
   showEntryPoints?: (points: EntryPoint[]) => void;
   /** The wizard shows the probe's result right after the URL. */
@@ -42,6 +44,7 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
   const file = setupFilePath(options.configDir);
   const saved = loadSetup(file, api.accountSid);
   registerEndpointSecret(saved?.endpointUrl);
+  const busy = options.busy ?? notBusy;
   const transport = options.debug ? withDebugLog(createTransport(), options.debug, 'bot probe') : createTransport();
 
   // Every run reads the account, also when nothing changed: wrong credentials and
@@ -56,10 +59,9 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
       parseEndpointUrl(url);
       registerEndpointSecret(url);
     },
-    probe: async (url, testMode, requestFormat, channelModel) => {
-      options.log(`Probing ${redactEndpoint(url)}${testMode ? ' (test mode)' : ''} with the flow's ${requestFormat === 'json' ? 'JSON' : 'form-encoded'} body…`);
-      return probeEndpoint(transport, url, { testMode, requestFormat, channelModel });
-    },
+    probe: (url, testMode, requestFormat, channelModel) =>
+      busy({ kind: 'probe', endpoint: redactEndpoint(url), testMode, requestFormat }, () => probeEndpoint(transport, url, { testMode, requestFormat, channelModel })),
+    busy,
   }).catch((error) => {
     throw explainAuthFailure(error, options.credentials);
   });
