@@ -14,6 +14,7 @@ import type { NamedResource, Setup } from './setup/types';
 import { TwilioApi } from './twilio/api';
 import { parseEndpointUrl } from './cognigy/endpoint';
 import { CredentialSource, explainAuthFailure } from './twilio/credentials';
+import { notBusy, type Busy } from './busy';
 
 export interface LinkFlowOptions {
   input: SetupInput;
@@ -30,6 +31,8 @@ export interface LinkFlowOptions {
   flexFlow?: string;
   /** Which credentials this run uses, to explain a refusal (20003). */
   credentials?: CredentialSource;
+  /** Shows the reads, the deploy and the wiring while they last. */
+  busy?: Busy;
 }
 
 export interface LinkFlowResult {
@@ -86,7 +89,8 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   const file = setupFilePath(o.configDir);
   const saved = loadSetup(file, api.accountSid);
   registerEndpointSecret(saved?.endpointUrl);
-  const setup = await resolveSetup(o.input, saved, { api, requireFlex: !o.restore });
+  const busy = o.busy ?? notBusy;
+  const setup = await busy({ kind: 'setup' }, () => resolveSetup(o.input, saved, { api, requireFlex: !o.restore }));
   parseEndpointUrl(setup.endpointUrl);
   registerEndpointSecret(setup.endpointUrl);
   const warnings = testModeWarnings(setup.testMode && !o.restore, o);
@@ -121,16 +125,18 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   }
 
   const history = new FlowHistory(path.join(o.configDir, 'plugins', PLUGIN_DIR_NAME));
-  const deploy = await deployFlow(api, {
-    target,
-    desired,
-    status: o.status,
-    commitMessage: o.commitMessage,
-    force: o.force,
-    dryRun: o.dryRun,
-    history,
-    endpointUrl: setup.endpointUrl,
-  });
+  const deploy = await busy({ kind: 'deploy', flow: target.name, dryRun: o.dryRun }, () =>
+    deployFlow(api, {
+      target,
+      desired,
+      status: o.status,
+      commitMessage: o.commitMessage,
+      force: o.force,
+      dryRun: o.dryRun,
+      history,
+      endpointUrl: setup.endpointUrl,
+    }),
+  );
 
   let out: string | undefined;
   let outError: CognigyError | undefined;
@@ -149,8 +155,8 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   if ((o.address || o.flexFlow) && !flowSid) {
     if (!o.dryRun) throw new CognigyError('The flow has no SID, so no entry point can point at it.');
   } else if (flowSid) {
-    if (o.address) wiring.push(await wireAddress(api, o.address, flowSid, o.dryRun));
-    if (o.flexFlow) wiring.push(await wireFlexFlow(api, o.flexFlow, flowSid, o.dryRun));
+    if (o.address) wiring.push(await busy({ kind: 'wiring' }, () => wireAddress(api, o.address!, flowSid, o.dryRun)));
+    if (o.flexFlow) wiring.push(await busy({ kind: 'wiring' }, () => wireFlexFlow(api, o.flexFlow!, flowSid, o.dryRun)));
   }
 
   // The setup's own flow now holds what was deployed: remember its SID (so later runs

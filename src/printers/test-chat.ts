@@ -14,8 +14,8 @@ export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): stri
 }
 
 /** A one-shot run, as the REPL would have shown it. */
-export function printReport(report: ChatReport, write: (line: string) => void): void {
-  for (const entry of report.transcript) write(formatEntry(entry));
+export function printReport(report: ChatReport, write: (line: string) => void, o: { color?: boolean } = {}): void {
+  for (const entry of report.transcript) write(formatEntry(entry, o));
   if (report.escalation) write(formatHandover(report.escalation));
   for (const note of report.notes) write(redact(`Note: ${note}`));
   write(

@@ -51,6 +51,7 @@ export default class LinkFlow extends CognigyCommand {
       restore: this.flags.restore,
       address: this.flags.address,
       flexFlow: this.flags['flex-flow'],
+      busy: this.busy(),
       credentials: (({ id, accountSid, apiKey, region }) => ({ id, accountSid, apiKey, region }))(this.currentProfile),
     });
     const { printLinkFlowResult } = await import('../../printers/link-flow');

@@ -178,7 +178,7 @@ export default class TestChat extends CognigyCommand {
         const report = await playMessages(prepared, f.message, recording);
         if (this.jsonOutput) this.outputJson(report);
         else if (this.outputFormat === 'tsv') this.output(printers.transcriptRows(report));
-        else printers.printReport(report, (l) => this.print(l));
+        else printers.printReport(report, (l) => this.print(l), { color: colourFor(process.stdout) });
         // The bot unreachable or the flow stopped by an error: the transcript shows what
         // happened, the exit code makes CI notice.
         for (const line of printers.problemLines(report)) process.stderr.write(`${line}\n`);
