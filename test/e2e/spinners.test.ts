@@ -47,7 +47,7 @@ describe('spinners on a terminal only', () => {
     assert.match(shown, /Reading the Flex account \(workspaces, flows, entry points\)\.\.\. done/);
     assert.match(shown, /Saved to /, 'the summary follows');
 
-    for (const env of [{ CI: 'true' }, {}]) {
+    for (const env of [{ CI: 'true' }, {}] as Record<string, string>[]) {
       const args = ['cognigy:init', ...(env.CI ? [] : ['-o', 'json'])];
       const quiet = await onTerminal(args, env);
       assert.notMatch(quiet, SPINNER, `${args.join(' ')} ${JSON.stringify(env)}`);
@@ -82,7 +82,7 @@ describe('spinners on a terminal only', () => {
       await s.waitFor(new RegExp(`bot › You said: ${line}[\\s\\S]*you › $`), 15_000);
       assert.ok(prompts(s) > before, s.output());
     };
-    for (const env of [{}, { CI: 'true' }]) {
+    for (const env of [{}, { CI: 'true' }] as Record<string, string>[]) {
       const session = spawnTwilio(world.cli.home, ['cognigy:test-chat', '--endpoint-url', world.bot.url], { ...world.env, ...env });
       try {
         await session.waitFor(/you › /);
