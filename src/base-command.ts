@@ -7,6 +7,7 @@ import { redact, redactDeep, registerArgumentSecrets, registerEndpointSecret, re
 import { explainAuthFailure } from './lib/twilio/credentials';
 import type { Busy } from './lib/busy';
 import { busyText, spinnerWanted, withSpinner } from './printers/spinner';
+import type { ResultPrinter } from './printers/printer';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
@@ -46,7 +47,7 @@ function redactCliCoreLogger(): void {
  * one or two lines with the right exit code (no stack trace unless `-l debug`, no
  * `EEXIT` noise from the host).
  */
-export abstract class CognigyCommand extends TwilioClientCommand {
+export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
   static flags = { ...TwilioClientCommand.flags };
 
   /** Whether this invocation calls Twilio (and so needs credentials). */
@@ -68,7 +69,74 @@ export abstract class CognigyCommand extends TwilioClientCommand {
   /** What Ctrl-C leaves behind, said when it ends the command. */
   protected interruptedMessage = 'Interrupted.';
 
-  async run(): Promise<any> {
+  /**
+   * The command's own work, after `init()`: returns what it did, as data, which the base
+   * command prints in the chosen format (see `printer`). A command that prints as it goes
+   * (the REPL, a script run) returns nothing.
+   */
+  abstract run(): Promise<R | void>;
+
+  /**
+   * How `run()`'s result reads, in each format (imported when needed, to keep start-up
+   * light); commands that return nothing need none.
+   */
+  protected async printer(): Promise<ResultPrinter<R> | undefined> {
+    return undefined;
+  }
+
+  /** After the result is printed: what still fails the command (an --out file not written). */
+  protected afterOutput(_result: R): void {}
+
+  /**
+   * oclif's, with the result printed inside the error handling: a failure to print, or
+   * one that `afterOutput` reports, ends the command as any other does.
+   */
+  async _run<T>(): Promise<T | undefined> {
+    let err: Error | undefined;
+    let result: R | void = undefined;
+    try {
+      delete process.env[this.config.scopedEnvVarKey('REDIRECTED')];
+      await this.init();
+      result = await this.run();
+      if (result !== undefined) {
+        const printer = await this.printer();
+        if (printer) this.printResult(printer, result);
+        this.afterOutput(result);
+      }
+    } catch (error) {
+      err = error as Error;
+      await this.catch(error);
+    } finally {
+      await this.finally(err);
+    }
+    return result as unknown as T;
+  }
+
+  /**
+   * The one place the format is chosen: `-o json` prints the printer's document, `-o tsv`
+   * its rows (where it has a table), anything else its text for people; `--silent` and
+   * `-o none` print nothing on stdout (see `quiet`).
+   */
+  private printResult(printer: ResultPrinter<R>, result: R): void {
+    const format = this.outputFormat;
+    if (format === 'json') {
+      this.outputJson(printer.json(result));
+      printer.notes?.(result, this, 'json');
+    } else if (format === 'tsv' && printer.rows) {
+      this.output(printer.rows(result));
+      printer.notes?.(result, this, 'tsv');
+    } else {
+      printer.human(result, this);
+    }
+  }
+
+  /**
+   * What every command needs before its own work, run by oclif before `run()`: secrets
+   * registered, flags parsed, cli-core's set-up (logger, config; the Twilio client when
+   * the command calls Twilio).
+   */
+  protected async init(): Promise<void> {
+    await super.init();
     if (!(this.constructor as typeof CognigyCommand).handlesInterrupt) this.exitOnInterrupt();
     redactCliCoreLogger();
     // Register what the command line and env hold before any output can happen.
@@ -84,7 +152,7 @@ export abstract class CognigyCommand extends TwilioClientCommand {
     registerArgumentSecrets(this.argv.filter((a) => !messages.has(a)));
 
     if (this.needsTwilio(flags)) {
-      await super.run();
+      await TwilioClientCommand.prototype.run.call(this);
       registerSecret(this.currentProfile.apiSecret);
       this.httpClient = (await import('./lib/twilio/client')).createCliHttpClient(this);
     } else {
@@ -176,7 +244,7 @@ export abstract class CognigyCommand extends TwilioClientCommand {
    * `--silent` or `-o none`: stdout stays empty, as cli-core's own `output()` does. Errors
    * still reach stderr (see `catch`) and the exit code still tells.
    */
-  protected get quiet(): boolean {
+  get quiet(): boolean {
     return Boolean(this.flags?.silent) || this.outputFormat === 'none';
   }
 

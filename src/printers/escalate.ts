@@ -1,18 +1,20 @@
 import { describeHandover, EscalationResult, FLOW_SOURCE_WORDS } from '../lib/flex/escalate';
-import type { Printer, SummaryRow } from './printer';
+import type { Printer, ResultPrinter, SummaryRow } from './printer';
+import { PREVIEW_SID, type EscalationPreview } from '../lib/flex/preview';
+import type { NamedResource } from '../lib/setup/types';
 import { nameAndSid as named } from '../lib/setup/types';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
-export function printEscalationResult(cmd: Printer, r: EscalationResult): void {
-  if (cmd.outputFormat === 'json') {
-    cmd.outputJson(r);
-    return;
-  }
-  if (cmd.outputFormat === 'tsv') {
-    cmd.output(summaryRows(r));
-    warnAbout(cmd, r);
-    return;
-  }
+export const escalationPrinter: ResultPrinter<EscalationResult> = {
+  json: (r) => r,
+  rows: (r) => summaryRows(r),
+  human: printEscalationResult,
+  notes: (r, out, format) => {
+    if (format === 'tsv') warnAbout(out, r);
+  },
+};
+
+function printEscalationResult(r: EscalationResult, cmd: Printer): void {
   const say = (line: string) => cmd.print(line);
   const what = `${r.target.kind === 'channel' ? 'chat channel' : 'conversation'} ${r.target.sid} (${r.customer.address}, ${r.customer.channelType})`;
   const routing = `workflow ${named(r.routing.workflow)}, task channel ${r.routing.taskChannel.name}`;
@@ -76,4 +78,25 @@ function summaryRows(r: EscalationResult): SummaryRow[] {
   for (const w of r.studioWebhooks) rows.push({ what: 'studio-webhook', sid: w.sid, action: w.action, detail: w.flowSid ?? '' });
   for (const e of r.executions) rows.push({ what: 'execution', sid: e.sid, action: e.action, detail: e.why ?? (r.flow ? `"${r.flow.name}"` : '') });
   return rows;
+}
+
+/** test-chat's `/escalate`: what escalate would do for this conversation, step by step. */
+export function formatEscalationPreview(p: EscalationPreview): string {
+  const named = (r: NamedResource | undefined, what: string) =>
+    r ? (r.name && r.name !== r.sid ? `${what} "${r.name}" (${r.sid})` : `${what} ${r.sid}`) : `${what} (none in the setup: run twilio cognigy:init)`;
+  const legacy = p.channelModel === 'legacy';
+  const routing = `${named(p.workspace, 'workspace')}, ${named(p.workflow, 'workflow')}, task channel ${p.taskChannel?.name ?? '(none in the setup)'}`;
+  const lines = ['What "twilio cognigy:escalate" would do for this conversation:'];
+  if (p.alreadyWithAgent) {
+    lines.push('  The flow already handed it to Flex: escalate would find that open task, say so and create nothing (--force creates another).');
+  }
+  lines.push(`  1. create ${legacy ? `a TaskRouter task for chat channel ${p.sid}` : `a Flex Interaction on conversation ${p.sid}`}`);
+  lines.push(`     routed to ${routing};`);
+  lines.push(`  2. remove the ${legacy ? "chat channel's" : "conversation's"} Studio webhook, so new messages no longer start the bot;`);
+  lines.push(`  3. end the flow's active execution for ${p.customer}, so the bot stops answering.`);
+  if (p.placeholderSid) lines.push(`  (${PREVIEW_SID} stands for the live ${legacy ? 'channel' : 'conversation'}'s SID.)`);
+  lines.push(`  Task attributes (${p.attributesBytes} of ${p.attributesBudget} bytes):`);
+  for (const line of JSON.stringify(p.attributes, null, 2).split('\n')) lines.push(`    ${line}`);
+  if (p.note) lines.push(`  ${p.note}`);
+  return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import type { RunInitResult } from '../lib/setup/run-init';
 import type { ProbeOutcome } from '../lib/setup/init';
 import { redactEndpoint } from '../lib/redact';
 import type { EntryPoint } from '../lib/flex/discovery';
-import type { Printer } from './printer';
+import type { Printer, ResultPrinter } from './printer';
 
 /** The saved setup as shown to people and scripts: the endpoint is always redacted. */
 export function publicSetup(result: RunInitResult) {
@@ -42,24 +42,29 @@ export function printProbe(cmd: Pick<Printer, 'log' | 'warn'>, probe: ProbeOutco
   if (o.retry) cmd.log('Enter the endpoint URL again (Ctrl-C stops without saving).');
 }
 
-export function printInitResult(cmd: Printer, result: RunInitResult): void {
+/**
+ * The saved setup: `-o json` the document; otherwise the probe, a setting/value table
+ * (columns, or rows with `-o tsv`) and where it was saved.
+ */
+export const initPrinter: ResultPrinter<RunInitResult> = {
+  json: (result) => ({
+    setup: publicSetup(result),
+    changed: result.changed,
+    file: result.file,
+    probe: result.probe && {
+      ok: result.probe.ok,
+      elapsedMs: Math.round(result.probe.elapsedMs),
+      budgetMs: 10000,
+      warning: result.probe.warning,
+      requestFormat: result.probe.requestFormat,
+    },
+    entryPoints: result.entryPoints,
+  }),
+  human: printInitResult,
+};
+
+function printInitResult(result: RunInitResult, cmd: Printer): void {
   const setup = publicSetup(result);
-  if (cmd.outputFormat === 'json') {
-    cmd.outputJson({
-      setup,
-      changed: result.changed,
-      file: result.file,
-      probe: result.probe && {
-        ok: result.probe.ok,
-        elapsedMs: Math.round(result.probe.elapsedMs),
-        budgetMs: 10000,
-        warning: result.probe.warning,
-        requestFormat: result.probe.requestFormat,
-      },
-      entryPoints: result.entryPoints,
-    });
-    return;
-  }
   if (result.probe && !result.shown.probe) printProbe(cmd, result.probe);
   const flow = setup.flow.sid ? `${setup.flow.name} (${setup.flow.sid})` : `${setup.flow.name} (to be created by link-flow)`;
   const rows = [

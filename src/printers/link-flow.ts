@@ -3,7 +3,7 @@ import { redact, redactEndpoint } from '../lib/redact';
 import { formatDiff, toMermaid } from '../lib/studio';
 import { hideEndpointToken } from '../lib/studio/endpoint-token';
 
-import type { Printer, SummaryRow } from './printer';
+import type { Printer, ResultPrinter, SummaryRow } from './printer';
 
 const VERB: Record<string, string> = {
   created: 'Created',
@@ -13,39 +13,49 @@ const VERB: Record<string, string> = {
   'would-update': 'Would update',
 };
 
+export interface LinkFlowView {
+  diagram: boolean;
+  dryRun: boolean;
+  print?: boolean;
+}
+
 /** The result goes to stdout (it is what the command is for); warnings to stderr. */
-export function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: { diagram: boolean; dryRun: boolean; print?: boolean }): void {
+export function linkFlowPrinter(o: LinkFlowView): ResultPrinter<LinkFlowResult> {
+  return {
+    json: (r) => linkFlowJson(r, o),
+    rows: summaryRows,
+    human: (r, out) => printLinkFlowResult(out, r, o),
+    notes: (r, out) => warnAbout(out, r),
+  };
+}
+
+/** `-o json`: with --dry-run the definition it would deploy; otherwise what was done. */
+function linkFlowJson(r: LinkFlowResult, o: LinkFlowView): unknown {
+  const { deploy, setup } = r;
+  const definition = hideEndpointToken(deploy.definition, setup.endpointUrl);
+  if (o.dryRun) return definition;
+  return {
+    action: deploy.action,
+    flow: deploy.flow,
+    endpoint: redactEndpoint(setup.endpointUrl),
+    changes: deploy.changes,
+    backup: deploy.backup,
+    recovered: deploy.recovered || undefined,
+    wiring: r.wiring,
+    out: r.out,
+    restoredFrom: r.restoredFrom,
+    warnings: deploy.warnings,
+    ...(r.warnings.length ? { setupWarnings: r.warnings } : {}),
+    saved: r.saved.length ? r.saved : undefined,
+    ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
+    ...(o.print ? { definition } : {}),
+  };
+}
+
+function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: LinkFlowView): void {
   const { deploy, setup } = r;
   const say = (line: string) => cmd.print(line);
   const definition = hideEndpointToken(deploy.definition, setup.endpointUrl);
-  if (cmd.outputFormat === 'json') {
-    const body = o.dryRun
-      ? definition
-      : {
-          action: deploy.action,
-          flow: deploy.flow,
-          endpoint: redactEndpoint(setup.endpointUrl),
-          changes: deploy.changes,
-          backup: deploy.backup,
-          recovered: deploy.recovered || undefined,
-          wiring: r.wiring,
-          out: r.out,
-          restoredFrom: r.restoredFrom,
-          warnings: deploy.warnings,
-          ...(r.warnings.length ? { setupWarnings: r.warnings } : {}),
-          saved: r.saved.length ? r.saved : undefined,
-          ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
-          ...(o.print ? { definition } : {}),
-        };
-    cmd.outputJson(body);
-    warnAbout(cmd, r);
-    return;
-  }
-  if (cmd.outputFormat === 'tsv') {
-    cmd.output(summaryRows(r));
-    warnAbout(cmd, r);
-    return;
-  }
   const f = deploy.flow;
   const id = f.sid ? `"${f.name}" (${f.sid}${f.revision ? `, revision ${f.revision}` : ''})` : `"${f.name}"`;
   say(`${VERB[deploy.action]} ${id}, ${f.status}; bot ${redactEndpoint(setup.endpointUrl)}${setup.testMode ? ' (test mode)' : ''}`);

@@ -15,6 +15,8 @@ export interface Printer {
   warn(message: string): void;
   /** `columns` (the default), `json`, `tsv` or `none`. */
   readonly outputFormat: string;
+  /** `--silent` or `-o none`: nothing on stdout, and no progress or notes on stderr. */
+  readonly quiet: boolean;
 }
 
 /** A row of the `-o tsv` summary of a command that changes things: what, its SID, what was done. */
@@ -23,4 +25,19 @@ export interface SummaryRow {
   sid: string;
   action: string;
   detail: string;
+}
+
+/**
+ * How a command's result reads in each output format. The base command picks the format
+ * (once, for every command); a printer only says what each form holds.
+ */
+export interface ResultPrinter<R> {
+  /** The `-o json` document. */
+  json(result: R): unknown;
+  /** The `-o tsv` rows; a command without them shows its text form. */
+  rows?(result: R): object[];
+  /** The default form, for people: lines on stdout, warnings on stderr in their place. */
+  human(result: R, out: Printer): void;
+  /** What goes to stderr after the `-o json` or `-o tsv` document. */
+  notes?(result: R, out: Printer, format: 'json' | 'tsv'): void;
 }

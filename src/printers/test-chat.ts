@@ -1,6 +1,8 @@
 import type { ChatReport, PreparedChat } from '../lib/conversation/test-chat';
 import { redact } from '../lib/redact';
 import { formatEntry, formatHandover } from './transcript';
+import { colourFor } from './style';
+import type { Printer, ResultPrinter } from './printer';
 
 const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
 
@@ -27,6 +29,36 @@ export function printReport(report: ChatReport, write: (line: string) => void, o
           ? 'The flow ended.'
           : "The flow waits for the customer's next message.",
   );
+}
+
+/**
+ * A `--message` run: the transcript on stdout (JSON, one row per entry, or as the REPL
+ * shows it), then on stderr why it fails and what was recorded. `fullRecording`: --record
+ * wrote the whole file (rather than --replay-mode new-only adding to it).
+ */
+export function messagesPrinter(o: { fullRecording: boolean }): ResultPrinter<ChatReport> {
+  const after = (report: ChatReport, out: Printer) => {
+    // The bot unreachable or the flow stopped by an error: the transcript shows what
+    // happened, the exit code makes CI notice.
+    for (const line of problemLines(report)) process.stderr.write(`${line}\n`);
+    if (report.recorded && !out.quiet) process.stderr.write(`${recordedLine(report.recorded, o.fullRecording)}\n`);
+  };
+  return {
+    json: (report) => report,
+    rows: transcriptRows,
+    human: (report, out) => {
+      printReport(report, (l) => out.print(l), { color: colourFor(process.stdout) });
+      after(report, out);
+    },
+    notes: after,
+  };
+}
+
+/** What --record or --replay-mode new-only wrote. */
+export function recordedLine(r: { file: string; conversations: number; changed: number }, full: boolean): string {
+  return full
+    ? `Recorded the bot's answers for ${r.conversations} conversation${r.conversations === 1 ? '' : 's'} to ${r.file}.`
+    : `Recorded ${r.changed} new or changed conversation${r.changed === 1 ? '' : 's'} into ${r.file} (${r.conversations} in all).`;
 }
 
 /** `-o tsv`: the transcript, one row per entry (a hand-over's details stay in -o json). */

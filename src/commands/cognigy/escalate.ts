@@ -1,8 +1,10 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags } from '../../flags';
+import type { EscalationResult } from '../../lib/flex/escalate';
+import type { ResultPrinter } from '../../printers/printer';
 
-export default class Escalate extends CognigyCommand {
+export default class Escalate extends CognigyCommand<EscalationResult> {
   static description =
     "Hand a live conversation to a Flex agent by hand: create the Flex hand-over with what was already said (transcript, Cognigy session, reason) in the task attributes, remove the conversation's Studio webhook and end the bot's execution";
 
@@ -32,11 +34,10 @@ export default class Escalate extends CognigyCommand {
     'channel-model': setupFlags['channel-model'],
   };
 
-  async run(): Promise<void> {
-    await super.run();
+  async run(): Promise<EscalationResult> {
     const f = this.flags;
     const { runEscalate } = await import('../../lib/flex/escalate');
-    const result = await runEscalate({
+    return runEscalate({
       request: {
         conversation: f.conversation,
         channel: f.channel,
@@ -50,7 +51,9 @@ export default class Escalate extends CognigyCommand {
       client: this.twilioClient,
       configDir: this.config.configDir,
     });
-    const { printEscalationResult } = await import('../../printers/escalate');
-    printEscalationResult(this, result);
+  }
+
+  protected async printer(): Promise<ResultPrinter<EscalationResult>> {
+    return (await import('../../printers/escalate')).escalationPrinter;
   }
 }

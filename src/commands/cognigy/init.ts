@@ -1,8 +1,10 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
+import type { RunInitResult } from '../../lib/setup/run-init';
+import type { ResultPrinter } from '../../printers/printer';
 
-export default class Init extends CognigyCommand {
+export default class Init extends CognigyCommand<RunInitResult> {
   static description =
     'Set up the Cognigy bot hand-over: probe the bot endpoint, find the Flex workspace, workflow, task channel and Studio flow, and save the setup for this account';
 
@@ -23,10 +25,9 @@ export default class Init extends CognigyCommand {
 
   protected interruptedMessage = 'Interrupted: the setup was not saved.';
 
-  async run(): Promise<void> {
-    await super.run();
+  async run(): Promise<RunInitResult> {
     const { runInit } = await import('../../lib/setup/run-init');
-    const { printInitResult, printEntryPoints, printProbe } = await import('../../printers/init');
+    const { printEntryPoints, printProbe } = await import('../../printers/init');
     const { id, accountSid, apiKey, region } = this.currentProfile;
     const result = await runInit({
       input: { ...setupInputFromFlags(this.flags), yes: this.flags.yes, skipProbe: this.flags['skip-probe'] },
@@ -44,6 +45,10 @@ export default class Init extends CognigyCommand {
       credentials: { id, accountSid, apiKey, region },
     });
     this.interruptedMessage = 'Interrupted.';
-    printInitResult(this, result);
+    return result;
+  }
+
+  protected async printer(): Promise<ResultPrinter<RunInitResult>> {
+    return (await import('../../printers/init')).initPrinter;
   }
 }

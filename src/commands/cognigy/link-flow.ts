@@ -2,8 +2,10 @@ import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { UsageError } from '../../lib/errors';
+import type { LinkFlowResult } from '../../lib/link-flow';
+import type { ResultPrinter } from '../../printers/printer';
 
-export default class LinkFlow extends CognigyCommand {
+export default class LinkFlow extends CognigyCommand<LinkFlowResult> {
   static description =
     'Build the Studio flow that loops customer messages through the Cognigy bot and hands escalations to Flex (or patch it into an existing flow), validate it, deploy it, and point an entry point at it';
 
@@ -32,13 +34,12 @@ export default class LinkFlow extends CognigyCommand {
     'flex-flow': Flags.string({ description: "Point this legacy Flex Flow's (FO…) Studio integration at the flow." }),
   };
 
-  async run(): Promise<void> {
-    await super.run();
+  async run(): Promise<LinkFlowResult> {
     if (this.flags.diagram && this.outputFormat === 'tsv') {
       throw new UsageError('--diagram prints a Mermaid diagram, not a table: drop -o tsv, or use -o json (its "diagram" field).');
     }
     const { linkFlow } = await import('../../lib/link-flow');
-    const result = await linkFlow({
+    return linkFlow({
       input: setupInputFromFlags(this.flags),
       client: this.twilioClient,
       configDir: this.config.configDir,
@@ -54,8 +55,15 @@ export default class LinkFlow extends CognigyCommand {
       busy: this.busy(),
       credentials: (({ id, accountSid, apiKey, region }) => ({ id, accountSid, apiKey, region }))(this.currentProfile),
     });
-    const { printLinkFlowResult } = await import('../../printers/link-flow');
-    printLinkFlowResult(this, result, { diagram: this.flags.diagram, dryRun: this.flags['dry-run'], print: this.flags.print });
+  }
+
+  protected async printer(): Promise<ResultPrinter<LinkFlowResult>> {
+    const { linkFlowPrinter } = await import('../../printers/link-flow');
+    return linkFlowPrinter({ diagram: this.flags.diagram, dryRun: this.flags['dry-run'], print: this.flags.print });
+  }
+
+  /** The results are printed first: --out failing does not hide what was deployed. */
+  protected afterOutput(result: LinkFlowResult): void {
     if (result.outError) throw result.outError;
   }
 }

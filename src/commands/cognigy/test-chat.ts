@@ -3,11 +3,13 @@ import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { UsageError } from '../../lib/errors';
 import { replCommandLines } from '../../lib/conversation/repl-commands';
+import type { ChatReport } from '../../lib/conversation/test-chat';
+import type { ResultPrinter } from '../../printers/printer';
 
 // A flow to create means nothing to a command that only runs a flow.
 const { 'new-flow': _newFlow, ...chatSetupFlags } = setupFlags;
 
-export default class TestChat extends CognigyCommand {
+export default class TestChat extends CognigyCommand<ChatReport> {
   static description = [
     'Talk to the Cognigy bot through the Studio flow, run locally as Studio would: a REPL on a terminal, --message for one-shot runs, --script for conversation tests in CI',
     '',
@@ -79,6 +81,10 @@ export default class TestChat extends CognigyCommand {
     }
   }
 
+  protected async printer(): Promise<ResultPrinter<ChatReport>> {
+    return (await import('../../printers/test-chat')).messagesPrinter({ fullRecording: Boolean(this.flags.record) });
+  }
+
   /** The REPL leaves on Ctrl-C; a script run stops and reports what it ran (exit 130). */
   protected static handlesInterrupt = true;
 
@@ -86,8 +92,8 @@ export default class TestChat extends CognigyCommand {
     return Boolean(flags.flow);
   }
 
-  async run(): Promise<void> {
-    await super.run();
+  /** A `--message` run returns its report, printed by the base command; the others print as they go. */
+  async run(): Promise<ChatReport | void> {
     const f = this.flags;
     if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
     if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
@@ -169,24 +175,19 @@ export default class TestChat extends CognigyCommand {
             recording,
           });
           process.exitCode = scriptExitCode(result.summary);
-          if (result.recorded && !this.quiet) process.stderr.write(`${recordedLine(result.recorded, Boolean(f.record))}\n`);
+          if (result.recorded && !this.quiet) process.stderr.write(`${printers.recordedLine(result.recorded, Boolean(f.record))}\n`);
         } finally {
           process.removeListener('SIGINT', onSigint);
         }
       } else if (f.message?.length) {
         const { playMessages } = await import('../../lib/conversation/test-chat');
         const report = await playMessages(prepared, f.message, recording);
-        if (this.jsonOutput) this.outputJson(report);
-        else if (this.outputFormat === 'tsv') this.output(printers.transcriptRows(report));
-        else printers.printReport(report, (l) => this.print(l), { color: colourFor(process.stdout) });
-        // The bot unreachable or the flow stopped by an error: the transcript shows what
-        // happened, the exit code makes CI notice.
-        for (const line of printers.problemLines(report)) process.stderr.write(`${line}\n`);
         if (report.problems.length) process.exitCode = 1;
-        if (report.recorded && !this.quiet) process.stderr.write(`${recordedLine(report.recorded, Boolean(f.record))}\n`);
+        return report;
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
-        const { describeEscalationPreview } = await import('../../lib/flex/preview');
+        const { previewEscalation } = await import('../../lib/flex/preview');
+        const { formatEscalationPreview } = await import('../../printers/escalate');
         const { replSessions } = await import('../../lib/conversation/repl-record');
         const sessions = replSessions(prepared, { record: f.record });
         await runRepl({
@@ -194,7 +195,7 @@ export default class TestChat extends CognigyCommand {
           output: process.stdout,
           newChat: () => sessions.newChat(),
           saveScript: (chat, file) => sessions.saveScript(chat, file),
-          describeEscalation: (chat) => describeEscalationPreview(chat, prepared.setup, { customer: f.from }),
+          describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
           banner: printers.banner(prepared, { demo: f.demo }),
           color: colourFor(process.stdout),
           busy: this.busy({ afterMs: 400 }),
@@ -207,8 +208,3 @@ export default class TestChat extends CognigyCommand {
   }
 }
 
-function recordedLine(r: { file: string; conversations: number; changed: number }, full: boolean): string {
-  return full
-    ? `Recorded the bot's answers for ${r.conversations} conversation${r.conversations === 1 ? '' : 's'} to ${r.file}.`
-    : `Recorded ${r.changed} new or changed conversation${r.changed === 1 ? '' : 's'} into ${r.file} (${r.conversations} in all).`;
-}

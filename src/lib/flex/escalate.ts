@@ -16,7 +16,7 @@ import {
 } from './handover-attributes';
 import { decideHandover, OpenHandover, OPEN_TASK_STATUSES } from './handover-decision';
 
-export { describeEscalationPreview } from './preview';
+export { previewEscalation } from './preview';
 export { buildHandoverAttributes, MAX_ATTRIBUTES_BYTES } from './handover-attributes';
 export { decideHandover } from './handover-decision';
 

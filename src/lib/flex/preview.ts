@@ -1,10 +1,31 @@
 import type { ChatSession } from '../conversation/chat';
-import type { Setup } from '../setup/types';
+import type { ChannelModel, NamedResource, Setup } from '../setup/types';
 import { looksLikeSid } from './discovery';
 import { buildHandoverAttributes, DEFAULT_REASON, MAX_ATTRIBUTES_BYTES, TranscriptMessage } from './handover-attributes';
 
 /** Stands for the live conversation's SID, which a simulated chat does not have. */
 export const PREVIEW_SID = `CH${'0'.repeat(32)}`;
+
+/** What `twilio cognigy:escalate` would do for a simulated conversation: data, for a printer. */
+export interface EscalationPreview {
+  channelModel: ChannelModel;
+  /** The flow already handed the conversation to Flex: escalate would find that task and create nothing. */
+  alreadyWithAgent: boolean;
+  /** The conversation (or legacy chat channel) the flow rendered, else PREVIEW_SID. */
+  sid: string;
+  /** `sid` stands for the live one, which a simulated chat does not have. */
+  placeholderSid: boolean;
+  customer: string;
+  /** The setup's routing; absent where the setup has none (no init yet). */
+  workspace?: NamedResource;
+  workflow?: NamedResource;
+  taskChannel?: NamedResource;
+  attributes: Record<string, unknown>;
+  attributesBytes: number;
+  attributesBudget: number;
+  /** The transcript was cut to fit. */
+  note?: string;
+}
 
 /**
  * What `twilio cognigy:escalate` would send for a simulated conversation (test-chat's
@@ -12,7 +33,7 @@ export const PREVIEW_SID = `CH${'0'.repeat(32)}`;
  * Pure: nothing is sent. `customer` is the simulated customer's address (test-chat's
  * `--from`); without it the address the flow's hand-over rendered is used, if any.
  */
-export function describeEscalationPreview(chat: ChatSession, setup: Setup, options: { customer?: string; reason?: string } = {}): string {
+export function previewEscalation(chat: ChatSession, setup: Setup, options: { customer?: string; reason?: string } = {}): EscalationPreview {
   const model = setup.channelModel;
   const rendered = asObject(chat.handover?.attributes);
   const renderedSid = model === 'legacy' ? rendered.channelSid : rendered.conversationSid;
@@ -31,24 +52,20 @@ export function describeEscalationPreview(chat: ChatSession, setup: Setup, optio
     reason: options.reason ?? DEFAULT_REASON,
     messages,
   });
-
-  const named = (r: { sid: string; name: string } | undefined, what: string) =>
-    r ? (r.name && r.name !== r.sid ? `${what} "${r.name}" (${r.sid})` : `${what} ${r.sid}`) : `${what} (none in the setup: run twilio cognigy:init)`;
-  const routing = `${named(setup.workspace, 'workspace')}, ${named(setup.workflow, 'workflow')}, task channel ${setup.taskChannel?.name ?? '(none in the setup)'}`;
-  const lines = ['What "twilio cognigy:escalate" would do for this conversation:'];
-  if (chat.withAgent) {
-    lines.push('  The flow already handed it to Flex: escalate would find that open task, say so and create nothing (--force creates another).');
-  }
-  lines.push(`  1. create ${model === 'legacy' ? `a TaskRouter task for chat channel ${sid}` : `a Flex Interaction on conversation ${sid}`}`);
-  lines.push(`     routed to ${routing};`);
-  const where = model === 'legacy' ? "chat channel's" : "conversation's";
-  lines.push(`  2. remove the ${where} Studio webhook, so new messages no longer start the bot;`);
-  lines.push(`  3. end the flow's active execution for ${address}, so the bot stops answering.`);
-  if (sid === PREVIEW_SID) lines.push(`  (${PREVIEW_SID} stands for the live ${model === 'legacy' ? 'channel' : 'conversation'}'s SID.)`);
-  lines.push(`  Task attributes (${built.bytes} of ${MAX_ATTRIBUTES_BYTES} bytes):`);
-  for (const line of JSON.stringify(built.attributes, null, 2).split('\n')) lines.push(`    ${line}`);
-  if (built.note) lines.push(`  ${built.note}`);
-  return lines.join('\n');
+  return {
+    channelModel: model,
+    alreadyWithAgent: chat.withAgent,
+    sid,
+    placeholderSid: sid === PREVIEW_SID,
+    customer: address,
+    workspace: setup.workspace,
+    workflow: setup.workflow,
+    taskChannel: setup.taskChannel,
+    attributes: built.attributes,
+    attributesBytes: built.bytes,
+    attributesBudget: MAX_ATTRIBUTES_BYTES,
+    note: built.note,
+  };
 }
 
 function asObject(value: unknown): Record<string, any> {

@@ -1,7 +1,8 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
 import { ChatSession } from '../../../src/lib/conversation/chat';
-import { describeEscalationPreview, PREVIEW_SID } from '../../../src/lib/flex/preview';
+import { previewEscalation, PREVIEW_SID } from '../../../src/lib/flex/preview';
+import { formatEscalationPreview } from '../../../src/printers/escalate';
 import { buildFlow } from '../../../src/lib/studio';
 import type { HttpTransport } from '../../../src/lib/http/types';
 import type { Setup } from '../../../src/lib/setup/types';
@@ -38,6 +39,9 @@ function chat(): ChatSession {
   return new ChatSession(definition, { http: bot, from: '+15551234567', channelModel: 'conversations' });
 }
 
+/** The preview as test-chat's /escalate shows it. */
+const describeEscalationPreview = (...args: Parameters<typeof previewEscalation>) => formatEscalationPreview(previewEscalation(...args));
+
 /** The JSON block of the preview, parsed back. */
 function attributesIn(preview: string): any {
   const start = preview.indexOf('{');
@@ -66,6 +70,30 @@ describe('/escalate preview in test-chat', () => {
     );
     assert.strictEqual(a.cognigy.lastAnswer, 'You said opening hours?');
     assert.strictEqual(a.conversationSid, PREVIEW_SID);
+  });
+
+  it('is data: the routing, the attributes and their size, the SID it stands in for', async () => {
+    const c = chat();
+    await c.send('hello');
+    const p = previewEscalation(c, setup, { customer: '+15551234567' });
+    assert.strictEqual(p.sid, PREVIEW_SID);
+    assert.strictEqual(p.placeholderSid, true);
+    assert.strictEqual(p.alreadyWithAgent, false);
+    assert.strictEqual(p.customer, '+15551234567');
+    assert.deepStrictEqual(p.workflow, setup.workflow);
+    assert.strictEqual(p.attributesBytes, Buffer.byteLength(JSON.stringify(p.attributes)));
+    assert.isAbove(p.attributesBudget, p.attributesBytes);
+    assert.deepStrictEqual((p.attributes.cognigy as any).transcript, [
+      { from: 'customer', text: 'hello' },
+      { from: 'bot', text: 'You said hello' },
+    ]);
+  });
+
+  it('without a Flex setup the text says to run init', async () => {
+    const c = chat();
+    await c.send('hi');
+    const text = formatEscalationPreview(previewEscalation(c, { ...setup, workspace: undefined, workflow: undefined, taskChannel: undefined }));
+    assert.match(text, /workspace \(none in the setup: run twilio cognigy:init\), workflow \(none in the setup: run twilio cognigy:init\), task channel \(none in the setup\)/);
   });
 
   it('after the flow handed over, says escalate would create nothing', async () => {
