@@ -1,4 +1,4 @@
-import type { ChatReport, PreparedChat } from '../lib/conversation/test-chat';
+import type { ChatReport, PreparedChat } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
 import { formatEntry, formatHandover } from './transcript';
 

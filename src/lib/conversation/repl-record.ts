@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../setup/store';
 import type { ChatObserver, ChatSession, ChatTurn } from './chat';
 import { observedMessages } from './driver';
 import { recordedFileName, saveConversationInto, tapFor, type BotTap, type ConversationTap } from './recording';
-import type { PreparedChat } from './test-chat';
+import type { PreparedChat } from '../tasks/test-chat';
 
 type ScriptStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
 

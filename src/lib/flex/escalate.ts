@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { CognigyError, UsageError } from '../errors';
 import type { FlowTarget, ResolvedSetup, SetupInput } from '../setup/resolve';
-import type { ChannelModel, NamedResource } from '../setup/types';
+import type { ChannelModel, NamedResource } from '../domain/setup';
 import { mayHaveSucceeded } from '../studio/deploy';
 import type { ConversationInfo, EscalationCalls, ExecutionInfo, FlexFlow, FlowSummary, ParticipantInfo, ScopedWebhook, TaskInfo } from '../twilio/api';
 import { looksLikeSid } from './discovery';

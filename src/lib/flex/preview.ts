@@ -1,5 +1,5 @@
 import type { ChatSession } from '../conversation/chat';
-import type { Setup } from '../setup/types';
+import type { Setup } from '../domain/setup';
 import { looksLikeSid } from './discovery';
 import { buildHandoverAttributes, DEFAULT_REASON, MAX_ATTRIBUTES_BYTES, TranscriptMessage } from './handover-attributes';
 

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors';
 import { DiscoveryApi, FLEX_DEFAULTS, looksLikeSid, matchResource, preferredResource } from '../flex/discovery';
 import type { InitInput } from './init';
-import { DEFAULT_ESCALATION_KEY, DEFAULT_FLOW_NAME, NamedResource, Setup } from './types';
+import { DEFAULT_ESCALATION_KEY, DEFAULT_FLOW_NAME, NamedResource, Setup } from '../domain/setup';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
 
 export type SetupInput = Omit<InitInput, 'yes' | 'skipProbe'>;

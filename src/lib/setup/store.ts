@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileWriteError } from '../errors';
-import { Setup } from './types';
+import { Setup } from '../domain/setup';
 
 /**
  * The saved setup: one JSON file under the CLI's config directory, keyed by Twilio

@@ -3,19 +3,19 @@ import { UsageError } from '../errors';
 import { createTransport, closeTransport } from '../http/transport';
 import { withDebugLog } from '../http/debug-log';
 import type { HttpTransport } from '../http/types';
-import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../link-flow';
+import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from './link-flow';
 import { redactEndpoint, registerEndpointSecret, registerUrlSecrets } from '../redact';
 import { resolveSetup, ResolvedSetup, SetupInput } from '../setup/resolve';
-import type { Setup } from '../setup/types';
+import type { Setup } from '../domain/setup';
 import { buildFlow, lintFlow, type LintIssue } from '../studio';
 import { isStudioV1Export, STUDIO_V1_MESSAGE } from '../studio/lint';
 import { revealEndpointToken } from '../studio/endpoint-token';
-import type { FlowDefinition } from '../studio/types';
+import type { FlowDefinition } from '../domain/flow';
 import { TwilioApi } from '../twilio/api';
 import { MESSAGING_TRIGGER_EVENTS, startEventFor, wiredEvents, type OtherStartEvent } from '../runtime/flow';
 import { readStubFile, type Stub } from '../runtime/stubs';
-import { ChatSession, type ChatObserver } from './chat';
-import { tapFor, type RecordingOptions } from './recording';
+import { ChatSession, type ChatObserver } from '../conversation/chat';
+import { tapFor, type RecordingOptions } from '../conversation/recording';
 
 export interface PrepareOptions {
   input: SetupInput;
