@@ -12,7 +12,8 @@
  * Prints one JSON line and one human line. Bounded: stops after 60 s whatever it reached.
  */
 import { performance } from 'node:perf_hooks';
-import { startBotServer, scriptedBehaviour } from '../src/lib/demo/bot-server';
+import { startBotServer } from '../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../test/stand-ins/cognigy-scripted';
 import { createTransport, closeTransport } from '../src/lib/http/transport';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../src/lib/http/types';
 import { FlowSession } from '../src/lib/runtime';

@@ -11,7 +11,7 @@ import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
 import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
-import type { RunOptions } from '../tasks/test-chat';
+import type { RunOptions } from './run-options';
 import type { BotTap, ConversationTap } from './recording';
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../setup/store';
+import { writeFileAtomic } from '../files';
 import { hideEndpointToken } from './endpoint-token';
 import type { FlowDefinition } from '../domain/flow';
 

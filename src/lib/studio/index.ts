@@ -1,4 +1,3 @@
-export * from '../domain/flow';
 export * from './constants';
 export type { BuildOptions } from './options';
 export { botRequestUrl, isValidEscalationKey, assertEscalationKey, checkBuildOptions } from './options';

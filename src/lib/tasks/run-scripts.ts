@@ -8,7 +8,7 @@ import { readScripts, type ReadOptions } from '../conversation/read';
 import { createHumanReporter, createStreamingJsonReporter } from '../conversation/reporters';
 import { runConversations, RunSummary } from '../conversation/runner';
 import { inShard, type Shard } from '../conversation/shard';
-import type { PreparedChat } from './test-chat';
+import type { PreparedChat } from '../conversation/prepared';
 import type { Conversation, ScriptError } from '../conversation/types';
 import { isScriptError } from '../conversation/types';
 import { redact } from '../redact';
