@@ -19,9 +19,7 @@ export function describeEscalationPreview(chat: ChatSession, setup: Setup, optio
   const sid = typeof renderedSid === 'string' && looksLikeSid(renderedSid, 'CH') ? renderedSid : PREVIEW_SID;
   const address = options.customer ?? firstString(rendered.from, rendered.name) ?? '(the customer)';
   const cognigy = asObject(rendered.cognigy);
-  const messages: TranscriptMessage[] = chat.transcript
-    .filter((e) => e.from === 'customer' || e.from === 'bot')
-    .map((e) => ({ from: e.from === 'customer' ? 'customer' : 'bot', text: e.text }));
+  const messages: TranscriptMessage[] = chat.transcript.flatMap((e) => (e.from === 'system' ? [] : [{ from: e.from, text: e.text }]));
   const built = buildHandoverAttributes({
     channelModel: model,
     sid,
