@@ -97,8 +97,9 @@ export function noteText(note: TranscriptNote): string {
 export function transcriptJson(entries: readonly TranscriptEntry[]): Array<Record<string, unknown>> {
   return entries.map((entry) => {
     if (entry.from !== 'system') return entry as unknown as Record<string, unknown>;
-    const { note, ...rest } = entry;
-    return { ...rest, text: noteText(note) };
+    // The words where they always stood: after the widget and the address, before the details.
+    const { note, at, from, kind, widget, to, ...details } = entry;
+    return { at, from, kind, ...(widget !== undefined ? { widget } : {}), ...(to !== undefined ? { to } : {}), text: noteText(note), ...details };
   });
 }
 

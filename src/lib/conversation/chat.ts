@@ -227,6 +227,8 @@ export class ChatSession {
   }
 
   private async run(work: () => Promise<ConversationTurn>): Promise<ConversationTurn> {
+    // The conversation refuses a second turn while one runs: leave that turn's entries alone.
+    if (this.conversation.busy) return work();
     this.entries = [];
     this.turnHandover = undefined;
     return work();

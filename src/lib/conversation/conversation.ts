@@ -1,4 +1,5 @@
 import { isBotUrl } from '../cognigy/endpoint';
+import { CognigyError } from '../errors';
 import type { BotFailure } from '../cognigy/errors';
 import { normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpRequest, HttpTransport } from '../http/types';
@@ -136,6 +137,7 @@ export class ConversationActor {
   private readonly mergeNoted = new Set<string>();
   private current?: TurnState;
   private watched = false;
+  private running = false;
   private readonly widgetTypes = new Map<string, string>();
 
   /**
@@ -197,48 +199,81 @@ export class ConversationActor {
    * A REST API execution (or a subflow run on its own): starts without a customer message,
    * with `--param` as flow.data. Once it ends, a customer message starts a new execution.
    */
-  async begin(): Promise<ConversationTurn> {
-    const trigger = this.options.start ?? 'incomingRequest';
-    const data = this.options.data ?? {};
-    const t0 = this.now();
-    const state = this.openTurn({ kind: 'begin', trigger, data });
-    const execution = this.newExecution(true, trigger, data);
-    return this.closeTurn(state, t0, await this.session!.begin(trigger), execution);
+  begin(): Promise<ConversationTurn> {
+    return this.guarded(async () => {
+      const trigger = this.options.start ?? 'incomingRequest';
+      const data = this.options.data ?? {};
+      const t0 = this.now();
+      const state = this.openTurn({ kind: 'begin', trigger, data });
+      const execution = this.newExecution(true, trigger, data);
+      return this.closeTurn(state, t0, await this.session!.begin(trigger), execution);
+    });
   }
 
   /** The customer writes (with media URLs, if any). Starts an execution when none is running. */
-  async send(text: string, media: readonly string[] = []): Promise<ConversationTurn> {
-    const t0 = this.now();
-    const state = this.openTurn({ kind: 'message', text, media });
-    let turn: Turn;
-    let execution: ConversationTurn['execution'];
-    if (this.session?.waiting) {
-      state.mediaNote = media.length > 0;
-      turn = await this.session.reply(text, media);
-    } else if (this.options.start && !wiresMessaging(this.definition)) {
-      // Studio starts nothing for a message to a flow whose trigger wires no messaging event.
-      this.note({ code: 'no-messaging-trigger' });
-      return this.idleTurn(state, t0, 'no-messaging-trigger');
-    } else {
-      execution = this.newExecution(false, 'message');
-      state.mediaNote = media.length > 0;
-      turn = await this.session!.start(text, media);
-    }
-    return this.closeTurn(state, t0, turn, execution);
+  send(text: string, media: readonly string[] = []): Promise<ConversationTurn> {
+    return this.guarded(async () => {
+      const t0 = this.now();
+      const state = this.openTurn({ kind: 'message', text, media });
+      let turn: Turn;
+      let execution: ConversationTurn['execution'];
+      if (this.session?.waiting) {
+        state.mediaNote = media.length > 0;
+        turn = await this.session.reply(text, media);
+      } else if (this.options.start && !wiresMessaging(this.definition)) {
+        // Studio starts nothing for a message to a flow whose trigger wires no messaging event.
+        this.note({ code: 'no-messaging-trigger' });
+        return this.idleTurn(state, t0, 'no-messaging-trigger');
+      } else {
+        execution = this.newExecution(false, 'message');
+        state.mediaNote = media.length > 0;
+        turn = await this.session!.start(text, media);
+      }
+      return this.closeTurn(state, t0, turn, execution);
+    });
   }
 
   /** The customer stays silent until the wait widget times out. */
-  async silence(): Promise<ConversationTurn> {
-    const t0 = this.now();
-    if (!this.session?.waiting) {
-      // Nothing waits for the customer (the flow ended or never started): nothing happens.
-      this.turns++;
-      this.watched = this.observers.size > 0;
-      if (this.watched) this.note({ code: 'not-waiting' });
-      return { turn: this.turns, input: { kind: 'silence' }, events: [], calls: [], elapsedMs: 0, slowestCallMs: 0, idle: 'not-waiting' };
+  silence(): Promise<ConversationTurn> {
+    return this.guarded(async () => {
+      const t0 = this.now();
+      if (!this.session?.waiting) {
+        // Nothing waits for the customer (the flow ended or never started): nothing happens.
+        this.turns++;
+        this.watched = this.observers.size > 0;
+        if (this.watched) this.note({ code: 'not-waiting' });
+        return { turn: this.turns, input: { kind: 'silence' }, events: [], calls: [], elapsedMs: 0, slowestCallMs: 0, idle: 'not-waiting' };
+      }
+      const state = this.openTurn({ kind: 'silence' });
+      return this.closeTurn(state, t0, await this.session.silence());
+    });
+  }
+
+  /** True while a turn runs: the next one must wait for it (a second one is refused). */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** One turn at a time; a turn that throws still tells its subscribers it ended, and why. */
+  private async guarded(work: () => Promise<ConversationTurn>): Promise<ConversationTurn> {
+    if (this.running) throw new CognigyError('the flow is still running the previous turn', { code: 'flow-busy' });
+    this.running = true;
+    try {
+      return await work();
+    } catch (error) {
+      if (this.current && this.watched) {
+        const message = error instanceof Error ? error.message : String(error);
+        try {
+          this.emit({ type: 'turn-ended', at: this.elapsed(), turn: this.turns, elapsedMs: 0, slowestCallMs: this.current.slowest, error: { message } });
+        } catch {
+          // The subscriber that threw may throw again: the turn's own error is the one to report.
+        }
+      }
+      throw error;
+    } finally {
+      this.running = false;
+      this.current = undefined;
     }
-    const state = this.openTurn({ kind: 'silence' });
-    return this.closeTurn(state, t0, await this.session.silence());
   }
 
   private openTurn(input: TurnInput): TurnState {

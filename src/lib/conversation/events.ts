@@ -261,6 +261,8 @@ export interface TurnEndedEvent extends ConversationEventBase {
   waiting?: { widget: string; timeoutSeconds: number };
   /** Set when the execution ended during this turn. */
   ended?: { reason: EndReason; message: string };
+  /** Set when the turn stopped on an error of the local run (not of the flow): it is thrown to the caller too. */
+  error?: { message: string };
 }
 
 export type ConversationEvent =

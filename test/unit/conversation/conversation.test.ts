@@ -111,6 +111,26 @@ describe('the conversation: one actor, its event stream', () => {
     assert.deepStrictEqual(said, ['You said: one']);
   });
 
+  it('one turn at a time: a second one while the first runs is refused, and the first goes on', async () => {
+    let release: () => void = () => undefined;
+    const slow: HttpTransport = (request) =>
+      new Promise((resolve) => {
+        release = () => resolve(response(200, JSON.stringify({ text: 'late', outputStack: [{ text: 'late', data: {} }] })));
+        void request;
+      });
+    const actor = new ConversationActor(built(), { http: slow, botEndpoint: ENDPOINT, channelModel: 'conversations' });
+    const events = recorder(actor);
+    const first = actor.send('one');
+    await new Promise((r) => setImmediate(r));
+    assert.isTrue(actor.busy);
+    await assert.isRejected(actor.send('two'), /still running the previous turn/);
+    release();
+    const turn = await first;
+    assert.isFalse(actor.busy);
+    assert.strictEqual(turn.calls[0].answer?.text, 'late');
+    assert.deepStrictEqual(events.filter((e) => e.type === 'turn-started').length, 1);
+  });
+
   it('unwatched, the interpreter traces no transitions and the calls are still read once', async () => {
     const actor = new ConversationActor(built(), { http: echoBot(), botEndpoint: ENDPOINT, channelModel: 'conversations' });
     const turn = await actor.send('hello');
