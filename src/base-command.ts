@@ -5,7 +5,7 @@ import { CognigyError } from './lib/errors';
 import { checkArguments, outputFormatIn } from './flags';
 import { redact, redactDeep, registerArgumentSecrets, registerEndpointSecret, registerSecret } from './lib/redact';
 import { explainAuthFailure } from './lib/twilio/credentials';
-import type { Busy } from './lib/busy';
+import type { Busy } from './lib/domain/busy';
 import { busyText, spinnerWanted, withSpinner } from './printers/spinner';
 import type { ResultPrinter } from './printers/printer';
 

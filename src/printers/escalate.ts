@@ -1,8 +1,8 @@
 import { describeHandover, EscalationResult, FLOW_SOURCE_WORDS } from '../lib/flex/escalate';
 import type { Printer, ResultPrinter, SummaryRow } from './printer';
 import { PREVIEW_SID, type EscalationPreview } from '../lib/flex/preview';
-import type { NamedResource } from '../lib/setup/types';
-import { nameAndSid as named } from '../lib/setup/types';
+import type { NamedResource } from '../lib/domain/setup';
+import { nameAndSid as named } from '../lib/domain/setup';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
 export const escalationPrinter: ResultPrinter<EscalationResult> = {

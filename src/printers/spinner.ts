@@ -1,5 +1,5 @@
 import * as readline from 'readline';
-import type { BusyTask } from '../lib/busy';
+import type { BusyTask } from '../lib/domain/busy';
 
 /** What a long operation is called while the spinner turns. */
 export function busyText(task: BusyTask): string {

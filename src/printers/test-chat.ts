@@ -1,6 +1,7 @@
-import type { ChatReport, PreparedChat } from '../lib/conversation/test-chat';
+import type { PreparedChat } from '../lib/conversation/prepared';
+import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
-import { formatEntry, formatHandover } from './transcript';
+import { entryText, formatEntry, formatHandover, transcriptJson } from './transcript';
 import { colourFor } from './style';
 import type { Printer, ResultPrinter } from './printer';
 
@@ -44,7 +45,7 @@ export function messagesPrinter(o: { fullRecording: boolean }): ResultPrinter<Ch
     if (report.recorded && !out.quiet) process.stderr.write(`${recordedLine(report.recorded, o.fullRecording)}\n`);
   };
   return {
-    json: (report) => report,
+    json: reportJson,
     rows: transcriptRows,
     human: (report, out) => {
       printReport(report, (l) => out.print(l), { color: colourFor(process.stdout) });
@@ -63,7 +64,12 @@ export function recordedLine(r: { file: string; conversations: number; changed: 
 
 /** `-o tsv`: the transcript, one row per entry (a hand-over's details stay in -o json). */
 export function transcriptRows(report: ChatReport): { from: string; text: string }[] {
-  return report.transcript.map((e) => ({ from: e.from, text: e.text }));
+  return report.transcript.map((e) => ({ from: e.from, text: entryText(e) }));
+}
+
+/** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
+export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript'> & { transcript: Array<Record<string, unknown>> } {
+  return { ...report, transcript: transcriptJson(report.transcript) };
 }
 
 /** Why a one-shot run exits non-zero: one line each, for stderr. */

@@ -36,7 +36,7 @@ export default class Escalate extends CognigyCommand<EscalationResult> {
 
   async run(): Promise<EscalationResult> {
     const f = this.flags;
-    const { runEscalate } = await import('../../lib/flex/escalate');
+    const { runEscalate } = await import('../../lib/tasks/escalate');
     return runEscalate({
       request: {
         conversation: f.conversation,

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
-import type { RunInitResult } from '../../lib/setup/run-init';
+import type { RunInitResult } from '../../lib/tasks/init';
 import type { ResultPrinter } from '../../printers/printer';
 
 export default class Init extends CognigyCommand<RunInitResult> {
@@ -26,7 +26,7 @@ export default class Init extends CognigyCommand<RunInitResult> {
   protected interruptedMessage = 'Interrupted: the setup was not saved.';
 
   async run(): Promise<RunInitResult> {
-    const { runInit } = await import('../../lib/setup/run-init');
+    const { runInit } = await import('../../lib/tasks/init');
     const { printEntryPoints, printProbe } = await import('../../printers/init');
     const { id, accountSid, apiKey, region } = this.currentProfile;
     const result = await runInit({

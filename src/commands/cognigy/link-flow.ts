@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { UsageError } from '../../lib/errors';
-import type { LinkFlowResult } from '../../lib/link-flow';
+import type { LinkFlowResult } from '../../lib/tasks/link-flow';
 import type { ResultPrinter } from '../../printers/printer';
 
 export default class LinkFlow extends CognigyCommand<LinkFlowResult> {
@@ -38,7 +38,7 @@ export default class LinkFlow extends CognigyCommand<LinkFlowResult> {
     if (this.flags.diagram && this.outputFormat === 'tsv') {
       throw new UsageError('--diagram prints a Mermaid diagram, not a table: drop -o tsv, or use -o json (its "diagram" field).');
     }
-    const { linkFlow } = await import('../../lib/link-flow');
+    const { linkFlow } = await import('../../lib/tasks/link-flow');
     return linkFlow({
       input: setupInputFromFlags(this.flags),
       client: this.twilioClient,

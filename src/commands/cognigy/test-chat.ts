@@ -3,7 +3,7 @@ import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { UsageError } from '../../lib/errors';
 import { replCommandLines } from '../../lib/conversation/repl-commands';
-import type { ChatReport } from '../../lib/conversation/test-chat';
+import type { ChatReport } from '../../lib/tasks/test-chat';
 import type { ResultPrinter } from '../../printers/printer';
 
 // A flow to create means nothing to a command that only runs a flow.
@@ -126,7 +126,7 @@ export default class TestChat extends CognigyCommand<ChatReport> {
     }
 
     const { loadSavedSetupFor } = await import('../../lib/setup/saved');
-    const { prepareChat } = await import('../../lib/conversation/test-chat');
+    const { prepareChat } = await import('../../lib/tasks/test-chat');
     const prepared = await prepareChat({
       input: setupInputFromFlags(f),
       saved: f.demo ? undefined : loadSavedSetupFor(this.config.configDir, this.currentProfile?.accountSid ?? this.userConfig.getProfileById(f.profile)?.accountSid),
@@ -146,7 +146,7 @@ export default class TestChat extends CognigyCommand<ChatReport> {
     for (const warning of prepared.warnings) this.warn(warning);
     try {
       if (f.script) {
-        const { runScripts, scriptExitCode } = await import('../../lib/conversation/run-scripts');
+        const { runScripts, scriptExitCode } = await import('../../lib/tasks/run-scripts');
         const controller = new AbortController();
         const onSigint = () => controller.abort();
         process.once('SIGINT', onSigint);
@@ -180,7 +180,7 @@ export default class TestChat extends CognigyCommand<ChatReport> {
           process.removeListener('SIGINT', onSigint);
         }
       } else if (f.message?.length) {
-        const { playMessages } = await import('../../lib/conversation/test-chat');
+        const { playMessages } = await import('../../lib/tasks/test-chat');
         const report = await playMessages(prepared, f.message, recording);
         if (report.problems.length) process.exitCode = 1;
         return report;
@@ -189,6 +189,7 @@ export default class TestChat extends CognigyCommand<ChatReport> {
         const { previewEscalation } = await import('../../lib/flex/preview');
         const { formatEscalationPreview } = await import('../../printers/escalate');
         const { replSessions } = await import('../../lib/conversation/repl-record');
+        const { replView } = await import('../../printers/repl');
         const sessions = replSessions(prepared, { record: f.record });
         await runRepl({
           input: process.stdin,
@@ -197,7 +198,7 @@ export default class TestChat extends CognigyCommand<ChatReport> {
           saveScript: (chat, file) => sessions.saveScript(chat, file),
           describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
           banner: printers.banner(prepared, { demo: f.demo }),
-          color: colourFor(process.stdout),
+          view: replView({ color: colourFor(process.stdout) }),
           busy: this.busy({ afterMs: 400 }),
         });
         sessions.close();

@@ -17,8 +17,8 @@ import {
   NamedResource,
   RequestFormat,
   Setup,
-} from './types';
-import { notBusy, type Busy } from '../busy';
+} from '../domain/setup';
+import { notBusy, type Busy } from '../domain/busy';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
 import { redactEndpoint } from '../redact';
 

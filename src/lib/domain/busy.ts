@@ -1,4 +1,4 @@
-import type { RequestFormat } from './setup/types';
+import type { RequestFormat } from './setup';
 
 /**
  * A long operation the library is about to wait on, as data: the command shows it (a
