@@ -31,11 +31,28 @@ export function printEntryPoints(cmd: Pick<Printer, 'log'>, points: EntryPoint[]
   }
 }
 
+/** What a successful probe found worth saying, in words (also the `warning` of -o json). */
+export function probeWarning(probe: ProbeOutcome): string | undefined {
+  const switched = probe.switchedToJson
+    ? 'The bot endpoint refused the form-encoded body and answered JSON: the setup now says --request-format json, so link-flow builds a flow that sends a JSON body.'
+    : undefined;
+  const n = probe.notice;
+  const notice = !n
+    ? undefined
+    : n.code === 'slow'
+      ? `The bot took ${(n.elapsedMs / 1000).toFixed(1)} s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.`
+      : n.code === 'reshaped-answer'
+        ? 'The bot answered without an outputStack (an Execution Finished transformer may reshape the answer): the flow sends its "text" and reads the escalation flag from its top-level "data" only; rich content and other outputs are not seen.'
+        : `The bot answered "${n.text}" with no output: check that the flow says something on every turn.`;
+  return [switched, notice].filter(Boolean).join(' ') || undefined;
+}
+
 /** The probe's round trip against Studio's budget; in the wizard a failure asks again. */
 export function printProbe(cmd: Pick<Printer, 'log' | 'warn'>, probe: ProbeOutcome, o: { retry?: boolean } = {}): void {
   if (probe.ok) {
     cmd.log(`Bot answered in ${Math.round(probe.elapsedMs)} ms (Studio allows 10,000 ms).`);
-    if (probe.warning) cmd.warn(probe.warning);
+    const warning = probeWarning(probe);
+    if (warning) cmd.warn(warning);
     return;
   }
   cmd.warn(`The bot endpoint ${probe.endpoint} failed the probe: ${probe.failure?.message ?? 'no answer'}`);
@@ -55,7 +72,7 @@ export const initPrinter: ResultPrinter<RunInitResult> = {
       ok: result.probe.ok,
       elapsedMs: Math.round(result.probe.elapsedMs),
       budgetMs: 10000,
-      warning: result.probe.warning,
+      warning: probeWarning(result.probe),
       requestFormat: result.probe.requestFormat,
     },
     entryPoints: result.entryPoints,

@@ -1,9 +1,23 @@
-import { settingName, type LinkFlowResult } from '../lib/tasks/link-flow';
+import type { FlowSetting, LinkFlowNotice, LinkFlowResult } from '../lib/tasks/link-flow';
 import { redact, redactEndpoint } from '../lib/redact';
 import { formatDiff, toMermaid } from '../lib/studio';
 import { hideEndpointToken } from '../lib/studio/endpoint-token';
 
 import type { Printer, ResultPrinter, SummaryRow } from './printer';
+
+/** The settings that shape the built flow, as the summary names them. */
+const SETTING_NAMES: Record<FlowSetting, string> = {
+  endpointUrl: 'bot endpoint',
+  testMode: 'test mode',
+  channelModel: 'channel model',
+  workspace: 'workspace',
+  workflow: 'workflow',
+  taskChannel: 'task channel',
+  escalationKey: 'escalation key',
+  onBotFailure: 'on bot failure',
+  requestFormat: 'bot request format',
+};
+const settingName = (setting: FlowSetting) => SETTING_NAMES[setting];
 
 const VERB: Record<string, string> = {
   created: 'Created',
@@ -45,7 +59,7 @@ function linkFlowJson(r: LinkFlowResult, o: LinkFlowView): unknown {
     out: r.out,
     restoredFrom: r.restoredFrom,
     warnings: deploy.warnings,
-    ...(r.warnings.length ? { setupWarnings: r.warnings } : {}),
+    ...(r.notices.length ? { setupWarnings: r.notices.map(noticeText) } : {}),
     saved: r.saved.length ? r.saved : undefined,
     ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
     ...(o.print ? { definition } : {}),
@@ -86,7 +100,7 @@ function printLinkFlowResult(cmd: Printer, r: LinkFlowResult, o: LinkFlowView): 
 }
 
 function warnAbout(cmd: Printer, r: LinkFlowResult): void {
-  for (const w of r.warnings) cmd.warn(w);
+  for (const n of r.notices) cmd.warn(noticeText(n));
   const edited = r.deploy.editedElsewhere;
   if (edited) {
     const f = r.deploy.flow;
@@ -97,6 +111,12 @@ function warnAbout(cmd: Printer, r: LinkFlowResult): void {
   }
   if (r.deploy.recovered) cmd.warn('Twilio answered the write with an error, but the flow was found written as intended.');
   for (const w of r.deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${w.message}`);
+}
+
+/** Test mode costs nothing but is limited (Cognigy: "up to 600 test messages per hour"). */
+function noticeText(n: LinkFlowNotice): string {
+  const what = "the flow calls Cognigy's /test/ path (test mode), meant for testing: Cognigy may treat more than 600 test messages an hour as misuse";
+  return n.status === 'published' ? `Published in test mode: ${what}.` : `Draft in test mode: ${what}; deploy with --no-test-mode before publishing.`;
 }
 
 /** `-o tsv`: one row per thing link-flow looked at or wrote, for scripts that cut columns. */

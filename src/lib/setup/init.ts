@@ -19,6 +19,7 @@ import {
   Setup,
 } from '../domain/setup';
 import { notBusy, type Busy } from '../domain/busy';
+import type { ProbeNotice } from './probe';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
 import { redactEndpoint } from '../redact';
 
@@ -55,7 +56,9 @@ export interface ProbeOutcome {
   ok: boolean;
   endpoint: string;
   elapsedMs: number;
-  warning?: string;
+  notice?: ProbeNotice;
+  /** The form body was refused and JSON answered: the setup now sends JSON. */
+  switchedToJson?: boolean;
   failure?: { message: string };
   /** The body format probed. */
   requestFormat?: RequestFormat;
@@ -153,10 +156,7 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
       }
       requestFormat = 'json';
       probe = await deps.probe(endpointUrl, testMode, requestFormat, probeModel);
-      if (probe.ok) {
-        const switched = 'The bot endpoint refused the form-encoded body and answered JSON: the setup now says --request-format json, so link-flow builds a flow that sends a JSON body.';
-        probe = { ...probe, warning: probe.warning ? `${switched} ${probe.warning}` : switched };
-      }
+      if (probe.ok) probe = { ...probe, switchedToJson: true };
     }
     if (ask) deps.showProbe?.(probe);
     if (probe.ok) break;

@@ -31,7 +31,8 @@ export interface ProbeResult {
   requestFormat: RequestFormat;
   elapsedMs: number;
   budgetMs: typeof STUDIO_HTTP_BUDGET_MS;
-  warning?: string;
+  /** Answered, but something the person should know (a printer says it). */
+  notice?: ProbeNotice;
   outputs?: number;
   failure?: BotFailure;
   /**
@@ -40,6 +41,12 @@ export interface ProbeResult {
    */
   jsonWorks?: boolean;
 }
+
+/**
+ * What a successful probe found worth saying: the answer came near Studio's budget, came
+ * reshaped (no outputStack: only its top-level text and data reach the flow), or said nothing.
+ */
+export type ProbeNotice = { code: 'slow'; elapsedMs: number } | { code: 'reshaped-answer' } | { code: 'no-output'; text: string };
 
 /** The probe's own identity, so that the bot's logs and analytics can tell it apart. */
 export const PROBE_USER_ID = 'twilio-cognigy-probe';
@@ -94,13 +101,8 @@ export async function probeEndpoint(transport: HttpTransport, endpointUrl: strin
   const outputs = result.turn.outputs.length;
   const probe: ProbeResult = { ok: true, ...base, outputs };
   const answer = JSON.parse(result.response.body) as Record<string, unknown>;
-  if (elapsedMs > warnAfterMs) {
-    probe.warning = `The bot took ${(elapsedMs / 1000).toFixed(1)} s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.`;
-  } else if (reshapedAnswer(answer)) {
-    probe.warning =
-      'The bot answered without an outputStack (an Execution Finished transformer may reshape the answer): the flow sends its "text" and reads the escalation flag from its top-level "data" only; rich content and other outputs are not seen.';
-  } else if (outputs === 0) {
-    probe.warning = `The bot answered "${PROBE_TEXT}" with no output: check that the flow says something on every turn.`;
-  }
+  if (elapsedMs > warnAfterMs) probe.notice = { code: 'slow', elapsedMs };
+  else if (reshapedAnswer(answer)) probe.notice = { code: 'reshaped-answer' };
+  else if (outputs === 0) probe.notice = { code: 'no-output', text: PROBE_TEXT };
   return probe;
 }

@@ -45,8 +45,8 @@ export interface LinkFlowResult {
   /** `--out` could not be written: the command says so after the results. */
   outError?: CognigyError;
   restoredFrom?: string;
-  /** What the user should know about the setup deployed (test mode in a published flow). */
-  warnings: string[];
+  /** What the user should know about the setup deployed (a flow in test mode). */
+  notices: LinkFlowNotice[];
   /**
    * Flags that changed what the setup's own flow holds, now saved to the setup so the
    * next plain run and test-chat use what is deployed.
@@ -54,29 +54,19 @@ export interface LinkFlowResult {
   saved: SettingChange[];
 }
 
+/** The flow calls Cognigy's /test/ path (test mode): published with --force, or a draft or dry run. */
+export type LinkFlowNotice = { code: 'test-mode'; status: FlowStatus };
+
 /** A setting of the saved setup, before and after; secrets already redacted. */
 export interface SettingChange {
-  setting: keyof typeof SETTING_NAMES;
+  setting: FlowSetting;
   before: string;
   after: string;
 }
 
-/** The settings that shape the built flow, as the summary names them. */
-const SETTING_NAMES = {
-  endpointUrl: 'bot endpoint',
-  testMode: 'test mode',
-  channelModel: 'channel model',
-  workspace: 'workspace',
-  workflow: 'workflow',
-  taskChannel: 'task channel',
-  escalationKey: 'escalation key',
-  onBotFailure: 'on bot failure',
-  requestFormat: 'bot request format',
-} as const;
-
-export function settingName(setting: SettingChange['setting']): string {
-  return SETTING_NAMES[setting];
-}
+/** The settings that shape the built flow, in the order the summary lists them. */
+export const FLOW_SETTINGS = ['endpointUrl', 'testMode', 'channelModel', 'workspace', 'workflow', 'taskChannel', 'escalationKey', 'onBotFailure', 'requestFormat'] as const;
+export type FlowSetting = (typeof FLOW_SETTINGS)[number];
 
 /** `cognigy:link-flow` end to end: resolve the setup, deploy the flow, wire the entry point. */
 export async function linkFlow(o: LinkFlowOptions): Promise<LinkFlowResult> {
@@ -95,7 +85,7 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   const setup = await busy({ kind: 'setup' }, () => resolveSetup(o.input, saved, { api, requireFlex: !o.restore }));
   parseEndpointUrl(setup.endpointUrl);
   registerEndpointSecret(setup.endpointUrl);
-  const warnings = testModeWarnings(setup.testMode && !o.restore, o);
+  const notices = testModeNotices(setup.testMode && !o.restore, o);
 
   let target = setup.flowTarget;
   let desired: (existing?: FlowDefinition) => FlowDefinition;
@@ -184,7 +174,7 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
     changes = settingChanges(saved, next);
     if (changes.length || saved.flow.sid !== flowSid) saveSetup(file, api.accountSid, next, o.profileId);
   }
-  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes, warnings };
+  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes, notices };
 }
 
 /** A SID given as a flag carries no name: keep the saved one's name when it is the same resource. */
@@ -205,7 +195,7 @@ function settingChanges(before: Setup, after: Setup): SettingChange[] {
     return String(v);
   };
   const out: SettingChange[] = [];
-  for (const setting of Object.keys(SETTING_NAMES) as SettingChange['setting'][]) {
+  for (const setting of FLOW_SETTINGS) {
     const b = show(setting, before[setting]);
     const a = show(setting, after[setting]);
     const same = setting === 'endpointUrl' ? before.endpointUrl === after.endpointUrl : b === a;
@@ -261,14 +251,13 @@ export { redactEndpoint };
  * In a published flow that is every customer's message, so it takes --force; a draft or a
  * dry run only warns.
  */
-function testModeWarnings(testMode: boolean, o: Pick<LinkFlowOptions, 'status' | 'force' | 'dryRun'>): string[] {
+function testModeNotices(testMode: boolean, o: Pick<LinkFlowOptions, 'status' | 'force' | 'dryRun'>): LinkFlowNotice[] {
   if (!testMode) return [];
-  const what = "the flow calls Cognigy's /test/ path (test mode), meant for testing: Cognigy may treat more than 600 test messages an hour as misuse";
   if (o.status === 'published' && !o.force && !o.dryRun) {
     throw new UsageError(
       `Test mode in a published flow: every customer's message would go to Cognigy's /test/ path, meant for testing (up to 600 test messages an hour; more may be treated as misuse).`,
       'Deploy with --no-test-mode for production, or --status draft to try it, or pass --force to publish it in test mode anyway.',
     );
   }
-  return [o.status === 'published' ? `Published in test mode: ${what}.` : `Draft in test mode: ${what}; deploy with --no-test-mode before publishing.`];
+  return [{ code: 'test-mode', status: o.status }];
 }

@@ -5,6 +5,7 @@ import { createTransport } from '../../../src/lib/http/transport';
 import { BotServer, startBotServer } from '../../../src/lib/demo/bot-server';
 import { scriptedBehaviour } from '../../stand-ins/cognigy-scripted';
 import { clearSecrets } from '../../../src/lib/redact';
+import { probeWarning } from '../../../src/printers/init';
 
 describe('probeEndpoint', () => {
   let bot: BotServer;
@@ -24,7 +25,8 @@ describe('probeEndpoint', () => {
     assert.strictEqual(result.ok, true);
     assert.strictEqual(result.outputs, 1);
     assert.strictEqual(result.budgetMs, 10_000);
-    assert.strictEqual(result.warning, undefined);
+    assert.strictEqual(result.notice, undefined);
+    assert.strictEqual(probeWarning(result), undefined);
     assert.strictEqual(result.failure, undefined);
     assert.ok(result.elapsedMs > 0 && result.elapsedMs < 5000);
     assert.ok(!result.endpoint.includes(bot.token));
@@ -51,7 +53,8 @@ describe('probeEndpoint', () => {
     const result = await probeEndpoint(transport, bot.url, { now: () => ticks.shift() ?? 7_200 });
     assert.strictEqual(result.ok, true);
     assert.strictEqual(result.elapsedMs, 6_200);
-    assert.strictEqual(result.warning, "The bot took 6.2 s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.");
+    assert.deepStrictEqual(result.notice, { code: 'slow', elapsedMs: 6_200 });
+    assert.strictEqual(probeWarning(result), "The bot took 6.2 s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.");
   });
 
   it('a really slow bot trips a lowered threshold, and times out past timeoutMs', async () => {
@@ -60,7 +63,8 @@ describe('probeEndpoint', () => {
       const warned = await probeEndpoint(transport, bot.url, { warnAfterMs: 100 });
       assert.strictEqual(warned.ok, true);
       assert.ok(warned.elapsedMs >= 140);
-      assert.match(warned.warning ?? '', /near Studio's 10 s HTTP budget/);
+      assert.strictEqual(warned.notice?.code, 'slow');
+      assert.match(probeWarning(warned) ?? '', /near Studio's 10 s HTTP budget/);
       const timedOut = await probeEndpoint(transport, bot.url, { timeoutMs: 50 });
       assert.strictEqual(timedOut.ok, false);
       assert.strictEqual(timedOut.failure?.kind, 'timeout');
@@ -88,9 +92,16 @@ describe('probeEndpoint', () => {
       const result = await probeEndpoint(transport, bot.url);
       assert.strictEqual(result.ok, true);
       assert.strictEqual(result.outputs, 0);
-      assert.match(result.warning ?? '', /no output/);
+      assert.deepStrictEqual(result.notice, { code: 'no-output', text: PROBE_TEXT });
+      assert.strictEqual(probeWarning(result), `The bot answered "${PROBE_TEXT}" with no output: check that the flow says something on every turn.`);
     } finally {
       bot.setBehaviour(scriptedBehaviour);
     }
+  });
+
+  it('in words: the switch to JSON first, then what the answer showed', () => {
+    const probe = { ok: true, endpoint: 'x', elapsedMs: 1, switchedToJson: true, notice: { code: 'reshaped-answer' as const } };
+    assert.match(probeWarning(probe)!, /^The bot endpoint refused the form-encoded body and answered JSON: .* The bot answered without an outputStack /);
+    assert.match(probeWarning({ ...probe, notice: undefined })!, /--request-format json, so link-flow builds a flow that sends a JSON body\.$/);
   });
 });
