@@ -1,4 +1,4 @@
-import { describeHandover, EscalationResult, FLOW_SOURCE_WORDS } from '../lib/flex/escalate';
+import { describeHandover, type EscalationNote, type EscalationResult, type FlowSource } from '../lib/flex/escalate';
 import type { Printer, ResultPrinter, SummaryRow } from './printer';
 import { PREVIEW_SID, type EscalationPreview } from '../lib/flex/preview';
 import type { NamedResource } from '../lib/domain/setup';
@@ -6,7 +6,7 @@ import { nameAndSid as named } from '../lib/domain/setup';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
 export const escalationPrinter: ResultPrinter<EscalationResult> = {
-  json: (r) => r,
+  json: (r) => ({ ...r, notes: r.notes.map(noteText) }),
   rows: (r) => summaryRows(r),
   human: printEscalationResult,
   notes: (r, out, format) => {
@@ -58,8 +58,42 @@ function printEscalationResult(r: EscalationResult, cmd: Printer): void {
 
 function warnAbout(cmd: Printer, r: EscalationResult): void {
   if (r.recovered) cmd.warn('Twilio answered the create with an error, but the hand-over was found created: no second one was made.');
-  for (const n of r.notes) cmd.warn(n);
+  for (const n of r.notes) cmd.warn(noteText(n));
   if (r.alsoOpen?.length) cmd.warn(`--force: ${r.alsoOpen.length} open hand-over(s) already existed (${r.alsoOpen.map((h) => h.taskSid).join(', ')}).`);
+}
+
+/** Where a flow was found, in words. */
+const FLOW_SOURCE_WORDS: Record<FlowSource, string> = {
+  'conversation-webhook': "the conversation's Studio webhook",
+  'channel-webhook': "the chat channel's Studio webhook",
+  'flex-flow': "the Flex Flow of the channel's chat service",
+  flag: '--flow',
+  setup: 'the saved setup',
+};
+
+/** One note of the result, in words (stderr, and the `notes` of -o json). */
+export function noteText(n: EscalationNote): string {
+  switch (n.code) {
+    case 'flex-flow-without-webhook':
+      return `The chat channel has no Studio webhook to remove; its Flex Flow sends to flow "${n.flow}", so if new messages still reach Studio the bot may answer again.`;
+    case 'bot-not-running':
+      return `No active execution of flow "${n.flow}" for ${n.customer}: the bot was not running, so there was nothing to end.`;
+    case 'session-unknown':
+      return 'The Cognigy session is unknown: the channel has no proxySession attribute and no bot execution names one.';
+    case 'flow-differs':
+      return `The ${n.kind} is served by flow "${n.serving.name}" (${n.serving.sid}), named by ${FLOW_SOURCE_WORDS[n.serving.source]}; ${FLOW_SOURCE_WORDS[n.configured.source]} names "${n.configured.name}": "${n.serving.name}" was used.`;
+    case 'serving-flow-missing': {
+      const source = FLOW_SOURCE_WORDS[n.source];
+      const used = n.configured ? `; "${n.configured.name}" (${FLOW_SOURCE_WORDS[n.configured.source]}) was used` : '';
+      return `${source.charAt(0).toUpperCase()}${source.slice(1)} names flow ${n.flowSid}, which is not in this account${used}.`;
+    }
+    case 'no-flow':
+      return `No Studio flow "${n.name}" in this account and the ${n.kind} names none, so no bot execution to end (pass --flow to name the bot's flow).`;
+    case 'executions-capped':
+      return `Flow "${n.flow}" has more than ${n.limit} executions in the last 30 days; only ${n.limit} were searched.`;
+    case 'execution-elsewhere':
+      return `Execution ${n.execution} for ${n.contact} serves ${n.serves}, not ${n.target}: it was left running.`;
+  }
 }
 
 /** `-o tsv`: the hand-over and each execution, one row each. */

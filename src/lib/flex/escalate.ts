@@ -103,7 +103,8 @@ export interface EscalationResult {
   attributesBytes?: number;
   attributesBudget: number;
   transcript?: { shown: number; total: number; note?: string };
-  notes: string[];
+  /** What the user should know (a flow that differs, a bot that was not running…), as data. */
+  notes: EscalationNote[];
 }
 
 /** Messages read for the transcript: the newest ones; older ones are only counted as "more". */
@@ -157,7 +158,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   const target = checkRequest(req, setup.channelModel);
   let model = target.model;
   const routing = requireRouting(setup);
-  const notes: string[] = [];
+  const notes: EscalationNote[] = [];
 
   const flows = await api.listFlows();
   const configured = findConfiguredFlow(flows, setup.flowTarget);
@@ -202,9 +203,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   flow = chosen;
   const hooks = serving.webhooks;
   if (serving.source === 'flex-flow' && hooks.length === 0) {
-    notes.push(
-      `The chat channel has no Studio webhook to remove; its Flex Flow sends to flow "${chosen?.name ?? serving.flowSid}", so if new messages still reach Studio the bot may answer again.`,
-    );
+    notes.push({ code: 'flex-flow-without-webhook', flow: chosen?.name ?? serving.flowSid ?? '' });
   }
   const base = {
     channelModel: model,
@@ -237,7 +236,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   const running = (found ?? []).filter((f) => !f.otherSid);
   const leftRunning = (found ?? []).filter((f) => f.otherSid);
   if (flow && running.length === 0 && decision.action === 'create') {
-    notes.push(`No active execution of flow "${flow.name}" for ${customer.address}: the bot was not running, so there was nothing to end.`);
+    notes.push({ code: 'bot-not-running', flow: flow.name, customer: customer.address });
   }
 
   if (decision.action === 'already-escalated') {
@@ -268,7 +267,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
     olderUnread: messages.length >= MAX_MESSAGES_READ,
     escalationId,
   };
-  if (!facts.sessionId) notes.push('The Cognigy session is unknown: the channel has no proxySession attribute and no bot execution names one.');
+  if (!facts.sessionId) notes.push({ code: 'session-unknown' });
   const built = buildHandoverAttributes(facts);
   const described = {
     ...base,
@@ -390,14 +389,16 @@ async function findServingFlow(api: EscalationApi, model: ChannelModel, conversa
   return { webhooks, ...(flexFlow ? { flowSid: flexFlow.flowSid as string, source: 'flex-flow' as const } : {}) };
 }
 
-/** Where a flow was found, in words (notes and the printer). */
-export const FLOW_SOURCE_WORDS: Record<FlowSource, string> = {
-  'conversation-webhook': "the conversation's Studio webhook",
-  'channel-webhook': "the chat channel's Studio webhook",
-  'flex-flow': "the Flex Flow of the channel's chat service",
-  flag: '--flow',
-  setup: 'the saved setup',
-};
+/** What escalate tells the user beside the result; a printer puts it in words. */
+export type EscalationNote =
+  | { code: 'flex-flow-without-webhook'; flow: string }
+  | { code: 'bot-not-running'; flow: string; customer: string }
+  | { code: 'session-unknown' }
+  | { code: 'flow-differs'; kind: 'conversation' | 'channel'; serving: { sid: string; name: string; source: FlowSource }; configured: { name: string; source: FlowSource } }
+  | { code: 'serving-flow-missing'; source: FlowSource; flowSid: string; configured?: { name: string; source: FlowSource } }
+  | { code: 'no-flow'; kind: 'conversation' | 'channel'; name: string }
+  | { code: 'executions-capped'; flow: string; limit: number }
+  | { code: 'execution-elsewhere'; execution: string; contact: string; serves: string; target: string };
 
 /** The serving flow when it exists, else the configured one; a note whenever the two differ or neither is found. */
 function chooseFlow(
@@ -406,22 +407,20 @@ function chooseFlow(
   configured: { sid: string; name: string; source: FlowSource } | undefined,
   target: FlowTarget,
   kind: 'conversation' | 'channel',
-  notes: string[],
+  notes: EscalationNote[],
 ): { sid: string; name: string; source: FlowSource } | undefined {
   if (serving.flowSid && serving.source) {
     const known = flows.find((f) => f.sid === serving.flowSid);
     if (known) {
       if (configured && configured.sid !== known.sid) {
-        notes.push(
-          `The ${kind} is served by flow "${known.name}" (${known.sid}), named by ${FLOW_SOURCE_WORDS[serving.source]}; ${FLOW_SOURCE_WORDS[configured.source]} names "${configured.name}": "${known.name}" was used.`,
-        );
+        notes.push({ code: 'flow-differs', kind, serving: { sid: known.sid, name: known.name, source: serving.source }, configured: { name: configured.name, source: configured.source } });
       }
       return { sid: known.sid, name: known.name, source: serving.source };
     }
-    notes.push(`${capitalize(FLOW_SOURCE_WORDS[serving.source])} names flow ${serving.flowSid}, which is not in this account${configured ? `; "${configured.name}" (${FLOW_SOURCE_WORDS[configured.source]}) was used` : ''}.`);
+    notes.push({ code: 'serving-flow-missing', source: serving.source, flowSid: serving.flowSid, ...(configured ? { configured: { name: configured.name, source: configured.source } } : {}) });
   }
   if (!configured) {
-    notes.push(`No Studio flow "${target.name}" in this account and the ${kind} names none, so no bot execution to end (pass --flow to name the bot's flow).`);
+    notes.push({ code: 'no-flow', kind, name: target.name });
   }
   return configured;
 }
@@ -553,7 +552,7 @@ async function findExecutions(
   contact: string,
   sid: string | undefined,
   now: Date,
-  notes: string[],
+  notes: EscalationNote[],
 ): Promise<FoundExecution[]> {
   let executions: ExecutionInfo[];
   try {
@@ -567,7 +566,7 @@ async function findExecutions(
     });
   }
   if (executions.length >= MAX_EXECUTIONS_READ) {
-    notes.push(`Flow "${flow.name}" has more than ${MAX_EXECUTIONS_READ} executions in the last 30 days; only ${MAX_EXECUTIONS_READ} were searched.`);
+    notes.push({ code: 'executions-capped', flow: flow.name, limit: MAX_EXECUTIONS_READ });
   }
   const active = executions.filter((e) => e.status === 'active' && e.contactChannelAddress === contact);
   const found: FoundExecution[] = [];
@@ -575,7 +574,7 @@ async function findExecutions(
     const context = await api.fetchExecutionContext(flow.sid, execution.sid);
     const named = namedSid(context, 'conversations');
     const other = sid && named && named !== sid ? named : undefined;
-    if (other) notes.push(`Execution ${execution.sid} for ${contact} serves ${other}, not ${sid}: it was left running.`);
+    if (other) notes.push({ code: 'execution-elsewhere', execution: execution.sid, contact, serves: other, target: sid! });
     found.push({ execution, context, otherSid: other });
   }
   return found;
@@ -712,6 +711,8 @@ async function createOnce(
   };
 }
 
+
+/** A hand-over's SIDs, as error messages (and the printer) name it. */
 export function describeHandover(h: Handover): string {
   return [h.interactionSid && `interaction ${h.interactionSid}`, h.taskSid && `task ${h.taskSid}`].filter(Boolean).join(', ') || h.kind;
 }
@@ -720,6 +721,3 @@ function twilioCode(error: any): string {
   return String(error?.exitCode ?? error?.data?.code ?? error?.code ?? '');
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

@@ -3,6 +3,7 @@ import { assert, expect } from 'chai';
 import { escalate, EscalationApi, EscalationDeps, checkRequest } from '../../../src/lib/flex/escalate';
 import type { ExecutionInfo, ScopedWebhook, TaskInfo } from '../../../src/lib/twilio/api';
 import { CognigyError, UsageError } from '../../../src/lib/errors';
+import { noteText } from '../../../src/printers/escalate';
 
 const sid = (p: string, n: number) => `${p}${n.toString(16).padStart(32, '0')}`;
 const CH = sid('CH', 1);
@@ -118,7 +119,9 @@ describe('escalate, against a plain fake account', () => {
     assert.deepStrictEqual(r.flow, { sid: OTHER_FW, name: 'Messaging Flow', source: 'conversation-webhook' });
     assert.deepStrictEqual(listed, [OTHER_FW]);
     assert.deepStrictEqual(r.executions, [{ sid: other.sid, action: 'ended' }]);
-    assert.ok(r.notes.some((n) => /served by flow "Messaging Flow".*"Cognigy Bot Flow".*"Messaging Flow" was used/.test(n)), r.notes.join('\n'));
+    const differs = r.notes.find((n) => n.code === 'flow-differs');
+    assert.deepInclude(differs, { code: 'flow-differs', kind: 'conversation', configured: { name: 'Cognigy Bot Flow', source: 'setup' } }, JSON.stringify(r.notes));
+    assert.match(noteText(differs!), /served by flow "Messaging Flow".*"Cognigy Bot Flow".*"Messaging Flow" was used/);
   });
 
   it('a webhook already removed (a retried DELETE, another run) is not an error', async () => {
@@ -193,7 +196,9 @@ describe('escalate, against a plain fake account', () => {
     const r = await escalate({ conversation: CH }, deps(f.api));
     assert.strictEqual(r.action, 'created');
     assert.deepStrictEqual(r.executions, []);
-    assert.ok(r.notes.some((n) => /bot was not running/.test(n)), r.notes.join('\n'));
+    const notRunning = r.notes.find((n) => n.code === 'bot-not-running');
+    assert.ok(notRunning, JSON.stringify(r.notes));
+    assert.match(noteText(notRunning!), /bot was not running/);
   });
 
   it('--dry-run reads only', async () => {
