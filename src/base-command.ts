@@ -80,7 +80,7 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
    * How `run()`'s result reads, in each format (imported when needed, to keep start-up
    * light); commands that return nothing need none.
    */
-  protected async printer(): Promise<ResultPrinter<R> | undefined> {
+  protected async printer(_result: R): Promise<ResultPrinter<R> | undefined> {
     return undefined;
   }
 
@@ -99,7 +99,7 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
       await this.init();
       result = await this.run();
       if (result !== undefined) {
-        const printer = await this.printer();
+        const printer = await this.printer(result);
         if (printer) this.printResult(printer, result);
         this.afterOutput(result);
       }
@@ -120,7 +120,9 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
   private printResult(printer: ResultPrinter<R>, result: R): void {
     const format = this.outputFormat;
     if (format === 'json') {
-      this.outputJson(printer.json(result));
+      const document = printer.json(result);
+      // A command may have no document to give (test-chat merging JUnit reports only).
+      if (document !== undefined) this.outputJson(document);
       printer.notes?.(result, this, 'json');
     } else if (format === 'tsv' && printer.rows) {
       this.output(printer.rows(result));

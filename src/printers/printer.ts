@@ -32,7 +32,7 @@ export interface SummaryRow {
  * (once, for every command); a printer only says what each form holds.
  */
 export interface ResultPrinter<R> {
-  /** The `-o json` document. */
+  /** The `-o json` document; undefined: none (stdout stays empty). */
   json(result: R): unknown;
   /** The `-o tsv` rows; a command without them shows its text form. */
   rows?(result: R): object[];

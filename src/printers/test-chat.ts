@@ -4,6 +4,8 @@ import { redact } from '../lib/redact';
 import { entryText, formatEntry, formatHandover, transcriptJson } from './transcript';
 import { colourFor } from './style';
 import type { Printer, ResultPrinter } from './printer';
+import type { MergedTotals } from '../lib/conversation/merge';
+import { totalsLine } from '../lib/conversation/reporters';
 
 const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
 
@@ -53,6 +55,30 @@ export function messagesPrinter(o: { fullRecording: boolean }): ResultPrinter<Ch
     },
     notes: after,
   };
+}
+
+/** What `--merge-junit` / `--merge-json` merged: per format its totals; the merged -o json report. */
+export interface MergeResult {
+  merged: { reports: number; format: 'junit' | 'json'; into?: string; totals: MergedTotals }[];
+  report?: unknown;
+}
+
+/** The merged report as `-o json` (nothing when only JUnit reports were merged); otherwise a line and the totals per format. */
+export const mergePrinter: ResultPrinter<MergeResult> = {
+  json: (r) => r.report,
+  human: (r, out) => {
+    for (const m of r.merged) {
+      duplicatesWarning(m.totals, out);
+      const what = m.format === 'junit' ? `${m.reports} JUnit reports into ${m.into}` : `${m.reports} JSON reports`;
+      out.print(`Merged ${what}${m.totals.shards.length ? ` (shards ${m.totals.shards.join(', ')})` : ''}.\n${totalsLine(m.totals)}`);
+    }
+  },
+  notes: (r, out) => r.merged.forEach((m) => duplicatesWarning(m.totals, out)),
+};
+
+function duplicatesWarning(t: MergedTotals, out: Printer): void {
+  const n = t.duplicates.length;
+  if (n) out.warn(`${n} conversation${n === 1 ? ' is' : 's are'} in more than one report, e.g. ${t.duplicates.slice(0, 3).join('; ')}.`);
 }
 
 /** What --record or --replay-mode new-only wrote. */

@@ -5,11 +5,12 @@ import { UsageError } from '../../lib/errors';
 import { replCommandLines } from '../../lib/conversation/repl-commands';
 import type { ChatReport } from '../../lib/tasks/test-chat';
 import type { ResultPrinter } from '../../printers/printer';
+import type { MergeResult } from '../../printers/test-chat';
 
 // A flow to create means nothing to a command that only runs a flow.
 const { 'new-flow': _newFlow, ...chatSetupFlags } = setupFlags;
 
-export default class TestChat extends CognigyCommand<ChatReport> {
+export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
   static description = [
     'Talk to the Cognigy bot through the Studio flow, run locally as Studio would: a REPL on a terminal, --message for one-shot runs, --script for conversation tests in CI',
     '',
@@ -55,34 +56,32 @@ export default class TestChat extends CognigyCommand<ChatReport> {
   };
 
   /** `--merge-junit` / `--merge-json`: the reports of a suite's shards as one run's. */
-  private async merge(): Promise<void> {
+  private async merge(): Promise<MergeResult> {
     const f = this.flags;
     const { expandFiles, mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
-    const { totalsLine } = await import('../../lib/conversation/reporters');
-    const totals = [];
+    const result: MergeResult = { merged: [] };
     if (f['merge-junit']?.length) {
       if (!f.junit) throw new UsageError('--merge-junit writes the merged report to --junit FILE.', 'Add --junit FILE (e.g. --junit reports/all.xml).');
       const files = expandFiles(f['merge-junit'], '--merge-junit');
-      totals.push({ what: `${files.length} JUnit reports into ${f.junit}`, ...mergeJUnit(files, f.junit) });
+      result.merged.push({ reports: files.length, format: 'junit', into: f.junit, totals: mergeJUnit(files, f.junit) });
     }
     if (f['merge-json']?.length) {
       const files = expandFiles(f['merge-json'], '--merge-json');
-      const { report, totals: jsonTotals } = mergeJson(files);
-      if (this.jsonOutput) this.outputJson(report);
-      totals.push({ what: `${files.length} JSON reports`, ...jsonTotals });
+      const { report, totals } = mergeJson(files);
+      result.report = report;
+      result.merged.push({ reports: files.length, format: 'json', totals });
     }
-    for (const t of totals) {
-      if (t.duplicates.length) {
-        this.warn(`${t.duplicates.length} conversation${t.duplicates.length === 1 ? ' is' : 's are'} in more than one report, e.g. ${t.duplicates.slice(0, 3).join('; ')}.`);
-      }
-      if (!this.jsonOutput) this.print(`Merged ${t.what}${t.shards.length ? ` (shards ${t.shards.join(', ')})` : ''}.\n${totalsLine(t)}`);
-      // As the whole run would exit: 0 only when every conversation passed.
+    // As the whole run would exit: 0 only when every conversation passed.
+    for (const { totals: t } of result.merged) {
       if (t.passed !== t.run || t.scriptErrors || t.notRun || t.run === 0 || t.duplicates.length) process.exitCode = 1;
     }
+    return result;
   }
 
-  protected async printer(): Promise<ResultPrinter<ChatReport>> {
-    return (await import('../../printers/test-chat')).messagesPrinter({ fullRecording: Boolean(this.flags.record) });
+  /** A `--message` run's report, or what `--merge-junit`/`--merge-json` merged. */
+  protected async printer(result: ChatReport | MergeResult): Promise<ResultPrinter<any>> {
+    const printers = await import('../../printers/test-chat');
+    return 'merged' in result ? printers.mergePrinter : printers.messagesPrinter({ fullRecording: Boolean(this.flags.record) });
   }
 
   /** The REPL leaves on Ctrl-C; a script run stops and reports what it ran (exit 130). */
@@ -93,7 +92,7 @@ export default class TestChat extends CognigyCommand<ChatReport> {
   }
 
   /** A `--message` run returns its report, printed by the base command; the others print as they go. */
-  async run(): Promise<ChatReport | void> {
+  async run(): Promise<ChatReport | MergeResult | void> {
     const f = this.flags;
     if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
     if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
