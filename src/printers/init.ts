@@ -1,5 +1,5 @@
 import type { RunInitResult } from '../lib/tasks/init';
-import type { ProbeOutcome } from '../lib/setup/init';
+import type { Asker, ChoiceLabel, ProbeOutcome, Question, WizardNote } from '../lib/setup/init';
 import { redactEndpoint } from '../lib/redact';
 import type { EntryPoint } from '../lib/flex/discovery';
 import type { Printer, ResultPrinter } from './printer';
@@ -103,4 +103,69 @@ function printInitResult(result: RunInitResult, cmd: Printer): void {
   }
   cmd.log(result.changed ? `\nSaved to ${result.file}` : `\nNothing changed: ${result.file} already holds this setup.`);
   cmd.log('Next: twilio cognigy:test-chat to talk to the bot through the flow, then twilio cognigy:link-flow to deploy it.');
+}
+
+/** A question of the init wizard, in words. */
+export function questionText(q: Question): string {
+  switch (q.id) {
+    case 'endpoint-url':
+      return 'Cognigy REST endpoint URL';
+    case 'json-instead':
+      return `The bot endpoint ${q.endpoint} refused the form-encoded body the flow sends (${q.failure}), but answered the same message as JSON. Send the bot a JSON body instead?`;
+    case 'channel-model':
+      return 'Which Flex messaging model do your customers come in on?';
+    case 'resource':
+      return `Which ${q.kind}?`;
+    case 'flow':
+      return 'Which Studio flow should hold the bot loop?';
+  }
+}
+
+/** An answer the wizard offers, in words. */
+export function choiceText(c: ChoiceLabel): string {
+  switch (c.id) {
+    case 'json-yes':
+      return 'Yes: the flow sends a JSON body (--request-format json)';
+    case 'json-no':
+      return 'No: stop here';
+    case 'channel-model':
+      return c.model === 'conversations' ? 'Flex Conversations (SMS, WhatsApp, chat through Conversations)' : 'Legacy Flex messaging (Programmable Chat, Flex Flows)';
+    case 'resource':
+      return `${c.name} (${c.sid})`;
+    case 'new-flow':
+      return `Create a new flow "${c.name}"`;
+    case 'patch-messaging-flow':
+      return `Patch "${c.name}" (${c.sid}): insert the bot before its hand-over to Flex`;
+    case 'patch-flow':
+      return `Patch or update "${c.name}" (${c.sid})`;
+  }
+}
+
+function wizardNoteText(n: WizardNote): string {
+  return `The saved ${n.kind} "${n.name}" (${n.sid}) no longer exists in this account.`;
+}
+
+/** The wizard through cli-core's inquirer: the questions and answers in words. */
+export function inquirerAsker(inquirer: any, say: (message: string) => void): Asker {
+  return {
+    async input(question, o) {
+      const { value } = await inquirer.prompt([
+        {
+          type: 'input',
+          name: 'value',
+          message: questionText(question),
+          default: o.default,
+          validate: o.validate,
+          transformer: o.shownAfterEntry && ((v: string, _answers: unknown, flags?: { isFinal?: boolean }) => (flags?.isFinal ? o.shownAfterEntry!(v) : v)),
+        },
+      ]);
+      return value;
+    },
+    async choose(question, choices, defaultValue) {
+      const named = choices.map((c) => ({ name: choiceText(c.label), value: c.value }));
+      const { value } = await inquirer.prompt([{ type: 'list', name: 'value', message: questionText(question), choices: named, default: defaultValue }]);
+      return value;
+    },
+    say: (note) => say(wizardNoteText(note)),
+  };
 }

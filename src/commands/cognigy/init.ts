@@ -27,21 +27,20 @@ export default class Init extends CognigyCommand<RunInitResult> {
 
   async run(): Promise<RunInitResult> {
     const { runInit } = await import('../../lib/tasks/init');
-    const { printEntryPoints, printProbe } = await import('../../printers/init');
+    const { inquirerAsker, printEntryPoints, printProbe } = await import('../../printers/init');
     const { id, accountSid, apiKey, region } = this.currentProfile;
     const result = await runInit({
       input: { ...setupInputFromFlags(this.flags), yes: this.flags.yes, skipProbe: this.flags['skip-probe'] },
       client: this.twilioClient,
       configDir: this.config.configDir,
       profileId: this.currentProfile.id,
-      inquirer: this.interactive ? this.interruptibleInquirer() : undefined,
+      ask: this.interactive ? inquirerAsker(this.interruptibleInquirer(), (m) => this.log(m)) : undefined,
       // Progress for a person watching (a spinner); in CI a line there would come before an
       // error's two, so there it goes to -l debug.
       busy: this.busy(),
       debug: this.debugLogger,
       showEntryPoints: (points) => printEntryPoints(this, points),
       showProbe: (probe) => printProbe(this, probe, { retry: true }),
-      say: (m) => this.log(m),
       credentials: { id, accountSid, apiKey, region },
     });
     this.interruptedMessage = 'Interrupted.';

@@ -41,15 +41,36 @@ export interface InitInput {
   skipProbe?: boolean;
 }
 
+/** A question of the wizard, as data: a printer words it. */
+export type Question =
+  | { id: 'endpoint-url' }
+  | { id: 'json-instead'; endpoint: string; failure: string }
+  | { id: 'channel-model' }
+  | { id: 'resource'; kind: string }
+  | { id: 'flow' };
+
+/** An answer the wizard offers, as data. */
+export type ChoiceLabel =
+  | { id: 'json-yes' }
+  | { id: 'json-no' }
+  | { id: 'channel-model'; model: ChannelModel }
+  | { id: 'resource'; name: string; sid: string }
+  | { id: 'new-flow'; name: string }
+  | { id: 'patch-messaging-flow'; name: string; sid: string }
+  | { id: 'patch-flow'; name: string; sid: string };
+
+/** What the wizard tells the person between questions. */
+export type WizardNote = { id: 'saved-gone'; kind: string; name: string; sid: string };
+
 /** How init asks a person; absent when stdin is not a terminal. */
 export interface Asker {
   input(
-    message: string,
+    question: Question,
     options: { default?: string; validate?: (v: string) => true | string; shownAfterEntry?: (v: string) => string },
   ): Promise<string>;
-  choose<T>(message: string, choices: { name: string; value: T }[], defaultValue?: T): Promise<T>;
+  choose<T>(question: Question, choices: { label: ChoiceLabel; value: T }[], defaultValue?: T): Promise<T>;
   /** Tells the person something before the next question. */
-  say?(message: string): void;
+  say?(note: WizardNote): void;
 }
 
 export interface ProbeOutcome {
@@ -111,7 +132,7 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
   // Typed in clear, so a typo can be seen; shown redacted once entered.
   const askEndpoint = (a: Asker) =>
     a
-      .input('Cognigy REST endpoint URL', {
+      .input({ id: 'endpoint-url' }, {
         shownAfterEntry: (v) => redactEndpoint(v.trim()),
         validate: (v) => {
           try {
@@ -146,9 +167,9 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
     if (!probe.ok && probe.jsonWorks && input.requestFormat === undefined && requestFormat === 'form') {
       const why = `The bot endpoint ${probe.endpoint} refused the form-encoded body the flow sends (${probe.failure?.message ?? 'no answer'}), but answered the same message as JSON.`;
       const useJson = ask
-        ? await ask.choose(`${why} Send the bot a JSON body instead?`, [
-            { name: 'Yes: the flow sends a JSON body (--request-format json)', value: true },
-            { name: 'No: stop here', value: false },
+        ? await ask.choose({ id: 'json-instead', endpoint: probe.endpoint, failure: probe.failure?.message ?? 'no answer' }, [
+            { label: { id: 'json-yes' }, value: true },
+            { label: { id: 'json-no' }, value: false },
           ], true)
         : acceptDefault;
       if (!useJson) {
@@ -186,11 +207,8 @@ export async function decideSetup(input: InitInput, deps: InitDeps): Promise<Ini
     acceptDefault: true, // always discoverable; the wizard still asks
     ask: ask && ((d) =>
       ask.choose<ChannelModel>(
-        'Which Flex messaging model do your customers come in on?',
-        [
-          { name: 'Flex Conversations (SMS, WhatsApp, chat through Conversations)', value: 'conversations' },
-          { name: 'Legacy Flex messaging (Programmable Chat, Flex Flows)', value: 'legacy' },
-        ],
+        { id: 'channel-model' },
+        (['conversations', 'legacy'] as const).map((model) => ({ label: { id: 'channel-model', model }, value: model })),
         d,
       )),
   });
@@ -294,11 +312,11 @@ async function decideResource(o: {
     });
   }
   if (o.ask) {
-    if (gone) o.ask.say?.(gone);
+    if (gone) o.ask.say?.({ id: 'saved-gone', kind: o.what.kind, name: o.saved!.name, sid: o.saved!.sid });
     if (o.items.length === 0) throw new UsageError(`There is no ${o.what.kind} in this account.`);
     const sid = await o.ask.choose(
-      `Which ${o.what.kind}?`,
-      o.items.map((i) => ({ name: `${i.name} (${i.sid})`, value: i.sid })),
+      { id: 'resource', kind: o.what.kind },
+      o.items.map((i) => ({ label: { id: 'resource', name: i.name, sid: i.sid }, value: i.sid })),
       discovered?.sid,
     );
     return matchResource(o.items, sid, o.what);
@@ -339,7 +357,7 @@ async function decideFlow(
         details: { kind: 'Studio flow', sid: saved.flow.sid },
       });
     }
-    ask.say?.(gone);
+    ask.say?.({ id: 'saved-gone', kind: 'Studio flow', name: saved.flow.name, sid: saved.flow.sid });
   } else if (saved?.flow) {
     const bySid = saved.flow.sid ? flows.find((f) => f.sid === saved.flow.sid) : undefined;
     // A flow saved before link-flow created it is found by name once it exists.
@@ -350,13 +368,13 @@ async function decideFlow(
   const discovered = existingDefault ? { sid: existingDefault.sid, name: existingDefault.name } : { name: DEFAULT_FLOW_NAME };
   if (ask) {
     const messaging = flows.find((f) => f.name === FLEX_DEFAULTS.messagingFlow);
-    const choices: { name: string; value: string }[] = [];
-    if (!existingDefault) choices.push({ name: `Create a new flow "${DEFAULT_FLOW_NAME}"`, value: '__new__' });
-    if (messaging) choices.push({ name: `Patch "${messaging.name}" (${messaging.sid}): insert the bot before its hand-over to Flex`, value: messaging.sid });
-    for (const f of flows) if (f !== messaging) choices.push({ name: `Patch or update "${f.name}" (${f.sid})`, value: f.sid });
+    const choices: { label: ChoiceLabel; value: string }[] = [];
+    if (!existingDefault) choices.push({ label: { id: 'new-flow', name: DEFAULT_FLOW_NAME }, value: '__new__' });
+    if (messaging) choices.push({ label: { id: 'patch-messaging-flow', name: messaging.name, sid: messaging.sid }, value: messaging.sid });
+    for (const f of flows) if (f !== messaging) choices.push({ label: { id: 'patch-flow', name: f.name, sid: f.sid }, value: f.sid });
     // Which flow each number starts today is what tells a person which flow to patch.
     beforeAsking?.();
-    const answer = await ask.choose('Which Studio flow should hold the bot loop?', choices, choices[0]?.value);
+    const answer = await ask.choose({ id: 'flow' }, choices, choices[0]?.value);
     if (answer === '__new__') return { name: DEFAULT_FLOW_NAME };
     const chosen = flows.find((f) => f.sid === answer)!;
     return { sid: chosen.sid, name: chosen.name };

@@ -16,16 +16,14 @@ export interface RunInitOptions {
   client: any;
   configDir: string;
   profileId: string;
-  /** cli-core's inquirer, only when a person is at a terminal. */
-  inquirer?: any;
+  /** The wizard's questions, only when a person is at a terminal. */
+  ask?: Asker;
   /** Shows the probe and the reads of the account while they last. */
   busy?: Busy;
   /** The wizard shows these before it asks for the flow. */
   showEntryPoints?: (points: EntryPoint[]) => void;
   /** The wizard shows the probe's result right after the URL. */
   showProbe?: (probe: ProbeOutcome) => void;
-  /** Tells the wizard's person something between questions. */
-  say?: (message: string) => void;
   /** Which credentials this run uses, to explain a refusal (20003). */
   credentials?: CredentialSource;
   /** `-l debug`: log the probe's HTTP call (absent otherwise, and nothing is wrapped). */
@@ -54,7 +52,7 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
     saved,
     showEntryPoints: options.showEntryPoints,
     showProbe: options.showProbe,
-    ask: options.inquirer ? inquirerAsker(options.inquirer, options.say) : undefined,
+    ask: options.ask,
     validateEndpoint: (url) => {
       parseEndpointUrl(url);
       registerEndpointSecret(url);
@@ -67,27 +65,4 @@ export async function runInit(options: RunInitOptions): Promise<RunInitResult> {
   });
   const changed = saveSetup(file, api.accountSid, result.setup, options.profileId);
   return { ...result, accountSid: api.accountSid, file, changed };
-}
-
-function inquirerAsker(inquirer: any, say?: (message: string) => void): Asker {
-  return {
-    async input(message, o) {
-      const { value } = await inquirer.prompt([
-        {
-          type: 'input',
-          name: 'value',
-          message,
-          default: o.default,
-          validate: o.validate,
-          transformer: o.shownAfterEntry && ((v: string, _answers: unknown, flags?: { isFinal?: boolean }) => (flags?.isFinal ? o.shownAfterEntry!(v) : v)),
-        },
-      ]);
-      return value;
-    },
-    async choose(message, choices, defaultValue) {
-      const { value } = await inquirer.prompt([{ type: 'list', name: 'value', message, choices, default: defaultValue }]);
-      return value;
-    },
-    say,
-  };
 }

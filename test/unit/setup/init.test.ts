@@ -1,6 +1,7 @@
 import { it } from 'mocha';
 import { assert, expect } from 'chai';
-import { decideSetup, InitInput, InitDeps, Asker } from '../../../src/lib/setup/init';
+import { decideSetup, InitInput, InitDeps, Asker, type Question } from '../../../src/lib/setup/init';
+import { questionText } from '../../../src/printers/init';
 import { UsageError } from '../../../src/lib/errors';
 
 const sid = (p: string, n: number) => p + n.toString(16).padStart(32, '0');
@@ -97,7 +98,7 @@ it('the saved setup wins over discovery, flags win over the saved setup', async 
 });
 
 it('the wizard offers the discovered defaults', async () => {
-  const asked: string[] = [];
+  const asked: Question[] = [];
   const ask: Asker = {
     input: async (m) => {
       asked.push(m);
@@ -112,7 +113,11 @@ it('the wizard offers the discovered defaults', async () => {
   assert.strictEqual(r.setup.endpointUrl, URL, 'the answer is trimmed');
   assert.strictEqual(r.setup.workflow?.name, 'Assign to Anyone');
   assert.deepStrictEqual(r.setup.flow, { name: 'Cognigy Bot Flow' });
-  assert.strictEqual(asked.length, 6, 'endpoint, channel model, workspace, workflow, task channel, flow');
+  assert.deepStrictEqual(
+    asked,
+    [{ id: 'endpoint-url' }, { id: 'channel-model' }, { id: 'resource', kind: 'TaskRouter workspace' }, { id: 'resource', kind: 'workflow' }, { id: 'resource', kind: 'task channel' }, { id: 'flow' }],
+    'endpoint, channel model, workspace, workflow, task channel, flow',
+  );
 });
 
 it('an escalation key that could inject Liquid is refused', async () => {
@@ -124,7 +129,7 @@ it('the wizard shows the entry points right before it asks for the flow, and onl
   const ask: Asker = {
     input: async () => URL,
     choose: async (m, choices, d) => {
-      seen.push(m);
+      seen.push(questionText(m));
       return (d ?? choices[0].value) as any;
     },
   };
