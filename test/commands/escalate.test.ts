@@ -7,7 +7,7 @@ import { twilioRequest } from '../helpers/twilio-direct';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
- * `twilio cognigy:escalate` through the real twilio binary against the Twilio fake: the
+ * `twilio cognigy:escalate`, in the test process as the host runs it, against the Twilio fake: the
  * bot's execution is ended, exactly one hand-over is made (an Interaction for Flex
  * Conversations, a TaskRouter task for legacy messaging) with the routing and the
  * transcript, re-runs create nothing, and every request is valid against Twilio's
@@ -20,12 +20,12 @@ let customerNumber = 0;
 /** A new customer per scene: Studio keeps one active execution per contact and flow. */
 const nextCustomer = () => `+1555100${String(++customerNumber).padStart(4, '0')}`;
 
-describe('twilio cognigy:escalate through the real twilio binary', () => {
+describe('twilio cognigy:escalate', () => {
   let world: World;
   let flowSid: string;
 
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
     assert.strictEqual(init.code, 0, init.all);
     const link = await world.run(['cognigy:link-flow']);
@@ -556,7 +556,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
 describe('cognigy:escalate after init, before link-flow: the setup names a flow not deployed yet', () => {
   let world: World;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
     assert.strictEqual(init.code, 0, init.all);
   });

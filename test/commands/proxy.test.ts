@@ -3,7 +3,8 @@ import { assert } from 'chai';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
-import { linkedHome, CliHome } from '../helpers/cli';
+import type { CliHome } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
@@ -41,7 +42,7 @@ describe('HTTP_PROXY is honoured by the calls to the bot', () => {
     bot = await startBotServer({ behaviour: scriptedBehaviour });
     registerTestSecret(bot.token);
     proxy = await startProxy(new URL(bot.url));
-    cli = await linkedHome();
+    cli = await inProcessHome();
   });
   after(async () => {
     await bot.close();
