@@ -180,6 +180,44 @@ describe('twilio cognigy:init', () => {
     assert.ok(!r.all.includes(FAKE_API_SECRET));
   });
 
+  it('every setting has its flag: each is saved as given; --skip-probe sends nothing to the bot; -o none prints nothing', async () => {
+    const seeded = world.fake.state.seeded!;
+    const saved = () => JSON.parse(fs.readFileSync(setupFile, 'utf8')).accounts[FAKE_ACCOUNT_SID].setup;
+    const asked = world.bot.requests.length;
+    const r = await world.run([
+      'cognigy:init', '--endpoint-url', world.bot.url, '--workspace', 'Flex Task Assignment', '--workflow', seeded.workflowSid,
+      '--task-channel', 'sms', '--flow', 'Messaging Flow', '--channel-model', 'legacy', '--escalation-key', 'handover',
+      '--on-bot-failure', 'end', '--request-format', 'json', '--test-mode', '--skip-probe', '--yes', '-o', 'json',
+    ]);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.strictEqual(world.bot.requests.length, asked, '--skip-probe: the bot was not called');
+    const setup = saved();
+    assert.deepStrictEqual(
+      {
+        workspace: setup.workspace.sid, workflow: setup.workflow.sid, taskChannel: setup.taskChannel.name, flow: setup.flow,
+        channelModel: setup.channelModel, escalationKey: setup.escalationKey, onBotFailure: setup.onBotFailure,
+        requestFormat: setup.requestFormat, testMode: setup.testMode,
+      },
+      {
+        workspace: seeded.workspaceSid, workflow: seeded.workflowSid, taskChannel: 'sms', flow: { sid: seeded.messagingFlowSid, name: 'Messaging Flow' },
+        channelModel: 'legacy', escalationKey: 'handover', onBotFailure: 'end', requestFormat: 'json', testMode: true,
+      },
+    );
+
+    const back = await world.run([
+      'cognigy:init', '--new-flow', 'Cognigy Bot Flow', '--task-channel', 'chat', '--channel-model', 'conversations', '--escalation-key', 'escalation',
+      '--on-bot-failure', 'escalate', '--request-format', 'form', '--no-test-mode', '--yes', '-o', 'none',
+    ]);
+    assert.strictEqual(back.code, 0, back.all);
+    assert.strictEqual(back.stdout, '', '-o none: nothing on stdout');
+    assert.strictEqual(world.bot.requests.length, asked + 1, 'without --skip-probe the bot is probed');
+    const reset = saved();
+    assert.deepStrictEqual(
+      [reset.flow, reset.taskChannel.name, reset.channelModel, reset.escalationKey, reset.onBotFailure, reset.requestFormat, reset.testMode],
+      [{ name: 'Cognigy Bot Flow' }, 'chat', 'conversations', 'escalation', 'escalate', 'form', false],
+    );
+  });
+
   it('no file the plugin wrote other than the saved setup holds a secret', () => {
     for (const f of filesUnder(world.cli.configDir)) {
       if (f.file === setupFile) continue;

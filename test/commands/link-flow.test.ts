@@ -297,6 +297,27 @@ describe('twilio cognigy:link-flow', () => {
     assert.match(bad.stderr, /No Conversations address configuration for "\+19999999999"[\s\S]*\+15005550006/);
     assert.deepStrictEqual(world.fake.violations, []);
   });
+
+  it('--new-flow with --status draft, --test-mode, --request-format json and the routing by name: a draft whose bot call is a JSON POST to /test/', async () => {
+    const seeded = world.fake.state.seeded!;
+    const r = await linkFlow([
+      '--new-flow', 'Draft Flow', '--status', 'draft', '--test-mode', '--request-format', 'json',
+      '--workspace', 'Flex Task Assignment', '--workflow', 'Assign to Anyone', '--task-channel', 'sms', '-o', 'json',
+    ]);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.strictEqual(JSON.parse(r.stdout).action, 'created');
+    const flows = flowsNamed('Draft Flow');
+    assert.strictEqual(flows.length, 1);
+    assert.strictEqual(flows[0].status, 'draft');
+    const call = flows[0].definition.states.find((st: any) => st.name === 'ProcessUserInput').properties;
+    assert.strictEqual(call.content_type, 'application/json;charset=utf-8');
+    assert.ok(call.url.endsWith(`/test/${world.bot.token}`), 'test mode: the /test/ path');
+    const toFlex = flows[0].definition.states.find((st: any) => st.type === 'send-to-flex').properties;
+    assert.strictEqual(toFlex.workflow, seeded.workflowSid);
+    assert.strictEqual(toFlex.channel, seeded.taskChannels.sms);
+    assert.deepStrictEqual(secretsIn(world, r.stdout), []);
+    assert.deepStrictEqual(world.fake.violations, []);
+  });
 });
 
 describe('link-flow with 30% of Twilio calls failing', () => {
