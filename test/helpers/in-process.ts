@@ -175,8 +175,8 @@ function freshProcess(home: string, args: string[], env: Record<string, string>)
     Object.defineProperty(stream, 'isTTY', { configurable: true, writable: true, value: false });
     for (const p of ['columns', 'rows']) Object.defineProperty(stream, p, { configurable: true, writable: true, value: undefined });
   }
-  const level = colourLevel(env);
-  for (const { chalk } of saved.chalks) {
+  for (const { chalk, file } of saved.chalks) {
+    const level = pipeColourLevel(file);
     chalk.level = level;
     if (chalk.stderr) chalk.stderr.level = level;
   }
@@ -224,26 +224,31 @@ function freshProcess(home: string, args: string[], env: Record<string, string>)
  * Every chalk loaded so far (the host's chalk 4 under cli-core's logger, any other copy):
  * each computed its level when it was loaded, from the test process's terminal.
  */
-function chalkLevels(): { chalk: any; level: number; stderrLevel?: number }[] {
-  const found: { chalk: any; level: number; stderrLevel?: number }[] = [];
+function chalkLevels(): { chalk: any; file: string; level: number; stderrLevel?: number }[] {
+  const found: { chalk: any; file: string; level: number; stderrLevel?: number }[] = [];
   for (const [file, mod] of Object.entries(require.cache)) {
     if (!/[\\/]node_modules[\\/]chalk[\\/]/.test(file)) continue;
     const chalk = mod?.exports?.default ?? mod?.exports;
     if (!chalk || typeof chalk.level !== 'number' || found.some((f) => f.chalk === chalk)) continue;
-    found.push({ chalk, level: chalk.level, stderrLevel: chalk.stderr?.level });
+    found.push({ chalk, file, level: chalk.level, stderrLevel: chalk.stderr?.level });
   }
   return found;
 }
 
 /**
- * The level supports-color gives a pipe under `env`: FORCE_COLOR decides when set (chalk 4
- * reads "true", "false" and 0–3), otherwise a stream that is not a terminal gets none.
+ * The level the supports-color beside a chalk gives a pipe in this run's environment
+ * (FORCE_COLOR, TERM, CI…, --color in argv): a fresh copy of it, as a new process loads
+ * it, since it reads FORCE_COLOR once, when loaded.
  */
-export function colourLevel(env: Record<string, string | undefined>): number {
-  if (!('FORCE_COLOR' in env)) return 0;
-  const force = env.FORCE_COLOR!;
-  if (force === 'true' || force === '') return 1;
-  if (force === 'false') return 0;
-  const n = Number.parseInt(force, 10);
-  return Number.isNaN(n) ? 1 : Math.min(Math.max(n, 0), 3);
+function pipeColourLevel(chalkFile: string): number {
+  const file = require.resolve('supports-color', { paths: [path.dirname(chalkFile)] });
+  const cached = require.cache[file];
+  delete require.cache[file];
+  try {
+    const found = require(file).supportsColor({ isTTY: false });
+    return found ? found.level : 0;
+  } finally {
+    if (cached) require.cache[file] = cached;
+    else delete require.cache[file];
+  }
 }
