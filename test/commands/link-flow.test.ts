@@ -129,7 +129,7 @@ describe('twilio cognigy:link-flow', () => {
       const report = JSON.parse(chat.stdout);
       assert.strictEqual(report.escalated, true, chat.all);
     } finally {
-      world.bot.setBehaviour((await import('../../src/lib/demo/bot-server')).scriptedBehaviour);
+      world.bot.setBehaviour((await import('../stand-ins/cognigy-scripted')).scriptedBehaviour);
     }
     // A dry run saves nothing.
     const dry = await linkFlow(['--on-bot-failure', 'end', '--dry-run']);
