@@ -1,5 +1,5 @@
 import type { ChatTurn, HandoverSummary, TranscriptEntry } from '../lib/conversation/chat';
-import { nameAndSid } from '../lib/setup/types';
+import { nameAndSid } from '../lib/domain/setup';
 import { redact } from '../lib/redact';
 
 const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);

@@ -9,7 +9,8 @@ import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { demoBehaviour, scriptedBehaviour, type BotBehaviour } from '../../src/lib/demo/bot-server';
+import { demoBehaviour, type BotBehaviour } from '../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'scripts');

@@ -9,9 +9,9 @@ import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
 import { MEDIA_ON_CONVERSATIONS } from './driver';
-import { nameAndSid, type ChannelModel } from '../setup/types';
+import { nameAndSid, type ChannelModel } from '../domain/setup';
 import { LIQUID_LOOP_LIMIT } from '../studio/templates';
-import type { FlowDefinition } from '../studio/types';
+import type { FlowDefinition } from '../domain/flow';
 
 /**
  * One simulated customer talking to the flow, as the REPL, one-shot messages and the

@@ -5,13 +5,13 @@ import { FlowSession, type Turn } from '../runtime';
 import type { FlowEvent, FunctionEvent, HttpEvent } from '../runtime/events';
 import { uniqueHex32 } from '../runtime/sids';
 import { parsedBodyOf } from '../runtime/widgets';
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
 import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
-import type { RunOptions } from './test-chat';
+import type { RunOptions } from './run-options';
 import type { BotTap, ConversationTap } from './recording';
 
 /**

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'stream';
 import { ChatSession, ChatTurn, TranscriptEntry } from './chat';
 import { formatEntry, formatHandover, formatTurnTiming } from '../../printers/transcript';
 import { redact, redactDeep } from '../redact';
-import { writeFileAtomic } from '../setup/store';
+import { writeFileAtomic } from '../files';
 import { replCommandLines } from './repl-commands';
 
 export interface ReplOptions {
