@@ -172,7 +172,8 @@ function freshProcess(home: string, args: string[], env: Record<string, string>)
   process.argv = [process.execPath, TWILIO_BIN, ...args];
   process.chdir(home);
   for (const stream of [process.stdout, process.stderr]) {
-    Object.defineProperty(stream, 'isTTY', { configurable: true, writable: true, value: false });
+    // A pipe has no isTTY at all (undefined, not false), nor a size.
+    Object.defineProperty(stream, 'isTTY', { configurable: true, writable: true, value: undefined });
     for (const p of ['columns', 'rows']) Object.defineProperty(stream, p, { configurable: true, writable: true, value: undefined });
   }
   for (const { chalk, file } of saved.chalks) {
