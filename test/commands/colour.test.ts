@@ -1,19 +1,21 @@
 import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as path from 'path';
-import { linkedHome, CliHome } from '../helpers/cli';
+import type { CliHome } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
 
 const PASSING = path.resolve(__dirname, '..', 'fixtures', 'scripts', 'botium-pass');
 
 /**
  * Colour as a user sees it (chalk's codes: cyan 36…39, green 32…39): on when FORCE_COLOR
  * asks, off under NO_COLOR and when stdout is not a terminal (these runs write to a pipe;
- * repl.test.ts covers the terminal).
+ * test/e2e/repl.test.ts covers the terminal). In-process: the colour is decided at each
+ * run from its environment, not once when chalk loads.
  */
 describe('colour: FORCE_COLOR, NO_COLOR, not a terminal', () => {
   let cli: CliHome;
   before(async () => {
-    cli = await linkedHome();
+    cli = await inProcessHome();
   });
   after(() => cli?.cleanup());
 
