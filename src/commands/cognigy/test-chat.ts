@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
+import { DEFAULT_CUSTOMER_ADDRESS } from '../../lib/domain/studio';
 import { UsageError } from '../../lib/errors';
 import { replCommandLines } from '../../lib/conversation/repl-commands';
 
@@ -30,7 +31,7 @@ export default class TestChat extends CognigyCommand {
     flow: Flags.string({ description: 'Run the flow deployed in Twilio (SID FW… or name) instead of the one link-flow would build.' }),
     'flow-file': Flags.string({ description: 'Run this exported Studio flow definition (JSON).' }),
     demo: Flags.boolean({ description: 'Talk to an embedded demo bot on 127.0.0.1: no Cognigy or Twilio account needed.' }),
-    from: Flags.string({ description: "The customer's address (contact.channel.address).", default: '+15551234567' }),
+    from: Flags.string({ description: "The customer's address (contact.channel.address).", default: DEFAULT_CUSTOMER_ADDRESS }),
     message: Flags.string({ char: 'm', description: 'A customer message; repeat the flag for several, played in order.', multiple: true }),
     script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt/.pconvo.txt/.utterances.txt, Botium YAML/JSON, the project YAML).' }),
     'botium-config': Flags.string({ description: "With --script: read Botium capabilities (matching mode, utterance expansion, scripting memory) from this botium.json instead of the suite folder's." }),

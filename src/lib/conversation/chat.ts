@@ -4,7 +4,8 @@ import { normalizeResponse, type BotTurn, type RichContent } from '../cognigy/no
 import type { HttpTransport } from '../http/types';
 import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent, MessageEvent } from '../runtime/events';
-import { MESSAGING_TRIGGER_EVENTS, wiredEvents, type OtherStartEvent } from '../runtime/flow';
+import { wiredEvents, type OtherStartEvent } from '../runtime/flow';
+import { TRIGGER_EVENT } from '../domain/studio';
 import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
 import { botFailureOf, callFailureText, sentText } from './bot-call';
@@ -557,7 +558,7 @@ function clip(text: string): string {
 
 function wiresMessaging(definition: FlowDefinition): boolean {
   const wired = wiredEvents(definition);
-  return Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e));
+  return Object.values(TRIGGER_EVENT).some((e) => wired.has(e));
 }
 
 function outboundExtras(event: MessageEvent): Pick<TranscriptEntry, 'mediaUrl' | 'content'> {
