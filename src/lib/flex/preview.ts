@@ -9,7 +9,7 @@ import { buildHandoverAttributes, DEFAULT_REASON, MAX_ATTRIBUTES_BYTES, Transcri
 export interface PreviewedChat {
   /** The attributes the flow's Send to Flex widget rendered, if it ran. */
   readonly handover?: { readonly attributes?: unknown };
-  readonly transcript: ReadonlyArray<{ readonly from: string; readonly text: string }>;
+  readonly transcript: ReadonlyArray<{ readonly from: 'customer' | 'bot'; readonly text: string } | { readonly from: 'system' }>;
   /** The flow already handed the conversation to Flex. */
   readonly withAgent: boolean;
 }
@@ -30,9 +30,7 @@ export function describeEscalationPreview(chat: PreviewedChat, setup: Setup, opt
   const sid = typeof renderedSid === 'string' && looksLikeSid(renderedSid, 'CH') ? renderedSid : PREVIEW_SID;
   const address = options.customer ?? firstString(rendered.from, rendered.name) ?? '(the customer)';
   const cognigy = asObject(rendered.cognigy);
-  const messages: TranscriptMessage[] = chat.transcript
-    .filter((e) => e.from === 'customer' || e.from === 'bot')
-    .map((e) => ({ from: e.from === 'customer' ? 'customer' : 'bot', text: e.text }));
+  const messages: TranscriptMessage[] = chat.transcript.flatMap((e) => (e.from === 'system' ? [] : [{ from: e.from, text: e.text }]));
   const built = buildHandoverAttributes({
     channelModel: model,
     sid,
