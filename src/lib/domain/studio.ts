@@ -3,9 +3,9 @@ import type { TriggerEvent } from './widgets';
 
 /*
  * Facts of Twilio Studio that more than one layer builds, checks, runs or explains flows
- * by (docs/platform-facts.md gives each one's source), and the addresses of test-chat's
- * simulated channel. One place for each: the builder, the lint, the interpreter, the
- * Cognigy client and the printers read them from here.
+ * by (docs/fidelity-widgets.md and docs/platform-facts.md name their sources), and the
+ * addresses of test-chat's simulated channel. One place for each: the builder, the lint,
+ * the interpreter, the Cognigy client and the printers read them from here.
  */
 
 /** The trigger event through which a channel model's customer messages arrive. */
