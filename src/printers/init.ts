@@ -1,5 +1,6 @@
 import type { RunInitResult } from '../lib/tasks/init';
 import type { ProbeOutcome } from '../lib/setup/init';
+import { STUDIO_HTTP_BUDGET_MS } from '../lib/domain/studio';
 import { redactEndpoint } from '../lib/redact';
 import type { EntryPoint } from '../lib/flex/discovery';
 import type { Printer } from './printer';
@@ -52,7 +53,7 @@ export function printInitResult(cmd: Printer, result: RunInitResult): void {
       probe: result.probe && {
         ok: result.probe.ok,
         elapsedMs: Math.round(result.probe.elapsedMs),
-        budgetMs: 10000,
+        budgetMs: STUDIO_HTTP_BUDGET_MS,
         warning: result.probe.warning,
         requestFormat: result.probe.requestFormat,
       },

@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
-import { UsageError } from '../../lib/errors';
+import { DEFAULT_CUSTOMER_ADDRESS } from '../../lib/domain/studio';
 import { replCommandLines } from '../../lib/conversation/repl-commands';
+import type { TestChatFlags } from '../../lib/tasks/test-chat-policy';
 
 // A flow to create means nothing to a command that only runs a flow.
 const { 'new-flow': _newFlow, ...chatSetupFlags } = setupFlags;
@@ -30,7 +31,7 @@ export default class TestChat extends CognigyCommand {
     flow: Flags.string({ description: 'Run the flow deployed in Twilio (SID FW… or name) instead of the one link-flow would build.' }),
     'flow-file': Flags.string({ description: 'Run this exported Studio flow definition (JSON).' }),
     demo: Flags.boolean({ description: 'Talk to an embedded demo bot on 127.0.0.1: no Cognigy or Twilio account needed.' }),
-    from: Flags.string({ description: "The customer's address (contact.channel.address).", default: '+15551234567' }),
+    from: Flags.string({ description: "The customer's address (contact.channel.address).", default: DEFAULT_CUSTOMER_ADDRESS }),
     message: Flags.string({ char: 'm', description: 'A customer message; repeat the flag for several, played in order.', multiple: true }),
     script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt/.pconvo.txt/.utterances.txt, Botium YAML/JSON, the project YAML).' }),
     'botium-config': Flags.string({ description: "With --script: read Botium capabilities (matching mode, utterance expansion, scripting memory) from this botium.json instead of the suite folder's." }),
@@ -55,11 +56,11 @@ export default class TestChat extends CognigyCommand {
   /** `--merge-junit` / `--merge-json`: the reports of a suite's shards as one run's. */
   private async merge(): Promise<void> {
     const f = this.flags;
+    const { mergeExitCode } = await import('../../lib/tasks/test-chat-policy');
     const { expandFiles, mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
     const { totalsLine } = await import('../../lib/conversation/reporters');
     const totals = [];
     if (f['merge-junit']?.length) {
-      if (!f.junit) throw new UsageError('--merge-junit writes the merged report to --junit FILE.', 'Add --junit FILE (e.g. --junit reports/all.xml).');
       const files = expandFiles(f['merge-junit'], '--merge-junit');
       totals.push({ what: `${files.length} JUnit reports into ${f.junit}`, ...mergeJUnit(files, f.junit) });
     }
@@ -74,8 +75,7 @@ export default class TestChat extends CognigyCommand {
         this.warn(`${t.duplicates.length} conversation${t.duplicates.length === 1 ? ' is' : 's are'} in more than one report, e.g. ${t.duplicates.slice(0, 3).join('; ')}.`);
       }
       if (!this.jsonOutput) this.print(`Merged ${t.what}${t.shards.length ? ` (shards ${t.shards.join(', ')})` : ''}.\n${totalsLine(t)}`);
-      // As the whole run would exit: 0 only when every conversation passed.
-      if (t.passed !== t.run || t.scriptErrors || t.notRun || t.run === 0 || t.duplicates.length) process.exitCode = 1;
+      if (mergeExitCode(t)) process.exitCode = mergeExitCode(t);
     }
   }
 
@@ -89,35 +89,18 @@ export default class TestChat extends CognigyCommand {
   async run(): Promise<void> {
     await super.run();
     const f = this.flags;
-    if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
-    if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
-    if (f['merge-recordings']?.length) {
-      if (!f.record) throw new UsageError('--merge-recordings needs --record FILE: the merged recording is written there.');
+    const { abortOnInterrupt, chooseMode, messagesExitCode } = await import('../../lib/tasks/test-chat-policy');
+    const mode = chooseMode(f as TestChatFlags, { interactive: this.interactive, format: this.outputFormat, quiet: this.quiet });
+    if (mode.kind === 'merge-recordings') {
       const { mergeRecordings } = await import('../../lib/conversation/recording');
       const { expandFiles } = await import('../../lib/conversation/merge');
-      const files = expandFiles(f['merge-recordings'], '--merge-recordings');
-      const merged = mergeRecordings(f.record, files);
+      const files = expandFiles(f['merge-recordings']!, '--merge-recordings');
+      const merged = mergeRecordings(f.record!, files);
       if (!this.quiet) process.stderr.write(`Merged ${files.length} recordings into ${f.record}: ${merged.conversations} conversations.\n`);
       return;
     }
-    if (f.record && f.replay) throw new UsageError('Pass either --record (ask the bot) or --replay (answer from a recording), not both.', 'To add what a recording lacks, use --replay FILE --replay-mode new-only.');
-    if ((f['replay-latency'] || f['replay-mode'] !== 'strict') && !f.replay) throw new UsageError(`--${f['replay-latency'] ? 'replay-latency' : 'replay-mode'} only applies with --replay FILE.`);
-    if (f.replay && !f.script && !f.message?.length) throw new UsageError('--replay works with --script or --message.', 'To replay a REPL session, /save it as FILE.yaml with --record, then run --script FILE.yaml --replay.');
-    const recording = f.record || f.replay ? { record: f.record, replay: f.replay, mode: f['replay-mode'] as 'strict' | 'new-only', latency: f['replay-latency'] } : undefined;
-    const merging = Boolean(f['merge-junit']?.length || f['merge-json']?.length);
-    const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : '', merging ? '--merge-junit/--merge-json' : ''].filter(Boolean);
-    if (modes.length > 1) throw new UsageError(modes.length === 2 ? `Pass either ${modes[0]} or ${modes[1]}, not both.` : `Pass only one of ${modes.join(', ')}.`);
-    if (!f.script && (f.rate || f.shard)) throw new UsageError(`${f.rate ? '--rate' : '--shard'} applies to --script runs only.`);
-    if (merging) return this.merge();
-    if (!modes.length && !this.interactive) {
-      throw new UsageError('Nothing to do without a terminal.', 'Pass --message TEXT (repeatable) or --script PATH, or run it in a terminal for the REPL.');
-    }
-    if (f.script && this.outputFormat === 'tsv') {
-      throw new UsageError('--script reports as text, -o json or --junit FILE; -o tsv has no table for it.');
-    }
-    if (!modes.length && (this.quiet || this.outputFormat === 'tsv')) {
-      throw new UsageError(`The REPL shows the conversation as it goes; with ${f.silent ? '--silent' : `-o ${this.outputFormat}`} it would show nothing, so pass --message or --script.`);
-    }
+    if (mode.kind === 'merge-reports') return this.merge();
+    const recording = mode.kind === 'repl' ? undefined : mode.recording;
 
     const { loadSavedSetupFor } = await import('../../lib/setup/saved');
     const { prepareChat } = await import('../../lib/tasks/test-chat');
@@ -137,12 +120,9 @@ export default class TestChat extends CognigyCommand {
     const printers = await import('../../printers/test-chat');
     for (const warning of prepared.warnings) this.warn(warning);
     try {
-      if (f.script) {
+      if (mode.kind === 'script') {
         const { runScripts, scriptExitCode } = await import('../../lib/tasks/run-scripts');
-        const controller = new AbortController();
-        const onSigint = () => controller.abort();
-        process.once('SIGINT', onSigint);
-        try {
+        await abortOnInterrupt(async (signal) => {
           const { parseRate } = await import('../../lib/conversation/pacing');
           const { parseShard } = await import('../../lib/conversation/shard');
           const result = await runScripts(prepared, {
@@ -162,25 +142,23 @@ export default class TestChat extends CognigyCommand {
               process.stdout.write(t);
             },
             progress: process.stderr.isTTY && !this.jsonOutput ? (t) => process.stderr.write(t) : undefined,
-            signal: controller.signal,
+            signal,
             color: Boolean(process.stdout.isTTY),
             recording,
           });
           process.exitCode = scriptExitCode(result.summary);
           if (result.recorded && !this.quiet) process.stderr.write(`${recordedLine(result.recorded, Boolean(f.record))}\n`);
-        } finally {
-          process.removeListener('SIGINT', onSigint);
-        }
-      } else if (f.message?.length) {
+        });
+      } else if (mode.kind === 'messages') {
         const { playMessages } = await import('../../lib/tasks/test-chat');
-        const report = await playMessages(prepared, f.message, recording);
+        const report = await playMessages(prepared, f.message!, recording);
         if (this.jsonOutput) this.outputJson(printers.reportJson(report));
         else if (this.outputFormat === 'tsv') this.output(printers.transcriptRows(report));
         else printers.printReport(report, (l) => this.print(l));
         // The bot unreachable or the flow stopped by an error: the transcript shows what
         // happened, the exit code makes CI notice.
         for (const line of printers.problemLines(report)) process.stderr.write(`${line}\n`);
-        if (report.problems.length) process.exitCode = 1;
+        if (messagesExitCode(report)) process.exitCode = messagesExitCode(report);
         if (report.recorded && !this.quiet) process.stderr.write(`${recordedLine(report.recorded, Boolean(f.record))}\n`);
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');

@@ -5,8 +5,8 @@ import { normalizeResponse, type BotTurn, type RichContent } from '../cognigy/no
 import type { HttpRequest, HttpTransport } from '../http/types';
 import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { EndEvent, FlowEvent, FunctionEvent, HandoverEvent, HttpEvent } from '../runtime/events';
-import { MESSAGING_TRIGGER_EVENTS, wiredEvents, type OtherStartEvent } from '../runtime/flow';
-import { HTTP_TIMEOUT_MS } from '../runtime/http-call';
+import { STUDIO_HTTP_BUDGET_MS, TRIGGER_EVENT } from '../domain/studio';
+import { wiredEvents, type OtherStartEvent } from '../runtime/flow';
 import type { IdSource } from '../runtime/sids';
 import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
@@ -368,7 +368,7 @@ export class ConversationActor {
         bot: isBotUrl(request.url, this.options.botEndpoint),
         method: request.method,
         host: hostOf(request.url),
-        budgetMs: request.timeoutMs ?? HTTP_TIMEOUT_MS,
+        budgetMs: request.timeoutMs ?? STUDIO_HTTP_BUDGET_MS,
       });
     },
   };
@@ -491,7 +491,7 @@ export class ConversationActor {
   private call(reading: CallReading, state: TurnState): void {
     const event = reading.event;
     const slowCall = this.options.slowCallMs ?? DEFAULT_SLOW_CALL_MS;
-    const budgetMs = HTTP_TIMEOUT_MS;
+    const budgetMs = STUDIO_HTTP_BUDGET_MS;
     const at = this.elapsed();
     this.emit({ type: 'flow-event', at, event });
     const usable = reading.bot && !reading.failure && reading.body ? botAnswerOf(reading.answer!) : undefined;
@@ -689,7 +689,7 @@ function handoverNodeStatus(data: Record<string, unknown>): string | undefined {
 
 function wiresMessaging(definition: FlowDefinition): boolean {
   const wired = wiredEvents(definition);
-  return Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e));
+  return Object.values(TRIGGER_EVENT).some((e) => wired.has(e));
 }
 
 function summarise(event: HandoverEvent, names?: ReadonlyMap<string, string>): HandoverSummary {

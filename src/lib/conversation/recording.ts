@@ -26,7 +26,8 @@ import { HttpFailure, type HttpFailureKind, type HttpRequest, type HttpResponse,
 import { endpointToken, redact } from '../redact';
 import { writeFileAtomic } from '../files';
 import { TOKEN_PLACEHOLDER } from '../studio/endpoint-token';
-import { FORM_CONTENT_TYPE, isJsonMediaType } from '../runtime/http-call';
+import { FORM_CONTENT_TYPE } from '../domain/studio';
+import { isJsonMediaType } from '../runtime/http-call';
 
 export const RECORDING_VERSION = 1;
 export const CUSTOMER_PLACEHOLDER = '$CUSTOMER';

@@ -13,10 +13,11 @@ import { observedMessages } from './driver';
 import { recordedFileName, saveConversationInto, tapFor, type BotTap, type ConversationTap } from './recording';
 import type { PreparedChat } from './prepared';
 
-type ScriptStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
+/** A script step (conversation/types.ts `ScriptStep`) as the project's YAML writes it. */
+type YamlStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
 
 interface Session {
-  steps: ScriptStep[];
+  steps: YamlStep[];
   /** Customer turns taken; the script stops at the first end, as a script's conversation does. */
   turns: number;
   endedAtTurn?: number;
@@ -99,8 +100,8 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
 }
 
 /** What a script expects after one turn: each message, then the hand-over, then the end. */
-function stepsOf(turn: ChatTurn): ScriptStep[] {
-  const steps: ScriptStep[] = observedMessages(turn.events, turn.calls).map((m) => ({ bot: m.text }));
+function stepsOf(turn: ChatTurn): YamlStep[] {
+  const steps: YamlStep[] = observedMessages(turn.events, turn.calls).map((m) => ({ bot: m.text }));
   for (const event of turn.events) {
     if (event.type === 'handover') steps.push({ handover: event.created ? true : 'refused' });
   }

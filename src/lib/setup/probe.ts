@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { HttpTransport } from '../http/types';
 import { redactEndpoint } from '../redact';
 import type { ChannelModel, RequestFormat } from '../domain/setup';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../studio/constants';
 import { botParameters } from '../studio/loop';
-import { BotMessage, BotExchange, STUDIO_HTTP_BUDGET_MS, exchangeMessage } from '../cognigy/client';
+import { BotMessage, BotExchange, exchangeMessage } from '../cognigy/client';
 import { testModeUrl } from '../cognigy/endpoint';
 import { BotFailure, reshapedAnswer } from '../cognigy/errors';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, STUDIO_HTTP_BUDGET_MS } from '../domain/studio';
 
 export interface ProbeOptions {
   /** Send to `/test/<token>` (Cognigy test mode: not billed). */
@@ -95,7 +95,7 @@ export async function probeEndpoint(transport: HttpTransport, endpointUrl: strin
   const probe: ProbeResult = { ok: true, ...base, outputs };
   const answer = JSON.parse(result.response.body) as Record<string, unknown>;
   if (elapsedMs > warnAfterMs) {
-    probe.warning = `The bot took ${(elapsedMs / 1000).toFixed(1)} s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.`;
+    probe.warning = `The bot took ${(elapsedMs / 1000).toFixed(1)} s to answer, near Studio's ${STUDIO_HTTP_BUDGET_MS / 1000} s HTTP budget: a slower turn will fail in Studio.`;
   } else if (reshapedAnswer(answer)) {
     probe.warning =
       'The bot answered without an outputStack (an Execution Finished transformer may reshape the answer): the flow sends its "text" and reads the escalation flag from its top-level "data" only; rich content and other outputs are not seen.';
