@@ -2,7 +2,7 @@ import { isBotUrl } from '../cognigy/endpoint';
 import type { BotFailureKind } from '../cognigy/errors';
 import { normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
-import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
+import { FlowSession, parseJsonObject, sidFactory, type PathStep, type Turn } from '../runtime';
 import type { FlowEvent, HandoverEvent, HttpEvent, MessageEvent } from '../runtime/events';
 import { MESSAGING_TRIGGER_EVENTS, wiredEvents, type OtherStartEvent } from '../runtime/flow';
 import type { StubSet } from '../runtime/stubs';
@@ -86,6 +86,8 @@ export interface ChatTurn {
   handover?: HandoverSummary;
   /** The raw interpreter events, for -l debug and tests. */
   events: FlowEvent[];
+  /** The transitions the flow took in this turn (the web view lights them up). */
+  path?: PathStep[];
 }
 
 export interface ChatOptions {
@@ -393,6 +395,7 @@ export class ChatSession {
       ended: this.endedWith,
       handover,
       events: turn.events,
+      path: turn.path,
     };
   }
 

@@ -108,7 +108,7 @@ function uniqueAddress(prefix: string, n: number): string {
 
 /** What one customer turn produced, as the runner checks it. */
 export function toOutput(turn: Turn, elapsedMs: number, botEndpoint?: string): TurnOutput {
-  const out: TurnOutput = { messages: observedMessages(turn.events, botEndpoint), elapsedMs };
+  const out: TurnOutput = { messages: observedMessages(turn.events, botEndpoint), elapsedMs, path: turn.path };
   let failure: string | undefined;
   for (const event of turn.events) {
     if (event.type === 'handover') {

@@ -8,7 +8,7 @@ import type { ChannelSids, FlowContext } from './context';
 import type { EndEvent, FlowEvent } from './events';
 import type { HttpResult } from './http-call';
 import { sidFactory, type IdSource } from './sids';
-import { createRunState, step, type RunState, type RuntimeLimits, type StepInput, type StepResult } from './step';
+import { createRunState, step, type PathStep, type RunState, type RuntimeLimits, type StepInput, type StepResult } from './step';
 import type { Effect } from './widgets';
 
 export interface Clock {
@@ -44,6 +44,8 @@ export interface FlowSessionOptions {
 /** What one turn produced. */
 export interface Turn {
   events: FlowEvent[];
+  /** The transitions the execution took in this turn, in order. */
+  path: PathStep[];
   /** Set when the execution now waits for the customer. */
   waiting?: { widget: string; timeoutSeconds: number };
   /** Set when the execution ended during this turn. */
@@ -143,13 +145,14 @@ export class FlowSession {
     }
     this.busy = true;
     const events: FlowEvent[] = [];
+    const path: PathStep[] = [];
     try {
-      let result = this.advance(input, events);
+      let result = this.advance(input, events, path);
       while (result.effect?.type === 'http') {
         const outcome = await this.perform(result.effect);
-        result = this.advance({ type: 'http-result', result: outcome, at: this.clock.now() }, events);
+        result = this.advance({ type: 'http-result', result: outcome, at: this.clock.now() }, events, path);
       }
-      const turn: Turn = { events };
+      const turn: Turn = { events, path };
       if (result.effect?.type === 'wait-for-reply') {
         turn.waiting = { widget: result.effect.widget, timeoutSeconds: result.effect.timeoutSeconds };
       }
@@ -160,9 +163,10 @@ export class FlowSession {
     }
   }
 
-  private advance(input: StepInput, events: FlowEvent[]): StepResult {
+  private advance(input: StepInput, events: FlowEvent[], path: PathStep[]): StepResult {
     const result = step(this.state, input);
     this.state = result.state;
+    for (const taken of result.path) path.push(taken);
     for (const event of result.events) {
       events.push(event);
       this.log.push(event);

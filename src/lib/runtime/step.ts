@@ -101,9 +101,25 @@ export type StepInput =
   | { type: 'silence'; at: number }
   | { type: 'http-result'; result: HttpResult; at: number };
 
+/**
+ * One widget left by one of its transitions, in the order the execution went: the widget
+ * path views draw and coverage counts. `index` is the transition's place in the widget's
+ * `transitions` (-1 for a split's noMatch the widget does not declare); without `next` the
+ * transition ended the execution. Only the running flow's own widgets: a subflow's path is
+ * not reported (its run-subflow widget is, with `completed`/`failed`).
+ */
+export interface PathStep {
+  widget: string;
+  event: string;
+  index: number;
+  next?: string;
+}
+
 export interface StepResult {
   state: RunState;
   events: FlowEvent[];
+  /** The transitions this step took. */
+  path: PathStep[];
   /** Present when the execution waits on I/O; absent once it ended. */
   effect?: Effect;
 }
@@ -174,6 +190,7 @@ class Step implements WidgetRun {
   startedAt: number | undefined;
   handedOverBy: string | undefined;
   readonly events: FlowEvent[] = [];
+  readonly path: PathStep[] = [];
   readonly sid: SidFactory;
   readonly httpLimits: HttpLimits;
 
@@ -209,6 +226,21 @@ class Step implements WidgetRun {
 
   emit(event: FlowEvent): void {
     this.events.push(event);
+  }
+
+  /** A transition taken by a widget of the root flow. */
+  private took(widget: string, event: string, index: number, next: string | undefined): void {
+    if (this.frames.length) return;
+    this.path.push(next === undefined ? { widget, event, index } : { widget, event, index, next });
+  }
+
+  private transitionOf(widget: string, outcome: WidgetOutcome & { kind: 'follow' | 'goto' }): { event: string; index: number } {
+    const transitions = this.flow.states.get(widget)?.transitions ?? [];
+    if (outcome.kind === 'goto') {
+      const event = outcome.index === undefined ? outcome.via : transitions[outcome.index]?.event ?? outcome.via;
+      return { event, index: outcome.index ?? transitions.findIndex((t) => t.event === outcome.via) };
+    }
+    return { event: outcome.event, index: transitions.findIndex((t) => t.event === outcome.event) };
   }
 
   setWidget(name: string, output: Record<string, unknown>): void {
@@ -287,6 +319,7 @@ class Step implements WidgetRun {
       this.lastWidget = triggerName;
       this.repeats = 1;
       this.status = 'running';
+      this.took(triggerName, choice.event, this.triggerIndex(choice.event), choice.next);
       this.goto(choice.next, triggerName);
       return;
     }
@@ -306,7 +339,12 @@ class Step implements WidgetRun {
       ...(media.length ? { media: [...media] } : {}),
     });
     this.status = 'running';
+    this.took(triggerName, choice.event, this.triggerIndex(choice.event), choice.next);
     this.goto(choice.next, triggerName);
+  }
+
+  private triggerIndex(event: string): number {
+    return (this.flow.states.get(this.flow.definition.initial_state)?.transitions ?? []).findIndex((t) => t.event === event);
   }
 
   /** Applies a widget's outcome, then keeps running widgets until I/O or the end. */
@@ -315,6 +353,8 @@ class Step implements WidgetRun {
       case 'follow': {
         const state = this.flow.states.get(widget);
         const transition = state?.transitions?.find((t) => t.event === outcome.event);
+        const taken = this.transitionOf(widget, outcome);
+        this.took(widget, taken.event, taken.index, transition?.next);
         if (!transition?.next) {
           this.finishAt(widget, `its "${outcome.event}" transition leads nowhere`);
           return;
@@ -322,13 +362,16 @@ class Step implements WidgetRun {
         this.goto(transition.next, widget);
         return;
       }
-      case 'goto':
+      case 'goto': {
+        const taken = this.transitionOf(widget, outcome);
+        this.took(widget, taken.event, taken.index, outcome.next);
         if (!outcome.next) {
           this.finishAt(widget, `its ${outcome.via} transition leads nowhere`);
           return;
         }
         this.goto(outcome.next, widget);
         return;
+      }
       case 'effect':
         this.pending = outcome.pending;
         this.effect = outcome.effect;
@@ -442,6 +485,8 @@ class Step implements WidgetRun {
         this.apply(name, outcome);
         return;
       }
+      const taken = this.transitionOf(name, outcome as WidgetOutcome & { kind: 'follow' | 'goto' });
+      this.took(name, taken.event, taken.index, next);
       previous = name;
       name = next;
     }
@@ -485,7 +530,7 @@ class Step implements WidgetRun {
       startedAt: this.startedAt,
       handedOverBy: this.handedOverBy,
     };
-    return { state, events: this.events, ...(this.effect ? { effect: this.effect } : {}) };
+    return { state, events: this.events, path: this.path, ...(this.effect ? { effect: this.effect } : {}) };
   }
 }
 

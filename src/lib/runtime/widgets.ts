@@ -35,7 +35,7 @@ export type Pending =
 
 export type WidgetOutcome =
   | { kind: 'follow'; event: string }
-  | { kind: 'goto'; next: string | undefined; via: string }
+  | { kind: 'goto'; next: string | undefined; via: string; /** The transition's place in `transitions`, when the widget declares it. */ index?: number }
   | { kind: 'effect'; effect: Effect; pending: Pending }
   /** `local`: only the local run cannot go on (nothing Studio would do); a subflow's parent does not take `failed` for it. */
   | { kind: 'end'; reason: EndReason; message: string; local?: boolean }
@@ -356,12 +356,13 @@ const splitBasedOn: Handler = (run, state) => {
     }
     if (all) {
       run.emit({ type: 'split', at: run.at, widget: state.name, input, matched: { index, conditions: results }, checked, ...(t.next ? { next: t.next } : {}) });
-      return { kind: 'goto', next: t.next, via: `match #${index}` };
+      return { kind: 'goto', next: t.next, via: `match #${index}`, index };
     }
   }
   const noMatch = transitions.find((t) => t.event === 'noMatch');
   run.emit({ type: 'split', at: run.at, widget: state.name, input, matched: null, checked, ...(noMatch?.next ? { next: noMatch.next } : {}) });
-  return { kind: 'goto', next: noMatch?.next, via: 'noMatch' };
+  const noMatchIndex = transitions.findIndex((t) => t.event === 'noMatch');
+  return { kind: 'goto', next: noMatch?.next, via: 'noMatch', ...(noMatchIndex >= 0 ? { index: noMatchIndex } : {}) };
 };
 
 const runSubflow: Handler = (run, state) => {

@@ -1,0 +1,143 @@
+import type { PathStep } from '../runtime';
+import type { FlowDefinition, Transition } from '../studio/types';
+
+/**
+ * Flow coverage: which widgets and transitions of the flow the conversations went
+ * through, counted per conversation (a widget a conversation enters five times counts
+ * once). What counts: every widget, every transition of every widget, except the
+ * trigger's unwired events (channels the flow does not serve, nothing to take). A
+ * transition without `next` counts too: taking it ends the execution (e.g.
+ * `SendToFlexAgent.callComplete`). Subflows' own widgets are not counted; their
+ * run-subflow widget is, with its `completed`/`failed`.
+ */
+export interface FlowCoverage {
+  conversations: number;
+  widgets: CoverageCount & { reached: number; counts: Record<string, number> };
+  transitions: CoverageCount & { taken: number; counts: Record<string, number> };
+}
+
+export interface CoverageCount {
+  total: number;
+  /** Reached (taken) of total, in percent with one decimal; 100 for a flow with nothing to count. */
+  percent: number;
+  /** What no conversation reached (took), in flow order: `Widget` or `Widget.event`. */
+  never: string[];
+}
+
+/** A transition as coverage names it: `Widget.event`, a split's branch with its condition. */
+export interface CountedTransition {
+  /** `Widget#index`: the transition's place in the widget's transitions. */
+  id: string;
+  widget: string;
+  index: number;
+  label: string;
+}
+
+/** The transitions coverage counts, each with its label (unique within the flow). */
+export function countedTransitions(definition: FlowDefinition): CountedTransition[] {
+  const out: CountedTransition[] = [];
+  const seen = new Set<string>();
+  for (const state of definition.states ?? []) {
+    const transitions: Transition[] = Array.isArray(state.transitions) ? state.transitions : [];
+    transitions.forEach((t, index) => {
+      if (state.type === 'trigger' && !t.next) return;
+      let label = `${state.name}.${t.event}${branchName(t)}`;
+      if (seen.has(label)) label = `${label} #${index}`;
+      seen.add(label);
+      out.push({ id: transitionId(state.name, index), widget: state.name, index, label });
+    });
+  }
+  return out;
+}
+
+export function transitionId(widget: string, index: number): string {
+  return `${widget}#${index}`;
+}
+
+function branchName(t: Transition): string {
+  if (t.event !== 'match' || !Array.isArray(t.conditions) || !t.conditions.length) return '';
+  const names = t.conditions.map((c) => c.friendly_name || `${c.type} ${c.value ?? ''}`.trim());
+  return ` (${names.join(' and ')})`;
+}
+
+/** What one conversation went through: widget names and transition ids. */
+export interface ConversationPath {
+  widgets: Set<string>;
+  transitions: Set<string>;
+}
+
+export function emptyPath(): ConversationPath {
+  return { widgets: new Set(), transitions: new Set() };
+}
+
+/** Adds a turn's transitions to a conversation's path (the trigger is entered when any transition is taken). */
+export function addToPath(path: ConversationPath, steps: readonly PathStep[], initialState: string): void {
+  if (steps.length) path.widgets.add(initialState);
+  for (const s of steps) {
+    path.widgets.add(s.widget);
+    if (s.next !== undefined) path.widgets.add(s.next);
+    if (s.index >= 0) path.transitions.add(transitionId(s.widget, s.index));
+  }
+}
+
+/** Counts conversations' paths over one flow. */
+export class CoverageCounter {
+  private readonly widgetCounts = new Map<string, number>();
+  private readonly transitionCounts = new Map<string, number>();
+  private readonly transitions: CountedTransition[];
+  private conversations = 0;
+
+  constructor(definition: FlowDefinition) {
+    this.transitions = countedTransitions(definition);
+    for (const s of definition.states ?? []) this.widgetCounts.set(s.name, 0);
+    for (const t of this.transitions) this.transitionCounts.set(t.id, 0);
+  }
+
+  add(path: ConversationPath): void {
+    this.conversations++;
+    for (const w of path.widgets) if (this.widgetCounts.has(w)) this.widgetCounts.set(w, this.widgetCounts.get(w)! + 1);
+    for (const t of path.transitions) if (this.transitionCounts.has(t)) this.transitionCounts.set(t, this.transitionCounts.get(t)! + 1);
+  }
+
+  /** Conversations through each transition, by id (for drawing). */
+  countsById(): ReadonlyMap<string, number> {
+    return this.transitionCounts;
+  }
+
+  result(): FlowCoverage {
+    const widgets: Record<string, number> = {};
+    const neverWidgets: string[] = [];
+    for (const [name, n] of this.widgetCounts) {
+      widgets[name] = n;
+      if (!n) neverWidgets.push(name);
+    }
+    const transitions: Record<string, number> = {};
+    const neverTransitions: string[] = [];
+    for (const t of this.transitions) {
+      const n = this.transitionCounts.get(t.id)!;
+      transitions[t.label] = n;
+      if (!n) neverTransitions.push(t.label);
+    }
+    const wTotal = this.widgetCounts.size;
+    const tTotal = this.transitions.length;
+    return {
+      conversations: this.conversations,
+      widgets: { total: wTotal, reached: wTotal - neverWidgets.length, percent: percent(wTotal - neverWidgets.length, wTotal), never: neverWidgets, counts: widgets },
+      transitions: { total: tTotal, taken: tTotal - neverTransitions.length, percent: percent(tTotal - neverTransitions.length, tTotal), never: neverTransitions, counts: transitions },
+    };
+  }
+}
+
+function percent(part: number, total: number): number {
+  return total === 0 ? 100 : Math.floor((part / total) * 1000) / 10;
+}
+
+/** The lower of the two percentages: what `--min-coverage` holds the run to. */
+export function coveragePercent(c: FlowCoverage): number {
+  return Math.min(c.widgets.percent, c.transitions.percent);
+}
+
+/** The text report's line: `Flow coverage: 9 of 13 widgets (69.2%), 11 of 20 transitions (55%).` */
+export function coverageLine(c: FlowCoverage): string {
+  return `Flow coverage: ${c.widgets.reached} of ${c.widgets.total} widgets (${c.widgets.percent}%), ${c.transitions.taken} of ${c.transitions.total} transitions (${c.transitions.percent}%).`;
+}

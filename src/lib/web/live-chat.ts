@@ -1,0 +1,208 @@
+import * as path from 'node:path';
+import type { ChatSession, ChatTurn, TranscriptEntry } from '../conversation/chat';
+import type { ReplSessions } from '../conversation/repl-record';
+import type { PreparedChat } from '../conversation/test-chat';
+import { UsageError } from '../errors';
+import { redactDeep, redactUrl } from '../redact';
+import type { PathStep } from '../runtime';
+import type { FlowEvent } from '../runtime/events';
+
+/**
+ * The conversation the web view shows: the REPL's chat (same sessions, same /save), its
+ * turns one at a time, each told to every subscriber as plain, redacted data. Nothing
+ * that leaves here holds a secret: every view passes through `redactDeep`.
+ */
+export interface TurnView {
+  n: number;
+  /** What the customer did: their text, `(silence)`, or null when the flow spoke first. */
+  customer: string | null;
+  entries: TranscriptEntry[];
+  path: PathStep[];
+  /** The HTTP and Function calls of the turn, URLs redacted. */
+  calls: CallView[];
+  /** flow.variables after the turn. */
+  variables: Record<string, unknown>;
+  handover?: NonNullable<ChatTurn['handover']> & { created: boolean };
+  /** The widget the execution waits at, or where it ended. */
+  at?: { widget: string; state: 'waiting' | 'ended'; reason?: string };
+  /** Widgets that failed in this turn (an error, or a type the run does not model). */
+  failed: string[];
+  elapsedMs: number;
+  slowestCallMs: number;
+}
+
+export interface CallView {
+  widget: string;
+  type: 'http' | 'function';
+  method: string;
+  url: string;
+  contentType?: string;
+  requestBody?: string;
+  status?: number;
+  responseBody?: string;
+  elapsedMs: number;
+  outcome: string;
+  failure?: string;
+  stub?: string;
+}
+
+export type LiveMessage =
+  | { type: 'turn-started'; customer: string | null }
+  | { type: 'turn'; turn: TurnView }
+  | { type: 'reset'; conversation: number }
+  | { type: 'turn-failed'; message: string };
+
+export interface LiveChatOptions {
+  sessions: ReplSessions;
+  describeEscalation?: (chat: ChatSession) => string;
+  /** Folder `save` writes into (the command's working folder). */
+  cwd: string;
+}
+
+export class LiveChat {
+  private chat: ChatSession;
+  private turns: TurnView[] = [];
+  private conversation = 1;
+  private variables: Record<string, unknown> = {};
+  private readonly listeners = new Set<(m: LiveMessage) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly prepared: PreparedChat,
+    private readonly o: LiveChatOptions,
+  ) {
+    this.chat = o.sessions.newChat();
+  }
+
+  subscribe(listener: (m: LiveMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** What a page that just opened needs. */
+  snapshot(): { conversation: number; turns: TurnView[]; startsWithoutMessage: boolean } {
+    return { conversation: this.conversation, turns: this.turns, startsWithoutMessage: this.chat.startsWithoutMessage };
+  }
+
+  send(text: string): Promise<TurnView> {
+    return this.enqueue(text, () => (this.chat.startsWithoutMessage && this.turns.length === 0 ? this.beginThenSend(text) : this.chat.send(text)));
+  }
+
+  silence(): Promise<TurnView> {
+    return this.enqueue('(silence)', () => this.chat.silence());
+  }
+
+  /** A new customer session, as the REPL's /reset. */
+  reset(): Promise<void> {
+    return this.serial(async () => {
+      this.chat = this.o.sessions.newChat();
+      this.turns = [];
+      this.variables = {};
+      this.conversation++;
+      this.tell({ type: 'reset', conversation: this.conversation });
+    });
+  }
+
+  escalatePreview(): string {
+    if (!this.o.describeEscalation) throw new UsageError('The escalate preview needs the saved setup (twilio cognigy:init).');
+    return redactDeep(this.o.describeEscalation(this.chat));
+  }
+
+  /** The conversation as a test script (the REPL's /save): FILE is relative to the working folder, .yaml or .yml. */
+  save(file: string): Promise<string> {
+    return this.serial(async () => {
+      if (!/^[\w.@ -]+\.ya?ml$/i.test(file) || file.startsWith('.')) {
+        throw new UsageError(`"${file}" is not a file name this page may write.`, 'Give a plain file name ending in .yaml (it is written in the folder test-chat runs in).');
+      }
+      return redactDeep(this.o.sessions.saveScript(this.chat, path.join(this.o.cwd, file)));
+    });
+  }
+
+  private async beginThenSend(text: string): Promise<ChatTurn> {
+    const first = await this.chat.begin();
+    this.record(null, first);
+    return this.chat.send(text);
+  }
+
+  private enqueue(customer: string, run: () => Promise<ChatTurn>): Promise<TurnView> {
+    return this.serial(async () => {
+      this.tell({ type: 'turn-started', customer });
+      try {
+        return this.record(customer, await run());
+      } catch (error) {
+        this.tell({ type: 'turn-failed', message: redactDeep((error as Error).message) });
+        throw error;
+      }
+    });
+  }
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private record(customer: string | null, turn: ChatTurn): TurnView {
+    if (turn.entries.some((e) => e.kind === 'new-execution')) this.variables = {};
+    for (const e of turn.events) if (e.type === 'variables') this.variables = { ...this.variables, ...e.changed };
+    const view = redactDeep(toView(this.turns.length + 1, customer, turn, this.variables));
+    this.turns.push(view);
+    this.tell({ type: 'turn', turn: view });
+    return view;
+  }
+
+  private tell(m: LiveMessage): void {
+    for (const l of this.listeners) l(m);
+  }
+
+  get flowDefinition() {
+    return this.prepared.definition;
+  }
+}
+
+function toView(n: number, customer: string | null, turn: ChatTurn, variables: Record<string, unknown>): TurnView {
+  const calls: CallView[] = [];
+  const failed: string[] = [];
+  let handover: TurnView['handover'];
+  let at: TurnView['at'];
+  for (const e of turn.events as FlowEvent[]) {
+    if (e.type === 'http' || e.type === 'function') {
+      calls.push({
+        widget: e.widget,
+        type: e.type,
+        method: e.method,
+        url: redactUrl(e.url),
+        ...(e.contentType ? { contentType: e.contentType } : {}),
+        ...(e.requestBody !== undefined ? { requestBody: e.requestBody } : {}),
+        ...(e.status !== undefined ? { status: e.status } : {}),
+        ...(e.responseBody !== undefined ? { responseBody: e.responseBody } : {}),
+        elapsedMs: Math.round(e.elapsedMs),
+        outcome: e.outcome,
+        ...(e.failure ? { failure: e.failure.message } : {}),
+        ...(e.stub ? { stub: e.stub } : {}),
+      });
+    } else if (e.type === 'handover') {
+      handover = { widget: e.widget, workflow: e.workflow, channel: e.channel, taskSid: e.taskSid ?? '', attributes: e.attributes, attributesRaw: e.attributesRaw, problems: e.problems, created: e.created };
+    } else if (e.type === 'error') {
+      failed.push(e.widget);
+    } else if (e.type === 'wait') {
+      at = { widget: e.widget, state: 'waiting' };
+    } else if (e.type === 'end') {
+      at = { widget: e.widget, state: 'ended', reason: e.reason };
+      if (e.reason === 'error' || e.reason === 'limit') failed.push(e.widget);
+    }
+  }
+  return {
+    n,
+    customer,
+    entries: turn.entries,
+    path: turn.path ?? [],
+    calls,
+    variables: { ...variables },
+    ...(handover ? { handover } : {}),
+    ...(at ? { at } : {}),
+    failed: [...new Set(failed)],
+    elapsedMs: Math.round(turn.elapsedMs),
+    slowestCallMs: Math.round(turn.slowestCallMs),
+  };
+}
