@@ -29,8 +29,10 @@ export function flowSvg(canvas: Canvas, o: SvgOptions = {}): string {
     const stroke = cov ? (count ? shade(count / Math.max(1, cov.conversations)) : COVERAGE_COLOURS.neverStroke) : undefined;
     out.push(`<g class="${cls}" data-transition="${esc(t.id)}" data-from="${esc(t.from)}"${t.to ? ` data-to="${esc(t.to)}"` : ''}${cov ? ` data-count="${count ?? 0}"` : ''}>`);
     out.push(`<title>${esc(`${t.from}.${t.event}${t.to ? ` → ${t.to}` : ' (ends the execution)'}${cov ? `: ${count ?? 0} of ${cov.conversations} conversations` : ''}`)}</title>`);
-    if (target) out.push(`<path d="${edgePath(t, target)}" fill="none"${stroke ? ` stroke="${stroke}"` : ''} marker-end="url(#arrow)"/>`);
-    else out.push(`<line x1="${t.port.x}" y1="${t.port.y + PORT_ROW / 2}" x2="${t.port.x}" y2="${t.port.y + PORT_ROW / 2 + 14}"${stroke ? ` stroke="${stroke}"` : ''}/><circle cx="${t.port.x}" cy="${t.port.y + PORT_ROW / 2 + 18}" r="4"${stroke ? ` fill="${stroke}"` : ''}/>`);
+    // Colours as style, not attributes: a page's stylesheet would win over attributes.
+    const strokeStyle = stroke ? ` style="stroke:${stroke}"` : '';
+    if (target) out.push(`<path d="${edgePath(t, target)}" fill="none"${strokeStyle} marker-end="url(#arrow)"/>`);
+    else out.push(`<line x1="${t.port.x}" y1="${t.port.y + PORT_ROW / 2}" x2="${t.port.x}" y2="${t.port.y + PORT_ROW / 2 + 14}"${strokeStyle}/><circle cx="${t.port.x}" cy="${t.port.y + PORT_ROW / 2 + 18}" r="4"${stroke ? ` style="fill:${stroke}"` : ''}/>`);
     out.push('</g>');
   }
   for (const w of canvas.widgets) {
@@ -39,7 +41,8 @@ export function flowSvg(canvas: Canvas, o: SvgOptions = {}): string {
     const fill = cov ? (count ? shade(count / Math.max(1, cov.conversations), true) : COVERAGE_COLOURS.never) : undefined;
     out.push(`<g class="${cls}" data-widget="${esc(w.name)}" data-type="${esc(w.type)}"${cov ? ` data-count="${count ?? 0}"` : ''} tabindex="0">`);
     out.push(`<title>${esc(`${w.name} (${w.type})${cov ? `: ${count ?? 0} of ${cov.conversations} conversations` : ''}`)}</title>`);
-    out.push(`<rect class="box" x="${w.x}" y="${w.y}" width="${w.width}" height="${w.height}" rx="6"${fill ? ` fill="${fill}"` : ''}${cov && !count ? ` stroke="${COVERAGE_COLOURS.neverStroke}"` : ''}/>`);
+    const boxStyle = fill ? ` style="fill:${fill}${!count ? `;stroke:${COVERAGE_COLOURS.neverStroke}` : ''}"` : '';
+    out.push(`<rect class="box" x="${w.x}" y="${w.y}" width="${w.width}" height="${w.height}" rx="6"${boxStyle}/>`);
     out.push(`<text class="name" x="${w.x + 12}" y="${w.y + 28}">${esc(clip(w.name, 26))}</text>`);
     out.push(`<text class="type" x="${w.x + 12}" y="${w.y + 50}">${esc(clip(w.type, 30))}${cov ? ` · ${count ?? 0}` : ''}</text>`);
     out.push(`<rect class="ports" x="${w.x}" y="${w.y + w.height}" width="${w.width}" height="${PORT_ROW}" rx="3"/>`);

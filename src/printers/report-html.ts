@@ -52,7 +52,7 @@ export function reportHtml(r: HtmlReport): string {
 ${r.scriptErrors.length ? `<ul class="script-errors">${r.scriptErrors.map((e) => `<li>${esc(`${e.file}:${e.line}: ${e.message}`)}</li>`).join('')}</ul>` : ''}
 </section>
 <section id="coverage"><h2>Flow coverage</h2>
-<p class="legend"><span class="swatch" style="background:${COVERAGE_COLOURS.never};border-color:${COVERAGE_COLOURS.neverStroke}"></span> never reached <span class="swatch" style="background:${COVERAGE_COLOURS.low}"></span> few conversations <span class="swatch" style="background:#7dcea0"></span> all ${r.coverage.conversations} conversations</p>
+<p class="legend"><span class="swatch" style="background:${COVERAGE_COLOURS.never};border-color:${COVERAGE_COLOURS.neverStroke}"></span> never reached <span class="swatch" style="background:${COVERAGE_COLOURS.low}"></span> few conversations <span class="swatch" style="background:#7dcea0"></span> all ${r.coverage.conversations} conversation${r.coverage.conversations === 1 ? '' : 's'} (the number on each widget: conversations through it)</p>
 <div class="canvas">${r.svg}</div>
 <h3>What no conversation reached</h3>
 ${never.length ? `<ul id="never">${never.join('')}</ul>` : '<p id="never">Every widget and transition was reached.</p>'}
@@ -84,7 +84,7 @@ body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-seri
 header{padding:12px 20px;color:#fff;background:#1e8449}header.failed{background:#c0392b}header h1{margin:0;font-size:20px}
 section{background:#fff;margin:14px 20px;padding:10px 16px;border:1px solid #c9ced6;border-radius:8px}
 h2{font-size:16px;margin:4px 0 10px}.totals .passed{color:#1e8449;font-weight:600}.totals .failed{color:#c0392b;font-weight:600}
-.canvas{overflow:auto;max-height:80vh;border:1px solid #e5e7eb}.canvas svg{height:auto;max-width:none}
+.canvas{overflow:auto;border:1px solid #e5e7eb}.canvas svg{width:100%;max-width:1100px;height:auto;display:block;margin:auto}
 svg .widget .box{fill:#fff;stroke:#8792a2;stroke-width:1.5}svg .widget.never .box{stroke:${COVERAGE_COLOURS.neverStroke};stroke-dasharray:6 3;stroke-width:2.5}
 svg .widget .ports{fill:#eef1f5;stroke:#c9ced6}svg .name{font-weight:600;font-size:15px}svg .type{font-size:12px;fill:#6b7280}svg .port{font-size:10px;fill:#4b5563}
 svg .transition path,svg .transition line{stroke:#9aa4b2;stroke-width:2;fill:none}svg .transition.taken path,svg .transition.taken line{stroke-width:3.5}
