@@ -47,8 +47,13 @@ export function flowSvg(canvas: Canvas, o: SvgOptions = {}): string {
     out.push(`<text class="type" x="${w.x + 12}" y="${w.y + 50}">${esc(clip(w.type, 30))}${cov ? ` · ${count ?? 0}` : ''}</text>`);
     out.push(`<rect class="ports" x="${w.x}" y="${w.y + w.height}" width="${w.width}" height="${PORT_ROW}" rx="3"/>`);
     const ports = canvas.transitions.filter((t) => t.from === w.name);
-    const room = Math.max(4, Math.floor(w.width / Math.max(1, ports.length) / 6));
-    for (const t of ports) out.push(`<text class="port" x="${t.port.x}" y="${t.port.y + 4}" text-anchor="middle">${esc(clip(t.event, room))}</text>`);
+    // Three ports or more: labels on two rows, every other one lower, so each has twice the room.
+    const rows = ports.length > 2 ? 2 : 1;
+    const room = Math.max(4, Math.floor((rows * w.width) / Math.max(1, ports.length) / 5.4) - 1);
+    ports.forEach((t, i) => {
+      const dy = rows === 1 ? 3 : i % 2 === 0 ? -2 : 8;
+      out.push(`<text class="port" x="${t.port.x}" y="${t.port.y + dy}" text-anchor="middle">${esc(clip(t.event, room))}</text>`);
+    });
     out.push('</g>');
   }
   out.push('</svg>');

@@ -86,7 +86,7 @@ section{background:#fff;margin:14px 20px;padding:10px 16px;border:1px solid #c9c
 h2{font-size:16px;margin:4px 0 10px}.totals .passed{color:#1e8449;font-weight:600}.totals .failed{color:#c0392b;font-weight:600}
 .canvas{overflow:auto;border:1px solid #e5e7eb}.canvas svg{width:100%;max-width:1100px;height:auto;display:block;margin:auto}
 svg .widget .box{fill:#fff;stroke:#8792a2;stroke-width:1.5}svg .widget.never .box{stroke:${COVERAGE_COLOURS.neverStroke};stroke-dasharray:6 3;stroke-width:2.5}
-svg .widget .ports{fill:#eef1f5;stroke:#c9ced6}svg .name{font-weight:600;font-size:15px}svg .type{font-size:12px;fill:#6b7280}svg .port{font-size:10px;fill:#4b5563}
+svg .widget .ports{fill:#eef1f5;stroke:#c9ced6}svg .name{font-weight:600;font-size:15px}svg .type{font-size:12px;fill:#6b7280}svg .port{font-size:9px;fill:#4b5563}
 svg .transition path,svg .transition line{stroke:#9aa4b2;stroke-width:2;fill:none}svg .transition.taken path,svg .transition.taken line{stroke-width:3.5}
 svg .transition.never path,svg .transition.never line{stroke-dasharray:5 4}
 .legend .swatch{display:inline-block;width:14px;height:14px;border:1px solid #8792a2;vertical-align:middle;margin:0 4px 0 12px}

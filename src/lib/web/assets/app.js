@@ -237,6 +237,24 @@
     paint();
   }
 
+  // Zoom: the drawing keeps its proportions; "fit" shows the whole flow in the pane.
+  let scale = 0.8;
+  function zoom(next) {
+    const svg = document.querySelector('#flow svg');
+    if (!svg) return;
+    const [, , w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+    if (next === 'fit') {
+      const pane = $('flow');
+      next = Math.min(pane.clientWidth / w, pane.clientHeight / h);
+    }
+    scale = Math.max(0.1, Math.min(2, next));
+    svg.setAttribute('width', String(Math.round(w * scale)));
+    svg.setAttribute('height', String(Math.round(h * scale)));
+  }
+  $('zoom-in').addEventListener('click', () => zoom(scale * 1.25));
+  $('zoom-out').addEventListener('click', () => zoom(scale / 1.25));
+  $('zoom-fit').addEventListener('click', () => zoom('fit'));
+
   async function start() {
     const res = await fetch('state');
     const snapshot = await res.json();
@@ -245,6 +263,7 @@
     document.querySelectorAll('#flow [data-widget]').forEach((node) => {
       node.addEventListener('click', () => inspectWidget(node.dataset.widget, node));
     });
+    zoom(scale);
     clear(snapshot.conversation);
     for (const turn of snapshot.turns) addTurn(turn);
     const events = new EventSource('events');
