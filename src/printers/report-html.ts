@@ -53,9 +53,9 @@ ${r.scriptErrors.length ? `<ul class="script-errors">${r.scriptErrors.map((e) =>
 </section>
 <section id="coverage"><h2>Flow coverage</h2>
 <p class="legend"><span class="swatch" style="background:${COVERAGE_COLOURS.never};border-color:${COVERAGE_COLOURS.neverStroke}"></span> never reached <span class="swatch" style="background:${COVERAGE_COLOURS.low}"></span> few conversations <span class="swatch" style="background:#7dcea0"></span> all ${r.coverage.conversations} conversation${r.coverage.conversations === 1 ? '' : 's'} (the number on each widget: conversations through it)</p>
-<div class="canvas">${r.svg}</div>
-<h3>What no conversation reached</h3>
-${never.length ? `<ul id="never">${never.join('')}</ul>` : '<p id="never">Every widget and transition was reached.</p>'}
+<div class="columns"><div class="canvas">${r.svg}</div>
+<div><h3>What no conversation reached</h3>
+${never.length ? `<ul id="never">${never.join('')}</ul>` : '<p id="never">Every widget and transition was reached.</p>'}</div></div>
 </section>
 <section id="conversations"><h2>Conversations</h2>
 ${conversations.map(conversationHtml).join('\n')}
@@ -84,7 +84,7 @@ body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-seri
 header{padding:12px 20px;color:#fff;background:#1e8449}header.failed{background:#c0392b}header h1{margin:0;font-size:20px}
 section{background:#fff;margin:14px 20px;padding:10px 16px;border:1px solid #c9ced6;border-radius:8px}
 h2{font-size:16px;margin:4px 0 10px}.totals .passed{color:#1e8449;font-weight:600}.totals .failed{color:#c0392b;font-weight:600}
-.canvas{overflow:auto;border:1px solid #e5e7eb}.canvas svg{width:100%;max-width:1100px;height:auto;display:block;margin:auto}
+.canvas{overflow:auto;border:1px solid #e5e7eb}.canvas svg{display:block;margin:auto;width:auto;height:auto;max-width:100%;max-height:90vh}
 svg .widget .box{fill:#fff;stroke:#8792a2;stroke-width:1.5}svg .widget.never .box{stroke:${COVERAGE_COLOURS.neverStroke};stroke-dasharray:6 3;stroke-width:2.5}
 svg .widget .ports{fill:#eef1f5;stroke:#c9ced6}svg .name{font-weight:600;font-size:15px}svg .type{font-size:12px;fill:#6b7280}svg .port{font-size:9px;fill:#4b5563}
 svg .transition path,svg .transition line{stroke:#9aa4b2;stroke-width:2;fill:none}svg .transition.taken path,svg .transition.taken line{stroke-width:3.5}
@@ -94,6 +94,7 @@ svg .transition.never path,svg .transition.never line{stroke-dasharray:5 4}
 details.conversation{border-top:1px solid #e5e7eb;padding:6px 0}summary{cursor:pointer}
 .status{display:inline-block;min-width:70px;font-weight:600}.passed .status{color:#1e8449}.failed .status,.error .status,.timeout .status{color:#c0392b}.notCheckable .status{color:#b7791f}
 .where{color:#6b7280;font-size:12px}.side-by-side{display:grid;grid-template-columns:1fr 1fr;gap:14px;margin-top:8px}
+#coverage .columns{display:grid;grid-template-columns:minmax(0,3fr) minmax(220px,1fr);gap:16px}
 .line{padding:3px 8px;margin:2px 0;border-radius:6px;white-space:pre-wrap}.line .who{display:inline-block;min-width:64px;color:#6b7280;font-size:11px}
 .line.customer{background:#dcf8c6}.line.bot{background:#eef1f5}.line.flow{background:#e1f3fb;font-size:12px}
 .failure{background:#fdecea;border-radius:6px;padding:6px 8px;margin-bottom:6px}.failure table{border-collapse:collapse;width:100%}

@@ -153,7 +153,7 @@ describe('test-chat --web and --report in a browser', function () {
     assert.match((await failed.locator('.transcript').textContent())!, /customeropening hours.*botWe are open Monday to Friday/);
     assert.match((await failed.locator('.failures').textContent())!, /expected.*We are open 24\/7\..*actual.*We are open Monday to Friday/s);
     assert.strictEqual(await page.locator('script').count(), 0, 'the report runs no script');
-    await page.screenshot({ path: screenshotFile('report.png'), fullPage: false });
+    await page.screenshot({ path: screenshotFile('report.png'), fullPage: true });
     await page.close();
   });
 
