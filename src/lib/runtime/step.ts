@@ -1,5 +1,5 @@
 import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import type { FlowDefinition, Transition } from '../studio/types';
 import { initialContext, mintTriggerSids, triggerScope, type Addresses, type ChannelSids, type FlowContext } from './context';
 import type { EndEvent, EndReason, FlowEvent } from './events';
 import { chooseTrigger, compileFlow, type CompiledFlow, type OtherStartEvent } from './flow';
@@ -234,13 +234,24 @@ class Step implements WidgetRun {
     this.path.push(next === undefined ? { widget, event, index } : { widget, event, index, next });
   }
 
-  private transitionOf(widget: string, outcome: WidgetOutcome & { kind: 'follow' | 'goto' }): { event: string; index: number } {
-    const transitions = this.flow.states.get(widget)?.transitions ?? [];
+  /** Records the transition a follow/goto outcome takes, and returns where it leads. */
+  private take(widget: string, outcome: WidgetOutcome & { kind: 'follow' | 'goto' }, transitions: readonly Transition[] | undefined): string | undefined {
     if (outcome.kind === 'goto') {
-      const event = outcome.index === undefined ? outcome.via : transitions[outcome.index]?.event ?? outcome.via;
-      return { event, index: outcome.index ?? transitions.findIndex((t) => t.event === outcome.via) };
+      const index = outcome.index ?? -1;
+      this.took(widget, index >= 0 ? transitions![index].event : outcome.via, index, outcome.next);
+      return outcome.next;
     }
-    return { event: outcome.event, index: transitions.findIndex((t) => t.event === outcome.event) };
+    const list = transitions ?? [];
+    let index = -1;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].event === outcome.event) {
+        index = i;
+        break;
+      }
+    }
+    const next = index >= 0 ? list[index].next : undefined;
+    this.took(widget, outcome.event, index, next);
+    return next;
   }
 
   setWidget(name: string, output: Record<string, unknown>): void {
@@ -350,26 +361,11 @@ class Step implements WidgetRun {
   /** Applies a widget's outcome, then keeps running widgets until I/O or the end. */
   apply(widget: string, outcome: WidgetOutcome): void {
     switch (outcome.kind) {
-      case 'follow': {
-        const state = this.flow.states.get(widget);
-        const transition = state?.transitions?.find((t) => t.event === outcome.event);
-        const taken = this.transitionOf(widget, outcome);
-        this.took(widget, taken.event, taken.index, transition?.next);
-        if (!transition?.next) {
-          this.finishAt(widget, `its "${outcome.event}" transition leads nowhere`);
-          return;
-        }
-        this.goto(transition.next, widget);
-        return;
-      }
+      case 'follow':
       case 'goto': {
-        const taken = this.transitionOf(widget, outcome);
-        this.took(widget, taken.event, taken.index, outcome.next);
-        if (!outcome.next) {
-          this.finishAt(widget, `its ${outcome.via} transition leads nowhere`);
-          return;
-        }
-        this.goto(outcome.next, widget);
+        const next = this.take(widget, outcome, this.flow.states.get(widget)?.transitions);
+        if (!next) this.leadsNowhere(widget, outcome);
+        else this.goto(next, widget);
         return;
       }
       case 'effect':
@@ -480,22 +476,22 @@ class Step implements WidgetRun {
         throw error;
       }
       // Transitions continue the loop here; anything else (I/O, end) stops the step.
-      const next = this.nextOf(name, outcome);
-      if (next === undefined) {
+      if (outcome.kind !== 'follow' && outcome.kind !== 'goto') {
         this.apply(name, outcome);
         return;
       }
-      const taken = this.transitionOf(name, outcome as WidgetOutcome & { kind: 'follow' | 'goto' });
-      this.took(name, taken.event, taken.index, next);
+      const next = this.take(name, outcome, state.transitions);
+      if (!next) {
+        this.leadsNowhere(name, outcome);
+        return;
+      }
       previous = name;
       name = next;
     }
   }
 
-  private nextOf(widget: string, outcome: WidgetOutcome): string | undefined {
-    if (outcome.kind === 'goto') return outcome.next;
-    if (outcome.kind !== 'follow') return undefined;
-    return this.flow.states.get(widget)?.transitions?.find((t) => t.event === outcome.event)?.next;
+  private leadsNowhere(widget: string, outcome: WidgetOutcome & { kind: 'follow' | 'goto' }): void {
+    this.finishAt(widget, outcome.kind === 'follow' ? `its "${outcome.event}" transition leads nowhere` : `its ${outcome.via} transition leads nowhere`);
   }
 
   resume(outcome: () => WidgetOutcome, widget: string): void {
