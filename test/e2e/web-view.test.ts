@@ -124,6 +124,38 @@ describe('test-chat --web and --report in a browser', function () {
     }
   });
 
+  it('--flow-file: a widget the run does not model is marked from the start, and as failed once the run stops there', async () => {
+    const flow = path.join(cli.home, 'unmodelled.json');
+    const state = (name: string, type: string, y: number, properties: Record<string, unknown>, transitions: unknown[]) => ({ name, type, properties: { offset: { x: 0, y }, ...properties }, transitions });
+    fs.writeFileSync(
+      flow,
+      JSON.stringify({
+        description: 'a messaging flow that transfers to a phone',
+        initial_state: 'Trigger',
+        flags: { allow_concurrent_calls: true },
+        states: [
+          state('Trigger', 'trigger', 0, {}, [{ event: 'incomingMessage', next: 'Hello' }, { event: 'incomingCall' }, { event: 'incomingConversationMessage', next: 'Hello' }, { event: 'incomingRequest' }, { event: 'incomingParent' }]),
+          state('Hello', 'send-message', 200, { body: 'Hello, transferring you.', from: '{{flow.channel.address}}', to: '{{contact.channel.address}}' }, [{ event: 'sent', next: 'Transfer' }, { event: 'failed' }]),
+          state('Transfer', 'connect-call-to', 400, { noun: 'number', to: '+15551230000', caller_id: '{{contact.channel.address}}' }, [{ event: 'callCompleted' }, { event: 'hangup' }]),
+        ],
+      }),
+    );
+    const web = await startCommand(cli.home, ['cognigy:test-chat', '--flow-file', flow, '--web', '--no-open']);
+    try {
+      const page = await open(web);
+      assert.match((await widgetClasses(page, 'Transfer'))!, /\bunmodelled\b/);
+      assert.notMatch((await widgetClasses(page, 'Hello'))!, /\bunmodelled\b/);
+      await say(page, 'hi', () => page.waitForSelector('.sys.error'));
+      assert.match((await page.textContent('.sys.error'))!, /"Transfer" has type "connect-call-to", which the local runner does not model/);
+      assert.match((await widgetClasses(page, 'Transfer'))!, /\bfailed\b/);
+      assert.match((await page.textContent('#flow-status'))!, /^ended at Transfer \(error\)$/);
+      await page.click('#flow [data-widget="Transfer"]');
+      assert.match((await page.textContent('#inspector'))!, /test-chat does not model "connect-call-to"/);
+    } finally {
+      await web.stop();
+    }
+  });
+
   it('--report of a failing suite: coverage colours, the "never taken" list, each failure beside its transcript; --min-coverage fails the run', async () => {
     const suite = fs.mkdtempSync(path.join(cli.home, 'suite-'));
     for (const dir of ['botium-pass', 'botium-fail']) {
