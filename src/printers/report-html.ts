@@ -4,10 +4,10 @@ import type { RunTotals } from '../lib/conversation/reporters';
 import type { ScriptError } from '../lib/conversation/types';
 import { COVERAGE_COLOURS, esc, flowSvg } from './flow-svg';
 import { runTotals } from '../lib/conversation/reporters';
-import type { ScriptRunResult } from '../lib/conversation/run-scripts';
-import type { PreparedChat } from '../lib/conversation/test-chat';
+import type { ScriptRunResult } from '../lib/tasks/run-scripts';
+import type { PreparedChat } from '../lib/conversation/prepared';
 import { redact } from '../lib/redact';
-import { writeFileAtomic } from '../lib/setup/store';
+import { writeFileAtomic } from '../lib/files';
 import { flowCanvas } from '../lib/studio/canvas';
 
 /**

@@ -1,4 +1,4 @@
-import type { FlowDefinition } from '../studio/types';
+import type { FlowDefinition } from '../domain/flow';
 import { addToPath, CoverageCounter, emptyPath, type ConversationPath, type FlowCoverage } from './coverage';
 import type { ConversationDriver, ConversationResult, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';

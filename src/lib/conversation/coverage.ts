@@ -1,5 +1,5 @@
-import type { PathStep } from '../runtime';
-import type { FlowDefinition, Transition } from '../studio/types';
+import type { FlowDefinition, Transition } from '../domain/flow';
+import type { FlowEvent } from '../runtime/events';
 
 /**
  * Flow coverage: which widgets and transitions of the flow the conversations went
@@ -58,6 +58,46 @@ function branchName(t: Transition): string {
   if (t.event !== 'match' || !Array.isArray(t.conditions) || !t.conditions.length) return '';
   const names = t.conditions.map((c) => c.friendly_name || `${c.type} ${c.value ?? ''}`.trim());
   return ` (${names.join(' and ')})`;
+}
+
+/**
+ * One widget left by one of its transitions, in the order the execution went, read from
+ * the interpreter's `transition` events (a traced run): `index` is the transition's place
+ * in the widget's `transitions` (-1 when the widget does not declare it, e.g. a split's
+ * implicit noMatch); without `next` the transition ended the execution.
+ */
+export interface PathStep {
+  widget: string;
+  event: string;
+  index: number;
+  next?: string;
+}
+
+/**
+ * Reads the root flow's path out of a turn's events. A subflow's own transitions (between
+ * its `subflow` start and return events) are skipped: its widgets are not the flow's.
+ */
+export function pathReader(definition: FlowDefinition): (events: readonly FlowEvent[]) => PathStep[] {
+  const transitions = new Map<string, readonly Transition[]>();
+  for (const s of definition.states ?? []) if (s && !transitions.has(s.name)) transitions.set(s.name, Array.isArray(s.transitions) ? s.transitions : []);
+  return (events) => {
+    const path: PathStep[] = [];
+    let depth = 0;
+    for (const e of events) {
+      if (e.type === 'subflow') {
+        if (e.phase === 'start') depth++;
+        else if (depth > 0) depth--;
+        continue;
+      }
+      if (e.type !== 'transition' || depth > 0) continue;
+      const list = transitions.get(e.widget) ?? [];
+      const branch = /^match #(\d+)$/.exec(e.event);
+      const index = branch ? Number(branch[1]) : list.findIndex((t) => t.event === e.event);
+      const event = branch ? 'match' : e.event;
+      path.push(e.next === undefined ? { widget: e.widget, event, index } : { widget: e.widget, event, index, next: e.next });
+    }
+    return path;
+  };
 }
 
 /** What one conversation went through: widget names and transition ids. */

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { applyMemory, fillMemory, type ScriptingMemory } from './botium';
 import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
 import type { Conversation, Expectation, ScriptError, Step } from './types';
-import type { PathStep } from '../runtime';
+import type { PathStep } from './coverage';
 import { isScriptError } from './types';
 
 /** What the flow did in answer to one customer turn. */

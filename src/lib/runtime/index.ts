@@ -56,7 +56,6 @@ export {
   DEFAULT_FLOW_ADDRESS,
   type CreateRunOptions,
   type RunState,
-  type PathStep,
   type RunStatus,
   type RuntimeEnv,
   type RuntimeLimits,

@@ -1,14 +1,14 @@
 import { CognigyError } from '../errors';
-import { HttpFailure, type HttpTransport } from '../http/types';
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import { HttpFailure, type HttpRequest, type HttpTransport } from '../http/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import type { OtherStartEvent } from './flow';
 import { answerWithStub, findStub, type StubSet } from './stubs';
 import type { ChannelSids, FlowContext } from './context';
 import type { EndEvent, FlowEvent } from './events';
 import type { HttpResult } from './http-call';
 import { sidFactory, type IdSource } from './sids';
-import { createRunState, step, type PathStep, type RunState, type RuntimeLimits, type StepInput, type StepResult } from './step';
+import { createRunState, step, type RunState, type RuntimeLimits, type StepInput, type StepResult } from './step';
 import type { Effect } from './widgets';
 
 export interface Clock {
@@ -39,13 +39,23 @@ export interface FlowSessionOptions {
   subflows?: ReadonlyMap<string, FlowDefinition>;
   /** URLs for URL-less run-function widgets, by widget name or ZH… SID. */
   functions?: ReadonlyMap<string, string>;
+  /** Told of each step's events as they happen, and of each call before it goes out (a watched conversation). */
+  listener?: SessionListener;
+  /** Emit `transition` events (see RuntimeEnv). */
+  trace?: boolean;
+}
+
+/** What a watcher of a running execution hears, while the turn runs (not only when it returns). */
+export interface SessionListener {
+  /** The events of one step of the core, in order. */
+  events(events: readonly FlowEvent[]): void;
+  /** The flow is about to call `request.url` and wait for the answer (make-http-request or run-function). */
+  callStarted(widget: string, kind: 'http' | 'function', request: HttpRequest): void;
 }
 
 /** What one turn produced. */
 export interface Turn {
   events: FlowEvent[];
-  /** The transitions the execution took in this turn, in order. */
-  path: PathStep[];
   /** Set when the execution now waits for the customer. */
   waiting?: { widget: string; timeoutSeconds: number };
   /** Set when the execution ended during this turn. */
@@ -64,12 +74,14 @@ export class FlowSession {
   private readonly http: HttpTransport;
   private readonly clock: Clock;
   private readonly stubs?: StubSet;
+  private readonly listener?: SessionListener;
   private busy = false;
 
   constructor(definition: FlowDefinition, options: FlowSessionOptions) {
     this.http = options.http;
     this.clock = options.clock ?? systemClock;
     this.stubs = options.stubs;
+    this.listener = options.listener;
     this.state = createRunState(definition, {
       sid: sidFactory(options.ids),
       limits: options.limits,
@@ -81,6 +93,7 @@ export class FlowSession {
       channel: options.channel,
       subflows: options.subflows,
       functions: options.functions,
+      trace: options.trace,
     });
   }
 
@@ -145,14 +158,17 @@ export class FlowSession {
     }
     this.busy = true;
     const events: FlowEvent[] = [];
-    const path: PathStep[] = [];
     try {
-      let result = this.advance(input, events, path);
+      let result = this.advance(input, events);
       while (result.effect?.type === 'http') {
+        if (this.listener) {
+          const pending = this.state.pending;
+          this.listener.callStarted(result.effect.widget, pending?.kind === 'function' ? 'function' : 'http', result.effect.request);
+        }
         const outcome = await this.perform(result.effect);
-        result = this.advance({ type: 'http-result', result: outcome, at: this.clock.now() }, events, path);
+        result = this.advance({ type: 'http-result', result: outcome, at: this.clock.now() }, events);
       }
-      const turn: Turn = { events, path };
+      const turn: Turn = { events };
       if (result.effect?.type === 'wait-for-reply') {
         turn.waiting = { widget: result.effect.widget, timeoutSeconds: result.effect.timeoutSeconds };
       }
@@ -163,14 +179,14 @@ export class FlowSession {
     }
   }
 
-  private advance(input: StepInput, events: FlowEvent[], path: PathStep[]): StepResult {
+  private advance(input: StepInput, events: FlowEvent[]): StepResult {
     const result = step(this.state, input);
     this.state = result.state;
-    for (const taken of result.path) path.push(taken);
     for (const event of result.events) {
       events.push(event);
       this.log.push(event);
     }
+    if (this.listener && result.events.length) this.listener.events(result.events);
     return result;
   }
 

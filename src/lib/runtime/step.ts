@@ -1,5 +1,5 @@
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition, Transition } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import { initialContext, mintTriggerSids, triggerScope, type Addresses, type ChannelSids, type FlowContext } from './context';
 import type { EndEvent, EndReason, FlowEvent } from './events';
 import { chooseTrigger, compileFlow, type CompiledFlow, type OtherStartEvent } from './flow';
@@ -60,6 +60,8 @@ export interface RuntimeEnv {
   readonly subflows?: ReadonlyMap<string, FlowDefinition>;
   /** URLs for run-function widgets whose export has none, by widget name or function SID (ZH…). */
   readonly functions?: ReadonlyMap<string, string>;
+  /** Emit a `transition` event for every transition taken (for views that draw the path). */
+  readonly trace?: boolean;
 }
 
 /** A parent flow waiting for the subflow its run-subflow widget started. */
@@ -101,25 +103,9 @@ export type StepInput =
   | { type: 'silence'; at: number }
   | { type: 'http-result'; result: HttpResult; at: number };
 
-/**
- * One widget left by one of its transitions, in the order the execution went: the widget
- * path views draw and coverage counts. `index` is the transition's place in the widget's
- * `transitions` (-1 for a split's noMatch the widget does not declare); without `next` the
- * transition ended the execution. Only the running flow's own widgets: a subflow's path is
- * not reported (its run-subflow widget is, with `completed`/`failed`).
- */
-export interface PathStep {
-  widget: string;
-  event: string;
-  index: number;
-  next?: string;
-}
-
 export interface StepResult {
   state: RunState;
   events: FlowEvent[];
-  /** The transitions this step took. */
-  path: PathStep[];
   /** Present when the execution waits on I/O; absent once it ended. */
   effect?: Effect;
 }
@@ -141,6 +127,8 @@ export interface CreateRunOptions {
   channel?: Partial<ChannelSids>;
   subflows?: ReadonlyMap<string, FlowDefinition>;
   functions?: ReadonlyMap<string, string>;
+  /** Emit `transition` events (see RuntimeEnv). */
+  trace?: boolean;
 }
 
 export const DEFAULT_FLOW_ADDRESS = '+15005550006';
@@ -161,6 +149,7 @@ export function createRunState(definition: FlowDefinition, options: CreateRunOpt
     channel: options.channel,
     subflows: options.subflows,
     functions: options.functions,
+    ...(options.trace ? { trace: true } : {}),
   };
   const context = initialContext({
     flowSid: options.flowSid ?? sid('FW'),
@@ -190,9 +179,9 @@ class Step implements WidgetRun {
   startedAt: number | undefined;
   handedOverBy: string | undefined;
   readonly events: FlowEvent[] = [];
-  readonly path: PathStep[] = [];
   readonly sid: SidFactory;
   readonly httpLimits: HttpLimits;
+  private readonly trace: boolean;
 
   constructor(
     private readonly base: RunState,
@@ -213,6 +202,12 @@ class Step implements WidgetRun {
     this.handedOverBy = base.handedOverBy;
     this.sid = base.env.sid;
     this.httpLimits = { timeoutMs: base.env.limits.httpTimeoutMs, maxBodyBytes: base.env.limits.maxBodyBytes };
+    this.trace = base.env.trace === true;
+  }
+
+  /** Only a traced run builds transition events. */
+  private transition(widget: string, event: string, next: string | undefined): void {
+    this.emit({ type: 'transition', at: this.at, widget, event, ...(next ? { next } : {}) });
   }
 
   functionUrl(widget: string, functionSid: string): string | undefined {
@@ -226,32 +221,6 @@ class Step implements WidgetRun {
 
   emit(event: FlowEvent): void {
     this.events.push(event);
-  }
-
-  /** A transition taken by a widget of the root flow. */
-  private took(widget: string, event: string, index: number, next: string | undefined): void {
-    if (this.frames.length) return;
-    this.path.push(next === undefined ? { widget, event, index } : { widget, event, index, next });
-  }
-
-  /** Records the transition a follow/goto outcome takes, and returns where it leads. */
-  private take(widget: string, outcome: WidgetOutcome & { kind: 'follow' | 'goto' }, transitions: readonly Transition[] | undefined): string | undefined {
-    if (outcome.kind === 'goto') {
-      const index = outcome.index ?? -1;
-      this.took(widget, index >= 0 ? transitions![index].event : outcome.via, index, outcome.next);
-      return outcome.next;
-    }
-    const list = transitions ?? [];
-    let index = -1;
-    for (let i = 0; i < list.length; i++) {
-      if (list[i].event === outcome.event) {
-        index = i;
-        break;
-      }
-    }
-    const next = index >= 0 ? list[index].next : undefined;
-    this.took(widget, outcome.event, index, next);
-    return next;
   }
 
   setWidget(name: string, output: Record<string, unknown>): void {
@@ -300,7 +269,7 @@ class Step implements WidgetRun {
     return true;
   }
 
-  fail(widget: string, message: string, extra: { code?: number; property?: string; local?: boolean } = {}): void {
+  fail(widget: string, message: string, extra: { code?: number; property?: string; local?: boolean; notModelled?: string } = {}): void {
     const { local, ...details } = extra;
     this.emit({ type: 'error', at: this.at, widget, message, ...details });
     this.finish(widget, 'error', message, { local });
@@ -330,7 +299,7 @@ class Step implements WidgetRun {
       this.lastWidget = triggerName;
       this.repeats = 1;
       this.status = 'running';
-      this.took(triggerName, choice.event, this.triggerIndex(choice.event), choice.next);
+      if (this.trace) this.transition(triggerName, choice.event, choice.next);
       this.goto(choice.next, triggerName);
       return;
     }
@@ -350,24 +319,32 @@ class Step implements WidgetRun {
       ...(media.length ? { media: [...media] } : {}),
     });
     this.status = 'running';
-    this.took(triggerName, choice.event, this.triggerIndex(choice.event), choice.next);
+    if (this.trace) this.transition(triggerName, choice.event, choice.next);
     this.goto(choice.next, triggerName);
-  }
-
-  private triggerIndex(event: string): number {
-    return (this.flow.states.get(this.flow.definition.initial_state)?.transitions ?? []).findIndex((t) => t.event === event);
   }
 
   /** Applies a widget's outcome, then keeps running widgets until I/O or the end. */
   apply(widget: string, outcome: WidgetOutcome): void {
     switch (outcome.kind) {
-      case 'follow':
-      case 'goto': {
-        const next = this.take(widget, outcome, this.flow.states.get(widget)?.transitions);
-        if (!next) this.leadsNowhere(widget, outcome);
-        else this.goto(next, widget);
+      case 'follow': {
+        const state = this.flow.states.get(widget);
+        const transition = state?.transitions?.find((t) => t.event === outcome.event);
+        if (this.trace) this.transition(widget, outcome.event, transition?.next);
+        if (!transition?.next) {
+          this.finishAt(widget, `its "${outcome.event}" transition leads nowhere`);
+          return;
+        }
+        this.goto(transition.next, widget);
         return;
       }
+      case 'goto':
+        if (this.trace) this.transition(widget, outcome.via, outcome.next);
+        if (!outcome.next) {
+          this.finishAt(widget, `its ${outcome.via} transition leads nowhere`);
+          return;
+        }
+        this.goto(outcome.next, widget);
+        return;
       case 'effect':
         this.pending = outcome.pending;
         this.effect = outcome.effect;
@@ -416,6 +393,7 @@ class Step implements WidgetRun {
     this.steps++;
     this.lastWidget = triggerName;
     this.repeats = 1;
+    if (this.trace) this.transition(triggerName, choice.event, choice.next);
     this.goto(choice.next, triggerName);
   }
 
@@ -462,7 +440,7 @@ class Step implements WidgetRun {
       // Own keys only: a type named `constructor` or `__proto__` is not a handler.
       const handler = Object.hasOwn(WIDGET_HANDLERS, state.type) ? WIDGET_HANDLERS[state.type] : undefined;
       if (!handler) {
-        this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`, { local: true });
+        this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`, { local: true, notModelled: state.type });
         return;
       }
       let outcome: WidgetOutcome;
@@ -476,22 +454,21 @@ class Step implements WidgetRun {
         throw error;
       }
       // Transitions continue the loop here; anything else (I/O, end) stops the step.
-      if (outcome.kind !== 'follow' && outcome.kind !== 'goto') {
+      const next = this.nextOf(name, outcome);
+      if (next === undefined) {
         this.apply(name, outcome);
         return;
       }
-      const next = this.take(name, outcome, state.transitions);
-      if (!next) {
-        this.leadsNowhere(name, outcome);
-        return;
-      }
+      if (this.trace) this.transition(name, outcome.kind === 'goto' ? outcome.via : (outcome as { event: string }).event, next);
       previous = name;
       name = next;
     }
   }
 
-  private leadsNowhere(widget: string, outcome: WidgetOutcome & { kind: 'follow' | 'goto' }): void {
-    this.finishAt(widget, outcome.kind === 'follow' ? `its "${outcome.event}" transition leads nowhere` : `its ${outcome.via} transition leads nowhere`);
+  private nextOf(widget: string, outcome: WidgetOutcome): string | undefined {
+    if (outcome.kind === 'goto') return outcome.next;
+    if (outcome.kind !== 'follow') return undefined;
+    return this.flow.states.get(widget)?.transitions?.find((t) => t.event === outcome.event)?.next;
   }
 
   resume(outcome: () => WidgetOutcome, widget: string): void {
@@ -526,7 +503,7 @@ class Step implements WidgetRun {
       startedAt: this.startedAt,
       handedOverBy: this.handedOverBy,
     };
-    return { state, events: this.events, path: this.path, ...(this.effect ? { effect: this.effect } : {}) };
+    return { state, events: this.events, ...(this.effect ? { effect: this.effect } : {}) };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { HttpRequest } from '../http/types';
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, MAX_TASK_TIMEOUT_SECONDS } from '../studio/constants';
-import type { KeyValue, WidgetState } from '../studio/types';
+import type { KeyValue, WidgetState } from '../domain/flow';
 import { CONDITION_TYPES, evaluateCondition } from './conditions';
 import { mediaFields, type FlowContext } from './context';
 import type { ConditionResult, EndReason, FlowEvent, FunctionEvent, HttpCallDetails, HttpEvent, InboundEvent, VariablesEvent } from './events';
@@ -35,7 +35,7 @@ export type Pending =
 
 export type WidgetOutcome =
   | { kind: 'follow'; event: string }
-  | { kind: 'goto'; next: string | undefined; via: string; /** The transition's place in `transitions`, when the widget declares it. */ index?: number }
+  | { kind: 'goto'; next: string | undefined; via: string }
   | { kind: 'effect'; effect: Effect; pending: Pending }
   /** `local`: only the local run cannot go on (nothing Studio would do); a subflow's parent does not take `failed` for it. */
   | { kind: 'end'; reason: EndReason; message: string; local?: boolean }
@@ -356,13 +356,12 @@ const splitBasedOn: Handler = (run, state) => {
     }
     if (all) {
       run.emit({ type: 'split', at: run.at, widget: state.name, input, matched: { index, conditions: results }, checked, ...(t.next ? { next: t.next } : {}) });
-      return { kind: 'goto', next: t.next, via: `match #${index}`, index };
+      return { kind: 'goto', next: t.next, via: `match #${index}` };
     }
   }
   const noMatch = transitions.find((t) => t.event === 'noMatch');
   run.emit({ type: 'split', at: run.at, widget: state.name, input, matched: null, checked, ...(noMatch?.next ? { next: noMatch.next } : {}) });
-  const noMatchIndex = transitions.findIndex((t) => t.event === 'noMatch');
-  return { kind: 'goto', next: noMatch?.next, via: 'noMatch', ...(noMatchIndex >= 0 ? { index: noMatchIndex } : {}) };
+  return { kind: 'goto', next: noMatch?.next, via: 'noMatch' };
 };
 
 const runSubflow: Handler = (run, state) => {

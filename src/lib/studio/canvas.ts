@@ -1,4 +1,4 @@
-import type { FlowDefinition, Transition } from './types';
+import type { FlowDefinition, Transition } from '../domain/flow';
 
 /**
  * The flow as Studio's canvas draws it: each widget a box at its `properties.offset`

@@ -1,11 +1,14 @@
 import * as path from 'node:path';
-import type { ChatSession, ChatTurn, TranscriptEntry } from '../conversation/chat';
+import type { ChatSession, ChatTurn } from '../conversation/chat';
+import { pathReader, type PathStep } from '../conversation/coverage';
+import type { ConversationEvent, Subscription } from '../conversation/events';
+import type { PreparedChat } from '../conversation/prepared';
 import type { ReplSessions } from '../conversation/repl-record';
-import type { PreparedChat } from '../conversation/test-chat';
 import { UsageError } from '../errors';
 import { redactDeep, redactUrl } from '../redact';
-import type { PathStep } from '../runtime';
 import type { FlowEvent } from '../runtime/events';
+import { replView } from '../../printers/repl';
+import { transcriptJson } from '../../printers/transcript';
 
 /**
  * The conversation the web view shows: the REPL's chat (same sessions, same /save), its
@@ -16,7 +19,8 @@ export interface TurnView {
   n: number;
   /** What the customer did: their text, `(silence)`, or null when the flow spoke first. */
   customer: string | null;
-  entries: TranscriptEntry[];
+  /** The transcript entries of the turn, each with its words (as -o json writes them). */
+  entries: Array<Record<string, unknown>>;
   path: PathStep[];
   /** The HTTP and Function calls of the turn, URLs redacted. */
   calls: CallView[];
@@ -46,8 +50,16 @@ export interface CallView {
   stub?: string;
 }
 
+/**
+ * What the page hears: the conversation's own events as they happen (the widget the flow
+ * enters, a bot call starting and ending: the canvas moves while the turn runs), then the
+ * whole turn once it ran (`turn`).
+ */
+export type LiveEvent = Extract<ConversationEvent, { type: 'turn-started' | 'widget-entered' | 'widget-left' | 'call-started' | 'call-ended' | 'execution-ended' }>;
+
 export type LiveMessage =
   | { type: 'turn-started'; customer: string | null }
+  | { type: 'live'; event: LiveEvent }
   | { type: 'turn'; turn: TurnView }
   | { type: 'reset'; conversation: number }
   | { type: 'turn-failed'; message: string };
@@ -66,12 +78,26 @@ export class LiveChat {
   private variables: Record<string, unknown> = {};
   private readonly listeners = new Set<(m: LiveMessage) => void>();
   private queue: Promise<unknown> = Promise.resolve();
+  private watching?: Subscription;
+  private readonly readPath: (events: readonly FlowEvent[]) => PathStep[];
 
   constructor(
     private readonly prepared: PreparedChat,
     private readonly o: LiveChatOptions,
   ) {
-    this.chat = o.sessions.newChat();
+    this.readPath = pathReader(prepared.definition);
+    this.chat = this.newChat();
+  }
+
+  /** A chat whose conversation the page watches from its first turn (so the interpreter traces it). */
+  private newChat(): ChatSession {
+    this.watching?.unsubscribe();
+    const chat = this.o.sessions.newChat();
+    const live = new Set<string>(['widget-entered', 'widget-left', 'call-started', 'call-ended', 'execution-ended']);
+    this.watching = chat.conversation.subscribe((event) => {
+      if (live.has(event.type)) this.tell({ type: 'live', event: redactDeep(liveView(event as LiveEvent)) });
+    });
+    return chat;
   }
 
   subscribe(listener: (m: LiveMessage) => void): () => void {
@@ -95,7 +121,7 @@ export class LiveChat {
   /** A new customer session, as the REPL's /reset. */
   reset(): Promise<void> {
     return this.serial(async () => {
-      this.chat = this.o.sessions.newChat();
+      this.chat = this.newChat();
       this.turns = [];
       this.variables = {};
       this.conversation++;
@@ -114,7 +140,7 @@ export class LiveChat {
       if (!/^[\w.@ -]+\.ya?ml$/i.test(file) || file.startsWith('.')) {
         throw new UsageError(`"${file}" is not a file name this page may write.`, 'Give a plain file name ending in .yaml (it is written in the folder test-chat runs in).');
       }
-      return redactDeep(this.o.sessions.saveScript(this.chat, path.join(this.o.cwd, file)));
+      return redactDeep(replView().savedScript(this.o.sessions.saveScript(this.chat, path.join(this.o.cwd, file))));
     });
   }
 
@@ -143,9 +169,9 @@ export class LiveChat {
   }
 
   private record(customer: string | null, turn: ChatTurn): TurnView {
-    if (turn.entries.some((e) => e.kind === 'new-execution')) this.variables = {};
+    if (turn.entries.some((e) => e.from === 'system' && e.kind === 'new-execution')) this.variables = {};
     for (const e of turn.events) if (e.type === 'variables') this.variables = { ...this.variables, ...e.changed };
-    const view = redactDeep(toView(this.turns.length + 1, customer, turn, this.variables));
+    const view = redactDeep(toView(this.turns.length + 1, customer, turn, this.variables, this.readPath(turn.events)));
     this.turns.push(view);
     this.tell({ type: 'turn', turn: view });
     return view;
@@ -160,7 +186,14 @@ export class LiveChat {
   }
 }
 
-function toView(n: number, customer: string | null, turn: ChatTurn, variables: Record<string, unknown>): TurnView {
+/** A live event as the page reads it: the bot's answer stays for the turn's view (it is in the inspector). */
+function liveView(event: LiveEvent): LiveEvent {
+  if (event.type !== 'call-ended' || !event.answer) return event;
+  const { answer: _answer, ...rest } = event;
+  return rest;
+}
+
+function toView(n: number, customer: string | null, turn: ChatTurn, variables: Record<string, unknown>, path: PathStep[]): TurnView {
   const calls: CallView[] = [];
   const failed: string[] = [];
   let handover: TurnView['handover'];
@@ -195,8 +228,8 @@ function toView(n: number, customer: string | null, turn: ChatTurn, variables: R
   return {
     n,
     customer,
-    entries: turn.entries,
-    path: turn.path ?? [],
+    entries: transcriptJson(turn.entries),
+    path,
     calls,
     variables: { ...variables },
     ...(handover ? { handover } : {}),

@@ -4,7 +4,7 @@ import { flowCanvas } from '../studio/canvas';
 import { flowSvg } from '../../printers/flow-svg';
 import { replSessions } from '../conversation/repl-record';
 import type { ChatSession } from '../conversation/chat';
-import type { PreparedChat } from '../conversation/test-chat';
+import type { PreparedChat } from '../conversation/prepared';
 import { LiveChat } from './live-chat';
 import { startWebServer, type WebServer } from './server';
 

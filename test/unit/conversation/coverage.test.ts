@@ -1,6 +1,8 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
-import { addToPath, countedTransitions, CoverageCounter, coverageLine, coveragePercent, emptyPath } from '../../../src/lib/conversation/coverage';
+import { addToPath, countedTransitions, CoverageCounter, coverageLine, coveragePercent, emptyPath, pathReader } from '../../../src/lib/conversation/coverage';
+import type { Turn } from '../../../src/lib/runtime';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { buildFlow } from '../../../src/lib/studio';
 import { fakeTransport, flowOf, response, session, trigger, widget } from '../runtime/helpers';
 import { options } from '../studio/helpers';
@@ -20,23 +22,27 @@ const flow = flowOf(
   widget('Bye', 'send-message', { body: 'Bye.' }, [{ event: 'sent' }, { event: 'failed' }]),
 );
 
-describe('the transitions a run takes (Turn.path)', () => {
+/** A traced session (the interpreter reports its transitions) and the root flow's path of a turn. */
+const traced = (definition: FlowDefinition, o: Parameters<typeof session>[1] = {}) => session(definition, { trace: true, ...o });
+const pathOf = (definition: FlowDefinition, turn: Turn) => pathReader(definition)(turn.events);
+
+describe('the path a traced run takes (pathReader over transition events)', () => {
   it('names each widget left, the event, its place in the transitions and where it led, in order', async () => {
-    const s = session(flow);
+    const s = traced(flow);
     const first = await s.start('hello');
-    assert.deepStrictEqual(first.path, [
+    assert.deepStrictEqual(pathOf(flow, first), [
       { widget: 'Trigger', event: 'incomingMessage', index: 0, next: 'Split' },
       { widget: 'Split', event: 'noMatch', index: 0, next: 'Ask' },
     ]);
     const second = await s.reply('ok');
-    assert.deepStrictEqual(second.path, [
+    assert.deepStrictEqual(pathOf(flow, second), [
       { widget: 'Ask', event: 'incomingMessage', index: 0, next: 'Bye' },
       { widget: 'Bye', event: 'sent', index: 0 },
     ]);
   });
 
   it('tells two match branches of one split apart by their index', async () => {
-    assert.deepStrictEqual((await session(flow).start('bye')).path.slice(1), [
+    assert.deepStrictEqual(pathOf(flow, await traced(flow).start('bye')).slice(1), [
       { widget: 'Split', event: 'match', index: 2, next: 'Bye' },
       { widget: 'Bye', event: 'sent', index: 0 },
     ]);
@@ -44,16 +50,20 @@ describe('the transitions a run takes (Turn.path)', () => {
 
   it('an HTTP failure branch and the silence time-out are transitions too', async () => {
     const built = buildFlow(options());
-    const s = session(built, { http: fakeTransport(() => response(500, 'down')) });
-    const path = (await s.start('hi')).path.map((p) => `${p.widget}.${p.event}`);
+    const s = traced(built, { http: fakeTransport(() => response(500, 'down')) });
+    const path = pathOf(built, await s.start('hi')).map((p) => `${p.widget}.${p.event}`);
     assert.deepStrictEqual(path.slice(0, 3), ['Trigger.incomingConversationMessage', 'SetUserText.next', 'ProcessUserInput.failed']);
-    const waits = session(flow);
+    const waits = traced(flow);
     await waits.start('hello');
-    assert.deepStrictEqual((await waits.silence()).path, [{ widget: 'Ask', event: 'timeout', index: 1 }]);
+    assert.deepStrictEqual(pathOf(flow, await waits.silence()), [{ widget: 'Ask', event: 'timeout', index: 1 }]);
   });
 });
 
 describe('flow coverage', () => {
+  it('an untraced run reports no path (what a script run without coverage would pay nothing for)', async () => {
+    assert.deepStrictEqual(pathOf(flow, await session(flow).start('hello')), []);
+  });
+
   it('counts every transition except the trigger\'s unwired events, each match branch by its condition', () => {
     assert.deepStrictEqual(
       countedTransitions(flow).map((t) => t.label),
@@ -64,10 +74,10 @@ describe('flow coverage', () => {
   it('counts conversations (not visits) per widget and transition, and lists what none reached', async () => {
     const counter = new CoverageCounter(flow);
     for (const messages of [['hello', 'ok'], ['bye'], ['bye']]) {
-      const s = session(flow);
+      const s = traced(flow);
       const path = emptyPath();
-      addToPath(path, (await s.start(messages[0])).path, flow.initial_state);
-      for (const m of messages.slice(1)) addToPath(path, (await s.reply(m)).path, flow.initial_state);
+      addToPath(path, pathOf(flow, await s.start(messages[0])), flow.initial_state);
+      for (const m of messages.slice(1)) addToPath(path, pathOf(flow, await s.reply(m)), flow.initial_state);
       counter.add(path);
     }
     const c = counter.result();

@@ -3,7 +3,7 @@ import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { flowCanvas, WIDGET_HEIGHT, WIDGET_WIDTH } from '../../../src/lib/studio/canvas';
-import type { FlowDefinition } from '../../../src/lib/studio/types';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { buildFlow } from '../../../src/lib/studio';
 import { flowSvg } from '../../../src/printers/flow-svg';
 import { options } from './helpers';
