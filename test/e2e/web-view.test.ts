@@ -216,6 +216,11 @@ describe('test-chat --web and --report in a browser', function () {
         events.destroy();
         assert.ok(bot.requests.length >= 2, 'the bot was called with its token');
         assert.match(stream, /event: turn\ndata: .*ProcessUserInput/, 'the stream carried the turns');
+        // While a turn runs, the stream says where the flow is: the call to the bot starts before the turn is told.
+        const callStarted = stream.search(/event: live\ndata: \{"type":"live","event":\{"type":"call-started"[^\n]*"widget":"ProcessUserInput"[^\n]*"bot":true/);
+        assert.isAtLeast(callStarted, 0, stream.slice(0, 2000));
+        assert.isBelow(callStarted, stream.indexOf('event: turn\n'));
+        assert.match(stream, /"type":"widget-left","at":\d+,"widget":"CheckEscalation","via":"match #1","next":"SendEscalationMessage"\},"transition":"CheckEscalation#1"/);
         assertNoSecret(html, 'the web page');
         assertNoSecret(stream, 'the event stream');
         assertNoSecret(bodies.join('\n'), 'the answers to the page');

@@ -90,14 +90,18 @@ export function pathReader(definition: FlowDefinition): (events: readonly FlowEv
         continue;
       }
       if (e.type !== 'transition' || depth > 0) continue;
-      const list = transitions.get(e.widget) ?? [];
-      const branch = /^match #(\d+)$/.exec(e.event);
-      const index = branch ? Number(branch[1]) : list.findIndex((t) => t.event === e.event);
-      const event = branch ? 'match' : e.event;
+      const { event, index } = transitionOf(transitions.get(e.widget) ?? [], e.event);
       path.push(e.next === undefined ? { widget: e.widget, event, index } : { widget: e.widget, event, index, next: e.next });
     }
     return path;
   };
+}
+
+/** The interpreter's name for a transition (`success`, `match #2`, `noMatch`) as the widget declares it. */
+export function transitionOf(transitions: readonly Transition[], via: string): { event: string; index: number } {
+  const branch = /^match #(\d+)$/.exec(via);
+  if (branch) return { event: 'match', index: Number(branch[1]) };
+  return { event: via, index: transitions.findIndex((t) => t.event === via) };
 }
 
 /** What one conversation went through: widget names and transition ids. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ChatSession, ChatTurn } from '../conversation/chat';
-import { pathReader, type PathStep } from '../conversation/coverage';
+import { pathReader, transitionId, transitionOf, type PathStep } from '../conversation/coverage';
 import type { ConversationEvent, Subscription } from '../conversation/events';
 import type { PreparedChat } from '../conversation/prepared';
 import type { ReplSessions } from '../conversation/repl-record';
@@ -59,7 +59,8 @@ export type LiveEvent = Extract<ConversationEvent, { type: 'turn-started' | 'wid
 
 export type LiveMessage =
   | { type: 'turn-started'; customer: string | null }
-  | { type: 'live'; event: LiveEvent }
+  /** `transition`: for a widget-left, the transition's id on the canvas (`Widget#index`). */
+  | { type: 'live'; event: LiveEvent; transition?: string }
   | { type: 'turn'; turn: TurnView }
   | { type: 'reset'; conversation: number }
   | { type: 'turn-failed'; message: string };
@@ -94,8 +95,15 @@ export class LiveChat {
     this.watching?.unsubscribe();
     const chat = this.o.sessions.newChat();
     const live = new Set<string>(['widget-entered', 'widget-left', 'call-started', 'call-ended', 'execution-ended']);
+    const transitions = new Map(this.prepared.definition.states.map((st) => [st.name, st.transitions ?? []]));
+    // Inside a subflow the widgets are the child's, not the canvas's: they are not told.
+    let depth = 0;
     this.watching = chat.conversation.subscribe((event) => {
-      if (live.has(event.type)) this.tell({ type: 'live', event: redactDeep(liveView(event as LiveEvent)) });
+      if (event.type === 'flow-event' && event.event.type === 'subflow') depth = event.event.phase === 'start' ? depth + 1 : Math.max(0, depth - 1);
+      if (!live.has(event.type)) return;
+      if (depth > 0 && (event.type === 'widget-left' || event.type === 'widget-entered')) return;
+      const index = event.type === 'widget-left' ? transitionOf(transitions.get(event.widget) ?? [], event.via).index : -1;
+      this.tell({ type: 'live', event: redactDeep(liveView(event as LiveEvent)), ...(event.type === 'widget-left' && index >= 0 ? { transition: transitionId(event.widget, index) } : {}) });
     });
     return chat;
   }

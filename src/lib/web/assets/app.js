@@ -269,6 +269,23 @@
     const events = new EventSource('events');
     events.addEventListener('turn', (ev) => addTurn(JSON.parse(ev.data).turn));
     events.addEventListener('reset', (ev) => clear(JSON.parse(ev.data).conversation));
+    // While a turn runs: the canvas follows the flow widget by widget, and says which call it waits on.
+    events.addEventListener('live', (ev) => {
+      const { event: e, transition } = JSON.parse(ev.data);
+      if (e.type === 'widget-left') {
+        if (transition) transitionNode(transition)?.classList.add('taken', 'last');
+        widgetNode(e.widget)?.classList.add('visited');
+      } else if (e.type === 'widget-entered') {
+        document.querySelectorAll('#flow .current').forEach((n) => n.classList.remove('current'));
+        const w = widgetNode(e.widget);
+        if (w) w.classList.add('visited', 'current');
+        $('flow-status').textContent = `at ${e.widget}`;
+      } else if (e.type === 'call-started') {
+        $('busy').textContent = `${e.bot ? 'calling the bot' : `calling ${e.host}`} at ${e.widget}… (Studio waits ${e.budgetMs / 1000} s at most)`;
+      } else if (e.type === 'call-ended') {
+        $('busy').textContent = `${e.widget}: ${e.outcome} in ${Math.round(e.elapsedMs)} ms`;
+      }
+    });
     events.addEventListener('turn-started', (ev) => {
       const { customer } = JSON.parse(ev.data);
       $('busy').textContent = customer === '(silence)' ? 'the customer stays silent…' : 'the flow is running…';
