@@ -74,26 +74,32 @@ export interface PathStep {
 }
 
 /**
- * Reads the root flow's path out of a turn's events. A subflow's own transitions (between
- * its `subflow` start and return events) are skipped: its widgets are not the flow's.
+ * Reads the root flow's path out of a conversation's turns, one turn's events at a time.
+ * A subflow's own transitions (between its `subflow` start and return events, which may
+ * lie turns apart: the child can wait for the customer) are skipped: its widgets are not
+ * the flow's. One reader per conversation: it remembers whether a subflow is running.
  */
-export function pathReader(definition: FlowDefinition): (events: readonly FlowEvent[]) => PathStep[] {
+export function pathReader(definition: FlowDefinition): () => (events: readonly FlowEvent[]) => PathStep[] {
   const transitions = new Map<string, readonly Transition[]>();
   for (const s of definition.states ?? []) if (s && !transitions.has(s.name)) transitions.set(s.name, Array.isArray(s.transitions) ? s.transitions : []);
-  return (events) => {
-    const path: PathStep[] = [];
+  return () => {
     let depth = 0;
-    for (const e of events) {
-      if (e.type === 'subflow') {
-        if (e.phase === 'start') depth++;
-        else if (depth > 0) depth--;
-        continue;
+    return (events) => {
+      const path: PathStep[] = [];
+      for (const e of events) {
+        if (e.type === 'subflow') {
+          if (e.phase === 'start') depth++;
+          else if (depth > 0) depth--;
+          continue;
+        }
+        // An end ends every frame: the next execution starts in the root flow.
+        if (e.type === 'end') depth = 0;
+        if (e.type !== 'transition' || depth > 0) continue;
+        const { event, index } = transitionOf(transitions.get(e.widget) ?? [], e.event);
+        path.push(e.next === undefined ? { widget: e.widget, event, index } : { widget: e.widget, event, index, next: e.next });
       }
-      if (e.type !== 'transition' || depth > 0) continue;
-      const { event, index } = transitionOf(transitions.get(e.widget) ?? [], e.event);
-      path.push(e.next === undefined ? { widget: e.widget, event, index } : { widget: e.widget, event, index, next: e.next });
-    }
-    return path;
+      return path;
+    };
   };
 }
 

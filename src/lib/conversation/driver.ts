@@ -37,12 +37,7 @@ export function flowDriverFactory(
   },
 ): DriverFactory {
   const run = options.run ?? {};
-  const readPath = options.trace ? pathReader(definition) : undefined;
-  const output = (turn: ConversationTurn): TurnOutput => {
-    const out = toOutput(turn);
-    if (readPath) out.path = readPath(turn.events);
-    return out;
-  };
+  const newPath = options.trace ? pathReader(definition) : undefined;
   let index = 0;
   return (conversation: Conversation, context: ConversationContext): ConversationDriver => {
     index++;
@@ -63,6 +58,12 @@ export function flowDriverFactory(
       ...(run.start ? { start: run.start, data: run.data ?? {} } : {}),
       ...(options.trace ? { trace: true } : {}),
     });
+    const readPath = newPath?.();
+    const output = (turn: ConversationTurn): TurnOutput => {
+      const out = toOutput(turn);
+      if (readPath) out.path = readPath(turn.events);
+      return out;
+    };
     const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
       tap?.beginTurn(text);
       const turn = await actor.send(text, media);

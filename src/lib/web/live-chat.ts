@@ -80,13 +80,14 @@ export class LiveChat {
   private readonly listeners = new Set<(m: LiveMessage) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private watching?: Subscription;
-  private readonly readPath: (events: readonly FlowEvent[]) => PathStep[];
+  private readonly newPath: () => (events: readonly FlowEvent[]) => PathStep[];
+  private readPath!: (events: readonly FlowEvent[]) => PathStep[];
 
   constructor(
     private readonly prepared: PreparedChat,
     private readonly o: LiveChatOptions,
   ) {
-    this.readPath = pathReader(prepared.definition);
+    this.newPath = pathReader(prepared.definition);
     this.chat = this.newChat();
   }
 
@@ -94,12 +95,14 @@ export class LiveChat {
   private newChat(): ChatSession {
     this.watching?.unsubscribe();
     const chat = this.o.sessions.newChat();
+    this.readPath = this.newPath();
     const live = new Set<string>(['widget-entered', 'widget-left', 'call-started', 'call-ended', 'execution-ended']);
     const transitions = new Map(this.prepared.definition.states.map((st) => [st.name, st.transitions ?? []]));
     // Inside a subflow the widgets are the child's, not the canvas's: they are not told.
     let depth = 0;
     this.watching = chat.conversation.subscribe((event) => {
       if (event.type === 'flow-event' && event.event.type === 'subflow') depth = event.event.phase === 'start' ? depth + 1 : Math.max(0, depth - 1);
+      if (event.type === 'execution-ended') depth = 0;
       if (!live.has(event.type)) return;
       if (depth > 0 && (event.type === 'widget-left' || event.type === 'widget-entered')) return;
       const index = event.type === 'widget-left' ? transitionOf(transitions.get(event.widget) ?? [], event.via).index : -1;

@@ -24,7 +24,7 @@ const flow = flowOf(
 
 /** A traced session (the interpreter reports its transitions) and the root flow's path of a turn. */
 const traced = (definition: FlowDefinition, o: Parameters<typeof session>[1] = {}) => session(definition, { trace: true, ...o });
-const pathOf = (definition: FlowDefinition, turn: Turn) => pathReader(definition)(turn.events);
+const pathOf = (definition: FlowDefinition, turn: Turn) => pathReader(definition)()(turn.events);
 
 describe('the path a traced run takes (pathReader over transition events)', () => {
   it('names each widget left, the event, its place in the transitions and where it led, in order', async () => {
@@ -56,6 +56,30 @@ describe('the path a traced run takes (pathReader over transition events)', () =
     const waits = traced(flow);
     await waits.start('hello');
     assert.deepStrictEqual(pathOf(flow, await waits.silence()), [{ widget: 'Ask', event: 'timeout', index: 1 }]);
+  });
+});
+
+describe('the path of a flow that runs a subflow', () => {
+  const CHILD = `FW${'c'.repeat(32)}`;
+  const child = flowOf(
+    trigger('Ask', 'incomingParent'),
+    widget('Ask', 'send-and-wait-for-reply', { body: 'Your name?', timeout: 60 }, [{ event: 'incomingMessage', next: 'Keep' }]),
+    widget('Keep', 'set-variables', { variables: [{ key: 'answer', value: '{{widgets.Ask.inbound.Body}}' }] }, [{ event: 'next' }]),
+  );
+  const parent = flowOf(
+    trigger('Sub'),
+    widget('Sub', 'run-subflow', { flow_sid: CHILD, parameters: [] }, [{ event: 'completed', next: 'Done' }, { event: 'failed' }]),
+    widget('Done', 'send-message', { body: 'thanks' }, [{ event: 'sent' }, { event: 'failed' }]),
+  );
+
+  it('skips the child\'s own transitions, also in a later turn while the child waits for the customer', async () => {
+    const s = traced(parent, { subflows: new Map([[CHILD, child]]) });
+    const read = pathReader(parent)();
+    assert.deepStrictEqual(read((await s.start('hi')).events), [{ widget: 'Trigger', event: 'incomingMessage', index: 0, next: 'Sub' }]);
+    assert.deepStrictEqual(read((await s.reply('Ana')).events), [
+      { widget: 'Sub', event: 'completed', index: 0, next: 'Done' },
+      { widget: 'Done', event: 'sent', index: 0 },
+    ]);
   });
 });
 
