@@ -12,6 +12,19 @@ import { assertNoSecret, registerTestSecret } from '../helpers/secrets';
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'scripts');
 /** The never-reached colour of the coverage drawing (printers/flow-svg.ts), as the browser computes it. */
 const NEVER_FILL = 'rgb(248, 215, 218)';
+/**
+ * Waits until an element's text satisfies `wanted` (a predicate that runs in the page: the
+ * tests' TypeScript has no DOM types, and a string predicate would be eval, which the
+ * page's Content-Security-Policy refuses).
+ */
+const textIs = (page: Page, selector: string, wanted: { equals?: string; startsWith?: string }) =>
+  page.waitForFunction(
+    ([sel, w]) => {
+      const t: string | undefined = (globalThis as any).document.querySelector(sel)?.textContent;
+      return t !== undefined && (w.equals !== undefined ? t === w.equals : t.startsWith(w.startsWith ?? ''));
+    },
+    [selector, wanted] as const,
+  );
 
 /**
  * test-chat --web and --report in a real browser (Debian's Chromium through
@@ -83,7 +96,7 @@ describe('test-chat --web and --report in a browser', function () {
       assert.match((await page.textContent('#inspector-what'))!, /SendToFlexAgent \(send-to-flex\)/);
       assert.match((await page.textContent('#inspector'))!, /callComplete → \(end\)/);
       await page.click('#escalate');
-      await page.waitForFunction("document.querySelector('#inspector-what')?.textContent === 'escalate preview'");
+      await textIs(page, '#inspector-what', { equals: 'escalate preview' });
       assert.match((await page.textContent('#inspector'))!, /What "twilio cognigy:escalate" would do/);
 
       await page.click('#flow [data-widget="SendToFlexAgent"]');
@@ -113,10 +126,10 @@ describe('test-chat --web and --report in a browser', function () {
       const page = await open(web);
       await say(page, 'hi', () => page.waitForSelector('.msg.bot'));
       await page.click('#silence');
-      await page.waitForFunction("document.querySelector('#flow-status')?.textContent?.startsWith('ended at')");
+      await textIs(page, '#flow-status', { startsWith: 'ended at' });
       assert.match((await page.getAttribute('#flow [data-transition="SendUserReply#1"]', 'class'))!, /\btaken\b/, 'the timeout branch');
       await page.click('#reset');
-      await page.waitForFunction("document.querySelector('#conversation-no')?.textContent === '· session 2'");
+      await textIs(page, '#conversation-no', { equals: '· session 2' });
       assert.strictEqual(await page.locator('#chat .msg').count(), 0);
       assert.strictEqual(await page.locator('#flow .visited').count(), 0, 'a new session starts with a clean canvas');
     } finally {
