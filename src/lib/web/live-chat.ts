@@ -191,10 +191,6 @@ export class LiveChat {
   private tell(m: LiveMessage): void {
     for (const l of this.listeners) l(m);
   }
-
-  get flowDefinition() {
-    return this.prepared.definition;
-  }
 }
 
 /** A live event as the page reads it: the bot's answer stays for the turn's view (it is in the inspector). */

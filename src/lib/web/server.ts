@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { CognigyError } from '../errors';
 import { redact } from '../redact';
 import type { LiveChat, LiveMessage } from './live-chat';
+import { esc } from '../../printers/flow-svg';
 
 /**
  * The web view's server. The security model (docs/web-view.md):
@@ -195,6 +196,5 @@ function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
 }
 
 function page(banner: string[]): string {
-  const esc = (t: string) => t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
   return fs.readFileSync(path.join(ASSETS, 'page.html'), 'utf8').replace('{{banner}}', banner.map((l) => `<div>${esc(l)}</div>`).join(''));
 }
