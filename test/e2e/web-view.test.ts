@@ -100,6 +100,7 @@ describe('test-chat --web and --report in a browser', function () {
       assert.match((await page.textContent('#inspector'))!, /What "twilio cognigy:escalate" would do/);
 
       await page.click('#flow [data-widget="SendToFlexAgent"]');
+      await page.click('#zoom-out');
       await page.screenshot({ path: screenshotFile('web-view.png') });
 
       await page.fill('#save-file', 'from-the-web.yaml');

@@ -250,6 +250,8 @@
     scale = Math.max(0.1, Math.min(2, next));
     svg.setAttribute('width', String(Math.round(w * scale)));
     svg.setAttribute('height', String(Math.round(h * scale)));
+    // Keep the widget the flow is at in view.
+    document.querySelector('#flow .current')?.scrollIntoView({ block: 'center', inline: 'center' });
   }
   $('zoom-in').addEventListener('click', () => zoom(scale * 1.25));
   $('zoom-out').addEventListener('click', () => zoom(scale / 1.25));
