@@ -107,6 +107,16 @@ describe('test-chat --web and --report in a browser', function () {
       await page.click('#save');
       await page.waitForSelector('.sys.saved');
       assert.match((await page.textContent('.sys.saved'))!, /Saved the conversation as a script \(\d+ steps\)/);
+      // The same as BotiumScript: what it cannot hold is said.
+      await page.fill('#save-file', 'from-the-web.convo.txt');
+      await page.click('#save');
+      await page.waitForSelector('.sys.saved >> nth=1');
+      assert.match((await page.locator('.sys.saved').nth(1).textContent())!, /2 hand-over and end steps are not in it: BotiumScript has no step for them/);
+      // A path the page may not write is refused, in the chat.
+      await page.fill('#save-file', '../outside.yaml');
+      await page.click('#save');
+      await page.waitForSelector('.sys.error');
+      assert.match((await page.textContent('.sys.error'))!, /not a file name this page may write/);
       await page.close();
       const done = await web.stop();
       stopped = true;
@@ -119,6 +129,12 @@ describe('test-chat --web and --report in a browser', function () {
     const replay = await cli.run(['cognigy:test-chat', '--demo', '--script', saved]);
     assert.strictEqual(replay.code, 0, replay.all);
     assert.match(replay.stdout, /^1 passed, 0 failed$/m);
+    const convo = path.join(cli.home, 'from-the-web.convo.txt');
+    assert.match(fs.readFileSync(convo, 'utf8'), /^from-the-web\n\n#me\nhi\n\n#bot\n/);
+    const botium = await cli.run(['cognigy:test-chat', '--demo', '--script', convo]);
+    assert.strictEqual(botium.code, 0, botium.all);
+    assert.match(botium.stdout, /^1 passed, 0 failed$/m);
+    assert.isFalse(fs.existsSync(path.join(path.dirname(cli.home), 'outside.yaml')));
   });
 
   it('silence takes the wait\'s time-out branch, reset starts a new session on a clean canvas', async () => {

@@ -145,11 +145,11 @@ export class LiveChat {
     return redactDeep(this.o.describeEscalation(this.chat));
   }
 
-  /** The conversation as a test script (the REPL's /save): FILE is relative to the working folder, .yaml or .yml. */
+  /** The conversation as a test script (the REPL's /save): FILE is a plain name in the working folder, .yaml/.yml (the project's YAML) or .convo.txt (BotiumScript). */
   save(file: string): Promise<string> {
     return this.serial(async () => {
-      if (!/^[\w.@ -]+\.ya?ml$/i.test(file) || file.startsWith('.')) {
-        throw new UsageError(`"${file}" is not a file name this page may write.`, 'Give a plain file name ending in .yaml (it is written in the folder test-chat runs in).');
+      if (!/^[\w.@ -]+\.(ya?ml|convo\.txt)$/i.test(file) || file.startsWith('.')) {
+        throw new UsageError(`"${file}" is not a file name this page may write.`, 'Give a plain file name ending in .yaml or .convo.txt (it is written in the folder test-chat runs in).');
       }
       return redactDeep(replView().savedScript(this.o.sessions.saveScript(this.chat, path.join(this.o.cwd, file))));
     });
