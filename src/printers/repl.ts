@@ -26,6 +26,7 @@ export function replView(o: { color?: boolean } = {}): ReplView {
       const lines = [`Saved the conversation as a script (${saved.steps} steps) to ${saved.file}`];
       if (saved.recording) lines.push(`  and the bot's answers to ${saved.recording}: replay it with --script ${saved.file} --replay ${saved.recording}`);
       if (saved.leftOut > 0) lines.push(`  The turns after the flow ended are left out: a script's conversation ends with the flow.`);
+      if (saved.notInBotium) lines.push(`  ${saved.notInBotium} hand-over and end step${saved.notInBotium === 1 ? ' is' : 's are'} not in it: BotiumScript has no step for them (a .yaml script keeps them).`);
       return lines.join('\n');
     },
     unknownCommand: (command) => `Unknown command ${command}; /help lists them.`,

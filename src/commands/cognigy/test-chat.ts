@@ -23,6 +23,8 @@ export default class TestChat extends CognigyCommand {
     '$ twilio cognigy:test-chat --endpoint-url "$COGNIGY_URL" --message "hi" --message "agent" -o json',
     '$ twilio cognigy:test-chat --flow-file flows/messaging.json --from +4915112345678',
     '$ twilio cognigy:test-chat --script tests/convos --junit reports/convos.xml --concurrency 16',
+    '$ twilio cognigy:test-chat --demo --web',
+    '$ twilio cognigy:test-chat --script tests/convos --report reports/convos.html --min-coverage 80',
   ];
 
   static flags = {
@@ -50,6 +52,10 @@ export default class TestChat extends CognigyCommand {
     rate: Flags.string({ description: 'With --script: at most this many requests to the bot for the whole run (N/s, N/min or N/h, e.g. 3/s).' }),
     shard: Flags.string({ description: 'With --script: run part INDEX of TOTAL of the suite (e.g. 2/4), split by conversation; merge the reports with --merge-junit/--merge-json.' }),
     'merge-junit': Flags.string({ description: 'Merge the --junit reports of --shard runs into the --junit FILE: a file or a quoted pattern ("reports/shard-*.xml"); repeatable.', multiple: true }),
+    web: Flags.boolean({ description: 'Chat in a local web page instead of the terminal: the flow drawn and lit up as the conversation runs, the chat, an inspector (127.0.0.1 only, a random token in the URL; Ctrl-C stops it).' }),
+    open: Flags.boolean({ description: 'With --web: open the browser on the page (--no-open only prints its URL).', default: true, allowNo: true }),
+    report: Flags.string({ description: 'With --script: write a self-contained HTML report (summary, each conversation beside its failures, flow coverage) to this file.' }),
+    'min-coverage': Flags.integer({ description: 'With --script: exit 1 when fewer than PCT percent of the widgets or of the transitions were reached.' }),
     'merge-json': Flags.string({ description: 'Merge the -o json reports of --shard runs (a file or a quoted pattern; repeatable); prints the merged report with -o json.', multiple: true }),
   };
 
@@ -100,7 +106,7 @@ export default class TestChat extends CognigyCommand {
       return;
     }
     if (mode.kind === 'merge-reports') return this.merge();
-    const recording = mode.kind === 'repl' ? undefined : mode.recording;
+    const recording = mode.kind === 'script' || mode.kind === 'messages' ? mode.recording : undefined;
 
     const { loadSavedSetupFor } = await import('../../lib/setup/saved');
     const { prepareChat } = await import('../../lib/tasks/test-chat');
@@ -145,8 +151,22 @@ export default class TestChat extends CognigyCommand {
             signal,
             color: Boolean(process.stdout.isTTY),
             recording,
+            transcripts: Boolean(f.report),
           });
           process.exitCode = scriptExitCode(result.summary);
+          if (f.report) {
+            const { writeHtmlReport } = await import('../../printers/report-html');
+            writeHtmlReport(f.report, prepared, result, f['min-coverage']);
+            if (!this.quiet) process.stderr.write(`Wrote the HTML report to ${f.report}.\n`);
+          }
+          if (f['min-coverage'] !== undefined && !result.summary.aborted) {
+            const { coveragePercent } = await import('../../lib/conversation/coverage');
+            const reached = coveragePercent(result.coverage);
+            if (reached < f['min-coverage']) {
+              process.stderr.write(`Flow coverage ${reached}% is below --min-coverage ${f['min-coverage']}% (${result.coverage.widgets.percent}% of the widgets, ${result.coverage.transitions.percent}% of the transitions).\n`);
+              if (!process.exitCode) process.exitCode = 1;
+            }
+          }
           if (result.recorded && !this.quiet) process.stderr.write(`${recordedLine(result.recorded, Boolean(f.record))}\n`);
         });
       } else if (mode.kind === 'messages') {
@@ -160,6 +180,28 @@ export default class TestChat extends CognigyCommand {
         for (const line of printers.problemLines(report)) process.stderr.write(`${line}\n`);
         if (messagesExitCode(report)) process.exitCode = messagesExitCode(report);
         if (report.recorded && !this.quiet) process.stderr.write(`${recordedLine(report.recorded, Boolean(f.record))}\n`);
+      } else if (f.web) {
+        const { runWebView } = await import('../../lib/web/run-web');
+        const { describeEscalationPreview } = await import('../../lib/flex/preview');
+        // Ctrl-C (or a TERM from a supervisor) stops the server; the run ends normally.
+        let stop: () => void = () => undefined;
+        const stopped = new Promise<void>((resolve) => (stop = resolve));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          await runWebView(prepared, {
+            record: f.record,
+            banner: printers.banner(prepared, { demo: f.demo }),
+            describeEscalation: (chat) => describeEscalationPreview(chat, prepared.setup, { customer: f.from }),
+            open: f.open && Boolean(process.stdout.isTTY),
+            cwd: process.cwd(),
+            ready: (url, opened) => this.print(`The web view is at ${url}${opened ? ' (opening your browser)' : ''}\nOnly this computer can open it, with the token in the URL. Ctrl-C stops it.`),
+            stopped,
+          });
+        } finally {
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+        }
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
         const { describeEscalationPreview } = await import('../../lib/flex/preview');

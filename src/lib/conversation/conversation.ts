@@ -50,6 +50,8 @@ export interface ConversationOptions {
   names?: ReadonlyMap<string, string>;
   /** 32-hex id source for SIDs (the script runner's unique ids; random by default). */
   ids?: IdSource;
+  /** Have the interpreter report its transitions (`transition` events) even when nobody subscribes: flow coverage reads them. */
+  trace?: boolean;
 }
 
 /** A make-http-request or run-function call of the flow, read once for every view. */
@@ -338,7 +340,7 @@ export class ConversationActor {
       ...(this.options.ids ? { ids: this.options.ids } : {}),
       ...(withData ? { data: this.options.data ?? {} } : {}),
       listener: this.listener,
-      ...(this.watched ? { trace: true } : {}),
+      ...(this.watched || this.options.trace ? { trace: true } : {}),
     });
     if (this.watched) {
       this.emit({ type: 'execution-started', at: this.elapsed(), execution: this.executions, trigger, restart, ...(data ? { data } : {}) });

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { applyMemory, fillMemory, type ScriptingMemory } from './botium';
 import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
 import type { Conversation, Expectation, ScriptError, ScriptStep } from './types';
+import type { PathStep } from './coverage';
 import { isScriptError } from './types';
 
 /** What the flow did in answer to one customer turn. */
@@ -27,6 +28,8 @@ export interface TurnOutput {
   /** The turn itself failed the conversation (a replayed request the recording does not hold). */
   failure?: { message: string; expected: string; actual: string };
   elapsedMs: number;
+  /** The transitions the flow took in this turn (for flow coverage; the checks ignore it). */
+  path?: readonly PathStep[];
 }
 
 /** One session of the flow, for one customer address. */

@@ -25,6 +25,9 @@ export interface TestChatFlags {
   rate?: string;
   shard?: string;
   junit?: string;
+  web?: boolean;
+  report?: string;
+  'min-coverage'?: number;
   concurrency: number;
   timeout: number;
   silent?: boolean;
@@ -44,6 +47,7 @@ export type TestChatMode =
   | { kind: 'merge-reports' }
   | { kind: 'script'; recording?: RecordingFlags }
   | { kind: 'messages'; recording?: RecordingFlags }
+  | { kind: 'web' }
   | { kind: 'repl' };
 
 export interface RecordingFlags {
@@ -93,6 +97,7 @@ const DEPENDS_ON: readonly DependsOn[] = [
 const MODES: ReadonlyArray<{ name: string; flags: FlagName[] }> = [
   { name: '--message', flags: ['message'] },
   { name: '--script', flags: ['script'] },
+  { name: '--web', flags: ['web'] },
   { name: '--merge-junit/--merge-json', flags: ['merge-junit', 'merge-json'] },
 ];
 
@@ -100,6 +105,8 @@ const MODES: ReadonlyArray<{ name: string; flags: FlagName[] }> = [
 const MODE_DEPENDS_ON: readonly DependsOn[] = [
   { flag: 'rate', on: 'script', message: '--rate applies to --script runs only.' },
   { flag: 'shard', on: 'script', message: '--shard applies to --script runs only.' },
+  { flag: 'report', on: 'script', message: '--report applies to --script runs only.' },
+  { flag: 'min-coverage', on: 'script', message: '--min-coverage applies to --script runs only.' },
   { flag: 'merge-junit', on: 'junit', message: '--merge-junit writes the merged report to --junit FILE.', hint: 'Add --junit FILE (e.g. --junit reports/all.xml).' },
 ];
 
@@ -139,12 +146,20 @@ export function chooseMode(f: TestChatFlags, ctx: RunContext): TestChatMode {
   const recording: RecordingFlags | undefined =
     f.record || f.replay ? { record: f.record, replay: f.replay, mode: f['replay-mode'] === 'new-only' ? 'new-only' : 'strict', latency: f['replay-latency'] } : undefined;
 
+  const minCoverage = f['min-coverage'];
+  if (minCoverage !== undefined && (minCoverage < 0 || minCoverage > 100)) throw new UsageError(`--min-coverage ${minCoverage} is out of range.`, 'Give a percentage from 0 to 100.');
+  if (f.report && !/\.html?$/i.test(f.report)) throw new UsageError(`--report ${f.report}: the report is an HTML file.`, 'Give a file name ending in .html.');
+  if (f.web && (ctx.quiet || ctx.format !== 'columns')) {
+    throw new UsageError(`--web shows the conversation in a browser; -o ${ctx.format}${ctx.quiet ? ' / --silent' : ''} has nothing to print there.`);
+  }
+
   if (given(f, 'merge-junit') || given(f, 'merge-json')) return { kind: 'merge-reports' };
   if (given(f, 'script')) {
     if (ctx.format === 'tsv') throw new UsageError('--script reports as text, -o json or --junit FILE; -o tsv has no table for it.');
     return { kind: 'script', recording };
   }
   if (given(f, 'message')) return { kind: 'messages', recording };
+  if (given(f, 'web')) return { kind: 'web' };
   if (!ctx.interactive) {
     throw new UsageError('Nothing to do without a terminal.', 'Pass --message TEXT (repeatable) or --script PATH, or run it in a terminal for the REPL.');
   }
