@@ -709,26 +709,12 @@ export interface BotTap {
 }
 
 /**
- * Which calls are the bot's: those `isBotUrl` names (the known endpoint's host and token, or a
+ * Records or answers the bot's calls: those `isBotUrl` names (the known endpoint's host and token, or a
  * Cognigy host). Other services are not recorded: they go to the transport behind (the
  * network), after the flow's stubs, which the interpreter answers before any transport.
  */
-export function botMatcher(endpointUrl: string | undefined): (url: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (url) => {
-    let bot = known.get(url);
-    if (bot === undefined) {
-      bot = isBotUrl(url, endpointUrl);
-      // Bounded: a flow whose URLs change per call (a query with the customer's text) would grow it.
-      if (known.size >= 64) known.clear();
-      known.set(url, bot);
-    }
-    return bot;
-  };
-}
-
 export function createBotTap(o: BotTapOptions): BotTap {
-  const isBot = botMatcher(o.endpointUrl);
+  const isBot = (url: string) => isBotUrl(url, o.endpointUrl);
   const mode: ReplayMode = o.mode ?? 'strict';
   const recording = o.replay ? RecordingFile.open(o.replay) : undefined;
   /** New documents by key: every conversation when recording, the changed ones in new-only mode. */

@@ -159,8 +159,16 @@ export interface Compiler {
   compile(templates: Template[]): ((scope: object) => string) | undefined;
 }
 
-/** `forTags`: subclasses of ForTag that render a collection (not a range) as ForTag does. */
-export function syncCompiler(engine: Liquid, forTags: readonly unknown[] = []): Compiler {
+/**
+ * `forTags`: subclasses of ForTag that render a collection (not a range) as ForTag does,
+ * their `modifiers` applied to the evaluated `offset`/`limit`/`reversed` (the cap).
+ */
+export interface ForTagClass {
+  new (...args: never[]): ForTag;
+  modifiers?(values: Record<string, unknown>): Record<string, unknown>;
+}
+
+export function syncCompiler(engine: Liquid, forTags: readonly ForTagClass[] = []): Compiler {
   const options = engine.options as unknown as Record<string, unknown> & { operators: Record<string, unknown> };
   // The loop variable `forloop` is liquidjs's own drop, which it does not export: one
   // render with a Context of ours leaves an instance behind to take the class from.
@@ -239,10 +247,10 @@ export function syncCompiler(engine: Liquid, forTags: readonly unknown[] = []): 
         const read = token(arg);
         return (ctx) => read(ctx, false);
       });
-      return (input: unknown, ctx: Context) => {
-        const argv = args.map((a) => a(ctx));
-        return drive(f.handler.apply({ context: ctx, token: f.token, liquid: f.liquid }, [input, ...argv]));
-      };
+      const self = (ctx: Context) => ({ context: ctx, token: f.token, liquid: f.liquid });
+      if (args.length === 0) return (input: unknown, ctx: Context) => drive(f.handler.call(self(ctx), input));
+      if (args.length === 1) return (input: unknown, ctx: Context) => drive(f.handler.call(self(ctx), input, args[0](ctx)));
+      return (input: unknown, ctx: Context) => drive(f.handler.apply(self(ctx), [input, ...args.map((a) => a(ctx))]));
     });
     const lenientByDefault = !!options.lenientIf && v.filters.length > 0 && v.filters[0].name === 'default';
     return (ctx) => {
@@ -255,12 +263,17 @@ export function syncCompiler(engine: Liquid, forTags: readonly unknown[] = []): 
   const lenientIf = (ctx: Context) => !!(ctx.opts as unknown as { lenientIf?: boolean }).lenientIf;
   const never = () => false;
 
+  /** Set while compiling a template that has `break` or `continue`: only then are their flags looked at. */
+  let breaks = false;
+
   function templates(list: Template[]): Node {
     const nodes = list.map(node);
+    if (nodes.length === 1) return nodes[0];
+    const checked = breaks;
     return (ctx, out) => {
       for (const n of nodes) {
         n(ctx, out);
-        if (ctx.breakCalled || ctx.continueCalled) break;
+        if (checked && (ctx.breakCalled || ctx.continueCalled)) break;
       }
     };
   }
@@ -321,24 +334,32 @@ export function syncCompiler(engine: Liquid, forTags: readonly unknown[] = []): 
         };
       }
       case BreakTag:
+        breaks = true;
         return (ctx) => {
           ctx.breakCalled = true;
         };
       case ContinueTag:
+        breaks = true;
         return (ctx) => {
           ctx.continueCalled = true;
         };
       case CommentTag:
         return () => undefined;
       default:
-        if (tpl.constructor === ForTag || forTags.includes(tpl.constructor)) return forLoop(tpl as ForTag);
+        if (tpl.constructor === ForTag || forTags.includes(tpl.constructor as ForTagClass)) return forLoop(tpl as ForTag, tpl.constructor as ForTagClass);
         return unsupported(`tag ${String(t.name)}`);
     }
   }
 
   /** ForTag.render with the engine's own (capped) modifiers; ranges are left to the engine's tag. */
-  function forLoop(tpl: ForTag): Node {
-    const t = tpl as unknown as { collection: TokenLike; variable: string; hash: { render(ctx: Context): unknown }; templates: Template[]; elseTemplates: Template[] };
+  function forLoop(tpl: ForTag, tag: ForTagClass): Node {
+    const t = tpl as unknown as { collection: TokenLike; variable: string; hash: { hash: Record<string, TokenLike | undefined> }; templates: Template[]; elseTemplates: Template[] };
+    // Hash.render: a modifier without a value (`reversed`) is true.
+    const hashTokens = Object.keys(t.hash.hash).map((key): [string, Operand | undefined] => {
+      const value = t.hash.hash[key];
+      return [key, value === undefined ? undefined : token(value)];
+    });
+    const modifiers = tag.modifiers ?? ((values: Record<string, unknown>) => values);
     if (TypeGuards.isRangeToken(t.collection as never)) unsupported('range');
     const collectionOf = token(t.collection);
     const text = t.collection.getText();
@@ -350,7 +371,9 @@ export function syncCompiler(engine: Liquid, forTags: readonly unknown[] = []): 
       let collection = toEnumerable(collectionOf(ctx, false));
       if (!collection.length) return otherwise(ctx, out);
       ctx.push(Object.assign(Object.create(null), { continue: ctx.getRegister(continueKey, {}) }));
-      const hash = drive(t.hash.render(ctx)) as Record<string, unknown>;
+      const values: Record<string, unknown> = {};
+      for (const [key, read] of hashTokens) values[key] = read ? read(ctx, false) : true;
+      const hash = modifiers(values);
       ctx.pop();
       if (hash.offset !== undefined) collection = collection.slice(hash.offset as number);
       if (hash.limit !== undefined) collection = collection.slice(0, hash.limit as number);
@@ -375,6 +398,7 @@ export function syncCompiler(engine: Liquid, forTags: readonly unknown[] = []): 
     compile(list) {
       if (!usable) return undefined;
       let body: Node;
+      breaks = false;
       try {
         body = templates(list);
       } catch (error) {

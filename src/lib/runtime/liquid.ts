@@ -42,11 +42,15 @@ class CappedForTag extends ForTag {
     const hash = this.hash;
     const render = hash.render.bind(hash);
     hash.render = function* (ctx) {
-      const values = (yield render(ctx)) as Record<string, unknown>;
-      const limit = Number(values.limit);
-      values.limit = Number.isFinite(limit) ? Math.min(limit, MAX_FOR_ITERATIONS) : MAX_FOR_ITERATIONS;
-      return values;
+      return CappedForTag.modifiers((yield render(ctx)) as Record<string, unknown>);
     } as typeof hash.render;
+  }
+
+  /** The loop's modifiers with the cap on `limit` (liquid-sync.ts applies it too). */
+  static modifiers(values: Record<string, unknown>): Record<string, unknown> {
+    const limit = Number(values.limit);
+    values.limit = Number.isFinite(limit) ? Math.min(limit, MAX_FOR_ITERATIONS) : MAX_FOR_ITERATIONS;
+    return values;
   }
 
   /**
