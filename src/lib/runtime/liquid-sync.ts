@@ -175,6 +175,7 @@ export function syncCompiler(engine: Liquid, forTags: readonly ForTagClass[] = [
   const probe = new Context({}, engine.options, { sync: true }, { liquid: engine } as never);
   engine.renderSync(engine.parse('{% for i in "x" %}{% assign f = forloop %}{% endfor %}'), probe);
   const ForloopDrop = (probe.bottom() as { f: object }).f.constructor as new (length: number, collection: string, variable: string) => { next(): void };
+  const ownOnly = options.ownPropertyOnly === true;
   const usable =
     !options.keepOutputType &&
     !options.catchAllErrors &&
@@ -207,9 +208,26 @@ export function syncCompiler(engine: Liquid, forTags: readonly ForTagClass[] = [
     return (ctx, lenient) => {
       const paths = names ?? props.map((p) => p(ctx, false));
       let scope: unknown = variable ? variable(ctx, lenient) : (ctx as unknown as { findScope(key: string): object }).findScope(paths[0] as string);
-      for (let i = 0; i < paths.length; i++) scope = drive(ctx.readProperty(scope as never, paths[i] as never));
+      for (let i = 0; i < paths.length; i++) scope = readProperty(ctx, scope, paths[i]);
       return scope;
     };
+  }
+
+  /**
+   * ctx.readProperty, with its answer for the common case computed here: a string key
+   * (not `size`, `first` or `last`) on a plain object without `toLiquid`, which it reads as
+   * the own property's value (undefined when not own), a function's value aside.
+   */
+  function readProperty(ctx: Context, obj: unknown, key: unknown): unknown {
+    if (ownOnly && typeof key === 'string' && typeof obj === 'object' && obj !== null && key !== 'size' && key !== 'first' && key !== 'last') {
+      const proto: unknown = Object.getPrototypeOf(obj);
+      if ((proto === Object.prototype || proto === null) && typeof (obj as { toLiquid?: unknown }).toLiquid !== 'function') {
+        if (!Object.hasOwn(obj, key)) return undefined;
+        const value = (obj as Record<string, unknown>)[key];
+        if (typeof value !== 'function') return value;
+      }
+    }
+    return drive(ctx.readProperty(obj as never, key as never));
   }
 
   function expression(e: ExpressionLike): Operand {
