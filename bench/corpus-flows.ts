@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../src/lib/errors';
 import { HttpFailure, type HttpRequest, type HttpTransport } from '../src/lib/http/types';
-import { playMessages, prepareChat, type ChatReport } from '../src/lib/conversation/test-chat';
+import { playMessages, prepareChat, type ChatReport } from '../src/lib/tasks/test-chat';
 import { MESSAGING_TRIGGER_EVENTS, wiredEvents } from '../src/lib/runtime/flow';
 import { printReport } from '../src/printers/test-chat';
 
@@ -85,7 +85,7 @@ function offline(unstubbed: string[]): HttpTransport {
 
 function summarise(report: ChatReport): string {
   const bot = report.transcript.filter((e) => e.from === 'bot').length;
-  const others = report.transcript.filter((e) => e.kind === 'other-recipient').length;
+  const others = report.transcript.filter((e) => e.from === 'system' && e.kind === 'other-recipient').length;
   const end = report.escalated ? 'hands over to Flex' : report.ended ? `ends (${report.ended})` : 'waits for the customer';
   const problems = report.problems.map((p) => `${p.kind}: ${p.message}`);
   return [`${bot} message(s) to the customer${others ? `, ${others} to others` : ''}, ${end}`, ...problems].join('; ');
@@ -126,7 +126,7 @@ async function runOne(file: string): Promise<Row> {
       ]).finally(() => clearTimeout(timer));
       // What only the local run cannot do (a type it does not model, an unloaded subflow,
       // a Function without URL) stops it: that flow is refused, with the runner's words.
-      const stopped = report.problems.find((p) => p.kind === 'flow-error' && /does not model|not loaded|has not loaded|URL the export leaves empty|starts no messaging execution/.test(p.message));
+      const stopped = report.problems.find((p) => p.kind === 'not-modelled' || (p.kind === 'flow-error' && /not loaded|has not loaded|URL the export leaves empty|starts no messaging execution/.test(p.message)));
       if (ONLY) printReport(report, (line) => console.log(line));
       if (stopped) return { file: name, kind, result: 'refused', why: `at "${stopped.widget}": ${stopped.message}`, unstubbed };
       return { file: name, kind, result: 'runs', why: summarise(report), unstubbed };

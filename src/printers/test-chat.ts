@@ -1,6 +1,7 @@
-import type { ChatReport, PreparedChat } from '../lib/conversation/test-chat';
+import type { PreparedChat } from '../lib/conversation/prepared';
+import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
-import { formatEntry, formatHandover } from './transcript';
+import { entryText, formatEntry, formatHandover, transcriptJson } from './transcript';
 
 const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
 
@@ -31,7 +32,12 @@ export function printReport(report: ChatReport, write: (line: string) => void): 
 
 /** `-o tsv`: the transcript, one row per entry (a hand-over's details stay in -o json). */
 export function transcriptRows(report: ChatReport): { from: string; text: string }[] {
-  return report.transcript.map((e) => ({ from: e.from, text: e.text }));
+  return report.transcript.map((e) => ({ from: e.from, text: entryText(e) }));
+}
+
+/** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
+export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript'> & { transcript: Array<Record<string, unknown>> } {
+  return { ...report, transcript: transcriptJson(report.transcript) };
 }
 
 /** Why a one-shot run exits non-zero: one line each, for stderr. */

@@ -120,7 +120,7 @@ export default class TestChat extends CognigyCommand {
     }
 
     const { loadSavedSetupFor } = await import('../../lib/setup/saved');
-    const { prepareChat } = await import('../../lib/conversation/test-chat');
+    const { prepareChat } = await import('../../lib/tasks/test-chat');
     const prepared = await prepareChat({
       input: setupInputFromFlags(f),
       saved: f.demo ? undefined : loadSavedSetupFor(this.config.configDir, this.currentProfile?.accountSid ?? this.userConfig.getProfileById(f.profile)?.accountSid),
@@ -138,7 +138,7 @@ export default class TestChat extends CognigyCommand {
     for (const warning of prepared.warnings) this.warn(warning);
     try {
       if (f.script) {
-        const { runScripts, scriptExitCode } = await import('../../lib/conversation/run-scripts');
+        const { runScripts, scriptExitCode } = await import('../../lib/tasks/run-scripts');
         const controller = new AbortController();
         const onSigint = () => controller.abort();
         process.once('SIGINT', onSigint);
@@ -172,9 +172,9 @@ export default class TestChat extends CognigyCommand {
           process.removeListener('SIGINT', onSigint);
         }
       } else if (f.message?.length) {
-        const { playMessages } = await import('../../lib/conversation/test-chat');
+        const { playMessages } = await import('../../lib/tasks/test-chat');
         const report = await playMessages(prepared, f.message, recording);
-        if (this.jsonOutput) this.outputJson(report);
+        if (this.jsonOutput) this.outputJson(printers.reportJson(report));
         else if (this.outputFormat === 'tsv') this.output(printers.transcriptRows(report));
         else printers.printReport(report, (l) => this.print(l));
         // The bot unreachable or the flow stopped by an error: the transcript shows what
@@ -186,7 +186,9 @@ export default class TestChat extends CognigyCommand {
         const { runRepl } = await import('../../lib/conversation/repl');
         const { describeEscalationPreview } = await import('../../lib/flex/preview');
         const { replSessions } = await import('../../lib/conversation/repl-record');
+        const { replView } = await import('../../printers/repl');
         const sessions = replSessions(prepared, { record: f.record });
+        const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0';
         await runRepl({
           input: process.stdin,
           output: process.stdout,
@@ -194,7 +196,8 @@ export default class TestChat extends CognigyCommand {
           saveScript: (chat, file) => sessions.saveScript(chat, file),
           describeEscalation: (chat) => describeEscalationPreview(chat, prepared.setup, { customer: f.from }),
           banner: printers.banner(prepared, { demo: f.demo }),
-          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0',
+          view: replView({ color }),
+          color,
         });
         sessions.close();
       }

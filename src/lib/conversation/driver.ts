@@ -1,26 +1,24 @@
-import { isBotUrl } from '../cognigy/endpoint';
-import { defaultPayload, normalizeResponse, type BotTurn } from '../cognigy/normalize';
+import { defaultPayload, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
-import { FlowSession, type Turn } from '../runtime';
-import type { FlowEvent, FunctionEvent, HttpEvent } from '../runtime/events';
+import type { FlowEvent } from '../runtime/events';
 import { uniqueHex32 } from '../runtime/sids';
-import { parsedBodyOf } from '../runtime/widgets';
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
 import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
-import { botFailureOf, callFailureText, sentText } from './bot-call';
-import type { RunOptions } from './test-chat';
+import { callFailureText, sentText } from './bot-call';
+import { ConversationActor, type CallReading, type ConversationTurn } from './conversation';
+import type { RunOptions } from './run-options';
 import type { BotTap, ConversationTap } from './recording';
 
 /**
- * Scripts run through the very interpreter the REPL runs (FlowSession), each conversation
- * on its own execution, Cognigy session and customer address. The driver reads the
- * interpreter's events itself rather than going through the REPL's ChatSession: a script
- * needs the messages, the hand-over and the end, not a printable transcript, and a suite
- * of thousands of conversations should not pay for one. The execution rules are the
- * REPL's: a customer message after the end starts a new execution, as Studio does.
+ * Scripts run through the one conversation object the REPL runs (ConversationActor), each
+ * conversation on its own customer address and Cognigy session, with the same execution
+ * rules (a customer message after the end starts a new execution, as Studio does) and the
+ * bot's answers read once, there. The driver subscribes to nothing: a script needs the
+ * messages, the hand-over and the end of each turn, not the event stream or a printable
+ * transcript, and a suite of thousands of conversations does not pay for them.
  */
 export function flowDriverFactory(
   definition: FlowDefinition,
@@ -43,49 +41,37 @@ export function flowDriverFactory(
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     // In front of the paced transport: a replayed answer waits for no rate limit.
     const tap = options.tap?.forConversation({ name: conversation.name, file: conversation.file, from, live: paced });
-    const http = tap?.http ?? paced;
-    const channelModel = conversation.channelModel ?? options.channelModel;
-    let session: FlowSession | undefined;
-    // The file's own stubs first, then --stub's.
-    const stubs = [...(conversation.stubs ?? []), ...(run.stubs ?? [])];
-    const newSession = (data?: Record<string, string>) =>
-      new FlowSession(definition, { http, from, channelModel, ids: uniqueHex32, stubs, subflows: run.subflows, functions: run.functions, ...(data ? { data } : {}) });
+    const actor = new ConversationActor(definition, {
+      http: tap?.http ?? paced,
+      from,
+      channelModel: conversation.channelModel ?? options.channelModel,
+      ids: uniqueHex32,
+      // The file's own stubs first, then --stub's.
+      stubs: [...(conversation.stubs ?? []), ...(run.stubs ?? [])],
+      subflows: run.subflows,
+      functions: run.functions,
+      botEndpoint: run.botEndpoint,
+      ...(run.start ? { start: run.start, data: run.data ?? {} } : {}),
+    });
     const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
-      const started = performance.now();
       tap?.beginTurn(text);
-      let turn: Turn;
-      if (session?.waiting) {
-        turn = await session.reply(text, media);
-      } else {
-        session = newSession();
-        turn = await session.start(text, media);
-      }
-      const out = withTapFailure(toOutput(turn, performance.now() - started, run.botEndpoint), tap);
-      if (media?.length && session.channelModel === 'conversations') {
+      const turn = await actor.send(text, media);
+      const out = withTapFailure(toOutput(turn), tap);
+      if (media?.length && turn.channelModel === 'conversations') {
         (out.warnings ??= []).push(MEDIA_ON_CONVERSATIONS);
       }
       return out;
     };
-    const start = run.start;
     return {
       start: send,
       reply: send,
       // A REST API execution (or a subflow on its own) speaks first; the script's first customer step answers it.
-      ...(start
-        ? {
-            begin: async () => {
-              const started = performance.now();
-              session = newSession(run.data ?? {});
-              return withTapFailure(toOutput(await session.begin(start), performance.now() - started, run.botEndpoint), tap);
-            },
-          }
-        : {}),
+      ...(run.start ? { begin: async () => withTapFailure(toOutput(await actor.begin()), tap) } : {}),
       silence: async () => {
         // Nothing waits for the customer (the flow ended or never started): nothing happens.
-        if (!session?.waiting) return { messages: [], elapsedMs: 0 };
-        const started = performance.now();
+        if (!actor.waiting) return { messages: [], elapsedMs: 0 };
         tap?.beginTurn('(silence)');
-        return withTapFailure(toOutput(await session.silence(), performance.now() - started, run.botEndpoint), tap);
+        return withTapFailure(toOutput(await actor.silence()), tap);
       },
       ...(tap ? { close: async () => tap.finish() } : {}),
     };
@@ -107,20 +93,21 @@ function uniqueAddress(prefix: string, n: number): string {
 }
 
 /** What one customer turn produced, as the runner checks it. */
-export function toOutput(turn: Turn, elapsedMs: number, botEndpoint?: string): TurnOutput {
-  const out: TurnOutput = { messages: observedMessages(turn.events, botEndpoint), elapsedMs };
+export function toOutput(turn: ConversationTurn): TurnOutput {
+  const out: TurnOutput = { messages: observedMessages(turn.events, turn.calls), elapsedMs: turn.elapsedMs };
   let failure: string | undefined;
+  let call = 0;
   for (const event of turn.events) {
     if (event.type === 'handover') {
       // A task TaskRouter refuses is no hand-over: the flow takes failedToEnqueue.
       if (event.created) out.handover = { workflow: event.workflow, channel: event.channel, attributes: event.attributes ?? event.attributesRaw };
       if (event.problems.length) out.handoverProblems = event.problems;
     } else if (event.type === 'http' || event.type === 'function') {
-      if (isBotCall(event, botEndpoint)) {
-        const diagnosis = botFailureOf(event);
-        if (diagnosis) {
-          failure ??= `"${event.widget}": ${diagnosis.message}`;
-          out.botFailure ??= `"${event.widget}": ${diagnosis.message}`;
+      const reading = turn.calls[call++];
+      if (reading.bot) {
+        if (reading.failure) {
+          failure ??= `"${event.widget}": ${reading.failure.message}`;
+          out.botFailure ??= `"${event.widget}": ${reading.failure.message}`;
         }
       } else if (event.outcome === 'failed') failure ??= callFailureText(event);
     } else if (event.type === 'error') {
@@ -146,16 +133,18 @@ export function toOutput(turn: Turn, elapsedMs: number, botEndpoint?: string): T
  * other message (the flow's own texts: an apology, a fixed goodbye, a template that
  * reshapes the text) is one message, with the rich content of the bot's last answer.
  */
-export function observedMessages(events: readonly FlowEvent[], botEndpoint?: string): ObservedMessage[] {
+export function observedMessages(events: readonly FlowEvent[], calls: readonly CallReading[]): ObservedMessage[] {
   const messages: ObservedMessage[] = [];
   let answer: BotTurn | undefined;
   let body: Readonly<Record<string, unknown>> | undefined;
+  let call = 0;
   for (const event of events) {
     if (event.type === 'http' || event.type === 'function') {
       // The flow's own services answer JSON too: only the bot's answer carries bot data.
-      if (isBotCall(event, botEndpoint)) {
-        body = event.outcome === 'success' ? parsedBodyOf(event) : undefined;
-        answer = body ? normalizeResponse(body) : undefined;
+      const reading = calls[call++];
+      if (reading.bot) {
+        body = reading.body;
+        answer = reading.answer;
       }
       continue;
     }
@@ -184,11 +173,6 @@ export function observedMessages(events: readonly FlowEvent[], botEndpoint?: str
 function shownOutput(output: BotTurn['outputs'][number]): { output: BotTurn['outputs'][number]; text: string | null; choices: string[] } {
   const choosable = output.rich?.kind === 'quickReplies' || output.rich?.kind === 'buttons' ? output.rich : undefined;
   return { output, text: output.text ?? choosable?.text ?? null, choices: choosable?.options ?? [] };
-}
-
-/** The Cognigy endpoint, or an answer shaped as Cognigy's (the flow file may call a URL not given as the endpoint). */
-function isBotCall(event: HttpEvent | FunctionEvent, botEndpoint?: string): boolean {
-  return isBotUrl(event.url, botEndpoint) || Array.isArray(parsedBodyOf(event)?.outputStack);
 }
 
 /** Cognigy documents the top-level text as the outputs' texts joined (with a space in its example): any whitespace between them is accepted. */

@@ -7,11 +7,11 @@
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { redact } from '../redact';
-import { writeFileAtomic } from '../setup/store';
+import { writeFileAtomic } from '../files';
 import type { ChatObserver, ChatSession, ChatTurn } from './chat';
 import { observedMessages } from './driver';
 import { recordedFileName, saveConversationInto, tapFor, type BotTap, type ConversationTap } from './recording';
-import type { PreparedChat } from './test-chat';
+import type { PreparedChat } from './prepared';
 
 type ScriptStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
 
@@ -26,9 +26,19 @@ interface Session {
 
 export interface ReplSessions {
   newChat(): ChatSession;
-  /** `/save FILE.yaml`: what to tell the user. */
-  saveScript(chat: ChatSession, file: string): string;
+  /** `/save FILE.yaml`: what was written, for the REPL's view to tell (undefined: nothing said yet, nothing written). */
+  saveScript(chat: ChatSession, file: string): SavedScript | undefined;
   close(): void;
+}
+
+/** What `/save FILE.yaml` wrote. */
+export interface SavedScript {
+  file: string;
+  steps: number;
+  /** With --record: the recording the bot's answers went into. */
+  recording?: string;
+  /** Customer turns after the flow ended, left out of the script. */
+  leftOut: number;
 }
 
 export function replSessions(prepared: PreparedChat, o: { record?: string }): ReplSessions {
@@ -65,7 +75,7 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
     },
     saveScript(chat, file) {
       const session = sessions.get(chat);
-      if (!session || !session.turns) return 'Nothing said yet: no script to save.';
+      if (!session || !session.turns) return undefined;
       if (session.media) {
         throw new UsageError('This conversation sent media (/media): the project\'s YAML scripts have no media step.', 'Save it as JSON (/save FILE.json) instead.');
       }
@@ -73,15 +83,14 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
       const { stringify } = require('yaml') as typeof import('yaml');
       const script = { from: prepared.from, ...(prepared.setup.channelModel ? { channelModel: prepared.setup.channelModel } : {}), conversations: [{ name, steps: session.steps }] };
       writeFileAtomic(file, redact(stringify(script, { lineWidth: 0 })), 'the script');
-      const lines = [`Saved the conversation as a script (${session.steps.length} steps) to ${file}`];
       const kept = session.endedAtTurn ?? session.turns;
+      let recording: string | undefined;
       if (tap && session.tap && o.record) {
         const turns = session.tap.recordedTurns().slice(0, kept);
         saveConversationInto(o.record, { name, file: recordedFileName(file), turns });
-        lines.push(`  and the bot's answers to ${o.record}: replay it with --script ${file} --replay ${o.record}`);
+        recording = o.record;
       }
-      if (kept < session.turns) lines.push(`  The turns after the flow ended are left out: a script's conversation ends with the flow.`);
-      return lines.join('\n');
+      return { file, steps: session.steps.length, ...(recording ? { recording } : {}), leftOut: session.turns - kept };
     },
     close() {
       tap?.close();
@@ -91,7 +100,7 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
 
 /** What a script expects after one turn: each message, then the hand-over, then the end. */
 function stepsOf(turn: ChatTurn): ScriptStep[] {
-  const steps: ScriptStep[] = observedMessages(turn.events).map((m) => ({ bot: m.text }));
+  const steps: ScriptStep[] = observedMessages(turn.events, turn.calls).map((m) => ({ bot: m.text }));
   for (const event of turn.events) {
     if (event.type === 'handover') steps.push({ handover: event.created ? true : 'refused' });
   }

@@ -1,11 +1,31 @@
 import * as path from 'path';
 import * as readline from 'readline';
 import type { Readable, Writable } from 'stream';
-import { ChatSession, ChatTurn, TranscriptEntry } from './chat';
-import { formatEntry, formatHandover, formatTurnTiming } from '../../printers/transcript';
+import type { ChatSession, ChatTurn, HandoverSummary, TranscriptEntry } from './chat';
 import { redact, redactDeep } from '../redact';
-import { writeFileAtomic } from '../setup/store';
-import { replCommandLines } from './repl-commands';
+import { writeFileAtomic } from '../files';
+import type { SavedScript } from './repl-record';
+
+/**
+ * Everything the REPL shows, in words: injected (src/printers/repl.ts), so the REPL itself
+ * only reads lines, drives the chat and writes what the view renders.
+ */
+export interface ReplView {
+  entry(entry: TranscriptEntry): string;
+  handover(handover: HandoverSummary): string;
+  timing(turn: ChatTurn): string;
+  /** The transcript as `/save FILE.json` writes it. */
+  transcriptJson(entries: readonly TranscriptEntry[]): unknown;
+  help(withEscalate: boolean): string[];
+  /** Fixed lines, by what they answer. */
+  line(what: 'intro' | 'reset' | 'with-agent' | 'nothing-yet' | 'media-usage' | 'save-usage'): string;
+  saved(entries: number, file: string): string;
+  /** `/save FILE.yaml`: what was written, or (undefined) that nothing was. */
+  savedScript(saved: SavedScript | undefined): string;
+  unknownCommand(command: string): string;
+  /** What stands on the line while the bot answers (a terminal only), and what erases it. */
+  waiting: { show: string; clear: string };
+}
 
 export interface ReplOptions {
   input: Readable;
@@ -15,18 +35,16 @@ export interface ReplOptions {
   /** What `/escalate` would send for this conversation, if the command is available. */
   describeEscalation?: (chat: ChatSession) => string;
   banner: string[];
+  view: ReplView;
+  /** A terminal: say that we wait for the bot when it takes a while. */
   color?: boolean;
   /** Show "waiting for the bot…" when a turn takes longer than this (TTY only). */
   waitingAfterMs?: number;
-  /** `/save FILE.yaml`: the conversation as a script (and its answers, with --record); says what was written. */
-  saveScript?: (chat: ChatSession, file: string) => string;
+  /** `/save FILE.yaml`: the conversation as a script (and its answers, with --record); undefined when nothing was said yet. */
+  saveScript?: (chat: ChatSession, file: string) => SavedScript | undefined;
 }
 
 const PROMPT = 'you › ';
-
-function helpLines(withEscalate: boolean): string[] {
-  return ['Type a message as the customer would. Commands:', ...replCommandLines(withEscalate)];
-}
 
 /**
  * The interactive chat: the customer's side of the flow in a terminal. Returns the last
@@ -42,10 +60,11 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
   const out = (line = ''): void => {
     if (!closed) write(`${redact(line)}\n`);
   };
+  const view = options.view;
   let chat = options.newChat();
   const rl = readline.createInterface({ input: options.input, output: options.output, terminal: true, prompt: PROMPT });
   for (const line of options.banner) out(line);
-  out('Type /help for commands.');
+  out(view.line('intro'));
 
   return new Promise((resolve) => {
     let pending = 0;
@@ -64,13 +83,13 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
     rl.on('SIGINT', finish);
 
     const show = (entries: TranscriptEntry[]) => {
-      for (const e of entries) if (e.from !== 'customer') out(formatEntry(e, { color: options.color }));
+      for (const e of entries) if (e.from !== 'customer') out(view.entry(e));
     };
 
     const report = (turn: ChatTurn, timing = true) => {
       show(turn.entries);
-      if (turn.handover) out(formatHandover(turn.handover));
-      if (timing) out(formatTurnTiming(turn, { color: options.color }));
+      if (turn.handover) out(view.handover(turn.handover));
+      if (timing) out(view.timing(turn));
     };
 
     /** A turn with the bot: on a terminal, say that we wait when it takes a while. */
@@ -79,13 +98,13 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
       let shown = false;
       const timer = setTimeout(() => {
         shown = true;
-        write('\u001b[2m  … waiting for the bot\u001b[0m');
+        write(view.waiting.show);
       }, options.waitingAfterMs ?? 400);
       try {
         return await work;
       } finally {
         clearTimeout(timer);
-        if (shown && !closed) write('\r\u001b[2K');
+        if (shown && !closed) write(view.waiting.clear);
       }
     };
 
@@ -95,7 +114,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
         const [command, ...rest] = text.split(/\s+/);
         switch (command) {
           case '/help':
-            helpLines(Boolean(options.describeEscalation)).forEach((l) => out(l));
+            view.help(Boolean(options.describeEscalation)).forEach((l) => out(l));
             return;
           case '/quit':
           case '/exit':
@@ -103,26 +122,26 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
             return;
           case '/reset':
             chat = options.newChat();
-            out('New session: the next message starts a new conversation with the bot.');
+            out(view.line('reset'));
             if (chat.startsWithoutMessage) report(await withWaiting(chat.begin()));
             return;
           case '/data':
             out(JSON.stringify(redactDeep(chat.botData), null, 2));
             return;
           case '/transcript':
-            if (!chat.transcript.length) out('Nothing said yet.');
-            for (const e of chat.transcript) out(formatEntry(e, { color: options.color }));
+            if (!chat.transcript.length) out(view.line('nothing-yet'));
+            for (const e of chat.transcript) out(view.entry(e));
             return;
           case '/media': {
             // `/media URL[,URL…] [text]`: the customer sends media, with or without text.
             const [urls = '', ...words] = rest;
             const media = urls.split(',').filter(Boolean);
             if (!media.length) {
-              out('Usage: /media URL[,URL…] [text]');
+              out(view.line('media-usage'));
               return;
             }
             if (chat.withAgent) {
-              out('The conversation is with a Flex agent now: the bot no longer answers. /reset starts over.');
+              out(view.line('with-agent'));
               return;
             }
             report(await withWaiting(chat.send(words.join(' '), media)));
@@ -142,27 +161,27 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
           case '/save': {
             const file = rest.join(' ');
             if (!file) {
-              out('Usage: /save FILE');
+              out(view.line('save-usage'));
               return;
             }
             const target = path.resolve(file);
             if (options.saveScript && /\.ya?ml$/i.test(target)) {
-              out(options.saveScript(chat, target));
+              out(view.savedScript(options.saveScript(chat, target)));
               return;
             }
-            writeFileAtomic(target, `${JSON.stringify(redactDeep({ transcript: chat.transcript }), null, 2)}\n`, 'the transcript');
-            out(`Saved ${chat.transcript.length} entries to ${target}`);
+            writeFileAtomic(target, `${JSON.stringify(redactDeep({ transcript: view.transcriptJson(chat.transcript) }), null, 2)}\n`, 'the transcript');
+            out(view.saved(chat.transcript.length, target));
             return;
           }
           default:
             break;
         }
-        out(`Unknown command ${command}; /help lists them.`);
+        out(view.unknownCommand(command));
         return;
       }
       if (!text) return;
       if (chat.withAgent) {
-        out('The conversation is with a Flex agent now: the bot no longer answers. /reset starts over.');
+        out(view.line('with-agent'));
         return;
       }
       report(await withWaiting(chat.send(line)));

@@ -150,6 +150,8 @@ export interface ErrorEvent extends EventBase {
   code?: number;
   property?: string;
   message: string;
+  /** Set when the widget's type is one the local runner does not model (the type). */
+  notModelled?: string;
 }
 
 /** run-subflow: the child flow starts, or hands back to its parent (`completed`/`failed`). */
@@ -162,8 +164,21 @@ export interface SubflowEvent extends EventBase {
   message?: string;
 }
 
+/**
+ * A transition Studio takes from `widget` (the trigger's start event included), emitted
+ * only when the run is traced (`trace`: a watched conversation, never a scripted suite).
+ */
+export interface TransitionEvent extends EventBase {
+  type: 'transition';
+  /** The transition's event: `incomingMessage`, `success`, `failed`, `match #2`, `noMatch`… */
+  event: string;
+  /** Absent when the transition leads nowhere. */
+  next?: string;
+}
+
 export type FlowEvent =
   | InboundEvent
+  | TransitionEvent
   | SubflowEvent
   | MessageEvent
   | WaitEvent

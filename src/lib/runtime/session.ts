@@ -1,7 +1,7 @@
 import { CognigyError } from '../errors';
-import { HttpFailure, type HttpTransport } from '../http/types';
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import { HttpFailure, type HttpRequest, type HttpTransport } from '../http/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import type { OtherStartEvent } from './flow';
 import { answerWithStub, findStub, type StubSet } from './stubs';
 import type { ChannelSids, FlowContext } from './context';
@@ -39,6 +39,18 @@ export interface FlowSessionOptions {
   subflows?: ReadonlyMap<string, FlowDefinition>;
   /** URLs for URL-less run-function widgets, by widget name or ZH… SID. */
   functions?: ReadonlyMap<string, string>;
+  /** Told of each step's events as they happen, and of each call before it goes out (a watched conversation). */
+  listener?: SessionListener;
+  /** Emit `transition` events (see RuntimeEnv). */
+  trace?: boolean;
+}
+
+/** What a watcher of a running execution hears, while the turn runs (not only when it returns). */
+export interface SessionListener {
+  /** The events of one step of the core, in order. */
+  events(events: readonly FlowEvent[]): void;
+  /** The flow is about to call `request.url` and wait for the answer (make-http-request or run-function). */
+  callStarted(widget: string, kind: 'http' | 'function', request: HttpRequest): void;
 }
 
 /** What one turn produced. */
@@ -62,12 +74,14 @@ export class FlowSession {
   private readonly http: HttpTransport;
   private readonly clock: Clock;
   private readonly stubs?: StubSet;
+  private readonly listener?: SessionListener;
   private busy = false;
 
   constructor(definition: FlowDefinition, options: FlowSessionOptions) {
     this.http = options.http;
     this.clock = options.clock ?? systemClock;
     this.stubs = options.stubs;
+    this.listener = options.listener;
     this.state = createRunState(definition, {
       sid: sidFactory(options.ids),
       limits: options.limits,
@@ -79,6 +93,7 @@ export class FlowSession {
       channel: options.channel,
       subflows: options.subflows,
       functions: options.functions,
+      trace: options.trace,
     });
   }
 
@@ -146,6 +161,10 @@ export class FlowSession {
     try {
       let result = this.advance(input, events);
       while (result.effect?.type === 'http') {
+        if (this.listener) {
+          const pending = this.state.pending;
+          this.listener.callStarted(result.effect.widget, pending?.kind === 'function' ? 'function' : 'http', result.effect.request);
+        }
         const outcome = await this.perform(result.effect);
         result = this.advance({ type: 'http-result', result: outcome, at: this.clock.now() }, events);
       }
@@ -167,6 +186,7 @@ export class FlowSession {
       events.push(event);
       this.log.push(event);
     }
+    if (this.listener && result.events.length) this.listener.events(result.events);
     return result;
   }
 

@@ -1,5 +1,5 @@
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import { initialContext, mintTriggerSids, triggerScope, type Addresses, type ChannelSids, type FlowContext } from './context';
 import type { EndEvent, EndReason, FlowEvent } from './events';
 import { chooseTrigger, compileFlow, type CompiledFlow, type OtherStartEvent } from './flow';
@@ -60,6 +60,8 @@ export interface RuntimeEnv {
   readonly subflows?: ReadonlyMap<string, FlowDefinition>;
   /** URLs for run-function widgets whose export has none, by widget name or function SID (ZH…). */
   readonly functions?: ReadonlyMap<string, string>;
+  /** Emit a `transition` event for every transition taken (for views that draw the path). */
+  readonly trace?: boolean;
 }
 
 /** A parent flow waiting for the subflow its run-subflow widget started. */
@@ -125,6 +127,8 @@ export interface CreateRunOptions {
   channel?: Partial<ChannelSids>;
   subflows?: ReadonlyMap<string, FlowDefinition>;
   functions?: ReadonlyMap<string, string>;
+  /** Emit `transition` events (see RuntimeEnv). */
+  trace?: boolean;
 }
 
 export const DEFAULT_FLOW_ADDRESS = '+15005550006';
@@ -145,6 +149,7 @@ export function createRunState(definition: FlowDefinition, options: CreateRunOpt
     channel: options.channel,
     subflows: options.subflows,
     functions: options.functions,
+    ...(options.trace ? { trace: true } : {}),
   };
   const context = initialContext({
     flowSid: options.flowSid ?? sid('FW'),
@@ -176,6 +181,7 @@ class Step implements WidgetRun {
   readonly events: FlowEvent[] = [];
   readonly sid: SidFactory;
   readonly httpLimits: HttpLimits;
+  private readonly trace: boolean;
 
   constructor(
     private readonly base: RunState,
@@ -196,6 +202,12 @@ class Step implements WidgetRun {
     this.handedOverBy = base.handedOverBy;
     this.sid = base.env.sid;
     this.httpLimits = { timeoutMs: base.env.limits.httpTimeoutMs, maxBodyBytes: base.env.limits.maxBodyBytes };
+    this.trace = base.env.trace === true;
+  }
+
+  /** Only a traced run builds transition events. */
+  private transition(widget: string, event: string, next: string | undefined): void {
+    this.emit({ type: 'transition', at: this.at, widget, event, ...(next ? { next } : {}) });
   }
 
   functionUrl(widget: string, functionSid: string): string | undefined {
@@ -257,7 +269,7 @@ class Step implements WidgetRun {
     return true;
   }
 
-  fail(widget: string, message: string, extra: { code?: number; property?: string; local?: boolean } = {}): void {
+  fail(widget: string, message: string, extra: { code?: number; property?: string; local?: boolean; notModelled?: string } = {}): void {
     const { local, ...details } = extra;
     this.emit({ type: 'error', at: this.at, widget, message, ...details });
     this.finish(widget, 'error', message, { local });
@@ -287,6 +299,7 @@ class Step implements WidgetRun {
       this.lastWidget = triggerName;
       this.repeats = 1;
       this.status = 'running';
+      if (this.trace) this.transition(triggerName, choice.event, choice.next);
       this.goto(choice.next, triggerName);
       return;
     }
@@ -306,6 +319,7 @@ class Step implements WidgetRun {
       ...(media.length ? { media: [...media] } : {}),
     });
     this.status = 'running';
+    if (this.trace) this.transition(triggerName, choice.event, choice.next);
     this.goto(choice.next, triggerName);
   }
 
@@ -315,6 +329,7 @@ class Step implements WidgetRun {
       case 'follow': {
         const state = this.flow.states.get(widget);
         const transition = state?.transitions?.find((t) => t.event === outcome.event);
+        if (this.trace) this.transition(widget, outcome.event, transition?.next);
         if (!transition?.next) {
           this.finishAt(widget, `its "${outcome.event}" transition leads nowhere`);
           return;
@@ -323,6 +338,7 @@ class Step implements WidgetRun {
         return;
       }
       case 'goto':
+        if (this.trace) this.transition(widget, outcome.via, outcome.next);
         if (!outcome.next) {
           this.finishAt(widget, `its ${outcome.via} transition leads nowhere`);
           return;
@@ -377,6 +393,7 @@ class Step implements WidgetRun {
     this.steps++;
     this.lastWidget = triggerName;
     this.repeats = 1;
+    if (this.trace) this.transition(triggerName, choice.event, choice.next);
     this.goto(choice.next, triggerName);
   }
 
@@ -423,7 +440,7 @@ class Step implements WidgetRun {
       // Own keys only: a type named `constructor` or `__proto__` is not a handler.
       const handler = Object.hasOwn(WIDGET_HANDLERS, state.type) ? WIDGET_HANDLERS[state.type] : undefined;
       if (!handler) {
-        this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`, { local: true });
+        this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`, { local: true, notModelled: state.type });
         return;
       }
       let outcome: WidgetOutcome;
@@ -442,6 +459,7 @@ class Step implements WidgetRun {
         this.apply(name, outcome);
         return;
       }
+      if (this.trace) this.transition(name, outcome.kind === 'goto' ? outcome.via : (outcome as { event: string }).event, next);
       previous = name;
       name = next;
     }

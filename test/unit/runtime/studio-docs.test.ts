@@ -4,6 +4,7 @@ import type { FlowEvent } from '../../../src/lib/runtime';
 import { MAX_EXECUTION_MS } from '../../../src/lib/runtime/step';
 import { flowDriverFactory, MEDIA_ON_CONVERSATIONS } from '../../../src/lib/conversation/driver';
 import { ChatSession } from '../../../src/lib/conversation/chat';
+import { entryText } from '../../../src/printers/transcript';
 import { buildFlow } from '../../../src/lib/studio';
 import { fakeTransport, fixedClock, flowOf, response, session, trigger, widget } from './helpers';
 
@@ -214,9 +215,9 @@ describe('7b. where the two readings of make-http-request differ, the transcript
     await chat.send('hi');
     await chat.send('data only');
     await chat.send('again');
-    const notes = chat.transcript.filter((e) => /merges parsed across runs/.test(e.text));
+    const notes = chat.transcript.filter((e) => /merges parsed across runs/.test(entryText(e)));
     assert.strictEqual(notes.length, 1);
-    assert.match(notes[0].text, /has no "text", which its previous answer had/);
+    assert.match(entryText(notes[0]), /has no "text", which its previous answer had/);
   });
 });
 

@@ -1,0 +1,34 @@
+import type { ReplView } from '../lib/conversation/repl';
+import { replCommandLines } from '../lib/conversation/repl-commands';
+import { formatEntry, formatHandover, formatTurnTiming, transcriptJson } from './transcript';
+
+const LINES: Record<Parameters<ReplView['line']>[0], string> = {
+  intro: 'Type /help for commands.',
+  reset: 'New session: the next message starts a new conversation with the bot.',
+  'with-agent': 'The conversation is with a Flex agent now: the bot no longer answers. /reset starts over.',
+  'nothing-yet': 'Nothing said yet.',
+  'media-usage': 'Usage: /media URL[,URL…] [text]',
+  'save-usage': 'Usage: /save FILE',
+};
+
+/** The REPL's words and colours (`color`: a terminal that shows them). */
+export function replView(o: { color?: boolean } = {}): ReplView {
+  return {
+    entry: (entry) => formatEntry(entry, o),
+    handover: formatHandover,
+    timing: (turn) => formatTurnTiming(turn, o),
+    transcriptJson,
+    help: (withEscalate) => ['Type a message as the customer would. Commands:', ...replCommandLines(withEscalate)],
+    line: (what) => LINES[what],
+    saved: (entries, file) => `Saved ${entries} entries to ${file}`,
+    savedScript: (saved) => {
+      if (!saved) return 'Nothing said yet: no script to save.';
+      const lines = [`Saved the conversation as a script (${saved.steps} steps) to ${saved.file}`];
+      if (saved.recording) lines.push(`  and the bot's answers to ${saved.recording}: replay it with --script ${saved.file} --replay ${saved.recording}`);
+      if (saved.leftOut > 0) lines.push(`  The turns after the flow ended are left out: a script's conversation ends with the flow.`);
+      return lines.join('\n');
+    },
+    unknownCommand: (command) => `Unknown command ${command}; /help lists them.`,
+    waiting: { show: '\u001b[2m  … waiting for the bot\u001b[0m', clear: '\r\u001b[2K' },
+  };
+}
