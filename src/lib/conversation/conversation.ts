@@ -107,7 +107,7 @@ interface TurnState {
   triedHandover: boolean;
   /** The media note waits for the trigger to choose the channel model. */
   mediaNote: boolean;
-  lastError?: { widget: string; message: string; notModelled?: string };
+  lastError?: { widget: string; message: string; code?: number; notModelled?: string };
 }
 
 /**
@@ -453,7 +453,7 @@ export class ConversationActor {
         for (const warning of event.warnings ?? []) this.note({ code: 'variables-warning', widget: event.widget, warning });
         break;
       case 'error':
-        state.lastError = { widget: event.widget, message: event.message, ...(event.notModelled ? { notModelled: event.notModelled } : {}) };
+        state.lastError = { widget: event.widget, message: event.message, ...(event.code !== undefined ? { code: event.code } : {}), ...(event.notModelled ? { notModelled: event.notModelled } : {}) };
         this.note({ code: 'flow-error', widget: event.widget, message: event.message, ...(event.code !== undefined ? { errorCode: event.code } : {}), stopped: false });
         break;
       case 'subflow':
@@ -469,8 +469,14 @@ export class ConversationActor {
     const at = this.elapsed();
     this.emit({ type: 'flow-event', at, event });
     if (event.reason === 'error' || event.reason === 'limit') {
-      const notModelled = event.reason === 'error' && state.lastError?.notModelled !== undefined && state.lastError.widget === event.widget;
-      this.problem({ kind: notModelled ? 'not-modelled' : 'flow-error', widget: event.widget, message: event.message });
+      // The error event the interpreter emitted just before stopping says what kind of error it was.
+      const cause = event.reason === 'error' && state.lastError?.widget === event.widget ? state.lastError : undefined;
+      this.problem({
+        kind: cause?.notModelled !== undefined ? 'not-modelled' : 'flow-error',
+        widget: event.widget,
+        message: event.message,
+        ...(cause?.code !== undefined ? { code: cause.code } : {}),
+      });
     }
     // After a hand-over the flow may go on (callComplete); say how it ended when it did.
     if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
