@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../src/lib/errors';
 import { HttpFailure, type HttpRequest, type HttpTransport } from '../src/lib/http/types';
-import { playMessages, prepareChat, type ChatReport } from '../src/lib/conversation/test-chat';
+import { playMessages, prepareChat, type ChatReport } from '../src/lib/tasks/test-chat';
 import { MESSAGING_TRIGGER_EVENTS, wiredEvents } from '../src/lib/runtime/flow';
 import { printReport } from '../src/printers/test-chat';
 

@@ -134,8 +134,8 @@ async function main(): Promise<void> {
 /** The whole runner (reading, interpreter, replay, matching, JSON report) per turn, in this process. */
 async function inProcessPerTurn(dir: string, recording: string, url: string): Promise<{ first: number; second: number }> {
   /* eslint-disable @typescript-eslint/no-var-requires */
-  const { prepareChat } = require(path.join(ROOT, 'dist', 'lib', 'conversation', 'test-chat')) as typeof import('../src/lib/conversation/test-chat');
-  const { runScripts } = require(path.join(ROOT, 'dist', 'lib', 'conversation', 'run-scripts')) as typeof import('../src/lib/conversation/run-scripts');
+  const { prepareChat } = require(path.join(ROOT, 'dist', 'lib', 'tasks', 'test-chat')) as typeof import('../src/lib/tasks/test-chat');
+  const { runScripts } = require(path.join(ROOT, 'dist', 'lib', 'tasks', 'run-scripts')) as typeof import('../src/lib/tasks/run-scripts');
   const prepared = await prepareChat({ input: { endpointUrl: url }, demo: false });
   const us: number[] = [];
   try {

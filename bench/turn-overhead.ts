@@ -12,12 +12,13 @@
  * Prints one JSON line and one human line. Bounded: stops after 60 s whatever it reached.
  */
 import { performance } from 'node:perf_hooks';
-import { startBotServer, scriptedBehaviour } from '../src/lib/demo/bot-server';
+import { startBotServer } from '../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../test/stand-ins/cognigy-scripted';
 import { createTransport, closeTransport } from '../src/lib/http/transport';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../src/lib/http/types';
 import { FlowSession } from '../src/lib/runtime';
 import { buildFlow } from '../src/lib/studio';
-import { buildOptions } from '../src/lib/link-flow';
+import { buildOptions } from '../src/lib/tasks/link-flow';
 
 const TURNS = Math.max(10, Math.min(5_000, Number(process.argv[2]) || 300));
 const ROUNDS = Math.max(3, Math.min(51, Number(process.argv[3]) || 9));

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { UsageError } from './lib/errors';
-import { BOT_FAILURE_ACTIONS, CHANNEL_MODELS, REQUEST_FORMATS } from './lib/setup/types';
+import { BOT_FAILURE_ACTIONS, CHANNEL_MODELS, REQUEST_FORMATS } from './lib/domain/setup';
 
 /**
  * Flags shared by the commands that read the saved setup. Each overrides the saved

@@ -1,6 +1,6 @@
 import { describeHandover, EscalationResult, FLOW_SOURCE_WORDS } from '../lib/flex/escalate';
 import type { Printer, SummaryRow } from './printer';
-import { nameAndSid as named } from '../lib/setup/types';
+import { nameAndSid as named } from '../lib/domain/setup';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
 export function printEscalationResult(cmd: Printer, r: EscalationResult): void {

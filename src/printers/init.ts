@@ -1,4 +1,4 @@
-import type { RunInitResult } from '../lib/setup/run-init';
+import type { RunInitResult } from '../lib/tasks/init';
 import type { ProbeOutcome } from '../lib/setup/init';
 import { redactEndpoint } from '../lib/redact';
 import type { EntryPoint } from '../lib/flex/discovery';

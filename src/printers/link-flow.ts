@@ -1,4 +1,4 @@
-import { settingName, type LinkFlowResult } from '../lib/link-flow';
+import { settingName, type LinkFlowResult } from '../lib/tasks/link-flow';
 import { redact, redactEndpoint } from '../lib/redact';
 import { formatDiff, toMermaid } from '../lib/studio';
 import { hideEndpointToken } from '../lib/studio/endpoint-token';

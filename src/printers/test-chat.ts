@@ -1,4 +1,5 @@
-import type { ChatReport, PreparedChat } from '../lib/conversation/test-chat';
+import type { PreparedChat } from '../lib/conversation/prepared';
+import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
 import { entryText, formatEntry, formatHandover, transcriptJson } from './transcript';
 

@@ -1,7 +1,7 @@
 import type { RichContent } from '../lib/cognigy/normalize';
 import type { ChatTurn, HandoverSummary, TranscriptEntry, TranscriptNote } from '../lib/conversation/chat';
 import { MEDIA_ON_CONVERSATIONS } from '../lib/conversation/driver';
-import { nameAndSid } from '../lib/setup/types';
+import { nameAndSid } from '../lib/domain/setup';
 import { redact } from '../lib/redact';
 
 const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { scriptedBehaviour, BotBehaviour } from '../../src/lib/demo/bot-server';
+import { BotBehaviour } from '../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { startWorld, World } from '../helpers/stand-ins';
 
 /**

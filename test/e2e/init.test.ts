@@ -195,7 +195,7 @@ describe('twilio cognigy:init through the real twilio binary', () => {
         assert.ok(r.stderr.trim().split('\n').length <= 4, `short message:\n${r.stderr}`);
         assert.deepStrictEqual(secretsIn(world, r.all), []);
       } finally {
-        if (failing) world.bot.setBehaviour((await import('../../src/lib/demo/bot-server')).scriptedBehaviour);
+        if (failing) world.bot.setBehaviour((await import('../stand-ins/cognigy-scripted')).scriptedBehaviour);
       }
     });
   }

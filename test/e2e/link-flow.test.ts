@@ -128,7 +128,7 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
       const report = JSON.parse(chat.stdout);
       assert.strictEqual(report.escalated, true, chat.all);
     } finally {
-      world.bot.setBehaviour((await import('../../src/lib/demo/bot-server')).scriptedBehaviour);
+      world.bot.setBehaviour((await import('../stand-ins/cognigy-scripted')).scriptedBehaviour);
     }
     // A dry run saves nothing.
     const dry = await linkFlow(['--on-bot-failure', 'end', '--dry-run']);

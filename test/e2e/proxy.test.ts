@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
+import { startBotServer, BotServer } from '../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { linkedHome, CliHome } from '../helpers/cli';
 import { registerTestSecret } from '../helpers/secrets';
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { demoBehaviour, startBotServer } from '../../src/lib/demo/bot-server';
-import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../src/lib/link-flow';
+import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../src/lib/tasks/link-flow';
 import { buildFlow } from '../../src/lib/studio';
 import { hideEndpointToken } from '../../src/lib/studio/endpoint-token';
 import { spawnTwilio } from '../helpers/pty';

@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
+import { startBotServer, BotServer } from '../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { linkedHome, CliHome, CliResult, ROOT } from '../helpers/cli';
 import { registerTestSecret } from '../helpers/secrets';
 

@@ -1,5 +1,6 @@
 import { startTwilioFake, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, TwilioFake } from '../stand-ins/twilio';
-import { startBotServer, scriptedBehaviour, BotServer } from '../../src/lib/demo/bot-server';
+import { startBotServer, BotServer } from '../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { linkedHome, CliHome, CliResult, RunOptions } from './cli';
 import { inProcessHome } from './in-process';
 import { registerTestSecret } from './secrets';

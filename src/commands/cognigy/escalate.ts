@@ -35,7 +35,7 @@ export default class Escalate extends CognigyCommand {
   async run(): Promise<void> {
     await super.run();
     const f = this.flags;
-    const { runEscalate } = await import('../../lib/flex/escalate');
+    const { runEscalate } = await import('../../lib/tasks/escalate');
     const result = await runEscalate({
       request: {
         conversation: f.conversation,

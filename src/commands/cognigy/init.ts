@@ -25,7 +25,7 @@ export default class Init extends CognigyCommand {
 
   async run(): Promise<void> {
     await super.run();
-    const { runInit } = await import('../../lib/setup/run-init');
+    const { runInit } = await import('../../lib/tasks/init');
     const { printInitResult, printEntryPoints, printProbe } = await import('../../printers/init');
     const { id, accountSid, apiKey, region } = this.currentProfile;
     const result = await runInit({

@@ -37,7 +37,7 @@ export default class LinkFlow extends CognigyCommand {
     if (this.flags.diagram && this.outputFormat === 'tsv') {
       throw new UsageError('--diagram prints a Mermaid diagram, not a table: drop -o tsv, or use -o json (its "diagram" field).');
     }
-    const { linkFlow } = await import('../../lib/link-flow');
+    const { linkFlow } = await import('../../lib/tasks/link-flow');
     const result = await linkFlow({
       input: setupInputFromFlags(this.flags),
       client: this.twilioClient,

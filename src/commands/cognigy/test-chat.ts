@@ -120,7 +120,7 @@ export default class TestChat extends CognigyCommand {
     }
 
     const { loadSavedSetupFor } = await import('../../lib/setup/saved');
-    const { prepareChat } = await import('../../lib/conversation/test-chat');
+    const { prepareChat } = await import('../../lib/tasks/test-chat');
     const prepared = await prepareChat({
       input: setupInputFromFlags(f),
       saved: f.demo ? undefined : loadSavedSetupFor(this.config.configDir, this.currentProfile?.accountSid ?? this.userConfig.getProfileById(f.profile)?.accountSid),
@@ -138,7 +138,7 @@ export default class TestChat extends CognigyCommand {
     for (const warning of prepared.warnings) this.warn(warning);
     try {
       if (f.script) {
-        const { runScripts, scriptExitCode } = await import('../../lib/conversation/run-scripts');
+        const { runScripts, scriptExitCode } = await import('../../lib/tasks/run-scripts');
         const controller = new AbortController();
         const onSigint = () => controller.abort();
         process.once('SIGINT', onSigint);
@@ -172,7 +172,7 @@ export default class TestChat extends CognigyCommand {
           process.removeListener('SIGINT', onSigint);
         }
       } else if (f.message?.length) {
-        const { playMessages } = await import('../../lib/conversation/test-chat');
+        const { playMessages } = await import('../../lib/tasks/test-chat');
         const report = await playMessages(prepared, f.message, recording);
         if (this.jsonOutput) this.outputJson(printers.reportJson(report));
         else if (this.outputFormat === 'tsv') this.output(printers.transcriptRows(report));

@@ -1,6 +1,6 @@
 import type { RichContent } from '../cognigy/normalize';
 import type { FlowEvent } from '../runtime/events';
-import type { FlowDefinition } from '../studio/types';
+import type { FlowDefinition } from '../domain/flow';
 import { ConversationActor, type CallReading, type ConversationOptions, type ConversationTurn } from './conversation';
 import type { ChatProblem, ConversationNote, HandoverSummary, MessageSentEvent } from './events';
 

@@ -10,9 +10,9 @@ import { HTTP_TIMEOUT_MS } from '../runtime/http-call';
 import type { IdSource } from '../runtime/sids';
 import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 import { LIQUID_LOOP_LIMIT } from '../studio/templates';
-import type { FlowDefinition } from '../studio/types';
+import type { FlowDefinition } from '../domain/flow';
 import { botFailureOf, callFailureText, hostOf, sentText } from './bot-call';
 import type {
   BotAnswer,

@@ -2,14 +2,14 @@ import { defaultPayload, type BotTurn } from '../cognigy/normalize';
 import type { HttpTransport } from '../http/types';
 import type { FlowEvent } from '../runtime/events';
 import { uniqueHex32 } from '../runtime/sids';
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import type { ObservedButton, ObservedCard, ObservedMessage } from './match';
 import type { ConversationContext, ConversationDriver, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 import { callFailureText, sentText } from './bot-call';
 import { ConversationActor, type CallReading, type ConversationTurn } from './conversation';
-import type { RunOptions } from './test-chat';
+import type { RunOptions } from './run-options';
 import type { BotTap, ConversationTap } from './recording';
 
 /**

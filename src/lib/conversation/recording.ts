@@ -24,7 +24,7 @@ import { isBotUrl } from '../cognigy/endpoint';
 import { UsageError } from '../errors';
 import { HttpFailure, type HttpFailureKind, type HttpRequest, type HttpResponse, type HttpTransport } from '../http/types';
 import { endpointToken, redact } from '../redact';
-import { writeFileAtomic } from '../setup/store';
+import { writeFileAtomic } from '../files';
 import { TOKEN_PLACEHOLDER } from '../studio/endpoint-token';
 import { FORM_CONTENT_TYPE, isJsonMediaType } from '../runtime/http-call';
 

@@ -7,11 +7,11 @@
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { redact } from '../redact';
-import { writeFileAtomic } from '../setup/store';
+import { writeFileAtomic } from '../files';
 import type { ChatObserver, ChatSession, ChatTurn } from './chat';
 import { observedMessages } from './driver';
 import { recordedFileName, saveConversationInto, tapFor, type BotTap, type ConversationTap } from './recording';
-import type { PreparedChat } from './test-chat';
+import type { PreparedChat } from './prepared';
 
 type ScriptStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
 

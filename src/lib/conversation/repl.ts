@@ -3,7 +3,7 @@ import * as readline from 'readline';
 import type { Readable, Writable } from 'stream';
 import type { ChatSession, ChatTurn, HandoverSummary, TranscriptEntry } from './chat';
 import { redact, redactDeep } from '../redact';
-import { writeFileAtomic } from '../setup/store';
+import { writeFileAtomic } from '../files';
 import type { CallStartedEvent } from './events';
 import type { SavedScript } from './repl-record';
 

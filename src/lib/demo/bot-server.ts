@@ -3,10 +3,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A Cognigy-compatible REST endpoint on 127.0.0.1: the stand-in the tests talk to, and
- * the demo bot of `test-chat --demo`. It holds the documented contract (paths, fields,
- * limits, answer shape); where Cognigy's behaviour is undocumented (error statuses and
- * bodies, form bodies) it picks something plausible and says so.
+ * A Cognigy-compatible REST endpoint on 127.0.0.1: the demo bot of `test-chat --demo`, and
+ * the server under the tests' stand-in (whose fault behaviours, scripted statuses, HTML
+ * pages, huge answers…, live in test/stand-ins/cognigy-scripted.ts, not in the shipped
+ * plugin). It holds the documented contract (paths, fields, limits, answer shape); where
+ * Cognigy's behaviour is undocumented (error statuses and bodies, form bodies) it picks
+ * something plausible and says so.
  */
 
 export interface BotRequest {
@@ -159,7 +161,7 @@ function isDelayed(reply: BotReply): reply is DelayedReply {
 
 export async function startBotServer(options: BotServerOptions = {}): Promise<BotServer> {
   const token = options.token ?? randomBytes(32).toString('hex');
-  let behaviour: BotBehaviour = options.behaviour ?? scriptedBehaviour;
+  let behaviour: BotBehaviour = options.behaviour ?? demoBehaviour;
   const requests: ReceivedRequest[] = [];
   const recording = options.record ?? true;
   const turns = new Map<string, number>();
@@ -300,7 +302,7 @@ export async function startBotServer(options: BotServerOptions = {}): Promise<Bo
  * Rich outputs as Cognigy's "AI Default Channel Formats" show them: the output's own text is
  * empty and the text shown with the choices is inside the payload.
  */
-function buttons(text: string, titles: string[]): Record<string, unknown> {
+export function buttons(text: string, titles: string[]): Record<string, unknown> {
   return {
     type: 'buttons',
     _cognigy: {
@@ -309,7 +311,7 @@ function buttons(text: string, titles: string[]): Record<string, unknown> {
   };
 }
 
-function quickReplies(text: string, titles: string[]): Record<string, unknown> {
+export function quickReplies(text: string, titles: string[]): Record<string, unknown> {
   return {
     type: 'quickReplies',
     _cognigy: {
@@ -322,67 +324,6 @@ function quickReplies(text: string, titles: string[]): Record<string, unknown> {
       },
     },
   };
-}
-
-const HTML_502 = `<!DOCTYPE html>
-<html><head><title>502 Bad Gateway</title><style>body { font-family: sans-serif; }</style></head>
-<body><h1>502 Bad Gateway</h1>
-<p>The server returned an invalid or incomplete response.</p></body></html>
-`;
-
-/**
- * The test script: keywords (whole words) in the message select what the bot does.
- * `slow:<ms>` delays and combines with the others; anything else is echoed back as
- * `You said: <text>`, so tests can check the text reached the bot byte for byte.
- */
-export const scriptedBehaviour: BotBehaviour = (request) => {
-  const text = request.text ?? '';
-  const words = text.split(/\s+/).filter(Boolean);
-  const slow = words.map((w) => /^slow:(\d+)$/.exec(w)).find((m) => m);
-  if (slow) {
-    const rest = words.filter((w) => w !== slow[0]).join(' ');
-    return { delayMs: Number(slow[1]), then: scriptedReply(rest, `You said: ${text}`, request) };
-  }
-  return scriptedReply(text, `You said: ${text}`, request);
-};
-
-function scriptedReply(text: string, echo: string, request: BotRequest): BotReply {
-  const words = new Set(text.split(/\s+/).filter(Boolean));
-  const status = [...words].map((w) => /^status:(\d{3})$/.exec(w)).find((m) => m);
-  if (status) {
-    const code = Number(status[1]);
-    return { status: code, body: { statusCode: code, error: http.STATUS_CODES[code] ?? 'Error', message: `Scripted status ${code}.` } };
-  }
-  if (words.has('multi')) return [{ text: 'First output.' }, { text: 'Second output.' }, { text: 'Third output.' }];
-  if (words.has('dataonly')) return [{ text: null, data: { kind: 'dataonly', value: 42 } }];
-  if (words.has('escalate-bool')) return [{ text: 'Let me connect you to a human agent.', data: { escalation: true } }];
-  if (words.has('escalate-string')) return [{ text: 'Let me connect you to a human agent.', data: { escalation: 'true' } }];
-  if (words.has('quick')) {
-    return [{ text: '', data: quickReplies('What would you like to do?', ['Opening hours', 'Order status', 'Talk to an agent']) }];
-  }
-  if (words.has('buttons')) return [{ text: '', data: buttons('Pick a plan:', ['Basic', 'Pro']) }];
-  if (words.has('escalate-quick')) {
-    return [{ text: '', data: { ...quickReplies('An agent will take over. Anything to add?', ['No, thanks']), escalation: true } }];
-  }
-  if (words.has('escalate-early')) {
-    // The flag on an earlier output; the top-level data as the last output's (one reading
-    // of the undocumented merge), so only a flow that reads every output hands over.
-    const answer = cognigyAnswer([{ text: 'Let me connect you to a human agent.', data: { escalation: true } }, { text: 'Please hold on.', data: {} }], request.userId, request.sessionId);
-    return { status: 200, body: { ...answer, data: {} } };
-  }
-  if (words.has('handover-node')) {
-    // Assumed shape: Cognigy documents the Handover Status object ({handover: {status, error: {reason}}},
-    // reason "unsupported" on a channel without handover) but not how a REST answer carries it.
-    return [{ text: 'Handing you over to an agent.', data: { handover: { status: 'error', error: { reason: 'unsupported', message: '' } } } }];
-  }
-  if (words.has('html')) return { status: 502, contentType: 'text/html; charset=utf-8', body: HTML_502 };
-  if (words.has('notjson')) return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
-  if (words.has('array')) return { status: 200, body: [{ text: 'An array is not a Cognigy answer.' }] };
-  if (words.has('huge')) return [{ text: 'A very large answer.', data: { blob: 'x'.repeat(1024 * 1024) } }];
-  if (words.has('escalate-datastring')) return [{ text: 'Let me connect you to a human agent.', data: JSON.stringify({ escalation: true }) }];
-  if (words.has('datastring')) return [{ text: 'Data arrives as a string.', data: JSON.stringify({ answer: 42, nested: { ok: true } }) }];
-  if (words.has('nostack')) return { status: 200, body: { text: 'No outputStack here.', data: {} } };
-  return [{ text: echo }];
 }
 
 const DEMO_CAPABILITIES = ['Opening hours', 'Order status', 'Pricing', 'Talk to an agent'];

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { NamedResource } from '../setup/types';
+import { NamedResource } from '../domain/setup';
 import type { AddressConfiguration, FlexFlow, FlowSummary, Resource } from '../twilio/api';
 
 /** The part of the Twilio API discovery reads. */

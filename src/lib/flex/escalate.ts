@@ -1,7 +1,6 @@
 import { randomUUID } from 'crypto';
 import { CognigyError, UsageError } from '../errors';
-import type { FlowTarget, ResolvedSetup, SetupInput } from '../setup/resolve';
-import type { ChannelModel, NamedResource } from '../setup/types';
+import type { ChannelModel, FlowTarget, NamedResource, ResolvedSetup } from '../domain/setup';
 import { mayHaveSucceeded } from '../studio/deploy';
 import type { ConversationInfo, EscalationCalls, ExecutionInfo, FlexFlow, FlowSummary, ParticipantInfo, ScopedWebhook, TaskInfo } from '../twilio/api';
 import { looksLikeSid } from './discovery';
@@ -719,29 +718,6 @@ export function describeHandover(h: Handover): string {
 
 function twilioCode(error: any): string {
   return String(error?.exitCode ?? error?.data?.code ?? error?.code ?? '');
-}
-
-/** Never sent anywhere: escalate does not call the bot, but resolveSetup wants an endpoint. */
-const UNUSED_ENDPOINT = 'https://escalate.invalid/unused';
-
-export interface RunEscalateOptions {
-  request: EscalateRequest;
-  input: Pick<SetupInput, 'workspace' | 'workflow' | 'taskChannel' | 'flow' | 'channelModel'>;
-  /** The `twilio` library client, as cli-core builds it. */
-  client: any;
-  configDir: string;
-}
-
-/** `cognigy:escalate` end to end: check the input, resolve the setup, escalate. */
-export async function runEscalate(o: RunEscalateOptions): Promise<EscalationResult> {
-  const { EscalationTwilioApi } = await import('../twilio/api');
-  const { loadSavedSetupFor } = await import('../setup/saved');
-  const { resolveSetup } = await import('../setup/resolve');
-  checkRequest(o.request, o.input.channelModel ?? 'conversations');
-  const api = new EscalationTwilioApi(o.client);
-  const saved = loadSavedSetupFor(o.configDir, api.accountSid);
-  const setup = await resolveSetup({ ...o.input, endpointUrl: saved?.endpointUrl ?? UNUSED_ENDPOINT }, saved, { api, requireFlex: true });
-  return escalate(o.request, { api, setup });
 }
 
 function capitalize(text: string): string {

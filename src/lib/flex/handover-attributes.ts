@@ -1,4 +1,4 @@
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 import { COGNIGY_ATTRIBUTES_KEY, customerKeys } from '../studio/attributes';
 import { LAST_ANSWER_MAX_LENGTH } from '../studio/constants';
 

@@ -1,7 +1,18 @@
-import type { ChatSession } from '../conversation/chat';
-import type { Setup } from '../setup/types';
+import type { Setup } from '../domain/setup';
 import { looksLikeSid } from './discovery';
 import { buildHandoverAttributes, DEFAULT_REASON, MAX_ATTRIBUTES_BYTES, TranscriptMessage } from './handover-attributes';
+
+/**
+ * What the preview reads of a simulated chat (test-chat's ChatSession has it): Flex sits
+ * below the conversation layer, so it names only the fields it needs.
+ */
+export interface PreviewedChat {
+  /** The attributes the flow's Send to Flex widget rendered, if it ran. */
+  readonly handover?: { readonly attributes?: unknown };
+  readonly transcript: ReadonlyArray<{ readonly from: 'customer' | 'bot'; readonly text: string } | { readonly from: 'system' }>;
+  /** The flow already handed the conversation to Flex. */
+  readonly withAgent: boolean;
+}
 
 /** Stands for the live conversation's SID, which a simulated chat does not have. */
 export const PREVIEW_SID = `CH${'0'.repeat(32)}`;
@@ -12,7 +23,7 @@ export const PREVIEW_SID = `CH${'0'.repeat(32)}`;
  * Pure: nothing is sent. `customer` is the simulated customer's address (test-chat's
  * `--from`); without it the address the flow's hand-over rendered is used, if any.
  */
-export function describeEscalationPreview(chat: ChatSession, setup: Setup, options: { customer?: string; reason?: string } = {}): string {
+export function describeEscalationPreview(chat: PreviewedChat, setup: Setup, options: { customer?: string; reason?: string } = {}): string {
   const model = setup.channelModel;
   const rendered = asObject(chat.handover?.attributes);
   const renderedSid = model === 'legacy' ? rendered.channelSid : rendered.conversationSid;

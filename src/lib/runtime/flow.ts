@@ -1,5 +1,5 @@
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition, WidgetState } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition, WidgetState } from '../domain/flow';
 import { TemplateCache } from './liquid';
 
 /** Trigger events that start a messaging execution, by channel model. */

@@ -1,7 +1,7 @@
 import { CognigyError } from '../errors';
 import { HttpFailure, type HttpRequest, type HttpTransport } from '../http/types';
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import type { OtherStartEvent } from './flow';
 import { answerWithStub, findStub, type StubSet } from './stubs';
 import type { ChannelSids, FlowContext } from './context';

@@ -1,5 +1,5 @@
-import type { ChannelModel } from '../setup/types';
-import type { FlowDefinition } from '../studio/types';
+import type { ChannelModel } from '../domain/setup';
+import type { FlowDefinition } from '../domain/flow';
 import { initialContext, mintTriggerSids, triggerScope, type Addresses, type ChannelSids, type FlowContext } from './context';
 import type { EndEvent, EndReason, FlowEvent } from './events';
 import { chooseTrigger, compileFlow, type CompiledFlow, type OtherStartEvent } from './flow';

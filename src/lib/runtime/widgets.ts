@@ -1,7 +1,7 @@
 import type { HttpRequest } from '../http/types';
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, MAX_TASK_TIMEOUT_SECONDS } from '../studio/constants';
-import type { KeyValue, WidgetState } from '../studio/types';
+import type { KeyValue, WidgetState } from '../domain/flow';
 import { CONDITION_TYPES, evaluateCondition } from './conditions';
 import { mediaFields, type FlowContext } from './context';
 import type { ConditionResult, EndReason, FlowEvent, FunctionEvent, HttpCallDetails, HttpEvent, InboundEvent, VariablesEvent } from './events';

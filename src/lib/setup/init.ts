@@ -17,7 +17,7 @@ import {
   NamedResource,
   RequestFormat,
   Setup,
-} from './types';
+} from '../domain/setup';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
 import { redactEndpoint } from '../redact';
 

@@ -1,21 +1,10 @@
 import { UsageError } from '../errors';
 import { DiscoveryApi, FLEX_DEFAULTS, looksLikeSid, matchResource, preferredResource } from '../flex/discovery';
 import type { InitInput } from './init';
-import { DEFAULT_ESCALATION_KEY, DEFAULT_FLOW_NAME, NamedResource, Setup } from './types';
+import { DEFAULT_ESCALATION_KEY, DEFAULT_FLOW_NAME, type FlowTarget, type NamedResource, type ResolvedSetup, type Setup } from '../domain/setup';
 import { assertEscalationKey as validateEscalationKey } from '../studio/options';
 
 export type SetupInput = Omit<InitInput, 'yes' | 'skipProbe'>;
-
-/** The flow a command works on; `mustExist` when the user named an existing flow. */
-export interface FlowTarget {
-  sid?: string;
-  name: string;
-  mustExist: boolean;
-}
-
-export interface ResolvedSetup extends Setup {
-  flowTarget: FlowTarget;
-}
 
 /**
  * The setup a command runs with: each flag over the saved value. Names given as flags

@@ -1,6 +1,6 @@
 import { registerEndpointSecret } from '../redact';
 import { loadSetup, setupFilePath } from './store';
-import type { Setup } from './types';
+import type { Setup } from '../domain/setup';
 
 /** The saved setup of an account, if any; the endpoint is registered for redaction. */
 export function loadSavedSetupFor(configDir: string, accountSid: string | undefined): Setup | undefined {

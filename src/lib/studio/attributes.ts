@@ -1,4 +1,4 @@
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 import { ESCALATION_REASON, LAST_ANSWER_MAX_LENGTH, VARIABLE } from './constants';
 import { sessionIdTemplate, userIdTemplate } from './templates';
 

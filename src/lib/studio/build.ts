@@ -2,7 +2,7 @@ import { buildAttributes } from './attributes';
 import { DEFAULT_DESCRIPTION, LoopNames, TRIGGER_EVENT, WIDGET, MODELLED_EVENTS } from './constants';
 import { flexFailureState, FLEX_FAILURE_EVENTS, gridOffset, loopGrid, loopStates } from './loop';
 import { BuildOptions, checkBuildOptions } from './options';
-import type { FlowDefinition, Offset, WidgetState } from './types';
+import type { FlowDefinition, Offset, WidgetState } from '../domain/flow';
 
 const ORIGIN: Offset = { x: 0, y: 0 };
 

@@ -1,4 +1,4 @@
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 
 /**
  * The bot loop's widget names. Studio templates address widgets by name

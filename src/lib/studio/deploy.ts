@@ -3,7 +3,7 @@ import type { FlowDetails, FlowSummary, ValidationOutcome } from '../twilio/api'
 import { diffFlows, FlowChange } from './diff';
 import { isMarked, markedCommitMessage, type FlowHistory } from './history';
 import { lintFlow, LintIssue } from './lint';
-import type { FlowDefinition } from './types';
+import type { FlowDefinition } from '../domain/flow';
 
 /** The Studio calls a deploy makes; TwilioApi implements it, tests may wrap it. */
 export interface StudioApi {

@@ -1,4 +1,4 @@
-import type { FlowDefinition, SplitCondition, Transition } from './types';
+import type { FlowDefinition, SplitCondition, Transition } from '../domain/flow';
 
 const MAX_LABEL = 60;
 const END_NODE = 'flowEnd';

@@ -1,7 +1,7 @@
 import { endpointToken, redact } from '../redact';
 import { BareLiquid, parseTemplate } from './attributes';
 import { canonicalJson } from './canonical';
-import type { FlowDefinition, Transition, WidgetState } from './types';
+import type { FlowDefinition, Transition, WidgetState } from '../domain/flow';
 
 /**
  * One difference between two flows. Canvas offsets and key order are not differences.

@@ -1,6 +1,6 @@
 import { endpointToken } from '../redact';
 import { UsageError } from '../errors';
-import type { FlowDefinition } from './types';
+import type { FlowDefinition } from '../domain/flow';
 
 /**
  * Flow files (`--out`, backups) go into version control and folders people share, so

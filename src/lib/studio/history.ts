@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../setup/store';
+import { writeFileAtomic } from '../files';
 import { hideEndpointToken } from './endpoint-token';
-import type { FlowDefinition } from './types';
+import type { FlowDefinition } from '../domain/flow';
 
 /**
  * What link-flow remembers between runs, beside the saved setup: the revision it last

@@ -1,4 +1,3 @@
-export * from './types';
 export * from './constants';
 export type { BuildOptions } from './options';
 export { botRequestUrl, isValidEscalationKey, assertEscalationKey, checkBuildOptions } from './options';

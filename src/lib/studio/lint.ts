@@ -1,6 +1,6 @@
 import { Liquid } from 'liquidjs';
 import { MAX_ATTRIBUTES_LENGTH, MAX_STATES, MAX_TASK_TIMEOUT_SECONDS, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
-import type { FlowDefinition } from './types';
+import type { FlowDefinition } from '../domain/flow';
 
 export interface LintIssue {
   widget?: string;

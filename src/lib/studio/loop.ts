@@ -1,4 +1,4 @@
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 import {
   DEFAULT_FLEX_FAILURE_MESSAGE,
   DEFAULT_BOT_FAILURE_END_MESSAGE,
@@ -15,7 +15,7 @@ import {
 } from './constants';
 import { BuildOptions, botRequestUrl } from './options';
 import { customerTextTemplate, escalationTemplate, mediaTemplate, replyTemplate, sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
-import type { KeyValue, Offset, WidgetState } from './types';
+import type { KeyValue, Offset, WidgetState } from '../domain/flow';
 
 /** Canvas grid: a widget box is about 400×200 px; cells leave a 50 px gap. */
 export const CELL = { width: 450, height: 250 } as const;

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import { redactEndpoint } from '../redact';
-import type { BotFailureAction, ChannelModel, RequestFormat } from '../setup/types';
+import type { BotFailureAction, ChannelModel, RequestFormat } from '../domain/setup';
 import { DEFAULT_REPLY_TIMEOUT_SECONDS } from './constants';
 
 /** What the bot loop is built from (normally the saved setup plus flags). */

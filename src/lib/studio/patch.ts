@@ -5,7 +5,7 @@ import { LoopNames, TRIGGER_EVENT, WIDGET, WidgetRole } from './constants';
 import { sameFlow } from './diff';
 import { CELL, flexFailureState, FLEX_FAILURE_EVENTS, gridOffset, loopGrid, loopStates } from './loop';
 import { BuildOptions, checkBuildOptions } from './options';
-import type { FlowDefinition, Offset, WidgetState } from './types';
+import type { FlowDefinition, Offset, WidgetState } from '../domain/flow';
 
 export interface PatchOptions extends BuildOptions {
   /**

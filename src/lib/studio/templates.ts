@@ -1,4 +1,4 @@
-import type { ChannelModel } from '../setup/types';
+import type { ChannelModel } from '../domain/setup';
 import { TRIGGER_ROOT } from './constants';
 
 /**

@@ -6,14 +6,15 @@ import { classifyBotFailure, BotFailure, BotFailureError } from '../../../src/li
 import { sendMessage } from '../../../src/lib/cognigy/client';
 import { createTransport } from '../../../src/lib/http/transport';
 import { HttpFailure, HttpRequest } from '../../../src/lib/http/types';
-import { BotServer, scriptedBehaviour, startBotServer } from '../../../src/lib/demo/bot-server';
+import { BotServer, startBotServer } from '../../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../../stand-ins/cognigy-scripted';
 import { clearSecrets, registerEndpointSecret } from '../../../src/lib/redact';
 
 describe('classifyBotFailure on real answers', () => {
   let bot: BotServer;
   const transport = createTransport();
   before(async () => {
-    bot = await startBotServer();
+    bot = await startBotServer({ behaviour: scriptedBehaviour });
     registerEndpointSecret(bot.url);
   });
   after(async () => {

@@ -6,7 +6,8 @@
 import { it } from 'mocha';
 import { assert } from 'chai';
 import * as path from 'node:path';
-import { demoBehaviour, scriptedBehaviour, type BotBehaviour, type BotReplyOutput } from '../../../src/lib/demo/bot-server';
+import { demoBehaviour, type BotBehaviour, type BotReplyOutput } from '../../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../../stand-ins/cognigy-scripted';
 import { readScripts } from '../../../src/lib/conversation/read';
 import { runConversations, type ConversationResult, type DriverFactory, type TurnOutput } from '../../../src/lib/conversation/runner';
 

@@ -4,7 +4,7 @@ import { ChatSession } from '../../../src/lib/conversation/chat';
 import { describeEscalationPreview, PREVIEW_SID } from '../../../src/lib/flex/preview';
 import { buildFlow } from '../../../src/lib/studio';
 import type { HttpTransport } from '../../../src/lib/http/types';
-import type { Setup } from '../../../src/lib/setup/types';
+import type { Setup } from '../../../src/lib/domain/setup';
 
 const setup: Setup = {
   endpointUrl: 'https://endpoint.example.test/0123456789abcdef',

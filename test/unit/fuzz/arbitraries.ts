@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { SPLIT_CONDITION_TYPES, MODELLED_EVENTS } from '../../../src/lib/studio/constants';
-import type { FlowDefinition, SplitCondition, Transition, WidgetState } from '../../../src/lib/studio/types';
+import type { FlowDefinition, SplitCondition, Transition, WidgetState } from '../../../src/lib/domain/flow';
 import type { HttpResponse } from '../../../src/lib/http/types';
 
 /**

@@ -10,11 +10,10 @@ import {
   lintFlow,
   patchFlow,
   toMermaid,
-  type FlowDefinition,
   type LintIssue,
   type PatchOptions,
-  type WidgetState,
 } from '../../../src/lib/studio';
+import type { FlowDefinition, WidgetState } from '../../../src/lib/domain/flow';
 import { definition, runs, SEED, template, widgetState } from './arbitraries';
 
 const ENDPOINT = 'https://endpoint-trial.cognigy.ai/7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a';

@@ -1,7 +1,7 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
 import type { HttpRequest } from '../../../src/lib/http/types';
-import type { FlowDefinition } from '../../../src/lib/studio/types';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import type { FlowEvent } from '../../../src/lib/runtime';
 import { decodeForm, fakeTransport, flowOf, response, session, trigger, widget } from './helpers';
 

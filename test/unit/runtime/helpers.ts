@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../../src/lib/http/types';
-import type { FlowDefinition, Transition, WidgetState } from '../../../src/lib/studio/types';
+import type { FlowDefinition, Transition, WidgetState } from '../../../src/lib/domain/flow';
 import { FlowSession, sequentialIds, type FlowSessionOptions } from '../../../src/lib/runtime';
 
 /** A trigger wiring `incomingMessage` (legacy) unless told otherwise. */

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadSetup, saveSetup, setupFilePath } from '../../../src/lib/setup/store';
-import type { Setup } from '../../../src/lib/setup/types';
+import type { Setup } from '../../../src/lib/domain/setup';
 
 const setup: Setup = {
   endpointUrl: 'https://endpoint-trial.cognigy.ai/0123456789abcdef0123456789abcdef',

@@ -4,11 +4,11 @@ import {
   buildFlow,
   CELL,
   isValidEscalationKey,
-  KeyValue,
   MAX_ATTRIBUTES_LENGTH,
   WIDGET,
   botRequestUrl,
 } from '../../../src/lib/studio';
+import type { KeyValue } from '../../../src/lib/domain/flow';
 import { UsageError } from '../../../src/lib/errors';
 import { studioLiquid } from '../../../src/lib/runtime/liquid';
 import { ENDPOINT, TOKEN, WORKFLOW, TASK_CHANNEL, options, state, nextOf } from './helpers';

@@ -9,7 +9,7 @@ import { deployFlow } from '../../../src/lib/studio/deploy';
 import { FlowHistory } from '../../../src/lib/studio/history';
 import { CognigyError } from '../../../src/lib/errors';
 import { buildFlow, WIDGET } from '../../../src/lib/studio';
-import type { FlowDefinition } from '../../../src/lib/studio/types';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { options } from './helpers';
 
 const FLOW_SID = `FW${'a'.repeat(32)}`;

@@ -1,6 +1,7 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
-import { buildFlow, FlowDefinition, toMermaid, WIDGET } from '../../../src/lib/studio';
+import { buildFlow, toMermaid, WIDGET } from '../../../src/lib/studio';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { options } from './helpers';
 
 describe('toMermaid', () => {

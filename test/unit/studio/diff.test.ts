@@ -1,6 +1,7 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
-import { buildFlow, diffFlows, endpointRedactor, FlowDefinition, formatDiff, sameFlow, WIDGET } from '../../../src/lib/studio';
+import { buildFlow, diffFlows, endpointRedactor, formatDiff, sameFlow, WIDGET } from '../../../src/lib/studio';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { clearSecrets, registerEndpointSecret } from '../../../src/lib/redact';
 import { fixture, options, state, TOKEN } from './helpers';
 

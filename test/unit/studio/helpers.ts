@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BuildOptions, FlowDefinition, WidgetState } from '../../../src/lib/studio';
+import type { BuildOptions } from '../../../src/lib/studio';
+import type { FlowDefinition, WidgetState } from '../../../src/lib/domain/flow';
 
 export const TOKEN = '7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a';
 export const ENDPOINT = `https://endpoint-trial.cognigy.ai/${TOKEN}`;

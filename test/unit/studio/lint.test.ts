@@ -1,8 +1,9 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
-import { buildFlow, FlowDefinition, LintIssue, lintFlow, MAX_ATTRIBUTES_LENGTH, patchFlow, WIDGET } from '../../../src/lib/studio';
+import { buildFlow, LintIssue, lintFlow, MAX_ATTRIBUTES_LENGTH, patchFlow, WIDGET } from '../../../src/lib/studio';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { fixture, FIXTURES, options, state } from './helpers';
-import type { KeyValue } from '../../../src/lib/studio/types';
+import type { KeyValue } from '../../../src/lib/domain/flow';
 
 const errors = (issues: LintIssue[]) => issues.filter((i) => i.severity === 'error');
 /** A built flow with one change applied. */

@@ -4,8 +4,6 @@ import {
   BareLiquid,
   buildFlow,
   diffFlows,
-  FlowDefinition,
-  KeyValue,
   lintFlow,
   parseTemplate,
   patchFlow,
@@ -14,10 +12,11 @@ import {
   VARIABLE,
   WIDGET,
 } from '../../../src/lib/studio';
+import type { FlowDefinition, KeyValue } from '../../../src/lib/domain/flow';
 import { CognigyError } from '../../../src/lib/errors';
 import { studioLiquid } from '../../../src/lib/runtime/liquid';
 import { fixture, nextOf, options, state, TASK_CHANNEL, WORKFLOW } from './helpers';
-import type { ChannelModel } from '../../../src/lib/setup/types';
+import type { ChannelModel } from '../../../src/lib/domain/setup';
 
 const cases: Array<{ file: string; model: ChannelModel; flex: string }> = [
   { file: 'flex-messaging-flow.json', model: 'legacy', flex: 'SendMessageToAgent' },

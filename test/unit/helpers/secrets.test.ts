@@ -1,6 +1,6 @@
 import { it } from 'mocha';
 import { assert } from 'chai';
-import { assertNoSecret, assertNoSecretInFiles, forgetTestSecret, registerTestSecret } from '../helpers/secrets';
+import { assertNoSecret, assertNoSecretInFiles, forgetTestSecret, registerTestSecret } from '../../helpers/secrets';
 
 // The end-to-end suite relies on this scan; it must be able to fail.
 it('the secret scan finds a registered secret in output and in files', () => {

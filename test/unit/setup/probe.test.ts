@@ -1,15 +1,16 @@
 import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
-import { PROBE_TEXT, PROBE_USER_ID, probeEndpoint } from '../../../src/lib/cognigy/probe';
+import { PROBE_TEXT, PROBE_USER_ID, probeEndpoint } from '../../../src/lib/setup/probe';
 import { createTransport } from '../../../src/lib/http/transport';
-import { BotServer, scriptedBehaviour, startBotServer } from '../../../src/lib/demo/bot-server';
+import { BotServer, startBotServer } from '../../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../../stand-ins/cognigy-scripted';
 import { clearSecrets } from '../../../src/lib/redact';
 
 describe('probeEndpoint', () => {
   let bot: BotServer;
   const transport = createTransport();
   before(async () => {
-    bot = await startBotServer();
+    bot = await startBotServer({ behaviour: scriptedBehaviour });
   });
   after(async () => {
     transport.close();

@@ -3,19 +3,21 @@ import { UsageError } from '../errors';
 import { createTransport, closeTransport } from '../http/transport';
 import { withDebugLog } from '../http/debug-log';
 import type { HttpTransport } from '../http/types';
-import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../link-flow';
+import { buildOptions, readFlowFile, PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from './link-flow';
 import { redactEndpoint, registerEndpointSecret, registerUrlSecrets } from '../redact';
-import { resolveSetup, ResolvedSetup, SetupInput } from '../setup/resolve';
-import type { Setup } from '../setup/types';
+import { resolveSetup, type SetupInput } from '../setup/resolve';
+import type { Setup } from '../domain/setup';
 import { buildFlow, lintFlow, type LintIssue } from '../studio';
 import { isStudioV1Export, STUDIO_V1_MESSAGE } from '../studio/lint';
 import { revealEndpointToken } from '../studio/endpoint-token';
-import type { FlowDefinition } from '../studio/types';
+import type { FlowDefinition } from '../domain/flow';
 import { TwilioApi } from '../twilio/api';
-import { MESSAGING_TRIGGER_EVENTS, startEventFor, wiredEvents, type OtherStartEvent } from '../runtime/flow';
-import { readStubFile, type Stub } from '../runtime/stubs';
-import { ChatSession, type ChatObserver } from './chat';
-import { tapFor, type RecordingOptions } from './recording';
+import { MESSAGING_TRIGGER_EVENTS, startEventFor, wiredEvents } from '../runtime/flow';
+import { readStubFile } from '../runtime/stubs';
+import { ChatSession } from '../conversation/chat';
+import type { PreparedChat } from '../conversation/prepared';
+import { tapFor, type RecordingOptions } from '../conversation/recording';
+import type { RunOptions } from '../conversation/run-options';
 
 export interface PrepareOptions {
   input: SetupInput;
@@ -40,39 +42,7 @@ export interface PrepareOptions {
   transport?: HttpTransport;
 }
 
-export interface PreparedChat {
-  definition: FlowDefinition;
-  setup: ResolvedSetup;
-  /** Where the flow came from, for the banner and -o json. */
-  source: string;
-  /** The bot endpoint, redacted. */
-  endpoint: string;
-  http: HttpTransport;
-  /** The customer's address of --message and the REPL. */
-  from: string;
-  /** What the run answers locally, and how executions start (see FlowSessionOptions). */
-  run: RunOptions;
-  /** Worth knowing before the first message (placeholder SIDs…): the banner and reports show them. */
-  notes: string[];
-  /** Lint findings that do not stop the run (unmodelled widget types…): for stderr. */
-  warnings: string[];
-  /** `http`: another transport for this chat (a recording's); `observer`: told of each turn. */
-  newChat(from?: string, extra?: { http?: HttpTransport; observer?: ChatObserver }): ChatSession;
-  close(): Promise<void>;
-}
-
 export const DEFAULT_CUSTOMER_ADDRESS = '+15551234567';
-
-/** What every chat and scripted conversation of one test-chat run shares. */
-export interface RunOptions {
-  /** The Cognigy endpoint URL when known (a secret: never printed). */
-  botEndpoint?: string;
-  stubs: Stub[];
-  subflows: ReadonlyMap<string, FlowDefinition>;
-  functions: ReadonlyMap<string, string>;
-  start?: OtherStartEvent;
-  data: Record<string, string>;
-}
 
 /** `KEY=VALUE` flags: the first `=` splits (values may hold `=`). */
 function pairs(values: string[] | undefined, flag: string, shape: string): Array<[string, string]> {

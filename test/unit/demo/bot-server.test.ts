@@ -3,7 +3,8 @@ import { assert } from 'chai';
 import { encodeBotMessage, sendMessage } from '../../../src/lib/cognigy/client';
 import { isEscalation } from '../../../src/lib/cognigy/normalize';
 import { createTransport } from '../../../src/lib/http/transport';
-import { BotRequest, BotServer, decodeForm, demoBehaviour, scriptedBehaviour, startBotServer } from '../../../src/lib/demo/bot-server';
+import { BotRequest, BotServer, decodeForm, demoBehaviour, startBotServer } from '../../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../../stand-ins/cognigy-scripted';
 import { UsageError } from '../../../src/lib/errors';
 
 const SPECIAL = 'He said "hi" \\ 日本語 {{ x }} 100% & more\nsecond line';
@@ -12,7 +13,7 @@ describe('Cognigy-compatible bot server', () => {
   let bot: BotServer;
   const transport = createTransport();
   before(async () => {
-    bot = await startBotServer({ token: 'abcdef0123456789abcdef0123456789' });
+    bot = await startBotServer({ token: 'abcdef0123456789abcdef0123456789', behaviour: scriptedBehaviour });
   });
   after(async () => {
     transport.close();

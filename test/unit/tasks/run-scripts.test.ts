@@ -1,7 +1,7 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { coalescing } from '../../../src/lib/conversation/run-scripts';
+import { coalescing } from '../../../src/lib/tasks/run-scripts';
 
 describe('the script report is handed on in chunks', () => {
   it('holds small writes, passes them on once the chunk is full, in order and complete', () => {

@@ -1,18 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { flowDriverFactory } from './driver';
-import { createHeapBudget } from './heap-budget';
-import { JUnitWriter } from './junit';
-import { formatRate, Pacer, pacedTransport } from './pacing';
-import { readScripts, type ReadOptions } from './read';
-import { createHumanReporter, createStreamingJsonReporter } from './reporters';
-import { runConversations, RunSummary } from './runner';
-import { inShard, type Shard } from './shard';
-import type { PreparedChat } from './test-chat';
-import type { Conversation, ScriptError } from './types';
-import { isScriptError } from './types';
+import { flowDriverFactory } from '../conversation/driver';
+import { createHeapBudget } from '../conversation/heap-budget';
+import { JUnitWriter } from '../conversation/junit';
+import { formatRate, Pacer, pacedTransport } from '../conversation/pacing';
+import { readScripts, type ReadOptions } from '../conversation/read';
+import { createHumanReporter, createStreamingJsonReporter } from '../conversation/reporters';
+import { runConversations, RunSummary } from '../conversation/runner';
+import { inShard, type Shard } from '../conversation/shard';
+import type { PreparedChat } from '../conversation/prepared';
+import type { Conversation, ScriptError } from '../conversation/types';
+import { isScriptError } from '../conversation/types';
 import { redact } from '../redact';
-import { tapFor, type BotTap, type RecordingOptions } from './recording';
+import { tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
 
 export interface ScriptRunOptions {
   path: string;

@@ -45,3 +45,15 @@ export interface Setup {
   /** How the flow sends the bot call; absent in setups saved before it existed (form). */
   requestFormat?: RequestFormat;
 }
+
+/** The flow a command works on; `mustExist` when the user named an existing flow. */
+export interface FlowTarget {
+  sid?: string;
+  name: string;
+  mustExist: boolean;
+}
+
+/** A setup as one command runs with it: the saved one under the command's flags. */
+export interface ResolvedSetup extends Setup {
+  flowTarget: FlowTarget;
+}

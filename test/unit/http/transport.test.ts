@@ -12,6 +12,7 @@ import { createTransport } from '../../../src/lib/http/transport';
 import { matchesNoProxy, proxyFor } from '../../../src/lib/http/proxy';
 import { HttpFailure } from '../../../src/lib/http/types';
 import { BotServer, startBotServer } from '../../../src/lib/demo/bot-server';
+import { scriptedBehaviour } from '../../stand-ins/cognigy-scripted';
 
 const TOKEN = '0123456789abcdef0123456789abcdef';
 
@@ -37,7 +38,7 @@ describe('transport', () => {
   let bot: BotServer;
   const transport = createTransport();
   before(async () => {
-    bot = await startBotServer({ token: TOKEN });
+    bot = await startBotServer({ token: TOKEN, behaviour: scriptedBehaviour });
   });
   after(async () => {
     transport.close();

@@ -1,19 +1,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CognigyError, UsageError } from './errors';
-import { checkEntryPoints, wireAddress, wireFlexFlow, WiringResult } from './flex/wiring';
-import { redactEndpoint, registerEndpointSecret } from './redact';
-import { loadSetup, saveSetup, setupFilePath, PLUGIN_DIR_NAME, writeFileAtomic } from './setup/store';
-import { resolveSetup, ResolvedSetup, SetupInput } from './setup/resolve';
-import { buildFlow, patchFlow, BuildOptions } from './studio';
-import { deployFlow, DeployResult, FlowStatus } from './studio/deploy';
-import { hideEndpointToken, loopEndpointUrls, revealEndpointToken } from './studio/endpoint-token';
-import { FlowHistory } from './studio/history';
-import type { FlowDefinition } from './studio/types';
-import type { NamedResource, Setup } from './setup/types';
-import { TwilioApi } from './twilio/api';
-import { parseEndpointUrl } from './cognigy/endpoint';
-import { CredentialSource, explainAuthFailure } from './twilio/credentials';
+import { CognigyError, UsageError } from '../errors';
+import { checkEntryPoints, wireAddress, wireFlexFlow, WiringResult } from '../flex/wiring';
+import { redactEndpoint, registerEndpointSecret } from '../redact';
+import { writeFileAtomic } from '../files';
+import { loadSetup, saveSetup, setupFilePath, PLUGIN_DIR_NAME } from '../setup/store';
+import type { ResolvedSetup } from '../domain/setup';
+import { resolveSetup, type SetupInput } from '../setup/resolve';
+import { buildFlow, patchFlow, BuildOptions } from '../studio';
+import { deployFlow, DeployResult, FlowStatus } from '../studio/deploy';
+import { hideEndpointToken, loopEndpointUrls, revealEndpointToken } from '../studio/endpoint-token';
+import { FlowHistory } from '../studio/history';
+import type { FlowDefinition } from '../domain/flow';
+import type { NamedResource, Setup } from '../domain/setup';
+import { TwilioApi } from '../twilio/api';
+import { parseEndpointUrl } from '../cognigy/endpoint';
+import { CredentialSource, explainAuthFailure } from '../twilio/credentials';
 
 export interface LinkFlowOptions {
   input: SetupInput;

@@ -1,10 +1,10 @@
 import { TwilioApi } from '../twilio/api';
-import { Asker, InitInput, InitResult, ProbeOutcome, decideSetup } from './init';
+import { Asker, InitInput, InitResult, ProbeOutcome, decideSetup } from '../setup/init';
 import { CredentialSource, explainAuthFailure } from '../twilio/credentials';
 import type { EntryPoint } from '../flex/discovery';
-import { loadSetup, saveSetup, setupFilePath } from './store';
+import { loadSetup, saveSetup, setupFilePath } from '../setup/store';
 import { parseEndpointUrl } from '../cognigy/endpoint';
-import { probeEndpoint } from '../cognigy/probe';
+import { probeEndpoint } from '../setup/probe';
 import { withDebugLog } from '../http/debug-log';
 import { createTransport } from '../http/transport';
 import { redactEndpoint, registerEndpointSecret } from '../redact';

@@ -1,6 +1,6 @@
 import { it } from 'mocha';
 import { assert } from 'chai';
-import { rewriteTwilioUrl, apiBaseUrlFromEnv } from '../../src/lib/twilio/base-url';
+import { rewriteTwilioUrl, apiBaseUrlFromEnv } from '../../../src/lib/twilio/base-url';
 
 const base = 'http://127.0.0.1:4010';
 
