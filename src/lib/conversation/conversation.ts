@@ -308,18 +308,14 @@ export class ConversationActor {
       });
     }
     this.current = undefined;
-    return {
-      turn: this.turns,
-      input: state.input,
-      events: turn.events,
-      calls: state.calls,
-      elapsedMs,
-      slowestCallMs: state.slowest,
-      ...(turn.waiting ? { waiting: turn.waiting } : {}),
-      ...(turn.ended ? { ended: turn.ended } : {}),
-      ...(execution ? { execution } : {}),
-      ...(this.session?.channelModel ? { channelModel: this.session.channelModel } : {}),
-    };
+    // Every turn of a suite passes here: plain assignments, no spread objects.
+    const result: ConversationTurn = { turn: this.turns, input: state.input, events: turn.events, calls: state.calls, elapsedMs, slowestCallMs: state.slowest };
+    if (turn.waiting) result.waiting = turn.waiting;
+    if (turn.ended) result.ended = turn.ended;
+    if (execution) result.execution = execution;
+    const model = this.session?.channelModel;
+    if (model) result.channelModel = model;
+    return result;
   }
 
   private newExecution(withData: boolean, trigger: 'message' | OtherStartEvent, data?: Record<string, string>): ConversationTurn['execution'] {
@@ -660,15 +656,18 @@ export class ConversationActor {
 export function readCall(event: HttpEvent | FunctionEvent, botEndpoint: string | undefined, escalationKey?: string): CallReading {
   const parsed = parsedBodyOf(event);
   const bot = isBotUrl(event.url, botEndpoint) || Array.isArray(parsed?.outputStack);
-  if (!bot) return { event, bot, ...(parsed ? { body: parsed } : {}) };
-  const body = event.outcome === 'success' ? parsed : undefined;
+  const reading: CallReading = { event, bot };
+  if (!bot) {
+    if (parsed) reading.body = parsed;
+    return reading;
+  }
+  if (parsed && event.outcome === 'success') {
+    reading.body = parsed;
+    reading.answer = normalizeResponse(parsed, escalationKey ? { escalationKey } : undefined);
+  }
   const failure = botFailureOf(event);
-  return {
-    event,
-    bot,
-    ...(body ? { body, answer: normalizeResponse(body, escalationKey ? { escalationKey } : undefined) } : {}),
-    ...(failure ? { failure } : {}),
-  };
+  if (failure) reading.failure = failure;
+  return reading;
 }
 
 function botAnswerOf(turn: BotTurn): BotAnswer {
