@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { startBotServer, BotServer } from '../../src/lib/demo/bot-server';
+import { parseAllDocuments } from 'yaml';
+import { startBotServer, demoBehaviour, BotServer } from '../../src/lib/demo/bot-server';
 import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { linkedHome, CliHome, baseEnv, TWILIO_BIN } from '../helpers/cli';
 import { spawnTwilio, PtySession } from '../helpers/pty';
@@ -11,7 +12,23 @@ import { registerTestSecret } from '../helpers/secrets';
 /**
  * The test-chat REPL in a pseudo-terminal, through the real twilio binary: what a person
  * types and sees. Every wait is bounded (the helper's waitFor and exited time out).
+ * Without a terminal the REPL does not start, so these stay here while the rest of
+ * test-chat runs in-process (test/commands).
  */
+const say = (name: string, body: string, next?: string) => ({ name, type: 'send-message', properties: { body }, transitions: [{ event: 'sent', ...(next ? { next } : {}) }, { event: 'failed' }] });
+const ask = (name: string, body: string, next?: string) => ({
+  name,
+  type: 'send-and-wait-for-reply',
+  properties: { body, timeout: '3600' },
+  transitions: [{ event: 'incomingMessage', ...(next ? { next } : {}) }, { event: 'timeout', next: 'TimedOut' }, { event: 'deliveryFailure' }],
+});
+const flowOf = (states: ({ name: string } & Record<string, unknown>)[]) => ({
+  description: 'repl',
+  initial_state: 'Trigger',
+  states: [{ name: 'Trigger', type: 'trigger', properties: { offset: { x: 0, y: 0 } }, transitions: [{ event: 'incomingMessage', next: states[0].name }] }, ...states],
+  flags: { allow_concurrent_calls: true },
+});
+
 describe('the test-chat REPL in a terminal', () => {
   let cli: CliHome;
   let bot: BotServer;
@@ -193,5 +210,84 @@ describe('the test-chat REPL in a terminal', () => {
     } finally {
       session.kill();
     }
+  });
+
+  // From test/commands/fidelity-widgets.test.ts (issue 19): /media is a REPL command.
+  it('the REPL sends media as the customer: /media URL text', async () => {
+    const file = path.join(cli.home, 'media-flow.json');
+    fs.writeFileSync(file, JSON.stringify(flowOf([ask('Ask', 'media {{trigger.message.NumMedia}} {{trigger.message.MediaUrl0}} text "{{trigger.message.Body}}"', 'Got'), say('Got', 'then {{widgets.Ask.inbound.NumMedia}} {{widgets.Ask.inbound.MediaUrl1}}'), say('TimedOut', 'timed out')])));
+    const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--flow-file', file]);
+    try {
+      await session.waitFor(/you › /, 15_000);
+      session.write('/media https://example.com/a.jpg look at this\r');
+      await session.waitFor(/bot › media 1 https:\/\/example\.com\/a\.jpg text "look at this"/, 15_000);
+      session.write('/media https://example.com/b.jpg,https://example.com/c.jpg\r');
+      await session.waitFor(/bot › then 2 https:\/\/example\.com\/c\.jpg/, 15_000);
+      session.write('\u0004');
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+    }
+  });
+
+  // From test/commands/real-flows.test.ts (issue 14): --stub answers in the REPL too.
+  it('stubs in the REPL', async () => {
+    const flow = path.join(cli.home, 'lookup-flow.json');
+    fs.writeFileSync(
+      flow,
+      JSON.stringify(
+        flowOf([
+          {
+            name: 'Lookup',
+            type: 'make-http-request',
+            properties: { offset: { x: 0, y: 0 }, method: 'GET', content_type: 'application/x-www-form-urlencoded;charset=utf-8', url: 'https://crm.example.com/customers/{{contact.channel.address}}' },
+            transitions: [{ event: 'success', next: 'Hello' }, { event: 'failed', next: 'Sorry' }],
+          },
+          say('Hello', 'Hello {{widgets.Lookup.parsed.name}}, you are a {{widgets.Lookup.parsed.tier}} customer.'),
+          say('Sorry', 'We could not find you.'),
+        ]),
+      ),
+    );
+    const stubs = path.join(cli.home, 'stubs-200.yaml');
+    fs.writeFileSync(stubs, ['stubs:', '  - url: https://crm.example.com/customers/*', '    method: GET', '    status: 200', '    body: { name: Ana, tier: gold }', ''].join('\n'));
+    const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--flow-file', flow, '--stub', stubs], { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined });
+    try {
+      await session.waitFor(/you › /, 20_000);
+      session.write('hi\r');
+      await session.waitFor(/bot › Hello Ana, you are a gold customer\./, 15_000);
+      session.write('\u0004');
+      assert.strictEqual(await session.exited(10_000), 0);
+    } finally {
+      session.kill();
+    }
+  });
+
+  // From test/commands/replay.test.ts (issue 20): /save FILE.yaml with --record.
+  it('the REPL with --record: /save FILE.yaml writes the session as a script and its answers; the script replays green without the bot', async () => {
+    const demo = await startBotServer({ behaviour: demoBehaviour });
+    registerTestSecret(demo.token);
+    const script = path.join(cli.home, 'designer', 'opening.yaml');
+    const rec = path.join(cli.home, 'designer', 'bot.yaml');
+    const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--endpoint-url', demo.url, '--record', rec]);
+    try {
+      await session.waitFor(/you › /, 20_000);
+      await send(session, 'hello', /How can I help you\?/);
+      await send(session, 'when are you open?', /Monday to Friday/);
+      await send(session, `/save ${script}`, /Saved the conversation as a script \(\d+ steps\) to .*opening\.yaml\s+and the bot's answers to .*bot\.yaml/);
+      session.write('/quit\r');
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+      await demo.close();
+    }
+    const steps = parseAllDocuments(fs.readFileSync(script, 'utf8'))[0].toJS().conversations[0].steps;
+    assert.deepStrictEqual(steps[0], { user: 'hello' });
+    assert.ok(steps.some((s: { bot?: string }) => /Monday to Friday/.test(s.bot ?? '')), JSON.stringify(steps));
+    const docs = parseAllDocuments(fs.readFileSync(rec, 'utf8')).map((d) => d.toJS());
+    assert.deepStrictEqual(docs.slice(1).map((d) => [d.conversation, d.turns.length]), [['opening', 2]]);
+    // The bot is gone: the designer's session replays as a test.
+    const replay = await cli.run(['cognigy:test-chat', '--script', script, '--endpoint-url', demo.url, '--replay', rec]);
+    assert.strictEqual(replay.code, 0, replay.all);
+    assert.match(replay.stdout, /^1 passed, 0 failed$/m);
   });
 });

@@ -67,6 +67,11 @@ export async function runInProcess(home: string, args: string[], options: RunOpt
   const savedStdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
   const savedWrites = { out: process.stdout.write, err: process.stderr.write };
   const sigintBefore = new Set(process.listeners('SIGINT'));
+  // As the host runs under the end-to-end layer: argv as `twilio` would see it (the error
+  // printer reads -l=debug from it), and stdout and stderr pipes, not the terminal mocha
+  // may run on (a terminal gets colours and a progress line).
+  const savedArgv = process.argv;
+  const savedTty = { out: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), err: Object.getOwnPropertyDescriptor(process.stderr, 'isTTY') };
   let stdout = '';
   let stderr = '';
   // In place, so that what reads the real environment (os.homedir()) sees it too.
@@ -79,6 +84,8 @@ export async function runInProcess(home: string, args: string[], options: RunOpt
   cfg.dataDir = process.env.TWILIO_DATA_DIR!;
   forgetSecrets();
   process.exitCode = undefined;
+  process.argv = [process.execPath, path.join(ROOT, 'node_modules', '.bin', 'twilio'), ...args];
+  for (const stream of [process.stdout, process.stderr]) Object.defineProperty(stream, 'isTTY', { configurable: true, writable: true, value: undefined });
   const input = Readable.from(options.input ? [options.input] : []);
   Object.defineProperty(process, 'stdin', { configurable: true, enumerable: savedStdin.enumerable, get: () => input });
   process.stdout.write = ((chunk: any, ...rest: any[]) => {
@@ -109,6 +116,11 @@ export async function runInProcess(home: string, args: string[], options: RunOpt
     process.stdout.write = savedWrites.out;
     process.stderr.write = savedWrites.err;
     Object.defineProperty(process, 'stdin', savedStdin);
+    process.argv = savedArgv;
+    for (const [stream, saved] of [[process.stdout, savedTty.out], [process.stderr, savedTty.err]] as const) {
+      if (saved) Object.defineProperty(stream, 'isTTY', saved);
+      else delete (stream as { isTTY?: boolean }).isTTY;
+    }
     for (const l of process.listeners('SIGINT')) if (!sigintBefore.has(l)) process.removeListener('SIGINT', l);
     for (const k of Object.keys(process.env)) delete process.env[k];
     Object.assign(process.env, savedEnv);

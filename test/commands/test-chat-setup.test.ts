@@ -5,9 +5,9 @@ import type { CliResult } from '../helpers/cli';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
- * test-chat on what the account holds, through the real twilio binary against the Twilio
- * fake: the default flow built from the setup `init` saved (no --endpoint-url), and a
- * deployed flow picked by its name (--flow NAME).
+ * test-chat on what the account holds, run in-process against the Twilio fake: the
+ * default flow built from the setup `init` saved (no --endpoint-url), and a deployed flow
+ * picked by its name (--flow NAME).
  */
 interface Report {
   endpoint: string;
@@ -31,7 +31,7 @@ const botSaid = (out: Report) => out.transcript.filter((e) => e.from === 'bot').
 describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', () => {
   let world: World;
   before(async () => {
-    world = await startWorldWithSetup();
+    world = await startWorldWithSetup({ inProcess: true });
   });
   after(async () => world?.close());
 

@@ -4,19 +4,19 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { linkedHome, type CliHome, type CliResult } from '../helpers/cli';
-import { spawnTwilio } from '../helpers/pty';
+import type { CliHome, CliResult } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
 import { registerTestSecret } from '../helpers/secrets';
 import { startWorld, type World } from '../helpers/stand-ins';
 import { twilioRequest } from '../helpers/twilio-direct';
 
 /**
- * Flows as people write them, run by `twilio cognigy:test-chat` through the real twilio
- * binary (issue 14): messages to someone else, media and content templates, what Studio
+ * Flows as people write them, run by `twilio cognigy:test-chat` in-process (issue 14): messages to someone else, media and content templates, what Studio
  * accepts (numeric time-outs, content types without charset, send-to-flex without
  * attributes, Functions exported without URL, v1 exports), run-subflow, the REST API
  * trigger, stubs for the flow's own services, and the bot's failures diagnosed.
- * Every service is a stand-in on 127.0.0.1 or a stub; nothing else is reached.
+ * Every service is a stand-in on 127.0.0.1 or a stub; nothing else is reached. Stubs in
+ * the REPL need a terminal: test/e2e/repl.test.ts.
  */
 interface Entry {
   from: 'customer' | 'bot' | 'system';
@@ -61,7 +61,7 @@ const ask = (name: string, body: string, next?: string, extra: Record<string, un
 });
 const flowOf = (states: unknown[], initial = 'Trigger') => ({ description: 'e2e', initial_state: initial, states, flags: { allow_concurrent_calls: true } });
 
-describe('real Studio flows run as Studio runs them (test-chat end to end)', () => {
+describe('real Studio flows run as Studio runs them (test-chat)', () => {
   let cli: CliHome;
   let service: http.Server;
   let serviceUrl: string;
@@ -69,7 +69,7 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
 
   before(async () => {
     registerTestSecret(TOKEN);
-    cli = await linkedHome();
+    cli = await inProcessHome();
     // The flow's own services on 127.0.0.1: a Function, and a "bot endpoint" that answers
     // an HTML page with status 200 (a login or parking page in front of the real one).
     service = http.createServer((req, res) => {
@@ -366,19 +366,6 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
       assert.match(r2.stdout, /1 passed/);
     });
 
-    it('stubs in the REPL', async () => {
-      const session = spawnTwilio(cli.home, ['cognigy:test-chat', '--flow-file', lookupFlow(), '--stub', stubFile(200)], noTwilio);
-      try {
-        await session.waitFor(/you › /, 20_000);
-        session.write('hi\r');
-        await session.waitFor(/bot › Hello Ana, you are a gold customer\./, 15_000);
-        session.write('\u0004');
-        assert.strictEqual(await session.exited(10_000), 0);
-      } finally {
-        session.kill();
-      }
-    });
-
     it('a bad stub file: one line naming the entry and what is wrong', async () => {
       const r = await chat(['--flow-file', lookupFlow(), '--stub', write('bad-stubs.yaml', 'stubs:\n  - status: 200\n'), '-m', 'hi']);
       assert.strictEqual(r.code, 2, r.all);
@@ -410,7 +397,7 @@ describe('real Studio flows run as Studio runs them (test-chat end to end)', () 
 describe('run-subflow with --flow: the child flow comes from Twilio by the SID the widget names', () => {
   let world: World;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
   });
   after(async () => world?.close());
 

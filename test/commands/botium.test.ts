@@ -1,9 +1,9 @@
 /**
- * BotiumScript as botium-core reads it, through the real twilio binary and the flow
- * link-flow builds, against the Cognigy-compatible stand-in: negation and optional steps,
- * utterance lists, partial convos, Botium YAML/JSON, rich output (BUTTONS, MEDIA, CARDS,
- * JSON_PATH), BUTTON in #me, scripting memory, the joined SMS, what cannot be checked or
- * run, and one summary in every report.
+ * BotiumScript as botium-core reads it, run in-process through the flow link-flow builds,
+ * against the Cognigy-compatible stand-in: negation and optional steps, utterance lists,
+ * partial convos, Botium YAML/JSON, rich output (BUTTONS, MEDIA, CARDS, JSON_PATH), BUTTON
+ * in #me, scripting memory, the joined SMS, what cannot be checked or run, and one summary
+ * in every report.
  */
 import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
@@ -51,11 +51,11 @@ const bot: BotBehaviour = (request) => {
   return answers[text] ?? [{ text: `You said: ${text}` }];
 };
 
-describe('BotiumScript as botium-core reads it, through the real twilio binary', () => {
+describe('BotiumScript as botium-core reads it', () => {
   let world: World;
   let work: string;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     world.bot.setBehaviour(bot);
     work = fs.mkdtempSync(path.join(world.cli.home, 'botium-'));
   });

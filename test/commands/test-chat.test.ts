@@ -4,12 +4,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startBotServer, BotServer } from '../../src/lib/demo/bot-server';
 import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
-import { linkedHome, CliHome, CliResult, ROOT } from '../helpers/cli';
+import { CliHome, CliResult, ROOT } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
- * `twilio cognigy:test-chat` through the real twilio binary, against the stand-in bot on
- * 127.0.0.1, with no Twilio credentials at all (test-chat needs none without --flow).
+ * `twilio cognigy:test-chat` run in-process as the host runs it, against the stand-in bot
+ * on 127.0.0.1, with no Twilio credentials at all (test-chat needs none without --flow).
  */
 interface Entry {
   from: 'customer' | 'bot' | 'system';
@@ -31,7 +32,7 @@ interface Report {
 const PLACEHOLDER_WW = `WW${'0'.repeat(32)}`;
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'flows', 'hand-written-support.json');
 
-describe('twilio cognigy:test-chat end to end', () => {
+describe('twilio cognigy:test-chat', () => {
   let bot: BotServer;
   let cli: CliHome;
   const noTwilio = { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined };
@@ -39,7 +40,7 @@ describe('twilio cognigy:test-chat end to end', () => {
   before(async () => {
     bot = await startBotServer({ behaviour: scriptedBehaviour });
     registerTestSecret(bot.token);
-    cli = await linkedHome();
+    cli = await inProcessHome();
   });
   after(async () => {
     await bot?.close();
@@ -141,7 +142,8 @@ describe('twilio cognigy:test-chat end to end', () => {
     assert.strictEqual(r.code, 1, r.all);
     const failure = out.transcript.find((e) => e.kind === 'bot-failure');
     assert.ok(failure, JSON.stringify(out.transcript));
-    assert.match(failure!.text, /did not answer within 10\.0 s: Studio gives up after 10 s/);
+    // The elapsed time is what is shown: on a loaded machine the 10 s timer fires a little late.
+    assert.match(failure!.text, /did not answer within 10\.\d s: Studio gives up after 10 s/);
     assert.deepStrictEqual(said(out, 'bot'), ['Sorry, our assistant is unavailable. Connecting you to an agent.']);
     assert.strictEqual(out.escalated, true);
     const [turn] = out.turns;

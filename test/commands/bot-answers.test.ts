@@ -11,7 +11,7 @@ import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 
 /**
  * What the customer gets from the deployed flow, and whether Cognigy can read what it
- * sends, through the real twilio binary against stand-ins held to Cognigy's REST endpoint
+ * sends, run in-process against stand-ins held to Cognigy's REST endpoint
  * reference (docs/platform-facts.md, "Cognigy REST endpoint"): an escalation flag on an
  * earlier output, a media-only message, an endpoint that refuses form bodies, an answer an
  * Execution Finished transformer reshaped, test mode in a published flow, and Cognigy's
@@ -29,7 +29,7 @@ describe('what the customer gets, and what Cognigy can read', () => {
   let jsonOnly: BotServer;
 
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     jsonOnly = await startBotServer({ behaviour: scriptedBehaviour, acceptForm: false });
     registerTestSecret(jsonOnly.token);
   });

@@ -1,20 +1,18 @@
 /**
- * Scripted runs at real scale, through the real twilio binary: a bot that rate-limits
- * (429 + Retry-After past its limit, test/stand-ins/cognigy-rate-limit.ts), `--rate`
- * measured at the bot, `--shard` and the merge of shard reports, Ctrl-C while waiting on
- * a 429, and `--concurrency 256`. Suites stay small (tens of conversations).
+ * Scripted runs at real scale, run in-process: a bot that rate-limits (429 + Retry-After
+ * past its limit, test/stand-ins/cognigy-rate-limit.ts), `--rate` measured at the bot,
+ * `--shard` and the merge of shard reports (the shards run one after another here, as
+ * separate runs of the command), and `--concurrency 256`. Suites stay small (tens of
+ * conversations). Ctrl-C while waiting on a 429 and the progress line on a terminal need
+ * the host: test/e2e/test-chat-host.test.ts.
  */
 import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BotBehaviour } from '../../src/lib/demo/bot-server';
 import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
-import { baseEnv, TWILIO_BIN } from '../helpers/cli';
-import { spawnTwilio } from '../helpers/pty';
 import { junitCases as testcases, junitTotals as totals } from '../helpers/junit';
-import { assertNoSecret } from '../helpers/secrets';
 import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
 import { rateLimited } from '../stand-ins/cognigy-rate-limit';
 
@@ -30,11 +28,11 @@ interface JsonReport {
   results: { name: string; file: string; status: string; rateLimit?: { waits: number } }[];
 }
 
-describe('scripted runs at scale through the real twilio binary', () => {
+describe('scripted runs at scale', () => {
   let world: World;
   let work: string;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     work = fs.mkdtempSync(path.join(world.cli.home, 'scale-'));
   });
   after(async () => {
@@ -247,46 +245,6 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.match(partial.stderr, /Shard 2\/3 missing: the merged report would not be the whole suite\./);
   });
 
-  it('Ctrl-C while waiting on a 429 stops at once and reports what finished', async () => {
-    // 4 requests per 10 s: after the first few turns every conversation waits ~10 s on Retry-After.
-    const limited = rateLimited(scriptedBehaviour, { limit: 4, windowMs: 10_000 });
-    useBot(limited.behaviour);
-    const dir = suite('interrupted-429', 12, 1);
-    const child = spawn(process.execPath, [TWILIO_BIN, 'cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url, '--concurrency', '4'], {
-      env: { ...baseEnv(world.cli.home), ...world.env },
-      cwd: world.cli.home,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    let stoppedIn = Infinity;
-    try {
-      for (let waited = 0; limited.stats.refused < 4 && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(limited.stats.refused >= 4, `the bot refused nothing:\n${stdout}\n${stderr}`);
-      // Let the conversations that got through report before the interruption.
-      await new Promise((r) => setTimeout(r, 300));
-      const sent = performance.now();
-      child.kill('SIGINT');
-      const code = await exited;
-      stoppedIn = performance.now() - sent;
-      assert.strictEqual(code, 130, stdout + stderr);
-    } finally {
-      clearTimeout(killer);
-    }
-    assert.ok(stoppedIn < 5_000, `stopped ${Math.round(stoppedIn)} ms after Ctrl-C, not after the 10 s Retry-After`);
-    assertNoSecret(stdout + stderr, 'the interrupted run');
-    const passed = (stdout.match(/^✔ interrupted-429 \d+ /gm) ?? []).length;
-    assert.strictEqual(passed, 4, `the four conversations the bot answered are reported:\n${stdout}`);
-    const skipped = Number(/^Aborted: (\d+) conversations? not run\. (\d+) of them stopped while waiting on the bot's rate limit/m.exec(stdout)?.[1]);
-    assert.strictEqual(passed + skipped, 12, stdout);
-    assert.match(stdout, new RegExp(`^${passed} passed, 0 failed, ${skipped} skipped$`, 'm'));
-    assert.notMatch(stdout, /✖/, 'no conversation is failed for being interrupted');
-  });
-
   it('--concurrency 256 runs 256 conversations at once', async () => {
     let inFlight = 0;
     let most = 0;
@@ -302,16 +260,5 @@ describe('scripted runs at scale through the real twilio binary', () => {
     assert.strictEqual(r.code, 0, r.all.slice(-2000));
     assert.strictEqual((JSON.parse(r.stdout) as JsonReport).summary.passed, 300);
     assert.ok(most >= 200, `the bot saw ${most} requests at once`);
-  });
-
-  it('a terminal shows the rate and the time left on the progress line', async () => {
-    useBot(rateLimited(scriptedBehaviour, { limit: 8 }).behaviour);
-    const dir = suite('progress-rate', 8, 3);
-    const shown = spawnTwilio(world.cli.home, ['cognigy:test-chat', '--script', dir, '--endpoint-url', world.bot.url, '--concurrency', '4'], world.env);
-    assert.strictEqual(await shown.exited(30_000), 0, shown.output());
-    assert.match(shown.output(), /\d+\/8 conversations, 0 failed, \d+\/s, bot \d+ req\/s/);
-    assert.match(shown.output(), /~\d+ s left/);
-    assert.match(shown.output(), /\d+ × 429/);
-    assert.match(shown.output(), /8 passed, 0 failed/);
   });
 });
