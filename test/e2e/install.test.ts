@@ -47,7 +47,10 @@ function sh(script: string, o: { cwd: string; env: Record<string, string>; input
   });
 }
 
-describe('the README install commands, as pasted, on a fresh HOME', () => {
+describe('the README install commands, as pasted, on a fresh HOME', function () {
+  // npm pack, npm install and plugins:install take minutes on a loaded 2-core machine:
+  // each step has its own bound below (sh's timeoutMs), longer than mocha's default.
+  this.timeout(600_000);
   let work: string;
   let checkout: string;
   let bin: string;

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { registerTestSecret } from '../helpers/secrets';
 import { startWorld, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
-import { startTwilioFake, TwilioFake } from '../stand-ins/twilio';
+import { startTwilioFake, TwilioFake, FAKE_API_KEY } from '../stand-ins/twilio';
 
 /**
  * Profiles as twilio-cli 6 keeps them (@twilio/cli-core 8.3.2, services/config.js):
@@ -20,6 +20,8 @@ const PROFILE = {
   apiSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f',
   authToken: '0badc0ffee0badc0ffee0badc0ffee00',
 };
+/** A profile of the world's own account whose API secret is wrong. */
+const WRONG_SECRET = '0123456789abcdef0123456789abcdef';
 
 describe('twilio profiles: -p NAME and the active profile', () => {
   let world: World;
@@ -31,6 +33,7 @@ describe('twilio profiles: -p NAME and the active profile', () => {
     profileFake = await startTwilioFake({ accountSid: PROFILE.accountSid, apiKey: PROFILE.apiKey, apiSecret: PROFILE.apiSecret, authToken: PROFILE.authToken });
     registerTestSecret(PROFILE.apiSecret);
     registerTestSecret(PROFILE.authToken);
+    registerTestSecret(WRONG_SECRET);
     configFile = path.join(world.cli.configDir, 'config.json');
     fs.mkdirSync(world.cli.configDir, { recursive: true });
     // What `twilio profiles:create` would have written.
@@ -38,7 +41,10 @@ describe('twilio profiles: -p NAME and the active profile', () => {
       configFile,
       JSON.stringify({
         projects: [],
-        profiles: { [PROFILE.id]: { accountSid: PROFILE.accountSid, apiKey: PROFILE.apiKey, apiSecret: PROFILE.apiSecret } },
+        profiles: {
+          [PROFILE.id]: { accountSid: PROFILE.accountSid, apiKey: PROFILE.apiKey, apiSecret: PROFILE.apiSecret },
+          ops: { accountSid: FAKE_ACCOUNT_SID, apiKey: FAKE_API_KEY, apiSecret: WRONG_SECRET },
+        },
         activeProject: PROFILE.id,
       }),
     );
@@ -79,5 +85,34 @@ describe('twilio profiles: -p NAME and the active profile', () => {
     assert.strictEqual(out.setup.accountSid, PROFILE.accountSid);
     assert.strictEqual(out.changed, false, "the setup saved with -p is this profile's");
     assert.deepStrictEqual([...new Set(profileFake.requests.slice(seen).map((q) => q.credential))], [PROFILE.apiKey]);
+  });
+
+  it('a profile whose API secret is wrong is named, with the command that fixes it', async () => {
+    const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes', '-p', 'ops']);
+    assert.strictEqual(r.code, 20, r.all);
+    assert.match(r.stderr, new RegExp(`profile "ops" \\(account ${FAKE_ACCOUNT_SID}, API key ${FAKE_API_KEY}\\)`));
+    assert.match(r.stderr, new RegExp(`twilio profiles:create ${FAKE_ACCOUNT_SID} --profile "ops"`));
+    assert.notMatch(r.all, /regional/i);
+    assert.strictEqual(r.stderr.trim().split('\n').length, 2, r.stderr);
+  });
+
+  /** The bad-input rule (test/commands/bad-input.test.ts) for the rows that need -p. */
+  const badInput = async (args: string[], expect: RegExp) => {
+    const r = await world.run(args, { env: { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined } });
+    assert.notStrictEqual(r.code, 0, `exit code 0:\n${r.all}`);
+    assert.match(r.stderr, expect);
+    const lines = r.stderr.split('\n').filter((l) => l.trim());
+    assert.ok(lines.length >= 1 && lines.length <= 2, `one or two lines:\n${r.stderr}`);
+    assert.notMatch(r.all, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+    assert.notMatch(r.all, /EEXIT/);
+    assert.ok((r.all.match(/--help/g) ?? []).length <= 1, `"See … --help" said once:\n${r.all}`);
+  };
+
+  it('bad input: an unknown profile is named', async () => {
+    await badInput(['cognigy:init', '--endpoint-url', world.bot.url, '-p', 'nope', '--yes'], /"nope"/);
+  });
+
+  it('bad input: the endpoint URL given to --profile: cli-core names the profile, its token cut', async () => {
+    await badInput(['cognigy:init', '-p', world.bot.url, '--yes'], /Could not find profile "http:\/\/127\.0\.0\.1:\d+\/…\w{4}"/);
   });
 });

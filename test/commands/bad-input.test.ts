@@ -10,8 +10,9 @@ import { startWorld, World } from '../helpers/stand-ins';
 
 /**
  * Bad input across the commands: each gets one or two lines (what is wrong, what to do),
- * a non-zero exit, no stack trace and no EEXIT noise. The count of rows is a figure in the
- * README ("Reliability and security").
+ * a non-zero exit, no stack trace and no EEXIT noise. The count of rows, with the two
+ * `-p` rows of test/e2e/profiles.test.ts, is a figure in the README ("Reliability and
+ * security").
  */
 interface Row {
   name: string;
@@ -60,7 +61,7 @@ const ROWS: Row[] = [
   // init: credentials and the account
   { name: 'init: wrong credentials (401)', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '--yes'], env: () => ({ TWILIO_AUTH_TOKEN: 'f'.repeat(32) }), expect: /20003|Authenticate/i },
   { name: 'init: no credentials', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '--yes'], env: () => ({ TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }), expect: /profiles:create/ },
-  { name: 'init: an unknown profile', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '-p', 'nope', '--yes'], env: () => ({ TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }), expect: /"nope"/ },
+  // -p with an unknown profile, and the endpoint URL given to -p: test/e2e/profiles.test.ts (profiles are the host's).
   { name: 'init: the API answers 403', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '--yes', '--skip-probe'], api: { status: 403, body: { code: 20403, message: 'Forbidden', more_info: 'https://www.twilio.com/docs/errors/20403', status: 403 } }, env: (c) => ({ TWILIO_API_BASE_URL: c.apiUrl }), expect: /20403|Forbidden/ },
   { name: 'init: the API answers 404', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '--yes', '--skip-probe'], api: { status: 404, body: { code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 } }, env: (c) => ({ TWILIO_API_BASE_URL: c.apiUrl }), expect: /20404/ },
   { name: 'init: the API answers 400 with Twilio\'s error body', args: (c) => ['cognigy:init', '--endpoint-url', c.bot.url, '--yes', '--skip-probe'], api: { status: 400, body: { code: 20001, message: 'Invalid parameter', more_info: 'https://www.twilio.com/docs/errors/20001', status: 400 } }, env: (c) => ({ TWILIO_API_BASE_URL: c.apiUrl }), expect: /20001|Invalid parameter/ },
@@ -77,7 +78,6 @@ const ROWS: Row[] = [
   { name: 'init: the endpoint URL without --endpoint-url', args: (c) => ['cognigy:init', c.bot.url], expect: /Unexpected argument "http:\/\/127\.0\.0\.1:\d+\/…\w{4}"[\s\S]*--endpoint-url/, exit: 2 },
   { name: 'init: the endpoint URL after a misspelt flag', args: (c) => ['cognigy:init', '--endpont-url', c.bot.url, '--yes'], expect: /Unknown flag --endpont-url/, exit: 2 },
   { name: 'init: the endpoint URL after a misspelt flag, with =', args: (c) => ['cognigy:init', `--endpont-url=${c.bot.url}`], expect: /Unknown flag --endpont-url/, exit: 2 },
-  { name: 'init: the endpoint URL given to --profile (cli-core names the profile)', args: (c) => ['cognigy:init', '-p', c.bot.url, '--yes'], env: () => ({ TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }), expect: /Could not find profile "http:\/\/127\.0\.0\.1:\d+\/…\w{4}"/ },
   { name: 'init: a flag given as the value of another', args: () => ['cognigy:init', '--workflow', '--yes'], expect: /--workflow needs a value[\s\S]*--workflow=VALUE/, exit: 2 },
   { name: 'init: a value for a switch', args: () => ['cognigy:init', '--yes=no'], expect: /--yes takes no value/, exit: 2 },
   // link-flow
@@ -123,7 +123,7 @@ describe(`bad input: ${ROWS.length} cases, each a clear message and a non-zero e
   let ctx: Ctx;
   const errorServers: http.Server[] = [];
   before(async () => {
-    const world = await startWorld();
+    const world = await startWorld({ inProcess: true });
     const dir = fs.mkdtempSync(path.join(world.cli.home, 'inputs-'));
     ctx = { ...world, dir, apiUrl: '' };
   });

@@ -7,7 +7,7 @@ import { twilioRequest } from '../helpers/twilio-direct';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
- * `twilio cognigy:escalate` through the real twilio binary against the Twilio fake: the
+ * `twilio cognigy:escalate`, in the test process as the host runs it, against the Twilio fake: the
  * bot's execution is ended, exactly one hand-over is made (an Interaction for Flex
  * Conversations, a TaskRouter task for legacy messaging) with the routing and the
  * transcript, re-runs create nothing, and every request is valid against Twilio's
@@ -20,12 +20,12 @@ let customerNumber = 0;
 /** A new customer per scene: Studio keeps one active execution per contact and flow. */
 const nextCustomer = () => `+1555100${String(++customerNumber).padStart(4, '0')}`;
 
-describe('twilio cognigy:escalate through the real twilio binary', () => {
+describe('twilio cognigy:escalate', () => {
   let world: World;
   let flowSid: string;
 
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
     assert.strictEqual(init.code, 0, init.all);
     const link = await world.run(['cognigy:link-flow']);
@@ -359,6 +359,64 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
     });
   });
 
+  describe('the routing, the flow and the channel model from flags, and -o none', () => {
+    it('--workspace, --workflow and --task-channel by name route the hand-over there, whatever the setup says', async () => {
+      const s = conversationScene();
+      const seeded = state().seeded!;
+      const support = { ...state().workflows.get(seeded.workflowSid)!, sid: state().sid('WW'), friendly_name: 'Support' };
+      state().workflows.set(support.sid, support);
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--workspace', 'Flex Task Assignment', '--workflow', 'Support', '--task-channel', 'sms', '-o', 'json']);
+      assert.strictEqual(r.code, 0, r.all);
+      const routing = JSON.parse(String(world.fake.writes(INTERACTIONS).at(-1)!.body.Routing)).properties;
+      assert.strictEqual(routing.workspace_sid, seeded.workspaceSid);
+      assert.strictEqual(routing.workflow_sid, support.sid);
+      assert.strictEqual(routing.task_channel_unique_name, 'sms');
+      assert.strictEqual(tasksOf('conversationSid', s.sid)[0].workflow_sid, support.sid);
+      assertClean(r);
+    });
+
+    it('--flow names the bot\'s flow when the conversation names none: that flow\'s execution is ended', async () => {
+      const messagingFlow = state().seeded!.messagingFlowSid;
+      const s = newConversationScene(state(), messagingFlow, nextCustomer(), 2, {}, { webhook: false });
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '--flow', 'Messaging Flow']);
+      assert.strictEqual(r.code, 0, r.all);
+      assert.match(r.stdout, new RegExp(`Bot flow: "Messaging Flow" \\(${messagingFlow}\\), as named by --flow\\.`));
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
+      assertClean(r);
+    });
+
+    it('--channel-model decides the kind of hand-over for --contact: legacy makes a task, conversations an Interaction (dry run)', async () => {
+      const s = channelScene();
+      const asConversation = await world.run(['cognigy:escalate', '--contact', s.customer, '--channel-model', 'conversations', '--dry-run', '-o', 'json']);
+      assert.strictEqual(asConversation.code, 0, asConversation.all);
+      const planned = JSON.parse(asConversation.stdout);
+      assert.strictEqual(planned.channelModel, 'conversations');
+      assert.strictEqual(planned.handover.kind, 'interaction');
+      assert.strictEqual(execution(s.executionSid).status, 'active', 'a dry run ends nothing');
+      const r = await world.run(['cognigy:escalate', '--contact', s.customer, '--channel-model', 'legacy', '-o', 'json']);
+      assert.strictEqual(r.code, 0, r.all);
+      const out = JSON.parse(r.stdout);
+      assert.strictEqual(out.channelModel, 'legacy');
+      assert.strictEqual(out.action, 'created');
+      assert.strictEqual(tasksOf('channelSid', s.sid).length, 1);
+      assert.strictEqual(world.fake.writes(INTERACTIONS).filter((w) => String(w.body.Channel).includes(s.sid)).length, 0, 'no Interaction');
+      assert.strictEqual(execution(s.executionSid).status, 'ended');
+      assertClean(r);
+    });
+
+    it('-o none hands over and prints nothing; an error still reaches stderr with its exit code', async () => {
+      const s = conversationScene();
+      const r = await world.run(['cognigy:escalate', '--conversation', s.sid, '-o', 'none']);
+      assert.strictEqual(r.code, 0, r.all);
+      assert.strictEqual(r.stdout, '');
+      assert.strictEqual(tasksOf('conversationSid', s.sid).length, 1, 'handed over');
+      const bad = await world.run(['cognigy:escalate', '--conversation', `CH${'e'.repeat(32)}`, '-o', 'none']);
+      assert.strictEqual(bad.code, 1, bad.all);
+      assert.strictEqual(bad.stdout, '');
+      assert.match(bad.stderr, /No conversation CH/);
+    });
+  });
+
   describe('bad input and failures: a clear message, a non-zero exit, nothing done', () => {
     /** Writes Twilio accepted (a refused POST changes nothing). */
     const accepted = () => world.fake.writes().filter((w) => w.status !== undefined && w.status < 400).length;
@@ -556,7 +614,7 @@ describe('twilio cognigy:escalate through the real twilio binary', () => {
 describe('cognigy:escalate after init, before link-flow: the setup names a flow not deployed yet', () => {
   let world: World;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
     assert.strictEqual(init.code, 0, init.all);
   });

@@ -4,7 +4,8 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { startBotServer, BotServer } from '../../src/lib/demo/bot-server';
 import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
-import { linkedHome, CliHome } from '../helpers/cli';
+import type { CliHome } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
@@ -42,7 +43,7 @@ describe('HTTP_PROXY is honoured by the calls to the bot', () => {
     bot = await startBotServer({ behaviour: scriptedBehaviour });
     registerTestSecret(bot.token);
     proxy = await startProxy(new URL(bot.url));
-    cli = await linkedHome();
+    cli = await inProcessHome();
   });
   after(async () => {
     await bot.close();

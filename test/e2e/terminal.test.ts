@@ -5,19 +5,42 @@ import * as path from 'path';
 import { startWorld, World, FAKE_ACCOUNT_SID } from '../helpers/stand-ins';
 import { spawnTwilio } from '../helpers/pty';
 
-describe('the init wizard in a terminal', () => {
+/**
+ * What only a real terminal shows, through the real twilio binary in a pseudo-terminal:
+ * the init wizard's prompts, Ctrl-C (a real SIGINT, exit 130), and the REPL. Without a
+ * terminal the same commands are tested in the test process (test/commands).
+ */
+describe('in a terminal: the init wizard, Ctrl-C, the REPL', () => {
   let world: World;
+  let work: string;
   before(async () => {
     world = await startWorld();
+    // Under the test HOME, so the secret scan at close covers every file written here.
+    work = fs.mkdtempSync(path.join(world.cli.home, 'terminal-'));
   });
   after(async () => world?.close());
 
-  it('without a terminal a missing answer is an error naming the flag, not a hang', async () => {
-    // Before the wizard runs: nothing is saved yet.
-    const r = await world.run(['cognigy:init', '--endpoint-url', world.bot.url]);
-    assert.notStrictEqual(r.code, 0);
-    assert.match(r.stderr, /Pass --workspace/);
+  it('Ctrl-C in the init wizard exits 130 and saves nothing', async () => {
+    // The URL is typed in clear: only its echo at its own prompt is exempt from the secret scan.
+    const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env, {
+      echoes: [{ prompt: '? Cognigy REST endpoint URL', typed: world.bot.url }],
+    });
+    try {
+      await session.waitFor(/Cognigy REST endpoint URL/);
+      session.write(`${world.bot.url}\r`);
+      await session.waitFor(/Which Flex messaging model/);
+      session.write('\r');
+      await session.waitFor(/Which TaskRouter workspace\?/);
+      session.write('\u0003');
+      assert.strictEqual(await session.exited(), 130, session.output());
+    } finally {
+      session.kill();
+    }
+    assert.match(session.output(), /Interrupted: the setup was not saved/);
+    assert.ok(!fs.existsSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json')), 'no setup saved');
   });
+
+
   it('shows the URL as typed, then redacted; probes it at once and asks again when it fails; offers what the account has; saves', async () => {
     const prompt = '? Cognigy REST endpoint URL';
     const unreachable = 'http://127.0.0.1:9/abcdef0123456789';
@@ -96,5 +119,30 @@ describe('the init wizard in a terminal', () => {
     }
     const saved = JSON.parse(fs.readFileSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json'), 'utf8'));
     assert.deepStrictEqual(saved.accounts[FAKE_ACCOUNT_SID].setup.workflow, { sid: replacement.sid, name: 'Support' });
+  });
+
+  it('REPL /save: missing folders are made; a path that cannot be written is said in two lines and the REPL goes on', async () => {
+    const saved = path.join(work, 'transcripts', 'today', 'chat.json');
+    const blocker = path.join(work, 'save-blocker');
+    fs.writeFileSync(blocker, 'x\n');
+    const session = spawnTwilio(world.cli.home, ['cognigy:test-chat', '--demo']);
+    try {
+      await session.waitFor(/Type \/help for commands\.\s+you › /);
+      session.write('hello\r');
+      await session.waitFor(/bot › Hi, I'm the demo bot/);
+      session.write(`/save ${saved}\r`);
+      await session.waitFor(/Saved \d+ entries to /);
+      session.write(`/save ${path.join(blocker, 'chat.json')}\r`);
+      await session.waitFor(/error: Could not write the transcript to .*save-blocker\/chat\.json: a part of the path is a file, not a folder \(\w+\)\.\s+Check the path/);
+      session.write('when are you open?\r');
+      await session.waitFor(/bot › We are open Monday to Friday/);
+      session.write('/quit\r');
+      assert.strictEqual(await session.exited(), 0, session.output());
+    } finally {
+      session.kill();
+    }
+    const first = JSON.parse(fs.readFileSync(saved, 'utf8')).transcript[0];
+    assert.strictEqual(first.from, 'customer');
+    assert.strictEqual(first.text, 'hello');
   });
 });

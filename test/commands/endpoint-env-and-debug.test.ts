@@ -13,7 +13,7 @@ import { secretsIn, startWorld, World } from '../helpers/stand-ins';
 describe('COGNIGY_ENDPOINT_URL and -l debug', () => {
   let world: World;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
   });
   after(async () => world?.close());
 

@@ -5,7 +5,8 @@ import * as http from 'http';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { linkedHome, CliHome } from '../helpers/cli';
+import type { CliHome } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
 import { registerTestSecret } from '../helpers/secrets';
 
 /**
@@ -31,7 +32,7 @@ describe('redaction keeps ordinary words whole', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    cli = await linkedHome();
+    cli = await inProcessHome();
     const widget = (name: string, url: string, next: string) => ({
       name,
       type: 'make-http-request',

@@ -3,7 +3,8 @@ import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startWorld, secretsIn, World } from '../helpers/stand-ins';
-import { linkedHome, type CliHome } from '../helpers/cli';
+import type { CliHome } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
 import { twilioRequest } from '../helpers/twilio-direct';
 import { registerTestSecret } from '../helpers/secrets';
 
@@ -13,10 +14,10 @@ const names = (definition: any) => definition.states.map((s: any) => s.name as s
 const callsSince = (world: World, from: number) =>
   world.fake.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/([A-Z]{2})[0-9a-f]{32}/g, '$1…')}`);
 
-describe('twilio cognigy:link-flow through the real twilio binary', () => {
+describe('twilio cognigy:link-flow', () => {
   let world: World;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
     assert.strictEqual(init.code, 0, init.all);
   });
@@ -144,7 +145,7 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     // A change to the loop itself, which link-flow would overwrite.
     edited.states.find((s: any) => s.name === 'SendUserReply').properties.timeout = '60';
     await twilioRequest(world, 'POST', `/studio/v2/Flows/${flow.sid}`, { Status: 'published', Definition: JSON.stringify(edited) });
-    const ci = await linkedHome();
+    const ci = await inProcessHome();
     try {
       const seeded = world.fake.state.seeded!;
       const target = ['--endpoint-url', world.bot.url, '--flow', flow.sid, '--workflow', seeded.workflowSid, '--task-channel', seeded.taskChannels.chat];
@@ -296,12 +297,33 @@ describe('twilio cognigy:link-flow through the real twilio binary', () => {
     assert.match(bad.stderr, /No Conversations address configuration for "\+19999999999"[\s\S]*\+15005550006/);
     assert.deepStrictEqual(world.fake.violations, []);
   });
+
+  it('--new-flow with --status draft, --test-mode, --request-format json and the routing by name: a draft whose bot call is a JSON POST to /test/', async () => {
+    const seeded = world.fake.state.seeded!;
+    const r = await linkFlow([
+      '--new-flow', 'Draft Flow', '--status', 'draft', '--test-mode', '--request-format', 'json',
+      '--workspace', 'Flex Task Assignment', '--workflow', 'Assign to Anyone', '--task-channel', 'sms', '-o', 'json',
+    ]);
+    assert.strictEqual(r.code, 0, r.all);
+    assert.strictEqual(JSON.parse(r.stdout).action, 'created');
+    const flows = flowsNamed('Draft Flow');
+    assert.strictEqual(flows.length, 1);
+    assert.strictEqual(flows[0].status, 'draft');
+    const call = flows[0].definition.states.find((st: any) => st.name === 'ProcessUserInput').properties;
+    assert.strictEqual(call.content_type, 'application/json;charset=utf-8');
+    assert.ok(call.url.endsWith(`/test/${world.bot.token}`), 'test mode: the /test/ path');
+    const toFlex = flows[0].definition.states.find((st: any) => st.type === 'send-to-flex').properties;
+    assert.strictEqual(toFlex.workflow, seeded.workflowSid);
+    assert.strictEqual(toFlex.channel, seeded.taskChannels.sms);
+    assert.deepStrictEqual(secretsIn(world, r.stdout), []);
+    assert.deepStrictEqual(world.fake.violations, []);
+  });
 });
 
 describe('link-flow with 30% of Twilio calls failing', () => {
   let world: World;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
   });
   after(async () => world?.close());
 

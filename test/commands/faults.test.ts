@@ -49,7 +49,7 @@ describe(`faults: ${SCENARIOS.length} scenarios`, () => {
     describe(s.name, () => {
       let world: World;
       before(async () => {
-        world = await startWorld();
+        world = await startWorld({ inProcess: true });
         if (s.command !== 'init') {
           const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
           assert.strictEqual(init.code, 0, init.all);

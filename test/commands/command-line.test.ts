@@ -2,22 +2,21 @@ import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPL_COMMANDS } from '../../src/lib/conversation/repl-commands';
-import { spawnTwilio } from '../helpers/pty';
 import { startWorld, World } from '../helpers/stand-ins';
 import type { CliResult } from '../helpers/cli';
 
 /**
- * What the command line does with what a user types, through the real twilio binary:
- * a typo never becomes bot traffic, every failure under `-o json` is a JSON error
- * object, the help says what the REPL understands, Ctrl-C exits 130, and the files the
- * plugin writes get their folders (or a clear error after the results).
+ * What the command line does with what a user types: a typo never becomes bot traffic,
+ * every failure under `-o json` is a JSON error object, and the files the plugin writes
+ * get their folders (or a clear error after the results). The help (what the REPL
+ * understands), the REPL's /save and Ctrl-C need the host or a terminal:
+ * test/e2e/host.test.ts and test/e2e/terminal.test.ts.
  */
-describe('the command line, end to end', () => {
+describe('the command line', () => {
   let world: World;
   let work: string;
   before(async () => {
-    world = await startWorld();
+    world = await startWorld({ inProcess: true });
     // Under the test HOME, so the secret scan at close covers every file written here.
     work = fs.mkdtempSync(path.join(world.cli.home, 'command-line-'));
   });
@@ -70,16 +69,6 @@ describe('the command line, end to end', () => {
     }
   });
 
-  it('test-chat --help lists the REPL commands and no --new-flow; init --help keeps --new-flow', async () => {
-    const chat = await world.run(['cognigy:test-chat', '--help']);
-    assert.strictEqual(chat.code, 0, chat.all);
-    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    for (const c of REPL_COMMANDS) assert.match(chat.stdout, new RegExp(`^\\s+${escape(c.usage)}\\s+\\S`, 'm'), c.usage);
-    assert.notMatch(chat.stdout, /--new-flow/);
-    const init = await world.run(['cognigy:init', '--help']);
-    assert.match(init.stdout, /--new-flow/);
-  });
-
   it('the customer is "customer" in the -o json transcript, as in the hand-over', async () => {
     const r = await world.run(['cognigy:test-chat', '--endpoint-url', world.bot.url, '-m', 'hello', '-o', 'json']);
     assert.strictEqual(r.code, 0, r.all);
@@ -125,50 +114,5 @@ describe('the command line, end to end', () => {
     assert.match(r.stdout, /"Out Flow" \(FW/, 'the deployed flow is printed');
     assert.match(r.stderr, /Could not write the flow definition to .*out-blocker\/flow\.json: a part of the path is a file, not a folder/);
     assert.notMatch(r.all, /Unexpected error|This is a bug/);
-  });
-
-  it('REPL /save: missing folders are made; a path that cannot be written is said in two lines and the REPL goes on', async () => {
-    const saved = path.join(work, 'transcripts', 'today', 'chat.json');
-    const blocker = path.join(work, 'save-blocker');
-    fs.writeFileSync(blocker, 'x\n');
-    const session = spawnTwilio(world.cli.home, ['cognigy:test-chat', '--demo']);
-    try {
-      await session.waitFor(/Type \/help for commands\.\s+you › /);
-      session.write('hello\r');
-      await session.waitFor(/bot › Hi, I'm the demo bot/);
-      session.write(`/save ${saved}\r`);
-      await session.waitFor(/Saved \d+ entries to /);
-      session.write(`/save ${path.join(blocker, 'chat.json')}\r`);
-      await session.waitFor(/error: Could not write the transcript to .*save-blocker\/chat\.json: a part of the path is a file, not a folder \(\w+\)\.\s+Check the path/);
-      session.write('when are you open?\r');
-      await session.waitFor(/bot › We are open Monday to Friday/);
-      session.write('/quit\r');
-      assert.strictEqual(await session.exited(), 0, session.output());
-    } finally {
-      session.kill();
-    }
-    const first = JSON.parse(fs.readFileSync(saved, 'utf8')).transcript[0];
-    assert.strictEqual(first.from, 'customer');
-    assert.strictEqual(first.text, 'hello');
-  });
-
-  it('Ctrl-C in the init wizard exits 130 and saves nothing', async () => {
-    // The URL is typed in clear: only its echo at its own prompt is exempt from the secret scan.
-    const session = spawnTwilio(world.cli.home, ['cognigy:init'], world.env, {
-      echoes: [{ prompt: '? Cognigy REST endpoint URL', typed: world.bot.url }],
-    });
-    try {
-      await session.waitFor(/Cognigy REST endpoint URL/);
-      session.write(`${world.bot.url}\r`);
-      await session.waitFor(/Which Flex messaging model/);
-      session.write('\r');
-      await session.waitFor(/Which TaskRouter workspace\?/);
-      session.write('\u0003');
-      assert.strictEqual(await session.exited(), 130, session.output());
-    } finally {
-      session.kill();
-    }
-    assert.match(session.output(), /Interrupted: the setup was not saved/);
-    assert.ok(!fs.existsSync(path.join(world.cli.configDir, 'plugins', 'twilio-plugin-cognigy', 'setup.json')), 'no setup saved');
   });
 });
