@@ -30,6 +30,9 @@ export function replView(o: { color?: boolean } = {}): ReplView {
       return lines.join('\n');
     },
     unknownCommand: (command) => `Unknown command ${command}; /help lists them.`,
-    waiting: { show: '\u001b[2m  … waiting for the bot\u001b[0m', clear: '\r\u001b[2K' },
+    waiting: {
+      show: (call) => `\u001b[2m  … ${call.bot ? 'calling the bot' : `waiting for ${call.host}`} at ${call.widget}\u001b[0m`,
+      clear: '\r\u001b[2K',
+    },
   };
 }

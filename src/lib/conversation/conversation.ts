@@ -109,7 +109,7 @@ interface TurnState {
   triedHandover: boolean;
   /** The media note waits for the trigger to choose the channel model. */
   mediaNote: boolean;
-  lastError?: { widget: string; message: string; notModelled?: string };
+  lastError?: { widget: string; message: string; code?: number; notModelled?: string };
 }
 
 /**
@@ -310,18 +310,14 @@ export class ConversationActor {
       });
     }
     this.current = undefined;
-    return {
-      turn: this.turns,
-      input: state.input,
-      events: turn.events,
-      calls: state.calls,
-      elapsedMs,
-      slowestCallMs: state.slowest,
-      ...(turn.waiting ? { waiting: turn.waiting } : {}),
-      ...(turn.ended ? { ended: turn.ended } : {}),
-      ...(execution ? { execution } : {}),
-      ...(this.session?.channelModel ? { channelModel: this.session.channelModel } : {}),
-    };
+    // Every turn of a suite passes here: plain assignments, no spread objects.
+    const result: ConversationTurn = { turn: this.turns, input: state.input, events: turn.events, calls: state.calls, elapsedMs, slowestCallMs: state.slowest };
+    if (turn.waiting) result.waiting = turn.waiting;
+    if (turn.ended) result.ended = turn.ended;
+    if (execution) result.execution = execution;
+    const model = this.session?.channelModel;
+    if (model) result.channelModel = model;
+    return result;
   }
 
   private newExecution(withData: boolean, trigger: 'message' | OtherStartEvent, data?: Record<string, string>): ConversationTurn['execution'] {
@@ -455,7 +451,7 @@ export class ConversationActor {
         for (const warning of event.warnings ?? []) this.note({ code: 'variables-warning', widget: event.widget, warning });
         break;
       case 'error':
-        state.lastError = { widget: event.widget, message: event.message, ...(event.notModelled ? { notModelled: event.notModelled } : {}) };
+        state.lastError = { widget: event.widget, message: event.message, ...(event.code !== undefined ? { code: event.code } : {}), ...(event.notModelled ? { notModelled: event.notModelled } : {}) };
         this.note({ code: 'flow-error', widget: event.widget, message: event.message, ...(event.code !== undefined ? { errorCode: event.code } : {}), stopped: false });
         break;
       case 'subflow':
@@ -471,8 +467,14 @@ export class ConversationActor {
     const at = this.elapsed();
     this.emit({ type: 'flow-event', at, event });
     if (event.reason === 'error' || event.reason === 'limit') {
-      const notModelled = event.reason === 'error' && state.lastError?.notModelled !== undefined && state.lastError.widget === event.widget;
-      this.problem({ kind: notModelled ? 'not-modelled' : 'flow-error', widget: event.widget, message: event.message });
+      // The error event the interpreter emitted just before stopping says what kind of error it was.
+      const cause = event.reason === 'error' && state.lastError?.widget === event.widget ? state.lastError : undefined;
+      this.problem({
+        kind: cause?.notModelled !== undefined ? 'not-modelled' : 'flow-error',
+        widget: event.widget,
+        message: event.message,
+        ...(cause?.code !== undefined ? { code: cause.code } : {}),
+      });
     }
     // After a hand-over the flow may go on (callComplete); say how it ended when it did.
     if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
@@ -656,15 +658,18 @@ export class ConversationActor {
 export function readCall(event: HttpEvent | FunctionEvent, botEndpoint: string | undefined, escalationKey?: string): CallReading {
   const parsed = parsedBodyOf(event);
   const bot = isBotUrl(event.url, botEndpoint) || Array.isArray(parsed?.outputStack);
-  if (!bot) return { event, bot, ...(parsed ? { body: parsed } : {}) };
-  const body = event.outcome === 'success' ? parsed : undefined;
+  const reading: CallReading = { event, bot };
+  if (!bot) {
+    if (parsed) reading.body = parsed;
+    return reading;
+  }
+  if (parsed && event.outcome === 'success') {
+    reading.body = parsed;
+    reading.answer = normalizeResponse(parsed, escalationKey ? { escalationKey } : undefined);
+  }
   const failure = botFailureOf(event);
-  return {
-    event,
-    bot,
-    ...(body ? { body, answer: normalizeResponse(body, escalationKey ? { escalationKey } : undefined) } : {}),
-    ...(failure ? { failure } : {}),
-  };
+  if (failure) reading.failure = failure;
+  return reading;
 }
 
 function botAnswerOf(turn: BotTurn): BotAnswer {

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'stream';
 import type { ChatSession, ChatTurn, HandoverSummary, TranscriptEntry } from './chat';
 import { redact, redactDeep } from '../redact';
 import { writeFileAtomic } from '../files';
+import type { CallStartedEvent } from './events';
 import type { SavedScript } from './repl-record';
 
 /**
@@ -23,8 +24,8 @@ export interface ReplView {
   /** `/save FILE.yaml`: what was written, or (undefined) that nothing was. */
   savedScript(saved: SavedScript | undefined): string;
   unknownCommand(command: string): string;
-  /** What stands on the line while the bot answers (a terminal only), and what erases it. */
-  waiting: { show: string; clear: string };
+  /** What stands on the line while a call runs (a terminal only), and what erases it. */
+  waiting: { show(call: CallStartedEvent): string; clear: string };
 }
 
 export interface ReplOptions {
@@ -38,7 +39,7 @@ export interface ReplOptions {
   view: ReplView;
   /** A terminal: say that we wait for the bot when it takes a while. */
   color?: boolean;
-  /** Show "waiting for the bot…" when a turn takes longer than this (TTY only). */
+  /** Say which call the flow waits for when it takes longer than this (TTY only). */
   waitingAfterMs?: number;
   /** `/save FILE.yaml`: the conversation as a script (and its answers, with --record); undefined when nothing was said yet. */
   saveScript?: (chat: ChatSession, file: string) => SavedScript | undefined;
@@ -61,7 +62,33 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
     if (!closed) write(`${redact(line)}\n`);
   };
   const view = options.view;
-  let chat = options.newChat();
+  /**
+   * On a terminal, a call that takes a while is said while it runs ("calling the bot at
+   * ProcessUserInput"), from the conversation's own events, and erased when it ends.
+   */
+  const watch = (c: ChatSession): ChatSession => {
+    if (!options.color) return c;
+    let timer: NodeJS.Timeout | undefined;
+    let shown = false;
+    const done = () => {
+      clearTimeout(timer);
+      if (shown && !closed) write(view.waiting.clear);
+      shown = false;
+    };
+    c.conversation.subscribe({
+      'call-started': (e) => {
+        timer = setTimeout(() => {
+          if (closed) return;
+          shown = true;
+          write(view.waiting.show(e));
+        }, options.waitingAfterMs ?? 400);
+      },
+      'call-ended': done,
+      'turn-ended': done,
+    });
+    return c;
+  };
+  let chat = watch(options.newChat());
   const rl = readline.createInterface({ input: options.input, output: options.output, terminal: true, prompt: PROMPT });
   for (const line of options.banner) out(line);
   out(view.line('intro'));
@@ -92,22 +119,6 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
       if (timing) out(view.timing(turn));
     };
 
-    /** A turn with the bot: on a terminal, say that we wait when it takes a while. */
-    const withWaiting = async <T>(work: Promise<T>): Promise<T> => {
-      if (!options.color) return work;
-      let shown = false;
-      const timer = setTimeout(() => {
-        shown = true;
-        write(view.waiting.show);
-      }, options.waitingAfterMs ?? 400);
-      try {
-        return await work;
-      } finally {
-        clearTimeout(timer);
-        if (shown && !closed) write(view.waiting.clear);
-      }
-    };
-
     const handle = async (line: string): Promise<void> => {
       const text = line.trim();
       if (text.startsWith('/')) {
@@ -121,9 +132,9 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
             finish();
             return;
           case '/reset':
-            chat = options.newChat();
+            chat = watch(options.newChat());
             out(view.line('reset'));
-            if (chat.startsWithoutMessage) report(await withWaiting(chat.begin()));
+            if (chat.startsWithoutMessage) report(await chat.begin());
             return;
           case '/data':
             out(JSON.stringify(redactDeep(chat.botData), null, 2));
@@ -144,11 +155,11 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
               out(view.line('with-agent'));
               return;
             }
-            report(await withWaiting(chat.send(words.join(' '), media)));
+            report(await chat.send(words.join(' '), media));
             return;
           }
           case '/silence': {
-            const turn = await withWaiting(chat.silence());
+            const turn = await chat.silence();
             report(turn, turn.events.length > 0);
             return;
           }
@@ -184,7 +195,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
         out(view.line('with-agent'));
         return;
       }
-      report(await withWaiting(chat.send(line)));
+      report(await chat.send(line));
     };
 
     // One line at a time: a turn finishes before the next line is handled.
@@ -206,7 +217,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
     };
     rl.on('line', (line) => enqueue(() => handle(line)));
     // A REST API execution (or a subflow on its own) speaks first: the customer answers it.
-    if (chat.startsWithoutMessage) enqueue(async () => report(await withWaiting(chat.begin())));
+    if (chat.startsWithoutMessage) enqueue(async () => report(await chat.begin()));
     else rl.prompt();
   });
 }
