@@ -27,6 +27,7 @@ const LAYERS = [
   ['conversation'],
   ['tasks'],
   ['printers'],
+  ['web'],
   ['cli'],
   ['commands'],
 ];

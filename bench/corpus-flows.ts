@@ -20,7 +20,8 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../src/lib/errors';
 import { HttpFailure, type HttpRequest, type HttpTransport } from '../src/lib/http/types';
 import { playMessages, prepareChat, type ChatReport } from '../src/lib/tasks/test-chat';
-import { MESSAGING_TRIGGER_EVENTS, wiredEvents } from '../src/lib/runtime/flow';
+import { TRIGGER_EVENT } from '../src/lib/domain/studio';
+import { wiredEvents } from '../src/lib/runtime/flow';
 import { printReport } from '../src/printers/test-chat';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -61,7 +62,7 @@ function kindOf(file: string): string {
   if (!def?.initial_state) return 'v1 format';
   const wired = wiredEvents(def);
   const kinds = [
-    Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e)) ? 'messaging' : '',
+    Object.values(TRIGGER_EVENT).some((e) => wired.has(e)) ? 'messaging' : '',
     wired.has('incomingCall') ? 'voice' : '',
     wired.has('incomingRequest') ? 'REST' : '',
     wired.has('incomingParent') ? 'subflow' : '',

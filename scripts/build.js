@@ -48,6 +48,12 @@ try {
     stdio: 'inherit',
   });
   if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+  // Files the code reads at run time (the web view's page, script and style) go beside it.
+  for (const rel of filesUnder(path.join(root, 'src'))) {
+    if (!rel.split(path.sep).includes('assets')) continue;
+    fs.mkdirSync(path.dirname(path.join(scratch, rel)), { recursive: true });
+    fs.copyFileSync(path.join(root, 'src', rel), path.join(scratch, rel));
+  }
 
   const built = filesUnder(scratch);
   for (const rel of built) {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FLOW_FIDELITY, SOURCES, WIDGET_FIDELITY, type FidelityEntry } from '../src/lib/runtime/fidelity';
-import { MODELLED_WIDGET_TYPES } from '../src/lib/runtime/widgets';
+import { MODELLED_WIDGET_TYPES } from '../src/lib/domain/widgets';
 
 export const PAGE = path.join(__dirname, '..', 'docs', 'fidelity-widgets.md');
 

@@ -154,13 +154,43 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
     registerArgumentSecrets(this.argv.filter((a) => !messages.has(a)));
 
     if (this.needsTwilio(flags)) {
-      await TwilioClientCommand.prototype.run.call(this);
+      try {
+        await TwilioClientCommand.prototype.run.call(this);
+      } catch (error) {
+        throw this.missingProfile(error) ?? error;
+      }
       registerSecret(this.currentProfile.apiSecret);
       this.httpClient = (await import('./lib/twilio/client')).createCliHttpClient(this);
     } else {
       await BaseCommand.prototype.run.call(this);
     }
     this.routeLogsThroughRedaction();
+  }
+
+  /**
+   * cli-core's "no usable profile" failure as the plugin's own error. cli-core throws a
+   * TwilioCliError with neither a code nor data for it, so it is recognised by the state
+   * cli-core leaves behind (no profile found, or one without an API key), never by its
+   * words; cli-core has already logged which profile is missing, so only the hint is added.
+   */
+  private missingProfile(error: any): CognigyError | undefined {
+    if (error?.name !== 'TwilioCliError') return undefined;
+    const profile = this.currentProfile;
+    if (profile?.apiKey && profile.apiSecret) return undefined;
+    const named = this.flags?.profile;
+    // cli-core's own "Missing required flag: --profile" (requireProfileInput) is not this.
+    if (!profile && !named && this.userConfig?.requireProfileInput) return undefined;
+    const others = Object.keys(this.userConfig?.profiles ?? {}).length > 0;
+    const message = profile
+      ? `Could not get credentials for profile "${profile.id}".`
+      : named
+        ? `Could not find profile "${named}".`
+        : others
+          ? 'There is no active profile set.'
+          : 'Could not find profile.';
+    const command = !profile && !named && others ? 'use' : 'create';
+    const hint = `Run: twilio profiles:${command}${named ? ` --profile "${named}"` : ''}  (or set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET)`;
+    return new CognigyError(message, { hint, code: 'no-credentials', logged: true });
   }
 
   /**
@@ -293,16 +323,9 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
 
     if (error instanceof CognigyError) {
       code = error.exitCode;
-      write(` » ${error.message}`);
+      if (!error.logged) write(` » ${error.message}`);
       if (error.hint) write(`   ${error.hint}`);
       payload = { code: error.code, message: error.message, hint: error.hint, ...error.details };
-    } else if (error?.name === 'TwilioCliError' && /^To (create|activate|reconfigure) the profile/.test(error.message)) {
-      // cli-core has already said which profile is missing; its multi-paragraph help
-      // becomes one line.
-      const verb = /^To (\w+)/.exec(error.message)![1];
-      const profile = this.flags?.profile ? ` --profile "${this.flags.profile}"` : '';
-      write(`   Run: twilio profiles:${verb === 'activate' ? 'use' : 'create'}${profile}  (or set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET)`);
-      payload = { code: 'no-credentials', message: error.message.split('\n')[0] };
     } else if (error?.name === 'TwilioCliError') {
       // API errors mapped by cli-core: "Error code 20404 from Twilio: …". Exit codes follow
       // cli-core: the first two digits of the Twilio error code.

@@ -10,10 +10,12 @@ export class CognigyError extends Error {
   readonly code: string;
   /** Extra structured detail for `-o json`; never holds a secret. */
   readonly details?: Record<string, unknown>;
+  /** The host already wrote `message` to stderr (cli-core logs some failures itself): print the hint only. */
+  readonly logged: boolean;
 
   constructor(
     message: string,
-    options: { hint?: string; exitCode?: number; code?: string; details?: Record<string, unknown> } = {},
+    options: { hint?: string; exitCode?: number; code?: string; details?: Record<string, unknown>; logged?: boolean } = {},
   ) {
     super(message);
     this.name = 'CognigyError';
@@ -21,6 +23,7 @@ export class CognigyError extends Error {
     this.exitCode = options.exitCode ?? 1;
     this.code = options.code ?? 'error';
     this.details = options.details;
+    this.logged = options.logged ?? false;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { RunInitResult } from '../lib/tasks/init';
 import type { Asker, ChoiceLabel, ProbeOutcome, Question, WizardNote } from '../lib/setup/init';
+import { STUDIO_HTTP_BUDGET_MS } from '../lib/domain/studio';
 import { redactEndpoint } from '../lib/redact';
 import type { EntryPoint } from '../lib/flex/discovery';
 import type { Printer, ResultPrinter } from './printer';
@@ -40,7 +41,7 @@ export function probeWarning(probe: ProbeOutcome): string | undefined {
   const notice = !n
     ? undefined
     : n.code === 'slow'
-      ? `The bot took ${(n.elapsedMs / 1000).toFixed(1)} s to answer, near Studio's 10 s HTTP budget: a slower turn will fail in Studio.`
+      ? `The bot took ${(n.elapsedMs / 1000).toFixed(1)} s to answer, near Studio's ${STUDIO_HTTP_BUDGET_MS / 1000} s HTTP budget: a slower turn will fail in Studio.`
       : n.code === 'reshaped-answer'
         ? 'The bot answered without an outputStack (an Execution Finished transformer may reshape the answer): the flow sends its "text" and reads the escalation flag from its top-level "data" only; rich content and other outputs are not seen.'
         : `The bot answered "${n.text}" with no output: check that the flow says something on every turn.`;
@@ -71,7 +72,7 @@ export const initPrinter: ResultPrinter<RunInitResult> = {
     probe: result.probe && {
       ok: result.probe.ok,
       elapsedMs: Math.round(result.probe.elapsedMs),
-      budgetMs: 10000,
+      budgetMs: STUDIO_HTTP_BUDGET_MS,
       warning: probeWarning(result.probe),
       requestFormat: result.probe.requestFormat,
     },

@@ -1,3 +1,6 @@
+import { CliUx } from '@oclif/core';
+import type { CallStartedEvent } from '../lib/conversation/events';
+import { redact } from '../lib/redact';
 import type { ReplView } from '../lib/conversation/repl';
 import { replCommandLines } from '../lib/conversation/repl-commands';
 import { formatEntry, formatHandover, formatTurnTiming, transcriptJson } from './transcript';
@@ -26,8 +29,22 @@ export function replView(o: { color?: boolean } = {}): ReplView {
       const lines = [`Saved the conversation as a script (${saved.steps} steps) to ${saved.file}`];
       if (saved.recording) lines.push(`  and the bot's answers to ${saved.recording}: replay it with --script ${saved.file} --replay ${saved.recording}`);
       if (saved.leftOut > 0) lines.push(`  The turns after the flow ended are left out: a script's conversation ends with the flow.`);
+      if (saved.notInBotium) lines.push(`  ${saved.notInBotium} hand-over and end step${saved.notInBotium === 1 ? ' is' : 's are'} not in it: BotiumScript has no step for them (a .yaml script keeps them).`);
       return lines.join('\n');
     },
     unknownCommand: (command) => `Unknown command ${command}; /help lists them.`,
+  };
+}
+
+/** The call the flow waits for, as the host's spinner names it. */
+export function waitingText(call: CallStartedEvent): string {
+  return `${call.bot ? 'Calling the bot' : `Waiting for ${call.host}`} at ${call.widget}`;
+}
+
+/** The host's spinner (oclif's ux.action, on stderr) while the REPL waits on a call. */
+export function replSpinner(): { start(call: CallStartedEvent): void; stop(): void } {
+  return {
+    start: (call) => CliUx.ux.action.start(redact(waitingText(call))),
+    stop: () => CliUx.ux.action.stop(),
   };
 }

@@ -2,6 +2,7 @@ import type { RichContent } from '../lib/cognigy/normalize';
 import type { ChatTurn, HandoverSummary, TranscriptEntry, TranscriptNote } from '../lib/conversation/chat';
 import { MEDIA_ON_CONVERSATIONS } from '../lib/conversation/driver';
 import { nameAndSid } from '../lib/domain/setup';
+import { STUDIO_HTTP_BUDGET_MS } from '../lib/domain/studio';
 import { redact } from '../lib/redact';
 import { paint } from './style';
 
@@ -134,8 +135,9 @@ export function formatHandover(h: HandoverSummary): string {
 /** The timing line after a turn: the whole turn, and the slowest bot call against Studio's 10 s budget. */
 export function formatTurnTiming(turn: ChatTurn, o: { color?: boolean } = {}): string {
   const ms = Math.round(turn.elapsedMs);
-  const warn = turn.slowestCallMs > 5000;
-  const bot = turn.slowestCallMs ? `; slowest bot call ${Math.round(turn.slowestCallMs)} ms of Studio's 10 s` : '';
+  // Past half of Studio's budget a bot call is worth a look before it becomes a time-out.
+  const warn = turn.slowestCallMs > STUDIO_HTTP_BUDGET_MS / 2;
+  const bot = turn.slowestCallMs ? `; slowest bot call ${Math.round(turn.slowestCallMs)} ms of Studio's ${STUDIO_HTTP_BUDGET_MS / 1000} s` : '';
   return (warn ? paint(o.color).yellow : paint(o.color).dim)(`  (${ms} ms${bot})`);
 }
 

@@ -13,10 +13,6 @@ import { assert } from 'chai';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const config = require(path.join(ROOT, '.dependency-cruiser.js'));
-/** Violations already known and owned elsewhere; each one is named in the report below. */
-const KNOWN: Array<{ from: string; to: string; rule: { name: string } }> = JSON.parse(
-  fs.readFileSync(path.join(ROOT, '.dependency-cruiser-known-violations.json'), 'utf8'),
-);
 
 interface Violation {
   from: string;
@@ -38,11 +34,8 @@ async function violations(baseDir: string): Promise<Violation[]> {
 const line = (v: Violation) => `${v.rule.name}: ${v.from} → ${v.to}`;
 
 describe('the layers of src/', () => {
-  it('no import goes upwards, sideways or in a cycle (beyond the known ones, listed)', async () => {
-    const found = await violations(ROOT);
-    const isKnown = (v: Violation) => KNOWN.some((k) => k.from === v.from && k.to === v.to && k.rule.name === v.rule.name);
-    assert.deepStrictEqual(found.filter((v) => !isKnown(v)).map(line), []);
-    for (const v of found.filter(isKnown)) console.log(`      known layer violation, still to remove: ${line(v)}`);
+  it('no import goes upwards, sideways or in a cycle', async () => {
+    assert.deepStrictEqual((await violations(ROOT)).map(line), []);
   });
 
   describe('a planted violation is refused', () => {

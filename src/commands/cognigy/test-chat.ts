@@ -1,11 +1,12 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
-import { UsageError } from '../../lib/errors';
+import { DEFAULT_CUSTOMER_ADDRESS } from '../../lib/domain/studio';
 import { replCommandLines } from '../../lib/conversation/repl-commands';
 import type { ChatReport } from '../../lib/tasks/test-chat';
 import type { ResultPrinter } from '../../printers/printer';
 import type { MergeResult } from '../../printers/test-chat';
+import type { TestChatFlags } from '../../lib/tasks/test-chat-policy';
 
 // A flow to create means nothing to a command that only runs a flow.
 const { 'new-flow': _newFlow, ...chatSetupFlags } = setupFlags;
@@ -25,6 +26,8 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     '$ twilio cognigy:test-chat --endpoint-url "$COGNIGY_URL" --message "hi" --message "agent" -o json',
     '$ twilio cognigy:test-chat --flow-file flows/messaging.json --from +4915112345678',
     '$ twilio cognigy:test-chat --script tests/convos --junit reports/convos.xml --concurrency 16',
+    '$ twilio cognigy:test-chat --demo --web',
+    '$ twilio cognigy:test-chat --script tests/convos --report reports/convos.html --min-coverage 80',
   ];
 
   static flags = {
@@ -33,7 +36,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     flow: Flags.string({ description: 'Run the flow deployed in Twilio (SID FW… or name) instead of the one link-flow would build.' }),
     'flow-file': Flags.string({ description: 'Run this exported Studio flow definition (JSON).' }),
     demo: Flags.boolean({ description: 'Talk to an embedded demo bot on 127.0.0.1: no Cognigy or Twilio account needed.' }),
-    from: Flags.string({ description: "The customer's address (contact.channel.address).", default: '+15551234567' }),
+    from: Flags.string({ description: "The customer's address (contact.channel.address).", default: DEFAULT_CUSTOMER_ADDRESS }),
     message: Flags.string({ char: 'm', description: 'A customer message; repeat the flag for several, played in order.', multiple: true }),
     script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt/.pconvo.txt/.utterances.txt, Botium YAML/JSON, the project YAML).' }),
     'botium-config': Flags.string({ description: "With --script: read Botium capabilities (matching mode, utterance expansion, scripting memory) from this botium.json instead of the suite folder's." }),
@@ -52,16 +55,20 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     rate: Flags.string({ description: 'With --script: at most this many requests to the bot for the whole run (N/s, N/min or N/h, e.g. 3/s).' }),
     shard: Flags.string({ description: 'With --script: run part INDEX of TOTAL of the suite (e.g. 2/4), split by conversation; merge the reports with --merge-junit/--merge-json.' }),
     'merge-junit': Flags.string({ description: 'Merge the --junit reports of --shard runs into the --junit FILE: a file or a quoted pattern ("reports/shard-*.xml"); repeatable.', multiple: true }),
+    web: Flags.boolean({ description: 'Chat in a local web page instead of the terminal: the flow drawn and lit up as the conversation runs, the chat, an inspector (127.0.0.1 only, a random token in the URL; Ctrl-C stops it).' }),
+    open: Flags.boolean({ description: 'With --web: open the browser on the page (--no-open only prints its URL).', default: true, allowNo: true }),
+    report: Flags.string({ description: 'With --script: write a self-contained HTML report (summary, each conversation beside its failures, flow coverage) to this file.' }),
+    'min-coverage': Flags.integer({ description: 'With --script: exit 1 when fewer than PCT percent of the widgets or of the transitions were reached.' }),
     'merge-json': Flags.string({ description: 'Merge the -o json reports of --shard runs (a file or a quoted pattern; repeatable); prints the merged report with -o json.', multiple: true }),
   };
 
   /** `--merge-junit` / `--merge-json`: the reports of a suite's shards as one run's. */
   private async merge(): Promise<MergeResult> {
     const f = this.flags;
+    const { mergeExitCode } = await import('../../lib/tasks/test-chat-policy');
     const { expandFiles, mergeJUnit, mergeJson } = await import('../../lib/conversation/merge');
     const result: MergeResult = { merged: [] };
     if (f['merge-junit']?.length) {
-      if (!f.junit) throw new UsageError('--merge-junit writes the merged report to --junit FILE.', 'Add --junit FILE (e.g. --junit reports/all.xml).');
       const files = expandFiles(f['merge-junit'], '--merge-junit');
       result.merged.push({ reports: files.length, format: 'junit', into: f.junit, totals: mergeJUnit(files, f.junit) });
     }
@@ -71,9 +78,8 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
       result.report = report;
       result.merged.push({ reports: files.length, format: 'json', totals });
     }
-    // As the whole run would exit: 0 only when every conversation passed.
     for (const { totals: t } of result.merged) {
-      if (t.passed !== t.run || t.scriptErrors || t.notRun || t.run === 0 || t.duplicates.length) process.exitCode = 1;
+      if (mergeExitCode(t)) process.exitCode = mergeExitCode(t);
     }
     return result;
   }
@@ -94,35 +100,18 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
   /** A `--message` run returns its report, printed by the base command; the others print as they go. */
   async run(): Promise<ChatReport | MergeResult | void> {
     const f = this.flags;
-    if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
-    if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
-    if (f['merge-recordings']?.length) {
-      if (!f.record) throw new UsageError('--merge-recordings needs --record FILE: the merged recording is written there.');
+    const { abortOnInterrupt, chooseMode, messagesExitCode } = await import('../../lib/tasks/test-chat-policy');
+    const mode = chooseMode(f as TestChatFlags, { interactive: this.interactive, format: this.outputFormat, quiet: this.quiet });
+    if (mode.kind === 'merge-recordings') {
       const { mergeRecordings } = await import('../../lib/conversation/recording');
       const { expandFiles } = await import('../../lib/conversation/merge');
-      const files = expandFiles(f['merge-recordings'], '--merge-recordings');
-      const merged = mergeRecordings(f.record, files);
+      const files = expandFiles(f['merge-recordings']!, '--merge-recordings');
+      const merged = mergeRecordings(f.record!, files);
       if (!this.quiet) process.stderr.write(`Merged ${files.length} recordings into ${f.record}: ${merged.conversations} conversations.\n`);
       return;
     }
-    if (f.record && f.replay) throw new UsageError('Pass either --record (ask the bot) or --replay (answer from a recording), not both.', 'To add what a recording lacks, use --replay FILE --replay-mode new-only.');
-    if ((f['replay-latency'] || f['replay-mode'] !== 'strict') && !f.replay) throw new UsageError(`--${f['replay-latency'] ? 'replay-latency' : 'replay-mode'} only applies with --replay FILE.`);
-    if (f.replay && !f.script && !f.message?.length) throw new UsageError('--replay works with --script or --message.', 'To replay a REPL session, /save it as FILE.yaml with --record, then run --script FILE.yaml --replay.');
-    const recording = f.record || f.replay ? { record: f.record, replay: f.replay, mode: f['replay-mode'] as 'strict' | 'new-only', latency: f['replay-latency'] } : undefined;
-    const merging = Boolean(f['merge-junit']?.length || f['merge-json']?.length);
-    const modes = [f.message?.length ? '--message' : '', f.script ? '--script' : '', merging ? '--merge-junit/--merge-json' : ''].filter(Boolean);
-    if (modes.length > 1) throw new UsageError(modes.length === 2 ? `Pass either ${modes[0]} or ${modes[1]}, not both.` : `Pass only one of ${modes.join(', ')}.`);
-    if (!f.script && (f.rate || f.shard)) throw new UsageError(`${f.rate ? '--rate' : '--shard'} applies to --script runs only.`);
-    if (merging) return this.merge();
-    if (!modes.length && !this.interactive) {
-      throw new UsageError('Nothing to do without a terminal.', 'Pass --message TEXT (repeatable) or --script PATH, or run it in a terminal for the REPL.');
-    }
-    if (f.script && this.outputFormat === 'tsv') {
-      throw new UsageError('--script reports as text, -o json or --junit FILE; -o tsv has no table for it.');
-    }
-    if (!modes.length && (this.quiet || this.outputFormat === 'tsv')) {
-      throw new UsageError(`The REPL shows the conversation as it goes; with ${f.silent ? '--silent' : `-o ${this.outputFormat}`} it would show nothing, so pass --message or --script.`);
-    }
+    if (mode.kind === 'merge-reports') return this.merge();
+    const recording = mode.kind === 'script' || mode.kind === 'messages' ? mode.recording : undefined;
 
     const { loadSavedSetupFor } = await import('../../lib/setup/saved');
     const { prepareChat } = await import('../../lib/tasks/test-chat');
@@ -144,12 +133,9 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     const { progressLine } = await import('../../printers/spinner');
     for (const warning of prepared.warnings) this.warn(warning);
     try {
-      if (f.script) {
+      if (mode.kind === 'script') {
         const { runScripts, scriptExitCode } = await import('../../lib/tasks/run-scripts');
-        const controller = new AbortController();
-        const onSigint = () => controller.abort();
-        process.once('SIGINT', onSigint);
-        try {
+        await abortOnInterrupt(async (signal) => {
           const { parseRate } = await import('../../lib/conversation/pacing');
           const { parseShard } = await import('../../lib/conversation/shard');
           const result = await runScripts(prepared, {
@@ -169,26 +155,62 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
               process.stdout.write(t);
             },
             progress: process.stderr.isTTY && !this.jsonOutput ? progressLine(process.stderr) : undefined,
-            signal: controller.signal,
+            signal,
             paint: paint(colourFor(process.stdout)),
             recording,
+            transcripts: Boolean(f.report),
           });
           process.exitCode = scriptExitCode(result.summary);
+          if (f.report) {
+            const { writeHtmlReport } = await import('../../printers/report-html');
+            writeHtmlReport(f.report, prepared, result, f['min-coverage']);
+            if (!this.quiet) process.stderr.write(`Wrote the HTML report to ${f.report}.\n`);
+          }
+          if (f['min-coverage'] !== undefined && !result.summary.aborted) {
+            const { coveragePercent } = await import('../../lib/conversation/coverage');
+            const reached = coveragePercent(result.coverage);
+            if (reached < f['min-coverage']) {
+              process.stderr.write(`Flow coverage ${reached}% is below --min-coverage ${f['min-coverage']}% (${result.coverage.widgets.percent}% of the widgets, ${result.coverage.transitions.percent}% of the transitions).\n`);
+              if (!process.exitCode) process.exitCode = 1;
+            }
+          }
           if (result.recorded && !this.quiet) process.stderr.write(`${printers.recordedLine(result.recorded, Boolean(f.record))}\n`);
-        } finally {
-          process.removeListener('SIGINT', onSigint);
-        }
-      } else if (f.message?.length) {
+        });
+      } else if (mode.kind === 'messages') {
         const { playMessages } = await import('../../lib/tasks/test-chat');
-        const report = await playMessages(prepared, f.message, recording);
-        if (report.problems.length) process.exitCode = 1;
+        const report = await playMessages(prepared, f.message!, recording);
+        if (messagesExitCode(report)) process.exitCode = messagesExitCode(report);
         return report;
+      } else if (f.web) {
+        const { runWebView } = await import('../../lib/web/run-web');
+        const { previewEscalation } = await import('../../lib/flex/preview');
+        const { formatEscalationPreview } = await import('../../printers/escalate');
+        // Ctrl-C (or a TERM from a supervisor) stops the server; the run ends normally.
+        let stop: () => void = () => undefined;
+        const stopped = new Promise<void>((resolve) => (stop = resolve));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          await runWebView(prepared, {
+            record: f.record,
+            banner: printers.banner(prepared, { demo: f.demo }),
+            describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
+            open: f.open && Boolean(process.stdout.isTTY),
+            cwd: process.cwd(),
+            ready: (url, opened) => this.print(`The web view is at ${url}${opened ? ' (opening your browser)' : ''}\nOnly this computer can open it, with the token in the URL. Ctrl-C stops it.`),
+            stopped,
+          });
+        } finally {
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+        }
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
         const { previewEscalation } = await import('../../lib/flex/preview');
         const { formatEscalationPreview } = await import('../../printers/escalate');
         const { replSessions } = await import('../../lib/conversation/repl-record');
-        const { replView } = await import('../../printers/repl');
+        const { replSpinner, replView } = await import('../../printers/repl');
+        const { spinnerWanted } = await import('../../printers/spinner');
         const sessions = replSessions(prepared, { record: f.record });
         await runRepl({
           input: process.stdin,
@@ -198,7 +220,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
           describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
           banner: printers.banner(prepared, { demo: f.demo }),
           view: replView({ color: colourFor(process.stdout) }),
-          busy: this.busy({ afterMs: 400 }),
+          waiting: spinnerWanted({ quiet: this.quiet, outputFormat: this.outputFormat }) ? replSpinner() : undefined,
         });
         sessions.close();
       }

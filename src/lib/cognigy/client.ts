@@ -1,5 +1,6 @@
 import { UsageError } from '../errors';
 import { HttpFailure, HttpResponse, HttpTransport } from '../http/types';
+import { STUDIO_HTTP_BUDGET_MS } from '../domain/studio';
 import { redactEndpoint } from '../redact';
 import { BotFailure, BotFailureError, classifyBotFailure } from './errors';
 import { BotTurn, NormalizeOptions, normalizeResponse } from './normalize';
@@ -7,8 +8,6 @@ import { BotTurn, NormalizeOptions, normalizeResponse } from './normalize';
 /** Limits of the REST endpoint's request (reference: cognigy-rest-endpoint.md). */
 export const MAX_ID_LENGTH = 256;
 export const MAX_TEXT_LENGTH = 10_000;
-/** Studio's HTTP budget: the default time-out of one bot call. */
-export const STUDIO_HTTP_BUDGET_MS = 10_000;
 /** Larger answers are not worth reading; Studio itself would not pass them on usefully. */
 export const DEFAULT_MAX_BODY_BYTES = 512 * 1024;
 

@@ -86,6 +86,21 @@ const COGNIGY_HOST = /(^|\.)cognigy\.(ai|cloud)$/i;
  * own services and are named by their widget and host, never "the bot".
  */
 export function isBotUrl(url: string, known?: string): boolean {
+  // Asked for every call of every turn with the same few URLs: two URL parses each time
+  // were ~2% of a scripted run. Bounded: a flow whose URLs change per call would grow it.
+  const key = `${known ?? ''}\u0000${url}`;
+  let bot = botUrls.get(key);
+  if (bot === undefined) {
+    bot = readBotUrl(url, known);
+    if (botUrls.size >= 64) botUrls.clear();
+    botUrls.set(key, bot);
+  }
+  return bot;
+}
+
+const botUrls = new Map<string, boolean>();
+
+function readBotUrl(url: string, known?: string): boolean {
   let target: URL;
   try {
     target = new URL(url);

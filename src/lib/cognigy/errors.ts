@@ -1,3 +1,4 @@
+import { STUDIO_HTTP_BUDGET_MS } from '../domain/studio';
 import { CognigyError } from '../errors';
 import { HttpFailure, HttpResponse } from '../http/types';
 import { redact } from '../redact';
@@ -62,7 +63,7 @@ export function classifyBotFailure(input: HttpResponse | HttpFailure): BotFailur
     if (input.kind === 'timeout') {
       return {
         kind: 'timeout',
-        message: `The bot endpoint did not answer within ${seconds(input.elapsedMs)}: Studio gives up after 10 s; check the bot's flow for slow HTTP, AI or lookup nodes.`,
+        message: `The bot endpoint did not answer within ${seconds(input.elapsedMs)}: Studio gives up after ${STUDIO_HTTP_BUDGET_MS / 1000} s; check the bot's flow for slow HTTP, AI or lookup nodes.`,
       };
     }
     return {

@@ -6,7 +6,7 @@
  * reader does not model is a script error naming the feature at its file:line, never text.
  */
 import * as path from 'node:path';
-import type { BotiumMatchMode, Conversation, Expectation, RichAsserter, ScriptError, Step } from './types';
+import type { BotiumMatchMode, Conversation, Expectation, RichAsserter, ScriptError, ScriptStep } from './types';
 import { scriptError } from './types';
 
 /** botium-core's built-in asserters (LogicHookConsts.DEFAULT_ASSERTERS). */
@@ -163,7 +163,7 @@ export function expandMemorySets(conversation: Conversation, suite: BotiumSuite)
         ...c,
         name: `${c.name}.${set.name}`,
         steps: [
-          ...names.map((n): Step => (set.values[n] ? { kind: 'memory', set: n, value: set.values[n] as string, line: c.line } : { kind: 'memory', clear: n, line: c.line })),
+          ...names.map((n): ScriptStep => (set.values[n] ? { kind: 'memory', set: n, value: set.values[n] as string, line: c.line } : { kind: 'memory', clear: n, line: c.line })),
           ...c.steps,
         ],
       })),
@@ -442,12 +442,12 @@ function expandUtterances(name: string, steps: ParsedStep[], suite: BotiumSuite)
 
 const hasMemory = (text: string | null | undefined) => !!text && text.includes('$');
 
-const NO_STEPS: Step[] = [];
+const NO_STEPS: ScriptStep[] = [];
 
 /** A script line's hooks as steps; `where` names the block for messages. */
-function hookSteps(step: ParsedStep, suite: BotiumSuite, where: string): Step[] {
+function hookSteps(step: ParsedStep, suite: BotiumSuite, where: string): ScriptStep[] {
   if (step.hooks.length === 0) return NO_STEPS;
-  const out: Step[] = [];
+  const out: ScriptStep[] = [];
   for (const h of step.hooks) {
     switch (h.name) {
       case 'PAUSE': {
@@ -535,8 +535,8 @@ function isJson(text: string): boolean {
   }
 }
 
-function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: number; message: string }[], convoFile: string): Step[] {
-  const out: Step[] = [];
+function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: number; message: string }[], convoFile: string): ScriptStep[] {
+  const out: ScriptStep[] = [];
   for (const step of steps) {
     // A step names its file only when it comes from another one (a partial convo).
     const file = step.file === convoFile ? undefined : step.file;
@@ -573,7 +573,7 @@ function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: numb
       if ((text === null || text.trim() === '') && !media.length) throw new BotiumScriptError(step.file, step.line, '#me without text: the customer must say something');
       // Each line trimmed: what the customer types, without the script's indentation.
       const typed = text === null ? '' : step.inputs.length && !media.length ? text : text.includes('\n') ? text.split('\n').map((l) => l.trim()).join('\n').trim() : text.trim();
-      const user: Step = file ? { kind: 'user', text: typed, line: step.line, file } : { kind: 'user', text: typed, line: step.line };
+      const user: ScriptStep = file ? { kind: 'user', text: typed, line: step.line, file } : { kind: 'user', text: typed, line: step.line };
       if (media.length) user.media = media;
       if (suite.caps.enableMemory && hasMemory(text)) user.memory = true;
       out.push(user, ...hooks);
@@ -581,7 +581,7 @@ function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: numb
     }
     // #bot
     const expect = botExpectations(step, suite);
-    const bot: Step = file ? { kind: 'bot', expect, line: step.line, file } : { kind: 'bot', expect, line: step.line };
+    const bot: ScriptStep = file ? { kind: 'bot', expect, line: step.line, file } : { kind: 'bot', expect, line: step.line };
     if (step.optional) bot.optional = true;
     if (expect.some((e) => e.kind === 'botium' && e.memory)) bot.memory = true;
     out.push(bot);

@@ -5,8 +5,8 @@ import { normalizeResponse, type BotTurn, type RichContent } from '../cognigy/no
 import type { HttpRequest, HttpTransport } from '../http/types';
 import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
 import type { EndEvent, FlowEvent, FunctionEvent, HandoverEvent, HttpEvent } from '../runtime/events';
-import { MESSAGING_TRIGGER_EVENTS, wiredEvents, type OtherStartEvent } from '../runtime/flow';
-import { HTTP_TIMEOUT_MS } from '../runtime/http-call';
+import { STUDIO_HTTP_BUDGET_MS, TRIGGER_EVENT } from '../domain/studio';
+import { wiredEvents, type OtherStartEvent } from '../runtime/flow';
 import type { IdSource } from '../runtime/sids';
 import type { StubSet } from '../runtime/stubs';
 import { parsedBodyOf } from '../runtime/widgets';
@@ -50,6 +50,8 @@ export interface ConversationOptions {
   names?: ReadonlyMap<string, string>;
   /** 32-hex id source for SIDs (the script runner's unique ids; random by default). */
   ids?: IdSource;
+  /** Have the interpreter report its transitions (`transition` events) even when nobody subscribes: flow coverage reads them. */
+  trace?: boolean;
 }
 
 /** A make-http-request or run-function call of the flow, read once for every view. */
@@ -107,7 +109,7 @@ interface TurnState {
   triedHandover: boolean;
   /** The media note waits for the trigger to choose the channel model. */
   mediaNote: boolean;
-  lastError?: { widget: string; message: string; notModelled?: string };
+  lastError?: { widget: string; message: string; code?: number; notModelled?: string };
 }
 
 /**
@@ -308,18 +310,14 @@ export class ConversationActor {
       });
     }
     this.current = undefined;
-    return {
-      turn: this.turns,
-      input: state.input,
-      events: turn.events,
-      calls: state.calls,
-      elapsedMs,
-      slowestCallMs: state.slowest,
-      ...(turn.waiting ? { waiting: turn.waiting } : {}),
-      ...(turn.ended ? { ended: turn.ended } : {}),
-      ...(execution ? { execution } : {}),
-      ...(this.session?.channelModel ? { channelModel: this.session.channelModel } : {}),
-    };
+    // Every turn of a suite passes here: plain assignments, no spread objects.
+    const result: ConversationTurn = { turn: this.turns, input: state.input, events: turn.events, calls: state.calls, elapsedMs, slowestCallMs: state.slowest };
+    if (turn.waiting) result.waiting = turn.waiting;
+    if (turn.ended) result.ended = turn.ended;
+    if (execution) result.execution = execution;
+    const model = this.session?.channelModel;
+    if (model) result.channelModel = model;
+    return result;
   }
 
   private newExecution(withData: boolean, trigger: 'message' | OtherStartEvent, data?: Record<string, string>): ConversationTurn['execution'] {
@@ -338,7 +336,7 @@ export class ConversationActor {
       ...(this.options.ids ? { ids: this.options.ids } : {}),
       ...(withData ? { data: this.options.data ?? {} } : {}),
       listener: this.listener,
-      ...(this.watched ? { trace: true } : {}),
+      ...(this.watched || this.options.trace ? { trace: true } : {}),
     });
     if (this.watched) {
       this.emit({ type: 'execution-started', at: this.elapsed(), execution: this.executions, trigger, restart, ...(data ? { data } : {}) });
@@ -368,7 +366,7 @@ export class ConversationActor {
         bot: isBotUrl(request.url, this.options.botEndpoint),
         method: request.method,
         host: hostOf(request.url),
-        budgetMs: request.timeoutMs ?? HTTP_TIMEOUT_MS,
+        budgetMs: request.timeoutMs ?? STUDIO_HTTP_BUDGET_MS,
       });
     },
   };
@@ -453,7 +451,7 @@ export class ConversationActor {
         for (const warning of event.warnings ?? []) this.note({ code: 'variables-warning', widget: event.widget, warning });
         break;
       case 'error':
-        state.lastError = { widget: event.widget, message: event.message, ...(event.notModelled ? { notModelled: event.notModelled } : {}) };
+        state.lastError = { widget: event.widget, message: event.message, ...(event.code !== undefined ? { code: event.code } : {}), ...(event.notModelled ? { notModelled: event.notModelled } : {}) };
         this.note({ code: 'flow-error', widget: event.widget, message: event.message, ...(event.code !== undefined ? { errorCode: event.code } : {}), stopped: false });
         break;
       case 'subflow':
@@ -469,8 +467,14 @@ export class ConversationActor {
     const at = this.elapsed();
     this.emit({ type: 'flow-event', at, event });
     if (event.reason === 'error' || event.reason === 'limit') {
-      const notModelled = event.reason === 'error' && state.lastError?.notModelled !== undefined && state.lastError.widget === event.widget;
-      this.problem({ kind: notModelled ? 'not-modelled' : 'flow-error', widget: event.widget, message: event.message });
+      // The error event the interpreter emitted just before stopping says what kind of error it was.
+      const cause = event.reason === 'error' && state.lastError?.widget === event.widget ? state.lastError : undefined;
+      this.problem({
+        kind: cause?.notModelled !== undefined ? 'not-modelled' : 'flow-error',
+        widget: event.widget,
+        message: event.message,
+        ...(cause?.code !== undefined ? { code: cause.code } : {}),
+      });
     }
     // After a hand-over the flow may go on (callComplete); say how it ended when it did.
     if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
@@ -491,7 +495,7 @@ export class ConversationActor {
   private call(reading: CallReading, state: TurnState): void {
     const event = reading.event;
     const slowCall = this.options.slowCallMs ?? DEFAULT_SLOW_CALL_MS;
-    const budgetMs = HTTP_TIMEOUT_MS;
+    const budgetMs = STUDIO_HTTP_BUDGET_MS;
     const at = this.elapsed();
     this.emit({ type: 'flow-event', at, event });
     const usable = reading.bot && !reading.failure && reading.body ? botAnswerOf(reading.answer!) : undefined;
@@ -654,15 +658,18 @@ export class ConversationActor {
 export function readCall(event: HttpEvent | FunctionEvent, botEndpoint: string | undefined, escalationKey?: string): CallReading {
   const parsed = parsedBodyOf(event);
   const bot = isBotUrl(event.url, botEndpoint) || Array.isArray(parsed?.outputStack);
-  if (!bot) return { event, bot, ...(parsed ? { body: parsed } : {}) };
-  const body = event.outcome === 'success' ? parsed : undefined;
+  const reading: CallReading = { event, bot };
+  if (!bot) {
+    if (parsed) reading.body = parsed;
+    return reading;
+  }
+  if (parsed && event.outcome === 'success') {
+    reading.body = parsed;
+    reading.answer = normalizeResponse(parsed, escalationKey ? { escalationKey } : undefined);
+  }
   const failure = botFailureOf(event);
-  return {
-    event,
-    bot,
-    ...(body ? { body, answer: normalizeResponse(body, escalationKey ? { escalationKey } : undefined) } : {}),
-    ...(failure ? { failure } : {}),
-  };
+  if (failure) reading.failure = failure;
+  return reading;
 }
 
 function botAnswerOf(turn: BotTurn): BotAnswer {
@@ -689,7 +696,7 @@ function handoverNodeStatus(data: Record<string, unknown>): string | undefined {
 
 function wiresMessaging(definition: FlowDefinition): boolean {
   const wired = wiredEvents(definition);
-  return Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e));
+  return Object.values(TRIGGER_EVENT).some((e) => wired.has(e));
 }
 
 function summarise(event: HandoverEvent, names?: ReadonlyMap<string, string>): HandoverSummary {

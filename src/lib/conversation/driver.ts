@@ -11,6 +11,7 @@ import { callFailureText, sentText } from './bot-call';
 import { ConversationActor, type CallReading, type ConversationTurn } from './conversation';
 import type { RunOptions } from './run-options';
 import type { BotTap, ConversationTap } from './recording';
+import { pathReader } from './coverage';
 
 /**
  * Scripts run through the one conversation object the REPL runs (ConversationActor), each
@@ -31,9 +32,12 @@ export function flowDriverFactory(
     run?: Partial<RunOptions>;
     /** --record / --replay: the bot's calls go through the recording, per conversation and turn. */
     tap?: BotTap;
+    /** Report each turn's path (`TurnOutput.path`), for flow coverage. */
+    trace?: boolean;
   },
 ): DriverFactory {
   const run = options.run ?? {};
+  const newPath = options.trace ? pathReader(definition) : undefined;
   let index = 0;
   return (conversation: Conversation, context: ConversationContext): ConversationDriver => {
     index++;
@@ -52,11 +56,18 @@ export function flowDriverFactory(
       functions: run.functions,
       botEndpoint: run.botEndpoint,
       ...(run.start ? { start: run.start, data: run.data ?? {} } : {}),
+      ...(options.trace ? { trace: true } : {}),
     });
+    const readPath = newPath?.();
+    const output = (turn: ConversationTurn): TurnOutput => {
+      const out = toOutput(turn);
+      if (readPath) out.path = readPath(turn.events);
+      return out;
+    };
     const send = async (text: string, media?: readonly string[]): Promise<TurnOutput> => {
       tap?.beginTurn(text);
       const turn = await actor.send(text, media);
-      const out = withTapFailure(toOutput(turn), tap);
+      const out = withTapFailure(output(turn), tap);
       if (media?.length && turn.channelModel === 'conversations') {
         (out.warnings ??= []).push(MEDIA_ON_CONVERSATIONS);
       }
@@ -66,12 +77,12 @@ export function flowDriverFactory(
       start: send,
       reply: send,
       // A REST API execution (or a subflow on its own) speaks first; the script's first customer step answers it.
-      ...(run.start ? { begin: async () => withTapFailure(toOutput(await actor.begin()), tap) } : {}),
+      ...(run.start ? { begin: async () => withTapFailure(output(await actor.begin()), tap) } : {}),
       silence: async () => {
         // Nothing waits for the customer (the flow ended or never started): nothing happens.
         if (!actor.waiting) return { messages: [], elapsedMs: 0 };
         tap?.beginTurn('(silence)');
-        return withTapFailure(toOutput(await actor.silence()), tap);
+        return withTapFailure(output(await actor.silence()), tap);
       },
       ...(tap ? { close: async () => tap.finish() } : {}),
     };

@@ -26,7 +26,8 @@ import { HttpFailure, type HttpFailureKind, type HttpRequest, type HttpResponse,
 import { endpointToken, redact } from '../redact';
 import { writeFileAtomic } from '../files';
 import { TOKEN_PLACEHOLDER } from '../studio/endpoint-token';
-import { FORM_CONTENT_TYPE, isJsonMediaType } from '../runtime/http-call';
+import { FORM_CONTENT_TYPE } from '../domain/studio';
+import { isJsonMediaType } from '../runtime/http-call';
 
 export const RECORDING_VERSION = 1;
 export const CUSTOMER_PLACEHOLDER = '$CUSTOMER';
@@ -496,37 +497,99 @@ function readDocumentYaml(text: string, where: string): RecordedConversation {
   return conversation;
 }
 
-interface IndexEntry {
-  offset: number;
-  length: number;
+/** A 30-bit FNV-1a hash of a conversation's key (30 bits: a small integer for V8, never a boxed number). */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 2;
 }
+
+/** In `byHash`: more than one document has this hash; `collided` holds them by key. */
+const COLLIDED = -1;
 
 /**
  * A recording on disk: an index of where each conversation's document starts, read once
- * in chunks; a document is read (and parsed) when its conversation runs.
+ * in chunks; a document is read (and parsed) when its conversation runs. The index holds
+ * no key: each document by the hash of its key (checked against the document when looked
+ * up), so a replay of 20,000 conversations keeps ~1 MB of index instead of ~7 MB of keys.
  */
 export class RecordingFile {
-  private readonly index = new Map<string, IndexEntry>();
+  /** Document i starts at starts[i] and ends where the next starts (the last at the file's end). */
+  private starts = new Float64Array(0);
+  private end = 0;
+  /** The documents a conversation of the run has taken (see `claim`). */
+  private claimed = new Uint8Array(0);
+  private readonly byHash = new Map<number, number>();
+  private readonly collided = new Map<string, number>();
+  private readonly head = Buffer.alloc(2048);
+  private last: { key: string; index: number } | undefined;
   private fd: number | undefined;
 
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly hash: (key: string) => number,
+  ) {}
 
-  static open(file: string): RecordingFile {
-    const recording = new RecordingFile(file);
+  /** `hash`: for tests, to make keys collide. */
+  static open(file: string, hash: (key: string) => number = hashKey): RecordingFile {
+    const recording = new RecordingFile(file, hash);
     recording.scan();
     return recording;
   }
 
   get size(): number {
-    return this.index.size;
+    return this.starts.length;
   }
 
-  keys(): IterableIterator<string> {
-    return this.index.keys();
+  /** The keys, in the file's order (read again from the documents). */
+  *keys(): IterableIterator<string> {
+    for (let i = 0; i < this.starts.length; i++) yield this.keyAt(i);
   }
 
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.find(key) !== undefined;
+  }
+
+  /**
+   * A conversation of the run takes its document: false when one already did (two
+   * conversations of one name), undefined when the recording has none. Kept in the index,
+   * so a long replay holds nothing more per conversation than the index it started with.
+   */
+  claim(key: string): boolean | undefined {
+    const i = this.find(key);
+    if (i === undefined) return undefined;
+    if (this.claimed[i]) return false;
+    this.claimed[i] = 1;
+    return true;
+  }
+
+  private find(key: string): number | undefined {
+    if (this.last?.key === key) return this.last.index;
+    let i = this.byHash.get(this.hash(key));
+    if (i === COLLIDED) i = this.collided.get(key);
+    else if (i !== undefined && this.keyAt(i) !== key) i = undefined;
+    if (i !== undefined) this.last = { key, index: i };
+    return i;
+  }
+
+  private length(i: number): number {
+    return (i + 1 < this.starts.length ? this.starts[i + 1] : this.end) - this.starts[i];
+  }
+
+  /** The name and file a document's first lines give. */
+  private headerAt(i: number): { name: string; file?: string } {
+    const offset = this.starts[i];
+    const read = fs.readSync(this.fd as number, this.head, 0, Math.min(this.head.length, this.length(i)), offset);
+    const lines = this.head.toString('utf8', 0, read).split('\n', 3);
+    const name = lines[1]?.startsWith('conversation:') ? scalar(lines[1].slice('conversation:'.length).trim()) : undefined;
+    if (name === undefined) throw new UsageError(`${this.file}: the document at byte ${offset} does not start with "conversation: NAME".`, 'Record it again with --record, or fix the document.');
+    const file = lines[2]?.startsWith('file:') ? scalar(lines[2].slice('file:'.length).trim()) : undefined;
+    return { name, ...(file !== undefined ? { file } : {}) };
+  }
+
+  private keyAt(i: number): string {
+    const { name, file } = this.headerAt(i);
+    return conversationKey(name, file);
   }
 
   private scan(): void {
@@ -567,30 +630,37 @@ export class RecordingFile {
       }
       if (position + read >= size) break;
     }
-    const names = Buffer.alloc(2048);
+    this.starts = Float64Array.from(starts);
+    this.end = size;
+    this.claimed = new Uint8Array(starts.length);
     for (let i = 0; i < starts.length; i++) {
-      const offset = starts[i];
-      const length = (i + 1 < starts.length ? starts[i + 1] : size) - offset;
-      const read = fs.readSync(this.fd, names, 0, Math.min(names.length, length), offset);
-      const lines = names.toString('utf8', 0, read).split('\n');
-      const name = lines[1]?.startsWith('conversation:') ? scalar(lines[1].slice('conversation:'.length).trim()) : undefined;
-      if (name === undefined) throw new UsageError(`${this.file}: the document at byte ${offset} does not start with "conversation: NAME".`, 'Record it again with --record, or fix the document.');
-      const file = lines[2]?.startsWith('file:') ? scalar(lines[2].slice('file:'.length).trim()) : undefined;
+      const { name, file } = this.headerAt(i);
       const key = conversationKey(name, file);
-      if (this.index.has(key)) {
+      const h = this.hash(key);
+      const other = this.byHash.get(h);
+      if (other === undefined) {
+        this.byHash.set(h, i);
+        continue;
+      }
+      if (other !== COLLIDED) {
+        this.collided.set(this.keyAt(other), other);
+        this.byHash.set(h, COLLIDED);
+      }
+      if (this.collided.has(key)) {
         throw new UsageError(`${this.file} holds the conversation "${name}"${file ? ` of ${file}` : ''} twice.`, 'Merge recordings with test-chat --merge-recordings, which keeps one of each.');
       }
-      this.index.set(key, { offset, length });
+      this.collided.set(key, i);
     }
   }
 
   /** The raw document of a conversation (for copying it into a merged or updated file). */
   documentText(key: string): string | undefined {
-    const entry = this.index.get(key);
-    if (!entry || this.fd === undefined) return undefined;
-    const buffer = Buffer.alloc(entry.length);
-    fs.readSync(this.fd, buffer, 0, entry.length, entry.offset);
-    return buffer.toString('utf8');
+    const i = this.find(key);
+    if (i === undefined || this.fd === undefined) return undefined;
+    const length = this.length(i);
+    const buffer = Buffer.allocUnsafe(length);
+    const read = fs.readSync(this.fd, buffer, 0, length, this.starts[i]);
+    return buffer.toString('utf8', 0, read);
   }
 
   conversation(key: string): RecordedConversation | undefined {
@@ -709,41 +779,28 @@ export interface BotTap {
 }
 
 /**
- * Which calls are the bot's: those `isBotUrl` names (the known endpoint's host and token, or a
+ * Records or answers the bot's calls: those `isBotUrl` names (the known endpoint's host and token, or a
  * Cognigy host). Other services are not recorded: they go to the transport behind (the
  * network), after the flow's stubs, which the interpreter answers before any transport.
  */
-export function botMatcher(endpointUrl: string | undefined): (url: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (url) => {
-    let bot = known.get(url);
-    if (bot === undefined) {
-      bot = isBotUrl(url, endpointUrl);
-      // Bounded: a flow whose URLs change per call (a query with the customer's text) would grow it.
-      if (known.size >= 64) known.clear();
-      known.set(url, bot);
-    }
-    return bot;
-  };
-}
-
 export function createBotTap(o: BotTapOptions): BotTap {
-  const isBot = botMatcher(o.endpointUrl);
+  const isBot = (url: string) => isBotUrl(url, o.endpointUrl);
   const mode: ReplayMode = o.mode ?? 'strict';
   const recording = o.replay ? RecordingFile.open(o.replay) : undefined;
   /** New documents by key: every conversation when recording, the changed ones in new-only mode. */
   const written = new Map<string, string>();
+  /** Keys of conversations the recording does not hold (all of them when recording), to find one name run twice. */
   const seen = new Set<string>();
 
   const forConversation = (c: { name: string; file?: string; from: string; live?: HttpTransport }): ConversationTap => {
     const behind = c.live ?? o.live;
     const file = recordedFileName(c.file);
     const key = conversationKey(c.name, file);
-    if (seen.has(key)) {
+    const first = recording?.claim(key) ?? (!seen.has(key) && Boolean(seen.add(key)));
+    if (!first) {
       // Two conversations of one name in one file: the second would answer from the first's recording.
       throw new UsageError(`Two conversations are named "${c.name}"${file ? ` in ${file}` : ''}: a recording tells them apart by name.`, 'Give each conversation of a file its own name.');
     }
-    seen.add(key);
     const vars = new Placeholders(c.from, o.definitionText);
     const turns: RecordedTurn[] = [];
     let current: RecordedTurn | undefined;

@@ -13,10 +13,11 @@ import { observedMessages } from './driver';
 import { recordedFileName, saveConversationInto, tapFor, type BotTap, type ConversationTap } from './recording';
 import type { PreparedChat } from './prepared';
 
-type ScriptStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
+/** A script step (conversation/types.ts `ScriptStep`) as the project's YAML writes it. */
+type YamlStep = { user: string } | { silence: true } | { bot: string } | { handover: true | 'refused' } | { end: string };
 
 interface Session {
-  steps: ScriptStep[];
+  steps: YamlStep[];
   /** Customer turns taken; the script stops at the first end, as a script's conversation does. */
   turns: number;
   endedAtTurn?: number;
@@ -39,6 +40,8 @@ export interface SavedScript {
   recording?: string;
   /** Customer turns after the flow ended, left out of the script. */
   leftOut: number;
+  /** A `.convo.txt`: the hand-over and end steps it cannot hold (BotiumScript has no step for them). */
+  notInBotium?: number;
 }
 
 export function replSessions(prepared: PreparedChat, o: { record?: string }): ReplSessions {
@@ -79,10 +82,18 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
       if (session.media) {
         throw new UsageError('This conversation sent media (/media): the project\'s YAML scripts have no media step.', 'Save it as JSON (/save FILE.json) instead.');
       }
-      const name = path.basename(file).replace(/\.(ya?ml)$/i, '');
-      const { stringify } = require('yaml') as typeof import('yaml');
-      const script = { from: prepared.from, ...(prepared.setup.channelModel ? { channelModel: prepared.setup.channelModel } : {}), conversations: [{ name, steps: session.steps }] };
-      writeFileAtomic(file, redact(stringify(script, { lineWidth: 0 })), 'the script');
+      const botium = /\.convo\.txt$/i.test(file);
+      const name = path.basename(file).replace(/\.(ya?ml|convo\.txt)$/i, '');
+      let notInBotium: number | undefined;
+      if (botium) {
+        const convo = botiumConvo(name, session.steps);
+        notInBotium = convo.left;
+        writeFileAtomic(file, redact(convo.text), 'the script');
+      } else {
+        const { stringify } = require('yaml') as typeof import('yaml');
+        const script = { from: prepared.from, ...(prepared.setup.channelModel ? { channelModel: prepared.setup.channelModel } : {}), conversations: [{ name, steps: session.steps }] };
+        writeFileAtomic(file, redact(stringify(script, { lineWidth: 0 })), 'the script');
+      }
       const kept = session.endedAtTurn ?? session.turns;
       let recording: string | undefined;
       if (tap && session.tap && o.record) {
@@ -90,7 +101,7 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
         saveConversationInto(o.record, { name, file: recordedFileName(file), turns });
         recording = o.record;
       }
-      return { file, steps: session.steps.length, ...(recording ? { recording } : {}), leftOut: session.turns - kept };
+      return { file, steps: session.steps.length - (notInBotium ?? 0), ...(recording ? { recording } : {}), leftOut: session.turns - kept, ...(notInBotium ? { notInBotium } : {}) };
     },
     close() {
       tap?.close();
@@ -99,11 +110,35 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
 }
 
 /** What a script expects after one turn: each message, then the hand-over, then the end. */
-function stepsOf(turn: ChatTurn): ScriptStep[] {
-  const steps: ScriptStep[] = observedMessages(turn.events, turn.calls).map((m) => ({ bot: m.text }));
+function stepsOf(turn: ChatTurn): YamlStep[] {
+  const steps: YamlStep[] = observedMessages(turn.events, turn.calls).map((m) => ({ bot: m.text }));
   for (const event of turn.events) {
     if (event.type === 'handover') steps.push({ handover: event.created ? true : 'refused' });
   }
   if (turn.ended) steps.push({ end: turn.ended.reason });
   return steps;
+}
+
+/**
+ * The conversation as a BotiumScript `.convo.txt`: `#me` and `#bot` blocks. BotiumScript has
+ * no step for a hand-over or the end (they are counted and said, not dropped silently), nor
+ * for a silence, and reads a line starting with `#` as a sender and a text starting with `!`
+ * as a negation: such a conversation is refused, to be saved as YAML.
+ */
+function botiumConvo(name: string, steps: readonly YamlStep[]): { text: string; left: number } {
+  const blocks: string[] = [];
+  let left = 0;
+  for (const step of steps) {
+    if ('silence' in step) throw new UsageError('A silence has no BotiumScript step.', 'Save this conversation as YAML (FILE.yaml) instead.');
+    const [sender, text] = 'user' in step ? ['#me', step.user] : 'bot' in step ? ['#bot', step.bot] : [undefined, ''];
+    if (!sender) {
+      left++;
+      continue;
+    }
+    if (/^\s*!/.test(text) || text.split('\n').some((line) => line.startsWith('#'))) {
+      throw new UsageError(`"${text.split('\n')[0]}" would read as BotiumScript syntax (a negation or a sender line).`, 'Save this conversation as YAML (FILE.yaml) instead.');
+    }
+    blocks.push(`${sender}\n${text}\n`);
+  }
+  return { text: `${name}\n\n${blocks.join('\n')}`, left };
 }

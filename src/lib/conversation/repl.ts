@@ -4,8 +4,8 @@ import type { Readable, Writable } from 'stream';
 import type { ChatSession, ChatTurn, HandoverSummary, TranscriptEntry } from './chat';
 import { redact, redactDeep } from '../redact';
 import { writeFileAtomic } from '../files';
+import type { CallStartedEvent } from './events';
 import type { SavedScript } from './repl-record';
-import type { Busy } from '../domain/busy';
 
 /**
  * Everything the REPL shows, in words: injected (src/printers/repl.ts), so the REPL itself
@@ -35,8 +35,13 @@ export interface ReplOptions {
   describeEscalation?: (chat: ChatSession) => string;
   banner: string[];
   view: ReplView;
-  /** Shows a turn with the bot while it lasts (the host's spinner, on a terminal). */
-  busy?: Busy;
+  /**
+   * Shows the call the flow waits for while it runs (the host's spinner), when it takes a
+   * while; absent where nobody watches a terminal.
+   */
+  waiting?: { start(call: CallStartedEvent): void; stop(): void };
+  /** Show the call the flow waits for when it takes longer than this. */
+  waitingAfterMs?: number;
   /** `/save FILE.yaml`: the conversation as a script (and its answers, with --record); undefined when nothing was said yet. */
   saveScript?: (chat: ChatSession, file: string) => SavedScript | undefined;
 }
@@ -58,7 +63,34 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
     if (!closed) write(`${redact(line)}\n`);
   };
   const view = options.view;
-  let chat = options.newChat();
+  /**
+   * On a terminal, a call that takes a while is said while it runs ("calling the bot at
+   * ProcessUserInput"), from the conversation's own events, and erased when it ends.
+   */
+  const watch = (c: ChatSession): ChatSession => {
+    const waiting = options.waiting;
+    if (!waiting) return c;
+    let timer: NodeJS.Timeout | undefined;
+    let shown = false;
+    const done = () => {
+      clearTimeout(timer);
+      if (shown) waiting.stop();
+      shown = false;
+    };
+    c.conversation.subscribe({
+      'call-started': (e) => {
+        timer = setTimeout(() => {
+          if (closed) return;
+          shown = true;
+          waiting.start(e);
+        }, options.waitingAfterMs ?? 400);
+      },
+      'call-ended': done,
+      'turn-ended': done,
+    });
+    return c;
+  };
+  let chat = watch(options.newChat());
   const rl = readline.createInterface({ input: options.input, output: options.output, terminal: true, prompt: PROMPT });
   for (const line of options.banner) out(line);
   out(view.line('intro'));
@@ -89,9 +121,6 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
       if (timing) out(view.timing(turn));
     };
 
-    /** A turn with the bot, shown while it lasts. */
-    const withWaiting = <T>(work: Promise<T>): Promise<T> => (options.busy ? options.busy({ kind: 'bot' }, () => work) : work);
-
     const handle = async (line: string): Promise<void> => {
       const text = line.trim();
       if (text.startsWith('/')) {
@@ -105,9 +134,9 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
             finish();
             return;
           case '/reset':
-            chat = options.newChat();
+            chat = watch(options.newChat());
             out(view.line('reset'));
-            if (chat.startsWithoutMessage) report(await withWaiting(chat.begin()));
+            if (chat.startsWithoutMessage) report(await chat.begin());
             return;
           case '/data':
             out(JSON.stringify(redactDeep(chat.botData), null, 2));
@@ -128,11 +157,11 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
               out(view.line('with-agent'));
               return;
             }
-            report(await withWaiting(chat.send(words.join(' '), media)));
+            report(await chat.send(words.join(' '), media));
             return;
           }
           case '/silence': {
-            const turn = await withWaiting(chat.silence());
+            const turn = await chat.silence();
             report(turn, turn.events.length > 0);
             return;
           }
@@ -168,7 +197,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
         out(view.line('with-agent'));
         return;
       }
-      report(await withWaiting(chat.send(line)));
+      report(await chat.send(line));
     };
 
     // One line at a time: a turn finishes before the next line is handled.
@@ -190,7 +219,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
     };
     rl.on('line', (line) => enqueue(() => handle(line)));
     // A REST API execution (or a subflow on its own) speaks first: the customer answers it.
-    if (chat.startsWithoutMessage) enqueue(async () => report(await withWaiting(chat.begin())));
+    if (chat.startsWithoutMessage) enqueue(async () => report(await chat.begin()));
     else rl.prompt();
   });
 }

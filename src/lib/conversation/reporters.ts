@@ -84,7 +84,8 @@ export interface HumanReporterOptions {
 
 export interface HumanReporter extends Reporter {
   onNote(note: string): void;
-  finish(summary: RunSummary): void;
+  /** `lines` (the flow coverage) come just before the closing line, which stays last. */
+  finish(summary: RunSummary, lines?: string[]): void;
 }
 
 export function createHumanReporter(options: HumanReporterOptions): HumanReporter {
@@ -123,7 +124,7 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
     onNote(note) {
       out(`note: ${visible(note)}`);
     },
-    finish(summary) {
+    finish(summary, lines = []) {
       const details: string[] = [];
       if (summary.counts.failed) details.push(`${summary.counts.failed} with failed expectations`);
       if (summary.counts.error) details.push(`${summary.counts.error} with errors`);
@@ -135,6 +136,7 @@ export function createHumanReporter(options: HumanReporterOptions): HumanReporte
       }
       if (summary.rateLimit.waits) out(rateLimitLine(summary));
       if (details.length) out(`Failed: ${details.join(', ')}.`);
+      for (const line of lines) out(line);
       out(closingLine(summary));
     },
   };
@@ -219,7 +221,7 @@ export function createJsonReporter(): Reporter & { onNote(note: string): void; f
 export function createStreamingJsonReporter(
   write: (text: string) => void,
   serialise: (value: unknown, indent?: number) => string = (v, i) => JSON.stringify(v, null, i),
-): Reporter & { onNote(note: string): void; finish(summary: RunSummary): void } {
+): Reporter & { onNote(note: string): void; finish(summary: RunSummary, extra?: Record<string, unknown>): void } {
   let count = 0;
   const notes: string[] = [];
   return {
@@ -232,9 +234,10 @@ export function createStreamingJsonReporter(
     onScriptError() {
       // Script errors are in the summary.
     },
-    finish(summary) {
+    finish(summary, extra = {}) {
       const summaryText = serialise(jsonSummary(summary, notes), 2).replace(/\n/g, '\n  ');
-      write(`${count === 0 ? '{\n  "results": [' : '\n  '}],\n  "summary": ${summaryText}\n}\n`);
+      const more = Object.entries(extra).map(([key, value]) => `,\n  ${JSON.stringify(key)}: ${serialise(value, 2).replace(/\n/g, '\n  ')}`).join('');
+      write(`${count === 0 ? '{\n  "results": [' : '\n  '}],\n  "summary": ${summaryText}${more}\n}\n`);
     },
   };
 }

@@ -6,7 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { applyMemory, fillMemory, type ScriptingMemory } from './botium';
 import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
-import type { Conversation, Expectation, ScriptError, Step } from './types';
+import type { Conversation, Expectation, ScriptError, ScriptStep } from './types';
+import type { PathStep } from './coverage';
 import { isScriptError } from './types';
 
 /** What the flow did in answer to one customer turn. */
@@ -27,6 +28,8 @@ export interface TurnOutput {
   /** The turn itself failed the conversation (a replayed request the recording does not hold). */
   failure?: { message: string; expected: string; actual: string };
   elapsedMs: number;
+  /** The transitions the flow took in this turn (for flow coverage; the checks ignore it). */
+  path?: readonly PathStep[];
 }
 
 /** One session of the flow, for one customer address. */
@@ -408,10 +411,10 @@ async function runSteps(
   let memory: ScriptingMemory | undefined;
   // A script that says Flex refuses the task tests the flow's failedToEnqueue branch.
   const expectsRefusal = conversation.steps.some((s) => s.kind === 'handover' && s.refused);
-  const fail = (step: Step, expected: string, actual: string, message: string): Failure[] => [
+  const fail = (step: ScriptStep, expected: string, actual: string, message: string): Failure[] => [
     { file: step.file ?? conversation.file, line: step.line, turn: progress.turns, message: botFailure ? `${message} (${botFailure})` : message, expected, actual },
   ];
-  const take = (step: Step, out: TurnOutput): Failure[] | undefined => {
+  const take = (step: ScriptStep, out: TurnOutput): Failure[] | undefined => {
     progress.turns++;
     for (const message of out?.warnings ?? []) progress.warnings.push({ line: step.line, message });
     received.push(...(out?.messages ?? []));

@@ -5,9 +5,8 @@
  * failure can say `file:line`.
  */
 
+import type { ChannelModel } from '../domain/setup';
 import type { Stub } from '../runtime/stubs';
-
-export type ChannelModelName = 'conversations' | 'legacy';
 
 /** botium-core's matching modes (MatchFunctions.getMatchFunction). */
 export type BotiumMatchMode =
@@ -75,7 +74,7 @@ export interface HandoverExpectation {
 }
 
 /** `file`: where the step was written when not the conversation's file (a Botium partial convo). */
-export type Step =
+export type ScriptStep =
   /** `media`: URLs the customer sends with the text (Botium's `MEDIA` in `#me`). */
   | { kind: 'user'; text: string; media?: string[]; line: number; file?: string; memory?: boolean }
   /** The customer stays silent: the flow's wait widget times out. */
@@ -101,10 +100,10 @@ export interface Conversation {
   line: number;
   /** Customer address to use; the driver factory picks one when absent. */
   from?: string;
-  channelModel?: ChannelModelName;
+  channelModel?: ChannelModel;
   /** Local answers for the flow's calls (the file's `stubs:`), tried before `--stub` ones. */
   stubs?: Stub[];
-  steps: Step[];
+  steps: ScriptStep[];
   /** Parts of the script that were read but are not acted on (e.g. a BotiumScript `#begin` block). */
   warnings?: { line: number; message: string }[];
 }

@@ -7,7 +7,8 @@ import { LineCounter, parseDocument, visit, isMap, isScalar, isSeq, type Documen
 import { UsageError } from '../errors';
 import { parseStubs, type Stub } from '../runtime/stubs';
 import type { MemorySet, RawConvo, RawItem, RawStep } from './botium';
-import type { ChannelModelName, Conversation, Expectation, HandoverExpectation, ScriptError, Step } from './types';
+import { CHANNEL_MODELS, type ChannelModel } from '../domain/setup';
+import type { Conversation, Expectation, HandoverExpectation, ScriptError, ScriptStep } from './types';
 import { scriptError } from './types';
 
 /** Thrown inside this module only; turned into a ScriptError for the conversation at hand. */
@@ -17,7 +18,6 @@ class YamlScriptError extends Error {
   }
 }
 
-const CHANNEL_MODELS: readonly ChannelModelName[] = ['conversations', 'legacy'];
 const FILE_KEYS = ['conversations', 'from', 'channelModel', 'stubs'];
 const CONVERSATION_KEYS = ['name', 'from', 'channelModel', 'steps'];
 const STEP_KINDS = ['user', 'bot', 'handover', 'end', 'silence'];
@@ -120,7 +120,7 @@ function readOne(
   file: string,
   node: unknown,
   index: number,
-  defaults: { from?: string; channelModel?: ChannelModelName; stubs?: Stub[] },
+  defaults: { from?: string; channelModel?: ChannelModel; stubs?: Stub[] },
   lineOf: LineOf,
 ): Conversation | ScriptError {
   try {
@@ -143,7 +143,7 @@ function readOne(
   }
 }
 
-function readStep(node: unknown, lineOf: LineOf): Step {
+function readStep(node: unknown, lineOf: LineOf): ScriptStep {
   const line = lineOf(node);
   if (!isMap(node) || node.items.length !== 1) {
     throw new YamlScriptError(line, `a step is a mapping with one key: ${STEP_KINDS.join(', ')}`);
@@ -380,13 +380,13 @@ function optionalString(map: YAMLMap, key: string, lineOf: LineOf): string | und
   return String(node.value);
 }
 
-function optionalChannelModel(map: YAMLMap, lineOf: LineOf): ChannelModelName | undefined {
+function optionalChannelModel(map: YAMLMap, lineOf: LineOf): ChannelModel | undefined {
   const value = optionalString(map, 'channelModel', lineOf);
   if (value === undefined) return undefined;
-  if (!CHANNEL_MODELS.includes(value as ChannelModelName)) {
+  if (!CHANNEL_MODELS.includes(value as ChannelModel)) {
     throw new YamlScriptError(lineOf(map.get('channelModel', true)), `"channelModel" must be one of ${CHANNEL_MODELS.join(', ')}`);
   }
-  return value as ChannelModelName;
+  return value as ChannelModel;
 }
 
 function requireTrue(value: unknown, key: string, line: number): void {

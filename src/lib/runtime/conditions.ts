@@ -18,13 +18,6 @@
  *   ignored) or anything `Date.parse` accepts (its day in local time); compared by day.
  */
 
-import { SPLIT_CONDITION_TYPES } from '../studio/constants';
-
-/** The 17 types a split condition can have: one list, shared with the linter. */
-export const CONDITION_TYPES = SPLIT_CONDITION_TYPES;
-
-export type ConditionType = (typeof CONDITION_TYPES)[number];
-
 export interface ConditionVerdict {
   holds: boolean;
   reason: string;

@@ -1,10 +1,12 @@
 /**
  * How faithful the local run is, widget by widget: for each property and event, what
  * Studio documents (and where), what the interpreter does, and the verdict. Keyed by the
- * widget types of WIDGET_HANDLERS; a unit test checks that every modelled type and every
+ * widget types of the registry (domain/widgets.ts); a unit test checks that every
  * transition event it knows has entries here, and that docs/fidelity-widgets.md is what
  * `scripts/fidelity-doc.ts` writes from them, so the page cannot drift from the code.
  */
+
+import type { ModelledWidgetType } from '../domain/widgets';
 
 /** same: as documented; assumed: the documentation is silent, this is our choice; differs: known gap. */
 export type Verdict = 'same' | 'assumed' | 'differs';
@@ -59,7 +61,8 @@ export const FLOW_FIDELITY: readonly FidelityEntry[] = [
   e('unknown Liquid filters', 'none', 'Not documented.', 'Rendered as liquidjs does (an unknown filter is error 81018).', 'assumed'),
 ];
 
-export const WIDGET_FIDELITY: Readonly<Record<string, readonly FidelityEntry[]>> = {
+/** Entries for each type of the registry (domain/widgets.ts), and only those: the compiler checks. */
+export const WIDGET_FIDELITY: { readonly [T in ModelledWidgetType]: readonly FidelityEntry[] } = {
   trigger: [
     e('event: incomingMessage', 'trigger', 'Starts an execution for an incoming message (legacy Flex: Programmable Chat).', 'Starts the execution; `trigger.message.*` is set.'),
     e('event: incomingConversationMessage', 'trigger', 'Starts an execution for a message in a Conversation (Flex Conversations).', 'Starts the execution; `trigger.conversation.*` is set. With both events wired, the channel model of the setup chooses (Conversations by default).'),

@@ -1,12 +1,7 @@
 import type { ChannelModel } from '../domain/setup';
 import type { FlowDefinition, WidgetState } from '../domain/flow';
+import { TRIGGER_EVENT } from '../domain/studio';
 import { TemplateCache } from './liquid';
-
-/** Trigger events that start a messaging execution, by channel model. */
-export const MESSAGING_TRIGGER_EVENTS: Record<ChannelModel, string> = {
-  legacy: 'incomingMessage',
-  conversations: 'incomingConversationMessage',
-};
 
 /**
  * A definition prepared for running: states by name and a template cache shared by every
@@ -54,12 +49,12 @@ export function chooseTrigger(flow: CompiledFlow, preferred?: ChannelModel, even
     // The channel model still decides how messages are addressed; a REST or subflow start has no inbound message.
     return { ok: true, model: preferred ?? 'conversations', event, next };
   }
-  const legacy = wired.get(MESSAGING_TRIGGER_EVENTS.legacy);
-  const conversations = wired.get(MESSAGING_TRIGGER_EVENTS.conversations);
+  const legacy = wired.get(TRIGGER_EVENT.legacy);
+  const conversations = wired.get(TRIGGER_EVENT.conversations);
   const pick = (model: ChannelModel, next: string): TriggerChoice => ({
     ok: true,
     model,
-    event: MESSAGING_TRIGGER_EVENTS[model],
+    event: TRIGGER_EVENT[model],
     next,
   });
   if (legacy && conversations) {
@@ -93,7 +88,7 @@ export function wiredEvents(definition: FlowDefinition): Map<string, string> {
  */
 export function startEventFor(definition: FlowDefinition, withParameters: boolean): OtherStartEvent | undefined {
   const wired = wiredEvents(definition);
-  const messaging = Object.values(MESSAGING_TRIGGER_EVENTS).some((e) => wired.has(e));
+  const messaging = Object.values(TRIGGER_EVENT).some((e) => wired.has(e));
   if (withParameters) return wired.has('incomingRequest') ? 'incomingRequest' : wired.has('incomingParent') ? 'incomingParent' : undefined;
   if (messaging) return undefined;
   return wired.has('incomingRequest') ? 'incomingRequest' : wired.has('incomingParent') ? 'incomingParent' : undefined;

@@ -1,14 +1,6 @@
 import type { HttpResponse } from '../http/types';
 import type { HttpCallDetails, HttpFailureReason } from './events';
 
-/** Studio's budget for make-http-request and run-function. */
-export const HTTP_TIMEOUT_MS = 10_000;
-/** Studio's limit on a response body. */
-export const HTTP_MAX_BODY_BYTES = 64 * 1024;
-
-export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=utf-8';
-export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
-
 /**
  * Form-encodes key/value pairs as Studio does for `parameters`: values are sent exactly
  * as rendered (quotes, backslashes, newlines, non-ASCII all survive a decode).

@@ -52,8 +52,6 @@ export {
   step,
   StepInputError,
   STUDIO_LIMITS,
-  DEFAULT_CONTACT_ADDRESS,
-  DEFAULT_FLOW_ADDRESS,
   type CreateRunOptions,
   type RunState,
   type RunStatus,
@@ -62,8 +60,8 @@ export {
   type StepInput,
   type StepResult,
 } from './step';
-export { MODELLED_WIDGET_TYPES, DEFAULT_FLEX_ATTRIBUTES, MAX_TASK_ATTRIBUTES_CHARS, type Effect, type Pending } from './widgets';
-export { CONDITION_TYPES, evaluateCondition, type ConditionType, type ConditionVerdict } from './conditions';
+export { DEFAULT_FLEX_ATTRIBUTES, type Effect, type Pending } from './widgets';
+export { evaluateCondition, type ConditionVerdict } from './conditions';
 export {
   TemplateCache,
   TemplateError,
@@ -79,12 +77,8 @@ export {
   classifyHttpResult,
   formEncode,
   parseJsonObject,
-  FORM_CONTENT_TYPE,
-  JSON_CONTENT_TYPE,
-  HTTP_MAX_BODY_BYTES,
-  HTTP_TIMEOUT_MS,
   type HttpResult,
 } from './http-call';
-export { chooseTrigger, compileFlow, MESSAGING_TRIGGER_EVENTS, type CompiledFlow, type TriggerChoice } from './flow';
+export { chooseTrigger, compileFlow, type CompiledFlow, type TriggerChoice } from './flow';
 export type { FlowContext } from './context';
 export { sequentialIds, sidFactory, type IdSource, type SidFactory } from './sids';

@@ -1,3 +1,4 @@
+import { syncCompiler, type Compiler } from './liquid-sync';
 import { Drop, ForTag, Liquid, Tag, TypeGuards, evalTokenValue, type Context, type Emitter, type TagToken, type Template, type TopLevelToken } from 'liquidjs';
 
 /**
@@ -41,11 +42,15 @@ class CappedForTag extends ForTag {
     const hash = this.hash;
     const render = hash.render.bind(hash);
     hash.render = function* (ctx) {
-      const values = (yield render(ctx)) as Record<string, unknown>;
-      const limit = Number(values.limit);
-      values.limit = Number.isFinite(limit) ? Math.min(limit, MAX_FOR_ITERATIONS) : MAX_FOR_ITERATIONS;
-      return values;
+      return CappedForTag.modifiers((yield render(ctx)) as Record<string, unknown>);
     } as typeof hash.render;
+  }
+
+  /** The loop's modifiers with the cap on `limit` (liquid-sync.ts applies it too). */
+  static modifiers(values: Record<string, unknown>): Record<string, unknown> {
+    const limit = Number(values.limit);
+    values.limit = Number.isFinite(limit) ? Math.min(limit, MAX_FOR_ITERATIONS) : MAX_FOR_ITERATIONS;
+    return values;
   }
 
   /**
@@ -120,11 +125,18 @@ function createEngine(): Liquid {
 }
 
 let sharedEngine: Liquid | undefined;
+const compilers = new WeakMap<Liquid, Compiler>();
 
 /** One engine for the process: it is stateless between renders. */
 export function studioLiquid(): Liquid {
   sharedEngine ??= createEngine();
   return sharedEngine;
+}
+
+function compilerOf(engine: Liquid): Compiler {
+  let compiler = compilers.get(engine);
+  if (!compiler) compilers.set(engine, (compiler = syncCompiler(engine, [CappedForTag])));
+  return compiler;
 }
 
 /** A template failed to parse or render: Studio's error 81018. */
@@ -147,14 +159,22 @@ export class TemplateError extends Error {
  * asked.
  */
 class Lookup {
-  parsed: Template[] | Error | undefined;
+  parsed: Parsed | Error | undefined;
   constructor(
     readonly source: string,
     readonly path: readonly string[],
   ) {}
 }
 
-type Compiled = Template[] | string | Error | Lookup;
+/** A parsed template, with the plain-function form of it when there is one (see liquid-sync.ts). */
+class Parsed {
+  constructor(
+    readonly templates: Template[],
+    readonly fast: ((scope: object) => string) | undefined,
+  ) {}
+}
+
+type Compiled = Parsed | string | Error | Lookup;
 
 const LOOKUP = /^\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}$/;
 /** Names liquidjs reads specially (`size` of a string, `first` of an array…): the engine decides. */
@@ -192,7 +212,11 @@ function hasMarkup(source: string): boolean {
 export class TemplateCache {
   private readonly compiled = new Map<string, Compiled>();
 
-  constructor(private readonly engine: Liquid = studioLiquid()) {}
+  private readonly compiler: Compiler;
+
+  constructor(private readonly engine: Liquid = studioLiquid()) {
+    this.compiler = compilerOf(engine);
+  }
 
   get size(): number {
     return this.compiled.size;
@@ -212,9 +236,10 @@ export class TemplateCache {
     return compiled;
   }
 
-  private parse(source: string): Template[] | Error {
+  private parse(source: string): Parsed | Error {
     try {
-      return this.engine.parse(source);
+      const templates = this.engine.parse(source);
+      return new Parsed(templates, this.compiler.compile(templates));
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
@@ -235,8 +260,19 @@ export class TemplateCache {
     }
     if (compiled instanceof Error) throw new TemplateError(widget, property, firstLine(compiled.message));
     let output: unknown;
+    if (compiled.fast) {
+      // Any error here (a filter's, a limit's) is left to the engine to render again: its
+      // result or its error is the answer.
+      let text: string | undefined;
+      try {
+        text = compiled.fast(scope);
+      } catch {
+        text = undefined;
+      }
+      if (text !== undefined) return this.bounded(text, widget, property);
+    }
     try {
-      output = this.engine.renderSync(compiled, scope);
+      output = this.engine.renderSync(compiled.templates, scope);
     } catch (error) {
       throw new TemplateError(widget, property, firstLine(error instanceof Error ? error.message : String(error)));
     }

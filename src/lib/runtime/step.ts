@@ -1,9 +1,11 @@
 import type { ChannelModel } from '../domain/setup';
-import type { FlowDefinition } from '../domain/flow';
+import type { FlowDefinition, WidgetState } from '../domain/flow';
+import { isModelledType } from '../domain/widgets';
 import { initialContext, mintTriggerSids, triggerScope, type Addresses, type ChannelSids, type FlowContext } from './context';
 import type { EndEvent, EndReason, FlowEvent } from './events';
 import { chooseTrigger, compileFlow, type CompiledFlow, type OtherStartEvent } from './flow';
-import { HTTP_MAX_BODY_BYTES, HTTP_TIMEOUT_MS, type HttpLimits, type HttpResult } from './http-call';
+import { DEFAULT_CUSTOMER_ADDRESS, DEFAULT_FLOW_ADDRESS, STUDIO_HTTP_BUDGET_MS, STUDIO_HTTP_MAX_BODY_BYTES } from '../domain/studio';
+import type { HttpLimits, HttpResult } from './http-call';
 import { TemplateError } from './liquid';
 import { sidFactory, type SidFactory } from './sids';
 import {
@@ -42,8 +44,8 @@ export const STUDIO_LIMITS: Readonly<RuntimeLimits> = {
   maxSteps: 1000,
   maxRepeats: 10,
   maxExecutionMs: MAX_EXECUTION_MS,
-  httpTimeoutMs: HTTP_TIMEOUT_MS,
-  maxBodyBytes: HTTP_MAX_BODY_BYTES,
+  httpTimeoutMs: STUDIO_HTTP_BUDGET_MS,
+  maxBodyBytes: STUDIO_HTTP_MAX_BODY_BYTES,
 };
 
 export interface RuntimeEnv {
@@ -131,14 +133,11 @@ export interface CreateRunOptions {
   trace?: boolean;
 }
 
-export const DEFAULT_FLOW_ADDRESS = '+15005550006';
-export const DEFAULT_CONTACT_ADDRESS = '+15551234567';
-
 export function createRunState(definition: FlowDefinition, options: CreateRunOptions = {}): RunState {
   const sid = options.sid ?? sidFactory();
   const addresses: Addresses = {
     flowAddress: options.addresses?.flowAddress ?? DEFAULT_FLOW_ADDRESS,
-    contactAddress: options.addresses?.contactAddress ?? DEFAULT_CONTACT_ADDRESS,
+    contactAddress: options.addresses?.contactAddress ?? DEFAULT_CUSTOMER_ADDRESS,
   };
   const env: RuntimeEnv = {
     sid,
@@ -438,7 +437,7 @@ class Step implements WidgetRun {
       this.repeats = name === this.lastWidget ? this.repeats + 1 : 1;
       this.lastWidget = name;
       // Own keys only: a type named `constructor` or `__proto__` is not a handler.
-      const handler = Object.hasOwn(WIDGET_HANDLERS, state.type) ? WIDGET_HANDLERS[state.type] : undefined;
+      const handler: ((run: WidgetRun, state: WidgetState) => WidgetOutcome) | undefined = isModelledType(state.type) ? WIDGET_HANDLERS[state.type] : undefined;
       if (!handler) {
         this.fail(name, `widget "${name}" has type "${state.type}", which the local runner does not model`, { local: true, notModelled: state.type });
         return;

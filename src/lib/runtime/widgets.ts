@@ -1,23 +1,20 @@
 import type { HttpRequest } from '../http/types';
 import type { ChannelModel } from '../domain/setup';
-import { DEFAULT_TASK_TIMEOUT_SECONDS, MAX_TASK_TIMEOUT_SECONDS } from '../studio/constants';
 import type { KeyValue, WidgetState } from '../domain/flow';
-import { CONDITION_TYPES, evaluateCondition } from './conditions';
+import { SPLIT_CONDITION_TYPES, type ModelledWidgetType, type WidgetEvent } from '../domain/widgets';
+import { evaluateCondition } from './conditions';
 import { mediaFields, type FlowContext } from './context';
 import type { ConditionResult, EndReason, FlowEvent, FunctionEvent, HttpCallDetails, HttpEvent, InboundEvent, VariablesEvent } from './events';
 import {
   appendQuery,
   classifyHttpResult,
-  FORM_CONTENT_TYPE,
   formEncode,
   type HttpLimits,
   type HttpResult,
 } from './http-call';
 import { renderAsStudio } from './liquid';
 import type { SidFactory } from './sids';
-
-/** Studio's limit on send-to-flex attributes. */
-export const MAX_TASK_ATTRIBUTES_CHARS = 1024;
+import { DEFAULT_REPLY_TIMEOUT_SECONDS, DEFAULT_TASK_TIMEOUT_SECONDS, FORM_CONTENT_TYPE, MAX_TASK_ATTRIBUTES_CHARS, MAX_TASK_TIMEOUT_SECONDS } from '../domain/studio';
 
 /** Studio's default send-to-flex attributes (legacy Flex), used when the widget has none. */
 export const DEFAULT_FLEX_ATTRIBUTES =
@@ -33,8 +30,9 @@ export type Pending =
   | { kind: 'reply'; widget: string; timeoutSeconds: number; outbound: Record<string, string> }
   | { kind: 'http' | 'function'; widget: string; call: Pick<HttpCallDetails, 'method' | 'url' | 'contentType' | 'requestBody'> };
 
-export type WidgetOutcome =
-  | { kind: 'follow'; event: string }
+/** `E`: the events the widget may follow (a handler's are its type's, from the registry). */
+export type WidgetOutcome<E extends string = string> =
+  | { kind: 'follow'; event: E }
   | { kind: 'goto'; next: string | undefined; via: string }
   | { kind: 'effect'; effect: Effect; pending: Pending }
   /** `local`: only the local run cannot go on (nothing Studio would do); a subflow's parent does not take `failed` for it. */
@@ -61,7 +59,8 @@ export interface WidgetRun {
   markHandover(widget: string): void;
 }
 
-type Handler = (run: WidgetRun, state: WidgetState) => WidgetOutcome;
+/** A modelled type's handler: it can follow only the events the registry gives its type. */
+type Handler<T extends ModelledWidgetType> = (run: WidgetRun, state: WidgetState) => WidgetOutcome<WidgetEvent<T>>;
 
 function keyValues(value: unknown): KeyValue[] {
   if (!Array.isArray(value)) return [];
@@ -107,7 +106,7 @@ function variableValue(kv: KeyValue & { type?: unknown }, rendered: string, warn
   return rendered;
 }
 
-const setVariables: Handler = (run, state) => {
+const setVariables: Handler<'set-variables'> = (run, state) => {
   const changed: Record<string, unknown> = {};
   const warnings: string[] = [];
   keyValues(state.properties.variables).forEach((kv, i) => {
@@ -126,7 +125,7 @@ function httpEffect(
   call: Pending & { kind: 'http' | 'function' },
   limits: HttpLimits,
   authorization?: string,
-): WidgetOutcome {
+): WidgetOutcome<never> {
   const { method, url, contentType, requestBody } = call.call;
   const request: HttpRequest = {
     method,
@@ -187,7 +186,7 @@ function refuseCall(
   call: Pick<HttpCallDetails, 'method' | 'url' | 'contentType' | 'requestBody'>,
   message: string,
   code?: number,
-): WidgetOutcome {
+): WidgetOutcome<WidgetEvent<'make-http-request'>> {
   run.setWidget(state.name, {});
   run.emit({
     type: 'http',
@@ -201,7 +200,7 @@ function refuseCall(
   return { kind: 'follow', event: 'failed' };
 }
 
-const makeHttpRequest: Handler = (run, state) => {
+const makeHttpRequest: Handler<'make-http-request'> = (run, state) => {
   const p = state.properties;
   const method = (p.method === undefined ? 'GET' : renderAsStudio(p.method)).toUpperCase();
   if (method !== 'GET' && method !== 'POST') {
@@ -239,7 +238,7 @@ const makeHttpRequest: Handler = (run, state) => {
   return httpEffect(state.name, 'http', { kind: 'http', widget: state.name, call }, run.httpLimits, split.authorization);
 };
 
-const runFunction: Handler = (run, state) => {
+const runFunction: Handler<'run-function'> = (run, state) => {
   // A Console export of a Function in a Service holds its SIDs and `url: ""`: Studio
   // resolves the URL itself; locally it comes from --function or a stub (an empty URL here).
   const functionSid = typeof state.properties.function_sid === 'string' ? state.properties.function_sid : '';
@@ -289,16 +288,13 @@ function outboundMessage(run: WidgetRun, state: WidgetState): Record<string, str
   return failure ? { ...message, failure } : message;
 }
 
-const sendMessage: Handler = (run, state) => {
+const sendMessage: Handler<'send-message'> = (run, state) => {
   const { failure, ...outbound } = outboundMessage(run, state);
   run.setWidget(state.name, { outbound });
   return { kind: 'follow', event: failure ? 'failed' : 'sent' };
 };
 
-/** Studio's default for send-and-wait-for-reply when `timeout` is absent or unreadable. */
-export const DEFAULT_REPLY_TIMEOUT_SECONDS = 3600;
-
-const sendAndWaitForReply: Handler = (run, state) => {
+const sendAndWaitForReply: Handler<'send-and-wait-for-reply'> = (run, state) => {
   const { failure, ...outbound } = outboundMessage(run, state);
   if (failure) {
     run.setWidget(state.name, { outbound });
@@ -324,7 +320,7 @@ const sendAndWaitForReply: Handler = (run, state) => {
   };
 };
 
-const splitBasedOn: Handler = (run, state) => {
+const splitBasedOn: Handler<'split-based-on'> = (run, state) => {
   const input = run.render(state.name, 'input', state.properties.input);
   const checked: ConditionResult[] = [];
   const transitions = state.transitions ?? [];
@@ -337,7 +333,7 @@ const splitBasedOn: Handler = (run, state) => {
     let all = true;
     for (let c = 0; c < conditions.length; c++) {
       const condition = conditions[c];
-      if (!(CONDITION_TYPES as readonly string[]).includes(condition.type)) {
+      if (!(SPLIT_CONDITION_TYPES as readonly string[]).includes(condition.type)) {
         return {
           kind: 'end',
           reason: 'error',
@@ -364,7 +360,7 @@ const splitBasedOn: Handler = (run, state) => {
   return { kind: 'goto', next: noMatch?.next, via: 'noMatch' };
 };
 
-const runSubflow: Handler = (run, state) => {
+const runSubflow: Handler<'run-subflow'> = (run, state) => {
   const flowSid = run.render(state.name, 'flow_sid', state.properties.flow_sid).trim();
   return { kind: 'subflow', flowSid, parameters: Object.fromEntries(renderPairs(run, state, 'parameters')) };
 };
@@ -387,7 +383,7 @@ function conversationDefaults(run: WidgetRun): Record<string, string> {
   };
 }
 
-const sendToFlex: Handler = (run, state) => {
+const sendToFlex: Handler<'send-to-flex'> = (run, state) => {
   const p = state.properties;
   const workflow = run.render(state.name, 'workflow', p.workflow);
   const channel = run.render(state.name, 'channel', p.channel);
@@ -444,13 +440,14 @@ const sendToFlex: Handler = (run, state) => {
 };
 
 /** A trigger met mid-flow (a transition back to it) has nothing to start: Studio ends. */
-const trigger: Handler = (_run, state) => ({
+const trigger: Handler<'trigger'> = (_run, state) => ({
   kind: 'end',
   reason: 'error',
   message: `a transition leads back to the trigger "${state.name}"`,
 });
 
-export const WIDGET_HANDLERS: Readonly<Record<string, Handler>> = {
+/** One handler per type of the registry (domain/widgets.ts): the compiler refuses a missing or extra one. */
+export const WIDGET_HANDLERS: { readonly [T in ModelledWidgetType]: Handler<T> } = {
   trigger,
   'set-variables': setVariables,
   'make-http-request': makeHttpRequest,
@@ -461,8 +458,6 @@ export const WIDGET_HANDLERS: Readonly<Record<string, Handler>> = {
   'run-function': runFunction,
   'run-subflow': runSubflow,
 };
-
-export const MODELLED_WIDGET_TYPES = Object.keys(WIDGET_HANDLERS);
 
 /**
  * The JSON object an HTTP call answered, as `widgets.X.parsed` holds it, for drivers that
@@ -476,7 +471,7 @@ export function parsedBodyOf(event: HttpEvent | FunctionEvent): Readonly<Record<
 }
 
 /** The customer answered a send-and-wait-for-reply (with media URLs, for MMS and chat attachments). */
-export function resumeWithReply(run: WidgetRun, pending: Pending & { kind: 'reply' }, body: string, media: readonly string[] = []): WidgetOutcome {
+export function resumeWithReply(run: WidgetRun, pending: Pending & { kind: 'reply' }, body: string, media: readonly string[] = []): WidgetOutcome<WidgetEvent<'send-and-wait-for-reply'>> {
   let inbound: Record<string, string> = {
     Body: body,
     From: run.context.contact.channel.address,
@@ -495,7 +490,7 @@ export function resumeWithHttpResult(
   run: WidgetRun,
   pending: Pending & { kind: 'http' | 'function' },
   result: HttpResult,
-): WidgetOutcome {
+): WidgetOutcome<WidgetEvent<'make-http-request' | 'run-function'>> {
   if (result.kind === 'unanswered') return { kind: 'end', reason: 'error', message: result.message, local: true };
   const { details, output } = classifyHttpResult(result, run.httpLimits);
   const own = output.parsed as Record<string, unknown> | undefined;

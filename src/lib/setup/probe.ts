@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { HttpTransport } from '../http/types';
 import { redactEndpoint } from '../redact';
 import type { ChannelModel, RequestFormat } from '../domain/setup';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../studio/constants';
 import { botParameters } from '../studio/loop';
-import { BotMessage, BotExchange, STUDIO_HTTP_BUDGET_MS, exchangeMessage } from '../cognigy/client';
+import { BotMessage, BotExchange, exchangeMessage } from '../cognigy/client';
 import { testModeUrl } from '../cognigy/endpoint';
 import { BotFailure, reshapedAnswer } from '../cognigy/errors';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, STUDIO_HTTP_BUDGET_MS } from '../domain/studio';
 
 export interface ProbeOptions {
   /** Send to `/test/<token>` (Cognigy test mode: not billed). */

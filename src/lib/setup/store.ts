@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CognigyError } from '../errors';
 import { writeFileAtomic } from '../files';
 import { Setup } from '../domain/setup';
 
@@ -20,19 +21,34 @@ export function setupFilePath(configDir: string): string {
   return path.join(configDir, 'plugins', PLUGIN_DIR_NAME, 'setup.json');
 }
 
+/**
+ * The saved setup file, or an empty one when there is none yet. A file that cannot be read
+ * or is not a saved setup is the user's to fix (a hand edit, a permission): a CognigyError
+ * that names the file and says what to do, never a bare exception.
+ */
 export function readSetupFile(file: string): SetupFile {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, accounts: {} };
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { version: 1, accounts: {} };
+    throw unreadableSetup(file, `it could not be read (${code ?? (error as Error).message})`, 'Check its permissions, or move it away and run "twilio cognigy:init" again.');
   }
-  const parsed = JSON.parse(text) as SetupFile;
-  if (!parsed || typeof parsed !== 'object' || typeof parsed.accounts !== 'object') {
-    throw new Error(`${file} is not a saved setup; move it away and run "twilio cognigy:init" again`);
+  let parsed: SetupFile;
+  try {
+    parsed = JSON.parse(text) as SetupFile;
+  } catch {
+    throw unreadableSetup(file, 'it is not JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || !parsed.accounts || typeof parsed.accounts !== 'object') {
+    throw unreadableSetup(file, 'it is not a saved setup');
   }
   return parsed;
+}
+
+function unreadableSetup(file: string, why: string, hint = 'Move it away and run "twilio cognigy:init" again.'): CognigyError {
+  return new CognigyError(`The saved setup ${file} cannot be used: ${why}.`, { hint, code: 'setup-unreadable', details: { file } });
 }
 
 export function loadSetup(file: string, accountSid: string): Setup | undefined {

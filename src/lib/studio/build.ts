@@ -1,8 +1,10 @@
 import { buildAttributes } from './attributes';
-import { DEFAULT_DESCRIPTION, LoopNames, TRIGGER_EVENT, WIDGET, MODELLED_EVENTS } from './constants';
+import { DEFAULT_DESCRIPTION, LoopNames, WIDGET } from './constants';
+import { WIDGET_TYPES } from '../domain/widgets';
 import { flexFailureState, FLEX_FAILURE_EVENTS, gridOffset, loopGrid, loopStates } from './loop';
 import { BuildOptions, checkBuildOptions } from './options';
 import type { FlowDefinition, Offset, WidgetState } from '../domain/flow';
+import { TRIGGER_EVENT } from '../domain/studio';
 
 const ORIGIN: Offset = { x: 0, y: 0 };
 
@@ -23,7 +25,7 @@ export function buildFlow(options: BuildOptions): FlowDefinition {
     type: 'trigger',
     properties: { offset: gridOffset(ORIGIN, grid.trigger) },
     // Studio lists every trigger event; only the channel model's one is wired.
-    transitions: MODELLED_EVENTS.trigger.map((e) => (e === event ? { event: e, next: names.setText } : { event: e })),
+    transitions: WIDGET_TYPES.trigger.events.map((e) => (e === event ? { event: e, next: names.setText } : { event: e })),
   };
   const loop = loopStates(names, options).map(({ role, state }) => withOffset(state, gridOffset(ORIGIN, grid[role])));
   return {

@@ -1,5 +1,3 @@
-import type { ChannelModel } from '../domain/setup';
-
 /**
  * The bot loop's widget names. Studio templates address widgets by name
  * (`widgets.ProcessUserInput.parsed.text`), so these are part of the flow's contract;
@@ -41,10 +39,6 @@ export const VARIABLE = {
 
 export const ESCALATION_REASON = { bot: 'bot-escalation', botFailure: 'bot-failure' } as const;
 
-export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=utf-8';
-export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
-
-export const DEFAULT_REPLY_TIMEOUT_SECONDS = 3600;
 export const DEFAULT_BOT_FAILURE_MESSAGE = 'Sorry, our assistant is unavailable. Connecting you to an agent.';
 /** With onBotFailure "end" nobody is connected, so the apology must not promise an agent. */
 export const DEFAULT_BOT_FAILURE_END_MESSAGE = 'Sorry, our assistant is unavailable. Please try again later.';
@@ -54,58 +48,5 @@ export const DEFAULT_FLEX_FAILURE_MESSAGE = 'Sorry, we could not reach an agent 
 export const DEFAULT_ESCALATION_FALLBACK = 'Connecting you to an agent.';
 export const DEFAULT_DESCRIPTION = 'Cognigy.AI bot loop with escalation to Flex (built by twilio-plugin-cognigy)';
 
-/** Studio's limits (Studio FAQ: "A Flow is limited to 2,000 Widgets"). */
-export const MAX_STATES = 2000;
-/** Send to Flex's `timeout` (seconds): Studio's default and maximum (Send to Flex page). */
-export const DEFAULT_TASK_TIMEOUT_SECONDS = 3600;
-export const MAX_TASK_TIMEOUT_SECONDS = 1_209_600;
-export const MAX_ATTRIBUTES_LENGTH = 1024;
 /** The bot's answer is cut to this length in the task attributes (the 1,024-character budget). */
 export const LAST_ANSWER_MAX_LENGTH = 200;
-
-/** The trigger event through which a channel model's customer messages arrive. */
-export const TRIGGER_EVENT: Record<ChannelModel, string> = {
-  conversations: 'incomingConversationMessage',
-  legacy: 'incomingMessage',
-};
-
-/** The Liquid root of the triggering message for a channel model. */
-export const TRIGGER_ROOT: Record<ChannelModel, string> = {
-  conversations: 'trigger.conversation',
-  legacy: 'trigger.message',
-};
-
-/** Widget types test-chat's interpreter runs, with their valid transition events. */
-export const MODELLED_EVENTS: Record<string, readonly string[]> = {
-  trigger: ['incomingMessage', 'incomingCall', 'incomingConversationMessage', 'incomingRequest', 'incomingParent'],
-  'set-variables': ['next'],
-  'make-http-request': ['success', 'failed'],
-  'split-based-on': ['noMatch', 'match'],
-  'send-and-wait-for-reply': ['incomingMessage', 'timeout', 'deliveryFailure'],
-  'send-message': ['sent', 'failed'],
-  'send-to-flex': ['callComplete', 'failedToEnqueue', 'callFailure'],
-  'run-function': ['success', 'fail'],
-  'run-subflow': ['completed', 'failed'],
-};
-
-export const MODELLED_TYPES: readonly string[] = Object.keys(MODELLED_EVENTS);
-
-export const SPLIT_CONDITION_TYPES = [
-  'equal_to',
-  'not_equal_to',
-  'matches_any_of',
-  'does_not_match_any_of',
-  'is_blank',
-  'is_not_blank',
-  'regex',
-  'contains',
-  'does_not_contain',
-  'starts_with',
-  'does_not_start_with',
-  'less_than',
-  'greater_than',
-  'is_before_time',
-  'is_after_time',
-  'is_before_date',
-  'is_after_date',
-] as const;

@@ -1,7 +1,11 @@
 import type { FlowDefinition, SplitCondition, Transition } from '../domain/flow';
+import { widgetType, type WidgetTypeInfo } from '../domain/widgets';
 
 const MAX_LABEL = 60;
 const END_NODE = 'flowEnd';
+/** Mermaid's brackets for each shape of the registry; a type it does not know is a step. */
+const SHAPES: Record<WidgetTypeInfo['shape'], [string, string]> = { start: ['([', '])'], decision: ['{', '}'], step: ['[', ']'] };
+const shapeOf = (type: string) => widgetType(type)?.shape ?? 'step';
 
 /**
  * A Mermaid `flowchart TD` of the flow: one node per widget (name and type), one edge
@@ -19,7 +23,7 @@ export function toMermaid(def: FlowDefinition): string {
   const lines = ['flowchart TD'];
   for (const s of states) {
     if (ids.get(s.name) !== `w${states.indexOf(s)}`) continue;
-    const shape = s.type === 'split-based-on' ? ['{', '}'] : s.type === 'trigger' ? ['([', '])'] : ['[', ']'];
+    const shape = SHAPES[shapeOf(s.type)];
     lines.push(`  ${ids.get(s.name)}${shape[0]}"${label(`${s.name}`)}<br/>${label(s.type)}"${shape[1]}`);
   }
   let ends = false;
@@ -30,7 +34,7 @@ export function toMermaid(def: FlowDefinition): string {
       if (t.next !== undefined) {
         const to = ids.get(t.next);
         if (to) lines.push(`  ${from} -->|"${text}"| ${to}`);
-      } else if (s.type !== 'trigger') {
+      } else if (shapeOf(s.type) !== 'start') {
         // Unwired trigger events are just channels the flow does not serve.
         lines.push(`  ${from} -.->|"${text}"| ${END_NODE}`);
         ends = true;

@@ -1,6 +1,7 @@
 import { Liquid } from 'liquidjs';
-import { MAX_ATTRIBUTES_LENGTH, MAX_STATES, MAX_TASK_TIMEOUT_SECONDS, MODELLED_EVENTS, SPLIT_CONDITION_TYPES } from './constants';
 import type { FlowDefinition } from '../domain/flow';
+import { MAX_TASK_ATTRIBUTES_CHARS, MAX_STATES, MAX_TASK_TIMEOUT_SECONDS } from '../domain/studio';
+import { isModelledType, SPLIT_CONDITION_TYPES, widgetType, type ModelledWidgetType } from '../domain/widgets';
 
 export interface LintIssue {
   widget?: string;
@@ -35,7 +36,8 @@ function requireKeyValues(props: Props, key: string, issue: (p: string, m: strin
 }
 
 /** Required properties per modelled type (reference: studio-flows.md). */
-const CHECKS: Record<string, Check> = {
+/** One check per type of the registry (domain/widgets.ts): the compiler refuses a missing one. */
+const CHECKS: { readonly [T in ModelledWidgetType]: Check } = {
   trigger: () => undefined,
   'set-variables': (p, issue) => {
     requireKeyValues(p, 'variables', issue, true);
@@ -94,10 +96,10 @@ const CHECKS: Record<string, Check> = {
       // What renders whatever the values: the text outside Liquid. Over the cap, every
       // task is refused; inside an {% if %} it may not render, so only a warning then.
       const least = p.attributes.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').length;
-      if (least > MAX_ATTRIBUTES_LENGTH) {
+      if (least > MAX_TASK_ATTRIBUTES_CHARS) {
         issue(
           'attributes',
-          `render to at least ${least} characters, over Studio's ${MAX_ATTRIBUTES_LENGTH}: Flex would refuse the task (failedToEnqueue)`,
+          `render to at least ${least} characters, over Studio's ${MAX_TASK_ATTRIBUTES_CHARS}: Flex would refuse the task (failedToEnqueue)`,
           p.attributes.includes('{%') ? 'warning' : 'error',
         );
       }
@@ -178,9 +180,8 @@ export function lintFlow(def: FlowDefinition): LintIssue[] {
 function lintWidget(s: { name: string; type: string; properties: Props; transitions: Props[] }, names: Map<string, number>, issues: LintIssue[]): void {
   const issue = (property: string | undefined, message: string, severity: LintIssue['severity'] = 'error') =>
     issues.push({ widget: s.name, ...(property ? { property } : {}), message, severity });
-  // Own keys only: a type named `constructor` or `__proto__` is not a modelled type.
-  const events = Object.hasOwn(MODELLED_EVENTS, s.type) ? MODELLED_EVENTS[s.type] : undefined;
-  if (!events) issue('type', `widget type "${s.type}" is not modelled by test-chat`, 'warning');
+  const events = widgetType(s.type)?.events;
+  if (!isModelledType(s.type)) issue('type', `widget type "${s.type}" is not modelled by test-chat`, 'warning');
   else CHECKS[s.type](s.properties, (property, message, severity) => issue(property, message, severity));
 
   const seen = new Set<string>();

@@ -4,18 +4,15 @@ import {
   DEFAULT_BOT_FAILURE_END_MESSAGE,
   DEFAULT_BOT_FAILURE_MESSAGE,
   DEFAULT_ESCALATION_FALLBACK,
-  DEFAULT_REPLY_TIMEOUT_SECONDS,
   ESCALATION_REASON,
-  FORM_CONTENT_TYPE,
-  JSON_CONTENT_TYPE,
   LoopNames,
-  TRIGGER_ROOT,
   VARIABLE,
   WidgetRole,
 } from './constants';
 import { BuildOptions, botRequestUrl } from './options';
 import { customerTextTemplate, escalationTemplate, mediaTemplate, replyTemplate, sessionIdTemplate, triggerBodyTemplate, userIdTemplate } from './templates';
 import type { KeyValue, Offset, WidgetState } from '../domain/flow';
+import { DEFAULT_REPLY_TIMEOUT_SECONDS, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, TRIGGER_ROOT } from '../domain/studio';
 
 /** Canvas grid: a widget box is about 400×200 px; cells leave a 50 px gap. */
 export const CELL = { width: 450, height: 250 } as const;

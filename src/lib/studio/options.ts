@@ -1,7 +1,7 @@
 import { UsageError } from '../errors';
 import { redactEndpoint } from '../redact';
 import type { BotFailureAction, ChannelModel, RequestFormat } from '../domain/setup';
-import { DEFAULT_REPLY_TIMEOUT_SECONDS } from './constants';
+import { DEFAULT_REPLY_TIMEOUT_SECONDS } from '../domain/studio';
 
 /** What the bot loop is built from (normally the saved setup plus flags). */
 export interface BuildOptions {

@@ -1,11 +1,12 @@
 import { CognigyError } from '../errors';
 import { mergeCognigyAttributes } from './attributes';
 import { sendToFlexState, withOffset } from './build';
-import { LoopNames, TRIGGER_EVENT, WIDGET, WidgetRole } from './constants';
+import { LoopNames, WIDGET, WidgetRole } from './constants';
 import { sameFlow } from './diff';
 import { CELL, flexFailureState, FLEX_FAILURE_EVENTS, gridOffset, loopGrid, loopStates } from './loop';
 import { BuildOptions, checkBuildOptions } from './options';
 import type { FlowDefinition, Offset, WidgetState } from '../domain/flow';
+import { TRIGGER_EVENT } from '../domain/studio';
 
 export interface PatchOptions extends BuildOptions {
   /**

@@ -1,5 +1,5 @@
 import type { ChannelModel } from '../domain/setup';
-import { TRIGGER_ROOT } from './constants';
+import { TRIGGER_ROOT } from '../domain/studio';
 
 /**
  * What the bot receives for a customer message without text (an image, a location, a

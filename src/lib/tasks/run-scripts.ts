@@ -14,6 +14,8 @@ import { isScriptError } from '../conversation/types';
 import { redact } from '../redact';
 import { tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
 import type { Chalk } from 'chalk';
+import { coverageLine, type FlowCoverage } from '../conversation/coverage';
+import { CoverageTap, type ReportedConversation } from '../conversation/coverage-tap';
 
 export interface ScriptRunOptions {
   path: string;
@@ -41,10 +43,18 @@ export interface ScriptRunOptions {
   warn?: (text: string) => void;
   /** `--record FILE` / `--replay FILE`: the bot's answers recorded, or answered from a recording. */
   recording?: RecordingOptions;
+  /** `--report FILE`: keep each conversation's transcript for the HTML report. */
+  transcripts?: boolean;
 }
 
 export interface ScriptRunResult {
   summary: RunSummary;
+  /** What the conversations went through of the flow. */
+  coverage: FlowCoverage;
+  /** Conversations through each widget and transition (by `Widget#index`), for drawing. */
+  coverageCounts: ReturnType<CoverageTap['counts']>;
+  /** With `transcripts`: every conversation run, with its transcript. */
+  conversations?: ReportedConversation[];
   /** What `--record` (or `--replay-mode new-only`) wrote. */
   recorded?: { file: string; conversations: number; changed: number };
 }
@@ -133,6 +143,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   // Redacting the JSON text is what redactDeep does too, without a parse and a second stringify per result.
   const json = o.json ? createStreamingJsonReporter(write, (value, indent) => redact(JSON.stringify(value, null, indent))) : undefined;
   const heapBudget = createHeapBudget();
+  const coverage = new CoverageTap(prepared.definition, { transcripts: Boolean(o.transcripts) });
   const pacer = new Pacer(o.rate);
   let done = 0;
   let failed = 0;
@@ -159,19 +170,23 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
           json?.onNote(note);
         },
       }),
-      flowDriverFactory(prepared.definition, {
-        http: prepared.http,
-        perConversation: (http, context) => pacedTransport(http, pacer, context),
-        channelModel: prepared.setup.channelModel,
-        run: prepared.run,
-        tap,
-      }),
+      coverage.wrap(
+        flowDriverFactory(prepared.definition, {
+          http: prepared.http,
+          perConversation: (http, context) => pacedTransport(http, pacer, context),
+          channelModel: prepared.setup.channelModel,
+          run: prepared.run,
+          tap,
+          trace: true,
+        }),
+      ),
       {
         concurrency: o.concurrency,
         timeoutMs: o.timeoutMs,
         signal: o.signal,
         onResult: (result) => {
           done++;
+          coverage.onResult(result);
           heapBudget();
           if (result.status !== 'passed') failed++;
           junit?.write(result);
@@ -192,13 +207,20 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   }
   if (o.shard) summary.shard = o.shard;
   o.progress?.clear();
-  human?.finish(summary);
-  json?.finish(summary);
+  const flowCoverage = coverage.coverage();
+  human?.finish(summary, [coverageLine(flowCoverage)]);
+  json?.finish(summary, { coverage: flowCoverage });
   // Last: a report that cannot be written is an error after the results, never instead.
   junit?.close(summary);
   // An interrupted run would replace a whole recording with part of it.
   const recorded = summary.aborted ? undefined : tap?.save();
-  return { summary, ...(recorded ? { recorded } : {}) };
+  return {
+    summary,
+    coverage: flowCoverage,
+    coverageCounts: coverage.counts(),
+    ...(o.transcripts ? { conversations: coverage.conversations() } : {}),
+    ...(recorded ? { recorded } : {}),
+  };
 }
 
 const FLUSH_BYTES = 64 * 1024;

@@ -12,7 +12,8 @@ import { isStudioV1Export, STUDIO_V1_MESSAGE } from '../studio/lint';
 import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../domain/flow';
 import { TwilioApi } from '../twilio/api';
-import { MESSAGING_TRIGGER_EVENTS, startEventFor, wiredEvents } from '../runtime/flow';
+import { startEventFor, wiredEvents } from '../runtime/flow';
+import { DEFAULT_CUSTOMER_ADDRESS, TRIGGER_EVENT } from '../domain/studio';
 import { readStubFile } from '../runtime/stubs';
 import { ChatSession } from '../conversation/chat';
 import type { PreparedChat } from '../conversation/prepared';
@@ -42,7 +43,6 @@ export interface PrepareOptions {
   transport?: HttpTransport;
 }
 
-export const DEFAULT_CUSTOMER_ADDRESS = '+15551234567';
 
 /** `KEY=VALUE` flags: the first `=` splits (values may hold `=`). */
 function pairs(values: string[] | undefined, flag: string, shape: string): Array<[string, string]> {
@@ -263,7 +263,7 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
   return { warnings };
 }
 
-const RUNNABLE_STARTS = [...Object.values(MESSAGING_TRIGGER_EVENTS), 'incomingRequest', 'incomingParent'];
+const RUNNABLE_STARTS = [...Object.values(TRIGGER_EVENT), 'incomingRequest', 'incomingParent'];
 
 /** Warnings for what Studio accepts and the run takes as Studio would (see docs/fidelity.md): said once, before the run. */
 const LENIENT_PROPERTY = /error 81018|the Console default/;

@@ -141,6 +141,30 @@ describe('recordings: what is written', () => {
     assert.throws(() => RecordingFile.open(file), /version 2; this plugin reads version 1/);
   });
 
+  it('the index holds documents by the hash of their key: keys of one hash, and a key of no document with that hash, are told apart', () => {
+    const file = path.join(tmp(), 'r.yaml');
+    const documents = new Map<string, string>();
+    for (const name of ['a', 'b', 'c']) documents.set(conversationKey(name, 'x.yaml'), conversationDocument({ name, file: 'x.yaml', turns: [{ turn: 1, customer: name, calls: [] }] }));
+    writeRecording(file, documents);
+    for (const hash of [() => 7, (key: string) => (key.startsWith('a') ? 1 : 2)]) {
+      const recording = RecordingFile.open(file, hash);
+      try {
+        assert.deepStrictEqual([...recording.keys()], ['a', 'b', 'c'].map((n) => conversationKey(n, 'x.yaml')));
+        for (const name of ['a', 'b', 'c']) assert.strictEqual(recording.conversation(conversationKey(name, 'x.yaml'))!.turns[0].customer, name);
+        assert.strictEqual(recording.has(conversationKey('a', 'y.yaml')), false, 'same hash, no document');
+        assert.strictEqual(recording.claim(conversationKey('a', 'y.yaml')), undefined);
+        assert.strictEqual(recording.claim(conversationKey('b', 'x.yaml')), true);
+        assert.strictEqual(recording.claim(conversationKey('b', 'x.yaml')), false);
+        assert.strictEqual(recording.claim(conversationKey('c', 'x.yaml')), true);
+      } finally {
+        recording.close();
+      }
+    }
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8') + conversationDocument({ name: 'b', file: 'x.yaml', turns: [] }));
+    assert.throws(() => RecordingFile.open(file, () => 7), /holds the conversation "b" of x\.yaml twice/);
+    assert.throws(() => RecordingFile.open(file), /holds the conversation "b" of x\.yaml twice/);
+  });
+
   it('the difference names the fields that changed, recorded and now', () => {
     const vars = new Placeholders('+15550000001', '');
     const a = describeRequest(botCall('hi'), vars, ENDPOINT);
@@ -235,5 +259,18 @@ describe('recordings: the transport in front of the HTTP transport', () => {
     tap.forConversation({ name: 'same', file: 'x.yaml', from: '+1' });
     assert.throws(() => tap.forConversation({ name: 'same', file: 'x.yaml', from: '+2' }), /Two conversations are named "same" in x\.yaml/);
     tap.forConversation({ name: 'same', file: 'y.yaml', from: '+3' });
+  });
+
+  it('nor when replaying, whether the recording holds that conversation or not', () => {
+    const file = path.join(tmp(), 'r.yaml');
+    const recorder = createBotTap({ record: file, live: async () => answer('x'), definitionText });
+    recorder.forConversation({ name: 'same', file: 'x.yaml', from: '+1' }).finish();
+    recorder.save();
+    const tap = createBotTap({ replay: file, live: async () => answer('x'), definitionText });
+    tap.forConversation({ name: 'same', file: 'x.yaml', from: '+1' });
+    assert.throws(() => tap.forConversation({ name: 'same', file: 'x.yaml', from: '+2' }), /Two conversations are named "same" in x\.yaml/);
+    tap.forConversation({ name: 'other', file: 'x.yaml', from: '+3' });
+    assert.throws(() => tap.forConversation({ name: 'other', file: 'x.yaml', from: '+4' }), /Two conversations are named "other" in x\.yaml/);
+    tap.close();
   });
 });

@@ -8,7 +8,7 @@ import {
   type DriverFactory,
   type TurnOutput,
 } from '../../../src/lib/conversation/runner';
-import type { Conversation, ScriptError, Step } from '../../../src/lib/conversation/types';
+import type { Conversation, ScriptError, ScriptStep } from '../../../src/lib/conversation/types';
 import { scriptError } from '../../../src/lib/conversation/types';
 import { parseConvoTxt } from '../../../src/lib/conversation/botium';
 
@@ -54,9 +54,9 @@ function fakeFactory(stats = { inFlight: 0, maxInFlight: 0, closed: 0, signals: 
 }
 
 let lineCounter = 0;
-type StepWithoutLine = Step extends infer S ? (S extends Step ? Omit<S, 'line'> : never) : never;
+type StepWithoutLine = ScriptStep extends infer S ? (S extends ScriptStep ? Omit<S, 'line'> : never) : never;
 function conv(name: string, steps: StepWithoutLine[]): Conversation {
-  return { name, file: 'suite.yaml', line: 1, steps: steps.map((s) => ({ line: ++lineCounter, ...s }) as Step) };
+  return { name, file: 'suite.yaml', line: 1, steps: steps.map((s) => ({ line: ++lineCounter, ...s }) as ScriptStep) };
 }
 const user = (text: string) => ({ kind: 'user' as const, text });
 const bot = (text: string) => ({ kind: 'bot' as const, expect: [{ kind: 'exact' as const, text }] });

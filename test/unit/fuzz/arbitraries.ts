@@ -6,9 +6,10 @@
  * `weird name!` make transitions dangle.
  */
 import fc from 'fast-check';
-import { SPLIT_CONDITION_TYPES, MODELLED_EVENTS } from '../../../src/lib/studio/constants';
+import { MODELLED_WIDGET_TYPES, widgetType as registryEntry } from '../../../src/lib/domain/widgets';
 import type { FlowDefinition, SplitCondition, Transition, WidgetState } from '../../../src/lib/domain/flow';
 import type { HttpResponse } from '../../../src/lib/http/types';
+import { SPLIT_CONDITION_TYPES } from '../../../src/lib/domain/widgets';
 
 /**
  * Every property runs with a fixed seed (fast-check prints seed and path on failure, to
@@ -22,7 +23,7 @@ export function runs(n: number): number {
 }
 
 
-const MODELLED = Object.keys(MODELLED_EVENTS);
+const MODELLED: readonly string[] = MODELLED_WIDGET_TYPES;
 /** Real types the runner does not model, an empty one, and names every JS object inherits. */
 const UNMODELLED = ['run-subflow', 'connect-virtual-agent', 'capture-payments', 'add-twiml-redirect', 'say-play', '', 'constructor', 'toString', '__proto__', 'hasOwnProperty'];
 
@@ -147,7 +148,7 @@ const transition = (event: fc.Arbitrary<string>, conditions: fc.Arbitrary<SplitC
 
 /** The type's own events, each usually present, in random order, sometimes a bogus one. */
 function transitionsFor(type: string): fc.Arbitrary<Transition[]> {
-  const events = Object.hasOwn(MODELLED_EVENTS, type) ? MODELLED_EVENTS[type] : ['next', 'success'];
+  const events = registryEntry(type)?.events ?? ['next', 'success'];
   const own = events.map((e) =>
     fc.option(transition(fc.constant(e), e === 'match' ? fc.array(condition, { minLength: 1, maxLength: 3 }) : fc.constant(undefined)), { nil: undefined, freq: 5 }),
   );

@@ -1,6 +1,7 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
-import { CONDITION_TYPES, evaluateCondition } from '../../../src/lib/runtime';
+import { evaluateCondition } from '../../../src/lib/runtime';
+import { SPLIT_CONDITION_TYPES } from '../../../src/lib/domain/widgets';
 import { fakeTransport, flowOf, response, session, trigger, widget } from './helpers';
 
 // [type, input, value, holds] — each type has at least one case that holds and one that does not.
@@ -63,8 +64,8 @@ describe('split conditions', () => {
   }
 
   it('all 17 types are covered, each with a true and a false case', () => {
-    assert.strictEqual(CONDITION_TYPES.length, 17);
-    for (const type of CONDITION_TYPES) {
+    assert.strictEqual(SPLIT_CONDITION_TYPES.length, 17);
+    for (const type of SPLIT_CONDITION_TYPES) {
       const results = cases.filter((c) => c[0] === type).map((c) => c[3]);
       assert.ok(results.includes(true) && results.includes(false), type);
     }

@@ -3,8 +3,7 @@ import { assert } from 'chai';
 import * as fs from 'node:fs';
 import { PAGE, renderFidelityPage } from '../../../scripts/fidelity-doc';
 import { SOURCES, WIDGET_FIDELITY } from '../../../src/lib/runtime/fidelity';
-import { MODELLED_WIDGET_TYPES } from '../../../src/lib/runtime/widgets';
-import { MODELLED_EVENTS } from '../../../src/lib/studio/constants';
+import { MODELLED_WIDGET_TYPES, WIDGET_TYPES } from '../../../src/lib/domain/widgets';
 
 describe('the fidelity page (docs/fidelity-widgets.md)', () => {
   it('every widget type the interpreter runs has entries, and only those', () => {
@@ -14,7 +13,7 @@ describe('the fidelity page (docs/fidelity-widgets.md)', () => {
   it('every transition event of a modelled widget says what the run does with it', () => {
     for (const type of MODELLED_WIDGET_TYPES) {
       const aspects = (WIDGET_FIDELITY[type] ?? []).map((entry) => entry.aspect);
-      for (const event of MODELLED_EVENTS[type] ?? []) {
+      for (const event of WIDGET_TYPES[type].events) {
         assert.ok(aspects.includes(`event: ${event}`), `${type}: no fidelity entry for event "${event}"`);
       }
     }

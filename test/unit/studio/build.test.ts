@@ -4,7 +4,6 @@ import {
   buildFlow,
   CELL,
   isValidEscalationKey,
-  MAX_ATTRIBUTES_LENGTH,
   WIDGET,
   botRequestUrl,
 } from '../../../src/lib/studio';
@@ -12,6 +11,7 @@ import type { KeyValue } from '../../../src/lib/domain/flow';
 import { UsageError } from '../../../src/lib/errors';
 import { studioLiquid } from '../../../src/lib/runtime/liquid';
 import { ENDPOINT, TOKEN, WORKFLOW, TASK_CHANNEL, options, state, nextOf } from './helpers';
+import { MAX_TASK_ATTRIBUTES_CHARS } from '../../../src/lib/domain/studio';
 
 /** Studio's Liquid as test-chat runs it (`to_json` included). */
 const render = (template: string, context: object) => studioLiquid().parseAndRenderSync(template, context) as string;
@@ -239,7 +239,7 @@ describe('buildFlow', () => {
     it(`${channelModel}: task attributes render to valid JSON with the bot's answer, and stay under 1,024 characters`, () => {
       const def = buildFlow(options({ channelModel }));
       const template = state(def, WIDGET.toFlex).properties.attributes as string;
-      assert.ok(template.length <= MAX_ATTRIBUTES_LENGTH, `template is ${template.length} characters`);
+      assert.ok(template.length <= MAX_TASK_ATTRIBUTES_CHARS, `template is ${template.length} characters`);
       const root = channelModel === 'legacy' ? 'message' : 'conversation';
       const context = (answer: string, reason?: string) => ({
         trigger: {
@@ -250,7 +250,7 @@ describe('buildFlow', () => {
       });
       const answer = 'I\'ll get you a "real" person.\nOne moment, please. ' + 'x'.repeat(400);
       const rendered = render(template, context(answer));
-      assert.ok(rendered.length <= MAX_ATTRIBUTES_LENGTH);
+      assert.ok(rendered.length <= MAX_TASK_ATTRIBUTES_CHARS);
       const attributes = JSON.parse(rendered);
       assert.strictEqual(attributes.name, '+14155550100');
       assert.strictEqual(attributes.cognigy.userId, '+14155550100');
@@ -264,7 +264,7 @@ describe('buildFlow', () => {
       assert.strictEqual(JSON.parse(render(template, {})).cognigy.lastAnswer, '', 'no answer at all renders ""');
       // Each quote or backslash doubles when escaped: the worst ordinary answer still fits.
       const worst = render(template, context('\\"'.repeat(200)));
-      assert.ok(worst.length <= MAX_ATTRIBUTES_LENGTH, `worst case renders ${worst.length} characters`);
+      assert.ok(worst.length <= MAX_TASK_ATTRIBUTES_CHARS, `worst case renders ${worst.length} characters`);
       assert.strictEqual(JSON.parse(render(template, context('', 'bot-failure'))).cognigy.reason, 'bot-failure');
       const session = channelModel === 'legacy' ? 'KC0123456789abcdef0123456789abcdef' : 'CH0123456789abcdef0123456789abcdef';
       assert.strictEqual(attributes.cognigy.sessionId, session);

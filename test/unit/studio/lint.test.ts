@@ -1,9 +1,10 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
-import { buildFlow, LintIssue, lintFlow, MAX_ATTRIBUTES_LENGTH, patchFlow, WIDGET } from '../../../src/lib/studio';
+import { buildFlow, LintIssue, lintFlow, patchFlow, WIDGET } from '../../../src/lib/studio';
 import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { fixture, FIXTURES, options, state } from './helpers';
 import type { KeyValue } from '../../../src/lib/domain/flow';
+import { MAX_TASK_ATTRIBUTES_CHARS } from '../../../src/lib/domain/studio';
 
 const errors = (issues: LintIssue[]) => issues.filter((i) => i.severity === 'error');
 /** A built flow with one change applied. */
@@ -141,7 +142,7 @@ describe('lintFlow', () => {
     const existing = fixture('flex-messaging-flow.json');
     const flex = state(existing, 'SendMessageToAgent');
     // The user's own attributes fit; with the merged cognigy block they no longer do.
-    const notes = 'n'.repeat(MAX_ATTRIBUTES_LENGTH - 50);
+    const notes = 'n'.repeat(MAX_TASK_ATTRIBUTES_CHARS - 50);
     flex.properties.attributes = `{"name": "{{trigger.message.ChannelAttributes.from}}", "notes": "${notes}"}`;
     assert.deepStrictEqual(lintFlow(existing).filter((i) => i.property === 'attributes'), [], 'under budget before the patch');
     const patched = patchFlow(existing, options({ channelModel: 'legacy' })).definition;

@@ -8,7 +8,6 @@ import {
   parseTemplate,
   patchFlow,
   PatchOptions,
-  TRIGGER_EVENT,
   VARIABLE,
   WIDGET,
 } from '../../../src/lib/studio';
@@ -17,6 +16,7 @@ import { CognigyError } from '../../../src/lib/errors';
 import { studioLiquid } from '../../../src/lib/runtime/liquid';
 import { fixture, nextOf, options, state, TASK_CHANNEL, WORKFLOW } from './helpers';
 import type { ChannelModel } from '../../../src/lib/domain/setup';
+import { TRIGGER_EVENT } from '../../../src/lib/domain/studio';
 
 const cases: Array<{ file: string; model: ChannelModel; flex: string }> = [
   { file: 'flex-messaging-flow.json', model: 'legacy', flex: 'SendMessageToAgent' },

@@ -1,5 +1,6 @@
 import { it } from 'mocha';
-import { assert } from 'chai';
+import { assert, expect } from 'chai';
+import { UsageError } from '../../../src/lib/errors';
 import { rewriteTwilioUrl, apiBaseUrlFromEnv } from '../../../src/lib/twilio/base-url';
 
 const base = 'http://127.0.0.1:4010';
@@ -26,6 +27,8 @@ it('a non-Twilio URI is left alone', () => {
 it('the env variable is validated', () => {
   assert.strictEqual(apiBaseUrlFromEnv({ TWILIO_API_BASE_URL: `${base}/` }), base);
   assert.strictEqual(apiBaseUrlFromEnv({}), undefined);
-  assert.throws(() => apiBaseUrlFromEnv({ TWILIO_API_BASE_URL: 'not a url' }), /not a URL/);
-  assert.throws(() => apiBaseUrlFromEnv({ TWILIO_API_BASE_URL: 'ftp://x' }), /http\(s\)/);
+  // Bad input, not a bug: the error model's usage error (exit 2), with what to set instead.
+  const usage = (message: RegExp) => (e: UsageError) => e instanceof UsageError && e.exitCode === 2 && message.test(e.message) && /unset it/.test(e.hint ?? '');
+  expect(() => apiBaseUrlFromEnv({ TWILIO_API_BASE_URL: 'not a url' })).to.throw(UsageError).that.satisfies(usage(/not a URL/));
+  expect(() => apiBaseUrlFromEnv({ TWILIO_API_BASE_URL: 'ftp://x' })).to.throw(UsageError).that.satisfies(usage(/http\(s\)/));
 });

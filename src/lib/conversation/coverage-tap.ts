@@ -1,0 +1,96 @@
+import type { FlowDefinition } from '../domain/flow';
+import { addToPath, CoverageCounter, emptyPath, type ConversationPath, type FlowCoverage } from './coverage';
+import type { ConversationDriver, ConversationResult, DriverFactory, TurnOutput } from './runner';
+import type { Conversation } from './types';
+
+/**
+ * What a scripted run went through, conversation by conversation: the flow coverage
+ * (always; a few set insertions a turn), and with `transcripts` what each conversation
+ * said and received, for the HTML report. Sits between the runner and the driver, so
+ * neither knows of it.
+ */
+export interface TranscriptLine {
+  from: 'customer' | 'bot' | 'flow';
+  text: string;
+}
+
+export interface ReportedConversation {
+  result: ConversationResult;
+  transcript: TranscriptLine[];
+}
+
+interface Open {
+  path: ConversationPath;
+  transcript?: TranscriptLine[];
+}
+
+export class CoverageTap {
+  private readonly counter: CoverageCounter;
+  private readonly open = new Map<string, Open[]>();
+  private readonly kept: ReportedConversation[] = [];
+
+  constructor(
+    private readonly definition: FlowDefinition,
+    private readonly o: { transcripts: boolean },
+  ) {
+    this.counter = new CoverageCounter(definition);
+  }
+
+  wrap(factory: DriverFactory): DriverFactory {
+    return (conversation, context) => {
+      const driver = factory(conversation, context);
+      const record: Open = { path: emptyPath(), ...(this.o.transcripts ? { transcript: [] } : {}) };
+      const key = keyOf(conversation);
+      const queue = this.open.get(key);
+      if (queue) queue.push(record);
+      else this.open.set(key, [record]);
+      const initial = this.definition.initial_state;
+      const seen = (customer: string | undefined, out: TurnOutput): TurnOutput => {
+        if (out.path) addToPath(record.path, out.path, initial);
+        if (record.transcript) {
+          if (customer !== undefined) record.transcript.push({ from: 'customer', text: customer });
+          for (const m of out.messages) record.transcript.push({ from: 'bot', text: m.text });
+          if (out.handover) record.transcript.push({ from: 'flow', text: `hand-over to Flex (workflow ${out.handover.workflow})` });
+          if (out.ended) record.transcript.push({ from: 'flow', text: `the flow ended (${out.ended.reason}${out.ended.detail ? `: ${out.ended.detail}` : ''})` });
+        }
+        return out;
+      };
+      const wrapped: ConversationDriver = {
+        start: async (text, media) => seen(text, await driver.start(text, media)),
+        reply: async (text, media) => seen(text, await driver.reply(text, media)),
+        silence: async () => seen('(silence)', await driver.silence()),
+        ...(driver.close ? { close: () => driver.close!() } : {}),
+        ...(driver.begin ? { begin: async () => seen(undefined, await driver.begin!()) } : {}),
+      };
+      return wrapped;
+    };
+  }
+
+  /** A conversation's result: its path counts from now on. */
+  onResult(result: ConversationResult): void {
+    const queue = this.open.get(keyOf(result));
+    const record = queue?.shift();
+    if (queue && !queue.length) this.open.delete(keyOf(result));
+    if (!record) return;
+    this.counter.add(record.path);
+    if (record.transcript) this.kept.push({ result, transcript: record.transcript });
+  }
+
+  coverage(): FlowCoverage {
+    return this.counter.result();
+  }
+
+  /** Conversations through each widget and transition (by `Widget#index`), for drawing. */
+  counts(): { widgets: ReadonlyMap<string, number>; transitions: ReadonlyMap<string, number>; conversations: number } {
+    const c = this.counter.result();
+    return { widgets: new Map(Object.entries(c.widgets.counts)), transitions: this.counter.countsById(), conversations: c.conversations };
+  }
+
+  conversations(): ReportedConversation[] {
+    return this.kept;
+  }
+}
+
+function keyOf(c: Pick<Conversation, 'file' | 'line' | 'name'>): string {
+  return `${c.file}\u0000${c.line}\u0000${c.name}`;
+}

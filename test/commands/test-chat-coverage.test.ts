@@ -1,0 +1,72 @@
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, type CliHome } from '../helpers/cli';
+import { inProcessHome } from '../helpers/in-process';
+
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'scripts');
+
+/** Flow coverage of --script runs in -o json and the text report, --min-coverage, and the flags' rules. */
+describe('test-chat --script coverage, --report, --min-coverage and --web flags', () => {
+  let cli: CliHome;
+  before(async () => {
+    cli = await inProcessHome();
+  });
+  after(() => cli?.cleanup());
+
+  it('-o json carries coverage: {widgets, transitions}, with counts and what was never reached', async () => {
+    const r = await cli.run(['cognigy:test-chat', '--demo', '--script', path.join(FIXTURES, 'botium-pass'), '-o', 'json']);
+    assert.strictEqual(r.code, 0, r.all);
+    const report = JSON.parse(r.stdout);
+    assert.deepStrictEqual(Object.keys(report), ['results', 'summary', 'coverage']);
+    const { widgets, transitions, conversations } = report.coverage;
+    assert.strictEqual(conversations, 4);
+    assert.deepStrictEqual([widgets.reached, widgets.total], [10, 13]);
+    assert.strictEqual(widgets.counts.Trigger, 4);
+    assert.strictEqual(widgets.counts.SendToFlexAgent, 1);
+    assert.deepStrictEqual(widgets.never, ['SetBotFailureReason', 'SendBotFailureMessage', 'SendFlexFailureMessage']);
+    assert.strictEqual(transitions.counts['SendToFlexAgent.callComplete'], 1);
+    assert.include(transitions.never, 'SendToFlexAgent.failedToEnqueue');
+    assert.strictEqual(transitions.percent, Math.floor((transitions.taken / transitions.total) * 1000) / 10);
+  });
+
+  it('--min-coverage: exit 1 below it though every conversation passed, 0 at or above it', async () => {
+    const below = await cli.run(['cognigy:test-chat', '--demo', '--script', path.join(FIXTURES, 'botium-pass'), '--min-coverage', '50']);
+    assert.strictEqual(below.code, 1, below.all);
+    assert.match(below.stdout, /^4 passed, 0 failed$/m);
+    assert.match(below.stdout, /^Flow coverage: 10 of 13 widgets \(76\.9%\), 11 of 23 transitions \(47\.8%\)\.$/m);
+    assert.match(below.stderr, /^Flow coverage 47\.8% is below --min-coverage 50% \(76\.9% of the widgets, 47\.8% of the transitions\)\.$/m);
+    const above = await cli.run(['cognigy:test-chat', '--demo', '--script', path.join(FIXTURES, 'botium-pass'), '--min-coverage', '47']);
+    assert.strictEqual(above.code, 0, above.all);
+    assert.notMatch(above.stderr, /below --min-coverage/);
+  });
+
+  it('--report writes one self-contained HTML file, also for a failing suite', async () => {
+    const file = path.join(cli.home, 'out', 'fail.html');
+    const r = await cli.run(['cognigy:test-chat', '--demo', '--script', path.join(FIXTURES, 'botium-fail'), '--report', file]);
+    assert.strictEqual(r.code, 1, r.all);
+    assert.match(r.stderr, /Wrote the HTML report to .*fail\.html\./);
+    const html = fs.readFileSync(file, 'utf8');
+    assert.match(html, /<title>test-chat report: 0 passed, 1 failed<\/title>/);
+    assert.notMatch(html, /<script|<link|src="http|href="http/, 'nothing loaded from elsewhere');
+    assert.match(html, /SendToFlexAgent\.failedToEnqueue: never taken/);
+  });
+
+  it('refuses what does not fit: --report or --min-coverage without --script, an out-of-range percentage, --web with --message or -o json', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--demo', '--report', 'r.html', '-m', 'hi'], /--report applies to --script runs only/],
+      [['--demo', '--min-coverage', '80', '-m', 'hi'], /--min-coverage applies to --script runs only/],
+      [['--demo', '--script', path.join(FIXTURES, 'botium-pass'), '--min-coverage', '101'], /--min-coverage 101 is out of range/],
+      [['--demo', '--script', path.join(FIXTURES, 'botium-pass'), '--report', 'r.txt'], /the report is an HTML file/],
+      [['--demo', '--web', '-m', 'hi'], /Pass either --message or --web, not both/],
+      [['--demo', '--web', '-o', 'json'], /--web shows the conversation in a browser/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli.run(['cognigy:test-chat', ...args]);
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.all}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+});
