@@ -251,14 +251,13 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
 
   /**
    * How the library's long operations show: the host's spinner for a person at a
-   * terminal (see spinnerWanted), a debug line otherwise. `afterMs` for the bot in the
-   * REPL, so a quick answer shows nothing.
+   * terminal (see spinnerWanted), a debug line otherwise.
    */
-  protected busy(o: { afterMs?: number } = {}): Busy {
+  protected busy(): Busy {
     return (task, work) => {
       const text = busyText(task);
-      if (spinnerWanted({ quiet: this.quiet, outputFormat: this.outputFormat })) return withSpinner(redact(text), work, o);
-      if (!o.afterMs) this.debugLog(`${text}…`);
+      if (spinnerWanted({ quiet: this.quiet, outputFormat: this.outputFormat })) return withSpinner(redact(text), work);
+      this.debugLog(`${text}…`);
       return work();
     };
   }

@@ -14,8 +14,6 @@ export function busyText(task: BusyTask): string {
       return task.dryRun ? `Comparing "${task.flow}" with what Twilio holds` : `Deploying "${task.flow}"`;
     case 'wiring':
       return 'Pointing the entry point at the flow';
-    case 'bot':
-      return 'Waiting for the bot';
   }
 }
 
@@ -29,29 +27,20 @@ export function spinnerWanted(o: { quiet: boolean; outputFormat: string }): bool
 }
 
 /**
- * The host's own spinner (oclif's `ux.action`, on stderr) while `work` runs, started only
- * after `afterMs` so a quick answer shows nothing. The ux holds back what is written to
- * stdout and stderr while it turns and writes it once it stops.
+ * The host's own spinner (oclif's `ux.action`, on stderr) while `work` runs. The ux holds
+ * back what is written to stdout and stderr while it turns and writes it once it stops.
  */
-export async function withSpinner<T>(text: string, work: () => Promise<T>, o: { afterMs?: number } = {}): Promise<T> {
+export async function withSpinner<T>(text: string, work: () => Promise<T>): Promise<T> {
   const { CliUx } = await import('@oclif/core');
   const action = CliUx.ux.action;
-  let started = false;
-  const start = () => {
-    started = true;
-    action.start(text);
-  };
-  const timer = o.afterMs ? setTimeout(start, o.afterMs) : undefined;
-  if (!timer) start();
+  action.start(text);
   try {
     const result = await work();
-    if (started) action.stop();
+    action.stop();
     return result;
   } catch (error) {
-    if (started) action.stop('failed');
+    action.stop('failed');
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

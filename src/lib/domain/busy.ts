@@ -9,8 +9,7 @@ export type BusyTask =
   | { kind: 'discovery' }
   | { kind: 'setup' }
   | { kind: 'deploy'; flow: string; dryRun: boolean }
-  | { kind: 'wiring' }
-  | { kind: 'bot' };
+  | { kind: 'wiring' };
 
 /** Runs `work`, showing `task` while it lasts. */
 export type Busy = <T>(task: BusyTask, work: () => Promise<T>) => Promise<T>;
