@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the tests with mocha (TypeScript through tsx), two files at a time (.mocharc.js).
+// Runs the tests with mocha (TypeScript through tsx), two files at a time in worker
+// processes (.mocharc.js).
 // `npm test` builds first (pretest), because the end-to-end tests run dist/ inside the
 // real `twilio` binary. Pass folders or files to run a subset: `npm test -- test/unit`.
 'use strict';
@@ -33,10 +34,9 @@ if (files.length === 0) {
 // (test/helpers/secrets.ts); the counts are summed here.
 const stats = path.join(require('os').tmpdir(), `cognigy-secret-stats-${process.pid}.jsonl`);
 fs.rmSync(stats, { force: true });
-const parallel = files.length > 1 ? ['--parallel', '--jobs', '2'] : [];
 const result = spawnSync(
   process.execPath,
-  [require.resolve('mocha/bin/mocha.js'), ...parallel, ...passthrough, ...files],
+  [require.resolve('mocha/bin/mocha.js'), ...passthrough, ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0', COGNIGY_SECRET_STATS: stats } },
 );
 if (fs.existsSync(stats)) {
