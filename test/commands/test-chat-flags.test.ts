@@ -142,7 +142,11 @@ describe('twilio cognigy:test-chat flags, formats and exit codes', () => {
   });
 
   it('--workflow and --task-channel by name need a lookup test-chat does not make: refused, exit 2; --workspace changes nothing', async () => {
-    usage(await chat(['--endpoint-url', world.bot.url, '--workflow', 'Assign to Anyone', '-m', 'hi']), /Cannot look up the workflow "Assign to Anyone"/);
+    const byName = await chat(['--endpoint-url', world.bot.url, '--workflow', 'Assign to Anyone', '-m', 'hi']);
+    usage(byName, /Cannot look up the workflow "Assign to Anyone": this command reads nothing from TaskRouter/);
+    // The hint names what helps here (a SID, or the setup), not --workspace, which would not.
+    assert.match(byName.stderr, /Pass its SID \(WW…\), or save it with twilio cognigy:init --workflow "Assign to Anyone"/);
+    assert.notMatch(byName.stderr, /--workspace/);
     usage(await chat(['--endpoint-url', world.bot.url, '--task-channel', 'chat', '-m', 'hi']), /Cannot look up the task channel "chat"/);
     // test-chat reads nothing from TaskRouter: the workspace is accepted (a flag of the
     // setup, as init takes it) and the run is the one without it.

@@ -76,7 +76,11 @@ async function pick(
   const kind = flag === 'workflow' ? 'workflow' : 'task channel';
   if (given && looksLikeSid(given, prefix)) return { sid: given, name: given };
   if (given) {
-    if (!options.api || !workspace) {
+    // Without an API (test-chat runs the flow locally) no workspace helps: only a SID does.
+    if (!options.api) {
+      throw new UsageError(`Cannot look up the ${kind} "${given}": this command reads nothing from TaskRouter.`, `Pass its SID (${prefix}…), or save it with twilio cognigy:init --${flag} "${given}".`);
+    }
+    if (!workspace) {
       throw new UsageError(`Cannot look up the ${kind} "${given}" without a TaskRouter workspace.`, `Pass its SID (${prefix}…) or --workspace.`);
     }
     return matchResource(await list(workspace.sid), given, { kind, flag, prefix });
