@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
-import { startWorld, secretsIn, World } from '../helpers/stand-ins';
+import { secretsIn, startWorldWithSetup, World } from '../helpers/stand-ins';
 import type { FaultRule } from '../stand-ins/twilio';
 import { conversationScene as newConversationScene, type Scene } from '../helpers/escalate-scene';
 import { twilioRequest } from '../helpers/twilio-direct';
@@ -25,9 +25,7 @@ describe('twilio cognigy:escalate', () => {
   let flowSid: string;
 
   before(async () => {
-    world = await startWorld({ inProcess: true });
-    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.strictEqual(init.code, 0, init.all);
+    world = await startWorldWithSetup({ inProcess: true });
     const link = await world.run(['cognigy:link-flow']);
     assert.strictEqual(link.code, 0, link.all);
     flowSid = [...world.fake.state.flows.values()].find((f) => f.friendly_name === 'Cognigy Bot Flow')!.sid;
@@ -614,9 +612,7 @@ describe('twilio cognigy:escalate', () => {
 describe('cognigy:escalate after init, before link-flow: the setup names a flow not deployed yet', () => {
   let world: World;
   before(async () => {
-    world = await startWorld({ inProcess: true });
-    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.strictEqual(init.code, 0, init.all);
+    world = await startWorldWithSetup({ inProcess: true });
   });
   after(async () => world?.close());
 

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { startWorld, secretsIn, World } from '../helpers/stand-ins';
+import { startWorld, secretsIn, startWorldWithSetup, World } from '../helpers/stand-ins';
 import type { CliHome } from '../helpers/cli';
 import { inProcessHome } from '../helpers/in-process';
 import { twilioRequest } from '../helpers/twilio-direct';
@@ -17,9 +17,7 @@ const callsSince = (world: World, from: number) =>
 describe('twilio cognigy:link-flow', () => {
   let world: World;
   before(async () => {
-    world = await startWorld({ inProcess: true });
-    const init = await world.run(['cognigy:init', '--endpoint-url', world.bot.url, '--yes']);
-    assert.strictEqual(init.code, 0, init.all);
+    world = await startWorldWithSetup({ inProcess: true });
   });
   after(async () => world?.close());
 

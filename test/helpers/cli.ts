@@ -69,12 +69,18 @@ export function baseEnv(home: string): Record<string, string> {
   return env;
 }
 
-export function runCli(home: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
+/** A run's environment: the CI-like base, with `overrides` set (or, when undefined, removed). */
+export function runEnv(home: string, overrides: RunOptions['env'] = {}): Record<string, string> {
   const env: Record<string, string> = { ...baseEnv(home) };
-  for (const [k, v] of Object.entries(options.env ?? {})) {
+  for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  return env;
+}
+
+export function runCli(home: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const env = runEnv(home, options.env);
   const command = options.script ?? (options.standalone ? path.join(ROOT, 'bin', 'run') : TWILIO_BIN);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [command, ...args], { env, cwd: home, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { forgetSecrets } from '../../src/lib/redact';
-import { baseEnv, filesUnder, ROOT, TWILIO_BIN, type CliHome, type CliResult, type RunOptions } from './cli';
+import { filesUnder, ROOT, runEnv, TWILIO_BIN, type CliHome, type CliResult, type RunOptions } from './cli';
 import { assertNoSecret, assertNoSecretInFiles } from './secrets';
 
 /**
@@ -62,12 +62,7 @@ export async function runInProcess(home: string, args: string[], options: RunOpt
   config ??= Config.load(ROOT);
   const cfg: Config = await config;
 
-  const env: Record<string, string> = { ...baseEnv(home) };
-  for (const [k, v] of Object.entries(options.env ?? {})) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  const fresh = freshProcess(home, args, env);
+  const fresh = freshProcess(home, args, runEnv(home, options.env));
   let stdout = '';
   let stderr = '';
   const capture = (append: (text: string) => void) =>

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { MODELLED_WIDGET_TYPES } from '../domain/widgets';
+import { isModelledType } from '../domain/widgets';
 import { flowCanvas } from '../studio/canvas';
 import { flowSvg } from '../../printers/flow-svg';
 import { replSessions } from '../conversation/repl-record';
@@ -27,14 +27,13 @@ export interface WebViewOptions {
 export async function runWebView(prepared: PreparedChat, o: WebViewOptions): Promise<void> {
   const sessions = replSessions(prepared, { record: o.record });
   const chat = new LiveChat(prepared, { sessions, describeEscalation: o.describeEscalation, cwd: o.cwd });
-  const modelled = new Set<string>(MODELLED_WIDGET_TYPES);
   let server: WebServer | undefined;
   try {
     server = await startWebServer({
       chat,
       banner: o.banner,
       svg: flowSvg(flowCanvas(prepared.definition)),
-      unmodelled: prepared.definition.states.filter((s) => !modelled.has(s.type)).map((s) => s.name),
+      unmodelled: prepared.definition.states.filter((s) => !isModelledType(s.type)).map((s) => s.name),
     });
     o.ready(server.url, o.open && openBrowser(server.url));
     await o.stopped;
