@@ -19,14 +19,15 @@ export interface ReportedConversation {
   transcript: TranscriptLine[];
 }
 
-interface Open {
+/** What a tap saw of one conversation: plain data, so a worker thread can post it. */
+export interface CoverageRecord {
   path: ConversationPath;
   transcript?: TranscriptLine[];
 }
 
 export class CoverageTap {
   private readonly counter: CoverageCounter;
-  private readonly open = new Map<string, Open[]>();
+  private readonly open = new Map<string, CoverageRecord[]>();
   private readonly kept: ReportedConversation[] = [];
 
   constructor(
@@ -39,7 +40,7 @@ export class CoverageTap {
   wrap(factory: DriverFactory): DriverFactory {
     return (conversation, context) => {
       const driver = factory(conversation, context);
-      const record: Open = { path: emptyPath(), ...(this.o.transcripts ? { transcript: [] } : {}) };
+      const record: CoverageRecord = { path: emptyPath(), ...(this.o.transcripts ? { transcript: [] } : {}) };
       const key = keyOf(conversation);
       const queue = this.open.get(key);
       if (queue) queue.push(record);
@@ -68,9 +69,22 @@ export class CoverageTap {
 
   /** A conversation's result: its path counts from now on. */
   onResult(result: ConversationResult): void {
+    this.add(result, this.detach(result));
+  }
+
+  /**
+   * A conversation's result, where another tap counts it (a worker thread's conversations
+   * are counted by the main thread's tap): what this tap saw of it, to pass to `add`.
+   */
+  detach(result: ConversationResult): CoverageRecord | undefined {
     const queue = this.open.get(keyOf(result));
     const record = queue?.shift();
     if (queue && !queue.length) this.open.delete(keyOf(result));
+    return record;
+  }
+
+  /** A conversation's result with what a tap saw of it (this one's, or a worker's). */
+  add(result: ConversationResult, record: CoverageRecord | undefined): void {
     if (!record) return;
     this.counter.add(record.path);
     if (record.transcript) this.kept.push({ result, transcript: record.transcript });

@@ -80,11 +80,14 @@ export function conversationKey(name: string, file?: string): string {
   return `${name}\u0000${file ?? ''}`;
 }
 
-/** Script files are named relative to the working directory, with `/`, so a recording is the same on every machine. */
-export function recordedFileName(file: string | undefined): string | undefined {
+/**
+ * Script files are named relative to the recording's own folder, with `/`: the same on
+ * every machine and from every working directory (a CI job at the repository's root, a
+ * developer in a subfolder), as long as the scripts and the recording move together.
+ */
+export function recordedFileName(file: string | undefined, recording: string): string | undefined {
   if (!file) return undefined;
-  const relative = path.isAbsolute(file) ? path.relative(process.cwd(), file) : path.normalize(file);
-  return relative.split(path.sep).join('/');
+  return path.relative(path.dirname(path.resolve(recording)), path.resolve(file)).split(path.sep).join('/');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -722,8 +725,10 @@ export function mergeRecordings(out: string, inputs: readonly string[]): { conve
     const recording = RecordingFile.open(input);
     try {
       for (const key of recording.keys()) {
-        if (documents.has(key)) replaced++;
-        documents.set(key, recording.documentText(key) as string);
+        // Script files are named from the recording's folder: from the merged file's, now.
+        const { key: merged, text } = rebased(key, recording.documentText(key) as string, input, out);
+        if (documents.has(merged)) replaced++;
+        documents.set(merged, text);
       }
     } finally {
       recording.close();
@@ -731,6 +736,20 @@ export function mergeRecordings(out: string, inputs: readonly string[]): { conve
   }
   writeRecording(out, documents);
   return { conversations: documents.size, replaced };
+}
+
+/** A document's key and text with its script file named from `to`'s folder instead of `from`'s. */
+function rebased(key: string, text: string, from: string, to: string): { key: string; text: string } {
+  const fromDir = path.dirname(path.resolve(from));
+  const toDir = path.dirname(path.resolve(to));
+  const [name, file] = key.split('\u0000');
+  if (fromDir === toDir || !file) return { key, text };
+  const moved = path.relative(toDir, path.resolve(fromDir, file)).split(path.sep).join('/');
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('file:'));
+  if (at === -1) return { key, text };
+  lines[at] = `file: ${JSON.stringify(moved)}`;
+  return { key: conversationKey(name, moved), text: lines.join('\n') };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -794,12 +813,12 @@ export function createBotTap(o: BotTapOptions): BotTap {
 
   const forConversation = (c: { name: string; file?: string; from: string; live?: HttpTransport }): ConversationTap => {
     const behind = c.live ?? o.live;
-    const file = recordedFileName(c.file);
+    const file = recordedFileName(c.file, (o.record ?? o.replay)!);
     const key = conversationKey(c.name, file);
     const first = recording?.claim(key) ?? (!seen.has(key) && Boolean(seen.add(key)));
     if (!first) {
       // Two conversations of one name in one file: the second would answer from the first's recording.
-      throw new UsageError(`Two conversations are named "${c.name}"${file ? ` in ${file}` : ''}: a recording tells them apart by name.`, 'Give each conversation of a file its own name.');
+      throw new UsageError(`Two conversations are named "${c.name}"${c.file ? ` in ${c.file}` : ''}: a recording tells them apart by name.`, 'Give each conversation of a file its own name.');
     }
     const vars = new Placeholders(c.from, o.definitionText);
     const turns: RecordedTurn[] = [];

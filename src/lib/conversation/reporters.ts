@@ -166,6 +166,7 @@ export interface JsonReport {
     rateLimit: { waits: number; waitedMs: number; conversations: number };
     /** `--shard`: the part of the suite this report holds. */
     shard?: { index: number; total: number };
+    jobs?: number;
     scriptErrors: ScriptError[];
     notes: string[];
   };
@@ -187,6 +188,7 @@ function jsonSummary(summary: RunSummary, notes: string[]): JsonReport['summary'
     elapsedMs: Math.round(summary.elapsedMs),
     rateLimit: { ...summary.rateLimit, waitedMs: Math.round(summary.rateLimit.waitedMs) },
     ...(summary.shard ? { shard: summary.shard } : {}),
+    ...(summary.jobs ? { jobs: summary.jobs } : {}),
     scriptErrors: summary.scriptErrors,
     notes,
   };

@@ -1,18 +1,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { flowDriverFactory } from '../conversation/driver';
 import { createHeapBudget } from '../conversation/heap-budget';
 import { JUnitWriter } from '../conversation/junit';
 import { formatRate, Pacer, pacedTransport } from '../conversation/pacing';
 import { readScripts, type ReadOptions } from '../conversation/read';
 import { createHumanReporter, createStreamingJsonReporter } from '../conversation/reporters';
-import { runConversations, RunSummary } from '../conversation/runner';
+import { runConversations, RunSummary, type ConversationResult } from '../conversation/runner';
 import { inShard, type Shard } from '../conversation/shard';
 import type { PreparedChat } from '../conversation/prepared';
 import type { Conversation, ScriptError } from '../conversation/types';
 import { isScriptError } from '../conversation/types';
-import { redact } from '../redact';
-import { tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
+import { redact, registeredSecrets } from '../redact';
+import { conversationKey, tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
+import { runConversationsInWorkers } from '../conversation/parallel';
+import type { DriverFactory } from '../conversation/runner';
+import type { HttpTransport } from '../http/types';
+import type { FlowDefinition } from '../domain/flow';
+import type { ChannelModel } from '../domain/setup';
+import type { RunOptions } from '../conversation/run-options';
+import type { CoverageRecord } from '../conversation/coverage-tap';
 import type { Chalk } from 'chalk';
 import { coverageLine, type FlowCoverage } from '../conversation/coverage';
 import { CoverageTap, type ReportedConversation } from '../conversation/coverage-tap';
@@ -45,6 +53,27 @@ export interface ScriptRunOptions {
   recording?: RecordingOptions;
   /** `--report FILE`: keep each conversation's transcript for the HTML report. */
   transcripts?: boolean;
+  /**
+   * `--jobs N`: worker threads for a strict replay (no network: the run is CPU-bound).
+   * Absent: one per CPU for a suite of AUTO_JOBS_FROM conversations or more, else one.
+   */
+  jobs?: number;
+  /** `-l debug`: the run stays in this thread, whose transport writes the debug log. */
+  debug?: boolean;
+}
+
+/** From this many conversations a strict replay spreads over the CPUs by itself (a worker costs ~0.1 s to start). */
+export const AUTO_JOBS_FROM = 200;
+/** What one per CPU comes to at most, unasked: past this the main thread's reading and reporting is the limit. */
+const AUTO_JOBS_MAX = 8;
+
+/** Whether the run can go to worker threads, and if not, why (for the usage check of --jobs). */
+export function inThreadBecause(o: Pick<ScriptRunOptions, 'recording' | 'rate' | 'debug'>): string | undefined {
+  if (!o.recording?.replay) return 'a live run is bound by the bot, not the CPU: raise --concurrency instead';
+  if (o.recording.mode === 'new-only') return 'a new-only replay asks the bot and writes the recording in one place';
+  if (o.rate !== undefined) return '--rate paces the whole run from one place';
+  if (o.debug) return "-l debug logs this thread's calls";
+  return undefined;
 }
 
 export interface ScriptRunResult {
@@ -130,6 +159,70 @@ export function duration(ms: number): string {
   return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;
 }
 
+/** What a scripted conversation runs through: the flow, the run's options, the recording, the coverage. One place for both the main thread and a worker. */
+export function scriptDriverFactory(
+  p: { definition: FlowDefinition; http: HttpTransport; channelModel?: ChannelModel; run: RunOptions },
+  coverage: CoverageTap,
+  pacer: Pacer,
+  tap?: BotTap,
+  indexOf?: (conversation: Conversation) => number,
+): DriverFactory {
+  return coverage.wrap(
+    flowDriverFactory(p.definition, {
+      http: p.http,
+      perConversation: (http, context) => pacedTransport(http, pacer, context),
+      channelModel: p.channelModel,
+      run: p.run,
+      tap,
+      trace: true,
+      ...(indexOf ? { indexOf } : {}),
+    }),
+  );
+}
+
+/** What a worker thread of the run is started with (plain data: it is copied to the thread). */
+export interface ScriptWorkerData {
+  definition: FlowDefinition;
+  channelModel?: ChannelModel;
+  run: RunOptions;
+  /** What `tapFor` reads of the setup. */
+  setupEndpointUrl?: string;
+  recording: RecordingOptions;
+  timeoutMs: number;
+  transcripts: boolean;
+  secrets: string[];
+}
+
+/** The worker's script beside this one (`.ts` under tsx, `.js` in dist/). */
+const WORKER_FILE = path.join(__dirname, `script-worker${path.extname(__filename)}`);
+
+/** The first `count` conversations of a source, and the whole source again (they first). */
+async function peek(source: AsyncIterable<Conversation | ScriptError>, count: number): Promise<{ conversations: number; ended: boolean; source: AsyncIterable<Conversation | ScriptError> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const held: (Conversation | ScriptError)[] = [];
+  let conversations = 0;
+  let ended = false;
+  while (conversations < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    held.push(next.value);
+    if (!isScriptError(next.value)) conversations++;
+  }
+  async function* again(): AsyncGenerator<Conversation | ScriptError> {
+    yield* held.splice(0);
+    if (ended) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { conversations, ended, source: again() };
+}
+
 async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tap?: BotTap): Promise<ScriptRunResult> {
   // Counted up front only where it is shown: on a terminal (the time left) and for the test-mode estimate.
   const needsCount = Boolean(o.progress) || (o.testMode && o.rate === undefined);
@@ -163,45 +256,73 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   ticker?.unref();
   let summary: RunSummary;
   try {
-    summary = await runConversations(
-      suite(o, {
-        onNote: (note) => {
-          human?.onNote(note);
-          json?.onNote(note);
+    const onResult = (result: ConversationResult) => {
+      done++;
+      heapBudget();
+      if (result.status !== 'passed') failed++;
+      junit?.write(result);
+      o.progress?.clear();
+      human?.onResult(result);
+      json?.onResult(result);
+      tick();
+    };
+    const onScriptError = (error: ScriptError) => {
+      junit?.writeScriptError(error);
+      human?.onScriptError(error);
+      json?.onScriptError(error);
+    };
+    let source = suite(o, {
+      onNote: (note) => {
+        human?.onNote(note);
+        json?.onNote(note);
+      },
+    });
+    let jobs = 1;
+    if (!inThreadBecause(o)) {
+      if (o.jobs !== undefined) jobs = o.jobs;
+      else {
+        const start = await peek(source, AUTO_JOBS_FROM);
+        source = start.source;
+        if (!start.ended) jobs = Math.min(AUTO_JOBS_MAX, os.availableParallelism?.() ?? os.cpus().length);
+      }
+    }
+    if (jobs > 1) {
+      const data: ScriptWorkerData = {
+        definition: prepared.definition,
+        channelModel: prepared.setup.channelModel,
+        run: prepared.run,
+        setupEndpointUrl: prepared.setup.endpointUrl,
+        recording: o.recording!,
+        timeoutMs: o.timeoutMs,
+        transcripts: Boolean(o.transcripts),
+        secrets: registeredSecrets(),
+      };
+      summary = await runConversationsInWorkers<CoverageRecord>(source, {
+        jobs,
+        workerFile: WORKER_FILE,
+        workerData: data,
+        concurrency: o.concurrency,
+        signal: o.signal,
+        keyOf: (c) => conversationKey(c.name, c.file),
+        onResult: (result, record) => {
+          coverage.add(result, record);
+          onResult(result);
         },
-      }),
-      coverage.wrap(
-        flowDriverFactory(prepared.definition, {
-          http: prepared.http,
-          perConversation: (http, context) => pacedTransport(http, pacer, context),
-          channelModel: prepared.setup.channelModel,
-          run: prepared.run,
-          tap,
-          trace: true,
-        }),
-      ),
-      {
+        onScriptError,
+      });
+      summary.jobs = jobs;
+    } else {
+      summary = await runConversations(source, scriptDriverFactory({ ...prepared, channelModel: prepared.setup.channelModel }, coverage, pacer, tap), {
         concurrency: o.concurrency,
         timeoutMs: o.timeoutMs,
         signal: o.signal,
         onResult: (result) => {
-          done++;
           coverage.onResult(result);
-          heapBudget();
-          if (result.status !== 'passed') failed++;
-          junit?.write(result);
-          o.progress?.clear();
-          human?.onResult(result);
-          json?.onResult(result);
-          tick();
+          onResult(result);
         },
-        onScriptError: (error) => {
-          junit?.writeScriptError(error);
-          human?.onScriptError(error);
-          json?.onScriptError(error);
-        },
-      },
-    );
+        onScriptError,
+      });
+    }
   } finally {
     if (ticker) clearInterval(ticker);
   }
