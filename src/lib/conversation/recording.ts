@@ -101,29 +101,29 @@ export class Placeholders {
   private readonly ids = new Map<string, number>();
   private readonly values: string[] = [];
   private readonly customerJson: string;
-  private readonly customerForm: string;
-  private readonly customerUri: string;
+  /** The customer's address as JSON, form and URL encoding write it (each once). */
+  private readonly customerForms: string[];
+  private readonly fixed: ReadonlySet<string>;
 
   constructor(
     readonly customer: string,
-    /** The flow definition's text: a 32-hex value written in it is part of the flow, not of the run. */
-    private readonly fixed: string,
+    /** The flow definition (its text, or its fixedIds): a 32-hex value written in it is part of the flow, not of the run. */
+    fixed: string | ReadonlySet<string>,
   ) {
     this.customerJson = JSON.stringify(customer).slice(1, -1);
-    this.customerForm = new URLSearchParams({ c: customer }).toString().slice(2);
-    this.customerUri = encodeURIComponent(customer);
+    const forms = [this.customerJson, new URLSearchParams({ c: customer }).toString().slice(2), encodeURIComponent(customer)];
+    this.customerForms = customer ? [...new Set(forms)].filter(Boolean) : [];
+    this.fixed = typeof fixed === 'string' ? fixedIds(fixed) : fixed;
   }
 
   /** Hide the run's values in JSON text or a URL. */
   hide(text: string): string {
     let out = text;
-    if (this.customer) {
-      for (const form of new Set([this.customerJson, this.customerForm, this.customerUri])) {
-        if (form && out.includes(form)) out = out.split(form).join(CUSTOMER_PLACEHOLDER);
-      }
+    for (const form of this.customerForms) {
+      if (out.includes(form)) out = out.split(form).join(CUSTOMER_PLACEHOLDER);
     }
     return out.replace(HEX32, (hex) => {
-      if (this.fixed.includes(hex)) return hex;
+      if (this.fixed.has(hex)) return hex;
       let n = this.ids.get(hex);
       if (n === undefined) {
         this.values.push(hex);
@@ -140,6 +140,17 @@ export class Placeholders {
     if (out.includes('$ID')) out = out.replace(ID_PLACEHOLDER, (whole, n: string) => this.values[Number(n) - 1] ?? whole);
     return out;
   }
+}
+
+/**
+ * Every 32-hex string written in `text`, as a set: the 32-character windows of its runs of
+ * hex digits, so that `has` answers what `text.includes(hex)` would, without searching the
+ * whole definition for each id of each request.
+ */
+export function fixedIds(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const run of text.match(/[0-9a-f]{32,}/g) ?? []) for (let i = 0; i + 32 <= run.length; i++) out.add(run.slice(i, i + 32));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -804,6 +815,7 @@ export interface BotTap {
  */
 export function createBotTap(o: BotTapOptions): BotTap {
   const isBot = (url: string) => isBotUrl(url, o.endpointUrl);
+  const fixed = fixedIds(o.definitionText);
   const mode: ReplayMode = o.mode ?? 'strict';
   const recording = o.replay ? RecordingFile.open(o.replay) : undefined;
   /** New documents by key: every conversation when recording, the changed ones in new-only mode. */
@@ -820,7 +832,7 @@ export function createBotTap(o: BotTapOptions): BotTap {
       // Two conversations of one name in one file: the second would answer from the first's recording.
       throw new UsageError(`Two conversations are named "${c.name}"${c.file ? ` in ${c.file}` : ''}: a recording tells them apart by name.`, 'Give each conversation of a file its own name.');
     }
-    const vars = new Placeholders(c.from, o.definitionText);
+    const vars = new Placeholders(c.from, fixed);
     const turns: RecordedTurn[] = [];
     let current: RecordedTurn | undefined;
     let failure: TurnFailure | undefined;
