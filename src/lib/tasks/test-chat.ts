@@ -205,7 +205,6 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       newChat: (from, extra) =>
         new ChatSession(definition, {
           http: extra?.http ?? http,
-          observer: extra?.observer,
           from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS,
           channelModel: setup.channelModel,
           escalationKey: setup.escalationKey,
