@@ -20,8 +20,8 @@ export const endpointFlag = {
 export const setupFlags = {
   ...endpointFlag,
   workspace: Flags.string({ description: 'TaskRouter workspace (SID WS… or name).' }),
-  workflow: Flags.string({ description: 'TaskRouter workflow that routes escalations (SID WW… or name).' }),
-  'task-channel': Flags.string({ description: 'Task channel for escalations (SID TC… or unique name: chat, sms…).' }),
+  workflow: Flags.string({ description: 'TaskRouter workflow that routes hand-overs (SID WW… or name).' }),
+  'task-channel': Flags.string({ description: 'Task channel of hand-overs (SID TC… or unique name: chat, sms…).' }),
   flow: Flags.string({ description: 'Existing Studio flow to patch or update (SID FW… or name).' }),
   'new-flow': Flags.string({ description: 'Name of a Studio flow to create.' }),
   'channel-model': Flags.enum({

@@ -116,7 +116,7 @@ describe('twilio cognigy:test-chat flags, formats and exit codes', () => {
       const seeded = profileFake.state.seeded!;
       const handover = await chat(['-p', PROFILE.id, '-m', 'escalate-bool', '-o', 'json'], env);
       assert.strictEqual(handover.code, 0, handover.all);
-      assert.strictEqual(JSON.parse(handover.stdout).escalation.workflow, seeded.workflowSid, "the profile's saved workflow");
+      assert.strictEqual(JSON.parse(handover.stdout).handover.workflow, seeded.workflowSid, "the profile's saved workflow");
       // Without -p nothing names that account: no setup, so no endpoint.
       const none = await chat(['-m', 'hi'], env);
       assert.strictEqual(none.code, 2, none.all);
@@ -154,7 +154,7 @@ describe('twilio cognigy:test-chat flags, formats and exit codes', () => {
     const ws = await chat(['--endpoint-url', world.bot.url, '--workspace', `WS${'9'.repeat(32)}`, '-m', 'escalate-bool', '-o', 'json']);
     assert.strictEqual(ws.code, 0, ws.all);
     const handover = (r: CliResult) => {
-      const { workflow, channel } = JSON.parse(r.stdout).escalation;
+      const { workflow, channel } = JSON.parse(r.stdout).handover;
       return { workflow, channel };
     };
     assert.deepStrictEqual(handover(ws), handover(plain));
@@ -165,10 +165,10 @@ describe('twilio cognigy:test-chat flags, formats and exit codes', () => {
     try {
       const own = await chat(['--endpoint-url', world.bot.url, '--escalation-key', 'handover', '-m', 'agent please', '-o', 'json']);
       assert.strictEqual(own.code, 0, own.all);
-      assert.strictEqual(JSON.parse(own.stdout).escalated, true);
+      assert.strictEqual(JSON.parse(own.stdout).handedOver, true);
       const usual = await chat(['--endpoint-url', world.bot.url, '-m', 'agent please', '-o', 'json']);
       assert.strictEqual(usual.code, 0, usual.all);
-      assert.strictEqual(JSON.parse(usual.stdout).escalated, false, 'the default key is "escalation"');
+      assert.strictEqual(JSON.parse(usual.stdout).handedOver, false, 'the default key is "escalation"');
     } finally {
       world.bot.setBehaviour(scriptedBehaviour);
     }

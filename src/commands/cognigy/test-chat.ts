@@ -183,8 +183,8 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
         return report;
       } else if (f.web) {
         const { runWebView } = await import('../../lib/web/run-web');
-        const { previewEscalation } = await import('../../lib/flex/preview');
-        const { formatEscalationPreview } = await import('../../printers/escalate');
+        const { previewEscalate } = await import('../../lib/flex/preview');
+        const { formatEscalatePreview } = await import('../../printers/escalate');
         // Ctrl-C (or a TERM from a supervisor) stops the server; the run ends normally.
         let stop: () => void = () => undefined;
         const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -194,7 +194,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
           await runWebView(prepared, {
             record: f.record,
             banner: printers.banner(prepared, { demo: f.demo }),
-            describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
+            describeEscalate: (chat) => formatEscalatePreview(previewEscalate(chat, prepared.setup, { customer: f.from })),
             open: f.open && Boolean(process.stdout.isTTY),
             cwd: process.cwd(),
             ready: (url, opened) => this.print(`The web view is at ${url}${opened ? ' (opening your browser)' : ''}\nOnly this computer can open it, with the token in the URL. Ctrl-C stops it.`),
@@ -206,8 +206,8 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
         }
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
-        const { previewEscalation } = await import('../../lib/flex/preview');
-        const { formatEscalationPreview } = await import('../../printers/escalate');
+        const { previewEscalate } = await import('../../lib/flex/preview');
+        const { formatEscalatePreview } = await import('../../printers/escalate');
         const { replSessions } = await import('../../lib/conversation/repl-record');
         const { replSpinner, replView } = await import('../../printers/repl');
         const { spinnerWanted } = await import('../../printers/spinner');
@@ -217,7 +217,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
           output: process.stdout,
           newChat: () => sessions.newChat(),
           saveScript: (chat, file) => sessions.saveScript(chat, file),
-          describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
+          describeEscalate: (chat) => formatEscalatePreview(previewEscalate(chat, prepared.setup, { customer: f.from })),
           banner: printers.banner(prepared, { demo: f.demo }),
           view: replView({ color: colourFor(process.stdout) }),
           waiting: spinnerWanted({ quiet: this.quiet, outputFormat: this.outputFormat }) ? replSpinner() : undefined,

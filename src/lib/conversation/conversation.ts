@@ -122,7 +122,7 @@ export class ConversationActor {
   private turns = 0;
   private executions = 0;
   private lastData: Record<string, unknown> = {};
-  private escalated?: HandoverSummary;
+  private handedOver?: HandoverSummary;
   private endedWith?: EndEvent;
   /** Top-level keys of each make-http-request widget's last JSON answer, and widgets already noted. */
   private readonly lastKeys = new Map<string, readonly string[]>();
@@ -164,7 +164,7 @@ export class ConversationActor {
 
   /** What Flex received, once a send-to-flex created a task (known to a watched conversation). */
   get handover(): HandoverSummary | undefined {
-    return this.escalated;
+    return this.handedOver;
   }
 
   /** How the last execution ended, until a new one starts. */
@@ -434,7 +434,7 @@ export class ConversationActor {
           this.note({ code: 'handover-refused', widget: event.widget, problems: event.problems });
           break;
         }
-        this.escalated = handover;
+        this.handedOver = handover;
         break;
       }
       case 'variables':
@@ -467,7 +467,7 @@ export class ConversationActor {
       });
     }
     // After a hand-over the flow may go on (callComplete); say how it ended when it did.
-    if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
+    if (event.reason === 'handover' && this.handedOver && event.widget !== this.handedOver.widget) {
       this.note({ code: 'ended-after-handover', widget: event.widget, message: event.message });
     }
     this.emit({
@@ -477,7 +477,7 @@ export class ConversationActor {
       widget: event.widget,
       reason: event.reason,
       message: event.message,
-      ...(event.reason === 'handover' && this.escalated ? { handedOverBy: this.escalated.widget } : {}),
+      ...(event.reason === 'handover' && this.handedOver ? { handedOverBy: this.handedOver.widget } : {}),
     });
   }
 
