@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
-import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
+import { docLink, setupFlags, setupInputFromFlags, type RefusedFlag } from '../../flags';
 import { DEFAULT_CUSTOMER_ADDRESS } from '../../lib/domain/studio';
 import { replCommandLines } from '../../lib/conversation/repl-commands';
 import type { ChatReport } from '../../lib/tasks/test-chat';
@@ -8,8 +8,9 @@ import type { ResultPrinter } from '../../printers/printer';
 import type { MergeResult } from '../../printers/test-chat';
 import type { TestChatFlags } from '../../lib/tasks/test-chat-policy';
 
-// A flow to create means nothing to a command that only runs a flow.
-const { 'new-flow': _newFlow, ...chatSetupFlags } = setupFlags;
+// A flow to create means nothing to a command that only runs a flow; a workspace helps
+// nothing when the run reads nothing from TaskRouter.
+const { 'new-flow': _newFlow, workspace: _workspace, ...chatSetupFlags } = setupFlags;
 
 export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
   static description = [
@@ -29,6 +30,18 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     '$ twilio cognigy:test-chat --demo --web',
     '$ twilio cognigy:test-chat --script tests/convos --report reports/convos.html --min-coverage 80',
   ];
+
+  /** Setup flags the other commands take and this one does not: refused with the reason. */
+  static refusedFlags: Record<string, RefusedFlag> = {
+    workspace: {
+      message: 'test-chat takes no --workspace: it runs the flow locally and reads nothing from TaskRouter.',
+      hint: "The hand-over uses the saved setup's workflow and task channel, or --workflow WW… and --task-channel TC… (SIDs).",
+    },
+    'new-flow': {
+      message: 'test-chat takes no --new-flow: it runs a flow and creates none.',
+      hint: 'Run the flow link-flow would build (no flag), an exported one (--flow-file FILE) or a deployed one (--flow FW…|NAME).',
+    },
+  };
 
   static flags = {
     ...CognigyCommand.flags,
