@@ -123,6 +123,7 @@ function follow(conversation: ConversationActor, session: Session): void {
       seen = undefined;
       // A turn that stopped on an error of the local run said nothing the script could expect.
       if (!turn || e.error) return;
+      // The flow's own turn opens no recording turn (the tap opens one at its first bot call): it counts once it has run.
       if (turn.begin) session.turns++;
       if (session.endedAtTurn !== undefined) return;
       session.steps.push(...stepsOf(turn.events, turn.calls, e.ended?.reason));
