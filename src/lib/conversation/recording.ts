@@ -536,7 +536,7 @@ export class RecordingFile {
   private readonly byHash = new Map<number, number>();
   private readonly collided = new Map<string, number>();
   private readonly head = Buffer.alloc(2048);
-  private last: { key: string; index: number } | undefined;
+  private last: { key: string; index: number; text?: string } | undefined;
   private fd: number | undefined;
 
   private constructor(
@@ -580,10 +580,23 @@ export class RecordingFile {
   private find(key: string): number | undefined {
     if (this.last?.key === key) return this.last.index;
     let i = this.byHash.get(this.hash(key));
+    let text: string | undefined;
     if (i === COLLIDED) i = this.collided.get(key);
-    else if (i !== undefined && this.keyAt(i) !== key) i = undefined;
-    if (i !== undefined) this.last = { key, index: i };
+    else if (i !== undefined) {
+      // The document is read whole here, once: its first lines say whose it is, and the
+      // conversation's lookup that follows (claim, then its answers) needs it anyway.
+      text = this.readDocument(i);
+      if (keyOfDocument(text, this.file, this.starts[i]) !== key) i = undefined;
+    }
+    if (i !== undefined) this.last = { key, index: i, ...(text !== undefined ? { text } : {}) };
     return i;
+  }
+
+  private readDocument(i: number): string {
+    const length = this.length(i);
+    const buffer = Buffer.allocUnsafe(length);
+    const read = fs.readSync(this.fd as number, buffer, 0, length, this.starts[i]);
+    return buffer.toString('utf8', 0, read);
   }
 
   private length(i: number): number {
@@ -594,11 +607,7 @@ export class RecordingFile {
   private headerAt(i: number): { name: string; file?: string } {
     const offset = this.starts[i];
     const read = fs.readSync(this.fd as number, this.head, 0, Math.min(this.head.length, this.length(i)), offset);
-    const lines = this.head.toString('utf8', 0, read).split('\n', 3);
-    const name = lines[1]?.startsWith('conversation:') ? scalar(lines[1].slice('conversation:'.length).trim()) : undefined;
-    if (name === undefined) throw new UsageError(`${this.file}: the document at byte ${offset} does not start with "conversation: NAME".`, 'Record it again with --record, or fix the document.');
-    const file = lines[2]?.startsWith('file:') ? scalar(lines[2].slice('file:'.length).trim()) : undefined;
-    return { name, ...(file !== undefined ? { file } : {}) };
+    return documentHeader(this.head.toString('utf8', 0, read), this.file, offset);
   }
 
   private keyAt(i: number): string {
@@ -671,10 +680,8 @@ export class RecordingFile {
   documentText(key: string): string | undefined {
     const i = this.find(key);
     if (i === undefined || this.fd === undefined) return undefined;
-    const length = this.length(i);
-    const buffer = Buffer.allocUnsafe(length);
-    const read = fs.readSync(this.fd, buffer, 0, length, this.starts[i]);
-    return buffer.toString('utf8', 0, read);
+    const last = this.last;
+    return last?.index === i && last.text !== undefined ? last.text : this.readDocument(i);
   }
 
   conversation(key: string): RecordedConversation | undefined {
@@ -687,6 +694,24 @@ export class RecordingFile {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** The name and file the first lines of a document give (`offset`: where it starts in `file`, for the message). */
+function documentHeader(text: string, file: string, offset: number): { name: string; file?: string } {
+  // The first three lines only: `text` may be the whole document.
+  const second = text.indexOf('\n') + 1;
+  const third = second ? text.indexOf('\n', second) + 1 : 0;
+  const fourth = third ? text.indexOf('\n', third) : -1;
+  const lines = [text.slice(0, second), text.slice(second, third ? third - 1 : undefined), third ? text.slice(third, fourth === -1 ? undefined : fourth) : undefined];
+  const name = lines[1]?.startsWith('conversation:') ? scalar(lines[1].slice('conversation:'.length).trim()) : undefined;
+  if (name === undefined) throw new UsageError(`${file}: the document at byte ${offset} does not start with "conversation: NAME".`, 'Record it again with --record, or fix the document.');
+  const named = lines[2]?.startsWith('file:') ? scalar(lines[2].slice('file:'.length).trim()) : undefined;
+  return { name, ...(named !== undefined ? { file: named } : {}) };
+}
+
+function keyOfDocument(text: string, file: string, offset: number): string {
+  const { name, file: named } = documentHeader(text, file, offset);
+  return conversationKey(name, named);
 }
 
 /** A JSON scalar, or a plain YAML one as a person may have written it. */
