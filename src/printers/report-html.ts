@@ -1,9 +1,11 @@
-import { coverageLine, type FlowCoverage } from '../lib/conversation/coverage';
+import type { FlowCoverage } from '../lib/conversation/coverage';
+import { coverageLine } from './coverage';
+import { failureMessage } from './script-report';
 import type { ReportedConversation } from '../lib/conversation/coverage-tap';
-import type { RunTotals } from '../lib/conversation/reporters';
+import type { RunTotals } from '../lib/conversation/report';
 import type { ScriptError } from '../lib/conversation/types';
 import { COVERAGE_COLOURS, esc, flowSvg } from './flow-svg';
-import { runTotals } from '../lib/conversation/reporters';
+import { runTotals } from '../lib/conversation/report';
 import type { ScriptRunResult } from '../lib/tasks/run-scripts';
 import type { PreparedChat } from '../lib/conversation/prepared';
 import { redact } from '../lib/redact';
@@ -70,7 +72,7 @@ function conversationHtml(c: ReportedConversation): string {
   const transcript = c.transcript.map((l) => `<div class="line ${l.from}"><span class="who">${l.from === 'customer' ? 'customer' : l.from === 'bot' ? 'bot' : 'flow'}</span>${esc(l.text)}</div>`).join('');
   const failures = [
     ...r.failures.map(
-      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(f.message)}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,
+      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,
     ),
     ...(r.error ? [`<div class="failure"><div class="where">${esc(`${r.file}:${r.line}`)}</div><div>${esc(`${r.status}: ${r.error}`)}</div></div>`] : []),
     ...(r.notCheckable ?? []).map((n) => `<div class="unchecked">${esc(`${n.file}:${n.line}: ${n.name} not checked: ${n.reason}`)}</div>`),

@@ -5,7 +5,13 @@ import { entryText, formatEntry, formatHandover, transcriptJson } from './transc
 import { colourFor } from './style';
 import type { Printer, ResultPrinter } from './printer';
 import type { MergedTotals } from '../lib/conversation/merge';
-import { totalsLine } from '../lib/conversation/reporters';
+import type { Chalk } from 'chalk';
+import type { ScriptReporter } from '../lib/conversation/report';
+import type { Shard } from '../lib/conversation/shard';
+import type { ScriptProgress, TestModeEstimate } from '../lib/tasks/run-scripts';
+import { JUnitWriter } from './junit';
+import { createHumanReporter, createStreamingJsonReporter, progressText, testModeText, totalsLine } from './script-report';
+import { progressLine } from './spinner';
 
 const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
 
@@ -16,6 +22,28 @@ export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): stri
     ...(o.demo ? [DEMO_HINT] : []),
     ...prepared.notes.map((n) => `Note: ${n}`),
   ].map(redact);
+}
+
+/**
+ * The reporters of a `--script` run: the text report (or, with `-o json`, the JSON
+ * document, streamed) on `write`, and the `--junit` file, which finishes last.
+ */
+export function scriptReporters(o: { json: boolean; paint?: Chalk; junit?: string; shard?: Shard }): (write: (text: string) => void) => ScriptReporter[] {
+  return (write) => [
+    o.json ? createStreamingJsonReporter(write) : createHumanReporter({ write, showPassed: true, paint: o.paint }),
+    ...(o.junit ? [new JUnitWriter(o.junit, undefined, o.shard ? { shard: `${o.shard.index}/${o.shard.total}` } : {})] : []),
+  ];
+}
+
+/** A `--script` run's progress line on a terminal stream, rewritten in place. */
+export function scriptProgress(stream: NodeJS.WriteStream): { show(progress: ScriptProgress): void; clear(): void } {
+  const line = progressLine(stream);
+  return { show: (p) => line.show(progressText(p)), clear: () => line.clear() };
+}
+
+/** The warning before a test-mode run past test mode's allowance. */
+export function testModeWarning(estimate: TestModeEstimate): string {
+  return testModeText(estimate);
 }
 
 /** A one-shot run, as the REPL would have shown it. */

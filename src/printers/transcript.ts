@@ -1,10 +1,13 @@
 import type { RichContent } from '../lib/cognigy/normalize';
 import type { ChatTurn, HandoverSummary, TranscriptEntry, TranscriptNote } from '../lib/conversation/chat';
-import { MEDIA_ON_CONVERSATIONS } from '../lib/conversation/driver';
 import { nameAndSid } from '../lib/domain/setup';
 import { STUDIO_HTTP_BUDGET_MS } from '../lib/domain/studio';
 import { redact } from '../lib/redact';
 import { paint } from './style';
+
+/** What a run does not model of media on a Flex Conversations flow (the transcript and the script report say it). */
+export const MEDIA_ON_CONVERSATIONS =
+  "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
 
 /** A transcript entry's words: what was said, or (a system entry) what happened. Not redacted. */
 export function entryText(entry: TranscriptEntry): string {

@@ -5,5 +5,5 @@ export { parseConvoTxt } from './botium';
 export { parseYamlScript } from './yaml-format';
 export * from './match';
 export * from './runner';
-export * from './reporters';
+export * from './report';
 export * from './junit';

@@ -3,8 +3,8 @@ import { assert } from 'chai';
 import { promises as fs, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { closingLine, createHumanReporter, createJsonReporter, formatExpectedActual } from '../../../src/lib/conversation/reporters';
-import { JUnitWriter } from '../../../src/lib/conversation/junit';
+import { closingLine, createHumanReporter, createJsonReporter, formatExpectedActual } from '../../../src/printers/script-report';
+import { JUnitWriter } from '../../../src/printers/junit';
 import type { ConversationResult, RunSummary } from '../../../src/lib/conversation/runner';
 import { scriptError } from '../../../src/lib/conversation/types';
 
@@ -15,7 +15,7 @@ const failed: ConversationResult = {
   line: 1,
   status: 'failed',
   failures: [
-    { file: 's/hours.convo.txt', line: 9, turn: 1, message: 'bot message does not match', expected: 'We are open 24/7.', actual: 'We are open\nMonday to Friday \u0007\u001b[31m' },
+    { file: 's/hours.convo.txt', line: 9, turn: 1, code: 'bot-mismatch', expected: 'We are open 24/7.', actual: 'We are open\nMonday to Friday \u0007\u001b[31m' },
   ],
   turns: 1,
   elapsedMs: 1500,
