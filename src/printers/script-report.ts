@@ -11,9 +11,8 @@ import { runTotals, type JsonReport, type ReportedResult, type RunTotals, type S
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import type { ConversationResult, Failure, RunSummary } from '../lib/conversation/runner';
 import type { ScriptWarning, SuiteNote } from '../lib/conversation/types';
-import { formatRate } from '../lib/conversation/pacing';
-import type { ScriptProgress, TestModeEstimate } from '../lib/tasks/run-scripts';
-import { testModeEstimate } from '../lib/tasks/run-scripts';
+import { formatRate, testModeEstimate, type TestModeEstimate } from '../lib/conversation/pacing';
+import type { ScriptProgress } from '../lib/tasks/run-scripts';
 
 /**
  * Expected and actual, one above the other with their texts aligned; continuation lines

@@ -1,4 +1,5 @@
-import type { PreparedChat } from '../lib/conversation/prepared';
+import type { PreparedChat, PreparedNote, PreparedWarning } from '../lib/conversation/prepared';
+import { describeIssue } from '../lib/tasks/test-chat';
 import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
 import { entryText, formatEntry, formatHandover, transcriptJson } from './transcript';
@@ -8,19 +9,46 @@ import type { MergedTotals } from '../lib/conversation/merge';
 import type { Chalk } from 'chalk';
 import type { ScriptReporter } from '../lib/conversation/report';
 import type { Shard } from '../lib/conversation/shard';
-import type { ScriptProgress, TestModeEstimate } from '../lib/tasks/run-scripts';
+import type { ScriptProgress } from '../lib/tasks/run-scripts';
+import type { TestModeEstimate } from '../lib/conversation/pacing';
 import { JUnitWriter } from './junit';
 import { createHumanReporter, createStreamingJsonReporter, progressText, testModeText, totalsLine } from './script-report';
 import { progressLine } from './spinner';
 
 const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
 
+/** What the run tells before the first message, in words. */
+export function preparedNoteText(note: PreparedNote): string {
+  switch (note.code) {
+    case 'placeholder-sids':
+      return `The hand-over uses placeholder SIDs (${note.workflow.slice(0, 5)}…, ${note.taskChannel.slice(0, 5)}…): "twilio cognigy:init" fills in the real workflow and task channel.`;
+  }
+}
+
+/** What the run cannot do as the flow stands, in words (stderr, before the run). */
+export function preparedWarningText(w: PreparedWarning): string {
+  switch (w.code) {
+    case 'subflow-unreadable':
+      return `The subflow ${w.sid} could not be read from Twilio (${w.error}).`;
+    case 'subflow-not-loaded':
+      return `Widget "${w.widget}" runs the subflow ${w.sid}, which is not loaded: pass --subflow ${w.sid}=FILE, or run with --flow to read it from Twilio.`;
+    case 'function-without-url':
+      return `Widget "${w.widget}" runs the Function ${w.functionSid} with no URL in the export: pass --function ${w.widget}=URL (or ${w.functionSid}=URL), or a stub for it.`;
+    case 'unmodelled-type':
+      return `Widget "${w.widget}" has a type test-chat does not model (${w.type}): a run that reaches it stops there.`;
+    case 'lenient-property':
+      return `Widget "${w.issue.widget}" ${w.issue.property}: ${w.issue.message}.`;
+    case 'studio-accepted':
+      return `Studio accepted this flow, but: ${describeIssue(w.issue)}.`;
+  }
+}
+
 export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): string[] {
   return [
     `Running ${prepared.source}.`,
     `Bot endpoint: ${prepared.endpoint}. You are the customer (channel: ${prepared.setup.channelModel}).`,
     ...(o.demo ? [DEMO_HINT] : []),
-    ...prepared.notes.map((n) => `Note: ${n}`),
+    ...prepared.notes.map((n) => `Note: ${preparedNoteText(n)}`),
   ].map(redact);
 }
 
@@ -50,7 +78,7 @@ export function testModeWarning(estimate: TestModeEstimate): string {
 export function printReport(report: ChatReport, write: (line: string) => void, o: { color?: boolean } = {}): void {
   for (const entry of report.transcript) write(formatEntry(entry, o));
   if (report.escalation) write(formatHandover(report.escalation));
-  for (const note of report.notes) write(redact(`Note: ${note}`));
+  for (const note of report.notes) write(redact(`Note: ${preparedNoteText(note)}`));
   write(
     report.escalated
       ? 'Escalated to Flex.'
@@ -122,8 +150,8 @@ export function transcriptRows(report: ChatReport): { from: string; text: string
 }
 
 /** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
-export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript'> & { transcript: Array<Record<string, unknown>> } {
-  return { ...report, transcript: transcriptJson(report.transcript) };
+export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript' | 'notes'> & { transcript: Array<Record<string, unknown>>; notes: string[] } {
+  return { ...report, transcript: transcriptJson(report.transcript), notes: report.notes.map(preparedNoteText) };
 }
 
 /** Why a one-shot run exits non-zero: one line each, for stderr. */

@@ -130,7 +130,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     });
     const printers = await import('../../printers/test-chat');
     const { colourFor, paint } = await import('../../printers/style');
-    for (const warning of prepared.warnings) this.warn(warning);
+    for (const warning of prepared.warnings) this.warn(printers.preparedWarningText(warning));
     try {
       if (mode.kind === 'script') {
         const { runScripts, scriptExitCode } = await import('../../lib/tasks/run-scripts');

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { flowDriverFactory } from '../conversation/driver';
 import { createHeapBudget } from '../conversation/heap-budget';
-import { Pacer, pacedTransport } from '../conversation/pacing';
+import { Pacer, pacedTransport, testModeEstimate, type TestModeEstimate } from '../conversation/pacing';
 import { readScripts, type ReadOptions } from '../conversation/read';
 import type { ScriptReporter } from '../conversation/report';
 import { runConversations, RunSummary } from '../conversation/runner';
@@ -113,46 +113,6 @@ export async function countSuite(source: AsyncIterable<Conversation | ScriptErro
     for (const step of item.steps) if (step.kind === 'user') messages++;
   }
   return { conversations, messages };
-}
-
-/** Cognigy treats more test-mode messages an hour as misuse (reference: cognigy-rest-endpoint.md). */
-export const TEST_MODE_MESSAGES_PER_HOUR = 600;
-/** What the estimate assumes a turn takes at the bot: Cognigy answers in tens to hundreds of ms. */
-const ASSUMED_TURN_MS = 300;
-
-/** A test-mode run's estimate, when it would go past test mode's allowance. */
-export interface TestModeEstimate {
-  messages: number;
-  concurrency: number;
-  /** What the estimate assumes a turn takes at the bot. */
-  assumedTurnMs: number;
-  /** How long the run would take. */
-  runMs: number;
-  /** Messages it would send in an hour. */
-  perHour: number;
-  /** What test mode allows an hour. */
-  allowedPerHour: number;
-  /** How long the run takes paced at the allowance. */
-  pacedMs: number;
-}
-
-/**
- * The estimate for a test-mode run without --rate that would go past test mode's
- * allowance; undefined when it would not.
- */
-export function testModeEstimate(messages: number, concurrency: number): TestModeEstimate | undefined {
-  const runMs = (messages * ASSUMED_TURN_MS) / concurrency;
-  const hours = runMs / 3_600_000;
-  if (messages <= TEST_MODE_MESSAGES_PER_HOUR * Math.max(1, hours)) return undefined;
-  return {
-    messages,
-    concurrency,
-    assumedTurnMs: ASSUMED_TURN_MS,
-    runMs,
-    perHour: Math.round(messages / Math.max(1, hours)),
-    allowedPerHour: TEST_MODE_MESSAGES_PER_HOUR,
-    pacedMs: (messages / TEST_MODE_MESSAGES_PER_HOUR) * 3_600_000,
-  };
 }
 
 async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tap?: BotTap): Promise<ScriptRunResult> {
