@@ -1,7 +1,7 @@
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import { coverageLine } from './coverage';
 import { failureMessage } from './script-report';
-import type { ReportedConversation } from '../lib/conversation/coverage-tap';
+import type { ReportedConversation, TranscriptLine } from '../lib/conversation/coverage-tap';
 import type { RunTotals } from '../lib/conversation/report';
 import type { ScriptError } from '../lib/conversation/types';
 import { COVERAGE_COLOURS, esc, flowSvg } from './flow-svg';
@@ -66,10 +66,16 @@ ${conversations.map(conversationHtml).join('\n')}
 `;
 }
 
+/** What was said, or what the flow did, in words. */
+function lineText(l: TranscriptLine): string {
+  if (l.from !== 'flow') return l.text;
+  return l.event === 'handover' ? `hand-over to Flex (workflow ${l.workflow})` : `the flow ended (${l.reason}${l.detail ? `: ${l.detail}` : ''})`;
+}
+
 function conversationHtml(c: ReportedConversation): string {
   const r = c.result;
   const failing = r.status !== 'passed';
-  const transcript = c.transcript.map((l) => `<div class="line ${l.from}"><span class="who">${l.from === 'customer' ? 'customer' : l.from === 'bot' ? 'bot' : 'flow'}</span>${esc(l.text)}</div>`).join('');
+  const transcript = c.transcript.map((l) => `<div class="line ${l.from}"><span class="who">${l.from}</span>${esc(lineText(l))}</div>`).join('');
   const failures = [
     ...r.failures.map(
       (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
 import { DEFAULT_CUSTOMER_ADDRESS } from '../../lib/domain/studio';
-import { replCommandLines } from '../../lib/conversation/repl-commands';
+import { replCommandLines } from '../../printers/repl-commands';
 import type { ChatReport } from '../../lib/tasks/test-chat';
 import type { ResultPrinter } from '../../printers/printer';
 import type { MergeResult } from '../../printers/test-chat';
