@@ -11,7 +11,7 @@ import { escapeXmlAttribute, escapeXmlText, JUNIT_SUITE_NAME, propertiesXml } fr
 import { runTotals, type ScriptReporter } from '../lib/conversation/report';
 import type { ConversationResult, RunSummary } from '../lib/conversation/runner';
 import type { ScriptError } from '../lib/conversation/types';
-import { failureLocation, failureMessage, formatExpectedActual } from './script-report';
+import { failureLocation, failureMessage, formatExpectedActual, uncheckedText } from './script-report';
 
 const FLUSH_AT = 64 * 1024;
 
@@ -23,7 +23,7 @@ export function testcaseXml(result: ConversationResult): string {
   if (result.status === 'passed') return `${open}/>\n`;
   let inner = '';
   if (result.status === 'notCheckable') {
-    const checks = (result.notCheckable ?? []).map((c) => `${c.file}:${c.line}: ${c.name}: ${c.reason}`);
+    const checks = (result.notCheckable ?? []).map((c) => `${c.file}:${c.line}: ${c.name}: ${uncheckedText(c.reason)}`);
     inner += `      <skipped message="${escapeXmlAttribute(`not checkable: ${(result.notCheckable ?? []).map((c) => c.name).join(', ')}`)}">${escapeXmlText(checks.join('\n'))}</skipped>\n`;
   } else if (result.status === 'failed') {
     for (const failure of result.failures) {

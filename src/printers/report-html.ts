@@ -1,6 +1,6 @@
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import { coverageLine } from './coverage';
-import { failureMessage } from './script-report';
+import { failureMessage, uncheckedText } from './script-report';
 import type { ReportedConversation, TranscriptLine } from '../lib/conversation/coverage-tap';
 import type { RunTotals } from '../lib/conversation/report';
 import type { ScriptError } from '../lib/conversation/types';
@@ -81,7 +81,7 @@ function conversationHtml(c: ReportedConversation): string {
       (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,
     ),
     ...(r.error ? [`<div class="failure"><div class="where">${esc(`${r.file}:${r.line}`)}</div><div>${esc(`${r.status}: ${r.error}`)}</div></div>`] : []),
-    ...(r.notCheckable ?? []).map((n) => `<div class="unchecked">${esc(`${n.file}:${n.line}: ${n.name} not checked: ${n.reason}`)}</div>`),
+    ...(r.notCheckable ?? []).map((n) => `<div class="unchecked">${esc(`${n.file}:${n.line}: ${n.name} not checked: ${uncheckedText(n.reason)}`)}</div>`),
   ].join('');
   return `<details class="conversation ${r.status}"${failing ? ' open' : ''}><summary><span class="status">${esc(r.status)}</span> ${esc(r.name)} <span class="where">${esc(`${r.file}:${r.line}`)} · ${r.turns} turn${r.turns === 1 ? '' : 's'} · ${Math.round(r.elapsedMs)} ms</span></summary>
 <div class="side-by-side"><div class="transcript">${transcript || '<em>no turn</em>'}</div><div class="failures">${failures || '<em>passed</em>'}</div></div></details>`;

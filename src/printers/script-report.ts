@@ -10,7 +10,7 @@ import { MEDIA_ON_CONVERSATIONS } from './transcript';
 import { runTotals, type JsonReport, type ReportedResult, type RunTotals, type ScriptReporter } from '../lib/conversation/report';
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import type { ConversationResult, Failure, RunSummary } from '../lib/conversation/runner';
-import type { ScriptWarning, SuiteNote } from '../lib/conversation/types';
+import type { ScriptWarning, SuiteNote, UncheckedReason } from '../lib/conversation/types';
 import { formatRate, testModeEstimate, type TestModeEstimate } from '../lib/conversation/pacing';
 import type { ScriptProgress } from '../lib/tasks/run-scripts';
 
@@ -65,6 +65,14 @@ export function warningMessage(warning: ScriptWarning): string {
       return MEDIA_ON_CONVERSATIONS;
     case 'flow-warning':
       return `"${warning.widget}": ${warning.warning}`;
+  }
+}
+
+/** Why a check could not be made, in words. */
+export function uncheckedText(reason: UncheckedReason): string {
+  switch (reason) {
+    case 'no-nlu':
+      return 'a Cognigy REST endpoint returns no NLU result (intent, confidence, entities)';
   }
 }
 
@@ -133,7 +141,7 @@ export function createHumanReporter(options: HumanReporterOptions): Required<Scr
         }
       }
       for (const check of result.notCheckable ?? []) {
-        out(`    ${check.file}:${check.line}: ${check.name} not checked: ${visible(check.reason)}`);
+        out(`    ${check.file}:${check.line}: ${check.name} not checked: ${visible(uncheckedText(check.reason))}`);
       }
       for (const warning of result.warnings ?? []) {
         out(`    note: ${result.file}:${warning.line}: ${visible(warningMessage(warning))}`);
@@ -196,12 +204,13 @@ function jsonSummary(summary: RunSummary, notes: string[]): JsonReport['summary'
  * warnings is the runner's own object.
  */
 export function reportedResult(result: ConversationResult): ReportedResult {
-  if (!result.failures.length && !result.warnings?.length) return result as ReportedResult;
-  const { failures, warnings, ...rest } = result;
+  if (!result.failures.length && !result.warnings?.length && !result.notCheckable?.length) return result as ReportedResult;
+  const { failures, warnings, notCheckable, ...rest } = result;
   return {
     ...rest,
     failures: failures.map((f) => ({ ...f, message: failureMessage(f) })),
     ...(warnings ? { warnings: warnings.map((w) => ({ ...w, message: warningMessage(w) })) } : {}),
+    ...(notCheckable ? { notCheckable: notCheckable.map((c) => ({ ...c, code: c.reason, reason: uncheckedText(c.reason) })) } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  * `src/printers/junit.ts`): the run hands them results and they put them in words.
  */
 import type { FlowCoverage } from './coverage';
-import type { ConversationResult, RunSummary } from './runner';
+import type { ConversationResult, RunSummary, UncheckedCheck } from './runner';
 import type { ScriptError, SuiteNote } from './types';
 
 /** What the command hands the run to report with; each is told everything, in order. */
@@ -47,10 +47,11 @@ export function runTotals(summary: RunSummary): RunTotals {
 /** A failure as `-o json` shows it: the runner's data with its sentence (`message`) filled in. */
 export type ReportedFailure = ConversationResult['failures'][number] & { message: string };
 
-/** A result as `-o json` shows it: failures and warnings with their `message`. */
-export type ReportedResult = Omit<ConversationResult, 'failures' | 'warnings'> & {
+/** A result as `-o json` shows it: failures and warnings with their `message`, checks not made with their `reason` in words (and its `code`). */
+export type ReportedResult = Omit<ConversationResult, 'failures' | 'warnings' | 'notCheckable'> & {
   failures: ReportedFailure[];
   warnings?: (NonNullable<ConversationResult['warnings']>[number] & { message: string })[];
+  notCheckable?: (Omit<UncheckedCheck, 'reason'> & { code: UncheckedCheck['reason']; reason: string })[];
 };
 
 export interface JsonReport {

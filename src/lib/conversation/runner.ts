@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { applyMemory, fillMemory, type ScriptingMemory } from './botium';
 import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
-import type { Conversation, Expectation, ScriptError, ScriptStep, ScriptWarning, TurnWarning } from './types';
+import type { Conversation, Expectation, ScriptError, ScriptStep, ScriptWarning, TurnWarning, UncheckedReason } from './types';
 import type { PathStep } from './coverage';
 import { isScriptError } from './types';
 
@@ -89,7 +89,7 @@ export interface UncheckedCheck {
   file: string;
   line: number;
   name: string;
-  reason: string;
+  reason: UncheckedReason;
 }
 
 /**

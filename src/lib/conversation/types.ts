@@ -49,7 +49,7 @@ export type Expectation =
   /** Botium BUTTONS / MEDIA / CARDS / JSON_PATH (and their _COUNT forms) on the message as botium-connector-cognigy maps Cognigy's rich output. */
   | { kind: 'rich'; name: RichAsserter; args: string[]; not: boolean; mode: BotiumMatchMode; line: number; raw?: boolean }
   /** A check that cannot be made against this bot (NLU asserters): counted and listed, never passed. */
-  | { kind: 'notCheckable'; name: string; line: number; reason: string }
+  | { kind: 'notCheckable'; name: string; line: number; reason: UncheckedReason }
   /** Any message at all (an empty `#bot` block, `bot: true`). */
   | { kind: 'any' }
   /** The whole message text, exactly (case-sensitive). */
@@ -130,6 +130,9 @@ export type SuiteNote =
   | { code: 'memory-off'; file: string; line: number }
   /** botium.json capabilities that only configure Botium's own connector (`names`, all of them). */
   | { code: 'connector-capabilities-ignored'; names: string[] };
+
+/** Why a check cannot be made (printers word it): `no-nlu`, the REST endpoint returns no NLU result. */
+export type UncheckedReason = 'no-nlu';
 
 /** A script that cannot be read; reported, and the other scripts still run. */
 export interface ScriptError {

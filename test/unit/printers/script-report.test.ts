@@ -236,3 +236,46 @@ describe('JUnit XML', () => {
     assert.strictEqual(root.children[0].children[1].children[0].attributes.message, 'line one\nline two\ttab');
   });
 });
+
+describe('the run returns codes, the reporters say them', () => {
+  const warned: ConversationResult = {
+    ...failed,
+    failures: [{ file: 's/hours.convo.txt', line: 9, turn: 2, code: 'unexpected-messages', count: 2, expected: 'no further bot message before: customer says "bye"', actual: 'a\nb', botFailure: '"CallBot": the endpoint answered 500' }],
+    warnings: [
+      { line: 3, code: 'ignored-text', where: '#begin' },
+      { line: 9, code: 'flow-warning', widget: 'SetVars', warning: 'x is kept as text' },
+    ],
+  };
+
+  it('the text report: each failure and warning in words, where it happened', () => {
+    const out = human([warned], summaryOf([warned]));
+    assert.ok(out.includes('    s/hours.convo.txt:9, turn 2: the bot sent 2 message(s) the script does not expect ("CallBot": the endpoint answered 500)\n'), out);
+    assert.ok(out.includes('    note: s/hours.convo.txt:3: text in #begin is ignored, as Botium ignores it\n'), out);
+    assert.ok(out.includes('    note: s/hours.convo.txt:9: "SetVars": x is kept as text\n'), out);
+  });
+
+  it('-o json: the same sentence as `message`, beside the code and its fields', () => {
+    const reporter = createJsonReporter();
+    reporter.onResult(warned);
+    reporter.onNote({ code: 'connector-capabilities-ignored', names: ['A', 'B', 'C', 'D', 'E', 'F'] });
+    const report = reporter.finish(summaryOf([warned]));
+    const [result] = report.results;
+    assert.deepStrictEqual(
+      [result.failures[0].code, result.failures[0].count, result.failures[0].message],
+      ['unexpected-messages', 2, 'the bot sent 2 message(s) the script does not expect ("CallBot": the endpoint answered 500)'],
+    );
+    assert.deepStrictEqual(result.warnings!.map((w) => [w.line, w.code, w.message]), [
+      [3, 'ignored-text', 'text in #begin is ignored, as Botium ignores it'],
+      [9, 'flow-warning', '"SetVars": x is kept as text'],
+    ]);
+    assert.deepStrictEqual(report.summary.notes, ["botium.json: 6 capabilities that only configure Botium's own connector ignored (A, B, C, D, E, …)"]);
+    assert.strictEqual(warned.failures[0].code, 'unexpected-messages', "the runner's result is not changed");
+    assert.ok(!('message' in warned.failures[0]));
+  });
+
+  it('a passed result without warnings is written as the runner made it', () => {
+    const reporter = createJsonReporter();
+    reporter.onResult(passed);
+    assert.strictEqual<unknown>(reporter.finish(summaryOf([passed])).results[0], passed);
+  });
+});
