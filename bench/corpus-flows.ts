@@ -87,7 +87,7 @@ function offline(unstubbed: string[]): HttpTransport {
 function summarise(report: ChatReport): string {
   const bot = report.transcript.filter((e) => e.from === 'bot').length;
   const others = report.transcript.filter((e) => e.from === 'system' && e.kind === 'other-recipient').length;
-  const end = report.escalated ? 'hands over to Flex' : report.ended ? `ends (${report.ended})` : 'waits for the customer';
+  const end = report.handedOver ? 'hands over to Flex' : report.ended ? `ends (${report.ended})` : 'waits for the customer';
   const problems = report.problems.map((p) => `${p.kind}: ${p.message}`);
   return [`${bot} message(s) to the customer${others ? `, ${others} to others` : ''}, ${end}`, ...problems].join('; ');
 }

@@ -146,7 +146,7 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
     registerSecret(process.env.TWILIO_AUTH_TOKEN);
     registerSecret(process.env.TWILIO_API_SECRET);
     const ctor = this.constructor as any;
-    checkArguments(this.argv, ctor.flags, `${this.config.bin} ${this.id} --help`);
+    checkArguments(this.argv, ctor.flags, `${this.config.bin} ${this.id} --help`, ctor.refusedFlags);
     const { flags } = await this.parse(ctor);
     registerEndpointSecret((flags as any)['endpoint-url']);
     // A token given to the wrong flag is still a token; customer messages are content.

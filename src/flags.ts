@@ -20,8 +20,8 @@ export const endpointFlag = {
 export const setupFlags = {
   ...endpointFlag,
   workspace: Flags.string({ description: 'TaskRouter workspace (SID WS… or name).' }),
-  workflow: Flags.string({ description: 'TaskRouter workflow that routes escalations (SID WW… or name).' }),
-  'task-channel': Flags.string({ description: 'Task channel for escalations (SID TC… or unique name: chat, sms…).' }),
+  workflow: Flags.string({ description: 'TaskRouter workflow that routes hand-overs (SID WW… or name).' }),
+  'task-channel': Flags.string({ description: 'Task channel of hand-overs (SID TC… or unique name: chat, sms…).' }),
   flow: Flags.string({ description: 'Existing Studio flow to patch or update (SID FW… or name).' }),
   'new-flow': Flags.string({ description: 'Name of a Studio flow to create.' }),
   'channel-model': Flags.enum({
@@ -76,14 +76,21 @@ interface FlagShape {
 /** What a command-line word looks like when it is a flag (`-5` or `-` are values). */
 const FLAG_LIKE = /^--?[A-Za-z]/;
 
+/** A flag of the setup that a command does not take, with why and what to do instead. */
+export interface RefusedFlag {
+  message: string;
+  hint: string;
+}
+
 /**
  * Check the command line before oclif parses it, so that a typo never becomes input:
  * oclif lets a repeatable flag (`-m`) take every word that follows it, an unknown flag
  * included, and lets any flag take the next flag as its value. Every word must be a known
  * flag or the value right after one; a value that looks like a flag is refused unless it
- * is given as `--flag=value`.
+ * is given as `--flag=value`. A flag in `refused` (one the other commands take) is refused
+ * with its own reason rather than as unknown.
  */
-export function checkArguments(argv: readonly string[], flags: Record<string, FlagShape>, help: string): void {
+export function checkArguments(argv: readonly string[], flags: Record<string, FlagShape>, help: string, refused: Readonly<Record<string, RefusedFlag>> = {}): void {
   const byChar = new Map(Object.entries(flags).filter(([, f]) => f.char).map(([name, f]) => [f.char!, name]));
   const seeHelp = `See: ${help}`;
   let previous: string | undefined;
@@ -112,6 +119,7 @@ export function checkArguments(argv: readonly string[], flags: Record<string, Fl
       const given = eq === -1 ? word.slice(2) : word.slice(2, eq);
       inline = eq === -1 ? undefined : word.slice(eq + 1);
       name = flags[given] ? given : given.startsWith('no-') && flags[given.slice(3)]?.allowNo ? given.slice(3) : undefined;
+      if (!name && Object.hasOwn(refused, given)) throw new UsageError(refused[given].message, refused[given].hint);
       if (!name) throw new UsageError(`Unknown flag --${given}.`, seeHelp);
     } else {
       name = byChar.get(word[1]);

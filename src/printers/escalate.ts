@@ -1,28 +1,28 @@
-import { describeHandover, type EscalationNote, type EscalationResult, type FlowSource } from '../lib/flex/escalate';
+import { describeHandover, type EscalateNote, type EscalateResult, type FlowSource } from '../lib/flex/escalate';
 import type { Printer, ResultPrinter, SummaryRow } from './printer';
-import { PREVIEW_SID, type EscalationPreview } from '../lib/flex/preview';
+import { PREVIEW_SID, type EscalatePreview } from '../lib/flex/preview';
 import type { NamedResource } from '../lib/domain/setup';
 import { nameAndSid as named } from '../lib/domain/setup';
 
 /** The result to stdout (the SIDs are what the command is for); notes to stderr. */
-export const escalationPrinter: ResultPrinter<EscalationResult> = {
+export const escalatePrinter: ResultPrinter<EscalateResult> = {
   json: (r) => ({ ...r, notes: r.notes.map(noteText) }),
   rows: (r) => summaryRows(r),
-  human: printEscalationResult,
+  human: printEscalateResult,
   notes: (r, out, format) => {
     if (format === 'tsv') warnAbout(out, r);
   },
 };
 
-function printEscalationResult(r: EscalationResult, cmd: Printer): void {
+function printEscalateResult(r: EscalateResult, cmd: Printer): void {
   const say = (line: string) => cmd.print(line);
   const what = `${r.target.kind === 'channel' ? 'chat channel' : 'conversation'} ${r.target.sid} (${r.customer.address}, ${r.customer.channelType})`;
   const routing = `workflow ${named(r.routing.workflow)}, task channel ${r.routing.taskChannel.name}`;
   const flowName = r.flow ? `"${r.flow.name}"` : 'the flow';
 
-  if (r.action === 'already-escalated') {
+  if (r.action === 'already-handed-over') {
     const h = r.handover!;
-    say(`Already with Flex: ${what} has ${describeHandover(h)} (${h.assignmentStatus}${h.escalatedBy ? `, made by ${h.escalatedBy}` : ''}).`);
+    say(`Already with Flex: ${what} has ${describeHandover(h)} (${h.assignmentStatus}${h.madeBy ? `, made by ${h.madeBy}` : ''}).`);
     say('Nothing was created (--force creates another hand-over).');
   } else if (r.action === 'would-create') {
     say(`Dry run: nothing was written.`);
@@ -56,7 +56,7 @@ function printEscalationResult(r: EscalationResult, cmd: Printer): void {
   warnAbout(cmd, r);
 }
 
-function warnAbout(cmd: Printer, r: EscalationResult): void {
+function warnAbout(cmd: Printer, r: EscalateResult): void {
   if (r.recovered) cmd.warn('Twilio answered the create with an error, but the hand-over was found created: no second one was made.');
   for (const n of r.notes) cmd.warn(noteText(n));
   if (r.alsoOpen?.length) cmd.warn(`--force: ${r.alsoOpen.length} open hand-over(s) already existed (${r.alsoOpen.map((h) => h.taskSid).join(', ')}).`);
@@ -72,7 +72,7 @@ const FLOW_SOURCE_WORDS: Record<FlowSource, string> = {
 };
 
 /** One note of the result, in words (stderr, and the `notes` of -o json). */
-export function noteText(n: EscalationNote): string {
+export function noteText(n: EscalateNote): string {
   switch (n.code) {
     case 'flex-flow-without-webhook':
       return `The chat channel has no Studio webhook to remove; its Flex Flow sends to flow "${n.flow}", so if new messages still reach Studio the bot may answer again.`;
@@ -97,9 +97,9 @@ export function noteText(n: EscalationNote): string {
 }
 
 /** `-o tsv`: the hand-over and each execution, one row each. */
-function summaryRows(r: EscalationResult): SummaryRow[] {
+function summaryRows(r: EscalateResult): SummaryRow[] {
   const h = r.handover;
-  const action = r.action === 'already-escalated' ? 'already-open' : r.action;
+  const action = r.action;
   const rows: SummaryRow[] = [
     {
       what: h?.kind ?? (r.channelModel === 'legacy' ? 'task' : 'interaction'),
@@ -115,7 +115,7 @@ function summaryRows(r: EscalationResult): SummaryRow[] {
 }
 
 /** test-chat's `/escalate`: what escalate would do for this conversation, step by step. */
-export function formatEscalationPreview(p: EscalationPreview): string {
+export function formatEscalatePreview(p: EscalatePreview): string {
   const named = (r: NamedResource | undefined, what: string) =>
     r ? (r.name && r.name !== r.sid ? `${what} "${r.name}" (${r.sid})` : `${what} ${r.sid}`) : `${what} (none in the setup: run twilio cognigy:init)`;
   const legacy = p.channelModel === 'legacy';

@@ -77,11 +77,11 @@ export function testModeWarning(estimate: TestModeEstimate): string {
 /** A one-shot run, as the REPL would have shown it. */
 export function printReport(report: ChatReport, write: (line: string) => void, o: { color?: boolean } = {}): void {
   for (const entry of report.transcript) write(formatEntry(entry, o));
-  if (report.escalation) write(formatHandover(report.escalation));
+  if (report.handover) write(formatHandover(report.handover));
   for (const note of report.notes) write(redact(`Note: ${preparedNoteText(note)}`));
   write(
-    report.escalated
-      ? 'Escalated to Flex.'
+    report.handedOver
+      ? 'Handed over to Flex.'
       : report.ended === 'error' || report.ended === 'limit'
         ? 'The flow stopped with an error.'
         : report.ended

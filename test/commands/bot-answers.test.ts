@@ -19,7 +19,7 @@ import { startWorld, secretsIn, World } from '../helpers/stand-ins';
  */
 interface Report {
   transcript: { from: string; text: string; kind?: string }[];
-  escalated: boolean;
+  handedOver: boolean;
   problems: { kind: string; message: string }[];
 }
 
@@ -53,17 +53,17 @@ describe('what the customer gets, and what Cognigy can read', () => {
     const r = await chat(world.bot.url, ['escalate-early'], ['--request-format', 'form']);
     assert.strictEqual(r.code, 0, r.all);
     const out = parse(r);
-    assert.strictEqual(out.escalated, true, 'the flow saw the flag on output 1');
+    assert.strictEqual(out.handedOver, true, 'the flow saw the flag on output 1');
     assert.deepStrictEqual(said(out), ['Let me connect you to a human agent. Please hold on.']);
   });
 
   it('the agent reads what the customer last received, also when the answer was quick replies with an empty text', async () => {
     const r = await chat(world.bot.url, ['escalate-quick']);
     assert.strictEqual(r.code, 0, r.all);
-    const out = parse(r) as Report & { escalation: { attributes: { cognigy: { lastAnswer: string } } } };
-    assert.strictEqual(out.escalated, true);
+    const out = parse(r) as Report & { handover: { attributes: { cognigy: { lastAnswer: string } } } };
+    assert.strictEqual(out.handedOver, true);
     assert.match(said(out)[0], /^An agent will take over\. Anything to add\?/);
-    assert.strictEqual(out.escalation.attributes.cognigy.lastAnswer, said(out)[0], 'lastAnswer is the text the customer got, not the empty parsed.text');
+    assert.strictEqual(out.handover.attributes.cognigy.lastAnswer, said(out)[0], 'lastAnswer is the text the customer got, not the empty parsed.text');
     assert.deepStrictEqual(secretsIn(world, r.all), []);
   });
 
@@ -77,7 +77,7 @@ describe('what the customer gets, and what Cognigy can read', () => {
       const r = await chat(world.bot.url, ['tell me everything']);
       assert.strictEqual(r.code, 1, r.all);
       const out = parse(r);
-      assert.strictEqual(out.escalated, false);
+      assert.strictEqual(out.handedOver, false);
       assert.match(out.problems[0].message, /asked for an agent \(escalation\) past the first 15 outputs.*\(output 16\), so the flow did not hand over/);
       assert.match(r.stderr, /past the first 15 outputs/);
     } finally {
@@ -186,7 +186,7 @@ describe('what the customer gets, and what Cognigy can read', () => {
     const r = await chat(world.bot.url, ['handover-node']);
     assert.strictEqual(r.code, 1, r.all);
     const out = parse(r);
-    assert.strictEqual(out.escalated, false);
+    assert.strictEqual(out.handedOver, false);
     assert.match(out.problems[0].message, /Handover to Agent node \(status "error", reason "unsupported"\): a REST endpoint is not handover-capable/);
     assert.match(r.stderr, /"escalation": true/);
   });

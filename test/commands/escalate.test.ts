@@ -201,7 +201,14 @@ describe('twilio cognigy:escalate', () => {
       const writes = world.fake.writes().length;
       const again = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'json']);
       assert.strictEqual(again.code, 0, again.all);
-      assert.strictEqual(JSON.parse(again.stdout).action, 'already-escalated');
+      const found = JSON.parse(again.stdout);
+      assert.strictEqual(found.action, 'already-handed-over');
+      assert.strictEqual(found.handover.madeBy, 'twilio cognigy:escalate');
+      assert.strictEqual(world.fake.writes().length, writes);
+      // The table says the same word as the JSON.
+      const table = await world.run(['cognigy:escalate', '--channel', s.sid, '-o', 'tsv']);
+      assert.strictEqual(table.code, 0, table.all);
+      assert.deepStrictEqual(table.stdout.split('\n')[1].split('\t').slice(0, 3), ['task', out.handover.taskSid, 'already-handed-over']);
       assert.strictEqual(world.fake.writes().length, writes);
 
       const forced = await world.run(['cognigy:escalate', '--channel', s.sid, '--force']);
@@ -227,7 +234,7 @@ describe('twilio cognigy:escalate', () => {
         const customer = nextCustomer();
         const r = await world.run(['cognigy:test-chat', '--channel-model', model, '--from', customer, '-m', 'escalate-bool', '-o', 'json']);
         assert.strictEqual(r.code, 0, r.all);
-        const a = JSON.parse(r.stdout).escalation.attributes;
+        const a = JSON.parse(r.stdout).handover.attributes;
         assert.strictEqual(a.customerAddress, customer);
         assert.strictEqual(a.customerName, customer, 'the flow knows no better name than the address');
         assert.strictEqual(a.name, customer, "Flex's default name stays");

@@ -23,8 +23,8 @@ interface Entry {
 }
 interface Report {
   transcript: Entry[];
-  escalated: boolean;
-  escalation: null | { attributes?: any };
+  handedOver: boolean;
+  handover: null | { attributes?: any };
   ended: string | null;
   problems: { kind: string; widget: string; message: string }[];
 }
@@ -166,14 +166,14 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
     const created = await play(writeFlow([flex({ attributes: '{"topic": "billing"}' }, 'Queued', 'Sorry'), say('Queued', 'An agent will be with you shortly.'), say('Sorry', 'No agent now.')]), ['help']);
     assert.strictEqual(created.r.code, 0, created.r.all);
     assert.deepStrictEqual(botSaid(created.out), ['An agent will be with you shortly.']);
-    assert.strictEqual(created.out.escalated, true);
+    assert.strictEqual(created.out.handedOver, true);
     assert.strictEqual(created.out.ended, 'handover');
     assert.ok(created.out.transcript.some((e) => e.kind === 'end' && /after the hand-over: handed over to Flex by "ToFlex"; "Queued" then ended the flow/.test(e.text)), created.r.stdout);
 
     const refused = await play(writeFlow([flex({ attributes: '{"text": "{{trigger.message.Body}}"}' }, 'Queued', 'Sorry'), say('Queued', 'An agent will be with you shortly.'), say('Sorry', 'No agent now.')]), ['say "hi"']);
     assert.strictEqual(refused.r.code, 1, refused.r.all);
     assert.deepStrictEqual(botSaid(refused.out), ['No agent now.']);
-    assert.strictEqual(refused.out.escalated, false);
+    assert.strictEqual(refused.out.handedOver, false);
     assert.strictEqual(refused.out.problems[0].kind, 'handover');
     assert.match(refused.r.stderr, /"ToFlex" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
   });
@@ -182,7 +182,7 @@ describe('test-chat --flow-file follows Studio\'s widget pages (issue 19)', () =
     const file = writeFlow([flex({ attributes: '{"topic": "billing"}' }, 'Queued', 'Sorry'), say('Queued', 'queued'), say('Sorry', 'sorry')], 'incomingConversationMessage');
     const { r, out } = await play(file, ['help'], ['--from', '+4915112345678']);
     assert.strictEqual(r.code, 0, r.all);
-    assert.deepStrictEqual(out.escalation!.attributes, {
+    assert.deepStrictEqual(out.handover!.attributes, {
       channelType: 'sms',
       customerAddress: '+4915112345678',
       from: '+4915112345678',

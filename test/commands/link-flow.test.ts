@@ -125,7 +125,7 @@ describe('twilio cognigy:link-flow', () => {
     try {
       const chat = await world.run(['cognigy:test-chat', '-m', 'hi', '-o', 'json']);
       const report = JSON.parse(chat.stdout);
-      assert.strictEqual(report.escalated, true, chat.all);
+      assert.strictEqual(report.handedOver, true, chat.all);
     } finally {
       world.bot.setBehaviour((await import('../stand-ins/cognigy-scripted')).scriptedBehaviour);
     }

@@ -28,8 +28,8 @@ interface Entry {
 }
 interface Report {
   transcript: Entry[];
-  escalated: boolean;
-  escalation: null | { attributes?: any; attributesRaw: string };
+  handedOver: boolean;
+  handover: null | { attributes?: any; attributesRaw: string };
   ended: string | null;
   problems: { kind: string; widget: string; message: string }[];
 }
@@ -211,8 +211,8 @@ describe('real Studio flows run as Studio runs them (test-chat)', () => {
       assert.strictEqual(r.code, 0, r.all);
       const out = parse(r);
       assert.deepStrictEqual(said(out), ['Name?']);
-      assert.strictEqual(out.escalated, true);
-      assert.strictEqual(out.escalation!.attributes.name, '+4915112345678', "Studio's default attributes");
+      assert.strictEqual(out.handedOver, true);
+      assert.strictEqual(out.handover!.attributes.name, '+4915112345678', "Studio's default attributes");
       const sent = calls.slice(first);
       assert.strictEqual(sent.length, 1);
       assert.strictEqual(sent[0].body, '{"who": "Ana"}');

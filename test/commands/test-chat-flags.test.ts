@@ -11,7 +11,7 @@ import { startTwilioFake, type TwilioFake } from '../stand-ins/twilio';
 
 /**
  * The test-chat flags, output formats and exit codes no other in-process file covers:
- * `-o columns`, `-l`, `-p`, `--workspace`, `--escalation-key`, `--botium-config`, the
+ * `-o columns`, `-l`, `-p`, `--workspace` (refused), `--escalation-key`, `--botium-config`, the
  * usage rules between flags (exit 2, also as `-o json`), and the exit code of an empty
  * suite and of a merge of failed reports. With the other files in test/commands every
  * flag, format (text, json, tsv, none/--silent, --junit) and exit code (0, 1, 2, 20) of
@@ -116,7 +116,7 @@ describe('twilio cognigy:test-chat flags, formats and exit codes', () => {
       const seeded = profileFake.state.seeded!;
       const handover = await chat(['-p', PROFILE.id, '-m', 'escalate-bool', '-o', 'json'], env);
       assert.strictEqual(handover.code, 0, handover.all);
-      assert.strictEqual(JSON.parse(handover.stdout).escalation.workflow, seeded.workflowSid, "the profile's saved workflow");
+      assert.strictEqual(JSON.parse(handover.stdout).handover.workflow, seeded.workflowSid, "the profile's saved workflow");
       // Without -p nothing names that account: no setup, so no endpoint.
       const none = await chat(['-m', 'hi'], env);
       assert.strictEqual(none.code, 2, none.all);
@@ -141,23 +141,24 @@ describe('twilio cognigy:test-chat flags, formats and exit codes', () => {
     });
   });
 
-  it('--workflow and --task-channel by name need a lookup test-chat does not make: refused, exit 2; --workspace changes nothing', async () => {
+  it('--workflow and --task-channel by name need a lookup test-chat does not make: refused, exit 2; --workspace and --new-flow are refused with why', async () => {
     const byName = await chat(['--endpoint-url', world.bot.url, '--workflow', 'Assign to Anyone', '-m', 'hi']);
     usage(byName, /Cannot look up the workflow "Assign to Anyone": this command reads nothing from TaskRouter/);
     // The hint names what helps here (a SID, or the setup), not --workspace, which would not.
     assert.match(byName.stderr, /Pass its SID \(WW…\), or save it with twilio cognigy:init --workflow "Assign to Anyone"/);
     assert.notMatch(byName.stderr, /--workspace/);
     usage(await chat(['--endpoint-url', world.bot.url, '--task-channel', 'chat', '-m', 'hi']), /Cannot look up the task channel "chat"/);
-    // test-chat reads nothing from TaskRouter: the workspace is accepted (a flag of the
-    // setup, as init takes it) and the run is the one without it.
-    const plain = await chat(['--endpoint-url', world.bot.url, '-m', 'escalate-bool', '-o', 'json']);
-    const ws = await chat(['--endpoint-url', world.bot.url, '--workspace', `WS${'9'.repeat(32)}`, '-m', 'escalate-bool', '-o', 'json']);
-    assert.strictEqual(ws.code, 0, ws.all);
-    const handover = (r: CliResult) => {
-      const { workflow, channel } = JSON.parse(r.stdout).escalation;
-      return { workflow, channel };
-    };
-    assert.deepStrictEqual(handover(ws), handover(plain));
+    // test-chat reads nothing from TaskRouter: a workspace would change nothing, so it is
+    // refused (as oclif refuses any flag a command lacks), with the reason and what helps.
+    const workspace = `WS${'9'.repeat(32)}`;
+    for (const args of [['--workspace', workspace], [`--workspace=${workspace}`], ['--workspace', 'Flex Task Assignment']]) {
+      const asked = world.bot.requests.length;
+      const r = await chat(['--endpoint-url', world.bot.url, ...args, '-m', 'escalate-bool']);
+      usage(r, /^ » test-chat takes no --workspace: it runs the flow locally and reads nothing from TaskRouter\.\n.*saved setup's workflow and task channel, or --workflow WW… and --task-channel TC…/);
+      assert.notMatch(r.all, /WS9{32}|Flex Task Assignment/, 'the value is not repeated');
+      assert.strictEqual(world.bot.requests.length, asked, 'nothing ran');
+    }
+    usage(await chat(['--endpoint-url', world.bot.url, '--new-flow', 'Mine', '-m', 'hi']), /^ » test-chat takes no --new-flow: it runs a flow and creates none\.\n.*--flow-file FILE/);
   });
 
   it('--escalation-key: the flow hands over on that key of the bot\'s data, and only on it; a key the flow cannot hold is refused', async () => {
@@ -165,10 +166,10 @@ describe('twilio cognigy:test-chat flags, formats and exit codes', () => {
     try {
       const own = await chat(['--endpoint-url', world.bot.url, '--escalation-key', 'handover', '-m', 'agent please', '-o', 'json']);
       assert.strictEqual(own.code, 0, own.all);
-      assert.strictEqual(JSON.parse(own.stdout).escalated, true);
+      assert.strictEqual(JSON.parse(own.stdout).handedOver, true);
       const usual = await chat(['--endpoint-url', world.bot.url, '-m', 'agent please', '-o', 'json']);
       assert.strictEqual(usual.code, 0, usual.all);
-      assert.strictEqual(JSON.parse(usual.stdout).escalated, false, 'the default key is "escalation"');
+      assert.strictEqual(JSON.parse(usual.stdout).handedOver, false, 'the default key is "escalation"');
     } finally {
       world.bot.setBehaviour(scriptedBehaviour);
     }

@@ -12,8 +12,8 @@ import { registerTestSecret } from '../helpers/secrets';
 interface Report {
   endpoint: string;
   transcript: { from: 'customer' | 'bot' | 'system'; text: string; kind?: string }[];
-  escalated: boolean;
-  escalation: null | { workflow: string; channel: string; attributes?: any };
+  handedOver: boolean;
+  handover: null | { workflow: string; channel: string; attributes?: any };
   ended: string | null;
 }
 
@@ -50,9 +50,9 @@ describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', (
 
     const seeded = world.fake.state.seeded!;
     const handover = parse(await chat(['-m', 'hi', '-m', 'escalate-bool'], { COGNIGY_ENDPOINT_URL: undefined }));
-    assert.strictEqual(handover.escalated, true);
-    assert.strictEqual(handover.escalation!.workflow, seeded.workflowSid, 'the saved workflow, not a placeholder');
-    assert.strictEqual(handover.escalation!.channel, seeded.taskChannels.chat, 'the saved task channel (chat for Flex Conversations)');
+    assert.strictEqual(handover.handedOver, true);
+    assert.strictEqual(handover.handover!.workflow, seeded.workflowSid, 'the saved workflow, not a placeholder');
+    assert.strictEqual(handover.handover!.channel, seeded.taskChannels.chat, 'the saved task channel (chat for Flex Conversations)');
     assert.deepStrictEqual(world.fake.violations, []);
   });
 
@@ -76,7 +76,7 @@ describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', (
     );
     assert.match(text.stdout, new RegExp(`workflow {6}"Assign to Anyone" \\(${seeded.workflowSid}\\)`));
     const json = parse(await chat(['-m', 'hi', '-m', 'escalate-bool'], { COGNIGY_ENDPOINT_URL: undefined }));
-    assert.strictEqual(json.escalation!.workflow, seeded.workflowSid, 'JSON keeps the SID');
+    assert.strictEqual(json.handover!.workflow, seeded.workflowSid, 'JSON keeps the SID');
   });
 
   it('--flow NAME runs the flow deployed under that name, not the one the setup would build', async () => {
@@ -90,14 +90,14 @@ describe('twilio cognigy:test-chat on the saved setup and on a deployed flow', (
     const reads = world.fake.requests.length;
     const out = parse(await chat(['--flow', 'Cognigy Bot Flow', '-m', 'hi', '-m', 'status:500']), 1);
     assert.deepStrictEqual(botSaid(out), ['You said: hi', 'Sorry, our assistant is unavailable. Please try again later.']);
-    assert.strictEqual(out.escalated, false);
+    assert.strictEqual(out.handedOver, false);
     assert.strictEqual(out.ended, 'flow-ended');
     const paths = world.fake.requests.slice(reads).map((q) => `${q.method} ${q.path}`);
     assert.ok(paths.includes('GET /studio/v2/Flows'), `the flow was looked up by name: ${paths.join(', ')}`);
     assert.ok(paths.every((p) => p.startsWith('GET ')), `nothing written: ${paths.join(', ')}`);
 
     const built = parse(await chat(['-m', 'hi', '-m', 'status:500']), 1);
-    assert.strictEqual(built.escalated, true, 'without --flow the saved setup still hands over');
+    assert.strictEqual(built.handedOver, true, 'without --flow the saved setup still hands over');
 
     const missing = await world.run(['cognigy:test-chat', '--flow', 'No Such Flow', '-m', 'hi']);
     assert.notStrictEqual(missing.code, 0, missing.all);

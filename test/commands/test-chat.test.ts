@@ -22,8 +22,8 @@ interface Entry {
 interface Report {
   endpoint: string;
   transcript: Entry[];
-  escalated: boolean;
-  escalation: null | { workflow: string; channel: string; attributes?: any };
+  handedOver: boolean;
+  handover: null | { workflow: string; channel: string; attributes?: any };
   ended: string | null;
   turns: { elapsedMs: number; slowestCallMs: number }[];
   problems: { kind: string; widget: string; message: string }[];
@@ -76,8 +76,8 @@ describe('twilio cognigy:test-chat', () => {
     );
     assert.deepStrictEqual(said(out, 'bot'), ['First output. Second output. Third output.']);
     assert.strictEqual(out.transcript[1].outputs, 3);
-    assert.strictEqual(out.escalated, false);
-    assert.strictEqual(out.escalation, null);
+    assert.strictEqual(out.handedOver, false);
+    assert.strictEqual(out.handover, null);
     assert.strictEqual(out.ended, null, 'the flow waits for the next message');
     assert.strictEqual(requests.length, 1);
     assert.match(out.endpoint, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/…${bot.token.slice(-4)}$`));
@@ -92,11 +92,11 @@ describe('twilio cognigy:test-chat', () => {
       assert.deepStrictEqual(said(out, 'customer'), ['hello', keyword], 'the customer is with an agent after the hand-over');
       assert.deepStrictEqual(said(out, 'bot'), ['You said: hello', 'Let me connect you to a human agent.']);
       assert.strictEqual(requests.length, 2);
-      assert.strictEqual(out.escalated, true);
+      assert.strictEqual(out.handedOver, true);
       assert.strictEqual(out.ended, 'handover');
-      assert.strictEqual(out.escalation!.workflow, PLACEHOLDER_WW, 'no Flex setup: the placeholder workflow');
-      assert.strictEqual(out.escalation!.attributes.cognigy.reason, 'bot-escalation');
-      assert.strictEqual(out.escalation!.attributes.cognigy.lastAnswer, 'Let me connect you to a human agent.');
+      assert.strictEqual(out.handover!.workflow, PLACEHOLDER_WW, 'no Flex setup: the placeholder workflow');
+      assert.strictEqual(out.handover!.attributes.cognigy.reason, 'bot-escalation');
+      assert.strictEqual(out.handover!.attributes.cognigy.lastAnswer, 'Let me connect you to a human agent.');
       const handover = out.transcript.filter((e) => e.kind === 'handover');
       assert.strictEqual(handover.length, 1);
     });
@@ -109,7 +109,7 @@ describe('twilio cognigy:test-chat', () => {
 
     const lost = await playJson(['escalate-datastring']);
     assert.strictEqual(lost.r.code, 1, lost.r.all);
-    assert.strictEqual(lost.out.escalated, false, 'Studio reads parsed.data.escalation as empty: no hand-over');
+    assert.strictEqual(lost.out.handedOver, false, 'Studio reads parsed.data.escalation as empty: no hand-over');
     assert.deepStrictEqual(lost.out.problems.map((p) => p.kind), ['bot-answer']);
     assert.deepStrictEqual(said(lost.out, 'bot'), ['Let me connect you to a human agent.']);
     const lines = lost.r.stderr.trim().split('\n');
@@ -127,13 +127,13 @@ describe('twilio cognigy:test-chat', () => {
     assert.deepStrictEqual(out.problems.map((p) => p.kind), ['bot-failure']);
     assert.strictEqual(escalate.r.stderr.trim().split('\n').length, 1, escalate.r.stderr);
     assert.match(escalate.r.stderr, /"ProcessUserInput": The bot endpoint answered status 500 .*check the flow's logs in Cognigy/);
-    assert.strictEqual(out.escalated, true);
-    assert.strictEqual(out.escalation!.attributes.cognigy.reason, 'bot-failure');
+    assert.strictEqual(out.handedOver, true);
+    assert.strictEqual(out.handover!.attributes.cognigy.reason, 'bot-failure');
 
     const end = await playJson(['hi', 'status:500'], ['--on-bot-failure', 'end']);
     assert.strictEqual(end.r.code, 1, end.r.all);
     assert.deepStrictEqual(said(end.out, 'bot'), ['You said: hi', 'Sorry, our assistant is unavailable. Please try again later.']);
-    assert.strictEqual(end.out.escalated, false);
+    assert.strictEqual(end.out.handedOver, false);
     assert.strictEqual(end.out.ended, 'flow-ended');
   });
 
@@ -145,7 +145,7 @@ describe('twilio cognigy:test-chat', () => {
     // The elapsed time is what is shown: on a loaded machine the 10 s timer fires a little late.
     assert.match(failure!.text, /did not answer within 10\.\d s: Studio gives up after 10 s/);
     assert.deepStrictEqual(said(out, 'bot'), ['Sorry, our assistant is unavailable. Connecting you to an agent.']);
-    assert.strictEqual(out.escalated, true);
+    assert.strictEqual(out.handedOver, true);
     const [turn] = out.turns;
     assert.ok(turn.elapsedMs >= 9_900 && turn.elapsedMs < 11_500, `the turn gave up at 10 s, not at 12 s: ${turn.elapsedMs} ms`);
   });
@@ -230,11 +230,11 @@ describe('twilio cognigy:test-chat', () => {
       assert.strictEqual(requests.length, 1);
       assert.strictEqual(requests[0].contentType, 'application/x-www-form-urlencoded;charset=utf-8');
       assert.deepStrictEqual(requests[0].body, { userId: '+4915112345678', sessionId: 'triage-+4915112345678', text: ' Payment ' });
-      assert.strictEqual(out.escalated, true);
-      assert.strictEqual(out.escalation!.workflow, 'WW3f6a0c2e4b8d1a3c5e7f9b0d2c4e6a81');
-      assert.strictEqual(out.escalation!.channel, 'TC0e2c4a6b8d1f3a5c7e9b0d2f4a6c8e01');
+      assert.strictEqual(out.handedOver, true);
+      assert.strictEqual(out.handover!.workflow, 'WW3f6a0c2e4b8d1a3c5e7f9b0d2c4e6a81');
+      assert.strictEqual(out.handover!.channel, 'TC0e2c4a6b8d1f3a5c7e9b0d2f4a6c8e01');
       // Flex Conversations: Send to Flex adds the customer's keys; the flow's own `name` stays.
-      assert.deepStrictEqual(out.escalation!.attributes, {
+      assert.deepStrictEqual(out.handover!.attributes, {
         channelType: 'sms',
         customerAddress: '+4915112345678',
         from: '+4915112345678',
@@ -250,12 +250,12 @@ describe('twilio cognigy:test-chat', () => {
       const order = await run('my order 1234');
       assert.strictEqual(order.r.code, 0, order.r.all);
       assert.deepStrictEqual(said(order.out, 'bot').slice(1), ['You said: my order 1234']);
-      assert.strictEqual(order.out.escalated, false);
+      assert.strictEqual(order.out.handedOver, false);
       assert.strictEqual(order.out.ended, 'flow-ended');
 
       const other = await run('Weather');
       assert.deepStrictEqual(said(other.out, 'bot').slice(1), ['Sorry, "weather" is not something I can help with here.']);
-      assert.strictEqual(other.out.escalated, false);
+      assert.strictEqual(other.out.handedOver, false);
     });
   });
 
@@ -339,7 +339,7 @@ describe('twilio cognigy:test-chat', () => {
       const r = await chat(['--flow-file', file, '--endpoint-url', bot.url, '-m', 'ends with a backslash \\', '-o', 'json']);
       assert.strictEqual(r.code, 1, r.all);
       const out = parse(r);
-      assert.strictEqual(out.escalated, false, 'TaskRouter refuses the task: nobody is handed over');
+      assert.strictEqual(out.handedOver, false, 'TaskRouter refuses the task: nobody is handed over');
       assert.strictEqual(out.problems[0].kind, 'handover');
       assert.match(r.stderr, /"ToFlex" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
       assertShort(r);
@@ -369,11 +369,11 @@ describe('twilio cognigy:test-chat', () => {
     assert.match(bots[0], /^Hi, I'm the demo bot/);
     assert.match(bots[1], /Monday to Friday/);
     assert.strictEqual(bots[2], 'Let me connect you to a human agent.');
-    assert.strictEqual(out.escalated, true);
+    assert.strictEqual(out.handedOver, true);
 
     const text = await chat(['--demo', '-m', 'agent']);
     assert.strictEqual(text.code, 0, text.all);
-    assert.match(text.stdout, /Escalated to Flex\./);
+    assert.match(text.stdout, /Handed over to Flex\./);
     assert.match(text.stdout, /Note: The hand-over uses placeholder SIDs .*cognigy:init" fills in the real workflow and task channel/);
   });
 

@@ -107,7 +107,7 @@ describe('the README install commands, as pasted, on a fresh HOME', function () 
     for (const c of ['init', 'link-flow', 'test-chat', 'escalate']) assert.match(help.stdout, new RegExp(`cognigy ${c}`), help.all);
     const chat = await runCli(linkedHome, ['cognigy:test-chat', '--demo', '-m', 'hello', '-m', 'agent', '-o', 'json']);
     assert.strictEqual(chat.code, 0, chat.all);
-    assert.strictEqual(JSON.parse(chat.stdout).escalated, true);
+    assert.strictEqual(JSON.parse(chat.stdout).handedOver, true);
   });
 
   it('npm run build never leaves the linked plugin without dist/, and removes what no source makes', async () => {
@@ -161,7 +161,7 @@ describe('the README install commands, as pasted, on a fresh HOME', function () 
     const chat = await runCli(home, ['cognigy:test-chat', '--demo', '-m', 'hello', '-m', 'agent', '-o', 'json'], { timeoutMs: 60_000 });
     assert.strictEqual(chat.code, 0, chat.all);
     const report = JSON.parse(chat.stdout);
-    assert.strictEqual(report.escalated, true);
+    assert.strictEqual(report.handedOver, true);
     assert.ok(report.transcript.some((e: any) => e.from === 'bot'));
   });
 

@@ -33,9 +33,9 @@ describe('bin/run and npm run demo, without the twilio host', () => {
     const bot = out.transcript.filter((e: any) => e.from === 'bot').map((e: any) => e.text);
     assert.match(bot[0], /^Hi, I'm the demo bot/);
     assert.strictEqual(bot[1], 'Let me connect you to a human agent.');
-    assert.strictEqual(out.escalated, true);
+    assert.strictEqual(out.handedOver, true);
     assert.strictEqual(out.ended, 'handover');
-    assert.strictEqual(out.escalation.attributes.cognigy.reason, 'bot-escalation');
+    assert.strictEqual(out.handover.attributes.cognigy.reason, 'bot-escalation');
   });
 
   it('node scripts/demo.js with no terminal plays a short conversation and prints the transcript with the hand-over', async () => {
@@ -50,7 +50,7 @@ describe('bin/run and npm run demo, without the twilio host', () => {
     assert.strictEqual(bot[2], 'Let me connect you to a human agent.');
     assert.match(r.stdout, /Flex would receive \(SendToFlexAgent\):\s+workflow\s+WW0{32}\s+task channel\s+TC0{32}/);
     assert.match(r.stdout, /"reason": "bot-escalation"/);
-    assert.match(r.stdout, /Escalated to Flex\.\s*$/);
+    assert.match(r.stdout, /Handed over to Flex\.\s*$/);
     assert.strictEqual(r.stderr.trim(), '', 'nothing on stderr for the demo');
   });
 });

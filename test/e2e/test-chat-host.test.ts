@@ -68,10 +68,10 @@ describe('twilio cognigy:test-chat through the real twilio binary', () => {
     const text = await world.run(['cognigy:test-chat', '--demo', '-m', 'hello', '-m', 'agent'], { env: { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined } });
     assert.strictEqual(text.code, 0, text.all);
     assert.match(text.stdout, /^bot › Hi, I'm the demo bot/m);
-    assert.match(text.stdout, /Escalated to Flex\./);
+    assert.match(text.stdout, /Handed over to Flex\./);
     const json = await world.run(['cognigy:test-chat', '--demo', '-m', 'agent', '-o', 'json'], { env: { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined } });
     assert.strictEqual(json.code, 0, json.all);
-    assert.strictEqual(JSON.parse(json.stdout).escalated, true);
+    assert.strictEqual(JSON.parse(json.stdout).handedOver, true);
   });
 
   it('smoke: a --script run passes and writes its JUnit report', async () => {

@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags } from '../../flags';
-import type { EscalationResult } from '../../lib/flex/escalate';
+import type { EscalateResult } from '../../lib/flex/escalate';
 import type { ResultPrinter } from '../../printers/printer';
 
-export default class Escalate extends CognigyCommand<EscalationResult> {
+export default class Escalate extends CognigyCommand<EscalateResult> {
   static description =
     "Hand a live conversation to a Flex agent by hand: create the Flex hand-over with what was already said (transcript, Cognigy session, reason) in the task attributes, remove the conversation's Studio webhook and end the bot's execution";
 
@@ -34,7 +34,7 @@ export default class Escalate extends CognigyCommand<EscalationResult> {
     'channel-model': setupFlags['channel-model'],
   };
 
-  async run(): Promise<EscalationResult> {
+  async run(): Promise<EscalateResult> {
     const f = this.flags;
     const { runEscalate } = await import('../../lib/tasks/escalate');
     return runEscalate({
@@ -53,7 +53,7 @@ export default class Escalate extends CognigyCommand<EscalationResult> {
     });
   }
 
-  protected async printer(): Promise<ResultPrinter<EscalationResult>> {
-    return (await import('../../printers/escalate')).escalationPrinter;
+  protected async printer(): Promise<ResultPrinter<EscalateResult>> {
+    return (await import('../../printers/escalate')).escalatePrinter;
   }
 }

@@ -7,7 +7,7 @@ import type { ResultPrinter } from '../../printers/printer';
 
 export default class LinkFlow extends CognigyCommand<LinkFlowResult> {
   static description =
-    'Build the Studio flow that loops customer messages through the Cognigy bot and hands escalations to Flex (or patch it into an existing flow), validate it, deploy it, and point an entry point at it';
+    'Build the Studio flow that loops customer messages through the Cognigy bot and hands the conversation over to Flex when the bot asks for an agent (or patch it into an existing flow), validate it, deploy it, and point an entry point at it';
 
   static docLink = docLink('link-flow');
 

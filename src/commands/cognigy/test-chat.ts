@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
-import { docLink, setupFlags, setupInputFromFlags } from '../../flags';
+import { docLink, setupFlags, setupInputFromFlags, type RefusedFlag } from '../../flags';
 import { DEFAULT_CUSTOMER_ADDRESS } from '../../lib/domain/studio';
 import { replCommandLines } from '../../printers/repl-commands';
 import type { ChatReport } from '../../lib/tasks/test-chat';
@@ -8,8 +8,9 @@ import type { ResultPrinter } from '../../printers/printer';
 import type { MergeResult } from '../../printers/test-chat';
 import type { TestChatFlags } from '../../lib/tasks/test-chat-policy';
 
-// A flow to create means nothing to a command that only runs a flow.
-const { 'new-flow': _newFlow, ...chatSetupFlags } = setupFlags;
+// A flow to create means nothing to a command that only runs a flow; a workspace helps
+// nothing when the run reads nothing from TaskRouter.
+const { 'new-flow': _newFlow, workspace: _workspace, ...chatSetupFlags } = setupFlags;
 
 export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
   static description = [
@@ -29,6 +30,18 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     '$ twilio cognigy:test-chat --demo --web',
     '$ twilio cognigy:test-chat --script tests/convos --report reports/convos.html --min-coverage 80',
   ];
+
+  /** Setup flags the other commands take and this one does not: refused with the reason. */
+  static refusedFlags: Record<string, RefusedFlag> = {
+    workspace: {
+      message: 'test-chat takes no --workspace: it runs the flow locally and reads nothing from TaskRouter.',
+      hint: "The hand-over uses the saved setup's workflow and task channel, or --workflow WW… and --task-channel TC… (SIDs).",
+    },
+    'new-flow': {
+      message: 'test-chat takes no --new-flow: it runs a flow and creates none.',
+      hint: 'Run the flow link-flow would build (no flag), an exported one (--flow-file FILE) or a deployed one (--flow FW…|NAME).',
+    },
+  };
 
   static flags = {
     ...CognigyCommand.flags,
@@ -181,8 +194,8 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
         return report;
       } else if (f.web) {
         const { runWebView } = await import('../../lib/web/run-web');
-        const { previewEscalation } = await import('../../lib/flex/preview');
-        const { formatEscalationPreview } = await import('../../printers/escalate');
+        const { previewEscalate } = await import('../../lib/flex/preview');
+        const { formatEscalatePreview } = await import('../../printers/escalate');
         // Ctrl-C (or a TERM from a supervisor) stops the server; the run ends normally.
         let stop: () => void = () => undefined;
         const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -192,7 +205,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
           await runWebView(prepared, {
             record: f.record,
             banner: printers.banner(prepared, { demo: f.demo }),
-            describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
+            describeEscalate: (chat) => formatEscalatePreview(previewEscalate(chat, prepared.setup, { customer: f.from })),
             open: f.open && Boolean(process.stdout.isTTY),
             cwd: process.cwd(),
             ready: (url, opened) => this.print(`The web view is at ${url}${opened ? ' (opening your browser)' : ''}\nOnly this computer can open it, with the token in the URL. Ctrl-C stops it.`),
@@ -204,8 +217,8 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
         }
       } else {
         const { runRepl } = await import('../../lib/conversation/repl');
-        const { previewEscalation } = await import('../../lib/flex/preview');
-        const { formatEscalationPreview } = await import('../../printers/escalate');
+        const { previewEscalate } = await import('../../lib/flex/preview');
+        const { formatEscalatePreview } = await import('../../printers/escalate');
         const { replSessions } = await import('../../lib/conversation/repl-record');
         const { replSpinner, replView } = await import('../../printers/repl');
         const { spinnerWanted } = await import('../../printers/spinner');
@@ -215,7 +228,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
           output: process.stdout,
           newChat: () => sessions.newChat(),
           saveScript: (chat, file) => sessions.saveScript(chat, file),
-          describeEscalation: (chat) => formatEscalationPreview(previewEscalation(chat, prepared.setup, { customer: f.from })),
+          describeEscalate: (chat) => formatEscalatePreview(previewEscalate(chat, prepared.setup, { customer: f.from })),
           banner: printers.banner(prepared, { demo: f.demo }),
           view: replView({ color: colourFor(process.stdout) }),
           waiting: spinnerWanted({ quiet: this.quiet, outputFormat: this.outputFormat }) ? replSpinner() : undefined,

@@ -93,16 +93,7 @@ export interface ChatTurn {
   calls: CallReading[];
 }
 
-export interface ChatOptions extends Omit<ConversationOptions, 'ids'> {
-  /** Told of each customer turn before and after it runs (the REPL's --record and /save of a script). */
-  observer?: ChatObserver;
-}
-
-export interface ChatObserver {
-  /** The customer's text, or `(silence)`; not called when the flow speaks first (a REST API start). */
-  beforeTurn(customer: string, media: readonly string[]): void;
-  afterTurn(turn: ChatTurn): void;
-}
+export type ChatOptions = Omit<ConversationOptions, 'ids'>;
 
 /** The entry kind each note is shown as (the `kind` of -o json). */
 const KIND: Record<TranscriptNote['code'], SystemEntryKind> = {
@@ -147,7 +138,7 @@ export class ChatSession {
   private entries: TranscriptEntry[] = [];
   private turnHandover?: HandoverSummary;
 
-  constructor(definition: FlowDefinition, private readonly options: ChatOptions) {
+  constructor(definition: FlowDefinition, options: ChatOptions) {
     this.conversation = new ConversationActor(definition, options);
     this.conversation.subscribe({
       'turn-started': (e) => {
@@ -208,22 +199,17 @@ export class ChatSession {
    * with `--param` as flow.data. Once it ends, a customer message starts a new execution.
    */
   async begin(): Promise<ChatTurn> {
-    return this.observed(this.turnOf(await this.run(() => this.conversation.begin())));
+    return this.turnOf(await this.run(() => this.conversation.begin()));
   }
 
   /** The customer writes (with media URLs, if any). Starts an execution when none is running. */
   async send(text: string, media: readonly string[] = []): Promise<ChatTurn> {
-    this.options.observer?.beforeTurn(text, media);
-    const turn = await this.run(() => this.conversation.send(text, media));
-    // Studio started nothing: not a turn of the flow.
-    return turn.idle ? this.turnOf(turn) : this.observed(this.turnOf(turn));
+    return this.turnOf(await this.run(() => this.conversation.send(text, media)));
   }
 
   /** The customer stays silent until the wait widget times out. */
   async silence(): Promise<ChatTurn> {
-    if (!this.conversation.waiting) return this.turnOf(await this.run(() => this.conversation.silence()));
-    this.options.observer?.beforeTurn('(silence)', []);
-    return this.observed(this.turnOf(await this.run(() => this.conversation.silence())));
+    return this.turnOf(await this.run(() => this.conversation.silence()));
   }
 
   private async run(work: () => Promise<ConversationTurn>): Promise<ConversationTurn> {
@@ -246,11 +232,6 @@ export class ChatSession {
       events: turn.events,
       calls: turn.calls,
     };
-  }
-
-  private observed(turn: ChatTurn): ChatTurn {
-    this.options.observer?.afterTurn(turn);
-    return turn;
   }
 
   private message(e: MessageSentEvent): void {

@@ -1,6 +1,5 @@
 import { isBotUrl } from '../cognigy/endpoint';
 import { CognigyError } from '../errors';
-import type { BotFailure } from '../cognigy/errors';
 import { normalizeResponse, type BotTurn, type RichContent } from '../cognigy/normalize';
 import type { HttpRequest, HttpTransport } from '../http/types';
 import { FlowSession, parseJsonObject, sidFactory, type Turn } from '../runtime';
@@ -16,6 +15,7 @@ import type { FlowDefinition } from '../domain/flow';
 import { botFailureOf, callFailureText, hostOf, sentText } from './bot-call';
 import type {
   BotAnswer,
+  CallReading,
   ChatProblem,
   ConversationEvent,
   ConversationNote,
@@ -24,6 +24,8 @@ import type {
   Subscription,
   TurnInput,
 } from './events';
+
+export type { CallReading } from './events';
 
 export interface ConversationOptions {
   http: HttpTransport;
@@ -54,18 +56,6 @@ export interface ConversationOptions {
   trace?: boolean;
 }
 
-/** A make-http-request or run-function call of the flow, read once for every view. */
-export interface CallReading {
-  event: HttpEvent | FunctionEvent;
-  /** A call to the Cognigy endpoint, or answered with Cognigy's shape. */
-  bot: boolean;
-  /** `parsed` of a successful call, when the answer is a JSON object. */
-  body?: Readonly<Record<string, unknown>>;
-  /** A successful bot call's answer, normalised. */
-  answer?: BotTurn;
-  /** A bot call that failed, or answered what no Cognigy endpoint answers. */
-  failure?: BotFailure;
-}
 
 /** What one turn of the conversation produced. */
 export interface ConversationTurn {
@@ -132,7 +122,7 @@ export class ConversationActor {
   private turns = 0;
   private executions = 0;
   private lastData: Record<string, unknown> = {};
-  private escalated?: HandoverSummary;
+  private handedOver?: HandoverSummary;
   private endedWith?: EndEvent;
   /** Top-level keys of each make-http-request widget's last JSON answer, and widgets already noted. */
   private readonly lastKeys = new Map<string, readonly string[]>();
@@ -174,7 +164,7 @@ export class ConversationActor {
 
   /** What Flex received, once a send-to-flex created a task (known to a watched conversation). */
   get handover(): HandoverSummary | undefined {
-    return this.escalated;
+    return this.handedOver;
   }
 
   /** How the last execution ended, until a new one starts. */
@@ -444,7 +434,7 @@ export class ConversationActor {
           this.note({ code: 'handover-refused', widget: event.widget, problems: event.problems });
           break;
         }
-        this.escalated = handover;
+        this.handedOver = handover;
         break;
       }
       case 'variables':
@@ -477,7 +467,7 @@ export class ConversationActor {
       });
     }
     // After a hand-over the flow may go on (callComplete); say how it ended when it did.
-    if (event.reason === 'handover' && this.escalated && event.widget !== this.escalated.widget) {
+    if (event.reason === 'handover' && this.handedOver && event.widget !== this.handedOver.widget) {
       this.note({ code: 'ended-after-handover', widget: event.widget, message: event.message });
     }
     this.emit({
@@ -487,7 +477,7 @@ export class ConversationActor {
       widget: event.widget,
       reason: event.reason,
       message: event.message,
-      ...(event.reason === 'handover' && this.escalated ? { handedOverBy: this.escalated.widget } : {}),
+      ...(event.reason === 'handover' && this.handedOver ? { handedOverBy: this.handedOver.widget } : {}),
     });
   }
 
@@ -497,7 +487,7 @@ export class ConversationActor {
     const slowCall = this.options.slowCallMs ?? DEFAULT_SLOW_CALL_MS;
     const budgetMs = STUDIO_HTTP_BUDGET_MS;
     const at = this.elapsed();
-    this.emit({ type: 'flow-event', at, event });
+    this.emit({ type: 'flow-event', at, event, call: reading });
     const usable = reading.bot && !reading.failure && reading.body ? botAnswerOf(reading.answer!) : undefined;
     this.emit({
       type: 'call-ended',

@@ -10,7 +10,7 @@ import type { Conversation } from './types';
 import { callFailureText, sentText } from './bot-call';
 import { ConversationActor, type CallReading, type ConversationTurn } from './conversation';
 import type { RunOptions } from './run-options';
-import type { BotTap, ConversationTap } from './recording';
+import { SILENCE_TURN, type BotTap, type ConversationTap } from './recording';
 import { pathReader } from './coverage';
 
 /**
@@ -81,7 +81,7 @@ export function flowDriverFactory(
       silence: async () => {
         // Nothing waits for the customer (the flow ended or never started): nothing happens.
         if (!actor.waiting) return { messages: [], elapsedMs: 0 };
-        tap?.beginTurn('(silence)');
+        tap?.beginTurn(SILENCE_TURN);
         return withTapFailure(output(await actor.silence()), tap);
       },
       ...(tap ? { close: async () => tap.finish() } : {}),

@@ -14,9 +14,9 @@
  * `execution-ended`), `call-started` just before the interpreter waits on an HTTP call,
  * and last `turn-ended`.
  */
-import type { BotFailureKind } from '../cognigy/errors';
+import type { BotFailure, BotFailureKind } from '../cognigy/errors';
 import type { BotTurn, RichContent } from '../cognigy/normalize';
-import type { EndReason, FlowEvent, HttpFailureReason } from '../runtime/events';
+import type { EndReason, FlowEvent, FunctionEvent, HttpEvent, HttpFailureReason } from '../runtime/events';
 import type { OtherStartEvent } from '../runtime/flow';
 
 interface ConversationEventBase {
@@ -84,6 +84,19 @@ export interface CallStartedEvent extends ConversationEventBase {
   host: string;
   /** Studio fails the widget past this many milliseconds (10 s). */
   budgetMs: number;
+}
+
+/** A make-http-request or run-function call of the flow, read once for every view. */
+export interface CallReading {
+  event: HttpEvent | FunctionEvent;
+  /** A call to the Cognigy endpoint, or answered with Cognigy's shape. */
+  bot: boolean;
+  /** `parsed` of a successful call, when the answer is a JSON object. */
+  body?: Readonly<Record<string, unknown>>;
+  /** A successful bot call's answer, normalised. */
+  answer?: BotTurn;
+  /** A bot call that failed, or answered what no Cognigy endpoint answers. */
+  failure?: BotFailure;
 }
 
 /** What a bot call brought back, read once for every view (the transcript, the script matcher, the web view). */
@@ -245,10 +258,12 @@ export interface NoteEvent extends ConversationEventBase {
   note: ConversationNote;
 }
 
-/** Every event of the interpreter as it happens, for inspectors and `-l debug`. */
+/** Every event of the interpreter as it happens, for inspectors, `-l debug` and the REPL's recorder. */
 export interface FlowStepEvent extends ConversationEventBase {
   type: 'flow-event';
   event: FlowEvent;
+  /** For a make-http-request or run-function event: how the conversation read the call (what `ConversationTurn.calls` holds). */
+  call?: CallReading;
 }
 
 export interface TurnEndedEvent extends ConversationEventBase {

@@ -2,7 +2,7 @@ import type { ResolvedSetup } from '../domain/setup';
 import type { FlowDefinition } from '../domain/flow';
 import type { LintIssue } from '../studio/lint';
 import type { HttpTransport } from '../http/types';
-import type { ChatObserver, ChatSession } from './chat';
+import type { ChatSession } from './chat';
 import type { RunOptions } from './run-options';
 
 /** What the test-chat task prepares (tasks/test-chat.ts) and every way of chatting runs on. */
@@ -22,8 +22,8 @@ export interface PreparedChat {
   notes: PreparedNote[];
   /** Lint findings that do not stop the run (unmodelled widget types…): for stderr. */
   warnings: PreparedWarning[];
-  /** `http`: another transport for this chat (a recording's); `observer`: told of each turn. */
-  newChat(from?: string, extra?: { http?: HttpTransport; observer?: ChatObserver }): ChatSession;
+  /** `http`: another transport for this chat (a recording's). Views subscribe to `chat.conversation`. */
+  newChat(from?: string, extra?: { http?: HttpTransport }): ChatSession;
   close(): Promise<void>;
 }
 

@@ -757,10 +757,13 @@ export interface TurnFailure {
   actual: string;
 }
 
+/** The customer of a recorded turn who stayed silent (a wait widget's time-out). */
+export const SILENCE_TURN = '(silence)';
+
 /** One conversation's view of the tap: its transport and its turns. */
 export interface ConversationTap {
   http: HttpTransport;
-  /** A customer turn starts (its text, or `(silence)`). */
+  /** A customer turn starts (its text, or SILENCE_TURN). */
   beginTurn(customer: string): void;
   /** What made the turn fail (a request the recording does not hold), once. */
   takeFailure(): TurnFailure | undefined;

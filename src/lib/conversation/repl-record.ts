@@ -8,9 +8,12 @@ import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { redact } from '../redact';
 import { writeFileAtomic } from '../files';
-import type { ChatObserver, ChatSession, ChatTurn } from './chat';
+import type { EndReason, FlowEvent } from '../runtime/events';
+import type { ChatSession } from './chat';
+import type { ConversationActor } from './conversation';
 import { observedMessages } from './driver';
-import { recordedFileName, saveConversationInto, tapFor, type BotTap, type ConversationTap } from './recording';
+import type { CallReading } from './events';
+import { recordedFileName, saveConversationInto, SILENCE_TURN, tapFor, type BotTap, type ConversationTap } from './recording';
 import type { PreparedChat } from './prepared';
 
 /** A script step (conversation/types.ts `ScriptStep`) as the project's YAML writes it. */
@@ -52,27 +55,10 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
     newChat() {
       count++;
       const session: Session = { steps: [], turns: 0, media: false };
-      let customerSpoke = false;
       // A provisional name: the conversation is named when it is saved.
       session.tap = tap?.forConversation({ name: `REPL session ${count}`, from: prepared.from });
-      const observer: ChatObserver = {
-        beforeTurn(customer, media) {
-          customerSpoke = true;
-          session.turns++;
-          if (media.length) session.media = true;
-          session.tap?.beginTurn(customer);
-          if (session.endedAtTurn === undefined) session.steps.push(customer === '(silence)' && !media.length ? { silence: true } : { user: customer });
-        },
-        afterTurn(turn) {
-          // The flow spoke first (a REST API start): a turn of its own in the recording too.
-          if (!customerSpoke) session.turns++;
-          customerSpoke = false;
-          if (session.endedAtTurn !== undefined) return;
-          session.steps.push(...stepsOf(turn));
-          if (turn.ended) session.endedAtTurn = session.turns;
-        },
-      };
-      const chat = prepared.newChat(prepared.from, { http: session.tap?.http, observer });
+      const chat = prepared.newChat(prepared.from, session.tap ? { http: session.tap.http } : undefined);
+      follow(chat.conversation, session);
       sessions.set(chat, session);
       return chat;
     },
@@ -109,13 +95,50 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
   };
 }
 
+/**
+ * The recorder is one more view of the conversation's event stream: each customer turn
+ * (a message or a silence) opens a turn of the recording and a script step, and when the
+ * turn ends what the customer received, the hand-over and the end become the steps the
+ * script expects. A turn the flow starts itself (a REST API start) is a turn of its own
+ * in the recording, with no customer step.
+ */
+function follow(conversation: ConversationActor, session: Session): void {
+  let seen: { begin: boolean; events: FlowEvent[]; calls: CallReading[] } | undefined;
+  conversation.subscribe({
+    'turn-started': (e) => {
+      seen = { begin: e.input.kind === 'begin', events: [], calls: [] };
+      if (e.input.kind === 'begin') return;
+      session.turns++;
+      const media = e.input.kind === 'message' ? e.input.media : [];
+      if (media.length) session.media = true;
+      session.tap?.beginTurn(e.input.kind === 'message' ? e.input.text : SILENCE_TURN);
+      if (session.endedAtTurn === undefined) session.steps.push(e.input.kind === 'silence' ? { silence: true } : { user: e.input.text });
+    },
+    'flow-event': (e) => {
+      seen?.events.push(e.event);
+      if (e.call) seen?.calls.push(e.call);
+    },
+    'turn-ended': (e) => {
+      const turn = seen;
+      seen = undefined;
+      // A turn that stopped on an error of the local run said nothing the script could expect.
+      if (!turn || e.error) return;
+      // The flow's own turn opens no recording turn (the tap opens one at its first bot call): it counts once it has run.
+      if (turn.begin) session.turns++;
+      if (session.endedAtTurn !== undefined) return;
+      session.steps.push(...stepsOf(turn.events, turn.calls, e.ended?.reason));
+      if (e.ended) session.endedAtTurn = session.turns;
+    },
+  });
+}
+
 /** What a script expects after one turn: each message, then the hand-over, then the end. */
-function stepsOf(turn: ChatTurn): YamlStep[] {
-  const steps: YamlStep[] = observedMessages(turn.events, turn.calls).map((m) => ({ bot: m.text }));
-  for (const event of turn.events) {
+function stepsOf(events: readonly FlowEvent[], calls: readonly CallReading[], ended: EndReason | undefined): YamlStep[] {
+  const steps: YamlStep[] = observedMessages(events, calls).map((m) => ({ bot: m.text }));
+  for (const event of events) {
     if (event.type === 'handover') steps.push({ handover: event.created ? true : 'refused' });
   }
-  if (turn.ended) steps.push({ end: turn.ended.reason });
+  if (ended) steps.push({ end: ended });
   return steps;
 }
 

@@ -32,7 +32,7 @@ export interface ReplOptions {
   /** A fresh chat (a new customer session) for /reset. */
   newChat: () => ChatSession;
   /** What `/escalate` would send for this conversation, if the command is available. */
-  describeEscalation?: (chat: ChatSession) => string;
+  describeEscalate?: (chat: ChatSession) => string;
   banner: string[];
   view: ReplView;
   /**
@@ -127,7 +127,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
         const [command, ...rest] = text.split(/\s+/);
         switch (command) {
           case '/help':
-            view.help(Boolean(options.describeEscalation)).forEach((l) => out(l));
+            view.help(Boolean(options.describeEscalate)).forEach((l) => out(l));
             return;
           case '/quit':
           case '/exit':
@@ -166,8 +166,8 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
             return;
           }
           case '/escalate':
-            if (options.describeEscalation) {
-              out(options.describeEscalation(chat));
+            if (options.describeEscalate) {
+              out(options.describeEscalate(chat));
               return;
             }
             break;

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { CognigyError, UsageError } from '../errors';
 import type { ChannelModel, FlowTarget, NamedResource, ResolvedSetup } from '../domain/setup';
 import { mayHaveSucceeded } from '../studio/deploy';
-import type { ConversationInfo, EscalationCalls, ExecutionInfo, FlexFlow, FlowSummary, ParticipantInfo, ScopedWebhook, TaskInfo } from '../twilio/api';
+import type { ConversationInfo, EscalateCalls, ExecutionInfo, FlexFlow, FlowSummary, ParticipantInfo, ScopedWebhook, TaskInfo } from '../twilio/api';
 import { looksLikeSid } from './discovery';
 import {
   BuiltAttributes,
@@ -15,7 +15,7 @@ import {
 } from './handover-attributes';
 import { decideHandover, OpenHandover, OPEN_TASK_STATUSES } from './handover-decision';
 
-export { previewEscalation } from './preview';
+export { previewEscalate } from './preview';
 export { buildHandoverAttributes, MAX_ATTRIBUTES_BYTES } from './handover-attributes';
 export { decideHandover } from './handover-decision';
 
@@ -61,14 +61,14 @@ export interface EscalateRequest {
   dryRun?: boolean;
 }
 
-/** The Twilio calls an escalation makes; EscalationTwilioApi implements it, tests fake it. */
-export interface EscalationApi extends EscalationCalls {
+/** The Twilio calls an escalation makes; EscalateTwilioApi implements it, tests fake it. */
+export interface EscalateApi extends EscalateCalls {
   listFlows(): Promise<FlowSummary[]>;
   listFlexFlows(): Promise<FlexFlow[]>;
 }
 
-export interface EscalationDeps {
-  api: EscalationApi;
+export interface EscalateDeps {
+  api: EscalateApi;
   setup: Pick<ResolvedSetup, 'workspace' | 'workflow' | 'taskChannel' | 'channelModel' | 'flowTarget'>;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -81,8 +81,8 @@ export type WebhookAction = 'removed' | 'would-remove' | 'already-gone';
 /** Where the bot's flow was found. */
 export type FlowSource = 'conversation-webhook' | 'channel-webhook' | 'flex-flow' | 'flag' | 'setup';
 
-export interface EscalationResult {
-  action: 'created' | 'already-escalated' | 'would-create';
+export interface EscalateResult {
+  action: 'created' | 'already-handed-over' | 'would-create';
   channelModel: ChannelModel;
   /** The conversation (Conversations) or chat channel (legacy) handed over. */
   target: { kind: 'conversation' | 'channel'; sid: string };
@@ -92,8 +92,8 @@ export interface EscalationResult {
   studioWebhooks: { sid: string; flowSid?: string; action: WebhookAction }[];
   executions: { sid: string; action: ExecutionAction; why?: string }[];
   routing: { workspace: NamedResource; workflow: NamedResource; taskChannel: NamedResource };
-  /** What was created (or found, with `already-escalated`). */
-  handover?: { kind: 'interaction' | 'task'; interactionSid?: string; taskSid?: string; assignmentStatus?: string; escalatedBy?: string };
+  /** What was created (or found, with `already-handed-over`). */
+  handover?: { kind: 'interaction' | 'task'; interactionSid?: string; taskSid?: string; assignmentStatus?: string; madeBy?: string };
   /** The create failed with an error but had gone through (found on a second look). */
   recovered?: boolean;
   /** Open hand-overs that --force went past. */
@@ -104,7 +104,7 @@ export interface EscalationResult {
   attributesBudget: number;
   transcript?: { shown: number; total: number; note?: string };
   /** What the user should know (a flow that differs, a bot that was not running…), as data. */
-  notes: EscalationNote[];
+  notes: EscalateNote[];
 }
 
 /** Messages read for the transcript: the newest ones; older ones are only counted as "more". */
@@ -152,13 +152,13 @@ export function checkRequest(req: EscalateRequest, setupModel: ChannelModel): Ta
   return { by, value, model };
 }
 
-export async function escalate(req: EscalateRequest, deps: EscalationDeps): Promise<EscalationResult> {
+export async function escalate(req: EscalateRequest, deps: EscalateDeps): Promise<EscalateResult> {
   const { api, setup } = deps;
   const now = deps.now ?? (() => new Date());
   const target = checkRequest(req, setup.channelModel);
   let model = target.model;
   const routing = requireRouting(setup);
-  const notes: EscalationNote[] = [];
+  const notes: EscalateNote[] = [];
 
   const flows = await api.listFlows();
   const configured = findConfiguredFlow(flows, setup.flowTarget);
@@ -207,7 +207,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   }
   const base = {
     channelModel: model,
-    target: { kind, sid } as EscalationResult['target'],
+    target: { kind, sid } as EscalateResult['target'],
     customer: { address: customer.address, name: customer.name, channelType: customer.channelType },
     flow,
     routing,
@@ -239,18 +239,18 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
     notes.push({ code: 'bot-not-running', flow: flow.name, customer: customer.address });
   }
 
-  if (decision.action === 'already-escalated') {
+  if (decision.action === 'already-handed-over') {
     // A queued hand-over is in place; a bot still running beside it must stop (the
     // previous run may have failed between its create and its end).
     const studioWebhooks = await removeStudioWebhooks(api, model, conversation, hooks, Boolean(req.dryRun));
     const executions = await endExecutions(api, flow, running, Boolean(req.dryRun));
     const h = decision.existing;
     return {
-      action: 'already-escalated',
+      action: 'already-handed-over',
       ...base,
       studioWebhooks,
       executions: [...executions, ...leftRunningEntries(leftRunning)],
-      handover: { kind: model === 'legacy' ? 'task' : 'interaction', taskSid: h.taskSid, interactionSid: h.interactionSid, assignmentStatus: h.assignmentStatus, escalatedBy: h.escalatedBy },
+      handover: { kind: model === 'legacy' ? 'task' : 'interaction', taskSid: h.taskSid, interactionSid: h.interactionSid, assignmentStatus: h.assignmentStatus, madeBy: h.madeBy },
     };
   }
 
@@ -298,7 +298,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   });
 
-  let studioWebhooks: EscalationResult['studioWebhooks'];
+  let studioWebhooks: EscalateResult['studioWebhooks'];
   try {
     studioWebhooks = await removeStudioWebhooks(api, model, conversation, hooks, false);
   } catch (error) {
@@ -313,7 +313,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
     );
   }
 
-  let executions: EscalationResult['executions'];
+  let executions: EscalateResult['executions'];
   try {
     executions = await endExecutions(api, flow, running, false);
   } catch (error) {
@@ -337,7 +337,7 @@ export async function escalate(req: EscalateRequest, deps: EscalationDeps): Prom
   };
 }
 
-function requireRouting(setup: EscalationDeps['setup']): EscalationResult['routing'] {
+function requireRouting(setup: EscalateDeps['setup']): EscalateResult['routing'] {
   const { workspace, workflow, taskChannel } = setup;
   if (!workspace) throw new UsageError('No TaskRouter workspace to hand the conversation to.', 'Run "twilio cognigy:init" first, or pass --workspace WS… (or its name).');
   if (!workflow) throw new UsageError('No workflow for the hand-over to Flex.', 'Run "twilio cognigy:init" first, or pass --workflow WW….');
@@ -371,7 +371,7 @@ interface ServingFlow {
  * the chat channel's `studio` webhooks, else the enabled Studio Flex Flow of the channel's
  * chat service (legacy; the one of the channel's type when there are several).
  */
-async function findServingFlow(api: EscalationApi, model: ChannelModel, conversation: ConversationInfo, channelType: string): Promise<ServingFlow> {
+async function findServingFlow(api: EscalateApi, model: ChannelModel, conversation: ConversationInfo, channelType: string): Promise<ServingFlow> {
   if (model === 'conversations') {
     const webhooks = (await api.listConversationWebhooks(conversation.sid)).filter((w) => w.kind === 'studio');
     const flowSid = webhooks.find((w) => w.flowSid)?.flowSid;
@@ -390,7 +390,7 @@ async function findServingFlow(api: EscalationApi, model: ChannelModel, conversa
 }
 
 /** What escalate tells the user beside the result; a printer puts it in words. */
-export type EscalationNote =
+export type EscalateNote =
   | { code: 'flex-flow-without-webhook'; flow: string }
   | { code: 'bot-not-running'; flow: string; customer: string }
   | { code: 'session-unknown' }
@@ -407,7 +407,7 @@ function chooseFlow(
   configured: { sid: string; name: string; source: FlowSource } | undefined,
   target: FlowTarget,
   kind: 'conversation' | 'channel',
-  notes: EscalationNote[],
+  notes: EscalateNote[],
 ): { sid: string; name: string; source: FlowSource } | undefined {
   if (serving.flowSid && serving.source) {
     const known = flows.find((f) => f.sid === serving.flowSid);
@@ -427,13 +427,13 @@ function chooseFlow(
 
 /** Remove the Studio webhooks; one already gone (a retried DELETE, another run) counts as removed. */
 async function removeStudioWebhooks(
-  api: EscalationApi,
+  api: EscalateApi,
   model: ChannelModel,
   conversation: ConversationInfo,
   hooks: ScopedWebhook[],
   dryRun: boolean,
-): Promise<EscalationResult['studioWebhooks']> {
-  const out: EscalationResult['studioWebhooks'] = [];
+): Promise<EscalateResult['studioWebhooks']> {
+  const out: EscalateResult['studioWebhooks'] = [];
   for (const w of hooks) {
     if (dryRun) {
       out.push({ sid: w.sid, flowSid: w.flowSid, action: 'would-remove' });
@@ -452,7 +452,7 @@ async function removeStudioWebhooks(
   return out;
 }
 
-async function fetchConversation(api: EscalationApi, sid: string, model: ChannelModel): Promise<ConversationInfo> {
+async function fetchConversation(api: EscalateApi, sid: string, model: ChannelModel): Promise<ConversationInfo> {
   let conversation: ConversationInfo;
   try {
     conversation = await api.fetchConversation(sid);
@@ -547,12 +547,12 @@ function namedSid(context: Record<string, any>, model: ChannelModel): string | u
 
 /** The active executions of the flow for a contact (Studio allows one per contact; bounded read). */
 async function findExecutions(
-  api: EscalationApi,
+  api: EscalateApi,
   flow: { sid: string; name: string },
   contact: string,
   sid: string | undefined,
   now: Date,
-  notes: EscalationNote[],
+  notes: EscalateNote[],
 ): Promise<FoundExecution[]> {
   let executions: ExecutionInfo[];
   try {
@@ -580,17 +580,17 @@ async function findExecutions(
   return found;
 }
 
-function leftRunningEntries(found: FoundExecution[]): EscalationResult['executions'] {
+function leftRunningEntries(found: FoundExecution[]): EscalateResult['executions'] {
   return found.map((f) => ({ sid: f.execution.sid, action: 'left-running' as const, why: `serves ${f.otherSid}` }));
 }
 
 async function endExecutions(
-  api: EscalationApi,
+  api: EscalateApi,
   flow: { sid: string } | undefined,
   running: FoundExecution[],
   dryRun: boolean,
-): Promise<EscalationResult['executions']> {
-  const out: EscalationResult['executions'] = [];
+): Promise<EscalateResult['executions']> {
+  const out: EscalateResult['executions'] = [];
   if (!flow) return out;
   for (const f of running) {
     if (!dryRun) await api.endExecution(flow.sid, f.execution.sid);
@@ -616,16 +616,16 @@ function toOpenHandover(t: TaskInfo): OpenHandover {
     taskSid: t.sid,
     assignmentStatus: t.assignmentStatus,
     interactionSid: typeof t.attributes?.flexInteractionSid === 'string' ? t.attributes.flexInteractionSid : undefined,
-    escalatedBy: cognigy && typeof cognigy.escalatedBy === 'string' ? cognigy.escalatedBy : undefined,
+    madeBy: cognigy && typeof cognigy.escalatedBy === 'string' ? cognigy.escalatedBy : undefined,
   };
 }
 
-async function findOpenHandovers(api: EscalationApi, workspaceSid: string, expression: string): Promise<OpenHandover[]> {
+async function findOpenHandovers(api: EscalateApi, workspaceSid: string, expression: string): Promise<OpenHandover[]> {
   const tasks = await api.listTasks(workspaceSid, { expression, statuses: [...OPEN_TASK_STATUSES], limit: 50 });
   return tasks.map(toOpenHandover);
 }
 
-type Handover = NonNullable<EscalationResult['handover']>;
+type Handover = NonNullable<EscalateResult['handover']>;
 
 /**
  * Create the interaction or task once. A create that fails with a 5xx or a dropped
@@ -633,11 +633,11 @@ type Handover = NonNullable<EscalationResult['handover']>;
  * by this run's escalationId before trying again, so a customer never gets two.
  */
 async function createHandover(
-  api: EscalationApi,
+  api: EscalateApi,
   o: {
     model: ChannelModel;
     sid: string;
-    routing: EscalationResult['routing'];
+    routing: EscalateResult['routing'];
     channelType: string;
     built: BuiltAttributes;
     escalationId: string;
@@ -658,7 +658,7 @@ async function createHandover(
     const [found] = await findOpenHandovers(api, o.routing.workspace.sid, ours);
     if (found) {
       return {
-        handover: { kind, taskSid: found.taskSid, interactionSid: found.interactionSid, assignmentStatus: found.assignmentStatus, escalatedBy: ESCALATED_BY },
+        handover: { kind, taskSid: found.taskSid, interactionSid: found.interactionSid, assignmentStatus: found.assignmentStatus, madeBy: ESCALATED_BY },
         recovered: true,
       };
     }
@@ -686,14 +686,14 @@ function refused(error: any): CognigyError {
 }
 
 async function createOnce(
-  api: EscalationApi,
+  api: EscalateApi,
   kind: 'interaction' | 'task',
-  o: { sid: string; routing: EscalationResult['routing']; channelType: string; built: BuiltAttributes },
+  o: { sid: string; routing: EscalateResult['routing']; channelType: string; built: BuiltAttributes },
 ): Promise<Handover> {
   const { workspace, workflow, taskChannel } = o.routing;
   if (kind === 'task') {
     const task = await api.createTask(workspace.sid, { workflowSid: workflow.sid, taskChannel: taskChannel.name || taskChannel.sid, attributes: o.built.text });
-    return { kind, taskSid: task.sid, assignmentStatus: task.assignmentStatus, escalatedBy: ESCALATED_BY };
+    return { kind, taskSid: task.sid, assignmentStatus: task.assignmentStatus, madeBy: ESCALATED_BY };
   }
   // The task channel by unique name when known; by SID when only a SID was given.
   const channelKey = looksLikeSid(taskChannel.name, 'TC') ? { task_channel_sid: taskChannel.name } : { task_channel_unique_name: taskChannel.name };
@@ -707,7 +707,7 @@ async function createOnce(
     interactionSid: interaction.sid,
     taskSid: typeof props.sid === 'string' ? props.sid : undefined,
     assignmentStatus: typeof props.assignment_status === 'string' ? props.assignment_status : undefined,
-    escalatedBy: ESCALATED_BY,
+    madeBy: ESCALATED_BY,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Whether an escalation creates a hand-over, given the open Flex tasks the conversation
+ * Whether cognigy:escalate creates a hand-over, given the open Flex tasks the conversation
  * already has. Pure, so the rule is tested on its own:
  * - none open: create;
  * - one waiting for an agent (pending, reserved): the hand-over is in place, so a re-run
@@ -17,12 +17,12 @@ export interface OpenHandover {
   assignmentStatus: string;
   interactionSid?: string;
   /** Who made it: `twilio cognigy:escalate`, or undefined (the flow, Flex, someone else). */
-  escalatedBy?: string;
+  madeBy?: string;
 }
 
 export type HandoverDecision =
   | { action: 'create'; existing: OpenHandover[] }
-  | { action: 'already-escalated'; existing: OpenHandover }
+  | { action: 'already-handed-over'; existing: OpenHandover }
   | { action: 'with-agent'; existing: OpenHandover };
 
 export function decideHandover(open: OpenHandover[], force: boolean): HandoverDecision {
@@ -30,5 +30,5 @@ export function decideHandover(open: OpenHandover[], force: boolean): HandoverDe
   if (force || live.length === 0) return { action: 'create', existing: live };
   const held = live.find((h) => WITH_AGENT.has(h.assignmentStatus));
   if (held) return { action: 'with-agent', existing: held };
-  return { action: 'already-escalated', existing: live[0] };
+  return { action: 'already-handed-over', existing: live[0] };
 }

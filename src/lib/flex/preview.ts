@@ -18,7 +18,7 @@ export interface PreviewedChat {
 export const PREVIEW_SID = `CH${'0'.repeat(32)}`;
 
 /** What `twilio cognigy:escalate` would do for a simulated conversation: data, for a printer. */
-export interface EscalationPreview {
+export interface EscalatePreview {
   channelModel: ChannelModel;
   /** The flow already handed the conversation to Flex: escalate would find that task and create nothing. */
   alreadyWithAgent: boolean;
@@ -44,7 +44,7 @@ export interface EscalationPreview {
  * Pure: nothing is sent. `customer` is the simulated customer's address (test-chat's
  * `--from`); without it the address the flow's hand-over rendered is used, if any.
  */
-export function previewEscalation(chat: PreviewedChat, setup: Setup, options: { customer?: string; reason?: string } = {}): EscalationPreview {
+export function previewEscalate(chat: PreviewedChat, setup: Setup, options: { customer?: string; reason?: string } = {}): EscalatePreview {
   const model = setup.channelModel;
   const rendered = asObject(chat.handover?.attributes);
   const renderedSid = model === 'legacy' ? rendered.channelSid : rendered.conversationSid;

@@ -203,7 +203,6 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       newChat: (from, extra) =>
         new ChatSession(definition, {
           http: extra?.http ?? http,
-          observer: extra?.observer,
           from: from ?? o.from ?? DEFAULT_CUSTOMER_ADDRESS,
           channelModel: setup.channelModel,
           escalationKey: setup.escalationKey,
@@ -287,8 +286,10 @@ export interface ChatReport {
   flow: string;
   endpoint: string;
   transcript: ChatSession['transcript'];
-  escalated: boolean;
-  escalation: ChatSession['handover'] | null;
+  /** True once the flow handed the conversation over to Flex. */
+  handedOver: boolean;
+  /** What Flex would receive (the task), once handed over. */
+  handover: ChatSession['handover'] | null;
   ended: string | null;
   turns: { elapsedMs: number; slowestCallMs: number }[];
   /** Why this run should fail (bot unreachable, flow error); empty when all went as Studio would. */
@@ -343,8 +344,8 @@ export function report(prepared: PreparedChat, chat: ChatSession, turns: ChatRep
     flow: prepared.source,
     endpoint: prepared.endpoint,
     transcript: chat.transcript,
-    escalated: chat.handover !== undefined,
-    escalation: chat.handover ?? null,
+    handedOver: chat.handover !== undefined,
+    handover: chat.handover ?? null,
     ended: chat.ended?.reason ?? null,
     turns,
     problems: chat.problems,

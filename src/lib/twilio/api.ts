@@ -195,7 +195,7 @@ export function toFlowDetails(f: any): FlowDetails {
   };
 }
 
-// ---- Escalation (cognigy:escalate): conversations, executions, tasks, interactions ----
+// ---- cognigy:escalate: conversations, executions, tasks, interactions ----
 
 export interface ConversationInfo {
   sid: string;
@@ -304,7 +304,7 @@ function toExecutionInfo(e: any): ExecutionInfo {
   };
 }
 
-export interface EscalationCalls {
+export interface EscalateCalls {
   fetchConversation(sid: string): Promise<ConversationInfo>;
   listConversationWebhooks(sid: string): Promise<ScopedWebhook[]>;
   deleteConversationWebhook(sid: string, webhookSid: string): Promise<void>;
@@ -320,8 +320,8 @@ export interface EscalationCalls {
   createInteraction(o: { channel: Record<string, unknown>; routing: Record<string, unknown> }): Promise<InteractionInfo>;
 }
 
-/** The escalation's calls, on the same client as TwilioApi (appended, so TwilioApi stays as it was). */
-export class EscalationTwilioApi extends TwilioApi implements EscalationCalls {
+/** cognigy:escalate's calls, on the same client as TwilioApi (appended, so TwilioApi stays as it was). */
+export class EscalateTwilioApi extends TwilioApi implements EscalateCalls {
   async fetchConversation(sid: string): Promise<ConversationInfo> {
     const c = await this.library.conversations.v1.conversations(sid).fetch();
     return { sid: c.sid, state: c.state, attributes: parseJsonObject(c.attributes), friendlyName: c.friendlyName, chatServiceSid: c.chatServiceSid };

@@ -67,7 +67,7 @@ export type LiveMessage =
 
 export interface LiveChatOptions {
   sessions: ReplSessions;
-  describeEscalation?: (chat: ChatSession) => string;
+  describeEscalate?: (chat: ChatSession) => string;
   /** Folder `save` writes into (the command's working folder). */
   cwd: string;
 }
@@ -141,8 +141,8 @@ export class LiveChat {
   }
 
   escalatePreview(): string {
-    if (!this.o.describeEscalation) throw new UsageError('The escalate preview needs the saved setup (twilio cognigy:init).');
-    return redactDeep(this.o.describeEscalation(this.chat));
+    if (!this.o.describeEscalate) throw new UsageError('The escalate preview needs the saved setup (twilio cognigy:init).');
+    return redactDeep(this.o.describeEscalate(this.chat));
   }
 
   /** The conversation as a test script (the REPL's /save): FILE is a plain name in the working folder, .yaml/.yml (the project's YAML) or .convo.txt (BotiumScript). */

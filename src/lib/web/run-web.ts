@@ -12,7 +12,7 @@ export interface WebViewOptions {
   /** `--record FILE`: the bot's answers go into the recording, as in the REPL. */
   record?: string;
   banner: string[];
-  describeEscalation?: (chat: ChatSession) => string;
+  describeEscalate?: (chat: ChatSession) => string;
   /** Open the system's browser on the page. */
   open: boolean;
   /** Where the page's "save as test" writes. */
@@ -26,7 +26,7 @@ export interface WebViewOptions {
 /** `test-chat --web`: the local page over the REPL's chat, until `stopped`. */
 export async function runWebView(prepared: PreparedChat, o: WebViewOptions): Promise<void> {
   const sessions = replSessions(prepared, { record: o.record });
-  const chat = new LiveChat(prepared, { sessions, describeEscalation: o.describeEscalation, cwd: o.cwd });
+  const chat = new LiveChat(prepared, { sessions, describeEscalate: o.describeEscalate, cwd: o.cwd });
   let server: WebServer | undefined;
   try {
     server = await startWebServer({

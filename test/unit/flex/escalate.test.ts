@@ -1,6 +1,6 @@
 import { describe, it } from 'mocha';
 import { assert, expect } from 'chai';
-import { escalate, EscalationApi, EscalationDeps, checkRequest } from '../../../src/lib/flex/escalate';
+import { escalate, EscalateApi, EscalateDeps, checkRequest } from '../../../src/lib/flex/escalate';
 import type { ExecutionInfo, ScopedWebhook, TaskInfo } from '../../../src/lib/twilio/api';
 import { CognigyError, UsageError } from '../../../src/lib/errors';
 import { noteText } from '../../../src/printers/escalate';
@@ -25,7 +25,7 @@ function fakeApi(
   const writes: string[] = [];
   let n = 100;
   const error = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status, data: { status } });
-  const api: EscalationApi = {
+  const api: EscalateApi = {
     listFlows: async () => [
       { sid: FW, name: 'Cognigy Bot Flow', status: 'published', revision: 1 },
       { sid: OTHER_FW, name: 'Messaging Flow', status: 'published', revision: 1 },
@@ -81,7 +81,7 @@ function fakeApi(
   return { api, tasks, executions, writes, webhooks };
 }
 
-const setup: EscalationDeps['setup'] = {
+const setup: EscalateDeps['setup'] = {
   workspace: { sid: WS, name: 'Flex Task Assignment' },
   workflow: { sid: WW, name: 'Assign to Anyone' },
   taskChannel: { sid: sid('TC', 5), name: 'chat' },
@@ -89,7 +89,7 @@ const setup: EscalationDeps['setup'] = {
   flowTarget: { name: 'Cognigy Bot Flow', mustExist: false },
 };
 const active = (): ExecutionInfo => ({ sid: sid('FN', 9), flowSid: FW, contactChannelAddress: CUSTOMER, status: 'active' });
-const deps = (api: EscalationApi): EscalationDeps => ({ api, setup, sleep: async () => undefined, newId: () => 'run-1' });
+const deps = (api: EscalateApi): EscalateDeps => ({ api, setup, sleep: async () => undefined, newId: () => 'run-1' });
 
 describe('escalate, against a plain fake account', () => {
   it('creates the hand-over first, then ends the bot', async () => {
@@ -179,7 +179,7 @@ describe('escalate, against a plain fake account', () => {
     const queued: TaskInfo = { sid: sid('WT', 1), assignmentStatus: 'pending', attributes: { conversationSid: CH } };
     const f = fakeApi({ tasks: [queued], executions: [active()] });
     const r = await escalate({ conversation: CH }, deps(f.api));
-    assert.strictEqual(r.action, 'already-escalated');
+    assert.strictEqual(r.action, 'already-handed-over');
     assert.strictEqual(r.handover?.taskSid, queued.sid);
     assert.deepStrictEqual(f.writes, [`end ${sid('FN', 9)}`]);
   });

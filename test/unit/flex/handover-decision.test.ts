@@ -12,7 +12,7 @@ describe('whether an escalation creates a hand-over', () => {
   for (const status of ['pending', 'reserved']) {
     it(`a ${status} task: already escalated, nothing to create`, () => {
       const d = decideHandover([task(status)], false);
-      assert.strictEqual(d.action, 'already-escalated');
+      assert.strictEqual(d.action, 'already-handed-over');
       assert.strictEqual((d as any).existing.taskSid, task(status).taskSid);
     });
   }

@@ -1,8 +1,8 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
 import { ChatSession } from '../../../src/lib/conversation/chat';
-import { previewEscalation, PREVIEW_SID } from '../../../src/lib/flex/preview';
-import { formatEscalationPreview } from '../../../src/printers/escalate';
+import { previewEscalate, PREVIEW_SID } from '../../../src/lib/flex/preview';
+import { formatEscalatePreview } from '../../../src/printers/escalate';
 import { buildFlow } from '../../../src/lib/studio';
 import type { HttpTransport } from '../../../src/lib/http/types';
 import type { Setup } from '../../../src/lib/domain/setup';
@@ -40,7 +40,7 @@ function chat(): ChatSession {
 }
 
 /** The preview as test-chat's /escalate shows it. */
-const describeEscalationPreview = (...args: Parameters<typeof previewEscalation>) => formatEscalationPreview(previewEscalation(...args));
+const describeEscalationPreview = (...args: Parameters<typeof previewEscalate>) => formatEscalatePreview(previewEscalate(...args));
 
 /** The JSON block of the preview, parsed back. */
 function attributesIn(preview: string): any {
@@ -75,7 +75,7 @@ describe('/escalate preview in test-chat', () => {
   it('is data: the routing, the attributes and their size, the SID it stands in for', async () => {
     const c = chat();
     await c.send('hello');
-    const p = previewEscalation(c, setup, { customer: '+15551234567' });
+    const p = previewEscalate(c, setup, { customer: '+15551234567' });
     assert.strictEqual(p.sid, PREVIEW_SID);
     assert.strictEqual(p.placeholderSid, true);
     assert.strictEqual(p.alreadyWithAgent, false);
@@ -92,7 +92,7 @@ describe('/escalate preview in test-chat', () => {
   it('without a Flex setup the text says to run init', async () => {
     const c = chat();
     await c.send('hi');
-    const text = formatEscalationPreview(previewEscalation(c, { ...setup, workspace: undefined, workflow: undefined, taskChannel: undefined }));
+    const text = formatEscalatePreview(previewEscalate(c, { ...setup, workspace: undefined, workflow: undefined, taskChannel: undefined }));
     assert.match(text, /workspace \(none in the setup: run twilio cognigy:init\), workflow \(none in the setup: run twilio cognigy:init\), task channel \(none in the setup\)/);
   });
 

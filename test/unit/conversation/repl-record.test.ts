@@ -1,0 +1,165 @@
+import { describe, it, before, after } from 'mocha';
+import { assert } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { demoBehaviour, startBotServer, type BotServer } from '../../../src/lib/demo/bot-server';
+import { buildFlow } from '../../../src/lib/studio';
+import { hideEndpointToken } from '../../../src/lib/studio/endpoint-token';
+import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../../src/lib/tasks/link-flow';
+import { prepareChat } from '../../../src/lib/tasks/test-chat';
+import { runScripts } from '../../../src/lib/tasks/run-scripts';
+import type { PreparedChat } from '../../../src/lib/conversation/prepared';
+import { replSessions } from '../../../src/lib/conversation/repl-record';
+import type { FlowDefinition } from '../../../src/lib/domain/flow';
+import { scriptReporters } from '../../../src/printers/test-chat';
+
+/**
+ * The REPL's recorder (`--record` with `/save FILE.yaml`) follows the conversation's event
+ * stream: every exchange a designer had must reach the script and the recording, so that
+ * the saved script replays green from the recording alone. Each case is a kind of turn a
+ * recorder can miss: a hand-over, a silence, a new chat after /reset, a turn the flow
+ * starts itself (a REST API execution).
+ */
+describe('the REPL recorder: /save FILE.yaml with --record', () => {
+  let bot: BotServer;
+  let dir: string;
+  let prepared: PreparedChat;
+  before(async () => {
+    bot = await startBotServer({ behaviour: demoBehaviour });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cognigy-repl-record-'));
+    prepared = await prepareChat({ input: { endpointUrl: bot.url }, demo: false });
+  });
+  after(async () => {
+    await prepared?.close();
+    await bot?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The saved script's steps and the recording's turns (customer of each). */
+  const read = (script: string, recording: string) => {
+    const steps = parseAllDocuments(fs.readFileSync(script, 'utf8'))[0].toJS().conversations[0].steps;
+    const docs = parseAllDocuments(fs.readFileSync(recording, 'utf8')).map((d) => d.toJS());
+    const turns = docs.slice(1).map((d) => ({ conversation: d.conversation, turns: d.turns.map((t: { turn: number; customer?: string; calls: unknown[] }) => [t.turn, t.customer ?? null, t.calls.length]) }));
+    return { steps, turns };
+  };
+
+  /** The saved script, run against the recording only: strict replay fails on any bot call the recording lacks. */
+  const replay = async (on: PreparedChat, script: string, recording: string) => {
+    let out = '';
+    const result = await runScripts(on, { path: script, concurrency: 1, timeoutMs: 10_000, write: (t) => void (out += t), reporters: scriptReporters({ json: false }), recording: { replay: recording } });
+    return { counts: result.summary.counts, out };
+  };
+
+  it('a hand-over: every customer turn, the bot\'s messages, the hand-over and the end; replays green', async () => {
+    const recording = path.join(dir, 'handover-bot.yaml');
+    const script = path.join(dir, 'handover.yaml');
+    const sessions = replSessions(prepared, { record: recording });
+    const chat = sessions.newChat();
+    await chat.send('hello');
+    await chat.send('opening hours');
+    await chat.send('agent');
+    const saved = sessions.saveScript(chat, script)!;
+    sessions.close();
+    assert.deepStrictEqual(saved, { file: script, steps: 9, recording, leftOut: 0 });
+    assert.deepStrictEqual(read(script, recording), {
+      steps: [
+        { user: 'hello' },
+        { bot: "Hi, I'm the demo bot of twilio-plugin-cognigy." },
+        { bot: 'How can I help you?' },
+        { user: 'opening hours' },
+        { bot: 'We are open Monday to Friday, 9:00 to 17:00.' },
+        { user: 'agent' },
+        { bot: 'Let me connect you to a human agent.' },
+        { handover: true },
+        { end: 'handover' },
+      ],
+      turns: [{ conversation: 'handover', turns: [[1, 'hello', 1], [2, 'opening hours', 1], [3, 'agent', 1]] }],
+    });
+    const { counts, out } = await replay(prepared, script, recording);
+    assert.deepStrictEqual(counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 }, out);
+  });
+
+  it('a silence is a turn of the recording too; turns after the end are left out of both', async () => {
+    const recording = path.join(dir, 'silence-bot.yaml');
+    const script = path.join(dir, 'silence.yaml');
+    const sessions = replSessions(prepared, { record: recording });
+    const chat = sessions.newChat();
+    await chat.send('hello');
+    // The built flow's wait times out to nothing: the execution ends, and the next message starts a new one.
+    await chat.silence();
+    await chat.send('opening hours');
+    const saved = sessions.saveScript(chat, script)!;
+    sessions.close();
+    assert.deepStrictEqual(saved, { file: script, steps: 5, recording, leftOut: 1 });
+    assert.deepStrictEqual(read(script, recording), {
+      steps: [{ user: 'hello' }, { bot: "Hi, I'm the demo bot of twilio-plugin-cognigy." }, { bot: 'How can I help you?' }, { silence: true }, { end: 'flow-ended' }],
+      turns: [{ conversation: 'silence', turns: [[1, 'hello', 1], [2, '(silence)', 0]] }],
+    });
+    const { counts, out } = await replay(prepared, script, recording);
+    assert.deepStrictEqual(counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 }, out);
+  });
+
+  it('after /reset (a new chat) the saved conversation holds only the new chat\'s turns', async () => {
+    const recording = path.join(dir, 'reset-bot.yaml');
+    const script = path.join(dir, 'reset.yaml');
+    const sessions = replSessions(prepared, { record: recording });
+    await sessions.newChat().send('hello');
+    const chat = sessions.newChat();
+    await chat.send('opening hours');
+    const saved = sessions.saveScript(chat, script)!;
+    sessions.close();
+    assert.deepStrictEqual(saved, { file: script, steps: 3, recording, leftOut: 0 });
+    // A new chat is a new Cognigy session: the bot greets again.
+    assert.deepStrictEqual(read(script, recording), {
+      steps: [{ user: 'opening hours' }, { bot: "Hi, I'm the demo bot of twilio-plugin-cognigy." }, { bot: 'We are open Monday to Friday, 9:00 to 17:00.' }],
+      turns: [{ conversation: 'reset', turns: [[1, 'opening hours', 1]] }],
+    });
+    const { counts, out } = await replay(prepared, script, recording);
+    assert.deepStrictEqual(counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 }, out);
+  });
+
+  it('a REST API execution: the turn the flow starts is a turn of the recording, with no customer step', async () => {
+    // The flow link-flow builds, started by the REST API instead of a customer message.
+    const definition = buildFlow({
+      endpointUrl: bot.url,
+      testMode: false,
+      channelModel: 'conversations',
+      escalationKey: 'escalation',
+      onBotFailure: 'escalate',
+      workflowSid: PLACEHOLDER_WORKFLOW,
+      taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
+    } as Parameters<typeof buildFlow>[0]) as FlowDefinition;
+    const trigger = definition.states.find((s) => s.type === 'trigger')!;
+    // A REST API execution has no customer message: the customer and the session come as flow.data.
+    const call = definition.states.find((s) => s.name === 'ProcessUserInput')!;
+    const parameters = call.properties.parameters as { key: string; value: string }[];
+    parameters.find((p) => p.key === 'userId')!.value = '{{flow.data.customer}}';
+    parameters.find((p) => p.key === 'sessionId')!.value = '{{flow.data.session}}';
+    trigger.transitions = trigger.transitions.map((t) =>
+      t.event === 'incomingConversationMessage' ? { event: t.event } : t.event === 'incomingRequest' ? { event: t.event, next: 'SetUserText' } : t,
+    );
+    const flowFile = path.join(dir, 'rest-flow.json');
+    fs.writeFileSync(flowFile, JSON.stringify(hideEndpointToken(definition, bot.url)));
+    const rest = await prepareChat({ input: { endpointUrl: bot.url }, demo: false, flowFile, params: ['customer=+15557654321', 'session=rest-1'] });
+    try {
+      assert.strictEqual(rest.run.start, 'incomingRequest');
+      const recording = path.join(dir, 'rest-bot.yaml');
+      const script = path.join(dir, 'rest.yaml');
+      const sessions = replSessions(rest, { record: recording });
+      const chat = sessions.newChat();
+      await chat.begin();
+      await chat.send('opening hours');
+      const saved = sessions.saveScript(chat, script)!;
+      sessions.close();
+      assert.deepStrictEqual(saved, { file: script, steps: 4, recording, leftOut: 0 });
+      assert.deepStrictEqual(read(script, recording), {
+        steps: [{ bot: "Hi, I'm the demo bot of twilio-plugin-cognigy." }, { bot: 'Sorry, I did not understand that. I can help with:' }, { user: 'opening hours' }, { bot: 'We are open Monday to Friday, 9:00 to 17:00.' }],
+        turns: [{ conversation: 'rest', turns: [[1, null, 1], [2, 'opening hours', 1]] }],
+      });
+    } finally {
+      await rest.close();
+    }
+  });
+});
