@@ -242,7 +242,7 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
   const issues = lintFlow(definition);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues
-    .filter((i) => i.severity === 'warning' && i.widget && (i.property === 'type' || LENIENT_PROPERTY.test(i.message)))
+    .filter((i) => i.severity === 'warning' && i.widget && (i.property === 'type' || i.asStudio))
     .map((i): PreparedWarning => (i.property === 'type' ? { code: 'unmodelled-type', widget: i.widget!, type: describeType(definition, i.widget!) } : { code: 'lenient-property', issue: i }));
   if (errors.length && o.strict) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
@@ -257,9 +257,6 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
 }
 
 const RUNNABLE_STARTS = [...Object.values(TRIGGER_EVENT), 'incomingRequest', 'incomingParent'];
-
-/** Warnings for what Studio accepts and the run takes as Studio would (see docs/fidelity.md): said once, before the run. */
-const LENIENT_PROPERTY = /error 81018|the Console default/;
 
 /** A lint finding with the widget and property it is about (`"Say" body: …`). */
 export function describeIssue(i: LintIssue): string {
