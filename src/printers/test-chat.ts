@@ -2,7 +2,7 @@ import type { PreparedChat, PreparedNote, PreparedWarning } from '../lib/convers
 import { describeIssue } from '../lib/tasks/test-chat';
 import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
-import { entryText, formatEntry, formatHandover, transcriptJson } from './transcript';
+import { entryText, formatEntry, formatHandover, problemWords, transcriptJson } from './transcript';
 import { colourFor } from './style';
 import type { Printer, ResultPrinter } from './printer';
 import type { MergedTotals } from '../lib/conversation/merge';
@@ -151,25 +151,32 @@ export function transcriptRows(report: ChatReport): { from: string; text: string
 
 /** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
 export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript' | 'notes'> & { transcript: Array<Record<string, unknown>>; notes: string[] } {
-  return { ...report, transcript: transcriptJson(report.transcript), notes: report.notes.map(preparedNoteText) };
+  return {
+    ...report,
+    transcript: transcriptJson(report.transcript),
+    // A bot answer's problem is data (`answer`, with its code): its words as every problem has them.
+    problems: report.problems.map((p) => (p.answer ? { ...p, ...problemWords(p) } : p)),
+    notes: report.notes.map(preparedNoteText),
+  };
 }
 
 /** Why a one-shot run exits non-zero: one line each, for stderr. */
 export function problemLines(report: ChatReport): string[] {
-  return report.problems.flatMap((p) =>
-    [
+  return report.problems.flatMap((p) => {
+    const { message, hint } = problemWords(p);
+    return [
       p.kind === 'bot-failure'
-        ? ` » "${p.widget}": ${p.message}`
+        ? ` » "${p.widget}": ${message}`
         : p.kind === 'unreachable'
-        ? ` » ${p.message}.`
+        ? ` » ${message}.`
         : p.kind === 'handover'
-          ? ` » "${p.widget}" would not create the Flex task in Studio: ${p.message}.`
+          ? ` » "${p.widget}" would not create the Flex task in Studio: ${message}.`
           : p.kind === 'bot-answer'
-            ? ` » ${p.message}`
+            ? ` » ${message}`
             : p.kind === 'http-refused'
-              ? ` » "${p.widget}" would send nothing in Studio: ${p.message}.`
-              : ` » The flow stopped at "${p.widget}": ${p.message}`,
-      ...(p.hint ? [`   ${p.hint}`] : []),
-    ].map(redact),
-  );
+              ? ` » "${p.widget}" would send nothing in Studio: ${message}.`
+              : ` » The flow stopped at "${p.widget}": ${message}`,
+      ...(hint ? [`   ${hint}`] : []),
+    ].map(redact);
+  });
 }

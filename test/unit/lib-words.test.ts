@@ -62,7 +62,6 @@ const ALLOWED: Record<string, { count: number; kind: 'content' | 'error' | 'open
   'src/lib/runtime/flow.ts': { count: 6, kind: 'error', why: "a flow the runner cannot start, for test-chat's usage error" },
   'src/lib/runtime/step.ts': { count: 12, kind: 'error', why: "an execution's failures and ends as Studio reports them (the reason a flow stopped)" },
   'src/lib/runtime/widgets.ts': { count: 12, kind: 'error', why: "a widget's failures as Studio reports them (the reason it took failed)" },
-  'src/lib/conversation/conversation.ts': { count: 7, kind: 'error', why: "a problem's message and hint (a run that exits 1), which the transcript's note repeats" },
   'src/lib/conversation/botium.ts': { count: 2, kind: 'error', why: 'botium.json capabilities it cannot honour, for its usage error' },
   'src/lib/studio/patch.ts': { count: 1, kind: 'error', why: 'a trigger that leads to no send-to-flex, for the flow-not-patchable error' },
   'src/lib/conversation/pacing.ts': { count: 2, kind: 'error', why: "why a rate-limited conversation timed out (its result's error)" },

@@ -73,7 +73,7 @@ describe('the hand-over attributes test-chat simulates', () => {
     assert.strictEqual(chat.problems.length, 1);
     assert.strictEqual(chat.problems[0].kind, 'handover');
     assert.strictEqual(chat.problems[0].widget, WIDGET.toFlex);
-    assert.match(chat.problems[0].message, /not valid JSON/);
+    assert.match(chat.problems[0].message ?? '', /not valid JSON/);
     const lines = problemLines(reportOf(chat));
     assert.strictEqual(lines.length, 1);
     assert.match(lines[0], /"SendToFlexAgent" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
