@@ -69,7 +69,7 @@ const ALLOWED: Record<string, { count: number; kind: 'content' | 'error' | 'open
   'src/lib/conversation/runner.ts': { count: 10, kind: 'open', why: "a time-out's error (error); the expected/actual sides of a failure as the report shows them" },
   'src/lib/conversation/match.ts': { count: 3, kind: 'open', why: 'the actual side of a failure (a bad regex, a data mismatch)' },
 
-  'src/lib/runtime/conditions.ts': { count: 6, kind: 'open', why: "a split condition's verdict (`\"x\" contains \"y\": holds`), for the trace" },
+  'src/lib/runtime/conditions.ts': { count: 6, kind: 'open', why: "a split condition's verdict (`\"x\" contains \"y\": holds`) in the split event, which the web view's live events carry" },
   'src/lib/studio/lint.ts': { count: 45, kind: 'open', why: "the lint's findings: usage errors when they stop a run, warnings otherwise (to become codes)" },
   'src/lib/tasks/test-chat.ts': { count: 4, kind: 'open', why: "where the flow comes from (the banner, -o json's flow, errors); a --function error" },
 };
