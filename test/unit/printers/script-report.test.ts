@@ -3,7 +3,7 @@ import { assert } from 'chai';
 import { promises as fs, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { closingLine, createHumanReporter, createJsonReporter, formatExpectedActual } from '../../../src/printers/script-report';
+import { closingLine, createHumanReporter, createJsonReporter, formatExpectedActual, progressText } from '../../../src/printers/script-report';
 import { JUnitWriter } from '../../../src/printers/junit';
 import type { ConversationResult, RunSummary } from '../../../src/lib/conversation/runner';
 import { scriptError } from '../../../src/lib/conversation/types';
@@ -277,5 +277,18 @@ describe('the run returns codes, the reporters say them', () => {
     const reporter = createJsonReporter();
     reporter.onResult(passed);
     assert.strictEqual<unknown>(reporter.finish(summaryOf([passed])).results[0], passed);
+  });
+});
+
+describe('the progress line, from the run\'s numbers', () => {
+  it('done of total, failed, the pace, the bot\'s rate and its 429s, the time left', () => {
+    assert.strictEqual(
+      progressText({ done: 12, total: 40, failed: 1, elapsedMs: 2000, botPerSecond: 30, pacedAt: 3, refused: 2 }),
+      '  12/40 conversations, 1 failed, 6/s, bot 30 req/s (paced at 3/s), 2 × 429, ~5 s left ',
+    );
+  });
+
+  it('uncounted and unpaced: only what is known', () => {
+    assert.strictEqual(progressText({ done: 3, failed: 0, elapsedMs: 1000, refused: 0 }), '  3 conversations, 0 failed, 3/s ');
   });
 });
