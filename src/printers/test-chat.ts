@@ -17,6 +17,9 @@ import { progressLine } from './spinner';
 
 const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
 
+/** The endpoint shown when the run calls only the URLs the flow holds. */
+const AS_THE_FLOW_SAYS = '(as the flow says)';
+
 /** What the run tells before the first message, in words. */
 export function preparedNoteText(note: PreparedNote): string {
   switch (note.code) {
@@ -46,7 +49,7 @@ export function preparedWarningText(w: PreparedWarning): string {
 export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): string[] {
   return [
     `Running ${prepared.source}.`,
-    `Bot endpoint: ${prepared.endpoint}. You are the customer (channel: ${prepared.setup.channelModel}).`,
+    `Bot endpoint: ${prepared.endpoint ?? AS_THE_FLOW_SAYS}. You are the customer (channel: ${prepared.setup.channelModel}).`,
     ...(o.demo ? [DEMO_HINT] : []),
     ...prepared.notes.map((n) => `Note: ${preparedNoteText(n)}`),
   ].map(redact);
@@ -151,8 +154,12 @@ export function transcriptRows(report: ChatReport): { from: string; text: string
 
 /** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
 export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript' | 'notes'> & { transcript: Array<Record<string, unknown>>; notes: string[] } {
+  // The keys in the order they always had: flow, endpoint, then the rest.
+  const { flow, endpoint, ...rest } = report;
   return {
-    ...report,
+    flow,
+    endpoint: endpoint ?? AS_THE_FLOW_SAYS,
+    ...rest,
     transcript: transcriptJson(report.transcript),
     // A bot answer's problem is data (`answer`, with its code): its words as every problem has them.
     problems: report.problems.map((p) => (p.answer ? { ...p, ...problemWords(p) } : p)),

@@ -11,8 +11,8 @@ export interface PreparedChat {
   setup: ResolvedSetup;
   /** Where the flow came from, for the banner and -o json. */
   source: string;
-  /** The bot endpoint, redacted. */
-  endpoint: string;
+  /** The bot endpoint, redacted; absent when the run calls only the URLs the flow holds (a flow file, a deployed flow). */
+  endpoint?: string;
   http: HttpTransport;
   /** The customer's address of --message and the REPL. */
   from: string;

@@ -194,7 +194,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       definition,
       setup,
       source,
-      endpoint: needsEndpoint ? redactEndpoint(setup.endpointUrl) : '(as the flow says)',
+      ...(needsEndpoint ? { endpoint: redactEndpoint(setup.endpointUrl) } : {}),
       http,
       from: o.from ?? DEFAULT_CUSTOMER_ADDRESS,
       run,
@@ -281,7 +281,8 @@ function registerUrlsIn(definition: FlowDefinition): void {
 
 export interface ChatReport {
   flow: string;
-  endpoint: string;
+  /** Absent when the run calls only the URLs the flow holds. */
+  endpoint?: string;
   transcript: ChatSession['transcript'];
   /** True once the flow handed the conversation over to Flex. */
   handedOver: boolean;
@@ -339,7 +340,7 @@ export async function playMessages(prepared: PreparedChat, messages: string[], r
 export function report(prepared: PreparedChat, chat: ChatSession, turns: ChatReport['turns'] = []): ChatReport {
   return {
     flow: prepared.source,
-    endpoint: prepared.endpoint,
+    ...(prepared.endpoint !== undefined ? { endpoint: prepared.endpoint } : {}),
     transcript: chat.transcript,
     handedOver: chat.handover !== undefined,
     handover: chat.handover ?? null,
