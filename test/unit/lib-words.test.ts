@@ -37,7 +37,7 @@ const ALLOWED: Record<string, { count: number; kind: 'content' | 'error' | 'open
   'src/lib/studio/loop.ts': { count: 2, kind: 'content', why: "the built flow's split-condition names, shown in the Studio Console" },
   'src/lib/studio/history.ts': { count: 2, kind: 'content', why: "the revision's commit message in Studio; what the atomic write names in its error" },
   'src/lib/runtime/liquid-sync.ts': { count: 1, kind: 'content', why: 'a Liquid template the renderer probes liquidjs with' },
-  'src/lib/runtime/fidelity.ts': { count: 151, kind: 'content', why: 'the fidelity table docs/fidelity.md is generated from: documentation, not output' },
+  'src/lib/runtime/fidelity.ts': { count: 151, kind: 'content', why: 'the fidelity table scripts/fidelity-doc.ts writes docs/fidelity-widgets.md from: documentation, not output' },
   'src/lib/flex/handover-attributes.ts': { count: 2, kind: 'content', why: "what the hand-over writes into the Flex task's attributes, for the agent" },
   'src/lib/http/debug-log.ts': { count: 1, kind: 'content', why: 'the -l debug trace of an HTTP exchange' },
   'src/lib/conversation/recording.ts': { count: 8, kind: 'open', why: "the recording file's header comment (content); the replay's turn failures (issue 20's file: to become codes)" },
@@ -68,7 +68,6 @@ const ALLOWED: Record<string, { count: number; kind: 'content' | 'error' | 'open
   // Still to turn into data with codes.
   'src/lib/conversation/runner.ts': { count: 10, kind: 'open', why: "a time-out's error (error); the expected/actual sides of a failure as the report shows them" },
   'src/lib/conversation/match.ts': { count: 3, kind: 'open', why: 'the actual side of a failure (a bad regex, a data mismatch)' },
-
   'src/lib/runtime/conditions.ts': { count: 6, kind: 'open', why: "a split condition's verdict (`\"x\" contains \"y\": holds`) in the split event, which the web view's live events carry" },
   'src/lib/studio/lint.ts': { count: 45, kind: 'open', why: "the lint's findings: usage errors when they stop a run, warnings otherwise (to become codes)" },
   'src/lib/tasks/test-chat.ts': { count: 3, kind: 'open', why: "where the flow comes from (the banner, -o json's flow, and its errors' words); a --function error" },
