@@ -127,7 +127,7 @@ async function runOne(file: string): Promise<Row> {
       ]).finally(() => clearTimeout(timer));
       // What only the local run cannot do (a type it does not model, an unloaded subflow,
       // a Function without URL) stops it: that flow is refused, with the runner's words.
-      const stopped = report.problems.find((p) => p.kind === 'not-modelled' || (p.kind === 'flow-error' && /not loaded|has not loaded|URL the export leaves empty|starts no messaging execution/.test(p.message)));
+      const stopped = report.problems.find((p) => p.kind === 'not-modelled' || (p.kind === 'flow-error' && /not loaded|has not loaded|URL the export leaves empty|starts no messaging execution/.test(p.message ?? '')));
       if (ONLY) printReport(report, (line) => console.log(line));
       if (stopped) return { file: name, kind, result: 'refused', why: `at "${stopped.widget}": ${stopped.message}`, unstubbed };
       return { file: name, kind, result: 'runs', why: summarise(report), unstubbed };

@@ -136,12 +136,13 @@ async function inProcessPerTurn(dir: string, recording: string, url: string): Pr
   /* eslint-disable @typescript-eslint/no-var-requires */
   const { prepareChat } = require(path.join(ROOT, 'dist', 'lib', 'tasks', 'test-chat')) as typeof import('../src/lib/tasks/test-chat');
   const { runScripts } = require(path.join(ROOT, 'dist', 'lib', 'tasks', 'run-scripts')) as typeof import('../src/lib/tasks/run-scripts');
+  const { scriptReporters } = require(path.join(ROOT, 'dist', 'printers', 'test-chat')) as typeof import('../src/printers/test-chat');
   const prepared = await prepareChat({ input: { endpointUrl: url }, demo: false });
   const us: number[] = [];
   try {
     for (let i = 0; i < 2; i++) {
       const started = performance.now();
-      const { summary } = await runScripts(prepared, { path: dir, concurrency: CONCURRENCY, timeoutMs: 60_000, json: true, write: () => undefined, recording: { replay: recording } });
+      const { summary } = await runScripts(prepared, { path: dir, concurrency: CONCURRENCY, timeoutMs: 60_000, write: () => undefined, reporters: scriptReporters({ json: true }), recording: { replay: recording } });
       const elapsed = performance.now() - started;
       if (summary.counts.passed !== CONVERSATIONS) throw new Error(`in-process replay: ${summary.counts.passed} of ${CONVERSATIONS} passed`);
       us.push(Number(((elapsed * 1000) / (CONVERSATIONS * TURNS)).toFixed(1)));

@@ -2,6 +2,7 @@ import type { FlowSetting, LinkFlowNotice, LinkFlowResult } from '../lib/tasks/l
 import { redact, redactEndpoint } from '../lib/redact';
 import { formatDiff, toMermaid } from '../lib/studio';
 import { hideEndpointToken } from '../lib/studio/endpoint-token';
+import type { PatchWarning } from '../lib/studio/patch';
 
 import type { Printer, ResultPrinter, SummaryRow } from './printer';
 
@@ -60,6 +61,7 @@ function linkFlowJson(r: LinkFlowResult, o: LinkFlowView): unknown {
     restoredFrom: r.restoredFrom,
     warnings: deploy.warnings,
     ...(r.notices.length ? { setupWarnings: r.notices.map(noticeText) } : {}),
+    ...(r.patched.length ? { patchWarnings: r.patched.map((w) => ({ ...w, message: patchWarningText(w) })) } : {}),
     saved: r.saved.length ? r.saved : undefined,
     ...(o.diagram ? { diagram: toMermaid(definition) } : {}),
     ...(o.print ? { definition } : {}),
@@ -111,6 +113,17 @@ function warnAbout(cmd: Printer, r: LinkFlowResult): void {
   }
   if (r.deploy.recovered) cmd.warn('Twilio answered the write with an error, but the flow was found written as intended.');
   for (const w of r.deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${w.message}`);
+  for (const w of r.patched) cmd.warn(patchWarningText(w));
+}
+
+/** What patching an existing flow kept as it was, in words. */
+export function patchWarningText(w: PatchWarning): string {
+  switch (w.code) {
+    case 'attributes-not-json':
+      return `The attributes of "${w.widget}" are not a JSON template; they were left as they are, so the agent gets no "cognigy" details.`;
+    case 'own-routing':
+      return `"${w.widget}" keeps its own routing (workflow ${w.workflow}, channel ${w.channel}), not the setup's.`;
+  }
 }
 
 /** Test mode costs nothing but is limited (Cognigy: "up to 600 test messages per hour"). */

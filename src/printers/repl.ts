@@ -2,7 +2,7 @@ import { CliUx } from '@oclif/core';
 import type { CallStartedEvent } from '../lib/conversation/events';
 import { redact } from '../lib/redact';
 import type { ReplView } from '../lib/conversation/repl';
-import { replCommandLines } from '../lib/conversation/repl-commands';
+import { replCommandLines } from './repl-commands';
 import { formatEntry, formatHandover, formatTurnTiming, transcriptJson } from './transcript';
 
 const LINES: Record<Parameters<ReplView['line']>[0], string> = {

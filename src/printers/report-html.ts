@@ -1,9 +1,11 @@
-import { coverageLine, type FlowCoverage } from '../lib/conversation/coverage';
-import type { ReportedConversation } from '../lib/conversation/coverage-tap';
-import type { RunTotals } from '../lib/conversation/reporters';
+import type { FlowCoverage } from '../lib/conversation/coverage';
+import { coverageLine } from './coverage';
+import { failureMessage, uncheckedText } from './script-report';
+import type { ReportedConversation, TranscriptLine } from '../lib/conversation/coverage-tap';
+import type { RunTotals } from '../lib/conversation/report';
 import type { ScriptError } from '../lib/conversation/types';
 import { COVERAGE_COLOURS, esc, flowSvg } from './flow-svg';
-import { runTotals } from '../lib/conversation/reporters';
+import { runTotals } from '../lib/conversation/report';
 import type { ScriptRunResult } from '../lib/tasks/run-scripts';
 import type { PreparedChat } from '../lib/conversation/prepared';
 import { redact } from '../lib/redact';
@@ -64,16 +66,22 @@ ${conversations.map(conversationHtml).join('\n')}
 `;
 }
 
+/** What was said, or what the flow did, in words. */
+function lineText(l: TranscriptLine): string {
+  if (l.from !== 'flow') return l.text;
+  return l.event === 'handover' ? `hand-over to Flex (workflow ${l.workflow})` : `the flow ended (${l.reason}${l.detail ? `: ${l.detail}` : ''})`;
+}
+
 function conversationHtml(c: ReportedConversation): string {
   const r = c.result;
   const failing = r.status !== 'passed';
-  const transcript = c.transcript.map((l) => `<div class="line ${l.from}"><span class="who">${l.from === 'customer' ? 'customer' : l.from === 'bot' ? 'bot' : 'flow'}</span>${esc(l.text)}</div>`).join('');
+  const transcript = c.transcript.map((l) => `<div class="line ${l.from}"><span class="who">${l.from}</span>${esc(lineText(l))}</div>`).join('');
   const failures = [
     ...r.failures.map(
-      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(f.message)}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,
+      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,
     ),
     ...(r.error ? [`<div class="failure"><div class="where">${esc(`${r.file}:${r.line}`)}</div><div>${esc(`${r.status}: ${r.error}`)}</div></div>`] : []),
-    ...(r.notCheckable ?? []).map((n) => `<div class="unchecked">${esc(`${n.file}:${n.line}: ${n.name} not checked: ${n.reason}`)}</div>`),
+    ...(r.notCheckable ?? []).map((n) => `<div class="unchecked">${esc(`${n.file}:${n.line}: ${n.name} not checked: ${uncheckedText(n.reason)}`)}</div>`),
   ].join('');
   return `<details class="conversation ${r.status}"${failing ? ' open' : ''}><summary><span class="status">${esc(r.status)}</span> ${esc(r.name)} <span class="where">${esc(`${r.file}:${r.line}`)} · ${r.turns} turn${r.turns === 1 ? '' : 's'} · ${Math.round(r.elapsedMs)} ms</span></summary>
 <div class="side-by-side"><div class="transcript">${transcript || '<em>no turn</em>'}</div><div class="failures">${failures || '<em>passed</em>'}</div></div></details>`;

@@ -1,28 +1,87 @@
-import type { PreparedChat } from '../lib/conversation/prepared';
+import type { PreparedChat, PreparedNote, PreparedWarning } from '../lib/conversation/prepared';
+import { describeIssue } from '../lib/tasks/test-chat';
 import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
-import { entryText, formatEntry, formatHandover, transcriptJson } from './transcript';
+import { entryText, formatEntry, formatHandover, problemWords, transcriptJson } from './transcript';
 import { colourFor } from './style';
 import type { Printer, ResultPrinter } from './printer';
 import type { MergedTotals } from '../lib/conversation/merge';
-import { totalsLine } from '../lib/conversation/reporters';
+import type { Chalk } from 'chalk';
+import type { ScriptReporter } from '../lib/conversation/report';
+import type { Shard } from '../lib/conversation/shard';
+import type { ScriptProgress } from '../lib/tasks/run-scripts';
+import type { TestModeEstimate } from '../lib/conversation/pacing';
+import { JUnitWriter } from './junit';
+import { createHumanReporter, createStreamingJsonReporter, progressText, testModeText, totalsLine } from './script-report';
+import { progressLine } from './spinner';
 
 const DEMO_HINT = 'The demo bot knows: hello, opening hours, order 12345, pricing; "agent" hands you over to Flex.';
+
+/** The endpoint shown when the run calls only the URLs the flow holds. */
+const AS_THE_FLOW_SAYS = '(as the flow says)';
+
+/** What the run tells before the first message, in words. */
+export function preparedNoteText(note: PreparedNote): string {
+  switch (note.code) {
+    case 'placeholder-sids':
+      return `The hand-over uses placeholder SIDs (${note.workflow.slice(0, 5)}…, ${note.taskChannel.slice(0, 5)}…): "twilio cognigy:init" fills in the real workflow and task channel.`;
+  }
+}
+
+/** What the run cannot do as the flow stands, in words (stderr, before the run). */
+export function preparedWarningText(w: PreparedWarning): string {
+  switch (w.code) {
+    case 'subflow-unreadable':
+      return `The subflow ${w.sid} could not be read from Twilio (${w.error}).`;
+    case 'subflow-not-loaded':
+      return `Widget "${w.widget}" runs the subflow ${w.sid}, which is not loaded: pass --subflow ${w.sid}=FILE, or run with --flow to read it from Twilio.`;
+    case 'function-without-url':
+      return `Widget "${w.widget}" runs the Function ${w.functionSid} with no URL in the export: pass --function ${w.widget}=URL (or ${w.functionSid}=URL), or a stub for it.`;
+    case 'unmodelled-type':
+      return `Widget "${w.widget}" has a type test-chat does not model (${w.type}): a run that reaches it stops there.`;
+    case 'lenient-property':
+      return `Widget "${w.issue.widget}" ${w.issue.property}: ${w.issue.message}.`;
+    case 'studio-accepted':
+      return `Studio accepted this flow, but: ${describeIssue(w.issue)}.`;
+  }
+}
 
 export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): string[] {
   return [
     `Running ${prepared.source}.`,
-    `Bot endpoint: ${prepared.endpoint}. You are the customer (channel: ${prepared.setup.channelModel}).`,
+    `Bot endpoint: ${prepared.endpoint ?? AS_THE_FLOW_SAYS}. You are the customer (channel: ${prepared.setup.channelModel}).`,
     ...(o.demo ? [DEMO_HINT] : []),
-    ...prepared.notes.map((n) => `Note: ${n}`),
+    ...prepared.notes.map((n) => `Note: ${preparedNoteText(n)}`),
   ].map(redact);
+}
+
+/**
+ * The reporters of a `--script` run: the text report (or, with `-o json`, the JSON
+ * document, streamed) on `write`, and the `--junit` file, which finishes last.
+ */
+export function scriptReporters(o: { json: boolean; paint?: Chalk; junit?: string; shard?: Shard }): (write: (text: string) => void) => ScriptReporter[] {
+  return (write) => [
+    o.json ? createStreamingJsonReporter(write) : createHumanReporter({ write, showPassed: true, paint: o.paint }),
+    ...(o.junit ? [new JUnitWriter(o.junit, undefined, o.shard ? { shard: `${o.shard.index}/${o.shard.total}` } : {})] : []),
+  ];
+}
+
+/** A `--script` run's progress line on a terminal stream, rewritten in place. */
+export function scriptProgress(stream: NodeJS.WriteStream): { show(progress: ScriptProgress): void; clear(): void } {
+  const line = progressLine(stream);
+  return { show: (p) => line.show(progressText(p)), clear: () => line.clear() };
+}
+
+/** The warning before a test-mode run past test mode's allowance. */
+export function testModeWarning(estimate: TestModeEstimate): string {
+  return testModeText(estimate);
 }
 
 /** A one-shot run, as the REPL would have shown it. */
 export function printReport(report: ChatReport, write: (line: string) => void, o: { color?: boolean } = {}): void {
   for (const entry of report.transcript) write(formatEntry(entry, o));
   if (report.handover) write(formatHandover(report.handover));
-  for (const note of report.notes) write(redact(`Note: ${note}`));
+  for (const note of report.notes) write(redact(`Note: ${preparedNoteText(note)}`));
   write(
     report.handedOver
       ? 'Handed over to Flex.'
@@ -94,26 +153,37 @@ export function transcriptRows(report: ChatReport): { from: string; text: string
 }
 
 /** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
-export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript'> & { transcript: Array<Record<string, unknown>> } {
-  return { ...report, transcript: transcriptJson(report.transcript) };
+export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript' | 'notes'> & { transcript: Array<Record<string, unknown>>; notes: string[] } {
+  // The keys in the order they always had: flow, endpoint, then the rest.
+  const { flow, endpoint, ...rest } = report;
+  return {
+    flow,
+    endpoint: endpoint ?? AS_THE_FLOW_SAYS,
+    ...rest,
+    transcript: transcriptJson(report.transcript),
+    // A bot answer's problem is data (`answer`, with its code): its words as every problem has them.
+    problems: report.problems.map((p) => (p.answer ? { ...p, ...problemWords(p) } : p)),
+    notes: report.notes.map(preparedNoteText),
+  };
 }
 
 /** Why a one-shot run exits non-zero: one line each, for stderr. */
 export function problemLines(report: ChatReport): string[] {
-  return report.problems.flatMap((p) =>
-    [
+  return report.problems.flatMap((p) => {
+    const { message, hint } = problemWords(p);
+    return [
       p.kind === 'bot-failure'
-        ? ` » "${p.widget}": ${p.message}`
+        ? ` » "${p.widget}": ${message}`
         : p.kind === 'unreachable'
-        ? ` » ${p.message}.`
+        ? ` » ${message}.`
         : p.kind === 'handover'
-          ? ` » "${p.widget}" would not create the Flex task in Studio: ${p.message}.`
+          ? ` » "${p.widget}" would not create the Flex task in Studio: ${message}.`
           : p.kind === 'bot-answer'
-            ? ` » ${p.message}`
+            ? ` » ${message}`
             : p.kind === 'http-refused'
-              ? ` » "${p.widget}" would send nothing in Studio: ${p.message}.`
-              : ` » The flow stopped at "${p.widget}": ${p.message}`,
-      ...(p.hint ? [`   ${p.hint}`] : []),
-    ].map(redact),
-  );
+              ? ` » "${p.widget}" would send nothing in Studio: ${message}.`
+              : ` » The flow stopped at "${p.widget}": ${message}`,
+      ...(hint ? [`   ${hint}`] : []),
+    ].map(redact);
+  });
 }

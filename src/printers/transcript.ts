@@ -1,10 +1,14 @@
 import type { RichContent } from '../lib/cognigy/normalize';
 import type { ChatTurn, HandoverSummary, TranscriptEntry, TranscriptNote } from '../lib/conversation/chat';
-import { MEDIA_ON_CONVERSATIONS } from '../lib/conversation/driver';
+import type { AnswerProblem, ChatProblem } from '../lib/conversation/events';
 import { nameAndSid } from '../lib/domain/setup';
 import { STUDIO_HTTP_BUDGET_MS } from '../lib/domain/studio';
 import { redact } from '../lib/redact';
 import { paint } from './style';
+
+/** What a run does not model of media on a Flex Conversations flow (the transcript and the script report say it). */
+export const MEDIA_ON_CONVERSATIONS =
+  "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
 
 /** A transcript entry's words: what was said, or (a system entry) what happened. Not redacted. */
 export function entryText(entry: TranscriptEntry): string {
@@ -89,8 +93,38 @@ export function noteText(note: TranscriptNote): string {
     }
     case 'handover-node':
     case 'escalation-missed':
-      return note.message;
+      return answerProblemText(note.widget, note.answer).message;
   }
+}
+
+/** What is wrong with a bot answer the flow took, and what to do about it. */
+export function answerProblemText(widget: string, a: AnswerProblem): { message: string; hint: string } {
+  if (a.code === 'handover-node') {
+    return {
+      message: `"${widget}": output ${a.output} comes from Cognigy's Handover to Agent node (status "${a.status}"${a.reason !== undefined ? `, reason "${a.reason}"` : ''}): a REST endpoint is not handover-capable, so no agent is connected.`,
+      hint: `Hand over through the flow instead: set "${a.key}": true in that output's data (the Say node's Data field).`,
+    };
+  }
+  const why =
+    a.why === 'json-string'
+      ? 'in data sent as a JSON string, which Studio does not parse'
+      : a.why === 'past-loop-limit'
+        ? `past the first ${a.limit} outputs, which is all a Studio Liquid loop reads`
+        : 'where the flow does not look for it';
+  const where = a.output === null ? 'the top-level data' : `output ${a.output}`;
+  return {
+    message: `"${widget}": the bot asked for an agent (${a.key}) ${why} (${where}), so the flow did not hand over.`,
+    hint:
+      a.why === 'json-string'
+        ? "Make the bot send data as a JSON object (in Cognigy, the Say node's Data field), not as a string."
+        : `Put "${a.key}": true in one of the first ${a.limit} outputs' data, or rebuild the flow with link-flow.`,
+  };
+}
+
+/** A problem's message and hint: its own, or (a bot answer's) in the printer's words. */
+export function problemWords(p: ChatProblem): { message: string; hint?: string } {
+  if (p.answer) return answerProblemText(p.widget, p.answer);
+  return { message: p.message ?? '', ...(p.hint !== undefined ? { hint: p.hint } : {}) };
 }
 
 /** A transcript as `-o json` and `/save FILE.json` write it: each entry with its words, as before the entries were data. */

@@ -20,7 +20,7 @@ import { startWorld, secretsIn, World } from '../helpers/stand-ins';
 interface Report {
   transcript: { from: string; text: string; kind?: string }[];
   handedOver: boolean;
-  problems: { kind: string; message: string }[];
+  problems: { kind: string; message: string; hint?: string; answer?: Record<string, unknown> }[];
 }
 
 describe('what the customer gets, and what Cognigy can read', () => {
@@ -189,5 +189,8 @@ describe('what the customer gets, and what Cognigy can read', () => {
     assert.strictEqual(out.handedOver, false);
     assert.match(out.problems[0].message, /Handover to Agent node \(status "error", reason "unsupported"\): a REST endpoint is not handover-capable/);
     assert.match(r.stderr, /"escalation": true/);
+    // The problem as data for programs, beside its words.
+    assert.deepStrictEqual(out.problems[0].answer, { code: 'handover-node', output: 1, status: 'error', reason: 'unsupported', key: 'escalation' });
+    assert.match(out.problems[0].hint ?? '', /^Hand over through the flow instead: set "escalation": true/);
   });
 });

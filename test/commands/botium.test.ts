@@ -17,7 +17,7 @@ interface JsonResult {
   file: string;
   status: string;
   failures: { line: number; expected: string; actual: string }[];
-  notCheckable?: { line: number; name: string }[];
+  notCheckable?: { line: number; name: string; code: string; reason: string }[];
 }
 interface JsonReport {
   summary: { passed: number; failed: number; notCheckable: number; total: number; scriptErrors: { file: string; line: number; message: string }[]; notes: string[] };
@@ -222,7 +222,9 @@ describe('BotiumScript as botium-core reads it', () => {
       intent: 'notCheckable',
     });
     for (const city of ['Vienna', 'Graz']) assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === `weather in ${city}`), `one conversation per memory set: ${city}`);
-    assert.deepStrictEqual(report.results.find((x) => x.name === 'intent')!.notCheckable!.map((c) => [c.name, c.line]), [['INTENT', 6]]);
+    assert.deepStrictEqual(report.results.find((x) => x.name === 'intent')!.notCheckable!.map((c) => [c.name, c.line, c.code, c.reason]), [
+      ['INTENT', 6, 'no-nlu', 'a Cognigy REST endpoint returns no NLU result (intent, confidence, entities)'],
+    ]);
     assert.ok(world.bot.requests.some((q) => (q.body as { text?: string }).text === 'status of 4711'), 'the captured $order was sent back');
     assert.deepStrictEqual(
       report.summary.scriptErrors.map((e) => [path.basename(e.file), e.line, e.message.split(':')[0]]),

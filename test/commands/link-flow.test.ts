@@ -246,6 +246,20 @@ describe('twilio cognigy:link-flow', () => {
     }
     const again = await world.run(['cognigy:link-flow', '--flow', 'Messaging Flow', '--channel-model', 'legacy']);
     assert.match(again.stdout, /Unchanged/, 'patching a patched flow changes nothing');
+    assert.notMatch(again.stderr, /keeps its own routing/, 'the same routing as the setup: nothing to say');
+
+    // Another task channel than the flow's own: the send-to-flex keeps its routing, and link-flow says so.
+    const toFlex = before.states.find((s: any) => s.type === 'send-to-flex');
+    const other = Object.values(seeded.taskChannels).find((sid) => sid !== toFlex.properties.channel)!;
+    const own = await linkFlow(['--flow', 'Messaging Flow', '--channel-model', 'legacy', '--task-channel', other, '-o', 'json']);
+    assert.strictEqual(own.code, 0, own.all);
+    const message = `"${toFlex.name}" keeps its own routing (workflow ${toFlex.properties.workflow}, channel ${toFlex.properties.channel}), not the setup's.`;
+    assert.deepStrictEqual(JSON.parse(own.stdout).patchWarnings, [
+      { code: 'own-routing', widget: toFlex.name, workflow: toFlex.properties.workflow, channel: toFlex.properties.channel, message },
+    ]);
+    assert.ok(own.stderr.includes(message), own.stderr);
+    const kept = world.fake.state.flows.get(seeded.messagingFlowSid)!.definition.states.find((s: any) => s.name === toFlex.name);
+    assert.strictEqual(kept.properties.channel, toFlex.properties.channel, 'the routing was kept, as said');
   });
 
   it('--workflow/--task-channel by name cost the workspace lookups; SIDs cost nothing', async () => {

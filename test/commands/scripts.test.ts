@@ -21,7 +21,7 @@ interface JsonResult {
   file: string;
   status: string;
   turns: number;
-  failures: { line: number; turn: number; expected: string; actual: string }[];
+  failures: { line: number; turn: number; code: string; message: string; expected: string; actual: string }[];
 }
 interface JsonReport {
   summary: { passed: number; failed: number; error: number; timeout: number; total: number; notRun: number; aborted: boolean; scriptErrors: { file: string; line: number; message: string }[] };
@@ -115,6 +115,8 @@ describe('twilio cognigy:test-chat --script', () => {
     assert.strictEqual(report.summary.failed, 1);
     const failed = report.results.find((x) => x.status === 'failed')!;
     assert.deepStrictEqual([failed.failures[0].line, failed.failures[0].turn, failed.failures[0].actual], [8, 1, 'We are open Monday to Friday, 9:00 to 17:00.']);
+    // The failure's code for programs, its sentence as the text report says it.
+    assert.deepStrictEqual([failed.failures[0].code, failed.failures[0].message], ['bot-mismatch', 'bot message does not match']);
   });
 
   it('YAML scripts: exact, contains, regex, data, quick replies, handover with attributes, end and silence', async () => {

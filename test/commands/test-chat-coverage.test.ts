@@ -51,6 +51,11 @@ describe('test-chat --script coverage, --report, --min-coverage and --web flags'
     assert.match(html, /<title>test-chat report: 0 passed, 1 failed<\/title>/);
     assert.notMatch(html, /<script|<link|src="http|href="http/, 'nothing loaded from elsewhere');
     assert.match(html, /SendToFlexAgent\.failedToEnqueue: never taken/);
+    // The runner's codes in the report's words.
+    assert.match(html, /<div>bot message does not match<\/div>/);
+    const passing = path.join(cli.home, 'out', 'pass.html');
+    assert.strictEqual((await cli.run(['cognigy:test-chat', '--demo', '--script', path.join(FIXTURES, 'botium-pass'), '--report', passing])).code, 0);
+    assert.match(fs.readFileSync(passing, 'utf8'), /<span class="who">flow<\/span>hand-over to Flex \(workflow WW[0-9a-f]+\)<\/div>/);
   });
 
   it('refuses what does not fit: --report or --min-coverage without --script, an out-of-range percentage, --web with --message or -o json', async () => {

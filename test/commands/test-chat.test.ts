@@ -316,6 +316,9 @@ describe('twilio cognigy:test-chat', () => {
       assert.strictEqual(notReached.code, 0, notReached.all);
       assert.deepStrictEqual(said(parse(notReached), 'bot'), ['Hello from the flow.']);
       assert.match(notReached.stderr, /does not model \(capture-payments\)/);
+      // No endpoint given: the run calls what the flow says, and says so (the keys in their order).
+      assert.deepStrictEqual(Object.keys(parse(notReached)).slice(0, 2), ['flow', 'endpoint']);
+      assert.strictEqual((parse(notReached) as unknown as { endpoint: string }).endpoint, '(as the flow says)');
     });
 
     it('task attributes that a bot answer turns into invalid JSON: no task (failedToEnqueue), stderr says why, exit 1', async () => {

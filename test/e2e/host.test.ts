@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'mocha';
 import { assert } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPL_COMMANDS } from '../../src/lib/conversation/repl-commands';
+import { REPL_COMMANDS } from '../../src/printers/repl-commands';
 import { ROOT, type CliResult, type RunOptions } from '../helpers/cli';
 import { conversationScene } from '../helpers/escalate-scene';
 import { runInProcess } from '../helpers/in-process';

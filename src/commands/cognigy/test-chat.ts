@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { CognigyCommand } from '../../base-command';
 import { docLink, setupFlags, setupInputFromFlags, type RefusedFlag } from '../../flags';
 import { DEFAULT_CUSTOMER_ADDRESS } from '../../lib/domain/studio';
-import { replCommandLines } from '../../lib/conversation/repl-commands';
+import { replCommandLines } from '../../printers/repl-commands';
 import type { ChatReport } from '../../lib/tasks/test-chat';
 import type { ResultPrinter } from '../../printers/printer';
 import type { MergeResult } from '../../printers/test-chat';
@@ -144,35 +144,33 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     });
     const printers = await import('../../printers/test-chat');
     const { colourFor, paint } = await import('../../printers/style');
-    const { progressLine } = await import('../../printers/spinner');
-    for (const warning of prepared.warnings) this.warn(warning);
+    for (const warning of prepared.warnings) this.warn(printers.preparedWarningText(warning));
     try {
       if (mode.kind === 'script') {
         const { runScripts, scriptExitCode } = await import('../../lib/tasks/run-scripts');
         await abortOnInterrupt(async (signal) => {
           const { parseRate } = await import('../../lib/conversation/pacing');
           const { parseShard } = await import('../../lib/conversation/shard');
+          const shard = f.shard === undefined ? undefined : parseShard(f.shard);
           const result = await runScripts(prepared, {
             path: f.script,
             rate: f.rate === undefined ? undefined : parseRate(f.rate),
-            shard: f.shard === undefined ? undefined : parseShard(f.shard),
+            shard,
             testMode: prepared.setup.testMode,
-            warn: (t) => this.warn(t),
+            warn: (estimate) => this.warn(printers.testModeWarning(estimate)),
             botiumConfig: f['botium-config'],
             concurrency: f.concurrency,
             jobs: f.jobs,
             debug: Boolean(this.debugLogger),
             timeoutMs: f.timeout * 1000,
-            junit: f.junit,
-            json: this.jsonOutput,
             write: (t) => {
               if (this.quiet) return;
               if (this.jsonOutput) this.printedJson = true;
               process.stdout.write(t);
             },
-            progress: process.stderr.isTTY && !this.jsonOutput ? progressLine(process.stderr) : undefined,
+            reporters: printers.scriptReporters({ json: this.jsonOutput, paint: paint(colourFor(process.stdout)), junit: f.junit, shard }),
+            progress: process.stderr.isTTY && !this.jsonOutput ? printers.scriptProgress(process.stderr) : undefined,
             signal,
-            paint: paint(colourFor(process.stdout)),
             recording,
             transcripts: Boolean(f.report),
           });
@@ -184,9 +182,9 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
           }
           if (f['min-coverage'] !== undefined && !result.summary.aborted) {
             const { coveragePercent } = await import('../../lib/conversation/coverage');
-            const reached = coveragePercent(result.coverage);
-            if (reached < f['min-coverage']) {
-              process.stderr.write(`Flow coverage ${reached}% is below --min-coverage ${f['min-coverage']}% (${result.coverage.widgets.percent}% of the widgets, ${result.coverage.transitions.percent}% of the transitions).\n`);
+            const { belowMinCoverageLine } = await import('../../printers/coverage');
+            if (coveragePercent(result.coverage) < f['min-coverage']) {
+              process.stderr.write(`${belowMinCoverageLine(result.coverage, f['min-coverage'])}\n`);
               if (!process.exitCode) process.exitCode = 1;
             }
           }

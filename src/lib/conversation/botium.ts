@@ -6,7 +6,7 @@
  * reader does not model is a script error naming the feature at its file:line, never text.
  */
 import * as path from 'node:path';
-import type { BotiumMatchMode, Conversation, Expectation, RichAsserter, ScriptError, ScriptStep } from './types';
+import type { BotiumMatchMode, Conversation, Expectation, RichAsserter, ScriptError, ScriptStep, ScriptWarning, SuiteNote } from './types';
 import { scriptError } from './types';
 
 /** botium-core's built-in asserters (LogicHookConsts.DEFAULT_ASSERTERS). */
@@ -497,7 +497,7 @@ function botExpectations(step: ParsedStep, suite: BotiumSuite): Expectation[] {
   }
   for (const a of step.asserters) {
     if (NLU_ASSERTERS.has(a.name)) {
-      expect.push({ kind: 'notCheckable', name: a.name, line: a.line, reason: 'a Cognigy REST endpoint returns no NLU result (intent, confidence, entities)' });
+      expect.push({ kind: 'notCheckable', name: a.name, line: a.line, reason: 'no-nlu' });
       continue;
     }
     const text = TEXT_ASSERTERS[a.name];
@@ -535,7 +535,7 @@ function isJson(text: string): boolean {
   }
 }
 
-function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: number; message: string }[], convoFile: string): ScriptStep[] {
+function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: ScriptWarning[], convoFile: string): ScriptStep[] {
   const out: ScriptStep[] = [];
   for (const step of steps) {
     // A step names its file only when it comes from another one (a partial convo).
@@ -543,7 +543,7 @@ function toSteps(steps: ParsedStep[], suite: BotiumSuite, warnings: { line: numb
     const where = `#${step.sender}`;
     if (step.sender === 'begin' || step.sender === 'end') {
       if (step.asserters.length) throw new BotiumScriptError(step.file, step.asserters[0].line, `asserters in ${where} (checked at the end of the convo) are not supported`);
-      if (step.text) warnings.push({ line: step.textLine, message: `text in ${where} is ignored, as Botium ignores it` });
+      if (step.text) warnings.push({ line: step.textLine, code: 'ignored-text', where });
       out.push(...hookSteps(step, suite, where));
       continue;
     }
@@ -600,7 +600,7 @@ export function compileConvo(raw: RawConvo, suite: BotiumSuite): (Conversation |
     const expanded = expandIncludes(parsed, suite, [], true);
     const convos: Conversation[] = [];
     for (const variant of expandUtterances(raw.name, expanded, suite)) {
-      const warnings: { line: number; message: string }[] = [];
+      const warnings: ScriptWarning[] = [];
       const steps = toSteps(variant.steps, suite, warnings, raw.file);
       if (!steps.some((s) => s.kind === 'user')) {
         return [scriptError(raw.file, raw.line, 'no #me block: a conversation needs at least one customer message')];
@@ -621,9 +621,9 @@ export function compileConvo(raw: RawConvo, suite: BotiumSuite): (Conversation |
  * how scripts are read and matched; the others configure Botium's connector and are
  * named once in `notes`.
  */
-export function readCaps(json: unknown): { caps: BotiumCaps; notes: string[]; errors: string[] } {
+export function readCaps(json: unknown): { caps: BotiumCaps; notes: SuiteNote[]; errors: string[] } {
   const caps: BotiumCaps = { ...DEFAULT_CAPS, custom: new Map() };
-  const notes: string[] = [];
+  const notes: SuiteNote[] = [];
   const errors: string[] = [];
   const root = (json ?? {}) as Record<string, any>;
   const all: Record<string, unknown> = { ...(root.botium?.Capabilities ?? {}) };
@@ -668,7 +668,7 @@ export function readCaps(json: unknown): { caps: BotiumCaps; notes: string[]; er
         ignored.push(key);
     }
   }
-  if (ignored.length) notes.push(`botium.json: ${ignored.length} capabilit${ignored.length === 1 ? 'y' : 'ies'} that only configure Botium's own connector ignored (${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''})`);
+  if (ignored.length) notes.push({ code: 'connector-capabilities-ignored', names: ignored });
   return { caps, notes, errors };
 }
 

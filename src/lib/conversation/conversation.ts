@@ -14,6 +14,7 @@ import { LIQUID_LOOP_LIMIT } from '../studio/templates';
 import type { FlowDefinition } from '../domain/flow';
 import { botFailureOf, callFailureText, hostOf, sentText } from './bot-call';
 import type {
+  AnswerProblem,
   BotAnswer,
   CallReading,
   ChatProblem,
@@ -592,26 +593,18 @@ export class ConversationActor {
       if (handedOver) continue;
       const node = turn.outputs.findIndex((o) => handoverNodeStatus(o.data) !== undefined);
       if (node >= 0) {
-        const message = `"${widget}": output ${node + 1} comes from Cognigy's Handover to Agent node (status ${handoverNodeStatus(turn.outputs[node].data)}): a REST endpoint is not handover-capable, so no agent is connected.`;
-        this.problem({ kind: 'bot-answer', widget, message, hint: `Hand over through the flow instead: set "${key}": true in that output's data (the Say node's Data field).` });
-        this.note({ code: 'handover-node', widget, message });
+        const answer: AnswerProblem = { code: 'handover-node', output: node + 1, ...handoverNodeStatus(turn.outputs[node].data)!, key };
+        this.problem({ kind: 'bot-answer', widget, answer });
+        this.note({ code: 'handover-node', widget, answer });
       }
       if (!turn.escalation) continue;
-      const where = turn.escalation.outputIndex === null ? 'the top-level data' : `output ${turn.escalation.outputIndex + 1}`;
       const stack = Array.isArray(body.outputStack) ? body.outputStack : [];
       const entry = turn.escalation.outputIndex === null ? undefined : stack[turn.escalation.outputIndex];
       const asString = typeof (entry as { data?: unknown } | undefined)?.data === 'string' || (turn.escalation.outputIndex === null && typeof body.data === 'string');
-      const why = asString
-        ? 'in data sent as a JSON string, which Studio does not parse'
-        : turn.escalation.outputIndex !== null && turn.escalation.outputIndex >= LIQUID_LOOP_LIMIT
-          ? `past the first ${LIQUID_LOOP_LIMIT} outputs, which is all a Studio Liquid loop reads`
-          : 'where the flow does not look for it';
-      const message = `"${widget}": the bot asked for an agent (${key}) ${why} (${where}), so the flow did not hand over.`;
-      const hint = asString
-        ? "Make the bot send data as a JSON object (in Cognigy, the Say node's Data field), not as a string."
-        : `Put "${key}": true in one of the first ${LIQUID_LOOP_LIMIT} outputs' data, or rebuild the flow with link-flow.`;
-      this.problem({ kind: 'bot-answer', widget, message, hint });
-      this.note({ code: 'escalation-missed', widget, message });
+      const why = asString ? 'json-string' : turn.escalation.outputIndex !== null && turn.escalation.outputIndex >= LIQUID_LOOP_LIMIT ? 'past-loop-limit' : 'elsewhere';
+      const answer: AnswerProblem = { code: 'escalation-missed', key, output: turn.escalation.outputIndex === null ? null : turn.escalation.outputIndex + 1, why, limit: LIQUID_LOOP_LIMIT };
+      this.problem({ kind: 'bot-answer', widget, answer });
+      this.note({ code: 'escalation-missed', widget, answer });
     }
   }
 
@@ -675,13 +668,12 @@ function richOf(turn: BotTurn): RichContent[] {
  * {reason}}}`, reason "unsupported" where the channel cannot hand over), if an output's data
  * carries it. Cognigy documents the object, not how a REST answer carries it: assumed.
  */
-function handoverNodeStatus(data: Record<string, unknown>): string | undefined {
+function handoverNodeStatus(data: Record<string, unknown>): { status: string; reason?: string } | undefined {
   const handover = data.handover;
   if (!handover || typeof handover !== 'object' || Array.isArray(handover)) return undefined;
   const { status, error } = handover as { status?: unknown; error?: { reason?: unknown } };
   if (typeof status !== 'string') return undefined;
-  const reason = error && typeof error === 'object' && typeof error.reason === 'string' ? `, reason "${error.reason}"` : '';
-  return `"${status}"${reason}`;
+  return { status, ...(error && typeof error === 'object' && typeof error.reason === 'string' ? { reason: error.reason } : {}) };
 }
 
 function wiresMessaging(definition: FlowDefinition): boolean {

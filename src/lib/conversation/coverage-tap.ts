@@ -9,10 +9,11 @@ import type { Conversation } from './types';
  * said and received, for the HTML report. Sits between the runner and the driver, so
  * neither knows of it.
  */
-export interface TranscriptLine {
-  from: 'customer' | 'bot' | 'flow';
-  text: string;
-}
+/** A line of a conversation's transcript in the HTML report: what was said, or what the flow did (a printer words it). */
+export type TranscriptLine =
+  | { from: 'customer' | 'bot'; text: string }
+  | { from: 'flow'; event: 'handover'; workflow?: string }
+  | { from: 'flow'; event: 'ended'; reason: string; detail?: string };
 
 export interface ReportedConversation {
   result: ConversationResult;
@@ -51,8 +52,8 @@ export class CoverageTap {
         if (record.transcript) {
           if (customer !== undefined) record.transcript.push({ from: 'customer', text: customer });
           for (const m of out.messages) record.transcript.push({ from: 'bot', text: m.text });
-          if (out.handover) record.transcript.push({ from: 'flow', text: `hand-over to Flex (workflow ${out.handover.workflow})` });
-          if (out.ended) record.transcript.push({ from: 'flow', text: `the flow ended (${out.ended.reason}${out.ended.detail ? `: ${out.ended.detail}` : ''})` });
+          if (out.handover) record.transcript.push({ from: 'flow', event: 'handover', workflow: out.handover.workflow });
+          if (out.ended) record.transcript.push({ from: 'flow', event: 'ended', reason: out.ended.reason, ...(out.ended.detail ? { detail: out.ended.detail } : {}) });
         }
         return out;
       };

@@ -187,7 +187,3 @@ export function coveragePercent(c: FlowCoverage): number {
   return Math.min(c.widgets.percent, c.transitions.percent);
 }
 
-/** The text report's line: `Flow coverage: 9 of 13 widgets (69.2%), 11 of 20 transitions (55%).` */
-export function coverageLine(c: FlowCoverage): string {
-  return `Flow coverage: ${c.widgets.reached} of ${c.widgets.total} widgets (${c.widgets.percent}%), ${c.transitions.taken} of ${c.transitions.total} transitions (${c.transitions.percent}%).`;
-}

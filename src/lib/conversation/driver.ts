@@ -74,7 +74,7 @@ export function flowDriverFactory(
       const turn = await actor.send(text, media);
       const out = withTapFailure(output(turn), tap);
       if (media?.length && turn.channelModel === 'conversations') {
-        (out.warnings ??= []).push(MEDIA_ON_CONVERSATIONS);
+        (out.warnings ??= []).push({ code: 'media-on-conversations' });
       }
       return out;
     };
@@ -99,9 +99,6 @@ function withTapFailure(out: TurnOutput, tap: ConversationTap | undefined): Turn
   if (failure) out.failure = failure;
   return out;
 }
-
-export const MEDIA_ON_CONVERSATIONS =
-  "media sent to a Flex Conversations flow: Studio's documentation does not say how trigger.conversation exposes it, so the local run does not (legacy messaging gets NumMedia and MediaUrlN)";
 
 /** `+1555` + 7 digits: a distinct, plausible customer number per conversation. */
 function uniqueAddress(prefix: string, n: number): string {
@@ -129,7 +126,7 @@ export function toOutput(turn: ConversationTurn): TurnOutput {
     } else if (event.type === 'error') {
       failure ??= event.message;
     } else if (event.type === 'variables' && event.warnings?.length) {
-      (out.warnings ??= []).push(...event.warnings.map((w) => `"${event.widget}": ${w}`));
+      (out.warnings ??= []).push(...event.warnings.map((warning) => ({ code: 'flow-warning' as const, widget: event.widget, warning })));
     }
   }
   if (turn.ended) out.ended = { reason: turn.ended.reason, detail: failure ?? turn.ended.message };

@@ -190,15 +190,31 @@ export interface ProblemEvent extends ConversationEventBase {
 /** Codes of ChatProblem: what kind of thing went wrong. */
 export type ChatProblemKind = 'unreachable' | 'flow-error' | 'not-modelled' | 'handover' | 'bot-answer' | 'http-refused' | 'bot-failure';
 
+/**
+ * What is wrong with a bot answer the flow took (a `bot-answer` problem and its note), as
+ * data: printers/transcript.ts says it (`answerProblemText`).
+ */
+export type AnswerProblem =
+  /** Output `output` (1-based) comes from Cognigy's Handover to Agent node (its `status`, `reason`): a REST endpoint connects no agent. */
+  | { code: 'handover-node'; output: number; status: string; reason?: string; key: string }
+  /**
+   * The bot asked for an agent (`key`) where the flow does not find it: in data sent as a JSON
+   * string, past the `limit` outputs a Studio Liquid loop reads, or elsewhere; `output`
+   * (1-based) or null for the top-level data.
+   */
+  | { code: 'escalation-missed'; key: string; output: number | null; why: 'json-string' | 'past-loop-limit' | 'elsewhere'; limit: number };
+
 export interface ChatProblem {
   kind: ChatProblemKind;
+  /** For `bot-answer`: what is wrong with the answer, as data (then `message` and `hint` are the printer's). */
+  answer?: AnswerProblem;
   /** For `bot-failure`: the init probe's classification. */
   reason?: BotFailureKind;
   /** For `flow-error`: Twilio's error code when there is one (81018: a Liquid template error). */
   code?: number;
   widget: string;
-  /** One line for stderr (an error message). */
-  message: string;
+  /** One line for stderr (an error message); absent when `answer` holds the data. */
+  message?: string;
   /** What to do about it, when the message alone does not say. */
   hint?: string;
 }
@@ -237,9 +253,9 @@ export type ConversationNote =
   /** A bot answer that led to no message and no hand-over. */
   | { code: 'answer-not-sent'; widget: string; text: string; rich: RichContent[]; outputs: number }
   /** Cognigy's Handover to Agent node answered (a REST endpoint cannot hand over). */
-  | { code: 'handover-node'; widget: string; message: string }
+  | { code: 'handover-node'; widget: string; answer: AnswerProblem }
   /** The bot asked for an agent where the flow does not look for it. */
-  | { code: 'escalation-missed'; widget: string; message: string }
+  | { code: 'escalation-missed'; widget: string; answer: AnswerProblem }
   /** Media sent to a Flex Conversations flow: not exposed to the flow locally. */
   | { code: 'media-on-conversations' }
   /** A customer message to a flow whose trigger wires no messaging event: Studio starts nothing. */

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { escapeXmlAttribute, JUNIT_SUITE_NAME, propertiesXml } from './junit';
-import type { JsonReport, RunTotals } from './reporters';
+import type { JsonReport, RunTotals } from './report';
 import type { Shard } from './shard';
 
 /**

@@ -255,3 +255,43 @@ function seconds(ms: number): string {
   const s = ms / 1000;
   return `${s >= 10 || Number.isInteger(s) ? Math.round(s) : s.toFixed(1)} s`;
 }
+
+/** Cognigy treats more test-mode messages an hour as misuse (reference: cognigy-rest-endpoint.md). */
+export const TEST_MODE_MESSAGES_PER_HOUR = 600;
+/** What the estimate assumes a turn takes at the bot: Cognigy answers in tens to hundreds of ms. */
+const ASSUMED_TURN_MS = 300;
+
+/** A test-mode run's estimate, when it would go past test mode's allowance. */
+export interface TestModeEstimate {
+  messages: number;
+  concurrency: number;
+  /** What the estimate assumes a turn takes at the bot. */
+  assumedTurnMs: number;
+  /** How long the run would take. */
+  runMs: number;
+  /** Messages it would send in an hour. */
+  perHour: number;
+  /** What test mode allows an hour. */
+  allowedPerHour: number;
+  /** How long the run takes paced at the allowance. */
+  pacedMs: number;
+}
+
+/**
+ * The estimate for a test-mode run without --rate that would go past test mode's
+ * allowance; undefined when it would not.
+ */
+export function testModeEstimate(messages: number, concurrency: number): TestModeEstimate | undefined {
+  const runMs = (messages * ASSUMED_TURN_MS) / concurrency;
+  const hours = runMs / 3_600_000;
+  if (messages <= TEST_MODE_MESSAGES_PER_HOUR * Math.max(1, hours)) return undefined;
+  return {
+    messages,
+    concurrency,
+    assumedTurnMs: ASSUMED_TURN_MS,
+    runMs,
+    perHour: Math.round(messages / Math.max(1, hours)),
+    allowedPerHour: TEST_MODE_MESSAGES_PER_HOUR,
+    pacedMs: (messages / TEST_MODE_MESSAGES_PER_HOUR) * 3_600_000,
+  };
+}

@@ -19,7 +19,7 @@ import {
   type BotiumSuite,
 } from './botium';
 import type { BotiumObjectScript } from './yaml-format';
-import type { Conversation, ScriptError } from './types';
+import type { Conversation, ScriptError, SuiteNote } from './types';
 import { isScriptError, scriptError } from './types';
 
 /** The YAML reader (and the `yaml` package, ~60 ms to load) only when a YAML or JSON script is met. */
@@ -45,7 +45,7 @@ export interface ReadOptions {
   /** `--botium-config FILE`; otherwise a `botium.json` in the suite's folder is used when there is one. */
   botiumConfig?: string;
   /** Things worth one line before the results (capabilities ignored…). */
-  onNote?: (note: string) => void;
+  onNote?: (note: SuiteNote) => void;
 }
 
 /**
@@ -155,7 +155,7 @@ function* readDefinitions(
 }
 
 function memoryIgnored(file: string, line: number, options: ReadOptions): void {
-  options.onNote?.(`${file}:${line}: scripting memory ignored, as Botium ignores it, because SCRIPTING_ENABLE_MEMORY is off`);
+  options.onNote?.({ code: 'memory-off', file, line });
 }
 
 function readText(file: string): string | ScriptError {

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { applyMemory, fillMemory, type ScriptingMemory } from './botium';
 import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
-import type { Conversation, Expectation, ScriptError, ScriptStep } from './types';
+import type { Conversation, Expectation, ScriptError, ScriptStep, ScriptWarning, TurnWarning, UncheckedReason } from './types';
 import type { PathStep } from './coverage';
 import { isScriptError } from './types';
 
@@ -24,7 +24,7 @@ export interface TurnOutput {
   /** The init probe's diagnosis of a bot call that failed this turn: said with any failure that follows. */
   botFailure?: string;
   /** What the run could not model faithfully in this turn (media on Conversations…). */
-  warnings?: string[];
+  warnings?: TurnWarning[];
   /** The turn itself failed the conversation (a replayed request the recording does not hold). */
   failure?: { message: string; expected: string; actual: string };
   elapsedMs: number;
@@ -89,8 +89,30 @@ export interface UncheckedCheck {
   file: string;
   line: number;
   name: string;
-  reason: string;
+  reason: UncheckedReason;
 }
+
+/**
+ * Why a step failed, as a code; the printers say it in words (`failureMessage`), and
+ * `-o json` shows both (`code`, `message`).
+ */
+export type FailureCode =
+  /** A `#bot` step: the message does not match. */
+  | 'bot-mismatch'
+  /** A handover step: the hand-over (or Flex's refusal) is not the expected one. */
+  | 'handover-mismatch'
+  /** A customer step after the flow's execution ended. */
+  | 'ended-before-step'
+  /** A customer step while bot messages the script does not expect (`count` of them) wait. */
+  | 'unexpected-messages'
+  /** An end step: the flow still runs. */
+  | 'not-ended'
+  /** An end step: the flow ended for another reason. */
+  | 'ended-differently'
+  /** The turn's hand-over would be refused by Studio (attributes, workflow…): the customer would not reach Flex. */
+  | 'handover-refused'
+  /** The turn itself failed (`detail`), e.g. a replayed request the recording does not hold. */
+  | 'turn-failed';
 
 export interface Failure {
   /** file:line of the step that failed. */
@@ -98,9 +120,15 @@ export interface Failure {
   line: number;
   /** Customer turns taken when it failed (1 = after the first message). */
   turn: number;
-  message: string;
+  code: FailureCode;
   expected: string;
   actual: string;
+  /** `unexpected-messages`: how many. */
+  count?: number;
+  /** `turn-failed`: what failed. */
+  detail?: string;
+  /** The init probe's diagnosis of a bot call that failed earlier in the conversation. */
+  botFailure?: string;
 }
 
 export interface ConversationResult {
@@ -113,7 +141,7 @@ export interface ConversationResult {
   elapsedMs: number;
   /** For `error`/`timeout`: what went wrong, once, without a stack trace. */
   error?: string;
-  warnings?: { line: number; message: string }[];
+  warnings?: ScriptWarning[];
   /** Present when the bot answered 429 during this conversation: its turns waited and were sent again. */
   rateLimit?: RateLimitWaits;
   /** Checks that could not be made (for `notCheckable`, and for a failed run that met some before failing). */
@@ -312,7 +340,7 @@ async function runOne(
 ): Promise<{ result: ConversationResult; interrupted: boolean }> {
   const started = performance.now();
   const controller = new AbortController();
-  const progress: { turns: number; warnings: { line: number; message: string }[] } = { turns: 0, warnings: [] };
+  const progress: { turns: number; warnings: ScriptWarning[] } = { turns: 0, warnings: [] };
   const unchecked: UncheckedCheck[] = [];
   let stop!: (why: Stop) => void;
   const stopped = new Promise<Stop>((resolve) => {
@@ -400,7 +428,7 @@ async function runOne(
 async function runSteps(
   conversation: Conversation,
   driver: ConversationDriver,
-  progress: { turns: number; warnings: { line: number; message: string }[] },
+  progress: { turns: number; warnings: ScriptWarning[] },
   match: MatchOptions,
   unchecked: UncheckedCheck[],
 ): Promise<Failure[]> {
@@ -413,21 +441,21 @@ async function runSteps(
   let memory: ScriptingMemory | undefined;
   // A script that says Flex refuses the task tests the flow's failedToEnqueue branch.
   const expectsRefusal = conversation.steps.some((s) => s.kind === 'handover' && s.refused);
-  const fail = (step: ScriptStep, expected: string, actual: string, message: string): Failure[] => [
-    { file: step.file ?? conversation.file, line: step.line, turn: progress.turns, message: botFailure ? `${message} (${botFailure})` : message, expected, actual },
+  const fail = (step: ScriptStep, expected: string, actual: string, code: FailureCode, more: { count?: number; detail?: string } = {}): Failure[] => [
+    { file: step.file ?? conversation.file, line: step.line, turn: progress.turns, code, expected, actual, ...more, ...(botFailure ? { botFailure } : {}) },
   ];
   const take = (step: ScriptStep, out: TurnOutput): Failure[] | undefined => {
     progress.turns++;
-    for (const message of out?.warnings ?? []) progress.warnings.push({ line: step.line, message });
+    for (const warning of out?.warnings ?? []) progress.warnings.push({ line: step.line, ...warning });
     received.push(...(out?.messages ?? []));
     if (out?.handover) handover = out.handover;
     if (out?.ended) ended = out.ended;
     if (out?.botFailure) botFailure = out.botFailure;
     if (out?.handoverProblems?.length) refusedHandover = out.handoverProblems;
-    if (out?.failure) return fail(step, out.failure.expected, out.failure.actual, out.failure.message);
+    if (out?.failure) return fail(step, out.failure.expected, out.failure.actual, 'turn-failed', { detail: out.failure.message });
     // Whatever the script expects next, this conversation would not reach an agent.
     if (out?.handoverProblems?.length && !expectsRefusal) {
-      return fail(step, 'a hand-over Studio accepts', out.handoverProblems.join('; '), 'Studio would refuse this hand-over: the customer would not reach Flex');
+      return fail(step, 'a hand-over Studio accepts', out.handoverProblems.join('; '), 'handover-refused');
     }
     return undefined;
   };
@@ -445,7 +473,7 @@ async function runSteps(
         const text = step.kind === 'user' && step.memory ? applyMemory(step.text, (memory ??= new Map()), conversation.name) : step.kind === 'user' ? step.text : '';
         const what = step.kind === 'user' ? `customer says ${JSON.stringify(text)}` : 'customer stays silent';
         if (ended) {
-          return fail(step, what, `conversation already ended (${ended.reason})`, 'the flow ended before this customer step');
+          return fail(step, what, `conversation already ended (${ended.reason})`, 'ended-before-step');
         }
         // Decision: extra bot messages are a failure (see FORMAT.md). Botium would keep
         // them queued and compare them with later #bot steps, which reports the wrong line.
@@ -454,7 +482,8 @@ async function runSteps(
             step,
             `no further bot message before: ${what}`,
             received.map((m) => m.text).join('\n'),
-            `the bot sent ${received.length} message(s) the script does not expect`,
+            'unexpected-messages',
+            { count: received.length },
           );
         }
         const refused = take(step, step.kind === 'user' ? (progress.turns === 0 ? await driver.start(text, step.media) : await driver.reply(text, step.media)) : await driver.silence());
@@ -476,7 +505,7 @@ async function runSteps(
         if (!result.ok) {
           // Botium: a failed optional step leaves the message to a following #bot step.
           if (step.optional && steps[index + 1]?.kind === 'bot') break;
-          return fail(step, result.expected, result.actual, 'bot message does not match');
+          return fail(step, result.expected, result.actual, 'bot-mismatch');
         }
         if (taken === 1) received.shift();
         else received.splice(0, taken);
@@ -500,20 +529,20 @@ async function runSteps(
         if (step.refused) {
           if (refusedHandover && !handover) break;
           const actual = handover ? 'Flex accepted the task (callComplete)' : '(no hand-over was attempted)';
-          return fail(step, 'Flex refuses the task (failedToEnqueue)', actual, 'handover does not match');
+          return fail(step, 'Flex refuses the task (failedToEnqueue)', actual, 'handover-mismatch');
         }
         const result = matchHandover(step.expect, handover);
         if (!result.ok) {
           const actual = handover ? result.actual : ended ? `(no handover; flow ended: ${ended.reason})` : result.actual;
-          return fail(step, result.expected, actual, 'handover does not match');
+          return fail(step, result.expected, actual, 'handover-mismatch');
         }
         break;
       }
       case 'end': {
         const expected = step.reason ? `flow ended (${step.reason})` : 'flow ended';
-        if (!ended) return fail(step, expected, '(flow still running)', 'the flow did not end');
+        if (!ended) return fail(step, expected, '(flow still running)', 'not-ended');
         if (step.reason && ended.reason !== step.reason) {
-          return fail(step, expected, `flow ended (${ended.reason}${ended.detail ? `: ${ended.detail}` : ''})`, 'the flow ended differently');
+          return fail(step, expected, `flow ended (${ended.reason}${ended.detail ? `: ${ended.detail}` : ''})`, 'ended-differently');
         }
         break;
       }

@@ -49,7 +49,7 @@ export type Expectation =
   /** Botium BUTTONS / MEDIA / CARDS / JSON_PATH (and their _COUNT forms) on the message as botium-connector-cognigy maps Cognigy's rich output. */
   | { kind: 'rich'; name: RichAsserter; args: string[]; not: boolean; mode: BotiumMatchMode; line: number; raw?: boolean }
   /** A check that cannot be made against this bot (NLU asserters): counted and listed, never passed. */
-  | { kind: 'notCheckable'; name: string; line: number; reason: string }
+  | { kind: 'notCheckable'; name: string; line: number; reason: UncheckedReason }
   /** Any message at all (an empty `#bot` block, `bot: true`). */
   | { kind: 'any' }
   /** The whole message text, exactly (case-sensitive). */
@@ -105,8 +105,34 @@ export interface Conversation {
   stubs?: Stub[];
   steps: ScriptStep[];
   /** Parts of the script that were read but are not acted on (e.g. a BotiumScript `#begin` block). */
-  warnings?: { line: number; message: string }[];
+  warnings?: ScriptWarning[];
 }
+
+/**
+ * What a conversation's script or run holds that the run does not act on as the script
+ * means it: said beside the conversation's result, never a failure. Data with a code; the
+ * printers put it in words (`-o json` adds the words as `message`).
+ */
+export type ScriptWarning = { line: number } & TurnWarning;
+
+/** A warning as the run meets it in a turn (the runner adds the step's line). */
+export type TurnWarning =
+  /** Text in a BotiumScript `#begin`/`#end` block (`where`), which Botium ignores too. */
+  | { code: 'ignored-text'; where: string }
+  /** Media sent to a Flex Conversations flow: how trigger.conversation exposes it is not documented. */
+  | { code: 'media-on-conversations' }
+  /** A Set Variables widget's warning, in the interpreter's words. */
+  | { code: 'flow-warning'; widget: string; warning: string };
+
+/** Something the reading of a suite tells once, not about one conversation: data with a code, printers say it. */
+export type SuiteNote =
+  /** Scripting memory in the suite (a file, or a YAML's `scriptingMemory`) while SCRIPTING_ENABLE_MEMORY is off: ignored, as Botium ignores it. */
+  | { code: 'memory-off'; file: string; line: number }
+  /** botium.json capabilities that only configure Botium's own connector (`names`, all of them). */
+  | { code: 'connector-capabilities-ignored'; names: string[] };
+
+/** Why a check cannot be made (printers word it): `no-nlu`, the REST endpoint returns no NLU result. */
+export type UncheckedReason = 'no-nlu';
 
 /** A script that cannot be read; reported, and the other scripts still run. */
 export interface ScriptError {

@@ -8,13 +8,15 @@ export interface LintIssue {
   property?: string;
   message: string;
   severity: 'error' | 'warning';
+  /** A warning about what Studio accepts and runs, and the local run takes as Studio does (said once before a run). */
+  asStudio?: boolean;
 }
 
 /** Parsing only: unknown filters are Studio's business (`to_json`…), not a template error. */
 const liquid = new Liquid();
 
 type Props = Record<string, unknown>;
-type Check = (props: Props, issue: (property: string, message: string, severity?: LintIssue['severity']) => void) => void;
+type Check = (props: Props, issue: (property: string, message: string, severity?: LintIssue['severity'], asStudio?: boolean) => void) => void;
 
 const str = (v: unknown): v is string => typeof v === 'string';
 /** A value as JSON shows it: `String()` would call the value's own `toString`, which JSON may override (`{"toString": null}`). */
@@ -54,7 +56,7 @@ const CHECKS: { readonly [T in ModelledWidgetType]: Check } = {
     if (p.method !== 'GET' && p.method !== 'POST') issue('method', 'must be GET or POST');
     // Studio sends the charset whether the export names it or not (`application/json` is
     // what older exports hold); without a content type the runner sends a form, as the Console's default.
-    if (p.content_type === undefined) issue('content_type', 'is missing: the run sends the parameters as a form (the Console default)', 'warning');
+    if (p.content_type === undefined) issue('content_type', 'is missing: the run sends the parameters as a form (the Console default)', 'warning', true);
     else if (!str(p.content_type) || !/^\s*application\/(x-www-form-urlencoded|json)\s*(;.*)?$/i.test(p.content_type)) {
       issue('content_type', `must be application/x-www-form-urlencoded or application/json (with or without ";charset=utf-8")`);
     }
@@ -178,11 +180,11 @@ export function lintFlow(def: FlowDefinition): LintIssue[] {
 }
 
 function lintWidget(s: { name: string; type: string; properties: Props; transitions: Props[] }, names: Map<string, number>, issues: LintIssue[]): void {
-  const issue = (property: string | undefined, message: string, severity: LintIssue['severity'] = 'error') =>
-    issues.push({ widget: s.name, ...(property ? { property } : {}), message, severity });
+  const issue = (property: string | undefined, message: string, severity: LintIssue['severity'] = 'error', asStudio = false) =>
+    issues.push({ widget: s.name, ...(property ? { property } : {}), message, severity, ...(asStudio ? { asStudio } : {}) });
   const events = widgetType(s.type)?.events;
   if (!isModelledType(s.type)) issue('type', `widget type "${s.type}" is not modelled by test-chat`, 'warning');
-  else CHECKS[s.type](s.properties, (property, message, severity) => issue(property, message, severity));
+  else CHECKS[s.type](s.properties, (property, message, severity, asStudio) => issue(property, message, severity, asStudio));
 
   const seen = new Set<string>();
   s.transitions.forEach((t, i) => {
@@ -196,7 +198,7 @@ function lintWidget(s: { name: string; type: string; properties: Props; transiti
     if (s.type === 'split-based-on' && event === 'match') lintConditions(t.conditions, where, issue);
   });
   // Studio stores such a template; running it is error 81018 at that widget, which the runtime reproduces.
-  lintLiquid(s.properties, '', (property, message) => issue(property, `${message} (Studio fails the widget with error 81018 when it runs)`, 'warning'));
+  lintLiquid(s.properties, '', (property, message) => issue(property, `${message} (Studio fails the widget with error 81018 when it runs)`, 'warning', true));
 }
 
 function lintConditions(conditions: unknown, where: string, issue: (p: string, m: string, severity?: LintIssue['severity']) => void): void {

@@ -32,9 +32,16 @@ export interface PatchResult {
   added: string[];
   /** Whether the result differs from the existing flow (canvas offsets aside). */
   changed: boolean;
-  /** Things the user should know (attributes left alone, routing differs from the setup…). */
-  warnings: string[];
+  /** Things the user should know (attributes left alone, routing differs from the setup…), with codes. */
+  warnings: PatchWarning[];
 }
+
+/** What patching kept as the existing flow had it, where the setup would have it otherwise. */
+export type PatchWarning =
+  /** The send-to-flex's attributes are not a JSON template: left as they are, so the agent gets no `cognigy` details. */
+  | { code: 'attributes-not-json'; widget: string }
+  /** The send-to-flex keeps its own workflow and task channel, not the setup's. */
+  | { code: 'own-routing'; widget: string; workflow: string; channel: string };
 
 /**
  * Put the bot loop between the channel model's trigger event and the send-to-flex it
@@ -74,7 +81,7 @@ export function patchFlow(existing: FlowDefinition, options: PatchOptions): Patc
   const entryName = trigger.transitions.find((t) => t.event === event)?.next;
   const entry = entryName === undefined ? undefined : byName.get(entryName);
   const old = entry ? findLoop(byName, entry) : undefined;
-  const warnings: string[] = [];
+  const warnings: PatchWarning[] = [];
 
   let flex: WidgetState | undefined;
   if (old) flex = old.flex;
@@ -106,13 +113,13 @@ export function patchFlow(existing: FlowDefinition, options: PatchOptions): Patc
       flex.properties.attributes = merged;
       attributesMerged = true;
     } else {
-      warnings.push(`The attributes of "${flex.name}" are not a JSON template; they were left as they are, so the agent gets no "cognigy" details.`);
+      warnings.push({ code: 'attributes-not-json', widget: flex.name });
     }
     if (options.overrideFlexTarget) {
       flex.properties.workflow = options.workflowSid;
       flex.properties.channel = options.taskChannelSid;
     } else if (flex.properties.workflow !== options.workflowSid || flex.properties.channel !== options.taskChannelSid) {
-      warnings.push(`"${flex.name}" keeps its own routing (workflow ${shown(flex.properties.workflow)}, channel ${shown(flex.properties.channel)}), not the setup's.`);
+      warnings.push({ code: 'own-routing', widget: flex.name, workflow: shown(flex.properties.workflow), channel: shown(flex.properties.channel) });
     }
     // The user's own failure wiring is kept; only an unwired failure would strand the
     // customer right after "connecting you to an agent".

@@ -8,6 +8,7 @@ import { loadSetup, saveSetup, setupFilePath, PLUGIN_DIR_NAME } from '../setup/s
 import type { ResolvedSetup } from '../domain/setup';
 import { resolveSetup, type SetupInput } from '../setup/resolve';
 import { buildFlow, patchFlow, BuildOptions } from '../studio';
+import type { PatchWarning } from '../studio/patch';
 import { deployFlow, DeployResult, FlowStatus } from '../studio/deploy';
 import { hideEndpointToken, loopEndpointUrls, revealEndpointToken } from '../studio/endpoint-token';
 import { FlowHistory } from '../studio/history';
@@ -47,6 +48,8 @@ export interface LinkFlowResult {
   restoredFrom?: string;
   /** What the user should know about the setup deployed (a flow in test mode). */
   notices: LinkFlowNotice[];
+  /** What patching an existing flow kept as it was (its send-to-flex's own routing, attributes that are not JSON). */
+  patched: PatchWarning[];
   /**
    * Flags that changed what the setup's own flow holds, now saved to the setup so the
    * next plain run and test-chat use what is deployed.
@@ -90,6 +93,7 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
   let target = setup.flowTarget;
   let desired: (existing?: FlowDefinition) => FlowDefinition;
   let restoredFrom: string | undefined;
+  let patched: PatchWarning[] = [];
   if (o.restore) {
     const backup = readFlowFile(o.restore);
     const definition = revealEndpointToken(backup.definition, setup.endpointUrl);
@@ -102,7 +106,10 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
       // The deployed loop may still call an earlier endpoint (the setup's URL changed since):
       // its token is as secret as the current one, and the diff would show it.
       for (const url of loopEndpointUrls(existing)) registerEndpointSecret(url);
-      return existing ? patchFlow(existing, build).definition : buildFlow(build);
+      if (!existing) return buildFlow(build);
+      const patch = patchFlow(existing, build);
+      patched = patch.warnings;
+      return patch.definition;
     };
   }
 
@@ -174,7 +181,7 @@ async function deployAndWire(o: LinkFlowOptions): Promise<LinkFlowResult> {
     changes = settingChanges(saved, next);
     if (changes.length || saved.flow.sid !== flowSid) saveSetup(file, api.accountSid, next, o.profileId);
   }
-  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes, notices };
+  return { deploy, setup, wiring, out, outError, restoredFrom, saved: changes, notices, patched };
 }
 
 /** A SID given as a flag carries no name: keep the saved one's name when it is the same resource. */

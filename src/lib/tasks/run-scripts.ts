@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { flowDriverFactory } from '../conversation/driver';
 import { createHeapBudget } from '../conversation/heap-budget';
-import { JUnitWriter } from '../conversation/junit';
-import { formatRate, Pacer, pacedTransport } from '../conversation/pacing';
+import { Pacer, pacedTransport, testModeEstimate, type TestModeEstimate } from '../conversation/pacing';
 import { readScripts, type ReadOptions } from '../conversation/read';
-import { createHumanReporter, createStreamingJsonReporter } from '../conversation/reporters';
-import { runConversations, RunSummary, type ConversationResult } from '../conversation/runner';
+import type { ScriptReporter } from '../conversation/report';
+import { runConversations, RunSummary, type ConversationResult, type DriverFactory } from '../conversation/runner';
 import { inShard, type Shard } from '../conversation/shard';
 import type { PreparedChat } from '../conversation/prepared';
 import type { Conversation, ScriptError } from '../conversation/types';
@@ -15,14 +14,12 @@ import { isScriptError } from '../conversation/types';
 import { redact, registeredSecrets } from '../redact';
 import { conversationKey, tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
 import { runConversationsInWorkers } from '../conversation/parallel';
-import type { DriverFactory } from '../conversation/runner';
 import type { HttpTransport } from '../http/types';
 import type { FlowDefinition } from '../domain/flow';
 import type { ChannelModel } from '../domain/setup';
 import type { RunOptions } from '../conversation/run-options';
 import type { CoverageRecord } from '../conversation/coverage-tap';
-import type { Chalk } from 'chalk';
-import { coverageLine, type FlowCoverage } from '../conversation/coverage';
+import type { FlowCoverage } from '../conversation/coverage';
 import { CoverageTap, type ReportedConversation } from '../conversation/coverage-tap';
 
 export interface ScriptRunOptions {
@@ -31,24 +28,26 @@ export interface ScriptRunOptions {
   botiumConfig?: string;
   concurrency: number;
   timeoutMs: number;
-  junit?: string;
-  /** `-o json`: the JSON document goes to `write`, streamed, instead of the human report. */
-  json: boolean;
   /** Where the report goes (stdout). */
   write: (text: string) => void;
+  /**
+   * The reporters (the command's printers: the text report or `-o json`, JUnit…), given
+   * the report's `write` (redacted, and batched unless a progress line shares the
+   * terminal). Each is told every result; `finish` in this order, so one that cannot
+   * write its file (JUnit) fails after the others have reported.
+   */
+  reporters: (write: (text: string) => void) => ScriptReporter[];
   /** A progress line on a terminal, rewritten in place; absent when not a terminal or with -o json. */
-  progress?: { show(text: string): void; clear(): void };
+  progress?: { show(progress: ScriptProgress): void; clear(): void };
   signal?: AbortSignal;
-  /** The colours of the human report, as the printer chose them. */
-  paint?: Chalk;
   /** `--rate`: requests a second to the bot, never exceeded. */
   rate?: number;
   /** `--shard`: run only this part of the suite. */
   shard?: Shard;
   /** The bot is called in Cognigy's test mode (its ~600 messages an hour). */
   testMode?: boolean;
-  /** Said on stderr before the run starts (the test-mode estimate). */
-  warn?: (text: string) => void;
+  /** Told before the run starts when a test-mode run would go past test mode's allowance. */
+  warn?: (estimate: TestModeEstimate) => void;
   /** `--record FILE` / `--replay FILE`: the bot's answers recorded, or answered from a recording. */
   recording?: RecordingOptions;
   /** `--report FILE`: keep each conversation's transcript for the HTML report. */
@@ -67,13 +66,28 @@ export const AUTO_JOBS_FROM = 200;
 /** What one per CPU comes to at most, unasked: past this the main thread's reading and reporting is the limit. */
 const AUTO_JOBS_MAX = 8;
 
-/** Whether the run can go to worker threads, and if not, why (for the usage check of --jobs). */
+/** Whether the run can go to worker threads, and if not, why. */
 export function inThreadBecause(o: Pick<ScriptRunOptions, 'recording' | 'rate' | 'debug'>): string | undefined {
   if (!o.recording?.replay) return 'a live run is bound by the bot, not the CPU: raise --concurrency instead';
   if (o.recording.mode === 'new-only') return 'a new-only replay asks the bot and writes the recording in one place';
   if (o.rate !== undefined) return '--rate paces the whole run from one place';
   if (o.debug) return "-l debug logs this thread's calls";
   return undefined;
+}
+
+/** What the progress line of a scripted run shows (on a terminal only); printers/script-report.ts words it. */
+export interface ScriptProgress {
+  done: number;
+  /** Conversations in the suite (or shard), when counted up front. */
+  total?: number;
+  failed: number;
+  elapsedMs: number;
+  /** Requests a second the bot answered, once it answered any. */
+  botPerSecond?: number;
+  /** The pace (requests a second) of a paced run. */
+  pacedAt?: number;
+  /** HTTP 429 answers so far. */
+  refused: number;
 }
 
 export interface ScriptRunResult {
@@ -129,36 +143,6 @@ export async function countSuite(source: AsyncIterable<Conversation | ScriptErro
   return { conversations, messages };
 }
 
-/** Cognigy treats more test-mode messages an hour as misuse (reference: cognigy-rest-endpoint.md). */
-export const TEST_MODE_MESSAGES_PER_HOUR = 600;
-/** What the estimate assumes a turn takes at the bot: Cognigy answers in tens to hundreds of ms. */
-const ASSUMED_TURN_MS = 300;
-
-/**
- * The warning for a test-mode run without --rate that would go past test mode's
- * allowance, with the estimate it is based on; undefined when it would not.
- */
-export function testModeWarning(messages: number, concurrency: number): string | undefined {
-  const runMs = (messages * ASSUMED_TURN_MS) / concurrency;
-  const hours = runMs / 3_600_000;
-  if (messages <= TEST_MODE_MESSAGES_PER_HOUR * Math.max(1, hours)) return undefined;
-  const perHour = Math.round(messages / Math.max(1, hours));
-  const paced = duration((messages / TEST_MODE_MESSAGES_PER_HOUR) * 3_600_000);
-  return (
-    `This run sends ${messages} messages to Cognigy's test mode in about ${duration(runMs)} at --concurrency ${concurrency} (assuming ~${ASSUMED_TURN_MS} ms a turn): ` +
-    `~${perHour} in an hour, over the ~${TEST_MODE_MESSAGES_PER_HOUR} an hour test mode allows (Cognigy may treat more as misuse). ` +
-    `Pace it with --rate ${TEST_MODE_MESSAGES_PER_HOUR}/h (about ${paced}), or split it across machines with --shard.`
-  );
-}
-
-/** `40 s`, `12 min`, `3.5 h`. */
-export function duration(ms: number): string {
-  const s = ms / 1000;
-  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;
-}
-
 /** What a scripted conversation runs through: the flow, the run's options, the recording, the coverage. One place for both the main thread and a worker. */
 export function scriptDriverFactory(
   p: { definition: FlowDefinition; http: HttpTransport; channelModel?: ChannelModel; run: RunOptions },
@@ -197,7 +181,7 @@ export interface ScriptWorkerData {
 const WORKER_FILE = path.join(__dirname, `script-worker${path.extname(__filename)}`);
 
 /** The first `count` conversations of a source, and the whole source again (they first). */
-async function peek(source: AsyncIterable<Conversation | ScriptError>, count: number): Promise<{ conversations: number; ended: boolean; source: AsyncIterable<Conversation | ScriptError> }> {
+async function peek(source: AsyncIterable<Conversation | ScriptError>, count: number): Promise<{ ended: boolean; source: AsyncIterable<Conversation | ScriptError> }> {
   const iterator = source[Symbol.asyncIterator]();
   const held: (Conversation | ScriptError)[] = [];
   let conversations = 0;
@@ -220,7 +204,7 @@ async function peek(source: AsyncIterable<Conversation | ScriptError>, count: nu
       yield next.value;
     }
   }
-  return { conversations, ended, source: again() };
+  return { ended, source: again() };
 }
 
 async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tap?: BotTap): Promise<ScriptRunResult> {
@@ -228,13 +212,11 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   const needsCount = Boolean(o.progress) || (o.testMode && o.rate === undefined);
   const size = needsCount ? await countSuite(suite(o)) : undefined;
   if (size && o.testMode && o.rate === undefined) {
-    const warning = testModeWarning(size.messages, o.concurrency);
-    if (warning) o.warn?.(warning);
+    const estimate = testModeEstimate(size.messages, o.concurrency);
+    if (estimate) o.warn?.(estimate);
   }
-  const junit = o.junit ? new JUnitWriter(o.junit, undefined, o.shard ? { shard: `${o.shard.index}/${o.shard.total}` } : {}) : undefined;
-  const human = o.json ? undefined : createHumanReporter({ write: (t) => write(redact(t)), showPassed: true, paint: o.paint });
-  // Redacting the JSON text is what redactDeep does too, without a parse and a second stringify per result.
-  const json = o.json ? createStreamingJsonReporter(write, (value, indent) => redact(JSON.stringify(value, null, indent))) : undefined;
+  // Every report is redacted as it is written (for JSON the same as redactDeep, without a parse and a second stringify per result).
+  const reporters = o.reporters((t) => write(redact(t)));
   const heapBudget = createHeapBudget();
   const coverage = new CoverageTap(prepared.definition, { transcripts: Boolean(o.transcripts) });
   const pacer = new Pacer(o.rate);
@@ -243,13 +225,15 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   const started = performance.now();
   const tick = () => {
     if (!o.progress) return;
-    const elapsed = performance.now() - started;
-    const parts = [`${done}${size ? `/${size.conversations}` : ''} conversations`, `${failed} failed`, `${(done / Math.max(0.001, elapsed / 1000)).toFixed(0)}/s`];
     const limit = pacer.rate();
-    if (pacer.answered) parts.push(`bot ${pacer.answeredPerSecond()} req/s${Number.isFinite(limit) ? ` (paced at ${formatRate(limit)})` : ''}`);
-    if (pacer.refused) parts.push(`${pacer.refused} × 429`);
-    if (size && done > 0 && done < size.conversations) parts.push(`~${duration(((size.conversations - done) * elapsed) / done)} left`);
-    o.progress.show(`  ${parts.join(', ')} `);
+    o.progress.show({
+      done,
+      ...(size ? { total: size.conversations } : {}),
+      failed,
+      elapsedMs: performance.now() - started,
+      ...(pacer.answered ? { botPerSecond: pacer.answeredPerSecond(), ...(Number.isFinite(limit) ? { pacedAt: limit } : {}) } : {}),
+      refused: pacer.refused,
+    });
   };
   // Waits on the bot's rate limit can leave minutes without a result: the line still moves.
   const ticker = o.progress ? setInterval(tick, 1000) : undefined;
@@ -260,21 +244,16 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
       done++;
       heapBudget();
       if (result.status !== 'passed') failed++;
-      junit?.write(result);
       o.progress?.clear();
-      human?.onResult(result);
-      json?.onResult(result);
+      for (const r of reporters) r.onResult(result);
       tick();
     };
     const onScriptError = (error: ScriptError) => {
-      junit?.writeScriptError(error);
-      human?.onScriptError(error);
-      json?.onScriptError(error);
+      for (const r of reporters) r.onScriptError?.(error);
     };
     let source = suite(o, {
       onNote: (note) => {
-        human?.onNote(note);
-        json?.onNote(note);
+        for (const r of reporters) r.onNote?.(note);
       },
     });
     let jobs = 1;
@@ -329,10 +308,8 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   if (o.shard) summary.shard = o.shard;
   o.progress?.clear();
   const flowCoverage = coverage.coverage();
-  human?.finish(summary, [coverageLine(flowCoverage)]);
-  json?.finish(summary, { coverage: flowCoverage });
-  // Last: a report that cannot be written is an error after the results, never instead.
-  junit?.close(summary);
+  // In order: a report that cannot be written (JUnit, last) is an error after the results, never instead.
+  for (const r of reporters) r.finish(summary, flowCoverage);
   // An interrupted run would replace a whole recording with part of it.
   const recorded = summary.aborted ? undefined : tap?.save();
   return {

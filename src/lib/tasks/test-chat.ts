@@ -16,7 +16,7 @@ import { startEventFor, wiredEvents } from '../runtime/flow';
 import { DEFAULT_CUSTOMER_ADDRESS, TRIGGER_EVENT } from '../domain/studio';
 import { readStubFile } from '../runtime/stubs';
 import { ChatSession } from '../conversation/chat';
-import type { PreparedChat } from '../conversation/prepared';
+import type { PreparedChat, PreparedNote, PreparedWarning } from '../conversation/prepared';
 import { tapFor, type RecordingOptions } from '../conversation/recording';
 import type { RunOptions } from '../conversation/run-options';
 
@@ -64,7 +64,7 @@ function subflowSids(definition: FlowDefinition): string[] {
  * The child flows the run may enter: from `--subflow` files first, else (with `--flow`)
  * from Twilio by the SID the widget names; children of children too, each once.
  */
-async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>, api: TwilioApi | undefined, warnings: string[]): Promise<Map<string, FlowDefinition>> {
+async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>, api: TwilioApi | undefined, warnings: PreparedWarning[]): Promise<Map<string, FlowDefinition>> {
   const loaded = new Map<string, FlowDefinition>();
   for (const [sid, file] of files) {
     if (!/^FW[0-9a-fA-F]{32}$/.test(sid)) throw new UsageError(`--subflow ${sid}=${file}: ${sid} is not a flow SID.`, 'Write --subflow FW…=FILE with the SID the run-subflow widget names (its flow_sid).');
@@ -78,7 +78,7 @@ async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>
         loaded.set(sid, (await api.fetchFlow(sid)).definition as FlowDefinition);
       } catch (error) {
         // Said once here; the run stops at the widget if it gets there.
-        warnings.push(`The subflow ${sid} could not be read from Twilio (${(error as Error).message.split('\n')[0]}).`);
+        warnings.push({ code: 'subflow-unreadable', sid, error: (error as Error).message.split('\n')[0] });
       }
     }
     const child = loaded.get(sid);
@@ -88,17 +88,17 @@ async function loadSubflows(root: FlowDefinition, files: Array<[string, string]>
 }
 
 /** What the run cannot answer as it stands, said before the first message (the run stops there if it gets there). */
-function unansweredWarnings(definitions: FlowDefinition[], run: RunOptions): string[] {
-  const warnings: string[] = [];
+function unansweredWarnings(definitions: FlowDefinition[], run: RunOptions): PreparedWarning[] {
+  const warnings: PreparedWarning[] = [];
   for (const definition of definitions) {
     for (const s of definition.states ?? []) {
       const p = (s?.properties ?? {}) as Record<string, unknown>;
       if (s?.type === 'run-subflow' && typeof p.flow_sid === 'string' && !run.subflows.has(p.flow_sid)) {
-        warnings.push(`Widget "${s.name}" runs the subflow ${p.flow_sid}, which is not loaded: pass --subflow ${p.flow_sid}=FILE, or run with --flow to read it from Twilio.`);
+        warnings.push({ code: 'subflow-not-loaded', widget: s.name, sid: p.flow_sid });
       }
       const urlless = s?.type === 'run-function' && (typeof p.url !== 'string' || !p.url.trim()) && typeof p.function_sid === 'string' && p.function_sid;
       if (urlless && !run.functions.has(s.name) && !run.functions.has(p.function_sid as string) && !run.stubs.some((st) => st.widget === s.name)) {
-        warnings.push(`Widget "${s.name}" runs the Function ${p.function_sid} with no URL in the export: pass --function ${s.name}=URL (or ${p.function_sid}=URL), or a stub for it.`);
+        warnings.push({ code: 'function-without-url', widget: s.name, functionSid: p.function_sid as string });
       }
     }
   }
@@ -182,11 +182,9 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       data: Object.fromEntries(params),
     };
     warnings.push(...unansweredWarnings([definition, ...subflows.values()], run));
-    const notes: string[] = [];
+    const notes: PreparedNote[] = [];
     if (!o.flowFile && !o.deployedFlow && (!setup.workflow || !setup.taskChannel)) {
-      notes.push(
-        `The hand-over uses placeholder SIDs (${PLACEHOLDER_WORKFLOW.slice(0, 5)}…, ${PLACEHOLDER_TASK_CHANNEL.slice(0, 5)}…): "twilio cognigy:init" fills in the real workflow and task channel.`,
-      );
+      notes.push({ code: 'placeholder-sids', workflow: PLACEHOLDER_WORKFLOW, taskChannel: PLACEHOLDER_TASK_CHANNEL });
     }
 
     const transport = o.transport ? undefined : createTransport();
@@ -196,7 +194,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       definition,
       setup,
       source,
-      endpoint: needsEndpoint ? redactEndpoint(setup.endpointUrl) : '(as the flow says)',
+      ...(needsEndpoint ? { endpoint: redactEndpoint(setup.endpointUrl) } : {}),
       http,
       from: o.from ?? DEFAULT_CUSTOMER_ADDRESS,
       run,
@@ -228,7 +226,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
  * than failing halfway through a conversation. A widget type the runner does not model is
  * only a warning: the run stops if and when it reaches it, as the flow may never go there.
  */
-export function checkFlow(definition: FlowDefinition, source: string, o: { strict: boolean }): { warnings: string[] } {
+export function checkFlow(definition: FlowDefinition, source: string, o: { strict: boolean }): { warnings: PreparedWarning[] } {
   if (isStudioV1Export(definition)) {
     const [what, how] = STUDIO_V1_MESSAGE.split('; ');
     throw new UsageError(`${source[0].toUpperCase()}${source.slice(1)}: ${what}.`, `${how[0].toUpperCase()}${how.slice(1)}.`);
@@ -244,12 +242,8 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
   const issues = lintFlow(definition);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues
-    .filter((i) => i.severity === 'warning' && i.widget && (i.property === 'type' || LENIENT_PROPERTY.test(i.message)))
-    .map((i) =>
-      i.property === 'type'
-        ? `Widget "${i.widget}" has a type test-chat does not model (${describeType(definition, i.widget!)}): a run that reaches it stops there.`
-        : `Widget "${i.widget}" ${i.property}: ${i.message}.`,
-    );
+    .filter((i) => i.severity === 'warning' && i.widget && (i.property === 'type' || i.asStudio))
+    .map((i): PreparedWarning => (i.property === 'type' ? { code: 'unmodelled-type', widget: i.widget!, type: describeType(definition, i.widget!) } : { code: 'lenient-property', issue: i }));
   if (errors.length && o.strict) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     throw new UsageError(
@@ -258,16 +252,14 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
       { issues: errors },
     );
   }
-  for (const e of errors) warnings.push(`Studio accepted this flow, but: ${describeIssue(e)}.`);
+  for (const e of errors) warnings.push({ code: 'studio-accepted', issue: e });
   return { warnings };
 }
 
 const RUNNABLE_STARTS = [...Object.values(TRIGGER_EVENT), 'incomingRequest', 'incomingParent'];
 
-/** Warnings for what Studio accepts and the run takes as Studio would (see docs/fidelity.md): said once, before the run. */
-const LENIENT_PROPERTY = /error 81018|the Console default/;
-
-function describeIssue(i: LintIssue): string {
+/** A lint finding with the widget and property it is about (`"Say" body: …`). */
+export function describeIssue(i: LintIssue): string {
   const where = [i.widget ? `"${i.widget}"` : '', i.property ?? ''].filter(Boolean).join(' ');
   return where ? `${where}: ${i.message}` : i.message;
 }
@@ -289,7 +281,8 @@ function registerUrlsIn(definition: FlowDefinition): void {
 
 export interface ChatReport {
   flow: string;
-  endpoint: string;
+  /** Absent when the run calls only the URLs the flow holds. */
+  endpoint?: string;
   transcript: ChatSession['transcript'];
   /** True once the flow handed the conversation over to Flex. */
   handedOver: boolean;
@@ -299,7 +292,7 @@ export interface ChatReport {
   turns: { elapsedMs: number; slowestCallMs: number }[];
   /** Why this run should fail (bot unreachable, flow error); empty when all went as Studio would. */
   problems: ChatSession['problems'];
-  notes: string[];
+  notes: PreparedNote[];
   /** What `--record` (or `--replay-mode new-only`) wrote. */
   recorded?: { file: string; conversations: number; changed: number };
 }
@@ -347,7 +340,7 @@ export async function playMessages(prepared: PreparedChat, messages: string[], r
 export function report(prepared: PreparedChat, chat: ChatSession, turns: ChatReport['turns'] = []): ChatReport {
   return {
     flow: prepared.source,
-    endpoint: prepared.endpoint,
+    ...(prepared.endpoint !== undefined ? { endpoint: prepared.endpoint } : {}),
     transcript: chat.transcript,
     handedOver: chat.handover !== undefined,
     handover: chat.handover ?? null,

@@ -1,6 +1,7 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
-import { addToPath, countedTransitions, CoverageCounter, coverageLine, coveragePercent, emptyPath, pathReader } from '../../../src/lib/conversation/coverage';
+import { addToPath, countedTransitions, CoverageCounter, coveragePercent, emptyPath, pathReader } from '../../../src/lib/conversation/coverage';
+import { coverageLine } from '../../../src/printers/coverage';
 import type { Turn } from '../../../src/lib/runtime';
 import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { buildFlow } from '../../../src/lib/studio';

@@ -12,6 +12,7 @@ import { parseConvoTxt } from '../../../src/lib/conversation/botium';
 import { parseYamlScript } from '../../../src/lib/conversation/yaml-format';
 import type { Conversation } from '../../../src/lib/conversation/types';
 import { DEFAULT_FLEX_FAILURE_MESSAGE } from '../../../src/lib/studio/constants';
+import { failureMessage } from '../../../src/printers/script-report';
 
 const WORKFLOW = `WW${'2'.repeat(32)}`;
 const TASK_CHANNEL = `TC${'3'.repeat(32)}`;
@@ -72,7 +73,7 @@ describe('the hand-over attributes test-chat simulates', () => {
     assert.strictEqual(chat.problems.length, 1);
     assert.strictEqual(chat.problems[0].kind, 'handover');
     assert.strictEqual(chat.problems[0].widget, WIDGET.toFlex);
-    assert.match(chat.problems[0].message, /not valid JSON/);
+    assert.match(chat.problems[0].message ?? '', /not valid JSON/);
     const lines = problemLines(reportOf(chat));
     assert.strictEqual(lines.length, 1);
     assert.match(lines[0], /"SendToFlexAgent" would not create the Flex task in Studio: the rendered attributes are not valid JSON/);
@@ -101,7 +102,8 @@ describe('the hand-over a script run checks', () => {
   it('a hand-over Studio would refuse fails the conversation, whatever the script expects next', async () => {
     const result = await runOne(quotedAnswer(), 'ends with a backslash \\');
     assert.strictEqual(result.status, 'failed');
-    assert.strictEqual(result.failures[0].message, 'Studio would refuse this hand-over: the customer would not reach Flex');
+    assert.strictEqual(result.failures[0].code, 'handover-refused');
+    assert.strictEqual(failureMessage(result.failures[0]), 'Studio would refuse this hand-over: the customer would not reach Flex');
     assert.match(result.failures[0].actual, /not valid JSON/);
   });
 

@@ -6,7 +6,7 @@ import { describe, it } from 'mocha';
 import { assert, expect } from 'chai';
 import { formatRate, MAX_WAITS_PER_CALL, Pacer, pacedTransport, parseRate, type PacerClock } from '../../../src/lib/conversation/pacing';
 import type { ConversationClock, ConversationContext } from '../../../src/lib/conversation/runner';
-import { testModeWarning } from '../../../src/lib/tasks/run-scripts';
+import { testModeWarning } from '../../../src/printers/script-report';
 import { flowDriverFactory } from '../../../src/lib/conversation/driver';
 import { runConversations, type ConversationResult } from '../../../src/lib/conversation/runner';
 import { parseConvoTxt } from '../../../src/lib/conversation/botium';

@@ -13,6 +13,7 @@ import { runScripts } from '../../../src/lib/tasks/run-scripts';
 import type { PreparedChat } from '../../../src/lib/conversation/prepared';
 import { replSessions } from '../../../src/lib/conversation/repl-record';
 import type { FlowDefinition } from '../../../src/lib/domain/flow';
+import { scriptReporters } from '../../../src/printers/test-chat';
 
 /**
  * The REPL's recorder (`--record` with `/save FILE.yaml`) follows the conversation's event
@@ -47,7 +48,7 @@ describe('the REPL recorder: /save FILE.yaml with --record', () => {
   /** The saved script, run against the recording only: strict replay fails on any bot call the recording lacks. */
   const replay = async (on: PreparedChat, script: string, recording: string) => {
     let out = '';
-    const result = await runScripts(on, { path: script, concurrency: 1, timeoutMs: 10_000, json: false, write: (t) => void (out += t), recording: { replay: recording } });
+    const result = await runScripts(on, { path: script, concurrency: 1, timeoutMs: 10_000, write: (t) => void (out += t), reporters: scriptReporters({ json: false }), recording: { replay: recording } });
     return { counts: result.summary.counts, out };
   };
 

@@ -11,6 +11,7 @@ import {
 import type { Conversation, ScriptError, ScriptStep } from '../../../src/lib/conversation/types';
 import { scriptError } from '../../../src/lib/conversation/types';
 import { parseConvoTxt } from '../../../src/lib/conversation/botium';
+import { failureMessage } from '../../../src/printers/script-report';
 
 /**
  * A stand-in for the flow interpreter: echoes `You said: <text>`; "agent" escalates and
@@ -97,7 +98,7 @@ describe('one conversation', () => {
     assert.strictEqual(result.status, 'failed');
     assert.strictEqual(result.turns, 2, 'the customer step after the failure is not sent');
     assert.deepStrictEqual(result.failures, [
-      { file: 'suite.yaml', line: c.steps[3].line, turn: 2, message: 'bot message does not match', expected: 'We are open 24/7.', actual: 'You said: hours' },
+      { file: 'suite.yaml', line: c.steps[3].line, turn: 2, code: 'bot-mismatch', expected: 'We are open 24/7.', actual: 'You said: hours' },
     ]);
     assert.deepStrictEqual(summary.failedResults, [result]);
   });
@@ -117,7 +118,8 @@ describe('one conversation', () => {
     const extra = results.find((r) => r.name === 'extra')!;
     assert.strictEqual(extra.status, 'failed');
     assert.strictEqual(extra.failures[0].actual, 'Two.');
-    assert.match(extra.failures[0].message, /1 message\(s\) the script does not expect/);
+    assert.deepStrictEqual([extra.failures[0].code, extra.failures[0].count], ['unexpected-messages', 1]);
+    assert.match(failureMessage(extra.failures[0]), /1 message\(s\) the script does not expect/);
     assert.strictEqual(results.find((r) => r.name === 'extra at end')!.status, 'passed');
   });
 

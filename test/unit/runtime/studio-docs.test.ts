@@ -2,7 +2,7 @@ import { describe, it } from 'mocha';
 import { assert } from 'chai';
 import type { FlowEvent } from '../../../src/lib/runtime';
 import { MAX_EXECUTION_MS } from '../../../src/lib/runtime/step';
-import { flowDriverFactory, MEDIA_ON_CONVERSATIONS } from '../../../src/lib/conversation/driver';
+import { flowDriverFactory } from '../../../src/lib/conversation/driver';
 import { ChatSession } from '../../../src/lib/conversation/chat';
 import { entryText } from '../../../src/printers/transcript';
 import { buildFlow } from '../../../src/lib/studio';
@@ -253,7 +253,7 @@ describe('8b. media on a Conversations flow is not exposed, and a script run say
     const flow = flowOf(trigger('Say', 'incomingConversationMessage'), say('Say', 'hi'));
     const driver = flowDriverFactory(flow, { http: fakeTransport(() => response(200, '{}')) })({ name: 'c', file: 'f', line: 1, steps: [] }, { signal: new AbortController().signal });
     const out = await driver.start('look', ['https://example.com/a.jpg']);
-    assert.deepStrictEqual(out.warnings, [MEDIA_ON_CONVERSATIONS]);
+    assert.deepStrictEqual(out.warnings, [{ code: 'media-on-conversations' }]);
     const plain = await flowDriverFactory(flow, { http: fakeTransport(() => response(200, '{}')) })({ name: 'c', file: 'f', line: 1, steps: [] }, { signal: new AbortController().signal }).start('look');
     assert.strictEqual(plain.warnings, undefined);
   });

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coalescing, runScripts, scriptExitCode } from '../../../src/lib/tasks/run-scripts';
 import { prepareChat } from '../../../src/lib/tasks/test-chat';
+import { scriptReporters } from '../../../src/printers/test-chat';
 
 describe('the script report is handed on in chunks', () => {
   it('holds small writes, passes them on once the chunk is full, in order and complete', () => {
@@ -58,7 +59,7 @@ describe('a replay over worker threads (--jobs)', () => {
     fs.mkdirSync(path.join(dir, 'suite'));
     for (let i = 0; i < COUNT; i++) fs.writeFileSync(path.join(dir, 'suite', `c${i}.convo.txt`), `conversation ${i}\n\n#me\nhello\n\n#bot\n*\n\n#bot\n*\n\n#me\nopening hours\n\n#bot\n*\n`);
     recording = path.join(dir, 'bot.yaml');
-    const { summary } = await runScripts(prepared, { path: path.join(dir, 'suite'), concurrency: 16, timeoutMs: 30_000, json: true, write: () => undefined, recording: { record: recording } });
+    const { summary } = await runScripts(prepared, { path: path.join(dir, 'suite'), concurrency: 16, timeoutMs: 30_000, write: () => undefined, reporters: scriptReporters({ json: true }), recording: { record: recording } });
     assert.strictEqual(summary.counts.passed, COUNT);
   });
   after(async () => {
@@ -67,7 +68,7 @@ describe('a replay over worker threads (--jobs)', () => {
   });
 
   const replay = (o: Partial<Parameters<typeof runScripts>[1]> = {}) =>
-    runScripts(prepared, { path: path.join(dir, 'suite'), concurrency: 16, timeoutMs: 30_000, json: true, write: () => undefined, recording: { replay: recording }, ...o });
+    runScripts(prepared, { path: path.join(dir, 'suite'), concurrency: 16, timeoutMs: 30_000, write: () => undefined, reporters: scriptReporters({ json: true }), recording: { replay: recording }, ...o });
 
   it('reports every conversation once, with the coverage of a one-thread run', async () => {
     const one = await replay({ jobs: 1 });

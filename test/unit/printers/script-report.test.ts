@@ -3,8 +3,8 @@ import { assert } from 'chai';
 import { promises as fs, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { closingLine, createHumanReporter, createJsonReporter, formatExpectedActual } from '../../../src/lib/conversation/reporters';
-import { JUnitWriter } from '../../../src/lib/conversation/junit';
+import { closingLine, createHumanReporter, createJsonReporter, formatExpectedActual, progressText } from '../../../src/printers/script-report';
+import { JUnitWriter } from '../../../src/printers/junit';
 import type { ConversationResult, RunSummary } from '../../../src/lib/conversation/runner';
 import { scriptError } from '../../../src/lib/conversation/types';
 
@@ -15,7 +15,7 @@ const failed: ConversationResult = {
   line: 1,
   status: 'failed',
   failures: [
-    { file: 's/hours.convo.txt', line: 9, turn: 1, message: 'bot message does not match', expected: 'We are open 24/7.', actual: 'We are open\nMonday to Friday \u0007\u001b[31m' },
+    { file: 's/hours.convo.txt', line: 9, turn: 1, code: 'bot-mismatch', expected: 'We are open 24/7.', actual: 'We are open\nMonday to Friday \u0007\u001b[31m' },
   ],
   turns: 1,
   elapsedMs: 1500,
@@ -234,5 +234,61 @@ describe('JUnit XML', () => {
     const root = parseXml(await fs.readFile(file, 'utf8'));
     assert.strictEqual(root.attributes.name, 'suite\n"x"');
     assert.strictEqual(root.children[0].children[1].children[0].attributes.message, 'line one\nline two\ttab');
+  });
+});
+
+describe('the run returns codes, the reporters say them', () => {
+  const warned: ConversationResult = {
+    ...failed,
+    failures: [{ file: 's/hours.convo.txt', line: 9, turn: 2, code: 'unexpected-messages', count: 2, expected: 'no further bot message before: customer says "bye"', actual: 'a\nb', botFailure: '"CallBot": the endpoint answered 500' }],
+    warnings: [
+      { line: 3, code: 'ignored-text', where: '#begin' },
+      { line: 9, code: 'flow-warning', widget: 'SetVars', warning: 'x is kept as text' },
+    ],
+  };
+
+  it('the text report: each failure and warning in words, where it happened', () => {
+    const out = human([warned], summaryOf([warned]));
+    assert.ok(out.includes('    s/hours.convo.txt:9, turn 2: the bot sent 2 message(s) the script does not expect ("CallBot": the endpoint answered 500)\n'), out);
+    assert.ok(out.includes('    note: s/hours.convo.txt:3: text in #begin is ignored, as Botium ignores it\n'), out);
+    assert.ok(out.includes('    note: s/hours.convo.txt:9: "SetVars": x is kept as text\n'), out);
+  });
+
+  it('-o json: the same sentence as `message`, beside the code and its fields', () => {
+    const reporter = createJsonReporter();
+    reporter.onResult(warned);
+    reporter.onNote({ code: 'connector-capabilities-ignored', names: ['A', 'B', 'C', 'D', 'E', 'F'] });
+    const report = reporter.finish(summaryOf([warned]));
+    const [result] = report.results;
+    assert.deepStrictEqual(
+      [result.failures[0].code, result.failures[0].count, result.failures[0].message],
+      ['unexpected-messages', 2, 'the bot sent 2 message(s) the script does not expect ("CallBot": the endpoint answered 500)'],
+    );
+    assert.deepStrictEqual(result.warnings!.map((w) => [w.line, w.code, w.message]), [
+      [3, 'ignored-text', 'text in #begin is ignored, as Botium ignores it'],
+      [9, 'flow-warning', '"SetVars": x is kept as text'],
+    ]);
+    assert.deepStrictEqual(report.summary.notes, ["botium.json: 6 capabilities that only configure Botium's own connector ignored (A, B, C, D, E, …)"]);
+    assert.strictEqual(warned.failures[0].code, 'unexpected-messages', "the runner's result is not changed");
+    assert.ok(!('message' in warned.failures[0]));
+  });
+
+  it('a passed result without warnings is written as the runner made it', () => {
+    const reporter = createJsonReporter();
+    reporter.onResult(passed);
+    assert.strictEqual<unknown>(reporter.finish(summaryOf([passed])).results[0], passed);
+  });
+});
+
+describe('the progress line, from the run\'s numbers', () => {
+  it('done of total, failed, the pace, the bot\'s rate and its 429s, the time left', () => {
+    assert.strictEqual(
+      progressText({ done: 12, total: 40, failed: 1, elapsedMs: 2000, botPerSecond: 30, pacedAt: 3, refused: 2 }),
+      '  12/40 conversations, 1 failed, 6/s, bot 30 req/s (paced at 3/s), 2 × 429, ~5 s left ',
+    );
+  });
+
+  it('uncounted and unpaced: only what is known', () => {
+    assert.strictEqual(progressText({ done: 3, failed: 0, elapsedMs: 1000, refused: 0 }), '  3 conversations, 0 failed, 3/s ');
   });
 });
