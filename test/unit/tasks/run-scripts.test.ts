@@ -84,15 +84,19 @@ describe('a replay over worker threads (--jobs)', () => {
   it('Ctrl-C stops sending conversations; the rest is counted as not run, and the run ends as aborted', async () => {
     const controller = new AbortController();
     let results = 0;
-    let written = '';
     const { summary } = await replay({
       jobs: 2,
       signal: controller.signal,
-      write: (t) => {
-        written += t;
-        results = (written.match(/"status":/g) ?? []).length;
-        if (results >= 20) controller.abort();
-      },
+      // Told of each result as it arrives (the reports' own output is batched).
+      reporters: (write) => [
+        ...scriptReporters({ json: true })(write),
+        {
+          onResult: () => {
+            if (++results === 20) controller.abort();
+          },
+          finish: () => undefined,
+        },
+      ],
     });
     assert.isTrue(summary.aborted);
     assert.isAbove(summary.notRun, 0, 'some conversations were never sent');
