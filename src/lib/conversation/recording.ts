@@ -519,6 +519,8 @@ export function hashKey(key: string): number {
 }
 
 /** In `byHash`: more than one document has this hash; `collided` holds them by key. */
+const SCAN_CHUNK = 1 << 20;
+
 const COLLIDED = -1;
 
 /**
@@ -615,7 +617,21 @@ export class RecordingFile {
     return conversationKey(name, file);
   }
 
-  private scan(): void {
+  /**
+   * Says what is wrong with a file that is not a recording this plugin reads (a UsageError),
+   * reading only its first lines: for a run whose worker threads read the documents.
+   */
+  static check(file: string): void {
+    const recording = new RecordingFile(file, hashKey);
+    try {
+      recording.openHeader();
+    } finally {
+      recording.close();
+    }
+  }
+
+  /** Opens the file and checks its header; the first chunk, read for that, and the file's size. */
+  private openHeader(): { chunk: Buffer; head: string; size: number } {
     try {
       this.fd = fs.openSync(this.file, 'r');
     } catch (error) {
@@ -626,10 +642,9 @@ export class RecordingFile {
       );
     }
     const size = fs.fstatSync(this.fd).size;
-    const CHUNK = 1 << 20;
-    const chunk = Buffer.alloc(CHUNK);
+    const chunk = Buffer.alloc(SCAN_CHUNK);
     // The header: the first lines, up to the first document.
-    const headRead = fs.readSync(this.fd, chunk, 0, Math.min(CHUNK, size), 0);
+    const headRead = fs.readSync(this.fd, chunk, 0, Math.min(SCAN_CHUNK, size), 0);
     const head = chunk.toString('utf8', 0, headRead);
     const firstDocument = head.startsWith('---\n') ? 0 : head.indexOf('\n---\n');
     const header = firstDocument === -1 ? head : head.slice(0, firstDocument);
@@ -638,13 +653,19 @@ export class RecordingFile {
     if (Number(version[1]) !== RECORDING_VERSION) {
       throw new UsageError(`${this.file} is a recording of version ${version[1]}; this plugin reads version ${RECORDING_VERSION}.`, 'Record it again with --record.');
     }
+    return { chunk, head, size };
+  }
+
+  private scan(): void {
+    const { chunk, head, size } = this.openHeader();
+    const CHUNK = SCAN_CHUNK;
     // Documents start at a `---` line; their first lines name them. Searched in the bytes,
     // chunk by chunk (a chunk overlaps the next by a few bytes, so no separator is missed).
     const starts: number[] = [];
     if (head.startsWith('---\n')) starts.push(0);
     const separator = Buffer.from('\n---\n');
     for (let position = 0; position < size; position += CHUNK - separator.length) {
-      const read = fs.readSync(this.fd, chunk, 0, Math.min(CHUNK, size - position), position);
+      const read = fs.readSync(this.fd as number, chunk, 0, Math.min(CHUNK, size - position), position);
       let at = chunk.indexOf(separator, 0);
       while (at !== -1 && at + separator.length <= read) {
         const start = position + at + 1;

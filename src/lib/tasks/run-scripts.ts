@@ -12,15 +12,14 @@ import type { PreparedChat } from '../conversation/prepared';
 import type { Conversation, ScriptError } from '../conversation/types';
 import { isScriptError } from '../conversation/types';
 import { redact, registeredSecrets } from '../redact';
-import { conversationKey, tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
+import { RecordingFile, tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
 import { runConversationsInWorkers } from '../conversation/parallel';
 import type { HttpTransport } from '../http/types';
 import type { FlowDefinition } from '../domain/flow';
 import type { ChannelModel } from '../domain/setup';
 import type { RunOptions } from '../conversation/run-options';
-import type { CoverageRecord } from '../conversation/coverage-tap';
 import type { FlowCoverage } from '../conversation/coverage';
-import { CoverageTap, type ReportedConversation } from '../conversation/coverage-tap';
+import { CoverageTap, type CoverageRecord, type ReportedConversation } from '../conversation/coverage-tap';
 
 export interface ScriptRunOptions {
   path: string;
@@ -109,9 +108,13 @@ export interface ScriptRunResult {
 export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): Promise<ScriptRunResult> {
   // With a progress line the report stays unbuffered: its lines and the progress line share the terminal.
   const report = o.progress ? { write: o.write, flush: () => undefined } : coalescing(o.write);
-  const tap = o.recording ? tapFor(prepared, o.recording) : undefined;
+  // A run spread over worker threads reads the recording there: here only its header is checked, up front.
+  let tap: BotTap | undefined;
+  const tapHere = () => (tap ??= o.recording ? tapFor(prepared, o.recording) : undefined);
+  if (o.recording?.replay && !inThreadBecause(o)) RecordingFile.check(o.recording.replay);
+  else tapHere();
   try {
-    return await run(prepared, o, report.write, tap);
+    return await run(prepared, o, report.write, tapHere);
   } finally {
     report.flush();
     tap?.close();
@@ -207,7 +210,7 @@ async function peek(source: AsyncIterable<Conversation | ScriptError>, count: nu
   return { ended, source: again() };
 }
 
-async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tap?: BotTap): Promise<ScriptRunResult> {
+async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tapHere: () => BotTap | undefined): Promise<ScriptRunResult> {
   // Counted up front only where it is shown: on a terminal (the time left) and for the test-mode estimate.
   const needsCount = Boolean(o.progress) || (o.testMode && o.rate === undefined);
   const size = needsCount ? await countSuite(suite(o)) : undefined;
@@ -223,6 +226,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   let done = 0;
   let failed = 0;
   const started = performance.now();
+  let jobs = 1;
   const tick = () => {
     if (!o.progress) return;
     const limit = pacer.rate();
@@ -256,7 +260,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
         for (const r of reporters) r.onNote?.(note);
       },
     });
-    let jobs = 1;
+    jobs = 1;
     if (!inThreadBecause(o)) {
       if (o.jobs !== undefined) jobs = o.jobs;
       else {
@@ -282,7 +286,6 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
         workerData: data,
         concurrency: o.concurrency,
         signal: o.signal,
-        keyOf: (c) => conversationKey(c.name, c.file),
         onResult: (result, record) => {
           coverage.add(result, record);
           onResult(result);
@@ -291,7 +294,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
       });
       summary.jobs = jobs;
     } else {
-      summary = await runConversations(source, scriptDriverFactory({ ...prepared, channelModel: prepared.setup.channelModel }, coverage, pacer, tap), {
+      summary = await runConversations(source, scriptDriverFactory({ ...prepared, channelModel: prepared.setup.channelModel }, coverage, pacer, tapHere()), {
         concurrency: o.concurrency,
         timeoutMs: o.timeoutMs,
         signal: o.signal,
@@ -311,7 +314,8 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   // In order: a report that cannot be written (JUnit, last) is an error after the results, never instead.
   for (const r of reporters) r.finish(summary, flowCoverage);
   // An interrupted run would replace a whole recording with part of it.
-  const recorded = summary.aborted ? undefined : tap?.save();
+  // A strict replay (all a run over worker threads can be) writes nothing.
+  const recorded = summary.aborted || jobs > 1 ? undefined : tapHere()?.save();
   return {
     summary,
     coverage: flowCoverage,
