@@ -65,12 +65,16 @@ export const AUTO_JOBS_FROM = 200;
 /** What one per CPU comes to at most, unasked: past this the main thread's reading and reporting is the limit. */
 const AUTO_JOBS_MAX = 8;
 
-/** Whether the run can go to worker threads, and if not, why. */
-export function inThreadBecause(o: Pick<ScriptRunOptions, 'recording' | 'rate' | 'debug'>): string | undefined {
-  if (!o.recording?.replay) return 'a live run is bound by the bot, not the CPU: raise --concurrency instead';
-  if (o.recording.mode === 'new-only') return 'a new-only replay asks the bot and writes the recording in one place';
-  if (o.rate !== undefined) return '--rate paces the whole run from one place';
-  if (o.debug) return "-l debug logs this thread's calls";
+/**
+ * Why the run stays in one thread, if it does: `live` (the bot is the limit, not the
+ * CPU), `new-only` (it asks the bot and writes the recording from one place), `rate` (one
+ * pace for the whole run), `debug` (the debug log is this thread's).
+ */
+export function inThreadBecause(o: Pick<ScriptRunOptions, 'recording' | 'rate' | 'debug'>): 'live' | 'new-only' | 'rate' | 'debug' | undefined {
+  if (!o.recording?.replay) return 'live';
+  if (o.recording.mode === 'new-only') return 'new-only';
+  if (o.rate !== undefined) return 'rate';
+  if (o.debug) return 'debug';
   return undefined;
 }
 
