@@ -183,7 +183,7 @@ export function describeRequest(request: HttpRequest, vars: Placeholders, endpoi
   if (body === undefined) return out;
   const type = (contentType ?? FORM_CONTENT_TYPE).split(';', 1)[0].trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') {
-    const params = formObject(body);
+    const params = request.form && wellFormed(request.form) ? pairsObject(request.form) : formObject(body);
     if (params) return { ...out, kind: 'params', payload: vars.hide(JSON.stringify(params)) };
   } else if (type === 'application/json') {
     try {
@@ -197,8 +197,19 @@ export function describeRequest(request: HttpRequest, vars: Placeholders, endpoi
 
 /** Form pairs as an object, when that loses nothing (no repeated key, no key JSON would reorder). */
 function formObject(body: string): Record<string, string> | undefined {
+  return pairsObject(new URLSearchParams(body));
+}
+
+/** A lone surrogate is sent as U+FFFD: such pairs are not what the body holds, so the body is read instead. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function wellFormed(pairs: ReadonlyArray<readonly [string, string]>): boolean {
+  return pairs.every(([key, value]) => !LONE_SURROGATE.test(key) && !LONE_SURROGATE.test(value));
+}
+
+function pairsObject(pairs: Iterable<readonly [string, string]>): Record<string, string> | undefined {
   const object: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(body)) {
+  for (const [key, value] of pairs) {
     if (Object.prototype.hasOwnProperty.call(object, key) || /^\d+$/.test(key)) return undefined;
     object[key] = value;
   }
