@@ -1,5 +1,5 @@
 import type { FlowDefinition } from '../domain/flow';
-import { addToPath, CoverageCounter, emptyPath, type ConversationPath, type FlowCoverage } from './coverage';
+import { addToPath, CoverageCounter, emptyPath, type ConversationPath, type CounterState, type FlowCoverage } from './coverage';
 import type { ConversationDriver, ConversationResult, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 
@@ -20,8 +20,7 @@ export interface ReportedConversation {
   transcript: TranscriptLine[];
 }
 
-/** What a tap saw of one conversation: plain data, so a worker thread can post it. */
-export interface CoverageRecord {
+interface CoverageRecord {
   path: ConversationPath;
   transcript?: TranscriptLine[];
 }
@@ -70,25 +69,42 @@ export class CoverageTap {
 
   /** A conversation's result: its path counts from now on. */
   onResult(result: ConversationResult): void {
-    this.add(result, this.detach(result));
+    const record = this.take(result);
+    if (!record) return;
+    this.counter.add(record.path);
+    if (record.transcript) this.kept.push({ result, transcript: record.transcript });
   }
 
   /**
-   * A conversation's result, where another tap counts it (a worker thread's conversations
-   * are counted by the main thread's tap): what this tap saw of it, to pass to `add`.
+   * In a worker thread: a result counted here, its transcript (if kept) handed back for
+   * the main thread's tap to `keep`; the counts follow once, at the end (`counted`).
    */
-  detach(result: ConversationResult): CoverageRecord | undefined {
+  countHere(result: ConversationResult): TranscriptLine[] | undefined {
+    const record = this.take(result);
+    if (!record) return undefined;
+    this.counter.add(record.path);
+    return record.transcript;
+  }
+
+  /** A worker's result and its transcript (the worker counted its path). */
+  keep(result: ConversationResult, transcript: TranscriptLine[] | undefined): void {
+    if (transcript) this.kept.push({ result, transcript });
+  }
+
+  /** What this tap counted, as plain data (a worker's, for the main thread's `addCounted`). */
+  counted(): CounterState {
+    return this.counter.state();
+  }
+
+  addCounted(state: CounterState): void {
+    this.counter.addState(state);
+  }
+
+  private take(result: ConversationResult): CoverageRecord | undefined {
     const queue = this.open.get(keyOf(result));
     const record = queue?.shift();
     if (queue && !queue.length) this.open.delete(keyOf(result));
     return record;
-  }
-
-  /** A conversation's result with what a tap saw of it (this one's, or a worker's). */
-  add(result: ConversationResult, record: CoverageRecord | undefined): void {
-    if (!record) return;
-    this.counter.add(record.path);
-    if (record.transcript) this.kept.push({ result, transcript: record.transcript });
   }
 
   coverage(): FlowCoverage {

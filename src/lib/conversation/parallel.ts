@@ -20,12 +20,12 @@ import { isScriptError } from './types';
 /** Main → worker. */
 type ToWorker = { type: 'run'; indexes: number[]; conversations: Conversation[] } | { type: 'end' } | { type: 'abort' };
 /** Worker → main. */
-type FromWorker<Extra> =
+type FromWorker<Extra, Final> =
   | { type: 'results'; results: { result: ConversationResult; extra?: Extra }[] }
-  | { type: 'done'; notRun: number; interrupted: number }
+  | { type: 'done'; notRun: number; interrupted: number; final?: Final }
   | { type: 'failed'; message: string; stack?: string };
 
-export interface ParallelRunOptions<Extra> {
+export interface ParallelRunOptions<Extra, Final> {
   jobs: number;
   /** The worker's script (it calls `serveConversations`), and what it is started with. */
   workerFile: string;
@@ -34,6 +34,8 @@ export interface ParallelRunOptions<Extra> {
   concurrency: number;
   signal?: AbortSignal;
   onResult?: (result: ConversationResult, extra: Extra | undefined) => void;
+  /** What a worker says once its conversations are done (its counts). */
+  onWorkerDone?: (final: Final | undefined) => void;
   onScriptError?: (error: ScriptError) => void;
 }
 
@@ -62,7 +64,7 @@ function startWorker(file: string, workerData: unknown): Worker {
 }
 
 /** Like runConversations, over `jobs` worker threads; the same summary. */
-export async function runConversationsInWorkers<Extra>(source: AsyncIterable<Conversation | ScriptError>, o: ParallelRunOptions<Extra>): Promise<RunSummary> {
+export async function runConversationsInWorkers<Extra, Final>(source: AsyncIterable<Conversation | ScriptError>, o: ParallelRunOptions<Extra, Final>): Promise<RunSummary> {
   const started = performance.now();
   const summary: RunSummary = {
     counts: { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 },
@@ -85,7 +87,7 @@ export async function runConversationsInWorkers<Extra>(source: AsyncIterable<Con
     const worker = startWorker(o.workerFile, { data: o.workerData, concurrency: perWorker });
     const state = { worker, queued: 0, batch: [] as Conversation[], indexes: [] as number[], done: false, finished: undefined as unknown as Promise<void>, wake: undefined as (() => void) | undefined };
     state.finished = new Promise<void>((resolve) => {
-      worker.on('message', (message: FromWorker<Extra>) => {
+      worker.on('message', (message: FromWorker<Extra, Final>) => {
         if (message.type === 'results') {
           state.queued -= message.results.length;
           state.wake?.();
@@ -94,6 +96,11 @@ export async function runConversationsInWorkers<Extra>(source: AsyncIterable<Con
           summary.notRun += message.notRun;
           summary.interrupted += message.interrupted;
           state.done = true;
+          try {
+            o.onWorkerDone?.(message.final);
+          } catch (error) {
+            fail(error as Error);
+          }
         } else {
           const error = new Error(message.message);
           if (message.stack) error.stack = message.stack;
@@ -210,11 +217,11 @@ export async function runConversationsInWorkers<Extra>(source: AsyncIterable<Con
  * The worker's side: conversations arrive from the main thread and run, `concurrency` at
  * once, through `factory(index)`'s driver; each result goes back with what `extra` adds.
  */
-export async function serveConversations<Extra>(
+export async function serveConversations<Extra, Final>(
   port: MessagePort,
   concurrency: number,
   factory: (indexOf: (conversation: Conversation) => number) => DriverFactory,
-  o: { timeoutMs: number; extra?: (result: ConversationResult) => Extra | undefined },
+  o: { timeoutMs: number; extra?: (result: ConversationResult) => Extra | undefined; final?: () => Final },
 ): Promise<void> {
   const queue: Conversation[] = [];
   const indexes = new WeakMap<Conversation, number>();
@@ -247,7 +254,7 @@ export async function serveConversations<Extra>(
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (!outbox.length) return;
-    port.postMessage({ type: 'results', results: outbox } satisfies FromWorker<Extra>);
+    port.postMessage({ type: 'results', results: outbox } satisfies FromWorker<Extra, Final>);
     outbox = [];
   };
   try {
@@ -256,15 +263,16 @@ export async function serveConversations<Extra>(
       timeoutMs: o.timeoutMs,
       signal: controller.signal,
       onResult: (result) => {
-        outbox.push({ result, extra: o.extra?.(result) });
+        const extra = o.extra?.(result);
+        outbox.push(extra === undefined ? { result } : { result, extra });
         if (outbox.length >= BATCH) send();
         else timer ??= setTimeout(send, RESULTS_AFTER_MS);
       },
     });
     send();
-    port.postMessage({ type: 'done', notRun: summary.notRun, interrupted: summary.interrupted } satisfies FromWorker<Extra>);
+    port.postMessage({ type: 'done', notRun: summary.notRun, interrupted: summary.interrupted, final: o.final?.() } satisfies FromWorker<Extra, Final>);
   } catch (error) {
-    port.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } satisfies FromWorker<Extra>);
+    port.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } satisfies FromWorker<Extra, Final>);
   }
   port.close();
 }

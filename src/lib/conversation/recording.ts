@@ -673,14 +673,25 @@ export class RecordingFile {
     // Documents start at a `---` line; their first lines name them. Searched in the bytes,
     // chunk by chunk (a chunk overlaps the next by a few bytes, so no separator is missed).
     const starts: number[] = [];
-    if (head.startsWith('---\n')) starts.push(0);
+    // Each document's key, read from its first lines where the chunk holds them (else below, by itself).
+    const keys: (string | undefined)[] = [];
+    if (head.startsWith('---\n')) {
+      starts.push(0);
+      keys.push(undefined);
+    }
     const separator = Buffer.from('\n---\n');
     for (let position = 0; position < size; position += CHUNK - separator.length) {
       const read = fs.readSync(this.fd as number, chunk, 0, Math.min(CHUNK, size - position), position);
       let at = chunk.indexOf(separator, 0);
       while (at !== -1 && at + separator.length <= read) {
         const start = position + at + 1;
-        if (starts[starts.length - 1] !== start) starts.push(start);
+        if (starts[starts.length - 1] !== start) {
+          starts.push(start);
+          // `---`, `conversation: …`, `file: …`: three lines from the separator's second newline on.
+          let end = at + 1;
+          for (let line = 0; line < 3 && end !== -1 && end < read; line++) end = chunk.indexOf(10, end + 1);
+          keys.push(end !== -1 && end < read ? keyOfDocument(chunk.toString('utf8', at + 1, end + 1), this.file, start) : undefined);
+        }
         at = chunk.indexOf(separator, at + 1);
       }
       if (position + read >= size) break;
@@ -689,8 +700,7 @@ export class RecordingFile {
     this.end = size;
     this.claimed = new Uint8Array(starts.length);
     for (let i = 0; i < starts.length; i++) {
-      const { name, file } = this.headerAt(i);
-      const key = conversationKey(name, file);
+      const key = keys[i] ?? this.keyAt(i);
       const h = this.hash(key);
       const other = this.byHash.get(h);
       if (other === undefined) {
@@ -702,6 +712,7 @@ export class RecordingFile {
         this.byHash.set(h, COLLIDED);
       }
       if (this.collided.has(key)) {
+        const [name, file] = key.split('\u0000');
         throw new UsageError(`${this.file} holds the conversation "${name}"${file ? ` of ${file}` : ''} twice.`, 'Merge recordings with test-chat --merge-recordings, which keeps one of each.');
       }
       this.collided.set(key, i);

@@ -18,8 +18,8 @@ import type { HttpTransport } from '../http/types';
 import type { FlowDefinition } from '../domain/flow';
 import type { ChannelModel } from '../domain/setup';
 import type { RunOptions } from '../conversation/run-options';
-import type { FlowCoverage } from '../conversation/coverage';
-import { CoverageTap, type CoverageRecord, type ReportedConversation } from '../conversation/coverage-tap';
+import type { CounterState, FlowCoverage } from '../conversation/coverage';
+import { CoverageTap, type ReportedConversation, type TranscriptLine } from '../conversation/coverage-tap';
 
 export interface ScriptRunOptions {
   path: string;
@@ -284,15 +284,18 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
         transcripts: Boolean(o.transcripts),
         secrets: registeredSecrets(),
       };
-      summary = await runConversationsInWorkers<CoverageRecord>(source, {
+      summary = await runConversationsInWorkers<TranscriptLine[], CounterState>(source, {
         jobs,
         workerFile: WORKER_FILE,
         workerData: data,
         concurrency: o.concurrency,
         signal: o.signal,
-        onResult: (result, record) => {
-          coverage.add(result, record);
+        onResult: (result, transcript) => {
+          coverage.keep(result, transcript);
           onResult(result);
+        },
+        onWorkerDone: (counted) => {
+          if (counted) coverage.addCounted(counted);
         },
         onScriptError,
       });

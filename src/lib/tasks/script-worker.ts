@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   try {
     await serveConversations(parentPort!, concurrency, (indexOf) => scriptDriverFactory({ definition: data.definition, http, channelModel: data.channelModel, run: data.run }, coverage, pacer, tap, indexOf), {
       timeoutMs: data.timeoutMs,
-      extra: (result) => coverage.detach(result),
+      extra: (result) => coverage.countHere(result),
+      final: () => coverage.counted(),
     });
   } finally {
     tap.close();

@@ -81,6 +81,15 @@ describe('a replay over worker threads (--jobs)', () => {
     assert.deepStrictEqual([...two.coverageCounts.transitions], [...one.coverageCounts.transitions]);
   });
 
+  it("keeps each conversation's transcript for --report, as one thread does", async () => {
+    const byName = (r: Awaited<ReturnType<typeof replay>>) =>
+      (r.conversations ?? []).map((c) => ({ name: c.result.name, transcript: c.transcript })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const one = await replay({ jobs: 1, transcripts: true });
+    const two = await replay({ jobs: 2, transcripts: true });
+    assert.strictEqual(two.conversations?.length, COUNT);
+    assert.deepStrictEqual(byName(two), byName(one));
+  });
+
   it('Ctrl-C stops sending conversations; the rest is counted as not run, and the run ends as aborted', async () => {
     const controller = new AbortController();
     let results = 0;
