@@ -262,6 +262,7 @@ export async function serveConversations<Extra, Final>(
       concurrency,
       timeoutMs: o.timeoutMs,
       signal: controller.signal,
+      keepFailed: false,
       onResult: (result) => {
         const extra = o.extra?.(result);
         outbox.push(extra === undefined ? { result } : { result, extra });

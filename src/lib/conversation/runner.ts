@@ -177,6 +177,8 @@ export interface RunOptions {
   onResult?: (result: ConversationResult) => void;
   onScriptError?: (error: ScriptError) => void;
   match?: MatchOptions;
+  /** `false`: the summary keeps no failed result (a worker thread's: the main thread keeps them). */
+  keepFailed?: boolean;
 }
 
 /**
@@ -243,7 +245,7 @@ export async function runConversations(
       }
       summary.total++;
       summary.counts[result.status]++;
-      if (result.status !== 'passed') summary.failedResults.push(result);
+      if (result.status !== 'passed' && options.keepFailed !== false) summary.failedResults.push(result);
       try {
         options.onResult?.(result);
       } catch (error) {

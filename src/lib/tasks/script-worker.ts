@@ -10,6 +10,7 @@ import { tapFor } from '../conversation/recording';
 import { CoverageTap } from '../conversation/coverage-tap';
 import { Pacer } from '../conversation/pacing';
 import { serveConversations } from '../conversation/parallel';
+import { createHeapBudget } from '../conversation/heap-budget';
 import { scriptDriverFactory, type ScriptWorkerData } from './run-scripts';
 
 async function main(): Promise<void> {
@@ -19,10 +20,15 @@ async function main(): Promise<void> {
   const tap = tapFor({ http, definition: data.definition, setup: { endpointUrl: data.setupEndpointUrl }, run: data.run }, data.recording);
   const coverage = new CoverageTap(data.definition, { transcripts: data.transcripts });
   const pacer = new Pacer(undefined);
+  // A worker's heap is its own: it keeps its old generation in check as the main thread does.
+  const heapBudget = createHeapBudget();
   try {
     await serveConversations(parentPort!, concurrency, (indexOf) => scriptDriverFactory({ definition: data.definition, http, channelModel: data.channelModel, run: data.run }, coverage, pacer, tap, indexOf), {
       timeoutMs: data.timeoutMs,
-      extra: (result) => coverage.countHere(result),
+      extra: (result) => {
+        heapBudget();
+        return coverage.countHere(result);
+      },
       final: () => coverage.counted(),
     });
   } finally {
