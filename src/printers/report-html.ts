@@ -1,6 +1,7 @@
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import { coverageLine } from './coverage';
 import { failureMessage, uncheckedText } from './script-report';
+import { sideText } from './failure';
 import type { ReportedConversation, TranscriptLine } from '../lib/conversation/coverage-tap';
 import type { RunTotals } from '../lib/conversation/report';
 import type { ScriptError } from '../lib/conversation/types';
@@ -78,7 +79,7 @@ function conversationHtml(c: ReportedConversation): string {
   const transcript = c.transcript.map((l) => `<div class="line ${l.from}"><span class="who">${l.from}</span>${esc(lineText(l))}</div>`).join('');
   const failures = [
     ...r.failures.map(
-      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,
+      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(sideText(f.expected))}</pre></td></tr><tr><th>actual</th><td><pre>${esc(sideText(f.actual))}</pre></td></tr></table></div>`,
     ),
     ...(r.error ? [`<div class="failure"><div class="where">${esc(`${r.file}:${r.line}`)}</div><div>${esc(`${r.status}: ${r.error}`)}</div></div>`] : []),
     ...(r.notCheckable ?? []).map((n) => `<div class="unchecked">${esc(`${n.file}:${n.line}: ${n.name} not checked: ${uncheckedText(n.reason)}`)}</div>`),

@@ -162,7 +162,13 @@ export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript' | 
     ...rest,
     transcript: transcriptJson(report.transcript),
     // A bot answer's problem is data (`answer`, with its code): its words as every problem has them.
-    problems: report.problems.map((p) => (p.answer ? { ...p, ...problemWords(p) } : p)),
+    problems: report.problems.map((p) => {
+      if (p.answer) return { ...p, ...problemWords(p) };
+      if (!p.replay) return p;
+      // A replayed turn's failure: its words as before, its code beside them.
+      const { replay, ...rest } = p;
+      return { ...rest, ...problemWords(p), replayCode: replay.code };
+    }),
     notes: report.notes.map(preparedNoteText),
   };
 }

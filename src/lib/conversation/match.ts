@@ -1,8 +1,9 @@
 /**
  * Pure matching of one expected bot message against one message the customer received.
- * `expected`/`actual` are short human texts for the side-by-side failure report.
+ * `expected` describes the check; `actual` is what the customer received, or a state with
+ * a code (`FailureSide`) the failure report words.
  */
-import type { BotiumMatchMode, Expectation, HandoverExpectation } from './types';
+import type { BotiumMatchMode, Expectation, FailureSide, FailureState, HandoverExpectation } from './types';
 
 export interface ObservedButton {
   text?: string;
@@ -37,7 +38,7 @@ export interface ObservedMessage {
 export interface MatchResult {
   ok: boolean;
   expected: string;
-  actual: string;
+  actual: FailureSide;
 }
 
 export interface MatchOptions {
@@ -47,7 +48,7 @@ export interface MatchOptions {
   wholeMessage?: boolean;
 }
 
-const NO_MESSAGE = '(no message)';
+const NO_MESSAGE: FailureState = { code: 'no-message' };
 
 /**
  * Check every expectation against one message; the first that fails is reported.
@@ -72,14 +73,14 @@ export function matchBot(
 }
 
 /** What a passed check says: nothing is printed for it, so nothing is described. */
-function passed(actual: string): MatchResult {
+function passed(actual: FailureSide): MatchResult {
   return { ok: true, expected: '', actual };
 }
 
 /** The expectation is described only when it failed: a suite checks every bot message. */
 function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptions): MatchResult {
   const text = msg.text ?? '';
-  const verdict = (ok: boolean, actual: string = text): MatchResult => (ok ? passed(actual) : { ok, expected: describeExpectation(expect), actual });
+  const verdict = (ok: boolean, actual: FailureSide = text): MatchResult => (ok ? passed(actual) : { ok, expected: describeExpectation(expect), actual });
   switch (expect.kind) {
     case 'any':
       return passed(text);
@@ -121,7 +122,7 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
       try {
         ok = new RegExp(expect.pattern, expect.flags ?? '').test(text);
       } catch (error) {
-        return verdict(false, `(invalid regular expression: ${(error as Error).message})`);
+        return verdict(false, { code: 'invalid-regex', error: (error as Error).message });
       }
       return verdict(ok);
     }
@@ -140,7 +141,7 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
   }
 }
 
-type Verdict = (ok: boolean, actual?: string) => MatchResult;
+type Verdict = (ok: boolean, actual?: FailureSide) => MatchResult;
 
 /** Botium's BUTTONS / MEDIA / CARDS (ButtonsAsserter, MediaAsserter, CardsAsserter) and JSON_PATH (JsonPathAsserter). */
 const same = (text: string) => text;
@@ -151,7 +152,7 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
   if (expect.name === 'JSON_PATH') {
     const [jsonPath, want] = expect.args;
     const values = jsonPathQuery(msg.source, jsonPath);
-    if (!values.ok) return verdict(false, `(invalid JSON path ${jsonPath}: ${values.error})`);
+    if (!values.ok) return verdict(false, { code: 'invalid-json-path', path: jsonPath, error: values.error });
     const shown = `${jsonPath} = ${values.values.length ? values.values.map(botiumString).join(', ') : '(nothing)'}`;
     if (!values.values.length) return verdict(expect.not, shown);
     if (want === undefined) return verdict(!expect.not, shown);
@@ -338,15 +339,15 @@ export function wildcardMatch(
 }
 
 /**
- * Where `actual` departs from `expected` (a deep subset), as `path: expected X, got Y`;
+ * Where `actual` departs from `expected` (a deep subset), at which path and how;
  * undefined when it holds. Objects: every expected key, recursively; arrays: same length,
  * element by element; anything else: strict equality.
  */
-export function subsetMismatch(expected: unknown, actual: unknown, path: string): string | undefined {
+export function subsetMismatch(expected: unknown, actual: unknown, path: string): FailureState | undefined {
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return `${path}: expected an array, got ${stringify(actual)}`;
+    if (!Array.isArray(actual)) return { code: 'subset-mismatch', path, want: 'array', got: stringify(actual) };
     if (actual.length !== expected.length) {
-      return `${path}: expected ${expected.length} element(s), got ${actual.length}: ${stringify(actual)}`;
+      return { code: 'subset-mismatch', path, want: 'length', length: expected.length, count: actual.length, got: stringify(actual) };
     }
     for (let i = 0; i < expected.length; i++) {
       const inner = subsetMismatch(expected[i], actual[i], `${path}[${i}]`);
@@ -356,16 +357,16 @@ export function subsetMismatch(expected: unknown, actual: unknown, path: string)
   }
   if (expected !== null && typeof expected === 'object') {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
-      return `${path}: expected an object, got ${stringify(actual)}`;
+      return { code: 'subset-mismatch', path, want: 'object', got: stringify(actual) };
     }
     for (const [key, value] of Object.entries(expected)) {
-      if (!Object.prototype.hasOwnProperty.call(actual, key)) return `${path}.${key}: missing`;
+      if (!Object.prototype.hasOwnProperty.call(actual, key)) return { code: 'subset-mismatch', path: `${path}.${key}`, want: 'present' };
       const inner = subsetMismatch(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
       if (inner) return inner;
     }
     return undefined;
   }
-  return Object.is(expected, actual) ? undefined : `${path}: expected ${stringify(expected)}, got ${stringify(actual)}`;
+  return Object.is(expected, actual) ? undefined : { code: 'subset-mismatch', path, want: 'value', value: stringify(expected), got: stringify(actual) };
 }
 
 export interface ObservedHandover {
@@ -377,7 +378,7 @@ export interface ObservedHandover {
 /** Check an escalation against a `handover` step; undefined `observed` means none happened. */
 export function matchHandover(expect: HandoverExpectation | undefined, observed: ObservedHandover | undefined): MatchResult {
   const expected = describeHandover(expect);
-  if (!observed) return { ok: false, expected, actual: '(no handover)' };
+  if (!observed) return { ok: false, expected, actual: { code: 'no-handover' } };
   const actual = describeHandover({
     workflow: observed.workflow,
     channel: observed.channel,
@@ -393,10 +394,11 @@ export function matchHandover(expect: HandoverExpectation | undefined, observed:
     let attributes = observed.attributes;
     // Studio's Send to Flex widget carries attributes as a JSON string.
     if (typeof attributes === 'string') {
+      const raw = attributes;
       try {
-        attributes = JSON.parse(attributes);
+        attributes = JSON.parse(raw);
       } catch {
-        return { ok: false, expected, actual: `attributes (not JSON): ${attributes}` };
+        return { ok: false, expected, actual: { code: 'attributes-not-json', attributes: raw } };
       }
     }
     const mismatch = subsetMismatch(expect.attributes, attributes, 'attributes');

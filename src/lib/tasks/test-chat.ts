@@ -311,8 +311,7 @@ export async function playMessages(prepared: PreparedChat, messages: string[], r
     const replayFailed = (): boolean => {
       const failure = conversation?.takeFailure();
       if (!failure) return false;
-      const indent = (text: string) => text.split('\n').join('\n             ');
-      chat.problems.push({ kind: 'bot-answer', widget: '', message: `${failure.message}:\n   recorded: ${indent(failure.expected)}\n   now:      ${indent(failure.actual)}` });
+      chat.problems.push({ kind: 'bot-answer', widget: '', replay: failure });
       return true;
     };
     // A REST API execution (or a subflow on its own) starts before the customer writes: the messages answer it.
