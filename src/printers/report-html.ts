@@ -1,6 +1,7 @@
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import { coverageLine } from './coverage';
 import { failureMessage, uncheckedText } from './script-report';
+import { flowSourceText } from './test-chat';
 import { sideText } from './failure';
 import type { ReportedConversation, TranscriptLine } from '../lib/conversation/coverage-tap';
 import type { RunTotals } from '../lib/conversation/report';
@@ -114,7 +115,7 @@ details.conversation{border-top:1px solid #e5e7eb;padding:6px 0}summary{cursor:p
 /** Renders the run's report and writes it (redacted) to `file`. */
 export function writeHtmlReport(file: string, prepared: PreparedChat, result: ScriptRunResult, minCoverage?: number): void {
   const html = reportHtml({
-    flow: prepared.source,
+    flow: flowSourceText(prepared.source),
     generatedAt: new Date().toISOString(),
     totals: runTotals(result.summary),
     elapsedMs: result.summary.elapsedMs,

@@ -1,4 +1,4 @@
-import type { PreparedChat, PreparedNote, PreparedWarning } from '../lib/conversation/prepared';
+import type { FlowSource, PreparedChat, PreparedNote, PreparedWarning } from '../lib/conversation/prepared';
 import { describeIssue } from '../lib/tasks/test-chat';
 import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
@@ -46,9 +46,23 @@ export function preparedWarningText(w: PreparedWarning): string {
   }
 }
 
+/** Where the flow comes from, for the banner, -o json's `flow` and the HTML report (its errors say it in lib/tasks/test-chat.ts). */
+export function flowSourceText(source: FlowSource): string {
+  switch (source.kind) {
+    case 'flow-file':
+      return `flow file ${source.file}`;
+    case 'deployed':
+      return `deployed flow "${source.name}" (${source.sid}, revision ${source.revision})`;
+    case 'subflow':
+      return `subflow ${source.sid}`;
+    case 'built':
+      return source.demo ? 'the flow link-flow builds, against the embedded demo bot' : 'the flow link-flow would deploy';
+  }
+}
+
 export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): string[] {
   return [
-    `Running ${prepared.source}.`,
+    `Running ${flowSourceText(prepared.source)}.`,
     `Bot endpoint: ${prepared.endpoint ?? AS_THE_FLOW_SAYS}. You are the customer (channel: ${prepared.setup.channelModel}).`,
     ...(o.demo ? [DEMO_HINT] : []),
     ...prepared.notes.map((n) => `Note: ${preparedNoteText(n)}`),
@@ -153,11 +167,11 @@ export function transcriptRows(report: ChatReport): { from: string; text: string
 }
 
 /** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
-export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript' | 'notes'> & { transcript: Array<Record<string, unknown>>; notes: string[] } {
+export function reportJson(report: ChatReport): Omit<ChatReport, 'flow' | 'transcript' | 'notes'> & { flow: string; transcript: Array<Record<string, unknown>>; notes: string[] } {
   // The keys in the order they always had: flow, endpoint, then the rest.
   const { flow, endpoint, ...rest } = report;
   return {
-    flow,
+    flow: flowSourceText(flow),
     endpoint: endpoint ?? AS_THE_FLOW_SAYS,
     ...rest,
     transcript: transcriptJson(report.transcript),

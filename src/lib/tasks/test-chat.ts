@@ -16,7 +16,7 @@ import { startEventFor, wiredEvents } from '../runtime/flow';
 import { DEFAULT_CUSTOMER_ADDRESS, TRIGGER_EVENT } from '../domain/studio';
 import { readStubFile } from '../runtime/stubs';
 import { ChatSession } from '../conversation/chat';
-import type { PreparedChat, PreparedNote, PreparedWarning } from '../conversation/prepared';
+import type { FlowSource, PreparedChat, PreparedNote, PreparedWarning } from '../conversation/prepared';
 import { tapFor, type RecordingOptions } from '../conversation/recording';
 import type { RunOptions } from '../conversation/run-options';
 
@@ -135,11 +135,11 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
     }
 
     let definition: FlowDefinition;
-    let source: string;
+    let source: FlowSource;
     if (o.flowFile) {
       const knownEndpoint = input.endpointUrl ?? o.saved?.endpointUrl;
       definition = revealEndpointToken(readFlowFile(o.flowFile).definition, knownEndpoint);
-      source = `flow file ${o.flowFile}`;
+      source = { kind: 'flow-file', file: o.flowFile };
     } else if (o.deployedFlow) {
       const api = new TwilioApi(o.deployedFlow.client);
       const wanted = o.deployedFlow.flow;
@@ -154,10 +154,10 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       }
       const flow = await api.fetchFlow(sid);
       definition = flow.definition as FlowDefinition;
-      source = `deployed flow "${flow.name}" (${flow.sid}, revision ${flow.revision})`;
+      source = { kind: 'deployed', name: flow.name, sid: flow.sid, revision: flow.revision };
     } else {
       definition = buildFlow(buildOptions(setup));
-      source = o.demo ? 'the flow link-flow builds, against the embedded demo bot' : 'the flow link-flow would deploy';
+      source = { kind: 'built', demo: Boolean(o.demo) };
     }
     registerUrlsIn(definition);
     // A deployed flow passed Studio's own validation: the linter's doubts are only warnings.
@@ -171,7 +171,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
     const subflows = await loadSubflows(definition, pairs(o.subflows, '--subflow', 'FW…=FILE'), o.deployedFlow ? new TwilioApi(o.deployedFlow.client) : undefined, warnings);
     for (const [sid, child] of subflows) {
       registerUrlsIn(child);
-      warnings.push(...checkFlow(child, `subflow ${sid}`, { strict: true }).warnings);
+      warnings.push(...checkFlow(child, { kind: 'subflow', sid }, { strict: true }).warnings);
     }
     const run: RunOptions = {
       botEndpoint: needsEndpoint ? setup.endpointUrl : input.endpointUrl ?? o.saved?.endpointUrl,
@@ -226,16 +226,17 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
  * than failing halfway through a conversation. A widget type the runner does not model is
  * only a warning: the run stops if and when it reaches it, as the flow may never go there.
  */
-export function checkFlow(definition: FlowDefinition, source: string, o: { strict: boolean }): { warnings: PreparedWarning[] } {
+export function checkFlow(definition: FlowDefinition, source: FlowSource, o: { strict: boolean }): { warnings: PreparedWarning[] } {
   if (isStudioV1Export(definition)) {
     const [what, how] = STUDIO_V1_MESSAGE.split('; ');
-    throw new UsageError(`${source[0].toUpperCase()}${source.slice(1)}: ${what}.`, `${how[0].toUpperCase()}${how.slice(1)}.`);
+    throw flowError(source, `: ${what}.`, `${how[0].toUpperCase()}${how.slice(1)}.`);
   }
   // A flow only a phone call starts is refused for that, whatever else the lint would say.
   const wired = [...wiredEvents(definition).keys()];
   if (wired.length && !wired.some((e) => RUNNABLE_STARTS.includes(e))) {
-    throw new UsageError(
-      `${source[0].toUpperCase()}${source.slice(1)} starts only with ${wired.map((e) => `"${e}"`).join(', ')}: Studio runs it for a phone call, which test-chat does not model.`,
+    throw flowError(
+      source,
+      ` starts only with ${wired.map((e) => `"${e}"`).join(', ')}: Studio runs it for a phone call, which test-chat does not model.`,
       'test-chat runs executions started by a message (incomingMessage, incomingConversationMessage), the REST API (incomingRequest, with --param) or a parent flow (incomingParent).',
     );
   }
@@ -246,14 +247,37 @@ export function checkFlow(definition: FlowDefinition, source: string, o: { stric
     .map((i): PreparedWarning => (i.property === 'type' ? { code: 'unmodelled-type', widget: i.widget!, type: describeType(definition, i.widget!) } : { code: 'lenient-property', issue: i }));
   if (errors.length && o.strict) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-    throw new UsageError(
-      `${source[0].toUpperCase()}${source.slice(1)} is not a valid Studio flow: ${describeIssue(errors[0])}${more}.`,
+    throw flowError(
+      source,
+      ` is not a valid Studio flow: ${describeIssue(errors[0])}${more}.`,
       'Studio would reject it; fix the flow (or export it again from the Studio Console) and retry.',
       { issues: errors },
     );
   }
   for (const e of errors) warnings.push({ code: 'studio-accepted', issue: e });
   return { warnings };
+}
+
+/**
+ * A flow test-chat cannot run, named by where it comes from (the banner says the same in
+ * printers/test-chat.ts `flowSourceText`, lower-case).
+ */
+function flowError(source: FlowSource, what: string, hint: string, data?: Record<string, unknown>): UsageError {
+  return new UsageError(
+    `${
+      source.kind === 'flow-file'
+        ? `Flow file ${source.file}`
+        : source.kind === 'deployed'
+          ? `Deployed flow "${source.name}" (${source.sid}, revision ${source.revision})`
+          : source.kind === 'subflow'
+            ? `Subflow ${source.sid}`
+            : source.demo
+              ? 'The flow link-flow builds, against the embedded demo bot'
+              : 'The flow link-flow would deploy'
+    }${what}`,
+    hint,
+    data,
+  );
 }
 
 const RUNNABLE_STARTS = [...Object.values(TRIGGER_EVENT), 'incomingRequest', 'incomingParent'];
@@ -280,7 +304,7 @@ function registerUrlsIn(definition: FlowDefinition): void {
 }
 
 export interface ChatReport {
-  flow: string;
+  flow: FlowSource;
   /** Absent when the run calls only the URLs the flow holds. */
   endpoint?: string;
   transcript: ChatSession['transcript'];

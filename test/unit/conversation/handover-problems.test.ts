@@ -38,7 +38,7 @@ const built = (channelModel: 'conversations' | 'legacy') =>
   });
 
 const reportOf = (chat: ChatSession): ChatReport => ({
-  flow: 'test',
+  flow: { kind: 'flow-file', file: 'test' },
   endpoint: 'https://endpoint.example.test/…cdef',
   transcript: chat.transcript,
   handedOver: true,
