@@ -1,5 +1,5 @@
 import type { FlowSource, PreparedChat, PreparedNote, PreparedWarning } from '../lib/conversation/prepared';
-import { describeIssue } from '../lib/tasks/test-chat';
+import { describeIssue, lintFindingText } from './lint';
 import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
 import { entryText, formatEntry, formatHandover, problemWords, transcriptJson } from './transcript';
@@ -40,7 +40,7 @@ export function preparedWarningText(w: PreparedWarning): string {
     case 'unmodelled-type':
       return `Widget "${w.widget}" has a type test-chat does not model (${w.type}): a run that reaches it stops there.`;
     case 'lenient-property':
-      return `Widget "${w.issue.widget}" ${w.issue.property}: ${w.issue.message}.`;
+      return `Widget "${w.issue.widget}" ${w.issue.property}: ${lintFindingText(w.issue)}.`;
     case 'studio-accepted':
       return `Studio accepted this flow, but: ${describeIssue(w.issue)}.`;
   }

@@ -8,7 +8,7 @@ import { redactEndpoint, registerEndpointSecret, registerUrlSecrets } from '../r
 import { resolveSetup, type SetupInput } from '../setup/resolve';
 import type { Setup } from '../domain/setup';
 import { buildFlow, lintFlow, type LintIssue } from '../studio';
-import { isStudioV1Export, STUDIO_V1_MESSAGE } from '../studio/lint';
+import { isStudioV1Export } from '../studio/lint';
 import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../domain/flow';
 import { TwilioApi } from '../twilio/api';
@@ -227,70 +227,36 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
  * only a warning: the run stops if and when it reaches it, as the flow may never go there.
  */
 export function checkFlow(definition: FlowDefinition, source: FlowSource, o: { strict: boolean }): { warnings: PreparedWarning[] } {
-  if (isStudioV1Export(definition)) {
-    const [what, how] = STUDIO_V1_MESSAGE.split('; ');
-    throw flowError(source, `: ${what}.`, `${how[0].toUpperCase()}${how.slice(1)}.`);
-  }
+  if (isStudioV1Export(definition)) throw new FlowRefusedError({ source, why: 'studio-v1' });
   // A flow only a phone call starts is refused for that, whatever else the lint would say.
   const wired = [...wiredEvents(definition).keys()];
-  if (wired.length && !wired.some((e) => RUNNABLE_STARTS.includes(e))) {
-    throw flowError(
-      source,
-      ` starts only with ${wired.map((e) => `"${e}"`).join(', ')}: Studio runs it for a phone call, which test-chat does not model.`,
-      'test-chat runs executions started by a message (incomingMessage, incomingConversationMessage), the REST API (incomingRequest, with --param) or a parent flow (incomingParent).',
-    );
-  }
+  if (wired.length && !wired.some((e) => RUNNABLE_STARTS.includes(e))) throw new FlowRefusedError({ source, why: 'phone-only', events: wired });
   const issues = lintFlow(definition);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues
-    .filter((i) => i.severity === 'warning' && i.widget && (i.property === 'type' || i.asStudio))
-    .map((i): PreparedWarning => (i.property === 'type' ? { code: 'unmodelled-type', widget: i.widget!, type: describeType(definition, i.widget!) } : { code: 'lenient-property', issue: i }));
-  if (errors.length && o.strict) {
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-    throw flowError(
-      source,
-      ` is not a valid Studio flow: ${describeIssue(errors[0])}${more}.`,
-      'Studio would reject it; fix the flow (or export it again from the Studio Console) and retry.',
-      { issues: errors },
-    );
-  }
+    .filter((i) => i.severity === 'warning' && i.widget && (i.code === 'unmodelled-type' || i.asStudio))
+    .map((i): PreparedWarning => (i.code === 'unmodelled-type' ? { code: 'unmodelled-type', widget: i.widget!, type: i.type } : { code: 'lenient-property', issue: i }));
+  if (errors.length && o.strict) throw new FlowRefusedError({ source, why: 'not-valid', issues: errors });
   for (const e of errors) warnings.push({ code: 'studio-accepted', issue: e });
   return { warnings };
 }
 
 /**
- * A flow test-chat cannot run, named by where it comes from (the banner says the same in
- * printers/test-chat.ts `flowSourceText`, lower-case).
+ * Why test-chat cannot run a flow, and where it comes from: a Studio v1 export, a flow
+ * only a phone call starts (its trigger's `events`), or one Studio would reject (its lint
+ * errors).
  */
-function flowError(source: FlowSource, what: string, hint: string, data?: Record<string, unknown>): UsageError {
-  return new UsageError(
-    `${
-      source.kind === 'flow-file'
-        ? `Flow file ${source.file}`
-        : source.kind === 'deployed'
-          ? `Deployed flow "${source.name}" (${source.sid}, revision ${source.revision})`
-          : source.kind === 'subflow'
-            ? `Subflow ${source.sid}`
-            : source.demo
-              ? 'The flow link-flow builds, against the embedded demo bot'
-              : 'The flow link-flow would deploy'
-    }${what}`,
-    hint,
-    data,
-  );
+export type FlowRefusal = { source: FlowSource } & ({ why: 'studio-v1' } | { why: 'phone-only'; events: string[] } | { why: 'not-valid'; issues: LintIssue[] });
+
+/** A flow test-chat refuses before it runs: a usage error the printers word (printers/lint.ts), `issues` for -o json. */
+export class FlowRefusedError extends UsageError {
+  constructor(readonly refusal: FlowRefusal) {
+    super('flow-refused', undefined, refusal.why === 'not-valid' ? { issues: refusal.issues } : undefined);
+    this.name = 'FlowRefusedError';
+  }
 }
 
 const RUNNABLE_STARTS = [...Object.values(TRIGGER_EVENT), 'incomingRequest', 'incomingParent'];
-
-/** A lint finding with the widget and property it is about (`"Say" body: …`). */
-export function describeIssue(i: LintIssue): string {
-  const where = [i.widget ? `"${i.widget}"` : '', i.property ?? ''].filter(Boolean).join(' ');
-  return where ? `${where}: ${i.message}` : i.message;
-}
-
-function describeType(definition: FlowDefinition, widget: string): string {
-  return definition.states.find((s) => s.name === widget)?.type ?? 'unknown';
-}
 
 /**
  * A URL a flow calls may carry a token (an API key in its path or query): what looks like
