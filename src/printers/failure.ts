@@ -4,7 +4,7 @@
  * (`FailureSide`, `ReplayFailure` in lib/conversation/types.ts); the text report, JUnit,
  * the HTML report, `-o json` and the REPL say them through here.
  */
-import type { FailureSide, FailureState, ReplayFailure } from '../lib/conversation/types';
+import type { Expectation, FailureSide, FailureState, ReplayFailure } from '../lib/conversation/types';
 
 /** A side as the report shows it: a text as it is, a state in words. */
 export function sideText(side: FailureSide): string {
@@ -13,6 +13,10 @@ export function sideText(side: FailureSide): string {
 
 function stateText(s: FailureState): string {
   switch (s.code) {
+    case 'bot-message':
+      return s.expect.map(describeExpectation).join('; ');
+    case 'handover':
+      return describeHandover(s);
     case 'customer-says':
       return `customer says ${JSON.stringify(s.text)}`;
     case 'customer-silent':
@@ -81,5 +85,51 @@ export function replayFailureText(f: ReplayFailure): string {
       return `the flow called the bot in ${callWhere(f)}, which the recording does not hold`;
     case 'call-differs':
       return `the flow's call to the bot in ${callWhere(f)} differs from the recording (expected: recorded, actual: now)`;
+  }
+}
+
+/** A check of a `#bot` step as the report names it. */
+export function describeExpectation(expect: Expectation): string {
+  switch (expect.kind) {
+    case 'any':
+      return 'any message';
+    case 'botium': {
+      const what = expect.alternatives ? `one of ${stringify(expect.alternatives)}${expect.utterance ? ` (utterances ${expect.utterance})` : ''}` : stringify(expect.text);
+      const how = expect.mode ? ` (${expect.mode})` : expect.caseSensitive ? '' : ' (ignoring case)';
+      return `${expect.not ? 'text NOT like' : 'text like'} ${what}${how}`;
+    }
+    case 'text':
+    case 'rich':
+      return `${expect.not ? '!' : ''}${expect.name} ${expect.args.join('|')}`.trim();
+    case 'notCheckable':
+      // Why it cannot be checked is the report's to say (printers/script-report.ts uncheckedText).
+      return `${expect.name} (not checkable)`;
+    case 'exact':
+      return expect.text;
+    case 'contains':
+      return `text containing ${stringify(expect.text)}`;
+    case 'regex':
+      return `text matching /${expect.pattern}/${expect.flags ?? ''}`;
+    case 'data':
+      return `data including ${stringify(expect.subset)}`;
+    case 'quickReplies':
+      return `quick replies ${expect.mode === 'exact' ? '' : 'including '}${stringify(expect.values)}`;
+  }
+}
+
+function describeHandover(expect: Omit<Extract<FailureState, { code: 'handover' }>, 'code'>): string {
+  const parts: string[] = [];
+  if (expect.workflow !== undefined) parts.push(`workflow ${expect.workflow}`);
+  if (expect.channel !== undefined) parts.push(`channel ${expect.channel}`);
+  if (expect.attributes !== undefined) parts.push(`attributes including ${stringify(expect.attributes)}`);
+  return parts.length ? `handover (${parts.join(', ')})` : 'handover';
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
   }
 }

@@ -37,7 +37,8 @@ export interface ObservedMessage {
 
 export interface MatchResult {
   ok: boolean;
-  expected: string;
+  /** The check that failed, as data (printers/failure.ts describes it). */
+  expected: FailureSide;
   actual: FailureSide;
 }
 
@@ -62,7 +63,7 @@ export function matchBot(
   const given = Array.isArray(expect) ? expect : [expect];
   const list: Expectation[] = given.length ? given : [{ kind: 'any' }];
   if (!observed) {
-    return { ok: false, expected: list.map(describeExpectation).join('; '), actual: NO_MESSAGE };
+    return { ok: false, expected: { code: 'bot-message', expect: list }, actual: NO_MESSAGE };
   }
   let last: MatchResult | undefined;
   for (const one of list) {
@@ -77,10 +78,10 @@ function passed(actual: FailureSide): MatchResult {
   return { ok: true, expected: '', actual };
 }
 
-/** The expectation is described only when it failed: a suite checks every bot message. */
+/** A failed check returns the expectation as it is: a suite checks every bot message, the report describes only the failures. */
 function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptions): MatchResult {
   const text = msg.text ?? '';
-  const verdict = (ok: boolean, actual: FailureSide = text): MatchResult => (ok ? passed(actual) : { ok, expected: describeExpectation(expect), actual });
+  const verdict = (ok: boolean, actual: FailureSide = text): MatchResult => (ok ? passed(actual) : { ok, expected: { code: 'bot-message', expect: [expect] }, actual });
   switch (expect.kind) {
     case 'any':
       return passed(text);
@@ -377,13 +378,13 @@ export interface ObservedHandover {
 
 /** Check an escalation against a `handover` step; undefined `observed` means none happened. */
 export function matchHandover(expect: HandoverExpectation | undefined, observed: ObservedHandover | undefined): MatchResult {
-  const expected = describeHandover(expect);
+  const expected: FailureState = { code: 'handover', ...(expect ?? {}) };
   if (!observed) return { ok: false, expected, actual: { code: 'no-handover' } };
-  const actual = describeHandover({
-    workflow: observed.workflow,
-    channel: observed.channel,
-    attributes: undefined,
-  });
+  const actual: FailureState = {
+    code: 'handover',
+    ...(observed.workflow !== undefined ? { workflow: observed.workflow } : {}),
+    ...(observed.channel !== undefined ? { channel: observed.channel } : {}),
+  };
   if (expect?.workflow !== undefined && observed.workflow !== expect.workflow) {
     return { ok: false, expected, actual };
   }
@@ -405,42 +406,6 @@ export function matchHandover(expect: HandoverExpectation | undefined, observed:
     if (mismatch) return { ok: false, expected, actual: mismatch };
   }
   return { ok: true, expected, actual };
-}
-
-export function describeExpectation(expect: Expectation): string {
-  switch (expect.kind) {
-    case 'any':
-      return 'any message';
-    case 'botium': {
-      const what = expect.alternatives ? `one of ${stringify(expect.alternatives)}${expect.utterance ? ` (utterances ${expect.utterance})` : ''}` : stringify(expect.text);
-      const how = expect.mode ? ` (${expect.mode})` : expect.caseSensitive ? '' : ' (ignoring case)';
-      return `${expect.not ? 'text NOT like' : 'text like'} ${what}${how}`;
-    }
-    case 'text':
-    case 'rich':
-      return `${expect.not ? '!' : ''}${expect.name} ${expect.args.join('|')}`.trim();
-    case 'notCheckable':
-      // Why it cannot be checked is the report's to say (printers/script-report.ts uncheckedText).
-      return `${expect.name} (not checkable)`;
-    case 'exact':
-      return expect.text;
-    case 'contains':
-      return `text containing ${stringify(expect.text)}`;
-    case 'regex':
-      return `text matching /${expect.pattern}/${expect.flags ?? ''}`;
-    case 'data':
-      return `data including ${stringify(expect.subset)}`;
-    case 'quickReplies':
-      return `quick replies ${expect.mode === 'exact' ? '' : 'including '}${stringify(expect.values)}`;
-  }
-}
-
-function describeHandover(expect: HandoverExpectation | undefined): string {
-  const parts: string[] = [];
-  if (expect?.workflow !== undefined) parts.push(`workflow ${expect.workflow}`);
-  if (expect?.channel !== undefined) parts.push(`channel ${expect.channel}`);
-  if (expect?.attributes !== undefined) parts.push(`attributes including ${stringify(expect.attributes)}`);
-  return parts.length ? `handover (${parts.join(', ')})` : 'handover';
 }
 
 function stringify(value: unknown): string {

@@ -158,6 +158,10 @@ export function scriptError(file: string, line: number, message: string): Script
 export type FailureSide = string | FailureState;
 
 export type FailureState =
+  /** A `#bot` step's checks (the one that failed; all of them when no message came). */
+  | { code: 'bot-message'; expect: Expectation[] }
+  /** A hand-over, as a step expects it or as it happened (the fields known). */
+  | { code: 'handover'; workflow?: string; channel?: string; attributes?: Record<string, unknown> }
   /** The customer's step: a message, or silence. */
   | { code: 'customer-says'; text: string }
   | { code: 'customer-silent' }

@@ -99,8 +99,9 @@ describe('one conversation', () => {
     assert.strictEqual(result.status, 'failed');
     assert.strictEqual(result.turns, 2, 'the customer step after the failure is not sent');
     assert.deepStrictEqual(result.failures, [
-      { file: 'suite.yaml', line: c.steps[3].line, turn: 2, code: 'bot-mismatch', expected: 'We are open 24/7.', actual: 'You said: hours' },
+      { file: 'suite.yaml', line: c.steps[3].line, turn: 2, code: 'bot-mismatch', expected: { code: 'bot-message', expect: [{ kind: 'exact', text: 'We are open 24/7.' }] }, actual: 'You said: hours' },
     ]);
+    assert.strictEqual(sideText(result.failures[0].expected), 'We are open 24/7.');
     assert.deepStrictEqual(summary.failedResults, [result]);
   });
 
@@ -145,7 +146,7 @@ describe('one conversation', () => {
     ]);
     const by = (name: string) => results.find((r) => r.name === name)!;
     assert.strictEqual(by('handover').status, 'passed', JSON.stringify(by('handover').failures));
-    assert.deepStrictEqual([by('no handover').failures[0].expected, sideText(by('no handover').failures[0].actual)], ['handover', '(no handover)']);
+    assert.deepStrictEqual([sideText(by('no handover').failures[0].expected), sideText(by('no handover').failures[0].actual)], ['handover', '(no handover)']);
     assert.deepStrictEqual([sideText(by('wrong end').failures[0].expected), sideText(by('wrong end').failures[0].actual)], ['flow ended (flow-ended)', 'flow ended (handover)']);
     assert.deepStrictEqual(by('after end').failures[0].actual, { code: 'already-ended', reason: 'handover' });
     assert.strictEqual(sideText(by('after end').failures[0].actual), 'conversation already ended (handover)');
