@@ -43,6 +43,14 @@ function stateText(s: FailureState): string {
       return s.problems.join('; ');
     case 'no-message':
       return '(no message)';
+    case 'quick-replies':
+      return `quick replies ${stringify(s.values)}`;
+    case 'rich':
+      return `${s.what} ${JSON.stringify(s.values)}`;
+    case 'rich-count':
+      return `${s.what} count ${s.count}`;
+    case 'json-path':
+      return `${s.path} = ${s.values.length ? s.values.join(', ') : '(nothing)'}`;
     case 'invalid-regex':
       return `(invalid regular expression: ${s.error})`;
     case 'invalid-json-path':

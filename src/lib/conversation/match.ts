@@ -137,7 +137,7 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
         expect.mode === 'exact'
           ? offered.length === expect.values.length && offered.every((value, i) => value === expect.values[i])
           : expect.values.every((want) => offered.some((have) => have.toLowerCase() === want.toLowerCase()));
-      return ok ? passed(text) : verdict(false, `quick replies ${stringify(offered)}`);
+      return ok ? passed(text) : verdict(false, { code: 'quick-replies', values: offered });
     }
   }
 }
@@ -154,7 +154,7 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
     const [jsonPath, want] = expect.args;
     const values = jsonPathQuery(msg.source, jsonPath);
     if (!values.ok) return verdict(false, { code: 'invalid-json-path', path: jsonPath, error: values.error });
-    const shown = `${jsonPath} = ${values.values.length ? values.values.map(botiumString).join(', ') : '(nothing)'}`;
+    const shown: FailureState = { code: 'json-path', path: jsonPath, values: values.values.map(botiumString) };
     if (!values.values.length) return verdict(expect.not, shown);
     if (want === undefined) return verdict(!expect.not, shown);
     const found = values.values.some((v) => match(botiumString(v), want));
@@ -170,22 +170,22 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
         ? (msg.media ?? []).length + (rec ? cards.filter((c) => c.image).length : 0)
         : cards.length;
     const ok = countHolds(count, expect.args[0] || '>0');
-    return verdict(expect.not ? !ok : ok, `${expect.name.split('_')[0].toLowerCase()} count ${count}`);
+    return verdict(expect.not ? !ok : ok, { code: 'rich-count', what: expect.name.startsWith('BUTTONS') ? 'buttons' : expect.name.startsWith('MEDIA') ? 'media' : 'cards', count });
   }
   let have: { texts: string[]; extra?: string[] };
-  let shown: string;
+  let shown: FailureState;
   if (expect.name === 'BUTTONS') {
     const all = [...(msg.buttons ?? []), ...(msg.cards ?? []).flatMap((c) => c.buttons ?? [])];
     have = { texts: all.map((b) => norm(b.text ?? '')), extra: all.map((b) => payloadString(b.payload)) };
-    shown = `buttons ${JSON.stringify(all.map((b) => b.text ?? b.payload))}`;
+    shown = { code: 'rich', what: 'buttons', values: all.map((b) => b.text ?? b.payload) };
   } else if (expect.name === 'MEDIA') {
     const all = [...(msg.media ?? []), ...(msg.cards ?? []).flatMap((c) => (c.image ? [c.image] : []))];
     have = { texts: all };
-    shown = `media ${JSON.stringify(all)}`;
+    shown = { code: 'rich', what: 'media', values: all };
   } else {
     const all = (msg.cards ?? []).flatMap((c) => [c.text, c.subtext].filter((t): t is string => !!t));
     have = { texts: all.map((t) => norm(t)) };
-    shown = `cards ${JSON.stringify(all)}`;
+    shown = { code: 'rich', what: 'cards', values: all };
   }
   const args = expect.name === 'MEDIA' ? expect.args : expect.args.map((a) => norm(a));
   if (!args.length) {

@@ -181,6 +181,11 @@ export type FailureState =
   | { code: 'studio-accepts' }
   | { code: 'studio-refuses'; problems: string[] }
   | { code: 'no-message' }
+  /** What the message offered: quick replies, buttons/media/cards (their texts, payloads, URLs), how many, a JSON path's values. */
+  | { code: 'quick-replies'; values: string[] }
+  | { code: 'rich'; what: 'buttons' | 'media' | 'cards'; values: unknown[] }
+  | { code: 'rich-count'; what: 'buttons' | 'media' | 'cards'; count: number }
+  | { code: 'json-path'; path: string; values: string[] }
   | { code: 'invalid-regex'; error: string }
   | { code: 'invalid-json-path'; path: string; error: string }
   /** The hand-over's attributes are a string that is not JSON. */
