@@ -6,7 +6,9 @@
  *
  *   botium   botium-core's SimpleRest container against the bot (bench/botium/run.js)
  *   replay   twilio cognigy:test-chat --script DIR --replay FILE -o json, the real twilio
- *            binary, start-up included, answered from the recording made beforehand
+ *            binary, start-up included, answered from the recording made beforehand, as a
+ *            user runs it (worker threads: one per CPU, the default from 200 conversations)
+ *   replay1  the same with --jobs 1 (one thread: what the runner costs without the CPUs)
  *   live     the same plugin run against the bot (for reference, once)
  *
  * Then, with the bot stopped: one replay (it must pass every conversation without the
@@ -76,15 +78,17 @@ async function main(): Promise<void> {
     }
 
     // Rounds: botium live, then the replay, alternating (the machine's load drifts).
-    const times: { botium: number[]; replay: number[] } = { botium: [], replay: [] };
+    const times: { botium: number[]; replay: number[]; replay1: number[] } = { botium: [], replay: [], replay1: [] };
     const replayRss: number[] = [];
     const replayMain = plugin('main', CONVERSATIONS, ['--replay', recordings.main]);
+    const replayOne = plugin('main', CONVERSATIONS, ['--replay', recordings.main, '--jobs', '1']);
     for (let round = 0; round < ROUNDS; round++) {
       if (botium) times.botium.push((await botiumRun()).wallMs);
       const m = await replayMain();
       times.replay.push(m.wallMs);
       if (m.maxRssKb) replayRss.push(m.maxRssKb);
-      process.stderr.write(`round ${round + 1}: ${botium ? `botium ${Math.round(times.botium[round])} ms, ` : ''}replay ${Math.round(m.wallMs)} ms\n`);
+      times.replay1.push((await replayOne()).wallMs);
+      process.stderr.write(`round ${round + 1}: ${botium ? `botium ${Math.round(times.botium[round])} ms, ` : ''}replay ${Math.round(m.wallMs)} ms, --jobs 1 ${Math.round(times.replay1[round])} ms\n`);
     }
     const liveMs = Math.round((await plugin('main', CONVERSATIONS, [])()).wallMs);
 
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
     }
     const perTurnUs = await inProcessPerTurn(dirs.main, recordings.main, url);
 
-    const ms = { botium: botium ? Math.round(median(times.botium)) : null, replay: Math.round(median(times.replay)), live: liveMs, replayWithoutBot: Math.round(offline.wallMs) };
+    const ms = { botium: botium ? Math.round(median(times.botium)) : null, replay: Math.round(median(times.replay)), replayOneThread: Math.round(median(times.replay1)), live: liveMs, replayWithoutBot: Math.round(offline.wallMs) };
     const mb = (xs: number[]) => (xs.length ? Math.round(median(xs) / 1024) : null);
     const result = {
       conversations: CONVERSATIONS,
@@ -112,8 +116,9 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(1))),
       medianMs: ms,
-      timesMs: { botium: times.botium.map(Math.round), replay: times.replay.map(Math.round) },
+      timesMs: { botium: times.botium.map(Math.round), replay: times.replay.map(Math.round), replayOneThread: times.replay1.map(Math.round) },
       botiumVsReplayTime: ms.botium ? Number((ms.botium / ms.replay).toFixed(1)) : null,
+      botiumVsOneThreadTime: ms.botium ? Number((ms.botium / ms.replayOneThread).toFixed(1)) : null,
       liveVsReplayTime: Number((ms.live / ms.replay).toFixed(1)),
       recordMs,
       recordingMb: Object.fromEntries(Object.entries(recordings).map(([n, f]) => [n, Number((fs.statSync(f).size / 1e6).toFixed(1))])),
@@ -122,7 +127,7 @@ async function main(): Promise<void> {
       goals: { botiumVsReplayTime: '≥ 20', memory: `${BIG} ≈ ${SMALL}` },
     };
     console.log(JSON.stringify(result));
-    console.log(`${CONVERSATIONS} conversations × ${TURNS} turns, concurrency ${CONCURRENCY}, median of ${ROUNDS}: replay ${ms.replay} ms${ms.botium ? `, botium-core live ${ms.botium} ms: ${result.botiumVsReplayTime}× less time (goal ≥ 20×)` : ''}; the plugin live ${liveMs} ms`);
+    console.log(`${CONVERSATIONS} conversations × ${TURNS} turns, concurrency ${CONCURRENCY}, median of ${ROUNDS}: replay ${ms.replay} ms (--jobs 1: ${ms.replayOneThread} ms)${ms.botium ? `, botium-core live ${ms.botium} ms: ${result.botiumVsReplayTime}× less time (goal ≥ 20×; one thread ${result.botiumVsOneThreadTime}×)` : ''}; the plugin live ${liveMs} ms`);
     console.log(`replay max RSS: ${result.replayMaxRssMb[SMALL]} MB for ${SMALL}, ${result.replayMaxRssMb[BIG]} MB for ${BIG} conversations`);
     console.log(`runner per turn (in process, replayed): ${perTurnUs.first} µs on the first run, ${perTurnUs.second} µs on the second`);
   } finally {
@@ -131,7 +136,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** The whole runner (reading, interpreter, replay, matching, JSON report) per turn, in this process. */
+/** The whole runner (reading, interpreter, replay, matching, JSON report) per turn, in this process, in one thread. */
 async function inProcessPerTurn(dir: string, recording: string, url: string): Promise<{ first: number; second: number }> {
   /* eslint-disable @typescript-eslint/no-var-requires */
   const { prepareChat } = require(path.join(ROOT, 'dist', 'lib', 'tasks', 'test-chat')) as typeof import('../src/lib/tasks/test-chat');
@@ -142,7 +147,7 @@ async function inProcessPerTurn(dir: string, recording: string, url: string): Pr
   try {
     for (let i = 0; i < 2; i++) {
       const started = performance.now();
-      const { summary } = await runScripts(prepared, { path: dir, concurrency: CONCURRENCY, timeoutMs: 60_000, write: () => undefined, reporters: scriptReporters({ json: true }), recording: { replay: recording } });
+      const { summary } = await runScripts(prepared, { path: dir, concurrency: CONCURRENCY, timeoutMs: 60_000, write: () => undefined, reporters: scriptReporters({ json: true }), recording: { replay: recording }, jobs: 1 });
       const elapsed = performance.now() - started;
       if (summary.counts.passed !== CONVERSATIONS) throw new Error(`in-process replay: ${summary.counts.passed} of ${CONVERSATIONS} passed`);
       us.push(Number(((elapsed * 1000) / (CONVERSATIONS * TURNS)).toFixed(1)));

@@ -28,6 +28,11 @@ export function forgetSecrets(): void {
   registered.clear();
 }
 
+/** What is registered, for a worker thread of the run to register too (its module state is its own). */
+export function registeredSecrets(): string[] {
+  return [...registered];
+}
+
 /** Register an endpoint URL: the whole URL, its token and its encodings. */
 export function registerEndpointSecret(url: string | undefined | null): void {
   if (!url) return;

@@ -194,6 +194,7 @@ function jsonSummary(summary: RunSummary, notes: string[]): JsonReport['summary'
     elapsedMs: Math.round(summary.elapsedMs),
     rateLimit: { ...summary.rateLimit, waitedMs: Math.round(summary.rateLimit.waitedMs) },
     ...(summary.shard ? { shard: summary.shard } : {}),
+    ...(summary.jobs ? { jobs: summary.jobs } : {}),
     scriptErrors: summary.scriptErrors,
     notes,
   };

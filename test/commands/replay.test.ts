@@ -20,6 +20,30 @@ import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'scripts');
 const NAMES = ['Ask for a human agent', 'Greeting', 'Opening hours and pricing', 'Order status'];
 
+/**
+ * The flow link-flow builds for the bot at `url`, as a flow file (token left out, as
+ * link-flow --out writes it), and the same flow sending another `data` to the bot.
+ */
+function writeFlows(url: string, dir: string): { flowFile: string; changedFlow: string } {
+  const definition = buildFlow({
+    endpointUrl: url,
+    testMode: false,
+    channelModel: 'conversations',
+    escalationKey: 'escalation',
+    onBotFailure: 'escalate',
+    workflowSid: PLACEHOLDER_WORKFLOW,
+    taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
+  } as Parameters<typeof buildFlow>[0]);
+  const text = JSON.stringify(hideEndpointToken(definition, url), null, 2);
+  assert.ok(text.includes('"twilio-conversations"'));
+  fs.mkdirSync(dir, { recursive: true });
+  const flowFile = path.join(dir, 'flow.json');
+  fs.writeFileSync(flowFile, text);
+  const changedFlow = path.join(dir, 'flow-changed.json');
+  fs.writeFileSync(changedFlow, text.replace('"twilio-conversations"', '"twilio-web"'));
+  return { flowFile, changedFlow };
+}
+
 describe('twilio cognigy:test-chat --record / --replay', () => {
   let world: World;
   let work: string;
@@ -30,23 +54,7 @@ describe('twilio cognigy:test-chat --record / --replay', () => {
     world = await startWorld({ inProcess: true });
     world.bot.setBehaviour(demoBehaviour);
     work = fs.mkdtempSync(path.join(world.cli.home, 'replay-'));
-    // The flow link-flow builds, as a flow file (token left out, as link-flow --out writes it),
-    // and the same flow sending another `data` to the bot.
-    const definition = buildFlow({
-      endpointUrl: world.bot.url,
-      testMode: false,
-      channelModel: 'conversations',
-      escalationKey: 'escalation',
-      onBotFailure: 'escalate',
-      workflowSid: PLACEHOLDER_WORKFLOW,
-      taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
-    } as Parameters<typeof buildFlow>[0]);
-    const text = JSON.stringify(hideEndpointToken(definition, world.bot.url), null, 2);
-    assert.ok(text.includes('"twilio-conversations"'));
-    flowFile = path.join(work, 'flow.json');
-    fs.writeFileSync(flowFile, text);
-    changedFlow = path.join(work, 'flow-changed.json');
-    fs.writeFileSync(changedFlow, text.replace('"twilio-conversations"', '"twilio-web"'));
+    ({ flowFile, changedFlow } = writeFlows(world.bot.url, work));
     recording = path.join(work, 'recordings', 'bot.yaml');
   });
   after(async () => {
@@ -126,6 +134,88 @@ describe('twilio cognigy:test-chat --record / --replay', () => {
     const green = await script(changedFlow, '--replay', recording);
     assert.strictEqual(green.code, 0, green.all);
     assert.match(green.stdout, /^4 passed, 0 failed$/m);
+  });
+
+  it('--jobs 2 replays in worker threads with the verdicts, failures and coverage of one thread; from another working folder too', async () => {
+    const bot = await startBotServer({ behaviour: demoBehaviour });
+    const dir = path.join(work, 'jobs');
+    const suite = path.join(dir, 'suite');
+    fs.mkdirSync(suite, { recursive: true });
+    for (const f of fs.readdirSync(path.join(FIXTURES, 'botium-pass'))) fs.copyFileSync(path.join(FIXTURES, 'botium-pass', f), path.join(suite, f));
+    const { flowFile, changedFlow } = writeFlows(bot.url, dir);
+    const file = path.join(dir, 'bot.yaml');
+    const run = (flow: string, ...args: string[]) => world.run(['cognigy:test-chat', '--script', suite, '--flow-file', flow, '--endpoint-url', bot.url, '-o', 'json', ...args]);
+    try {
+      assert.strictEqual((await run(flowFile, '--record', file)).code, 0);
+    } finally {
+      await bot.close();
+    }
+    const byName = (stdout: string) => {
+      const report = JSON.parse(stdout);
+      const results = report.results.map((r: any) => ({ name: r.name, status: r.status, failures: r.failures })).sort((a: any, b: any) => (a.name < b.name ? -1 : 1));
+      return { results, passed: report.summary.passed, failed: report.summary.failed, coverage: report.coverage };
+    };
+    for (const flow of [flowFile, changedFlow]) {
+      const one = await run(flow, '--replay', file, '--jobs', '1');
+      const two = await run(flow, '--replay', file, '--jobs', '2');
+      assert.strictEqual(two.code, one.code, two.all);
+      assert.deepStrictEqual(byName(two.stdout), byName(one.stdout), `${path.basename(flow)}: the same verdicts, failures and coverage`);
+    }
+    assert.strictEqual(byName((await run(flowFile, '--replay', file, '--jobs', '2')).stdout).passed, 4);
+    assert.strictEqual(byName((await run(changedFlow, '--replay', file, '--jobs', '2')).stdout).failed, 4);
+    // Scripts are named from the recording's folder: a run from elsewhere finds them.
+    const elsewhere = fs.mkdtempSync(path.join(world.cli.home, 'cwd-'));
+    const moved = await world.run(['cognigy:test-chat', '--script', path.relative(elsewhere, suite), '--flow-file', flowFile, '--endpoint-url', bot.url, '--replay', path.relative(elsewhere, file)], { cwd: elsewhere });
+    assert.strictEqual(moved.code, 0, moved.all);
+    assert.match(moved.stdout, /^4 passed, 0 failed$/m);
+    assert.match(fs.readFileSync(file, 'utf8'), /^file: "suite\/greeting\.convo\.txt"$/m);
+  });
+
+  it('a large replay goes to worker threads by itself; two conversations of one name are still refused', async () => {
+    const bot = await startBotServer({ behaviour: demoBehaviour });
+    const dir = path.join(work, 'auto');
+    const suite = path.join(dir, 'suite');
+    fs.mkdirSync(suite, { recursive: true });
+    // More conversations than AUTO_JOBS_FROM (200), one file each; one more file repeats a name.
+    for (let i = 0; i < 210; i++) fs.writeFileSync(path.join(suite, `c${String(i).padStart(3, '0')}.convo.txt`), `conversation ${i}\n\n#me\nhello ${i}\n\n#bot\n*\n`);
+    const { flowFile } = writeFlows(bot.url, dir);
+    const file = path.join(dir, 'bot.yaml');
+    const run = (...args: string[]) => world.run(['cognigy:test-chat', '--script', suite, '--flow-file', flowFile, '--endpoint-url', bot.url, '--concurrency', '16', ...args]);
+    try {
+      assert.strictEqual((await run('--record', file)).code, 0);
+    } finally {
+      await bot.close();
+    }
+    const auto = await run('--replay', file, '-o', 'json');
+    assert.strictEqual(auto.code, 0, auto.all);
+    const report = JSON.parse(auto.stdout);
+    assert.strictEqual(report.summary.passed, 210);
+    assert.strictEqual(report.summary.jobs, Math.min(8, require('node:os').availableParallelism()), 'one worker per CPU');
+    assert.strictEqual(new Set(report.results.map((r: any) => r.name)).size, 210, 'each conversation reported once');
+    const debug = await run('--replay', file, '-o', 'json', '-l', 'debug');
+    assert.strictEqual(JSON.parse(debug.stdout).summary.jobs, undefined, '-l debug stays in one thread');
+
+    // One file, one name twice: both go to one worker, whose recording refuses the second.
+    const convo = '  - name: twice\n    steps:\n      - me:\n          - hello\n      - bot:\n          - "*"\n';
+    fs.writeFileSync(path.join(suite, 'twice.yaml'), `convos:\n${convo}${convo}`);
+    const twice = await run('--replay', file, '--jobs', '2');
+    assert.strictEqual(twice.code, 1, twice.all);
+    assert.match(twice.stdout, /Two conversations are named "twice"/);
+  });
+
+  it('--jobs is refused where it cannot apply, in two lines', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--script', 'x', '--jobs', '2'], /--jobs spreads a replayed suite over worker threads; a live run is bound by the bot/],
+      [['--script', 'x', '--replay', 'r.yaml', '--jobs', '0'], /--jobs 0 is out of range/],
+      [['--script', 'x', '--replay', 'r.yaml', '--replay-mode', 'new-only', '--jobs', '2'], /--jobs runs a strict replay/],
+      [['-m', 'hi', '--replay', 'r.yaml', '--jobs', '2'], /--jobs applies to --script runs only/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await world.run(['cognigy:test-chat', '--endpoint-url', world.bot.url, ...args]);
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.all}`);
+      assert.match(r.stderr, message);
+      assert.isAtMost(r.stderr.trim().split('\n').length, 2, r.stderr);
+    }
   });
 
   it('--message records and replays its one conversation; bad flag combinations are refused in two lines', async () => {

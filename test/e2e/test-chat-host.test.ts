@@ -85,6 +85,23 @@ describe('twilio cognigy:test-chat through the real twilio binary', () => {
     assert.deepStrictEqual(secretsIn(world, r.all + xml), []);
   });
 
+  it('smoke: a replay over worker threads loads the built worker and reports as one thread does', async () => {
+    useBot(demoBehaviour);
+    const recording = path.join(work, 'workers.yaml');
+    const args = ['cognigy:test-chat', '--script', path.join(FIXTURES, 'botium-pass'), '--endpoint-url', world.bot.url];
+    const recorded = await world.run([...args, '--record', recording]);
+    assert.strictEqual(recorded.code, 0, recorded.all);
+    const junit = path.join(work, 'workers.xml');
+    const r = await world.run([...args, '--replay', recording, '--jobs', '2', '-o', 'json', '--junit', junit]);
+    assert.strictEqual(r.code, 0, r.all);
+    const report = JSON.parse(r.stdout);
+    assert.strictEqual(report.summary.jobs, 2);
+    assert.strictEqual(report.summary.passed, 4);
+    assert.strictEqual(report.coverage.conversations, 4, 'the workers counted the coverage');
+    assert.strictEqual(junitCases(fs.readFileSync(junit, 'utf8')).length, 4);
+    assert.deepStrictEqual(secretsIn(world, r.all + fs.readFileSync(recording, 'utf8')), []);
+  });
+
   // From test/commands/scripts.test.ts: a real SIGINT reaches the host process.
   it('Ctrl-C stops starting conversations and still reports what finished', async () => {
     useBot(scriptedBehaviour);

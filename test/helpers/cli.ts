@@ -34,6 +34,8 @@ export interface RunOptions {
   standalone?: boolean;
   /** Run this Node script (e.g. scripts/demo.js) instead of the twilio host. */
   script?: string;
+  /** The working folder (default: HOME). */
+  cwd?: string;
 }
 
 /** A fresh HOME with the plugin linked through `twilio plugins:link`. */
@@ -83,7 +85,7 @@ export function runCli(home: string, args: string[], options: RunOptions = {}): 
   const env = runEnv(home, options.env);
   const command = options.script ?? (options.standalone ? path.join(ROOT, 'bin', 'run') : TWILIO_BIN);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [command, ...args], { env, cwd: home, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [command, ...args], { env, cwd: options.cwd ?? home, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

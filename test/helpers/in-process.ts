@@ -62,7 +62,7 @@ export async function runInProcess(home: string, args: string[], options: RunOpt
   config ??= Config.load(ROOT);
   const cfg: Config = await config;
 
-  const fresh = freshProcess(home, args, runEnv(home, options.env));
+  const fresh = freshProcess(home, args, runEnv(home, options.env), options.cwd);
   let stdout = '';
   let stderr = '';
   const capture = (append: (text: string) => void) =>
@@ -146,7 +146,7 @@ const TTY_PROPERTIES = ['isTTY', 'columns', 'rows'] as const;
  *
  * A `process.exit()` inside a run would end the mocha worker: it fails the run instead.
  */
-function freshProcess(home: string, args: string[], env: Record<string, string>) {
+function freshProcess(home: string, args: string[], env: Record<string, string>, cwd = home) {
   const saved = {
     env: { ...process.env },
     argv: process.argv,
@@ -165,7 +165,7 @@ function freshProcess(home: string, args: string[], env: Record<string, string>)
   for (const k of Object.keys(process.env)) delete process.env[k];
   Object.assign(process.env, env);
   process.argv = [process.execPath, TWILIO_BIN, ...args];
-  process.chdir(home);
+  process.chdir(cwd);
   for (const stream of [process.stdout, process.stderr]) {
     // A pipe has no isTTY at all (undefined, not false), nor a size.
     Object.defineProperty(stream, 'isTTY', { configurable: true, writable: true, value: undefined });

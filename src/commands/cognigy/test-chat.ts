@@ -54,6 +54,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     script: Flags.string({ description: 'Run the conversations in this file or folder (BotiumScript .convo.txt/.pconvo.txt/.utterances.txt, Botium YAML/JSON, the project YAML).' }),
     'botium-config': Flags.string({ description: "With --script: read Botium capabilities (matching mode, utterance expansion, scripting memory) from this botium.json instead of the suite folder's." }),
     concurrency: Flags.integer({ description: 'Conversations run at once with --script.', default: 8 }),
+    jobs: Flags.integer({ description: 'With --script --replay: worker threads that run the conversations (default: one per CPU from 200 conversations on; 1 with -l debug).' }),
     junit: Flags.string({ description: 'Write a JUnit XML report of a --script run to this file.' }),
     timeout: Flags.integer({ description: 'Seconds one scripted conversation may take.', default: 60 }),
     record: Flags.string({ description: "Write every call to the bot and its answer to this file (YAML), per conversation and turn, to --replay later (with --script or --message)." }),
@@ -159,6 +160,8 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
             warn: (estimate) => this.warn(printers.testModeWarning(estimate)),
             botiumConfig: f['botium-config'],
             concurrency: f.concurrency,
+            jobs: f.jobs,
+            debug: Boolean(this.debugLogger),
             timeoutMs: f.timeout * 1000,
             write: (t) => {
               if (this.quiet) return;

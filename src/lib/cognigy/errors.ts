@@ -57,8 +57,9 @@ function statusAdvice(status: number): string {
  * an `outputStack` array. Every message says what is wrong and what to do next.
  */
 export function classifyBotFailure(input: HttpFailure): BotFailure;
-export function classifyBotFailure(input: HttpResponse | HttpFailure): BotFailure | undefined;
-export function classifyBotFailure(input: HttpResponse | HttpFailure): BotFailure | undefined {
+export function classifyBotFailure(input: HttpResponse | HttpFailure, parsedBody?: Record<string, unknown>): BotFailure | undefined;
+/** `parsedBody`: the body as the caller already parsed it (a JSON object), not parsed again. */
+export function classifyBotFailure(input: HttpResponse | HttpFailure, parsedBody?: Record<string, unknown>): BotFailure | undefined {
   if (input instanceof HttpFailure) {
     if (input.kind === 'timeout') {
       return {
@@ -98,17 +99,19 @@ export function classifyBotFailure(input: HttpResponse | HttpFailure): BotFailur
       message: `The bot endpoint answered status ${status}${excerpt ? ` (${excerpt})` : ''}: ${statusAdvice(status)}.`,
     };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.body);
-  } catch {
-    const type = (response.headers['content-type'] ?? 'no content type').split(';')[0];
-    return {
-      kind: 'not-json',
-      status,
-      excerpt: bodyExcerpt(response.body),
-      message: `The bot endpoint answered status ${status} with ${type}, not JSON: check that the URL is a Cognigy REST endpoint.`,
-    };
+  let parsed: unknown = parsedBody;
+  if (parsed === undefined) {
+    try {
+      parsed = JSON.parse(response.body);
+    } catch {
+      const type = (response.headers['content-type'] ?? 'no content type').split(';')[0];
+      return {
+        kind: 'not-json',
+        status,
+        excerpt: bodyExcerpt(response.body),
+        message: `The bot endpoint answered status ${status} with ${type}, not JSON: check that the URL is a Cognigy REST endpoint.`,
+      };
+    }
   }
   const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
   // An Execution Finished transformer may reshape the answer (Cognigy: "There is no

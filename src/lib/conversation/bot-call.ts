@@ -7,7 +7,8 @@ import type { FunctionEvent, HttpEvent, MessageEvent } from '../runtime/events';
  * made: a failed call, or a 2xx answer no Cognigy REST endpoint gives (an HTML page, not
  * JSON, no outputStack), which Studio takes as `success` with nothing in `parsed`.
  */
-export function botFailureOf(event: HttpEvent | FunctionEvent): BotFailure | undefined {
+/** `parsed`: the answer's body as already parsed (a JSON object), when it was. */
+export function botFailureOf(event: HttpEvent | FunctionEvent, parsed?: Record<string, unknown>): BotFailure | undefined {
   const failure = event.failure;
   if (failure && (failure.reason === 'network' || failure.reason === 'invalid-url' || (failure.reason === 'timeout' && event.status === undefined))) {
     return classifyBotFailure(new HttpFailure(failure.reason === 'timeout' ? 'timeout' : 'network', failure.message, event.elapsedMs));
@@ -19,7 +20,7 @@ export function botFailureOf(event: HttpEvent | FunctionEvent): BotFailure | und
     body: event.responseBody ?? '',
     elapsedMs: event.elapsedMs,
     ...(failure?.reason === 'too-large' ? { tooLarge: true } : {}),
-  });
+  }, parsed);
 }
 
 /** `host[:port]` of a URL a widget called, safe to show; the URL itself may hold a token. */

@@ -650,7 +650,7 @@ export function readCall(event: HttpEvent | FunctionEvent, botEndpoint: string |
     reading.body = parsed;
     reading.answer = normalizeResponse(parsed, escalationKey ? { escalationKey } : undefined);
   }
-  const failure = botFailureOf(event);
+  const failure = botFailureOf(event, parsed as Record<string, unknown> | undefined);
   if (failure) reading.failure = failure;
   return reading;
 }

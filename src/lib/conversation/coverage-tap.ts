@@ -1,5 +1,5 @@
 import type { FlowDefinition } from '../domain/flow';
-import { addToPath, CoverageCounter, emptyPath, type ConversationPath, type FlowCoverage } from './coverage';
+import { addToPath, CoverageCounter, emptyPath, type ConversationPath, type CounterState, type FlowCoverage } from './coverage';
 import type { ConversationDriver, ConversationResult, DriverFactory, TurnOutput } from './runner';
 import type { Conversation } from './types';
 
@@ -20,14 +20,14 @@ export interface ReportedConversation {
   transcript: TranscriptLine[];
 }
 
-interface Open {
+interface CoverageRecord {
   path: ConversationPath;
   transcript?: TranscriptLine[];
 }
 
 export class CoverageTap {
   private readonly counter: CoverageCounter;
-  private readonly open = new Map<string, Open[]>();
+  private readonly open = new Map<string, CoverageRecord[]>();
   private readonly kept: ReportedConversation[] = [];
 
   constructor(
@@ -40,7 +40,7 @@ export class CoverageTap {
   wrap(factory: DriverFactory): DriverFactory {
     return (conversation, context) => {
       const driver = factory(conversation, context);
-      const record: Open = { path: emptyPath(), ...(this.o.transcripts ? { transcript: [] } : {}) };
+      const record: CoverageRecord = { path: emptyPath(), ...(this.o.transcripts ? { transcript: [] } : {}) };
       const key = keyOf(conversation);
       const queue = this.open.get(key);
       if (queue) queue.push(record);
@@ -69,12 +69,42 @@ export class CoverageTap {
 
   /** A conversation's result: its path counts from now on. */
   onResult(result: ConversationResult): void {
-    const queue = this.open.get(keyOf(result));
-    const record = queue?.shift();
-    if (queue && !queue.length) this.open.delete(keyOf(result));
+    const record = this.take(result);
     if (!record) return;
     this.counter.add(record.path);
     if (record.transcript) this.kept.push({ result, transcript: record.transcript });
+  }
+
+  /**
+   * In a worker thread: a result counted here, its transcript (if kept) handed back for
+   * the main thread's tap to `keep`; the counts follow once, at the end (`counted`).
+   */
+  countHere(result: ConversationResult): TranscriptLine[] | undefined {
+    const record = this.take(result);
+    if (!record) return undefined;
+    this.counter.add(record.path);
+    return record.transcript;
+  }
+
+  /** A worker's result and its transcript (the worker counted its path). */
+  keep(result: ConversationResult, transcript: TranscriptLine[] | undefined): void {
+    if (transcript) this.kept.push({ result, transcript });
+  }
+
+  /** What this tap counted, as plain data (a worker's, for the main thread's `addCounted`). */
+  counted(): CounterState {
+    return this.counter.state();
+  }
+
+  addCounted(state: CounterState): void {
+    this.counter.addState(state);
+  }
+
+  private take(result: ConversationResult): CoverageRecord | undefined {
+    const queue = this.open.get(keyOf(result));
+    const record = queue?.shift();
+    if (queue && !queue.length) this.open.delete(keyOf(result));
+    return record;
   }
 
   coverage(): FlowCoverage {

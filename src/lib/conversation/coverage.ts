@@ -130,6 +130,12 @@ export function addToPath(path: ConversationPath, steps: readonly PathStep[], in
   }
 }
 
+export interface CounterState {
+  conversations: number;
+  widgets: [string, number][];
+  transitions: [string, number][];
+}
+
 /** Counts conversations' paths over one flow. */
 export class CoverageCounter {
   private readonly widgetCounts = new Map<string, number>();
@@ -147,6 +153,17 @@ export class CoverageCounter {
     this.conversations++;
     for (const w of path.widgets) if (this.widgetCounts.has(w)) this.widgetCounts.set(w, this.widgetCounts.get(w)! + 1);
     for (const t of path.transitions) if (this.transitionCounts.has(t)) this.transitionCounts.set(t, this.transitionCounts.get(t)! + 1);
+  }
+
+  /** The counts as plain data, for another counter of the same flow to add (a worker thread's). */
+  state(): CounterState {
+    return { conversations: this.conversations, widgets: [...this.widgetCounts], transitions: [...this.transitionCounts] };
+  }
+
+  addState(other: CounterState): void {
+    this.conversations += other.conversations;
+    for (const [w, n] of other.widgets) if (this.widgetCounts.has(w)) this.widgetCounts.set(w, this.widgetCounts.get(w)! + n);
+    for (const [t, n] of other.transitions) if (this.transitionCounts.has(t)) this.transitionCounts.set(t, this.transitionCounts.get(t)! + n);
   }
 
   /** Conversations through each transition, by id (for drawing). */

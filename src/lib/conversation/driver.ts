@@ -34,13 +34,18 @@ export function flowDriverFactory(
     tap?: BotTap;
     /** Report each turn's path (`TurnOutput.path`), for flow coverage. */
     trace?: boolean;
+    /**
+     * A conversation's place in the run (its customer address comes from it), when the
+     * conversations of one run are spread over several factories (worker threads).
+     */
+    indexOf?: (conversation: Conversation) => number;
   },
 ): DriverFactory {
   const run = options.run ?? {};
   const newPath = options.trace ? pathReader(definition) : undefined;
   let index = 0;
   return (conversation: Conversation, context: ConversationContext): ConversationDriver => {
-    index++;
+    index = options.indexOf ? options.indexOf(conversation) + 1 : index + 1;
     const paced = options.perConversation ? options.perConversation(options.http, context) : options.http;
     const from = conversation.from ?? uniqueAddress(options.baseFrom ?? '+1555', index);
     // In front of the paced transport: a replayed answer waits for no rate limit.

@@ -81,11 +81,14 @@ export function conversationKey(name: string, file?: string): string {
   return `${name}\u0000${file ?? ''}`;
 }
 
-/** Script files are named relative to the working directory, with `/`, so a recording is the same on every machine. */
-export function recordedFileName(file: string | undefined): string | undefined {
+/**
+ * Script files are named relative to the recording's own folder, with `/`: the same on
+ * every machine and from every working directory (a CI job at the repository's root, a
+ * developer in a subfolder), as long as the scripts and the recording move together.
+ */
+export function recordedFileName(file: string | undefined, recording: string): string | undefined {
   if (!file) return undefined;
-  const relative = path.isAbsolute(file) ? path.relative(process.cwd(), file) : path.normalize(file);
-  return relative.split(path.sep).join('/');
+  return path.relative(path.dirname(path.resolve(recording)), path.resolve(file)).split(path.sep).join('/');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -99,29 +102,29 @@ export class Placeholders {
   private readonly ids = new Map<string, number>();
   private readonly values: string[] = [];
   private readonly customerJson: string;
-  private readonly customerForm: string;
-  private readonly customerUri: string;
+  /** The customer's address as JSON, form and URL encoding write it (each once). */
+  private readonly customerForms: string[];
+  private readonly fixed: ReadonlySet<string>;
 
   constructor(
     readonly customer: string,
-    /** The flow definition's text: a 32-hex value written in it is part of the flow, not of the run. */
-    private readonly fixed: string,
+    /** The flow definition (its text, or its fixedIds): a 32-hex value written in it is part of the flow, not of the run. */
+    fixed: string | ReadonlySet<string>,
   ) {
     this.customerJson = JSON.stringify(customer).slice(1, -1);
-    this.customerForm = new URLSearchParams({ c: customer }).toString().slice(2);
-    this.customerUri = encodeURIComponent(customer);
+    const forms = [this.customerJson, new URLSearchParams({ c: customer }).toString().slice(2), encodeURIComponent(customer)];
+    this.customerForms = customer ? [...new Set(forms)].filter(Boolean) : [];
+    this.fixed = typeof fixed === 'string' ? fixedIds(fixed) : fixed;
   }
 
   /** Hide the run's values in JSON text or a URL. */
   hide(text: string): string {
     let out = text;
-    if (this.customer) {
-      for (const form of new Set([this.customerJson, this.customerForm, this.customerUri])) {
-        if (form && out.includes(form)) out = out.split(form).join(CUSTOMER_PLACEHOLDER);
-      }
+    for (const form of this.customerForms) {
+      if (out.includes(form)) out = out.split(form).join(CUSTOMER_PLACEHOLDER);
     }
     return out.replace(HEX32, (hex) => {
-      if (this.fixed.includes(hex)) return hex;
+      if (this.fixed.has(hex)) return hex;
       let n = this.ids.get(hex);
       if (n === undefined) {
         this.values.push(hex);
@@ -138,6 +141,17 @@ export class Placeholders {
     if (out.includes('$ID')) out = out.replace(ID_PLACEHOLDER, (whole, n: string) => this.values[Number(n) - 1] ?? whole);
     return out;
   }
+}
+
+/**
+ * Every 32-hex string written in `text`, as a set: the 32-character windows of its runs of
+ * hex digits, so that `has` answers what `text.includes(hex)` would, without searching the
+ * whole definition for each id of each request.
+ */
+export function fixedIds(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const run of text.match(/[0-9a-f]{32,}/g) ?? []) for (let i = 0; i + 32 <= run.length; i++) out.add(run.slice(i, i + 32));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -170,7 +184,7 @@ export function describeRequest(request: HttpRequest, vars: Placeholders, endpoi
   if (body === undefined) return out;
   const type = (contentType ?? FORM_CONTENT_TYPE).split(';', 1)[0].trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') {
-    const params = formObject(body);
+    const params = request.form && wellFormed(request.form) ? pairsObject(request.form) : formObject(body);
     if (params) return { ...out, kind: 'params', payload: vars.hide(JSON.stringify(params)) };
   } else if (type === 'application/json') {
     try {
@@ -184,8 +198,19 @@ export function describeRequest(request: HttpRequest, vars: Placeholders, endpoi
 
 /** Form pairs as an object, when that loses nothing (no repeated key, no key JSON would reorder). */
 function formObject(body: string): Record<string, string> | undefined {
+  return pairsObject(new URLSearchParams(body));
+}
+
+/** A lone surrogate is sent as U+FFFD: such pairs are not what the body holds, so the body is read instead. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function wellFormed(pairs: ReadonlyArray<readonly [string, string]>): boolean {
+  return pairs.every(([key, value]) => !LONE_SURROGATE.test(key) && !LONE_SURROGATE.test(value));
+}
+
+function pairsObject(pairs: Iterable<readonly [string, string]>): Record<string, string> | undefined {
   const object: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(body)) {
+  for (const [key, value] of pairs) {
     if (Object.prototype.hasOwnProperty.call(object, key) || /^\d+$/.test(key)) return undefined;
     object[key] = value;
   }
@@ -506,6 +531,8 @@ export function hashKey(key: string): number {
 }
 
 /** In `byHash`: more than one document has this hash; `collided` holds them by key. */
+const SCAN_CHUNK = 1 << 20;
+
 const COLLIDED = -1;
 
 /**
@@ -523,7 +550,7 @@ export class RecordingFile {
   private readonly byHash = new Map<number, number>();
   private readonly collided = new Map<string, number>();
   private readonly head = Buffer.alloc(2048);
-  private last: { key: string; index: number } | undefined;
+  private last: { key: string; index: number; text?: string } | undefined;
   private fd: number | undefined;
 
   private constructor(
@@ -567,10 +594,23 @@ export class RecordingFile {
   private find(key: string): number | undefined {
     if (this.last?.key === key) return this.last.index;
     let i = this.byHash.get(this.hash(key));
+    let text: string | undefined;
     if (i === COLLIDED) i = this.collided.get(key);
-    else if (i !== undefined && this.keyAt(i) !== key) i = undefined;
-    if (i !== undefined) this.last = { key, index: i };
+    else if (i !== undefined) {
+      // The document is read whole here, once: its first lines say whose it is, and the
+      // conversation's lookup that follows (claim, then its answers) needs it anyway.
+      text = this.readDocument(i);
+      if (keyOfDocument(text, this.file, this.starts[i]) !== key) i = undefined;
+    }
+    if (i !== undefined) this.last = { key, index: i, ...(text !== undefined ? { text } : {}) };
     return i;
+  }
+
+  private readDocument(i: number): string {
+    const length = this.length(i);
+    const buffer = Buffer.allocUnsafe(length);
+    const read = fs.readSync(this.fd as number, buffer, 0, length, this.starts[i]);
+    return buffer.toString('utf8', 0, read);
   }
 
   private length(i: number): number {
@@ -581,11 +621,7 @@ export class RecordingFile {
   private headerAt(i: number): { name: string; file?: string } {
     const offset = this.starts[i];
     const read = fs.readSync(this.fd as number, this.head, 0, Math.min(this.head.length, this.length(i)), offset);
-    const lines = this.head.toString('utf8', 0, read).split('\n', 3);
-    const name = lines[1]?.startsWith('conversation:') ? scalar(lines[1].slice('conversation:'.length).trim()) : undefined;
-    if (name === undefined) throw new UsageError(`${this.file}: the document at byte ${offset} does not start with "conversation: NAME".`, 'Record it again with --record, or fix the document.');
-    const file = lines[2]?.startsWith('file:') ? scalar(lines[2].slice('file:'.length).trim()) : undefined;
-    return { name, ...(file !== undefined ? { file } : {}) };
+    return documentHeader(this.head.toString('utf8', 0, read), this.file, offset);
   }
 
   private keyAt(i: number): string {
@@ -593,7 +629,21 @@ export class RecordingFile {
     return conversationKey(name, file);
   }
 
-  private scan(): void {
+  /**
+   * Says what is wrong with a file that is not a recording this plugin reads (a UsageError),
+   * reading only its first lines: for a run whose worker threads read the documents.
+   */
+  static check(file: string): void {
+    const recording = new RecordingFile(file, hashKey);
+    try {
+      recording.openHeader();
+    } finally {
+      recording.close();
+    }
+  }
+
+  /** Opens the file and checks its header; the first chunk, read for that, and the file's size. */
+  private openHeader(): { chunk: Buffer; head: string; size: number } {
     try {
       this.fd = fs.openSync(this.file, 'r');
     } catch (error) {
@@ -604,10 +654,9 @@ export class RecordingFile {
       );
     }
     const size = fs.fstatSync(this.fd).size;
-    const CHUNK = 1 << 20;
-    const chunk = Buffer.alloc(CHUNK);
+    const chunk = Buffer.alloc(SCAN_CHUNK);
     // The header: the first lines, up to the first document.
-    const headRead = fs.readSync(this.fd, chunk, 0, Math.min(CHUNK, size), 0);
+    const headRead = fs.readSync(this.fd, chunk, 0, Math.min(SCAN_CHUNK, size), 0);
     const head = chunk.toString('utf8', 0, headRead);
     const firstDocument = head.startsWith('---\n') ? 0 : head.indexOf('\n---\n');
     const header = firstDocument === -1 ? head : head.slice(0, firstDocument);
@@ -616,17 +665,34 @@ export class RecordingFile {
     if (Number(version[1]) !== RECORDING_VERSION) {
       throw new UsageError(`${this.file} is a recording of version ${version[1]}; this plugin reads version ${RECORDING_VERSION}.`, 'Record it again with --record.');
     }
+    return { chunk, head, size };
+  }
+
+  private scan(): void {
+    const { chunk, head, size } = this.openHeader();
+    const CHUNK = SCAN_CHUNK;
     // Documents start at a `---` line; their first lines name them. Searched in the bytes,
     // chunk by chunk (a chunk overlaps the next by a few bytes, so no separator is missed).
     const starts: number[] = [];
-    if (head.startsWith('---\n')) starts.push(0);
+    // Each document's key, read from its first lines where the chunk holds them (else below, by itself).
+    const keys: (string | undefined)[] = [];
+    if (head.startsWith('---\n')) {
+      starts.push(0);
+      keys.push(undefined);
+    }
     const separator = Buffer.from('\n---\n');
     for (let position = 0; position < size; position += CHUNK - separator.length) {
-      const read = fs.readSync(this.fd, chunk, 0, Math.min(CHUNK, size - position), position);
+      const read = fs.readSync(this.fd as number, chunk, 0, Math.min(CHUNK, size - position), position);
       let at = chunk.indexOf(separator, 0);
       while (at !== -1 && at + separator.length <= read) {
         const start = position + at + 1;
-        if (starts[starts.length - 1] !== start) starts.push(start);
+        if (starts[starts.length - 1] !== start) {
+          starts.push(start);
+          // `---`, `conversation: …`, `file: …`: three lines from the separator's second newline on.
+          let end = at + 1;
+          for (let line = 0; line < 3 && end !== -1 && end < read; line++) end = chunk.indexOf(10, end + 1);
+          keys.push(end !== -1 && end < read ? keyOfDocument(chunk.toString('utf8', at + 1, end + 1), this.file, start) : undefined);
+        }
         at = chunk.indexOf(separator, at + 1);
       }
       if (position + read >= size) break;
@@ -635,8 +701,7 @@ export class RecordingFile {
     this.end = size;
     this.claimed = new Uint8Array(starts.length);
     for (let i = 0; i < starts.length; i++) {
-      const { name, file } = this.headerAt(i);
-      const key = conversationKey(name, file);
+      const key = keys[i] ?? this.keyAt(i);
       const h = this.hash(key);
       const other = this.byHash.get(h);
       if (other === undefined) {
@@ -648,6 +713,7 @@ export class RecordingFile {
         this.byHash.set(h, COLLIDED);
       }
       if (this.collided.has(key)) {
+        const [name, file] = key.split('\u0000');
         throw new UsageError(`${this.file} holds the conversation "${name}"${file ? ` of ${file}` : ''} twice.`, 'Merge recordings with test-chat --merge-recordings, which keeps one of each.');
       }
       this.collided.set(key, i);
@@ -658,10 +724,8 @@ export class RecordingFile {
   documentText(key: string): string | undefined {
     const i = this.find(key);
     if (i === undefined || this.fd === undefined) return undefined;
-    const length = this.length(i);
-    const buffer = Buffer.allocUnsafe(length);
-    const read = fs.readSync(this.fd, buffer, 0, length, this.starts[i]);
-    return buffer.toString('utf8', 0, read);
+    const last = this.last;
+    return last?.index === i && last.text !== undefined ? last.text : this.readDocument(i);
   }
 
   conversation(key: string): RecordedConversation | undefined {
@@ -674,6 +738,24 @@ export class RecordingFile {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** The name and file the first lines of a document give (`offset`: where it starts in `file`, for the message). */
+function documentHeader(text: string, file: string, offset: number): { name: string; file?: string } {
+  // The first three lines only: `text` may be the whole document.
+  const second = text.indexOf('\n') + 1;
+  const third = second ? text.indexOf('\n', second) + 1 : 0;
+  const fourth = third ? text.indexOf('\n', third) : -1;
+  const lines = [text.slice(0, second), text.slice(second, third ? third - 1 : undefined), third ? text.slice(third, fourth === -1 ? undefined : fourth) : undefined];
+  const name = lines[1]?.startsWith('conversation:') ? scalar(lines[1].slice('conversation:'.length).trim()) : undefined;
+  if (name === undefined) throw new UsageError(`${file}: the document at byte ${offset} does not start with "conversation: NAME".`, 'Record it again with --record, or fix the document.');
+  const named = lines[2]?.startsWith('file:') ? scalar(lines[2].slice('file:'.length).trim()) : undefined;
+  return { name, ...(named !== undefined ? { file: named } : {}) };
+}
+
+function keyOfDocument(text: string, file: string, offset: number): string {
+  const { name, file: named } = documentHeader(text, file, offset);
+  return conversationKey(name, named);
 }
 
 /** A JSON scalar, or a plain YAML one as a person may have written it. */
@@ -723,8 +805,10 @@ export function mergeRecordings(out: string, inputs: readonly string[]): { conve
     const recording = RecordingFile.open(input);
     try {
       for (const key of recording.keys()) {
-        if (documents.has(key)) replaced++;
-        documents.set(key, recording.documentText(key) as string);
+        // Script files are named from the recording's folder: from the merged file's, now.
+        const { key: merged, text } = rebased(key, recording.documentText(key) as string, input, out);
+        if (documents.has(merged)) replaced++;
+        documents.set(merged, text);
       }
     } finally {
       recording.close();
@@ -732,6 +816,20 @@ export function mergeRecordings(out: string, inputs: readonly string[]): { conve
   }
   writeRecording(out, documents);
   return { conversations: documents.size, replaced };
+}
+
+/** A document's key and text with its script file named from `to`'s folder instead of `from`'s. */
+function rebased(key: string, text: string, from: string, to: string): { key: string; text: string } {
+  const fromDir = path.dirname(path.resolve(from));
+  const toDir = path.dirname(path.resolve(to));
+  const [name, file] = key.split('\u0000');
+  if (fromDir === toDir || !file) return { key, text };
+  const moved = path.relative(toDir, path.resolve(fromDir, file)).split(path.sep).join('/');
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('file:'));
+  if (at === -1) return { key, text };
+  lines[at] = `file: ${JSON.stringify(moved)}`;
+  return { key: conversationKey(name, moved), text: lines.join('\n') };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -786,6 +884,7 @@ export interface BotTap {
  */
 export function createBotTap(o: BotTapOptions): BotTap {
   const isBot = (url: string) => isBotUrl(url, o.endpointUrl);
+  const fixed = fixedIds(o.definitionText);
   const mode: ReplayMode = o.mode ?? 'strict';
   const recording = o.replay ? RecordingFile.open(o.replay) : undefined;
   /** New documents by key: every conversation when recording, the changed ones in new-only mode. */
@@ -795,14 +894,14 @@ export function createBotTap(o: BotTapOptions): BotTap {
 
   const forConversation = (c: { name: string; file?: string; from: string; live?: HttpTransport }): ConversationTap => {
     const behind = c.live ?? o.live;
-    const file = recordedFileName(c.file);
+    const file = recordedFileName(c.file, (o.record ?? o.replay)!);
     const key = conversationKey(c.name, file);
     const first = recording?.claim(key) ?? (!seen.has(key) && Boolean(seen.add(key)));
     if (!first) {
       // Two conversations of one name in one file: the second would answer from the first's recording.
-      throw new UsageError(`Two conversations are named "${c.name}"${file ? ` in ${file}` : ''}: a recording tells them apart by name.`, 'Give each conversation of a file its own name.');
+      throw new UsageError(`Two conversations are named "${c.name}"${c.file ? ` in ${c.file}` : ''}: a recording tells them apart by name.`, 'Give each conversation of a file its own name.');
     }
-    const vars = new Placeholders(c.from, o.definitionText);
+    const vars = new Placeholders(c.from, fixed);
     const turns: RecordedTurn[] = [];
     let current: RecordedTurn | undefined;
     let failure: TurnFailure | undefined;

@@ -84,7 +84,7 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
       let recording: string | undefined;
       if (tap && session.tap && o.record) {
         const turns = session.tap.recordedTurns().slice(0, kept);
-        saveConversationInto(o.record, { name, file: recordedFileName(file), turns });
+        saveConversationInto(o.record, { name, file: recordedFileName(file, o.record), turns });
         recording = o.record;
       }
       return { file, steps: session.steps.length - (notInBotium ?? 0), ...(recording ? { recording } : {}), leftOut: session.turns - kept, ...(notInBotium ? { notInBotium } : {}) };

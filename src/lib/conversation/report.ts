@@ -81,6 +81,8 @@ export interface JsonReport {
     rateLimit: { waits: number; waitedMs: number; conversations: number };
     /** `--shard`: the part of the suite this report holds. */
     shard?: { index: number; total: number };
+    /** `--jobs`: the worker threads the run was spread over, when more than one. */
+    jobs?: number;
     scriptErrors: ScriptError[];
     /** The suite's notes, in words (as the text report says them). */
     notes: string[];

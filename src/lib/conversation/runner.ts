@@ -166,6 +166,8 @@ export interface RunSummary {
   elapsedMs: number;
   /** `--shard`: set by the caller that split the suite. */
   shard?: { index: number; total: number };
+  /** Worker threads the run was spread over (`--jobs`), when more than one. */
+  jobs?: number;
 }
 
 export interface RunOptions {

@@ -12,6 +12,11 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Stop reading past this many bytes and report `tooLarge`. */
   maxBodyBytes?: number;
+  /**
+   * The pairs a form `body` encodes, when the flow built it from parameters: what a
+   * recording describes the request by, without decoding the body again. Never sent.
+   */
+  form?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface HttpResponse {

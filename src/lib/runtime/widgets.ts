@@ -28,7 +28,13 @@ export type Effect =
 /** What a widget is waiting for between steps. */
 export type Pending =
   | { kind: 'reply'; widget: string; timeoutSeconds: number; outbound: Record<string, string> }
-  | { kind: 'http' | 'function'; widget: string; call: Pick<HttpCallDetails, 'method' | 'url' | 'contentType' | 'requestBody'> };
+  | {
+      kind: 'http' | 'function';
+      widget: string;
+      call: Pick<HttpCallDetails, 'method' | 'url' | 'contentType' | 'requestBody'>;
+      /** The pairs `requestBody` encodes (see HttpRequest.form). */
+      form?: ReadonlyArray<readonly [string, string]>;
+    };
 
 /** `E`: the events the widget may follow (a handler's are its type's, from the registry). */
 export type WidgetOutcome<E extends string = string> =
@@ -134,6 +140,7 @@ function httpEffect(
     maxBodyBytes: limits.maxBodyBytes,
     ...(contentType ? { headers: { 'Content-Type': contentType } } : {}),
     ...(requestBody !== undefined ? { body: requestBody } : {}),
+    ...(call.form && requestBody !== undefined ? { form: call.form } : {}),
   };
   if (authorization) request.headers = { ...request.headers, Authorization: authorization };
   return { kind: 'effect', effect: { type: 'http', widget, request }, pending: { ...call, kind } };
@@ -212,6 +219,7 @@ const makeHttpRequest: Handler<'make-http-request'> = (run, state) => {
   const isJson = contentType.toLowerCase().startsWith('application/json');
   let requestBody: string | undefined;
   let reserved: string | undefined;
+  let form: ReadonlyArray<readonly [string, string]> | undefined;
   if (isJson) {
     // Studio sends the rendered body as-is: nothing escapes a `"` or a newline in it.
     requestBody = run.render(state.name, 'body', p.body ?? '');
@@ -220,7 +228,10 @@ const makeHttpRequest: Handler<'make-http-request'> = (run, state) => {
     reserved = reservedParameter(pairs);
     const encoded = formEncode(pairs);
     if (method === 'GET') url = appendQuery(url, encoded);
-    else requestBody = encoded;
+    else {
+      requestBody = encoded;
+      form = pairs;
+    }
   }
   const sendsBody = method === 'POST';
   const call = {
@@ -235,7 +246,7 @@ const makeHttpRequest: Handler<'make-http-request'> = (run, state) => {
   if ((p.add_twilio_auth === true || p.add_twilio_auth === 'true') && !isTwilioApi(url)) {
     return refuseCall(run, state, call, 'add_twilio_auth is on for a URL that is not a Twilio API (https://….twilio.com), so the widget takes "failed"');
   }
-  return httpEffect(state.name, 'http', { kind: 'http', widget: state.name, call }, run.httpLimits, split.authorization);
+  return httpEffect(state.name, 'http', { kind: 'http', widget: state.name, call, ...(form ? { form } : {}) }, run.httpLimits, split.authorization);
 };
 
 const runFunction: Handler<'run-function'> = (run, state) => {
@@ -244,11 +255,12 @@ const runFunction: Handler<'run-function'> = (run, state) => {
   const functionSid = typeof state.properties.function_sid === 'string' ? state.properties.function_sid : '';
   const rendered = run.render(state.name, 'url', state.properties.url).trim();
   const url = rendered || (run.functionUrl(state.name, functionSid) ?? '');
-  const requestBody = formEncode(renderPairs(run, state, 'parameters'));
+  const form = renderPairs(run, state, 'parameters');
+  const requestBody = formEncode(form);
   return httpEffect(
     state.name,
     'function',
-    { kind: 'function', widget: state.name, call: { method: 'POST', url, contentType: FORM_CONTENT_TYPE, requestBody } },
+    { kind: 'function', widget: state.name, call: { method: 'POST', url, contentType: FORM_CONTENT_TYPE, requestBody }, form },
     run.httpLimits,
   );
 };

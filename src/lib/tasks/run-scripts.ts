@@ -1,19 +1,25 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { flowDriverFactory } from '../conversation/driver';
 import { createHeapBudget } from '../conversation/heap-budget';
 import { Pacer, pacedTransport, testModeEstimate, type TestModeEstimate } from '../conversation/pacing';
 import { readScripts, type ReadOptions } from '../conversation/read';
 import type { ScriptReporter } from '../conversation/report';
-import { runConversations, RunSummary } from '../conversation/runner';
+import { runConversations, RunSummary, type ConversationResult, type DriverFactory } from '../conversation/runner';
 import { inShard, type Shard } from '../conversation/shard';
 import type { PreparedChat } from '../conversation/prepared';
 import type { Conversation, ScriptError } from '../conversation/types';
 import { isScriptError } from '../conversation/types';
-import { redact } from '../redact';
-import { tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
-import type { FlowCoverage } from '../conversation/coverage';
-import { CoverageTap, type ReportedConversation } from '../conversation/coverage-tap';
+import { redact, registeredSecrets } from '../redact';
+import { RecordingFile, tapFor, type BotTap, type RecordingOptions } from '../conversation/recording';
+import { runConversationsInWorkers } from '../conversation/parallel';
+import type { HttpTransport } from '../http/types';
+import type { FlowDefinition } from '../domain/flow';
+import type { ChannelModel } from '../domain/setup';
+import type { RunOptions } from '../conversation/run-options';
+import type { CounterState, FlowCoverage } from '../conversation/coverage';
+import { CoverageTap, type ReportedConversation, type TranscriptLine } from '../conversation/coverage-tap';
 
 export interface ScriptRunOptions {
   path: string;
@@ -45,6 +51,31 @@ export interface ScriptRunOptions {
   recording?: RecordingOptions;
   /** `--report FILE`: keep each conversation's transcript for the HTML report. */
   transcripts?: boolean;
+  /**
+   * `--jobs N`: worker threads for a strict replay (no network: the run is CPU-bound).
+   * Absent: one per CPU for a suite of AUTO_JOBS_FROM conversations or more, else one.
+   */
+  jobs?: number;
+  /** `-l debug`: the run stays in this thread, whose transport writes the debug log. */
+  debug?: boolean;
+}
+
+/** From this many conversations a strict replay spreads over the CPUs by itself (a worker costs ~0.1 s to start). */
+export const AUTO_JOBS_FROM = 200;
+/** What one per CPU comes to at most, unasked: past this the main thread's reading and reporting is the limit. */
+const AUTO_JOBS_MAX = 8;
+
+/**
+ * Why the run stays in one thread, if it does: `live` (the bot is the limit, not the
+ * CPU), `new-only` (it asks the bot and writes the recording from one place), `rate` (one
+ * pace for the whole run), `debug` (the debug log is this thread's).
+ */
+export function inThreadBecause(o: Pick<ScriptRunOptions, 'recording' | 'rate' | 'debug'>): 'live' | 'new-only' | 'rate' | 'debug' | undefined {
+  if (!o.recording?.replay) return 'live';
+  if (o.recording.mode === 'new-only') return 'new-only';
+  if (o.rate !== undefined) return 'rate';
+  if (o.debug) return 'debug';
+  return undefined;
 }
 
 /** What the progress line of a scripted run shows (on a terminal only); printers/script-report.ts words it. */
@@ -81,9 +112,13 @@ export interface ScriptRunResult {
 export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): Promise<ScriptRunResult> {
   // With a progress line the report stays unbuffered: its lines and the progress line share the terminal.
   const report = o.progress ? { write: o.write, flush: () => undefined } : coalescing(o.write);
-  const tap = o.recording ? tapFor(prepared, o.recording) : undefined;
+  // A run spread over worker threads reads the recording there: here only its header is checked, up front.
+  let tap: BotTap | undefined;
+  const tapHere = () => (tap ??= o.recording ? tapFor(prepared, o.recording) : undefined);
+  if (o.recording?.replay && !inThreadBecause(o)) RecordingFile.check(o.recording.replay);
+  else tapHere();
   try {
-    return await run(prepared, o, report.write, tap);
+    return await run(prepared, o, report.write, tapHere);
   } finally {
     report.flush();
     tap?.close();
@@ -115,7 +150,71 @@ export async function countSuite(source: AsyncIterable<Conversation | ScriptErro
   return { conversations, messages };
 }
 
-async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tap?: BotTap): Promise<ScriptRunResult> {
+/** What a scripted conversation runs through: the flow, the run's options, the recording, the coverage. One place for both the main thread and a worker. */
+export function scriptDriverFactory(
+  p: { definition: FlowDefinition; http: HttpTransport; channelModel?: ChannelModel; run: RunOptions },
+  coverage: CoverageTap,
+  pacer: Pacer,
+  tap?: BotTap,
+  indexOf?: (conversation: Conversation) => number,
+): DriverFactory {
+  return coverage.wrap(
+    flowDriverFactory(p.definition, {
+      http: p.http,
+      perConversation: (http, context) => pacedTransport(http, pacer, context),
+      channelModel: p.channelModel,
+      run: p.run,
+      tap,
+      trace: true,
+      ...(indexOf ? { indexOf } : {}),
+    }),
+  );
+}
+
+/** What a worker thread of the run is started with (plain data: it is copied to the thread). */
+export interface ScriptWorkerData {
+  definition: FlowDefinition;
+  channelModel?: ChannelModel;
+  run: RunOptions;
+  /** What `tapFor` reads of the setup. */
+  setupEndpointUrl?: string;
+  recording: RecordingOptions;
+  timeoutMs: number;
+  transcripts: boolean;
+  secrets: string[];
+}
+
+/** The worker's script beside this one (`.ts` under tsx, `.js` in dist/). */
+const WORKER_FILE = path.join(__dirname, `script-worker${path.extname(__filename)}`);
+
+/** The first `count` conversations of a source, and the whole source again (they first). */
+async function peek(source: AsyncIterable<Conversation | ScriptError>, count: number): Promise<{ ended: boolean; source: AsyncIterable<Conversation | ScriptError> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const held: (Conversation | ScriptError)[] = [];
+  let conversations = 0;
+  let ended = false;
+  while (conversations < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    held.push(next.value);
+    if (!isScriptError(next.value)) conversations++;
+  }
+  async function* again(): AsyncGenerator<Conversation | ScriptError> {
+    yield* held.splice(0);
+    if (ended) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { ended, source: again() };
+}
+
+async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tapHere: () => BotTap | undefined): Promise<ScriptRunResult> {
   // Counted up front only where it is shown: on a terminal (the time left) and for the test-mode estimate.
   const needsCount = Boolean(o.progress) || (o.testMode && o.rate === undefined);
   const size = needsCount ? await countSuite(suite(o)) : undefined;
@@ -131,6 +230,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   let done = 0;
   let failed = 0;
   const started = performance.now();
+  let jobs = 1;
   const tick = () => {
     if (!o.progress) return;
     const limit = pacer.rate();
@@ -148,40 +248,70 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   ticker?.unref();
   let summary: RunSummary;
   try {
-    summary = await runConversations(
-      suite(o, {
-        onNote: (note) => {
-          for (const r of reporters) r.onNote?.(note);
+    const onResult = (result: ConversationResult) => {
+      done++;
+      heapBudget();
+      if (result.status !== 'passed') failed++;
+      o.progress?.clear();
+      for (const r of reporters) r.onResult(result);
+      tick();
+    };
+    const onScriptError = (error: ScriptError) => {
+      for (const r of reporters) r.onScriptError?.(error);
+    };
+    let source = suite(o, {
+      onNote: (note) => {
+        for (const r of reporters) r.onNote?.(note);
+      },
+    });
+    jobs = 1;
+    if (!inThreadBecause(o)) {
+      if (o.jobs !== undefined) jobs = o.jobs;
+      else {
+        const start = await peek(source, AUTO_JOBS_FROM);
+        source = start.source;
+        if (!start.ended) jobs = Math.min(AUTO_JOBS_MAX, os.availableParallelism?.() ?? os.cpus().length);
+      }
+    }
+    if (jobs > 1) {
+      const data: ScriptWorkerData = {
+        definition: prepared.definition,
+        channelModel: prepared.setup.channelModel,
+        run: prepared.run,
+        setupEndpointUrl: prepared.setup.endpointUrl,
+        recording: o.recording!,
+        timeoutMs: o.timeoutMs,
+        transcripts: Boolean(o.transcripts),
+        secrets: registeredSecrets(),
+      };
+      summary = await runConversationsInWorkers<TranscriptLine[], CounterState>(source, {
+        jobs,
+        workerFile: WORKER_FILE,
+        workerData: data,
+        concurrency: o.concurrency,
+        signal: o.signal,
+        onResult: (result, transcript) => {
+          coverage.keep(result, transcript);
+          onResult(result);
         },
-      }),
-      coverage.wrap(
-        flowDriverFactory(prepared.definition, {
-          http: prepared.http,
-          perConversation: (http, context) => pacedTransport(http, pacer, context),
-          channelModel: prepared.setup.channelModel,
-          run: prepared.run,
-          tap,
-          trace: true,
-        }),
-      ),
-      {
+        onWorkerDone: (counted) => {
+          if (counted) coverage.addCounted(counted);
+        },
+        onScriptError,
+      });
+      summary.jobs = jobs;
+    } else {
+      summary = await runConversations(source, scriptDriverFactory({ ...prepared, channelModel: prepared.setup.channelModel }, coverage, pacer, tapHere()), {
         concurrency: o.concurrency,
         timeoutMs: o.timeoutMs,
         signal: o.signal,
         onResult: (result) => {
-          done++;
           coverage.onResult(result);
-          heapBudget();
-          if (result.status !== 'passed') failed++;
-          o.progress?.clear();
-          for (const r of reporters) r.onResult(result);
-          tick();
+          onResult(result);
         },
-        onScriptError: (error) => {
-          for (const r of reporters) r.onScriptError?.(error);
-        },
-      },
-    );
+        onScriptError,
+      });
+    }
   } finally {
     if (ticker) clearInterval(ticker);
   }
@@ -191,7 +321,8 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
   // In order: a report that cannot be written (JUnit, last) is an error after the results, never instead.
   for (const r of reporters) r.finish(summary, flowCoverage);
   // An interrupted run would replace a whole recording with part of it.
-  const recorded = summary.aborted ? undefined : tap?.save();
+  // A strict replay (all a run over worker threads can be) writes nothing.
+  const recorded = summary.aborted || jobs > 1 ? undefined : tapHere()?.save();
   return {
     summary,
     coverage: flowCoverage,

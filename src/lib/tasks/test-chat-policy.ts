@@ -1,5 +1,8 @@
 import { UsageError } from '../errors';
 
+/** Worker threads a replay may use (`--jobs`). */
+export const MAX_JOBS = 16;
+
 /*
  * The test-chat command's rules, apart from the command: which flags go together (and so
  * what one run does), which exit code a run ends with, and what Ctrl-C does. The command
@@ -29,6 +32,7 @@ export interface TestChatFlags {
   report?: string;
   'min-coverage'?: number;
   concurrency: number;
+  jobs?: number;
   timeout: number;
   silent?: boolean;
 }
@@ -91,6 +95,12 @@ const EXCLUSIVE: readonly Exclusive[] = [
 const DEPENDS_ON: readonly DependsOn[] = [
   { flag: 'replay-latency', on: 'replay', message: '--replay-latency only applies with --replay FILE.' },
   { flag: 'replay-mode', on: 'replay', message: '--replay-mode only applies with --replay FILE.' },
+  {
+    flag: 'jobs',
+    on: 'replay',
+    message: '--jobs spreads a replayed suite over worker threads; a live run is bound by the bot, not the CPU.',
+    hint: 'Raise --concurrency instead, or record the suite once (--record FILE) and run it with --replay FILE.',
+  },
 ];
 
 /** The run modes: at most one per run; none is the REPL. */
@@ -107,6 +117,7 @@ const MODE_DEPENDS_ON: readonly DependsOn[] = [
   { flag: 'shard', on: 'script', message: '--shard applies to --script runs only.' },
   { flag: 'report', on: 'script', message: '--report applies to --script runs only.' },
   { flag: 'min-coverage', on: 'script', message: '--min-coverage applies to --script runs only.' },
+  { flag: 'jobs', on: 'script', message: '--jobs applies to --script runs only.' },
   { flag: 'merge-junit', on: 'junit', message: '--merge-junit writes the merged report to --junit FILE.', hint: 'Add --junit FILE (e.g. --junit reports/all.xml).' },
 ];
 
@@ -129,6 +140,7 @@ function checkDependsOn(f: TestChatFlags, rules: readonly DependsOn[]): void {
  */
 export function chooseMode(f: TestChatFlags, ctx: RunContext): TestChatMode {
   if (f.concurrency < 1 || f.concurrency > 256) throw new UsageError(`--concurrency ${f.concurrency} is out of range.`, 'Use 1 to 256.');
+  if (f.jobs !== undefined && (f.jobs < 1 || f.jobs > MAX_JOBS)) throw new UsageError(`--jobs ${f.jobs} is out of range.`, `Use 1 to ${MAX_JOBS} (worker threads; one per CPU is the default).`);
   if (f.timeout < 1) throw new UsageError(`--timeout ${f.timeout} is out of range.`, 'Give the seconds one conversation may take (at least 1).');
   // Merging recordings runs nothing: the other flags do not apply.
   if (given(f, 'merge-recordings')) {
@@ -143,6 +155,10 @@ export function chooseMode(f: TestChatFlags, ctx: RunContext): TestChatMode {
   const modes = MODES.filter((m) => m.flags.some((flag) => given(f, flag))).map((m) => m.name);
   if (modes.length > 1) throw new UsageError(modes.length === 2 ? `Pass either ${modes[0]} or ${modes[1]}, not both.` : `Pass only one of ${modes.join(', ')}.`);
   checkDependsOn(f, MODE_DEPENDS_ON);
+  if (given(f, 'jobs') && f['replay-mode'] === 'new-only') {
+    throw new UsageError('--jobs runs a strict replay; --replay-mode new-only asks the bot and updates the recording from one thread.', 'Drop --jobs for the new-only run, then replay with --jobs.');
+  }
+  if (given(f, 'jobs') && given(f, 'rate')) throw new UsageError('--rate paces the calls to the bot, and a strict replay makes none: drop --rate (or --jobs).');
   const recording: RecordingFlags | undefined =
     f.record || f.replay ? { record: f.record, replay: f.replay, mode: f['replay-mode'] === 'new-only' ? 'new-only' : 'strict', latency: f['replay-latency'] } : undefined;
 

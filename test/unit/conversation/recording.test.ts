@@ -39,6 +39,24 @@ function answer(text: string, sessionId = `CH${MINTED}`): HttpResponse {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'recording-test-'));
 
+describe('recordings: a request described from the pairs the flow encoded', () => {
+  it('is described as its body decoded would be, and by the body where the pairs are not what was sent', () => {
+    const values = ['hi', 'a b+c', 'x&y=z', 'line\nbreak', 'caf\u00e9 \u{1F600}', '%41', '', ' ', '\ud800 lone', 'tail \udc00', '"quoted" \\ back'];
+    const keys = ['text', 'data[channel]', 'userId', '0', 'a+b', 'text'];
+    let seed = 7;
+    const pick = <T>(xs: readonly T[]) => xs[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % xs.length];
+    for (let round = 0; round < 300; round++) {
+      const pairs: [string, string][] = Array.from({ length: 1 + (round % 5) }, () => [pick(keys), pick(values)]);
+      const params = new URLSearchParams();
+      for (const [k, v] of pairs) params.append(k, v);
+      const request: HttpRequest = { method: 'POST', url: ENDPOINT, headers: { 'Content-Type': FORM }, body: params.toString() };
+      const fromBody = describeRequest(request, new Placeholders('+15550000001', ''), ENDPOINT);
+      const fromPairs = describeRequest({ ...request, form: pairs }, new Placeholders('+15550000001', ''), ENDPOINT);
+      assert.deepStrictEqual(fromPairs, fromBody, JSON.stringify(pairs));
+    }
+  });
+});
+
 describe('recordings: what is written', () => {
   it('the token, the customer and the ids the run mints become placeholders; a value of the flow stays', () => {
     const vars = new Placeholders('+15550000001', `{"workflow":"WW${FIXED}"}`);
