@@ -23,6 +23,7 @@ import { playMessages, prepareChat, type ChatReport } from '../src/lib/tasks/tes
 import { TRIGGER_EVENT } from '../src/lib/domain/studio';
 import { wiredEvents } from '../src/lib/runtime/flow';
 import { printReport } from '../src/printers/test-chat';
+import { wordedError } from '../src/printers/errors';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -134,7 +135,9 @@ async function runOne(file: string): Promise<Row> {
     } finally {
       await prepared.close();
     }
-  } catch (error) {
+  } catch (thrown) {
+    // A refused flow is data until a printer words it, as the base command does.
+    const error = wordedError(thrown);
     const message = error instanceof UsageError ? error.message : `crashed: ${(error as Error).stack ?? error}`;
     return { file: name, kind, result: 'refused', why: message.split('\n')[0], unstubbed };
   } finally {

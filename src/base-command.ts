@@ -315,6 +315,10 @@ export abstract class CognigyCommand<R = unknown> extends TwilioClientCommand {
       const { id, accountSid, apiKey, region } = this.currentProfile;
       error = explainAuthFailure(error, { id, accountSid, apiKey, region });
     }
+    // A refused flow is data until here: its words are the printers' (loaded only then).
+    if (error instanceof CognigyError && (error.name === 'FlowLintError' || error.name === 'FlowRefusedError')) {
+      error = (await import('./printers/errors')).wordedError(error);
+    }
     const debugOn = this.flags?.['cli-log-level'] === 'debug' || process.argv.includes('-l=debug');
     const write = (line: string) => process.stderr.write(`${redact(line)}\n`);
     let code = 1;

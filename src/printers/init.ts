@@ -23,12 +23,20 @@ export function publicSetup(result: RunInitResult) {
   };
 }
 
+/** A flow an entry point starts that is not among the account's flows has no name: this stands for it. */
+const UNKNOWN_FLOW = '(unknown flow)';
+
+/** The entry points as -o json shows them: a flow without a name named as the text says it. */
+function entryPointsJson(points: EntryPoint[]): EntryPoint[] {
+  return points.map((p) => (p.flow && p.flow.name === undefined ? { ...p, flow: { sid: p.flow.sid, name: UNKNOWN_FLOW } } : p));
+}
+
 /** Which Studio flow each number (Conversations address, legacy Flex Flow) starts today. */
 export function printEntryPoints(cmd: Pick<Printer, 'log'>, points: EntryPoint[]): void {
   cmd.log('Entry points today:');
   for (const p of points) {
     const where = `${p.kind === 'flex-flow' ? 'Flex Flow' : 'Conversations address'} ${p.name ? `"${p.name}" ` : ''}${p.sid}`;
-    cmd.log(`  ${p.address || '(any)'} [${p.channel}] → ${p.flow ? `"${p.flow.name}" (${p.flow.sid})` : 'no Studio flow'}  (${where})`);
+    cmd.log(`  ${p.address || '(any)'} [${p.channel}] → ${p.flow ? `"${p.flow.name ?? UNKNOWN_FLOW}" (${p.flow.sid})` : 'no Studio flow'}  (${where})`);
   }
 }
 
@@ -76,7 +84,7 @@ export const initPrinter: ResultPrinter<RunInitResult> = {
       warning: probeWarning(result.probe),
       requestFormat: result.probe.requestFormat,
     },
-    entryPoints: result.entryPoints,
+    entryPoints: entryPointsJson(result.entryPoints),
   }),
   human: printInitResult,
 };

@@ -5,6 +5,7 @@ import { hideEndpointToken } from '../lib/studio/endpoint-token';
 import type { PatchWarning } from '../lib/studio/patch';
 
 import type { Printer, ResultPrinter, SummaryRow } from './printer';
+import { issueJson, lintFindingText } from './lint';
 
 /** The settings that shape the built flow, as the summary names them. */
 const SETTING_NAMES: Record<FlowSetting, string> = {
@@ -59,7 +60,7 @@ function linkFlowJson(r: LinkFlowResult, o: LinkFlowView): unknown {
     wiring: r.wiring,
     out: r.out,
     restoredFrom: r.restoredFrom,
-    warnings: deploy.warnings,
+    warnings: deploy.warnings.map(issueJson),
     ...(r.notices.length ? { setupWarnings: r.notices.map(noticeText) } : {}),
     ...(r.patched.length ? { patchWarnings: r.patched.map((w) => ({ ...w, message: patchWarningText(w) })) } : {}),
     saved: r.saved.length ? r.saved : undefined,
@@ -112,7 +113,7 @@ function warnAbout(cmd: Printer, r: LinkFlowResult): void {
     );
   }
   if (r.deploy.recovered) cmd.warn('Twilio answered the write with an error, but the flow was found written as intended.');
-  for (const w of r.deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${w.message}`);
+  for (const w of r.deploy.warnings) cmd.warn(`${w.widget ? `${w.widget}: ` : ''}${lintFindingText(w)}`);
   for (const w of r.patched) cmd.warn(patchWarningText(w));
 }
 

@@ -1,6 +1,8 @@
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import { coverageLine } from './coverage';
 import { failureMessage, uncheckedText } from './script-report';
+import { flowSourceText } from './test-chat';
+import { sideText } from './failure';
 import type { ReportedConversation, TranscriptLine } from '../lib/conversation/coverage-tap';
 import type { RunTotals } from '../lib/conversation/report';
 import type { ScriptError } from '../lib/conversation/types';
@@ -78,7 +80,7 @@ function conversationHtml(c: ReportedConversation): string {
   const transcript = c.transcript.map((l) => `<div class="line ${l.from}"><span class="who">${l.from}</span>${esc(lineText(l))}</div>`).join('');
   const failures = [
     ...r.failures.map(
-      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(f.expected)}</pre></td></tr><tr><th>actual</th><td><pre>${esc(f.actual)}</pre></td></tr></table></div>`,
+      (f) => `<div class="failure"><div class="where">${esc(`${f.file}:${f.line}, turn ${f.turn}`)}</div><div>${esc(failureMessage(f))}</div><table><tr><th>expected</th><td><pre>${esc(sideText(f.expected))}</pre></td></tr><tr><th>actual</th><td><pre>${esc(sideText(f.actual))}</pre></td></tr></table></div>`,
     ),
     ...(r.error ? [`<div class="failure"><div class="where">${esc(`${r.file}:${r.line}`)}</div><div>${esc(`${r.status}: ${r.error}`)}</div></div>`] : []),
     ...(r.notCheckable ?? []).map((n) => `<div class="unchecked">${esc(`${n.file}:${n.line}: ${n.name} not checked: ${uncheckedText(n.reason)}`)}</div>`),
@@ -113,7 +115,7 @@ details.conversation{border-top:1px solid #e5e7eb;padding:6px 0}summary{cursor:p
 /** Renders the run's report and writes it (redacted) to `file`. */
 export function writeHtmlReport(file: string, prepared: PreparedChat, result: ScriptRunResult, minCoverage?: number): void {
   const html = reportHtml({
-    flow: prepared.source,
+    flow: flowSourceText(prepared.source),
     generatedAt: new Date().toISOString(),
     totals: runTotals(result.summary),
     elapsedMs: result.summary.elapsedMs,

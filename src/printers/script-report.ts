@@ -7,10 +7,11 @@
 import type { Chalk } from 'chalk';
 import { coverageLine } from './coverage';
 import { MEDIA_ON_CONVERSATIONS } from './transcript';
-import { runTotals, type JsonReport, type ReportedResult, type RunTotals, type ScriptReporter } from '../lib/conversation/report';
+import { replayFailureText, sideText } from './failure';
+import { runTotals, type JsonReport, type ReportedFailure, type ReportedResult, type RunTotals, type ScriptReporter } from '../lib/conversation/report';
 import type { FlowCoverage } from '../lib/conversation/coverage';
 import type { ConversationResult, Failure, RunSummary } from '../lib/conversation/runner';
-import type { ScriptWarning, SuiteNote, UncheckedReason } from '../lib/conversation/types';
+import type { FailureSide, ScriptWarning, SuiteNote, UncheckedReason } from '../lib/conversation/types';
 import { formatRate, testModeEstimate, type TestModeEstimate } from '../lib/conversation/pacing';
 import type { ScriptProgress } from '../lib/tasks/run-scripts';
 
@@ -18,7 +19,7 @@ import type { ScriptProgress } from '../lib/tasks/run-scripts';
  * Expected and actual, one above the other with their texts aligned; continuation lines
  * of multi-line texts are indented to the same column.
  */
-export function formatExpectedActual(expected: string, actual: string, indent = ''): string {
+export function formatExpectedActual(expected: FailureSide, actual: FailureSide, indent = ''): string {
   const block = (label: string, text: string) => {
     const pad = ' '.repeat(label.length);
     return visible(text)
@@ -26,7 +27,7 @@ export function formatExpectedActual(expected: string, actual: string, indent = 
       .map((line, i) => `${indent}${i === 0 ? label : pad}${line}`)
       .join('\n');
   };
-  return `${block('expected: ', expected)}\n${block('actual:   ', actual)}`;
+  return `${block('expected: ', sideText(expected))}\n${block('actual:   ', sideText(actual))}`;
 }
 
 /** Why a step failed, in words (with the init probe's diagnosis of an earlier failed bot call). */
@@ -52,7 +53,7 @@ function failureSentence(failure: Failure): string {
     case 'handover-refused':
       return 'Studio would refuse this hand-over: the customer would not reach Flex';
     case 'turn-failed':
-      return failure.detail ?? 'the turn failed';
+      return failure.replay ? replayFailureText(failure.replay) : 'the turn failed';
   }
 }
 
@@ -209,9 +210,27 @@ export function reportedResult(result: ConversationResult): ReportedResult {
   const { failures, warnings, notCheckable, ...rest } = result;
   return {
     ...rest,
-    failures: failures.map((f) => ({ ...f, message: failureMessage(f) })),
+    failures: failures.map(reportedFailure),
     ...(warnings ? { warnings: warnings.map((w) => ({ ...w, message: warningMessage(w) })) } : {}),
     ...(notCheckable ? { notCheckable: notCheckable.map((c) => ({ ...c, code: c.reason, reason: uncheckedText(c.reason) })) } : {}),
+  };
+}
+
+/**
+ * A failure as `-o json` shows it: `expected`/`actual` (and a replayed turn's `detail`) in
+ * the words they always had, each with its code beside it when it is a state
+ * (`expectedCode`, `actualCode`, `detailCode`).
+ */
+function reportedFailure(f: Failure): ReportedFailure {
+  const { expected, actual, replay, ...rest } = f;
+  return {
+    ...rest,
+    expected: sideText(expected),
+    ...(typeof expected === 'string' ? {} : { expectedCode: expected.code }),
+    actual: sideText(actual),
+    ...(typeof actual === 'string' ? {} : { actualCode: actual.code }),
+    ...(replay ? { detail: replayFailureText(replay), detailCode: replay.code } : {}),
+    message: failureMessage(f),
   };
 }
 

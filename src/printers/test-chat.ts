@@ -1,5 +1,5 @@
-import type { PreparedChat, PreparedNote, PreparedWarning } from '../lib/conversation/prepared';
-import { describeIssue } from '../lib/tasks/test-chat';
+import type { FlowSource, PreparedChat, PreparedNote, PreparedWarning } from '../lib/conversation/prepared';
+import { describeIssue, lintFindingText } from './lint';
 import type { ChatReport } from '../lib/tasks/test-chat';
 import { redact } from '../lib/redact';
 import { entryText, formatEntry, formatHandover, problemWords, transcriptJson } from './transcript';
@@ -40,15 +40,29 @@ export function preparedWarningText(w: PreparedWarning): string {
     case 'unmodelled-type':
       return `Widget "${w.widget}" has a type test-chat does not model (${w.type}): a run that reaches it stops there.`;
     case 'lenient-property':
-      return `Widget "${w.issue.widget}" ${w.issue.property}: ${w.issue.message}.`;
+      return `Widget "${w.issue.widget}" ${w.issue.property}: ${lintFindingText(w.issue)}.`;
     case 'studio-accepted':
       return `Studio accepted this flow, but: ${describeIssue(w.issue)}.`;
   }
 }
 
+/** Where the flow comes from, for the banner, -o json's `flow` and the HTML report (its errors say it in lib/tasks/test-chat.ts). */
+export function flowSourceText(source: FlowSource): string {
+  switch (source.kind) {
+    case 'flow-file':
+      return `flow file ${source.file}`;
+    case 'deployed':
+      return `deployed flow "${source.name}" (${source.sid}, revision ${source.revision})`;
+    case 'subflow':
+      return `subflow ${source.sid}`;
+    case 'built':
+      return source.demo ? 'the flow link-flow builds, against the embedded demo bot' : 'the flow link-flow would deploy';
+  }
+}
+
 export function banner(prepared: PreparedChat, o: { demo?: boolean } = {}): string[] {
   return [
-    `Running ${prepared.source}.`,
+    `Running ${flowSourceText(prepared.source)}.`,
     `Bot endpoint: ${prepared.endpoint ?? AS_THE_FLOW_SAYS}. You are the customer (channel: ${prepared.setup.channelModel}).`,
     ...(o.demo ? [DEMO_HINT] : []),
     ...prepared.notes.map((n) => `Note: ${preparedNoteText(n)}`),
@@ -153,16 +167,22 @@ export function transcriptRows(report: ChatReport): { from: string; text: string
 }
 
 /** `-o json`: the report with each transcript entry in words (`text`), as the REPL shows it. */
-export function reportJson(report: ChatReport): Omit<ChatReport, 'transcript' | 'notes'> & { transcript: Array<Record<string, unknown>>; notes: string[] } {
+export function reportJson(report: ChatReport): Omit<ChatReport, 'flow' | 'transcript' | 'notes'> & { flow: string; transcript: Array<Record<string, unknown>>; notes: string[] } {
   // The keys in the order they always had: flow, endpoint, then the rest.
   const { flow, endpoint, ...rest } = report;
   return {
-    flow,
+    flow: flowSourceText(flow),
     endpoint: endpoint ?? AS_THE_FLOW_SAYS,
     ...rest,
     transcript: transcriptJson(report.transcript),
     // A bot answer's problem is data (`answer`, with its code): its words as every problem has them.
-    problems: report.problems.map((p) => (p.answer ? { ...p, ...problemWords(p) } : p)),
+    problems: report.problems.map((p) => {
+      if (p.answer) return { ...p, ...problemWords(p) };
+      if (!p.replay) return p;
+      // A replayed turn's failure: its words as before, its code beside them.
+      const { replay, ...rest } = p;
+      return { ...rest, ...problemWords(p), replayCode: replay.code };
+    }),
     notes: report.notes.map(preparedNoteText),
   };
 }

@@ -1,6 +1,7 @@
 import type { RichContent } from '../lib/cognigy/normalize';
 import type { ChatTurn, HandoverSummary, TranscriptEntry, TranscriptNote } from '../lib/conversation/chat';
 import type { AnswerProblem, ChatProblem } from '../lib/conversation/events';
+import { replayFailureText, sideText } from './failure';
 import { nameAndSid } from '../lib/domain/setup';
 import { STUDIO_HTTP_BUDGET_MS } from '../lib/domain/studio';
 import { redact } from '../lib/redact';
@@ -124,6 +125,10 @@ export function answerProblemText(widget: string, a: AnswerProblem): { message: 
 /** A problem's message and hint: its own, or (a bot answer's) in the printer's words. */
 export function problemWords(p: ChatProblem): { message: string; hint?: string } {
   if (p.answer) return answerProblemText(p.widget, p.answer);
+  if (p.replay) {
+    const indent = (text: string) => text.split('\n').join('\n             ');
+    return { message: `${replayFailureText(p.replay)}:\n   recorded: ${indent(sideText(p.replay.expected))}\n   now:      ${indent(sideText(p.replay.actual))}` };
+  }
   return { message: p.message ?? '', ...(p.hint !== undefined ? { hint: p.hint } : {}) };
 }
 

@@ -262,6 +262,33 @@ describe('twilio cognigy:link-flow', () => {
     assert.strictEqual(kept.properties.channel, toFlex.properties.channel, 'the routing was kept, as said');
   });
 
+  it('a flow whose kept widgets Studio would reject is refused before any write, each finding in words (and in -o json with its code)', async () => {
+    const seeded = world.fake.state.seeded!;
+    const flow = world.fake.state.flows.get(seeded.messagingFlowSid)!;
+    const before = JSON.parse(JSON.stringify(flow.definition));
+    const broken = JSON.parse(JSON.stringify(before));
+    // A widget of the customer's own, kept by the patch, that leads nowhere.
+    const kept = { name: 'SayBye', type: 'send-message', properties: { body: 'Bye', offset: { x: 0, y: 600 } }, transitions: [{ event: 'sent', next: 'Nowhere' }, { event: 'failed' }] };
+    broken.states.push(kept);
+    flow.definition = broken;
+    try {
+      const start = world.fake.requests.length;
+      const r = await linkFlow(['--flow', 'Messaging Flow', '--channel-model', 'legacy']);
+      assert.strictEqual(r.code, 1, r.all);
+      assert.ok(r.stderr.includes(` » The flow has 1 problem:\n  ${kept.name}.transitions[0]: next "Nowhere" names no widget of the flow\n   Nothing was written.\n`), r.stderr);
+      assert.ok(!callsSince(world, start).some((c) => c.startsWith('POST')), 'nothing written');
+      const json = await linkFlow(['--flow', 'Messaging Flow', '--channel-model', 'legacy', '-o', 'json']);
+      assert.strictEqual(json.code, 1, json.all);
+      const payload = JSON.parse(json.stdout).error;
+      assert.deepStrictEqual(
+        [payload.code, payload.errors.map((e: any) => [e.code, e.widget, e.property, e.next, e.message])],
+        ['flow-lint', [['next-unknown', kept.name, 'transitions[0]', 'Nowhere', 'next "Nowhere" names no widget of the flow']]],
+      );
+    } finally {
+      flow.definition = before;
+    }
+  });
+
   it('--workflow/--task-channel by name cost the workspace lookups; SIDs cost nothing', async () => {
     const seeded = world.fake.state.seeded!;
     const r = await linkFlow(['--dry-run', '--workflow', 'Assign to Anyone', '--task-channel', 'chat', '-o', 'json']);

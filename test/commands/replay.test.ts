@@ -106,6 +106,12 @@ describe('twilio cognigy:test-chat --record / --replay', () => {
     assert.strictEqual(differs.code, 1, differs.all);
     assert.match(differs.stdout, /^0 passed, 4 failed$/m);
     assert.match(differs.stdout, /the flow's call to the bot in turn 1 differs from the recording/);
+    const differsJson = await script(changedFlow, '--replay', recording, '-o', 'json');
+    const [failure] = (JSON.parse(differsJson.stdout) as { results: Array<{ failures: Array<Record<string, unknown>> }> }).results[0].failures;
+    assert.deepStrictEqual(
+      [failure.code, failure.expected, failure.actual, failure.detail, failure.detailCode, 'expectedCode' in failure],
+      ['turn-failed', 'params["data[channel]"]: "twilio-conversations"', 'params["data[channel]"]: "twilio-web"', "the flow's call to the bot in turn 1 differs from the recording (expected: recorded, actual: now)", 'call-differs', false],
+    );
     assert.ok(differs.stdout.includes('params["data[channel]"]: "twilio-conversations"'), differs.stdout);
     assert.ok(differs.stdout.includes('params["data[channel]"]: "twilio-web"'), differs.stdout);
     assert.strictEqual(fs.readFileSync(recording, 'utf8'), text, 'a strict replay writes nothing');
@@ -227,6 +233,12 @@ describe('twilio cognigy:test-chat --record / --replay', () => {
       const other = await world.run(['cognigy:test-chat', '--endpoint-url', bot.url, '-m', 'hello', '-m', 'something else', '--replay', file]);
       assert.strictEqual(other.code, 1, other.all);
       assert.match(other.stderr, /call to the bot in turn 2 differs/);
+      const said = ` » the flow's call to the bot in turn 2 differs from the recording (expected: recorded, actual: now):\n   recorded: params.text: "opening hours"\n   now:      params.text: "something else"\n`;
+      assert.ok(other.stderr.endsWith(said), other.stderr);
+      // -o json: the same words, and the replay failure's code beside them.
+      const otherJson = await world.run(['cognigy:test-chat', '--endpoint-url', bot.url, '-m', 'hello', '-m', 'something else', '--replay', file, '-o', 'json']);
+      const problem = (JSON.parse(otherJson.stdout) as { problems: Array<Record<string, unknown>> }).problems.find((p) => p.kind === 'bot-answer');
+      assert.deepStrictEqual(problem, { kind: 'bot-answer', widget: '', message: said.slice(3, -1), replayCode: 'call-differs' });
 
       const both = await world.run([...args, '--record', file, '--replay', file]);
       assert.strictEqual(both.code, 2, both.all);

@@ -91,6 +91,8 @@ describe('test-chat --web and --report in a browser', function () {
       assert.match(inspector, /What Flex would receive/);
       assert.match(inspector, /"workflow": "WW0{32}"/);
       assert.match(inspector, /Flow variables/);
+      // Each split with its conditions' verdicts (data the page words) and where it went.
+      assert.match(inspector, /CheckEscalation: split[^\n]*: "true" equal_to "true": holds\nmatch #1 → SendEscalationMessage/);
       // A widget shows its own part.
       await page.click('#flow [data-widget="SendToFlexAgent"]');
       assert.match((await page.textContent('#inspector-what'))!, /SendToFlexAgent \(send-to-flex\)/);

@@ -7,6 +7,14 @@ import * as ts from 'typescript';
 
 /** Words the way a sentence has them: three in a row, lower-case after the first. */
 const SENTENCE = /[A-Za-z][a-z']+[ ,:;]+[a-z'][a-z']*[ ,:;]+[a-z'][a-z']+/;
+/**
+ * Two words or more in parentheses, the way a report stands in for a missing value
+ * (`(no message)`, `(unknown flow)`). Two words outside parentheses are not checked: in
+ * lib/ they are mostly names of things (`task channel`, `Studio flow`, `the recording`
+ * handed to an error message), Liquid and XML templates, which a count could not tell
+ * from words a user reads.
+ */
+const PLACEHOLDER = /\((?:[a-z']+ )+[a-z']+\)/;
 const ERROR_CALLEE = /(Error|Failure)$/;
 
 export interface Sentence {
@@ -35,7 +43,7 @@ export function sentencesIn(file: string, source: string): Sentence[] {
     let text: string | undefined;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
     else if (ts.isTemplateExpression(node)) text = [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' X ');
-    if (text !== undefined && !inError && SENTENCE.test(text)) {
+    if (text !== undefined && !inError && (SENTENCE.test(text) || PLACEHOLDER.test(text))) {
       found.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, text });
     }
     ts.forEachChild(node, (child) => visit(child, inError));

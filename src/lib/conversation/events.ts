@@ -18,6 +18,7 @@ import type { BotFailure, BotFailureKind } from '../cognigy/errors';
 import type { BotTurn, RichContent } from '../cognigy/normalize';
 import type { EndReason, FlowEvent, FunctionEvent, HttpEvent, HttpFailureReason } from '../runtime/events';
 import type { OtherStartEvent } from '../runtime/flow';
+import type { ReplayFailure } from './types';
 
 interface ConversationEventBase {
   /** Milliseconds since the conversation started. */
@@ -208,12 +209,14 @@ export interface ChatProblem {
   kind: ChatProblemKind;
   /** For `bot-answer`: what is wrong with the answer, as data (then `message` and `hint` are the printer's). */
   answer?: AnswerProblem;
+  /** For `bot-answer`: the replayed turn failed (`--replay`), as data (then `message` is the printer's). */
+  replay?: ReplayFailure;
   /** For `bot-failure`: the init probe's classification. */
   reason?: BotFailureKind;
   /** For `flow-error`: Twilio's error code when there is one (81018: a Liquid template error). */
   code?: number;
   widget: string;
-  /** One line for stderr (an error message); absent when `answer` holds the data. */
+  /** One line for stderr (an error message); absent when `answer` or `replay` holds the data. */
   message?: string;
   /** What to do about it, when the message alone does not say. */
   hint?: string;

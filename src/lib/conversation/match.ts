@@ -1,8 +1,9 @@
 /**
  * Pure matching of one expected bot message against one message the customer received.
- * `expected`/`actual` are short human texts for the side-by-side failure report.
+ * `expected` describes the check; `actual` is what the customer received, or a state with
+ * a code (`FailureSide`) the failure report words.
  */
-import type { BotiumMatchMode, Expectation, HandoverExpectation } from './types';
+import type { BotiumMatchMode, Expectation, FailureSide, FailureState, HandoverExpectation } from './types';
 
 export interface ObservedButton {
   text?: string;
@@ -36,8 +37,9 @@ export interface ObservedMessage {
 
 export interface MatchResult {
   ok: boolean;
-  expected: string;
-  actual: string;
+  /** The check that failed, as data (printers/failure.ts describes it). */
+  expected: FailureSide;
+  actual: FailureSide;
 }
 
 export interface MatchOptions {
@@ -47,7 +49,7 @@ export interface MatchOptions {
   wholeMessage?: boolean;
 }
 
-const NO_MESSAGE = '(no message)';
+const NO_MESSAGE: FailureState = { code: 'no-message' };
 
 /**
  * Check every expectation against one message; the first that fails is reported.
@@ -61,7 +63,7 @@ export function matchBot(
   const given = Array.isArray(expect) ? expect : [expect];
   const list: Expectation[] = given.length ? given : [{ kind: 'any' }];
   if (!observed) {
-    return { ok: false, expected: list.map(describeExpectation).join('; '), actual: NO_MESSAGE };
+    return { ok: false, expected: { code: 'bot-message', expect: list }, actual: NO_MESSAGE };
   }
   let last: MatchResult | undefined;
   for (const one of list) {
@@ -72,14 +74,14 @@ export function matchBot(
 }
 
 /** What a passed check says: nothing is printed for it, so nothing is described. */
-function passed(actual: string): MatchResult {
+function passed(actual: FailureSide): MatchResult {
   return { ok: true, expected: '', actual };
 }
 
-/** The expectation is described only when it failed: a suite checks every bot message. */
+/** A failed check returns the expectation as it is: a suite checks every bot message, the report describes only the failures. */
 function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptions): MatchResult {
   const text = msg.text ?? '';
-  const verdict = (ok: boolean, actual: string = text): MatchResult => (ok ? passed(actual) : { ok, expected: describeExpectation(expect), actual });
+  const verdict = (ok: boolean, actual: FailureSide = text): MatchResult => (ok ? passed(actual) : { ok, expected: { code: 'bot-message', expect: [expect] }, actual });
   switch (expect.kind) {
     case 'any':
       return passed(text);
@@ -121,7 +123,7 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
       try {
         ok = new RegExp(expect.pattern, expect.flags ?? '').test(text);
       } catch (error) {
-        return verdict(false, `(invalid regular expression: ${(error as Error).message})`);
+        return verdict(false, { code: 'invalid-regex', error: (error as Error).message });
       }
       return verdict(ok);
     }
@@ -135,12 +137,12 @@ function matchOne(expect: Expectation, msg: ObservedMessage, options: MatchOptio
         expect.mode === 'exact'
           ? offered.length === expect.values.length && offered.every((value, i) => value === expect.values[i])
           : expect.values.every((want) => offered.some((have) => have.toLowerCase() === want.toLowerCase()));
-      return ok ? passed(text) : verdict(false, `quick replies ${stringify(offered)}`);
+      return ok ? passed(text) : verdict(false, { code: 'quick-replies', values: offered });
     }
   }
 }
 
-type Verdict = (ok: boolean, actual?: string) => MatchResult;
+type Verdict = (ok: boolean, actual?: FailureSide) => MatchResult;
 
 /** Botium's BUTTONS / MEDIA / CARDS (ButtonsAsserter, MediaAsserter, CardsAsserter) and JSON_PATH (JsonPathAsserter). */
 const same = (text: string) => text;
@@ -151,8 +153,8 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
   if (expect.name === 'JSON_PATH') {
     const [jsonPath, want] = expect.args;
     const values = jsonPathQuery(msg.source, jsonPath);
-    if (!values.ok) return verdict(false, `(invalid JSON path ${jsonPath}: ${values.error})`);
-    const shown = `${jsonPath} = ${values.values.length ? values.values.map(botiumString).join(', ') : '(nothing)'}`;
+    if (!values.ok) return verdict(false, { code: 'invalid-json-path', path: jsonPath, error: values.error });
+    const shown: FailureState = { code: 'json-path', path: jsonPath, values: values.values.map(botiumString) };
     if (!values.values.length) return verdict(expect.not, shown);
     if (want === undefined) return verdict(!expect.not, shown);
     const found = values.values.some((v) => match(botiumString(v), want));
@@ -168,22 +170,22 @@ function matchRich(expect: Extract<Expectation, { kind: 'rich' }>, msg: Observed
         ? (msg.media ?? []).length + (rec ? cards.filter((c) => c.image).length : 0)
         : cards.length;
     const ok = countHolds(count, expect.args[0] || '>0');
-    return verdict(expect.not ? !ok : ok, `${expect.name.split('_')[0].toLowerCase()} count ${count}`);
+    return verdict(expect.not ? !ok : ok, { code: 'rich-count', what: expect.name.startsWith('BUTTONS') ? 'buttons' : expect.name.startsWith('MEDIA') ? 'media' : 'cards', count });
   }
   let have: { texts: string[]; extra?: string[] };
-  let shown: string;
+  let shown: FailureState;
   if (expect.name === 'BUTTONS') {
     const all = [...(msg.buttons ?? []), ...(msg.cards ?? []).flatMap((c) => c.buttons ?? [])];
     have = { texts: all.map((b) => norm(b.text ?? '')), extra: all.map((b) => payloadString(b.payload)) };
-    shown = `buttons ${JSON.stringify(all.map((b) => b.text ?? b.payload))}`;
+    shown = { code: 'rich', what: 'buttons', values: all.map((b) => b.text ?? b.payload) };
   } else if (expect.name === 'MEDIA') {
     const all = [...(msg.media ?? []), ...(msg.cards ?? []).flatMap((c) => (c.image ? [c.image] : []))];
     have = { texts: all };
-    shown = `media ${JSON.stringify(all)}`;
+    shown = { code: 'rich', what: 'media', values: all };
   } else {
     const all = (msg.cards ?? []).flatMap((c) => [c.text, c.subtext].filter((t): t is string => !!t));
     have = { texts: all.map((t) => norm(t)) };
-    shown = `cards ${JSON.stringify(all)}`;
+    shown = { code: 'rich', what: 'cards', values: all };
   }
   const args = expect.name === 'MEDIA' ? expect.args : expect.args.map((a) => norm(a));
   if (!args.length) {
@@ -338,15 +340,15 @@ export function wildcardMatch(
 }
 
 /**
- * Where `actual` departs from `expected` (a deep subset), as `path: expected X, got Y`;
+ * Where `actual` departs from `expected` (a deep subset), at which path and how;
  * undefined when it holds. Objects: every expected key, recursively; arrays: same length,
  * element by element; anything else: strict equality.
  */
-export function subsetMismatch(expected: unknown, actual: unknown, path: string): string | undefined {
+export function subsetMismatch(expected: unknown, actual: unknown, path: string): FailureState | undefined {
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return `${path}: expected an array, got ${stringify(actual)}`;
+    if (!Array.isArray(actual)) return { code: 'subset-mismatch', path, want: 'array', got: stringify(actual) };
     if (actual.length !== expected.length) {
-      return `${path}: expected ${expected.length} element(s), got ${actual.length}: ${stringify(actual)}`;
+      return { code: 'subset-mismatch', path, want: 'length', length: expected.length, count: actual.length, got: stringify(actual) };
     }
     for (let i = 0; i < expected.length; i++) {
       const inner = subsetMismatch(expected[i], actual[i], `${path}[${i}]`);
@@ -356,16 +358,16 @@ export function subsetMismatch(expected: unknown, actual: unknown, path: string)
   }
   if (expected !== null && typeof expected === 'object') {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
-      return `${path}: expected an object, got ${stringify(actual)}`;
+      return { code: 'subset-mismatch', path, want: 'object', got: stringify(actual) };
     }
     for (const [key, value] of Object.entries(expected)) {
-      if (!Object.prototype.hasOwnProperty.call(actual, key)) return `${path}.${key}: missing`;
+      if (!Object.prototype.hasOwnProperty.call(actual, key)) return { code: 'subset-mismatch', path: `${path}.${key}`, want: 'present' };
       const inner = subsetMismatch(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
       if (inner) return inner;
     }
     return undefined;
   }
-  return Object.is(expected, actual) ? undefined : `${path}: expected ${stringify(expected)}, got ${stringify(actual)}`;
+  return Object.is(expected, actual) ? undefined : { code: 'subset-mismatch', path, want: 'value', value: stringify(expected), got: stringify(actual) };
 }
 
 export interface ObservedHandover {
@@ -376,13 +378,13 @@ export interface ObservedHandover {
 
 /** Check an escalation against a `handover` step; undefined `observed` means none happened. */
 export function matchHandover(expect: HandoverExpectation | undefined, observed: ObservedHandover | undefined): MatchResult {
-  const expected = describeHandover(expect);
-  if (!observed) return { ok: false, expected, actual: '(no handover)' };
-  const actual = describeHandover({
-    workflow: observed.workflow,
-    channel: observed.channel,
-    attributes: undefined,
-  });
+  const expected: FailureState = { code: 'handover', ...(expect ?? {}) };
+  if (!observed) return { ok: false, expected, actual: { code: 'no-handover' } };
+  const actual: FailureState = {
+    code: 'handover',
+    ...(observed.workflow !== undefined ? { workflow: observed.workflow } : {}),
+    ...(observed.channel !== undefined ? { channel: observed.channel } : {}),
+  };
   if (expect?.workflow !== undefined && observed.workflow !== expect.workflow) {
     return { ok: false, expected, actual };
   }
@@ -393,52 +395,17 @@ export function matchHandover(expect: HandoverExpectation | undefined, observed:
     let attributes = observed.attributes;
     // Studio's Send to Flex widget carries attributes as a JSON string.
     if (typeof attributes === 'string') {
+      const raw = attributes;
       try {
-        attributes = JSON.parse(attributes);
+        attributes = JSON.parse(raw);
       } catch {
-        return { ok: false, expected, actual: `attributes (not JSON): ${attributes}` };
+        return { ok: false, expected, actual: { code: 'attributes-not-json', attributes: raw } };
       }
     }
     const mismatch = subsetMismatch(expect.attributes, attributes, 'attributes');
     if (mismatch) return { ok: false, expected, actual: mismatch };
   }
   return { ok: true, expected, actual };
-}
-
-export function describeExpectation(expect: Expectation): string {
-  switch (expect.kind) {
-    case 'any':
-      return 'any message';
-    case 'botium': {
-      const what = expect.alternatives ? `one of ${stringify(expect.alternatives)}${expect.utterance ? ` (utterances ${expect.utterance})` : ''}` : stringify(expect.text);
-      const how = expect.mode ? ` (${expect.mode})` : expect.caseSensitive ? '' : ' (ignoring case)';
-      return `${expect.not ? 'text NOT like' : 'text like'} ${what}${how}`;
-    }
-    case 'text':
-    case 'rich':
-      return `${expect.not ? '!' : ''}${expect.name} ${expect.args.join('|')}`.trim();
-    case 'notCheckable':
-      // Why it cannot be checked is the report's to say (printers/script-report.ts uncheckedText).
-      return `${expect.name} (not checkable)`;
-    case 'exact':
-      return expect.text;
-    case 'contains':
-      return `text containing ${stringify(expect.text)}`;
-    case 'regex':
-      return `text matching /${expect.pattern}/${expect.flags ?? ''}`;
-    case 'data':
-      return `data including ${stringify(expect.subset)}`;
-    case 'quickReplies':
-      return `quick replies ${expect.mode === 'exact' ? '' : 'including '}${stringify(expect.values)}`;
-  }
-}
-
-function describeHandover(expect: HandoverExpectation | undefined): string {
-  const parts: string[] = [];
-  if (expect?.workflow !== undefined) parts.push(`workflow ${expect.workflow}`);
-  if (expect?.channel !== undefined) parts.push(`channel ${expect.channel}`);
-  if (expect?.attributes !== undefined) parts.push(`attributes including ${stringify(expect.attributes)}`);
-  return parts.length ? `handover (${parts.join(', ')})` : 'handover';
 }
 
 function stringify(value: unknown): string {

@@ -9,8 +9,8 @@ import type { RunOptions } from './run-options';
 export interface PreparedChat {
   definition: FlowDefinition;
   setup: ResolvedSetup;
-  /** Where the flow came from, for the banner and -o json. */
-  source: string;
+  /** Where the flow came from, for the banner and -o json (printers/test-chat.ts says it). */
+  source: FlowSource;
   /** The bot endpoint, redacted; absent when the run calls only the URLs the flow holds (a flow file, a deployed flow). */
   endpoint?: string;
   http: HttpTransport;
@@ -26,6 +26,17 @@ export interface PreparedChat {
   newChat(from?: string, extra?: { http?: HttpTransport }): ChatSession;
   close(): Promise<void>;
 }
+
+/**
+ * Where a flow test-chat runs comes from: a flow file, a deployed flow (its revision), the
+ * flow link-flow builds from the setup (`demo`: against the embedded demo bot), or a
+ * subflow a run-subflow widget starts.
+ */
+export type FlowSource =
+  | { kind: 'flow-file'; file: string }
+  | { kind: 'deployed'; name: string; sid: string; revision: number }
+  | { kind: 'built'; demo: boolean }
+  | { kind: 'subflow'; sid: string };
 
 /** Worth knowing before the first message; printers/test-chat.ts says it. */
 export type PreparedNote =

@@ -28,6 +28,7 @@ import { writeFileAtomic } from '../files';
 import { TOKEN_PLACEHOLDER } from '../studio/endpoint-token';
 import { FORM_CONTENT_TYPE } from '../domain/studio';
 import { isJsonMediaType } from '../runtime/http-call';
+import type { ReplayFailure } from './types';
 
 export const RECORDING_VERSION = 1;
 export const CUSTOMER_PLACEHOLDER = '$CUSTOMER';
@@ -849,11 +850,8 @@ export interface BotTapOptions {
   definitionText: string;
 }
 
-export interface TurnFailure {
-  message: string;
-  expected: string;
-  actual: string;
-}
+/** What made a replayed turn fail, as data (printers/failure.ts says it). */
+export type TurnFailure = ReplayFailure;
 
 /** The customer of a recorded turn who stayed silent (a wait widget's time-out). */
 export const SILENCE_TURN = '(silence)';
@@ -943,12 +941,13 @@ export function createBotTap(o: BotTapOptions): BotTap {
         return callLive(request, described);
       }
       const where = `turn ${current.turn}${index > 0 ? `, call ${index + 1}` : ''}`;
+      const at = { turn: current.turn, call: index + 1 };
       if (!recorded) {
-        failure ??= { message: `the recording ${o.replay} holds no conversation "${c.name}"${file ? ` of ${file}` : ''}`, expected: 'a recorded conversation', actual: `(not recorded) ${where}: ${described.method} ${described.url}` };
+        failure ??= { code: 'conversation-not-recorded', recording: o.replay, conversation: c.name, ...(file ? { file } : {}), ...at, expected: { code: 'recorded-conversation' }, actual: { code: 'not-recorded', ...at, method: described.method, url: described.url } };
       } else if (!expected) {
-        failure ??= { message: `the flow called the bot in ${where}, which the recording does not hold`, expected: '(no call recorded)', actual: requestDifference({ method: '', url: '' }, described).actual };
+        failure ??= { code: 'call-not-recorded', ...at, expected: { code: 'no-call-recorded' }, actual: requestDifference({ method: '', url: '' }, described).actual };
       } else {
-        failure ??= { message: `the flow's call to the bot in ${where} differs from the recording (expected: recorded, actual: now)`, ...requestDifference(expected.request, described) };
+        failure ??= { code: 'call-differs', ...at, ...requestDifference(expected.request, described) };
       }
       throw new HttpFailure('network', `not in the recording (${where}): run with --replay-mode new-only or --record to ask the bot`, 0);
     };

@@ -6,7 +6,7 @@
  */
 import type { FlowCoverage } from './coverage';
 import type { ConversationResult, RunSummary, UncheckedCheck } from './runner';
-import type { ScriptError, SuiteNote } from './types';
+import type { FailureState, ReplayFailure, ScriptError, SuiteNote } from './types';
 
 /** What the command hands the run to report with; each is told everything, in order. */
 export interface ScriptReporter {
@@ -45,7 +45,16 @@ export function runTotals(summary: RunSummary): RunTotals {
 }
 
 /** A failure as `-o json` shows it: the runner's data with its sentence (`message`) filled in. */
-export type ReportedFailure = ConversationResult['failures'][number] & { message: string };
+/** A failure as `-o json` shows it: its sides and a replayed turn's `detail` in words, each state's code beside them. */
+export type ReportedFailure = Omit<ConversationResult['failures'][number], 'expected' | 'actual' | 'replay'> & {
+  expected: string;
+  expectedCode?: FailureState['code'];
+  actual: string;
+  actualCode?: FailureState['code'];
+  detail?: string;
+  detailCode?: ReplayFailure['code'];
+  message: string;
+};
 
 /** A result as `-o json` shows it: failures and warnings with their `message`, checks not made with their `reason` in words (and its `code`). */
 export type ReportedResult = Omit<ConversationResult, 'failures' | 'warnings' | 'notCheckable'> & {

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { applyMemory, fillMemory, type ScriptingMemory } from './botium';
 import { matchBot, matchHandover, type MatchOptions, type ObservedHandover, type ObservedMessage } from './match';
-import type { Conversation, Expectation, ScriptError, ScriptStep, ScriptWarning, TurnWarning, UncheckedReason } from './types';
+import type { Conversation, Expectation, FailureSide, FailureState, ReplayFailure, ScriptError, ScriptStep, ScriptWarning, TurnWarning, UncheckedReason } from './types';
 import type { PathStep } from './coverage';
 import { isScriptError } from './types';
 
@@ -26,7 +26,7 @@ export interface TurnOutput {
   /** What the run could not model faithfully in this turn (media on Conversations…). */
   warnings?: TurnWarning[];
   /** The turn itself failed the conversation (a replayed request the recording does not hold). */
-  failure?: { message: string; expected: string; actual: string };
+  failure?: ReplayFailure;
   elapsedMs: number;
   /** The transitions the flow took in this turn (for flow coverage; the checks ignore it). */
   path?: readonly PathStep[];
@@ -121,12 +121,13 @@ export interface Failure {
   /** Customer turns taken when it failed (1 = after the first message). */
   turn: number;
   code: FailureCode;
-  expected: string;
-  actual: string;
+  /** What the step expected and what happened: texts as they are, or states with codes (printers/failure.ts). */
+  expected: FailureSide;
+  actual: FailureSide;
   /** `unexpected-messages`: how many. */
   count?: number;
-  /** `turn-failed`: what failed. */
-  detail?: string;
+  /** `turn-failed`: what failed in the replayed turn. */
+  replay?: ReplayFailure;
   /** The init probe's diagnosis of a bot call that failed earlier in the conversation. */
   botFailure?: string;
 }
@@ -443,7 +444,7 @@ async function runSteps(
   let memory: ScriptingMemory | undefined;
   // A script that says Flex refuses the task tests the flow's failedToEnqueue branch.
   const expectsRefusal = conversation.steps.some((s) => s.kind === 'handover' && s.refused);
-  const fail = (step: ScriptStep, expected: string, actual: string, code: FailureCode, more: { count?: number; detail?: string } = {}): Failure[] => [
+  const fail = (step: ScriptStep, expected: FailureSide, actual: FailureSide, code: FailureCode, more: { count?: number; replay?: ReplayFailure } = {}): Failure[] => [
     { file: step.file ?? conversation.file, line: step.line, turn: progress.turns, code, expected, actual, ...more, ...(botFailure ? { botFailure } : {}) },
   ];
   const take = (step: ScriptStep, out: TurnOutput): Failure[] | undefined => {
@@ -454,10 +455,10 @@ async function runSteps(
     if (out?.ended) ended = out.ended;
     if (out?.botFailure) botFailure = out.botFailure;
     if (out?.handoverProblems?.length) refusedHandover = out.handoverProblems;
-    if (out?.failure) return fail(step, out.failure.expected, out.failure.actual, 'turn-failed', { detail: out.failure.message });
+    if (out?.failure) return fail(step, out.failure.expected, out.failure.actual, 'turn-failed', { replay: out.failure });
     // Whatever the script expects next, this conversation would not reach an agent.
     if (out?.handoverProblems?.length && !expectsRefusal) {
-      return fail(step, 'a hand-over Studio accepts', out.handoverProblems.join('; '), 'handover-refused');
+      return fail(step, { code: 'studio-accepts' }, { code: 'studio-refuses', problems: out.handoverProblems }, 'handover-refused');
     }
     return undefined;
   };
@@ -473,16 +474,16 @@ async function runSteps(
       case 'user':
       case 'silence': {
         const text = step.kind === 'user' && step.memory ? applyMemory(step.text, (memory ??= new Map()), conversation.name) : step.kind === 'user' ? step.text : '';
-        const what = step.kind === 'user' ? `customer says ${JSON.stringify(text)}` : 'customer stays silent';
+        const what: FailureState = step.kind === 'user' ? { code: 'customer-says', text } : { code: 'customer-silent' };
         if (ended) {
-          return fail(step, what, `conversation already ended (${ended.reason})`, 'ended-before-step');
+          return fail(step, what, { code: 'already-ended', reason: ended.reason }, 'ended-before-step');
         }
         // Decision: extra bot messages are a failure (see FORMAT.md). Botium would keep
         // them queued and compare them with later #bot steps, which reports the wrong line.
         if (received.length) {
           return fail(
             step,
-            `no further bot message before: ${what}`,
+            { code: 'nothing-before', step: what },
             received.map((m) => m.text).join('\n'),
             'unexpected-messages',
             { count: received.length },
@@ -530,21 +531,20 @@ async function runSteps(
       case 'handover': {
         if (step.refused) {
           if (refusedHandover && !handover) break;
-          const actual = handover ? 'Flex accepted the task (callComplete)' : '(no hand-over was attempted)';
-          return fail(step, 'Flex refuses the task (failedToEnqueue)', actual, 'handover-mismatch');
+          return fail(step, { code: 'flex-refuses' }, handover ? { code: 'flex-accepts' } : { code: 'no-handover-attempted' }, 'handover-mismatch');
         }
         const result = matchHandover(step.expect, handover);
         if (!result.ok) {
-          const actual = handover ? result.actual : ended ? `(no handover; flow ended: ${ended.reason})` : result.actual;
+          const actual: FailureSide = handover ? result.actual : ended ? { code: 'no-handover', ended: ended.reason } : result.actual;
           return fail(step, result.expected, actual, 'handover-mismatch');
         }
         break;
       }
       case 'end': {
-        const expected = step.reason ? `flow ended (${step.reason})` : 'flow ended';
-        if (!ended) return fail(step, expected, '(flow still running)', 'not-ended');
+        const expected: FailureState = { code: 'flow-ended', ...(step.reason ? { reason: step.reason } : {}) };
+        if (!ended) return fail(step, expected, { code: 'flow-running' }, 'not-ended');
         if (step.reason && ended.reason !== step.reason) {
-          return fail(step, expected, `flow ended (${ended.reason}${ended.detail ? `: ${ended.detail}` : ''})`, 'ended-differently');
+          return fail(step, expected, { code: 'flow-ended', reason: ended.reason, ...(ended.detail ? { detail: ended.detail } : {}) }, 'ended-differently');
         }
         break;
       }

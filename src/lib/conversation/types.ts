@@ -149,3 +149,71 @@ export function isScriptError(item: Conversation | ScriptError): item is ScriptE
 export function scriptError(file: string, line: number, message: string): ScriptError {
   return { kind: 'script-error', file, line, message };
 }
+
+/**
+ * One side (expected or actual) of a failed step: a text shown as it is (what the script
+ * or the bot said, a check described by its asserter), or a state the printers word
+ * (printers/failure.ts `sideText`), by its code and values.
+ */
+export type FailureSide = string | FailureState;
+
+export type FailureState =
+  /** A `#bot` step's checks (the one that failed; all of them when no message came). */
+  | { code: 'bot-message'; expect: Expectation[] }
+  /** A hand-over, as a step expects it or as it happened (the fields known). */
+  | { code: 'handover'; workflow?: string; channel?: string; attributes?: Record<string, unknown> }
+  /** The customer's step: a message, or silence. */
+  | { code: 'customer-says'; text: string }
+  | { code: 'customer-silent' }
+  /** No bot message may wait before this customer step. */
+  | { code: 'nothing-before'; step: FailureState }
+  | { code: 'already-ended'; reason: string }
+  /** The flow's execution ended (for `reason`, with its `detail`), or is expected to. */
+  | { code: 'flow-ended'; reason?: string; detail?: string }
+  | { code: 'flow-running' }
+  /** Flex takes the task (callComplete), or refuses it (failedToEnqueue). */
+  | { code: 'flex-accepts' }
+  | { code: 'flex-refuses' }
+  /** No hand-over: none tried, or none because the flow ended (`reason`). */
+  | { code: 'no-handover'; ended?: string }
+  | { code: 'no-handover-attempted' }
+  /** A hand-over Studio would accept, or Studio's `problems` with this one. */
+  | { code: 'studio-accepts' }
+  | { code: 'studio-refuses'; problems: string[] }
+  | { code: 'no-message' }
+  /** What the message offered: quick replies, buttons/media/cards (their texts, payloads, URLs), how many, a JSON path's values. */
+  | { code: 'quick-replies'; values: string[] }
+  | { code: 'rich'; what: 'buttons' | 'media' | 'cards'; values: unknown[] }
+  | { code: 'rich-count'; what: 'buttons' | 'media' | 'cards'; count: number }
+  | { code: 'json-path'; path: string; values: string[] }
+  | { code: 'invalid-regex'; error: string }
+  | { code: 'invalid-json-path'; path: string; error: string }
+  /** The hand-over's attributes are a string that is not JSON. */
+  | { code: 'attributes-not-json'; attributes: string }
+  /**
+   * Where a value departs from the expected deep subset: at `path`, `want` an array or an
+   * object, `length` elements, a key present, or the `value` (JSON); `got` is what is there.
+   */
+  | { code: 'subset-mismatch'; path: string; want: 'array' | 'object' | 'present'; got?: string }
+  | { code: 'subset-mismatch'; path: string; want: 'length'; length: number; count: number; got: string }
+  | { code: 'subset-mismatch'; path: string; want: 'value'; value: string; got: string }
+  /** A replayed conversation: one recorded, or this call not recorded (turn, 1-based call, the request). */
+  | { code: 'recorded-conversation' }
+  | { code: 'not-recorded'; turn: number; call: number; method: string; url: string }
+  | { code: 'no-call-recorded' };
+
+/**
+ * A replayed turn that failed (`--replay`): the recording `recording` holds no
+ * conversation of this name (in `file`), no call at this point of the turn, or a
+ * different call; `call` is 1-based. The sides are what the failure shows.
+ */
+export interface ReplayFailure {
+  code: 'conversation-not-recorded' | 'call-not-recorded' | 'call-differs';
+  recording?: string;
+  conversation?: string;
+  file?: string;
+  turn: number;
+  call: number;
+  expected: FailureSide;
+  actual: FailureSide;
+}

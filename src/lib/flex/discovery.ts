@@ -81,8 +81,8 @@ export interface EntryPoint {
   channel: string;
   /** The Flex Flow's or address configuration's friendly name, when it has one. */
   name?: string;
-  /** The Studio flow the entry point starts today, if it starts one. */
-  flow?: NamedResource;
+  /** The Studio flow the entry point starts today, if it starts one (no name: a SID this account's flows do not hold). */
+  flow?: { sid: string; name?: string };
 }
 
 /** Which flow each number or channel starts today, so init can show it. */
@@ -92,7 +92,7 @@ export function describeEntryPoints(
   flows: FlowSummary[],
 ): EntryPoint[] {
   const flowBySid = new Map(flows.map((f) => [f.sid, { sid: f.sid, name: f.name }]));
-  const named = (sid?: string) => (sid ? flowBySid.get(sid) ?? { sid, name: '(unknown flow)' } : undefined);
+  const named = (sid?: string) => (sid ? flowBySid.get(sid) ?? { sid } : undefined);
   const points: EntryPoint[] = addresses.map((a) => ({
     kind: 'conversations-address',
     sid: a.sid,

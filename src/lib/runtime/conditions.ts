@@ -20,22 +20,25 @@
 
 export interface ConditionVerdict {
   holds: boolean;
-  reason: string;
+  /** Why it cannot hold whatever the values' order: data, for whoever shows the split (the values are in its event). */
+  note?: ConditionNote;
 }
 
-const q = (s: string): string => JSON.stringify(s);
+/**
+ * A condition that does not hold for a reason of its own: a side (`input` or `value`) that
+ * is not a number, time of day or date, a regex that does not compile, a type Studio does
+ * not have.
+ */
+export type ConditionNote =
+  | { code: 'not-comparable'; side: 'input' | 'value'; as: 'number' | 'time-of-day' | 'date' }
+  | { code: 'invalid-regex'; error: string }
+  | { code: 'unknown-type' };
 
 function norm(s: string): string {
   return s.trim().toLowerCase();
 }
 
-function verdict(holds: boolean, input: string, type: string, value: string, note = ''): ConditionVerdict {
-  return { holds, reason: `${q(input)} ${type} ${q(value)}${note ? ` (${note})` : ''}: ${holds ? 'holds' : 'does not hold'}` };
-}
-
-function negate(v: ConditionVerdict, input: string, type: string, value: string): ConditionVerdict {
-  return verdict(!v.holds, input, type, value);
-}
+const verdict = (holds: boolean, note?: ConditionNote): ConditionVerdict => (note ? { holds, note } : { holds });
 
 function anyOf(input: string, value: string): boolean {
   const needle = norm(input);
@@ -110,62 +113,60 @@ export function parseCalendarDate(s: string): number | undefined {
 
 function compare(
   input: string,
-  type: string,
   value: string,
   parse: (s: string) => number | undefined,
-  what: string,
+  as: 'number' | 'time-of-day' | 'date',
   holds: (a: number, b: number) => boolean,
 ): ConditionVerdict {
   const a = parse(input);
   const b = parse(value);
   if (a === undefined || b === undefined) {
-    const bad = a === undefined ? 'input' : 'value';
-    return verdict(false, input, type, value, `${bad} is not a ${what}`);
+    return verdict(false, { code: 'not-comparable', side: a === undefined ? 'input' : 'value', as });
   }
-  return verdict(holds(a, b), input, type, value);
+  return verdict(holds(a, b));
 }
 
 /** Evaluates one condition; an unknown type never holds and says so. */
 export function evaluateCondition(type: string, input: string, value: string): ConditionVerdict {
   switch (type) {
     case 'equal_to':
-      return verdict(norm(input) === norm(value), input, type, value);
+      return verdict(norm(input) === norm(value));
     case 'not_equal_to':
-      return verdict(norm(input) !== norm(value), input, type, value);
+      return verdict(norm(input) !== norm(value));
     case 'matches_any_of':
-      return verdict(anyOf(input, value), input, type, value);
+      return verdict(anyOf(input, value));
     case 'does_not_match_any_of':
-      return verdict(!anyOf(input, value), input, type, value);
+      return verdict(!anyOf(input, value));
     case 'is_blank':
-      return { holds: input.trim() === '', reason: `${q(input)} is_blank: ${input.trim() === '' ? 'holds' : 'does not hold'}` };
+      return verdict(input.trim() === '');
     case 'is_not_blank':
-      return { holds: input.trim() !== '', reason: `${q(input)} is_not_blank: ${input.trim() !== '' ? 'holds' : 'does not hold'}` };
+      return verdict(input.trim() !== '');
     case 'regex': {
       const re = compileRegex(value.trim());
-      if (re instanceof Error) return verdict(false, input, type, value, `invalid regex: ${re.message}`);
-      return verdict(re.test(input.trim()), input, type, value);
+      if (re instanceof Error) return verdict(false, { code: 'invalid-regex', error: re.message });
+      return verdict(re.test(input.trim()));
     }
     case 'contains':
-      return verdict(norm(input).includes(norm(value)), input, type, value);
+      return verdict(norm(input).includes(norm(value)));
     case 'does_not_contain':
-      return negate(evaluateCondition('contains', input, value), input, type, value);
+      return verdict(!evaluateCondition('contains', input, value).holds);
     case 'starts_with':
-      return verdict(norm(input).startsWith(norm(value)), input, type, value);
+      return verdict(norm(input).startsWith(norm(value)));
     case 'does_not_start_with':
-      return negate(evaluateCondition('starts_with', input, value), input, type, value);
+      return verdict(!evaluateCondition('starts_with', input, value).holds);
     case 'less_than':
-      return compare(input, type, value, toNumber, 'number', (a, b) => a < b);
+      return compare(input, value, toNumber, 'number', (a, b) => a < b);
     case 'greater_than':
-      return compare(input, type, value, toNumber, 'number', (a, b) => a > b);
+      return compare(input, value, toNumber, 'number', (a, b) => a > b);
     case 'is_before_time':
-      return compare(input, type, value, parseTimeOfDay, 'time of day', (a, b) => a < b);
+      return compare(input, value, parseTimeOfDay, 'time-of-day', (a, b) => a < b);
     case 'is_after_time':
-      return compare(input, type, value, parseTimeOfDay, 'time of day', (a, b) => a > b);
+      return compare(input, value, parseTimeOfDay, 'time-of-day', (a, b) => a > b);
     case 'is_before_date':
-      return compare(input, type, value, parseCalendarDate, 'date', (a, b) => a < b);
+      return compare(input, value, parseCalendarDate, 'date', (a, b) => a < b);
     case 'is_after_date':
-      return compare(input, type, value, parseCalendarDate, 'date', (a, b) => a > b);
+      return compare(input, value, parseCalendarDate, 'date', (a, b) => a > b);
     default:
-      return { holds: false, reason: `unknown condition type ${q(type)}: does not hold` };
+      return verdict(false, { code: 'unknown-type' });
   }
 }

@@ -4,6 +4,8 @@
  * `at` is the injected clock's `now()` when the event was produced.
  */
 
+import type { ConditionNote } from './conditions';
+
 interface EventBase {
   at: number;
   /** The widget (state name) that produced the event. */
@@ -97,8 +99,8 @@ export interface ConditionResult {
   /** The condition's value as rendered. */
   value: string;
   holds: boolean;
-  /** One line saying why, e.g. `"yes" equal_to "YES" (case-insensitive, trimmed)`. */
-  reason: string;
+  /** Why it cannot hold (a side that is not a number, a bad regex…), as data. */
+  note?: ConditionNote;
 }
 
 /** split-based-on: the input as rendered, what matched and why. */

@@ -2,7 +2,7 @@ import { CognigyError } from '../errors';
 import type { FlowDetails, FlowSummary, ValidationOutcome } from '../twilio/api';
 import { diffFlows, FlowChange } from './diff';
 import { isMarked, markedCommitMessage, type FlowHistory } from './history';
-import { lintFlow, LintIssue } from './lint';
+import { FlowLintError, lintFlow, type LintIssue } from './lint';
 import type { FlowDefinition } from '../domain/flow';
 
 /** The Studio calls a deploy makes; TwilioApi implements it, tests may wrap it. */
@@ -62,7 +62,7 @@ export async function deployFlow(api: StudioApi, o: DeployOptions): Promise<Depl
 
   const issues = lintFlow(definition);
   const errors = issues.filter((i) => i.severity === 'error');
-  if (errors.length) throw lintError(errors);
+  if (errors.length) throw new FlowLintError(errors);
   const warnings = issues.filter((i) => i.severity !== 'error');
 
   if (existing) {
@@ -215,15 +215,6 @@ function whereIn(definition: FlowDefinition, pointer: string): string {
   const rest = (widget ? parts.slice(2) : parts).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
   if (widget) return rest ? `${widget}.${rest}` : widget;
   return `(flow)${rest ? ` ${rest}` : ''}`;
-}
-
-function lintError(errors: LintIssue[]): CognigyError {
-  const lines = errors.map((e) => `  ${e.widget ?? '(flow)'}${e.property ? `.${e.property}` : ''}: ${e.message}`);
-  return new CognigyError(`The flow has ${errors.length} problem${errors.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, {
-    hint: 'Nothing was written.',
-    code: 'flow-lint',
-    details: { errors },
-  });
 }
 
 /** A 5xx, a non-JSON error page or a dropped connection: the write may have happened. */

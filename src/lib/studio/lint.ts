@@ -2,38 +2,104 @@ import { Liquid } from 'liquidjs';
 import type { FlowDefinition } from '../domain/flow';
 import { MAX_TASK_ATTRIBUTES_CHARS, MAX_STATES, MAX_TASK_TIMEOUT_SECONDS } from '../domain/studio';
 import { isModelledType, SPLIT_CONDITION_TYPES, widgetType, type ModelledWidgetType } from '../domain/widgets';
+import { CognigyError } from '../errors';
 
-export interface LintIssue {
+/**
+ * A lint finding: what is wrong, by its code and the values its words need
+ * (printers/lint.ts `lintFindingText` says it). `max` is Studio's limit.
+ */
+export type LintFinding =
+  | { code: 'studio-v1' }
+  | { code: 'flow-not-object' }
+  | { code: 'description-not-string' }
+  | { code: 'initial-state-missing' }
+  | { code: 'flags-not-object' }
+  | { code: 'states-not-list' }
+  | { code: 'too-many-widgets'; count: number; max: number }
+  | { code: 'trigger-count'; count: number }
+  | { code: 'initial-state-not-trigger'; initial: string; trigger: string }
+  | { code: 'not-object' }
+  | { code: 'no-name' }
+  | { code: 'name-characters' }
+  | { code: 'no-type' }
+  | { code: 'properties-not-object' }
+  | { code: 'transitions-not-list' }
+  | { code: 'duplicate-name'; count: number }
+  | { code: 'unmodelled-type'; type: string }
+  | { code: 'unreachable' }
+  /** Transitions. */
+  | { code: 'no-event' }
+  | { code: 'unknown-event'; event: string; type: string; events: readonly string[] }
+  | { code: 'duplicate-event'; event: string }
+  | { code: 'next-unknown'; next: string }
+  /** A split's match transition and its conditions. */
+  | { code: 'match-without-conditions' }
+  | { code: 'condition-type'; type: string }
+  | { code: 'condition-value' }
+  | { code: 'condition-arguments' }
+  /** A Liquid template that does not parse (`error`, its first line): in a widget property, Studio fails the widget (81018). */
+  | { code: 'liquid-property'; error: string }
+  | { code: 'liquid-argument'; error: string }
+  /** Properties. */
+  | { code: 'required' }
+  | { code: 'not-string' }
+  | { code: 'not-key-values' }
+  | { code: 'bad-key-value' }
+  | { code: 'variable-type'; type: string }
+  | { code: 'method' }
+  | { code: 'content-type-missing' }
+  | { code: 'content-type' }
+  | { code: 'reserved-parameter' }
+  | { code: 'auth-not-twilio' }
+  | { code: 'wait-timeout' }
+  | { code: 'attributes-not-string' }
+  | { code: 'not-sid'; prefix: 'WW' | 'TC' | 'FW' }
+  | { code: 'task-timeout'; max: number }
+  | { code: 'attributes-too-long'; least: number; max: number };
+
+/** A finding where it is (the widget, the property), how bad it is. */
+export type LintIssue = LintFinding & {
   widget?: string;
   property?: string;
-  message: string;
   severity: 'error' | 'warning';
   /** A warning about what Studio accepts and runs, and the local run takes as Studio does (said once before a run). */
   asStudio?: boolean;
+};
+
+/**
+ * A flow refused for its lint errors before anything is written (link-flow's deploy): the
+ * printers word it (printers/lint.ts), the base command prints it. `details` for -o json.
+ */
+export class FlowLintError extends CognigyError {
+  constructor(readonly issues: LintIssue[]) {
+    super('flow-lint', { code: 'flow-lint', details: { errors: issues } });
+    this.name = 'FlowLintError';
+  }
 }
 
 /** Parsing only: unknown filters are Studio's business (`to_json`…), not a template error. */
 const liquid = new Liquid();
 
 type Props = Record<string, unknown>;
-type Check = (props: Props, issue: (property: string, message: string, severity?: LintIssue['severity'], asStudio?: boolean) => void) => void;
+type Issue = (property: string, finding: LintFinding, severity?: LintIssue['severity'], asStudio?: boolean) => void;
+type Check = (props: Props, issue: Issue) => void;
 
 const str = (v: unknown): v is string => typeof v === 'string';
 /** A value as JSON shows it: `String()` would call the value's own `toString`, which JSON may override (`{"toString": null}`). */
 const shown = (v: unknown): string => (str(v) ? v : JSON.stringify(v) ?? typeof v);
 const nonEmpty = (v: unknown): boolean => str(v) && v.trim() !== '';
 
-function requireString(props: Props, issue: (p: string, m: string) => void, ...keys: string[]): void {
-  for (const key of keys) if (!nonEmpty(props[key])) issue(key, `is required (a non-empty string)`);
+function requireString(props: Props, issue: Issue, ...keys: string[]): void {
+  for (const key of keys) if (!nonEmpty(props[key])) issue(key, { code: 'required' });
 }
 
-function requireKeyValues(props: Props, key: string, issue: (p: string, m: string) => void, required: boolean): void {
+function requireKeyValues(props: Props, key: string, issue: Issue, required: boolean): void {
   const list = props[key];
   if (list === undefined && !required) return;
-  if (!Array.isArray(list)) return issue(key, 'must be a list of {key, value}');
+  if (!Array.isArray(list)) return issue(key, { code: 'not-key-values' });
   list.forEach((entry, i) => {
     const e = entry as Props;
-    if (!e || typeof e !== 'object' || !nonEmpty(e.key) || !str(e.value)) issue(`${key}[${i}]`, 'must have a non-empty key and a string value');
+    if (!e || typeof e !== 'object' || !nonEmpty(e.key) || !str(e.value)) issue(`${key}[${i}]`, { code: 'bad-key-value' });
   });
 }
 
@@ -48,29 +114,29 @@ const CHECKS: { readonly [T in ModelledWidgetType]: Check } = {
       const type = (kv as Props)?.type;
       // "string" (newer exports) and "json" ("Parse as JSON object") are what the runner knows.
       if (type !== undefined && type !== 'string' && type !== 'json') {
-        issue(`variables[${i}].type`, `"${shown(type)}" is not a variable type test-chat models (string, json): the value is kept as text`, 'warning');
+        issue(`variables[${i}].type`, { code: 'variable-type', type: shown(type) }, 'warning');
       }
     });
   },
   'make-http-request': (p, issue) => {
-    if (p.method !== 'GET' && p.method !== 'POST') issue('method', 'must be GET or POST');
+    if (p.method !== 'GET' && p.method !== 'POST') issue('method', { code: 'method' });
     // Studio sends the charset whether the export names it or not (`application/json` is
     // what older exports hold); without a content type the runner sends a form, as the Console's default.
-    if (p.content_type === undefined) issue('content_type', 'is missing: the run sends the parameters as a form (the Console default)', 'warning', true);
+    if (p.content_type === undefined) issue('content_type', { code: 'content-type-missing' }, 'warning', true);
     else if (!str(p.content_type) || !/^\s*application\/(x-www-form-urlencoded|json)\s*(;.*)?$/i.test(p.content_type)) {
-      issue('content_type', `must be application/x-www-form-urlencoded or application/json (with or without ";charset=utf-8")`);
+      issue('content_type', { code: 'content-type' });
     }
     requireString(p, issue, 'url');
-    if (p.body !== undefined && !str(p.body)) issue('body', 'must be a string');
+    if (p.body !== undefined && !str(p.body)) issue('body', { code: 'not-string' });
     requireKeyValues(p, 'parameters', issue, false);
     if (Array.isArray(p.parameters)) {
       p.parameters.forEach((kv, i) => {
         const key = (kv as Props)?.key;
-        if (str(key) && key.toLowerCase() === 'method') issue(`parameters[${i}]`, 'is named "method", a reserved word: Studio sends nothing and takes "failed" (error 81014)', 'warning');
+        if (str(key) && key.toLowerCase() === 'method') issue(`parameters[${i}]`, { code: 'reserved-parameter' }, 'warning');
       });
     }
     if ((p.add_twilio_auth === true || p.add_twilio_auth === 'true') && str(p.url) && !p.url.includes('{{') && !/^https:\/\/([a-z0-9-]+\.)*twilio\.com(\/|$)/i.test(p.url)) {
-      issue('add_twilio_auth', 'is on for a URL that is not a Twilio API: Studio sends nothing and takes "failed"', 'warning');
+      issue('add_twilio_auth', { code: 'auth-not-twilio' }, 'warning');
     }
   },
   'split-based-on': (p, issue) => requireString(p, issue, 'input'),
@@ -79,19 +145,19 @@ const CHECKS: { readonly [T in ModelledWidgetType]: Check } = {
     // Exports hold the seconds as a string ("3600") or, from older Consoles and hand-written flows, a number.
     const numeric = typeof p.timeout === 'number' && Number.isInteger(p.timeout) && p.timeout >= 0;
     if (!numeric) requireString(p, issue, 'timeout');
-    if (str(p.timeout) && !/^\d+$/.test(p.timeout.trim()) && !p.timeout.includes('{{')) issue('timeout', 'must be a number of seconds (such as "3600" or 3600)');
+    if (str(p.timeout) && !/^\d+$/.test(p.timeout.trim()) && !p.timeout.includes('{{')) issue('timeout', { code: 'wait-timeout' });
   },
   'send-message': (p, issue) => requireString(p, issue, 'body'),
   'send-to-flex': (p, issue) => {
     // Without attributes Studio sends its default ones (the runtime has them too).
     requireString(p, issue, 'workflow', 'channel');
-    if (p.attributes !== undefined && !str(p.attributes)) issue('attributes', 'must be a string (a JSON template)');
-    if (str(p.workflow) && !/^WW[0-9a-fA-F]{32}$/.test(p.workflow) && !p.workflow.includes('{{')) issue('workflow', 'is not a workflow SID (WW…)');
-    if (str(p.channel) && !/^TC[0-9a-fA-F]{32}$/.test(p.channel) && !p.channel.includes('{{')) issue('channel', 'is not a task channel SID (TC…)');
+    if (p.attributes !== undefined && !str(p.attributes)) issue('attributes', { code: 'attributes-not-string' });
+    if (str(p.workflow) && !/^WW[0-9a-fA-F]{32}$/.test(p.workflow) && !p.workflow.includes('{{')) issue('workflow', { code: 'not-sid', prefix: 'WW' });
+    if (str(p.channel) && !/^TC[0-9a-fA-F]{32}$/.test(p.channel) && !p.channel.includes('{{')) issue('channel', { code: 'not-sid', prefix: 'TC' });
     if (str(p.timeout) && !p.timeout.includes('{{') && p.timeout.trim() !== '') {
       const seconds = Number(p.timeout.trim());
       if (!/^\d+$/.test(p.timeout.trim()) || seconds < 1 || seconds > MAX_TASK_TIMEOUT_SECONDS) {
-        issue('timeout', `must be a whole number of seconds from 1 to ${MAX_TASK_TIMEOUT_SECONDS} (Studio's maximum): Flex would refuse the task (failedToEnqueue)`);
+        issue('timeout', { code: 'task-timeout', max: MAX_TASK_TIMEOUT_SECONDS });
       }
     }
     if (str(p.attributes)) {
@@ -99,23 +165,19 @@ const CHECKS: { readonly [T in ModelledWidgetType]: Check } = {
       // task is refused; inside an {% if %} it may not render, so only a warning then.
       const least = p.attributes.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').length;
       if (least > MAX_TASK_ATTRIBUTES_CHARS) {
-        issue(
-          'attributes',
-          `render to at least ${least} characters, over Studio's ${MAX_TASK_ATTRIBUTES_CHARS}: Flex would refuse the task (failedToEnqueue)`,
-          p.attributes.includes('{%') ? 'warning' : 'error',
-        );
+        issue('attributes', { code: 'attributes-too-long', least, max: MAX_TASK_ATTRIBUTES_CHARS }, p.attributes.includes('{%') ? 'warning' : 'error');
       }
     }
   },
   'run-function': (p, issue) => {
     // A Console export of a Function in a Service has `url: ""` and the SIDs Studio resolves it by.
     if (!nonEmpty(p.function_sid)) requireString(p, issue, 'url');
-    else if (p.url !== undefined && !str(p.url)) issue('url', 'must be a string');
+    else if (p.url !== undefined && !str(p.url)) issue('url', { code: 'not-string' });
     requireKeyValues(p, 'parameters', issue, false);
   },
   'run-subflow': (p, issue) => {
     requireString(p, issue, 'flow_sid');
-    if (str(p.flow_sid) && !/^FW[0-9a-fA-F]{32}$/.test(p.flow_sid) && !p.flow_sid.includes('{{')) issue('flow_sid', 'is not a flow SID (FW…)');
+    if (str(p.flow_sid) && !/^FW[0-9a-fA-F]{32}$/.test(p.flow_sid) && !p.flow_sid.includes('{{')) issue('flow_sid', { code: 'not-sid', prefix: 'FW' });
     requireKeyValues(p, 'parameters', issue, false);
   },
 };
@@ -127,51 +189,51 @@ const CHECKS: { readonly [T in ModelledWidgetType]: Check } = {
 export function lintFlow(def: FlowDefinition): LintIssue[] {
   const issues: LintIssue[] = [];
   if (isStudioV1Export(def)) {
-    issues.push({ property: 'states', message: STUDIO_V1_MESSAGE, severity: 'error' });
+    issues.push({ property: 'states', code: 'studio-v1', severity: 'error' });
     return issues;
   }
-  const flowIssue = (message: string, severity: LintIssue['severity'] = 'error', property?: string) =>
-    issues.push({ ...(property ? { property } : {}), message, severity });
+  const flowIssue = (finding: LintFinding, severity: LintIssue['severity'] = 'error', property?: string) =>
+    issues.push({ ...(property ? { property } : {}), ...finding, severity });
 
   if (!def || typeof def !== 'object' || Array.isArray(def)) {
-    flowIssue('The flow definition is not a JSON object.');
+    flowIssue({ code: 'flow-not-object' });
     return issues;
   }
-  if (!str(def.description)) flowIssue('description should be a string.', 'warning', 'description');
-  if (!str(def.initial_state)) flowIssue('initial_state must name the trigger widget.', 'error', 'initial_state');
+  if (!str(def.description)) flowIssue({ code: 'description-not-string' }, 'warning', 'description');
+  if (!str(def.initial_state)) flowIssue({ code: 'initial-state-missing' }, 'error', 'initial_state');
   if (def.flags !== undefined && (typeof def.flags !== 'object' || def.flags === null || Array.isArray(def.flags))) {
-    flowIssue('flags must be an object.', 'error', 'flags');
+    flowIssue({ code: 'flags-not-object' }, 'error', 'flags');
   }
   if (!Array.isArray(def.states)) {
-    flowIssue('states must be a list of widgets.', 'error', 'states');
+    flowIssue({ code: 'states-not-list' }, 'error', 'states');
     return issues;
   }
-  if (def.states.length > MAX_STATES) flowIssue(`The flow has ${def.states.length} widgets; Studio allows at most ${MAX_STATES}.`, 'error', 'states');
+  if (def.states.length > MAX_STATES) flowIssue({ code: 'too-many-widgets', count: def.states.length, max: MAX_STATES }, 'error', 'states');
 
   const names = new Map<string, number>();
   const valid: Array<{ name: string; type: string; properties: Props; transitions: Array<Props> }> = [];
   def.states.forEach((raw, index) => {
     const s = raw as unknown as Props;
     const label = s && str(s.name) && s.name ? s.name : `states[${index}]`;
-    const issue = (message: string, property?: string, severity: LintIssue['severity'] = 'error') =>
-      issues.push({ widget: label, ...(property ? { property } : {}), message, severity });
-    if (!s || typeof s !== 'object' || Array.isArray(s)) return issue('is not an object');
-    if (!nonEmpty(s.name)) issue('has no name', 'name');
-    else if (!/^[A-Za-z0-9_-]+$/.test(s.name as string)) issue('name should hold only letters, digits, "_" and "-" (Liquid addresses widgets by name)', 'name', 'warning');
-    if (!nonEmpty(s.type)) issue('has no type', 'type');
-    if (!s.properties || typeof s.properties !== 'object' || Array.isArray(s.properties)) issue('properties must be an object', 'properties');
-    if (!Array.isArray(s.transitions)) issue('transitions must be a list', 'transitions');
+    const issue = (finding: LintFinding, property?: string, severity: LintIssue['severity'] = 'error') =>
+      issues.push({ widget: label, ...(property ? { property } : {}), ...finding, severity });
+    if (!s || typeof s !== 'object' || Array.isArray(s)) return issue({ code: 'not-object' });
+    if (!nonEmpty(s.name)) issue({ code: 'no-name' }, 'name');
+    else if (!/^[A-Za-z0-9_-]+$/.test(s.name as string)) issue({ code: 'name-characters' }, 'name', 'warning');
+    if (!nonEmpty(s.type)) issue({ code: 'no-type' }, 'type');
+    if (!s.properties || typeof s.properties !== 'object' || Array.isArray(s.properties)) issue({ code: 'properties-not-object' }, 'properties');
+    if (!Array.isArray(s.transitions)) issue({ code: 'transitions-not-list' }, 'transitions');
     if (str(s.name)) names.set(s.name, (names.get(s.name) ?? 0) + 1);
     if (nonEmpty(s.name) && nonEmpty(s.type) && s.properties && typeof s.properties === 'object' && Array.isArray(s.transitions)) {
       valid.push({ name: s.name as string, type: s.type as string, properties: s.properties as Props, transitions: s.transitions as Props[] });
     }
   });
-  for (const [name, count] of names) if (count > 1) issues.push({ widget: name, property: 'name', message: `${count} widgets share this name`, severity: 'error' });
+  for (const [name, count] of names) if (count > 1) issues.push({ widget: name, property: 'name', code: 'duplicate-name', count, severity: 'error' });
 
   const triggers = valid.filter((s) => s.type === 'trigger');
-  if (triggers.length !== 1) flowIssue(`The flow must have exactly one trigger widget; it has ${triggers.length}.`);
+  if (triggers.length !== 1) flowIssue({ code: 'trigger-count', count: triggers.length });
   else if (str(def.initial_state) && triggers[0].name !== def.initial_state) {
-    flowIssue(`initial_state is "${def.initial_state}", not the trigger "${triggers[0].name}".`, 'error', 'initial_state');
+    flowIssue({ code: 'initial-state-not-trigger', initial: def.initial_state, trigger: triggers[0].name }, 'error', 'initial_state');
   }
 
   for (const s of valid) lintWidget(s, names, issues);
@@ -180,45 +242,49 @@ export function lintFlow(def: FlowDefinition): LintIssue[] {
 }
 
 function lintWidget(s: { name: string; type: string; properties: Props; transitions: Props[] }, names: Map<string, number>, issues: LintIssue[]): void {
-  const issue = (property: string | undefined, message: string, severity: LintIssue['severity'] = 'error', asStudio = false) =>
-    issues.push({ widget: s.name, ...(property ? { property } : {}), message, severity, ...(asStudio ? { asStudio } : {}) });
+  const issue = (property: string | undefined, finding: LintFinding, severity: LintIssue['severity'] = 'error', asStudio = false) =>
+    issues.push({ widget: s.name, ...(property ? { property } : {}), ...finding, severity, ...(asStudio ? { asStudio } : {}) });
   const events = widgetType(s.type)?.events;
-  if (!isModelledType(s.type)) issue('type', `widget type "${s.type}" is not modelled by test-chat`, 'warning');
-  else CHECKS[s.type](s.properties, (property, message, severity, asStudio) => issue(property, message, severity, asStudio));
+  if (!isModelledType(s.type)) issue('type', { code: 'unmodelled-type', type: s.type }, 'warning');
+  else CHECKS[s.type](s.properties, (property, finding, severity, asStudio) => issue(property, finding, severity, asStudio));
 
   const seen = new Set<string>();
   s.transitions.forEach((t, i) => {
     const where = `transitions[${i}]`;
-    if (!t || typeof t !== 'object' || !nonEmpty(t.event)) return issue(where, 'has no event');
+    if (!t || typeof t !== 'object' || !nonEmpty(t.event)) return issue(where, { code: 'no-event' });
     const event = t.event as string;
-    if (events && !events.includes(event)) issue(where, `event "${event}" is not an event of ${s.type} (${events.join(', ')})`);
-    if (event !== 'match' && seen.has(event)) issue(where, `event "${event}" appears twice`);
+    if (events && !events.includes(event)) issue(where, { code: 'unknown-event', event, type: s.type, events });
+    if (event !== 'match' && seen.has(event)) issue(where, { code: 'duplicate-event', event });
     seen.add(event);
-    if (t.next !== undefined && (!str(t.next) || !names.has(t.next))) issue(where, `next "${shown(t.next)}" names no widget of the flow`);
+    if (t.next !== undefined && (!str(t.next) || !names.has(t.next))) issue(where, { code: 'next-unknown', next: shown(t.next) });
     if (s.type === 'split-based-on' && event === 'match') lintConditions(t.conditions, where, issue);
   });
   // Studio stores such a template; running it is error 81018 at that widget, which the runtime reproduces.
-  lintLiquid(s.properties, '', (property, message) => issue(property, `${message} (Studio fails the widget with error 81018 when it runs)`, 'warning', true));
+  lintLiquid(s.properties, '', (property, error) => issue(property, { code: 'liquid-property', error }, 'warning', true));
 }
 
-function lintConditions(conditions: unknown, where: string, issue: (p: string, m: string, severity?: LintIssue['severity']) => void): void {
-  if (!Array.isArray(conditions) || conditions.length === 0) return issue(where, 'a match transition needs conditions');
+function lintConditions(conditions: unknown, where: string, issue: (p: string, f: LintFinding, severity?: LintIssue['severity']) => void): void {
+  if (!Array.isArray(conditions) || conditions.length === 0) return issue(where, { code: 'match-without-conditions' });
   conditions.forEach((raw, j) => {
     const c = raw as Props;
     const at = `${where}.conditions[${j}]`;
-    if (!c || typeof c !== 'object') return issue(at, 'is not an object');
-    if (!str(c.type) || !(SPLIT_CONDITION_TYPES as readonly string[]).includes(c.type)) issue(at, `type "${shown(c.type)}" is not a split condition type`);
-    if (!str(c.value)) issue(at, 'value must be a string');
-    if (!Array.isArray(c.arguments) || !c.arguments.every(str)) issue(at, 'arguments must be a list of strings');
-    else c.arguments.forEach((a: string, k: number) => parseError(a) && issue(`${at}.arguments[${k}]`, `Liquid does not parse: ${parseError(a)}`, 'warning'));
+    if (!c || typeof c !== 'object') return issue(at, { code: 'not-object' });
+    if (!str(c.type) || !(SPLIT_CONDITION_TYPES as readonly string[]).includes(c.type)) issue(at, { code: 'condition-type', type: shown(c.type) });
+    if (!str(c.value)) issue(at, { code: 'condition-value' });
+    if (!Array.isArray(c.arguments) || !c.arguments.every(str)) issue(at, { code: 'condition-arguments' });
+    else
+      c.arguments.forEach((a: string, k: number) => {
+        const error = parseError(a);
+        if (error) issue(`${at}.arguments[${k}]`, { code: 'liquid-argument', error }, 'warning');
+      });
   });
 }
 
 /** Every string property is a Liquid template in Studio; a parse error is error 81018 at run time. */
-function lintLiquid(value: unknown, path: string, issue: (p: string, m: string) => void): void {
+function lintLiquid(value: unknown, path: string, issue: (p: string, error: string) => void): void {
   if (typeof value === 'string') {
     const error = parseError(value);
-    if (error) issue(path, `Liquid does not parse: ${error}`);
+    if (error) issue(path, error);
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => lintLiquid(v, `${path}[${i}]`, issue));
   } else if (value && typeof value === 'object') {
@@ -251,11 +317,8 @@ function lintReachability(initial: unknown, states: Array<{ name: string; transi
       }
     }
   }
-  for (const s of states) if (!reached.has(s.name)) issues.push({ widget: s.name, message: 'is not reachable from the trigger', severity: 'warning' });
+  for (const s of states) if (!reached.has(s.name)) issues.push({ widget: s.name, code: 'unreachable', severity: 'warning' });
 }
-
-export const STUDIO_V1_MESSAGE =
-  'This is a Studio v1 flow export (widget types such as InitialState, transitions to FF… IDs); Studio and test-chat run the v2 format. Get a v2 export: in the Studio Console, Trigger > Flow Configuration > Export to JSON, or run `twilio api:studio:v2:flows:fetch --sid FW… -o json` and take its definition';
 
 /** The pre-2019 flow format: no `initial_state`, widgets such as `InitialState` with FF… IDs. */
 export function isStudioV1Export(def: unknown): boolean {

@@ -8,7 +8,7 @@ import { redactEndpoint, registerEndpointSecret, registerUrlSecrets } from '../r
 import { resolveSetup, type SetupInput } from '../setup/resolve';
 import type { Setup } from '../domain/setup';
 import { buildFlow, lintFlow, type LintIssue } from '../studio';
-import { isStudioV1Export, STUDIO_V1_MESSAGE } from '../studio/lint';
+import { isStudioV1Export } from '../studio/lint';
 import { revealEndpointToken } from '../studio/endpoint-token';
 import type { FlowDefinition } from '../domain/flow';
 import { TwilioApi } from '../twilio/api';
@@ -16,7 +16,7 @@ import { startEventFor, wiredEvents } from '../runtime/flow';
 import { DEFAULT_CUSTOMER_ADDRESS, TRIGGER_EVENT } from '../domain/studio';
 import { readStubFile } from '../runtime/stubs';
 import { ChatSession } from '../conversation/chat';
-import type { PreparedChat, PreparedNote, PreparedWarning } from '../conversation/prepared';
+import type { FlowSource, PreparedChat, PreparedNote, PreparedWarning } from '../conversation/prepared';
 import { tapFor, type RecordingOptions } from '../conversation/recording';
 import type { RunOptions } from '../conversation/run-options';
 
@@ -135,11 +135,11 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
     }
 
     let definition: FlowDefinition;
-    let source: string;
+    let source: FlowSource;
     if (o.flowFile) {
       const knownEndpoint = input.endpointUrl ?? o.saved?.endpointUrl;
       definition = revealEndpointToken(readFlowFile(o.flowFile).definition, knownEndpoint);
-      source = `flow file ${o.flowFile}`;
+      source = { kind: 'flow-file', file: o.flowFile };
     } else if (o.deployedFlow) {
       const api = new TwilioApi(o.deployedFlow.client);
       const wanted = o.deployedFlow.flow;
@@ -154,10 +154,10 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
       }
       const flow = await api.fetchFlow(sid);
       definition = flow.definition as FlowDefinition;
-      source = `deployed flow "${flow.name}" (${flow.sid}, revision ${flow.revision})`;
+      source = { kind: 'deployed', name: flow.name, sid: flow.sid, revision: flow.revision };
     } else {
       definition = buildFlow(buildOptions(setup));
-      source = o.demo ? 'the flow link-flow builds, against the embedded demo bot' : 'the flow link-flow would deploy';
+      source = { kind: 'built', demo: Boolean(o.demo) };
     }
     registerUrlsIn(definition);
     // A deployed flow passed Studio's own validation: the linter's doubts are only warnings.
@@ -171,7 +171,7 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
     const subflows = await loadSubflows(definition, pairs(o.subflows, '--subflow', 'FW…=FILE'), o.deployedFlow ? new TwilioApi(o.deployedFlow.client) : undefined, warnings);
     for (const [sid, child] of subflows) {
       registerUrlsIn(child);
-      warnings.push(...checkFlow(child, `subflow ${sid}`, { strict: true }).warnings);
+      warnings.push(...checkFlow(child, { kind: 'subflow', sid }, { strict: true }).warnings);
     }
     const run: RunOptions = {
       botEndpoint: needsEndpoint ? setup.endpointUrl : input.endpointUrl ?? o.saved?.endpointUrl,
@@ -226,47 +226,37 @@ export async function prepareChat(o: PrepareOptions): Promise<PreparedChat> {
  * than failing halfway through a conversation. A widget type the runner does not model is
  * only a warning: the run stops if and when it reaches it, as the flow may never go there.
  */
-export function checkFlow(definition: FlowDefinition, source: string, o: { strict: boolean }): { warnings: PreparedWarning[] } {
-  if (isStudioV1Export(definition)) {
-    const [what, how] = STUDIO_V1_MESSAGE.split('; ');
-    throw new UsageError(`${source[0].toUpperCase()}${source.slice(1)}: ${what}.`, `${how[0].toUpperCase()}${how.slice(1)}.`);
-  }
+export function checkFlow(definition: FlowDefinition, source: FlowSource, o: { strict: boolean }): { warnings: PreparedWarning[] } {
+  if (isStudioV1Export(definition)) throw new FlowRefusedError({ source, why: 'studio-v1' });
   // A flow only a phone call starts is refused for that, whatever else the lint would say.
   const wired = [...wiredEvents(definition).keys()];
-  if (wired.length && !wired.some((e) => RUNNABLE_STARTS.includes(e))) {
-    throw new UsageError(
-      `${source[0].toUpperCase()}${source.slice(1)} starts only with ${wired.map((e) => `"${e}"`).join(', ')}: Studio runs it for a phone call, which test-chat does not model.`,
-      'test-chat runs executions started by a message (incomingMessage, incomingConversationMessage), the REST API (incomingRequest, with --param) or a parent flow (incomingParent).',
-    );
-  }
+  if (wired.length && !wired.some((e) => RUNNABLE_STARTS.includes(e))) throw new FlowRefusedError({ source, why: 'phone-only', events: wired });
   const issues = lintFlow(definition);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues
-    .filter((i) => i.severity === 'warning' && i.widget && (i.property === 'type' || i.asStudio))
-    .map((i): PreparedWarning => (i.property === 'type' ? { code: 'unmodelled-type', widget: i.widget!, type: describeType(definition, i.widget!) } : { code: 'lenient-property', issue: i }));
-  if (errors.length && o.strict) {
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-    throw new UsageError(
-      `${source[0].toUpperCase()}${source.slice(1)} is not a valid Studio flow: ${describeIssue(errors[0])}${more}.`,
-      'Studio would reject it; fix the flow (or export it again from the Studio Console) and retry.',
-      { issues: errors },
-    );
-  }
+    .filter((i) => i.severity === 'warning' && i.widget && (i.code === 'unmodelled-type' || i.asStudio))
+    .map((i): PreparedWarning => (i.code === 'unmodelled-type' ? { code: 'unmodelled-type', widget: i.widget!, type: i.type } : { code: 'lenient-property', issue: i }));
+  if (errors.length && o.strict) throw new FlowRefusedError({ source, why: 'not-valid', issues: errors });
   for (const e of errors) warnings.push({ code: 'studio-accepted', issue: e });
   return { warnings };
 }
 
+/**
+ * Why test-chat cannot run a flow, and where it comes from: a Studio v1 export, a flow
+ * only a phone call starts (its trigger's `events`), or one Studio would reject (its lint
+ * errors).
+ */
+export type FlowRefusal = { source: FlowSource } & ({ why: 'studio-v1' } | { why: 'phone-only'; events: string[] } | { why: 'not-valid'; issues: LintIssue[] });
+
+/** A flow test-chat refuses before it runs: a usage error the printers word (printers/lint.ts), `issues` for -o json. */
+export class FlowRefusedError extends UsageError {
+  constructor(readonly refusal: FlowRefusal) {
+    super('flow-refused', undefined, refusal.why === 'not-valid' ? { issues: refusal.issues } : undefined);
+    this.name = 'FlowRefusedError';
+  }
+}
+
 const RUNNABLE_STARTS = [...Object.values(TRIGGER_EVENT), 'incomingRequest', 'incomingParent'];
-
-/** A lint finding with the widget and property it is about (`"Say" body: …`). */
-export function describeIssue(i: LintIssue): string {
-  const where = [i.widget ? `"${i.widget}"` : '', i.property ?? ''].filter(Boolean).join(' ');
-  return where ? `${where}: ${i.message}` : i.message;
-}
-
-function describeType(definition: FlowDefinition, widget: string): string {
-  return definition.states.find((s) => s.name === widget)?.type ?? 'unknown';
-}
 
 /**
  * A URL a flow calls may carry a token (an API key in its path or query): what looks like
@@ -280,7 +270,7 @@ function registerUrlsIn(definition: FlowDefinition): void {
 }
 
 export interface ChatReport {
-  flow: string;
+  flow: FlowSource;
   /** Absent when the run calls only the URLs the flow holds. */
   endpoint?: string;
   transcript: ChatSession['transcript'];
@@ -311,8 +301,7 @@ export async function playMessages(prepared: PreparedChat, messages: string[], r
     const replayFailed = (): boolean => {
       const failure = conversation?.takeFailure();
       if (!failure) return false;
-      const indent = (text: string) => text.split('\n').join('\n             ');
-      chat.problems.push({ kind: 'bot-answer', widget: '', message: `${failure.message}:\n   recorded: ${indent(failure.expected)}\n   now:      ${indent(failure.actual)}` });
+      chat.problems.push({ kind: 'bot-answer', widget: '', replay: failure });
       return true;
     };
     // A REST API execution (or a subflow on its own) starts before the customer writes: the messages answer it.

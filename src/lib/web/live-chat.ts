@@ -6,7 +6,7 @@ import type { PreparedChat } from '../conversation/prepared';
 import type { ReplSessions } from '../conversation/repl-record';
 import { UsageError } from '../errors';
 import { redactDeep, redactUrl } from '../redact';
-import type { FlowEvent } from '../runtime/events';
+import type { ConditionResult, FlowEvent } from '../runtime/events';
 import { replView } from '../../printers/repl';
 import { transcriptJson } from '../../printers/transcript';
 
@@ -31,8 +31,19 @@ export interface TurnView {
   at?: { widget: string; state: 'waiting' | 'ended'; reason?: string };
   /** Widgets that failed in this turn (an error, or a type the run does not model). */
   failed: string[];
+  /** Each split of the turn: its input, every condition checked and its verdict (data: the page words it), where it went. */
+  splits: SplitView[];
   elapsedMs: number;
   slowestCallMs: number;
+}
+
+export interface SplitView {
+  widget: string;
+  input: string;
+  /** The index of the `match` transition taken, or null for noMatch. */
+  matched: number | null;
+  checked: ConditionResult[];
+  next?: string;
 }
 
 export interface CallView {
@@ -203,6 +214,7 @@ function liveView(event: LiveEvent): LiveEvent {
 function toView(n: number, customer: string | null, turn: ChatTurn, variables: Record<string, unknown>, path: PathStep[]): TurnView {
   const calls: CallView[] = [];
   const failed: string[] = [];
+  const splits: SplitView[] = [];
   let handover: TurnView['handover'];
   let at: TurnView['at'];
   for (const e of turn.events as FlowEvent[]) {
@@ -223,6 +235,8 @@ function toView(n: number, customer: string | null, turn: ChatTurn, variables: R
       });
     } else if (e.type === 'handover') {
       handover = { widget: e.widget, workflow: e.workflow, channel: e.channel, taskSid: e.taskSid ?? '', attributes: e.attributes, attributesRaw: e.attributesRaw, problems: e.problems, created: e.created };
+    } else if (e.type === 'split') {
+      splits.push({ widget: e.widget, input: e.input, matched: e.matched?.index ?? null, checked: e.checked, ...(e.next ? { next: e.next } : {}) });
     } else if (e.type === 'error') {
       failed.push(e.widget);
     } else if (e.type === 'wait') {
@@ -242,6 +256,7 @@ function toView(n: number, customer: string | null, turn: ChatTurn, variables: R
     ...(handover ? { handover } : {}),
     ...(at ? { at } : {}),
     failed: [...new Set(failed)],
+    splits,
     elapsedMs: Math.round(turn.elapsedMs),
     slowestCallMs: Math.round(turn.slowestCallMs),
   };

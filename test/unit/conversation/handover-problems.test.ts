@@ -13,6 +13,7 @@ import { parseYamlScript } from '../../../src/lib/conversation/yaml-format';
 import type { Conversation } from '../../../src/lib/conversation/types';
 import { DEFAULT_FLEX_FAILURE_MESSAGE } from '../../../src/lib/studio/constants';
 import { failureMessage } from '../../../src/printers/script-report';
+import { sideText } from '../../../src/printers/failure';
 
 const WORKFLOW = `WW${'2'.repeat(32)}`;
 const TASK_CHANNEL = `TC${'3'.repeat(32)}`;
@@ -37,7 +38,7 @@ const built = (channelModel: 'conversations' | 'legacy') =>
   });
 
 const reportOf = (chat: ChatSession): ChatReport => ({
-  flow: 'test',
+  flow: { kind: 'flow-file', file: 'test' },
   endpoint: 'https://endpoint.example.test/…cdef',
   transcript: chat.transcript,
   handedOver: true,
@@ -104,7 +105,8 @@ describe('the hand-over a script run checks', () => {
     assert.strictEqual(result.status, 'failed');
     assert.strictEqual(result.failures[0].code, 'handover-refused');
     assert.strictEqual(failureMessage(result.failures[0]), 'Studio would refuse this hand-over: the customer would not reach Flex');
-    assert.match(result.failures[0].actual, /not valid JSON/);
+    assert.deepStrictEqual(result.failures[0].expected, { code: 'studio-accepts' });
+    assert.match(sideText(result.failures[0].actual), /not valid JSON/);
   });
 
   it('a YAML script can test the failedToEnqueue branch itself: `handover: refused`', async () => {
@@ -139,8 +141,8 @@ describe('the hand-over a script run checks', () => {
     const [direct] = parseYamlScript('accepted.yaml', 'steps:\n  - user: agent please\n  - bot: true\n  - handover: refused\n') as Conversation[];
     conversation.steps = direct.steps;
     const wrong = await run(quotedAnswer(), 'a plain answer');
-    assert.strictEqual(wrong.failures[0].expected, 'Flex refuses the task (failedToEnqueue)');
-    assert.strictEqual(wrong.failures[0].actual, 'Flex accepted the task (callComplete)');
+    assert.deepStrictEqual([wrong.failures[0].expected, wrong.failures[0].actual], [{ code: 'flex-refuses' }, { code: 'flex-accepts' }]);
+    assert.deepStrictEqual([sideText(wrong.failures[0].expected), sideText(wrong.failures[0].actual)], ['Flex refuses the task (failedToEnqueue)', 'Flex accepted the task (callComplete)']);
   });
 
   it('the same script passes when the attributes render to JSON', async () => {

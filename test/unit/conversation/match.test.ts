@@ -1,6 +1,7 @@
 import { describe, it } from 'mocha';
 import { assert } from 'chai';
 import { matchBot, matchHandover, subsetMismatch, wildcardMatch } from '../../../src/lib/conversation/match';
+import { sideText } from '../../../src/printers/failure';
 
 const msg = (text: string, extra: { data?: Record<string, unknown>; quickReplies?: string[] } = {}) => ({ text, ...extra });
 
@@ -51,9 +52,12 @@ describe('other expectations', () => {
     assert.strictEqual(matchBot({ kind: 'data', subset: { order: { items: [{ sku: 'a' }] } } }, msg('', { data })).ok, true);
     const wrong = matchBot({ kind: 'data', subset: { order: { id: 8 } } }, msg('', { data }));
     assert.strictEqual(wrong.ok, false);
-    assert.strictEqual(wrong.actual, 'data.order.id: expected 8, got 7');
-    assert.strictEqual(subsetMismatch({ a: 1 }, {}, 'data'), 'data.a: missing');
-    assert.match(subsetMismatch([1, 2], [1], 'data') ?? '', /expected 2 element/);
+    assert.deepStrictEqual(wrong.actual, { code: 'subset-mismatch', path: 'data.order.id', want: 'value', value: '8', got: '7' });
+    assert.strictEqual(sideText(wrong.actual), 'data.order.id: expected 8, got 7');
+    assert.strictEqual(sideText(subsetMismatch({ a: 1 }, {}, 'data')!), 'data.a: missing');
+    assert.strictEqual(sideText(subsetMismatch([1, 2], [1], 'data')!), 'data: expected 2 element(s), got 1: [1]');
+    assert.strictEqual(sideText(subsetMismatch([1], { 0: 1 }, 'data')!), 'data: expected an array, got {"0":1}');
+    assert.strictEqual(sideText(subsetMismatch({ a: 1 }, [1], 'data')!), 'data: expected an object, got [1]');
     assert.strictEqual(matchBot({ kind: 'data', subset: { escalation: 'true' } }, msg('', { data })).ok, false);
     assert.strictEqual(matchBot({ kind: 'data', subset: { a: 1 } }, msg('no data')).ok, false);
   });
@@ -74,11 +78,14 @@ describe('other expectations', () => {
       ],
       msg('Let me connect you to a human agent.', { data: { escalation: false } }),
     );
-    assert.deepStrictEqual(result, { ok: false, expected: 'data including {"escalation":true}', actual: 'data.escalation: expected true, got false' });
+    assert.deepStrictEqual(result.expected, { code: 'bot-message', expect: [{ kind: 'data', subset: { escalation: true } }] }, 'the failing check, as it is');
+    assert.deepStrictEqual([sideText(result.expected), sideText(result.actual)], ['data including {"escalation":true}', 'data.escalation: expected true, got false']);
   });
 
   it('no message at all fails with a readable actual; "any" needs a message', () => {
-    assert.deepStrictEqual(matchBot({ kind: 'exact', text: 'Hi' }, undefined), { ok: false, expected: 'Hi', actual: '(no message)' });
+    assert.deepStrictEqual(matchBot({ kind: 'exact', text: 'Hi' }, undefined), { ok: false, expected: { code: 'bot-message', expect: [{ kind: 'exact', text: 'Hi' }] }, actual: { code: 'no-message' } });
+    // No message at all: every check of the step is named.
+    assert.strictEqual(sideText(matchBot([{ kind: 'contains', text: 'a' }, { kind: 'regex', pattern: 'b', flags: 'i' }], undefined).expected), 'text containing "a"; text matching /b/i');
     assert.strictEqual(matchBot({ kind: 'any' }, undefined).ok, false);
     assert.strictEqual(matchBot([], msg('anything')).ok, true);
   });
@@ -89,8 +96,12 @@ describe('handover matching', () => {
     const observed = { workflow: 'WW1', channel: 'chat', attributes: JSON.stringify({ escalation: true, name: 'x' }) };
     assert.strictEqual(matchHandover(undefined, observed).ok, true);
     assert.strictEqual(matchHandover({ workflow: 'WW1', channel: 'chat', attributes: { escalation: true } }, observed).ok, true);
-    assert.strictEqual(matchHandover({ workflow: 'WW2' }, observed).ok, false);
-    assert.strictEqual(matchHandover({ attributes: { escalation: false } }, observed).actual, 'attributes.escalation: expected false, got true');
-    assert.deepStrictEqual(matchHandover({}, undefined), { ok: false, expected: 'handover', actual: '(no handover)' });
+    const other = matchHandover({ workflow: 'WW2' }, observed);
+    assert.deepStrictEqual([other.ok, other.expected, other.actual], [false, { code: 'handover', workflow: 'WW2' }, { code: 'handover', workflow: 'WW1', channel: 'chat' }]);
+    assert.deepStrictEqual([sideText(other.expected), sideText(other.actual)], ['handover (workflow WW2)', 'handover (workflow WW1, channel chat)']);
+    assert.strictEqual(sideText(matchHandover({ channel: 'sms', attributes: { a: 1 } }, observed).expected), 'handover (channel sms, attributes including {"a":1})');
+    assert.strictEqual(sideText(matchHandover({ attributes: { escalation: false } }, observed).actual), 'attributes.escalation: expected false, got true');
+    assert.deepStrictEqual(matchHandover({}, undefined), { ok: false, expected: { code: 'handover' }, actual: { code: 'no-handover' } });
+    assert.strictEqual(sideText({ code: 'handover' }), 'handover');
   });
 });

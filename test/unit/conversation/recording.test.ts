@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { HttpFailure, type HttpRequest, type HttpResponse } from '../../../src/lib/http/types';
+import { replayFailureText } from '../../../src/printers/failure';
 import {
   Placeholders,
   RecordingFile,
@@ -233,7 +234,9 @@ describe('recordings: the transport in front of the HTTP transport', () => {
     // A second turn the recording does not hold: the flow's call fails, the conversation says why.
     again.beginTurn('more');
     await expect(again.http(botCall('more'))).to.be.rejected.and.eventually.satisfy((e: unknown) => e instanceof HttpFailure && /not in the recording \(turn 2\)/.test(e.message));
-    assert.match(again.takeFailure()!.message, /the flow called the bot in turn 2, which the recording does not hold/);
+    const failure = again.takeFailure()!;
+    assert.deepStrictEqual([failure.code, failure.turn, failure.call, failure.expected], ['call-not-recorded', 2, 1, { code: 'no-call-recorded' }]);
+    assert.strictEqual(replayFailureText(failure), 'the flow called the bot in turn 2, which the recording does not hold');
     assert.strictEqual(replay.save(), undefined, 'a strict replay writes nothing');
     replay.close();
   });

@@ -12,6 +12,7 @@ import type { Conversation, ScriptError, ScriptStep } from '../../../src/lib/con
 import { scriptError } from '../../../src/lib/conversation/types';
 import { parseConvoTxt } from '../../../src/lib/conversation/botium';
 import { failureMessage } from '../../../src/printers/script-report';
+import { sideText } from '../../../src/printers/failure';
 
 /**
  * A stand-in for the flow interpreter: echoes `You said: <text>`; "agent" escalates and
@@ -98,8 +99,9 @@ describe('one conversation', () => {
     assert.strictEqual(result.status, 'failed');
     assert.strictEqual(result.turns, 2, 'the customer step after the failure is not sent');
     assert.deepStrictEqual(result.failures, [
-      { file: 'suite.yaml', line: c.steps[3].line, turn: 2, code: 'bot-mismatch', expected: 'We are open 24/7.', actual: 'You said: hours' },
+      { file: 'suite.yaml', line: c.steps[3].line, turn: 2, code: 'bot-mismatch', expected: { code: 'bot-message', expect: [{ kind: 'exact', text: 'We are open 24/7.' }] }, actual: 'You said: hours' },
     ]);
+    assert.strictEqual(sideText(result.failures[0].expected), 'We are open 24/7.');
     assert.deepStrictEqual(summary.failedResults, [result]);
   });
 
@@ -125,7 +127,8 @@ describe('one conversation', () => {
 
   it('a missing bot message fails with "(no message)"', async () => {
     const { results } = await run([conv('short', [user('hi'), bot('You said: hi'), bot('And more')])]);
-    assert.strictEqual(results[0].failures[0].actual, '(no message)');
+    assert.deepStrictEqual(results[0].failures[0].actual, { code: 'no-message' });
+    assert.strictEqual(sideText(results[0].failures[0].actual), '(no message)');
   });
 
   it('handover and end steps; a customer message after the end fails', async () => {
@@ -143,9 +146,10 @@ describe('one conversation', () => {
     ]);
     const by = (name: string) => results.find((r) => r.name === name)!;
     assert.strictEqual(by('handover').status, 'passed', JSON.stringify(by('handover').failures));
-    assert.deepStrictEqual([by('no handover').failures[0].expected, by('no handover').failures[0].actual], ['handover', '(no handover)']);
-    assert.deepStrictEqual([by('wrong end').failures[0].expected, by('wrong end').failures[0].actual], ['flow ended (flow-ended)', 'flow ended (handover)']);
-    assert.match(by('after end').failures[0].actual, /already ended \(handover\)/);
+    assert.deepStrictEqual([sideText(by('no handover').failures[0].expected), sideText(by('no handover').failures[0].actual)], ['handover', '(no handover)']);
+    assert.deepStrictEqual([sideText(by('wrong end').failures[0].expected), sideText(by('wrong end').failures[0].actual)], ['flow ended (flow-ended)', 'flow ended (handover)']);
+    assert.deepStrictEqual(by('after end').failures[0].actual, { code: 'already-ended', reason: 'handover' });
+    assert.strictEqual(sideText(by('after end').failures[0].actual), 'conversation already ended (handover)');
     assert.strictEqual(by('silence').status, 'passed', JSON.stringify(by('silence').failures));
     assert.strictEqual(by('silence').turns, 2);
   });

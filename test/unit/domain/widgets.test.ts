@@ -4,6 +4,7 @@ import type { FlowDefinition, WidgetState } from '../../../src/lib/domain/flow';
 import { MODELLED_WIDGET_TYPES, WIDGET_TYPES, widgetType } from '../../../src/lib/domain/widgets';
 import { FlowSession } from '../../../src/lib/runtime';
 import { lintFlow, toMermaid } from '../../../src/lib/studio';
+import { lintFindingText } from '../../../src/printers/lint';
 
 /*
  * The one widget registry: what the lint accepts, what the interpreter runs and how the
@@ -31,8 +32,8 @@ describe('the widget registry', () => {
     it(`${type}: the lint accepts its events and only those, the diagram draws it by its shape`, () => {
       const { events, shape } = WIDGET_TYPES[type];
       const issues = lintOn(flowWith(type, events), 'W');
-      assert.notMatch(issues.map((i) => i.message).join('\n'), /not modelled|is not an event of/);
-      const wrong = lintOn(flowWith(type, ['noSuchEvent']), 'W').map((i) => i.message);
+      assert.notMatch(issues.map((i) => lintFindingText(i)).join('\n'), /not modelled|is not an event of/);
+      const wrong = lintOn(flowWith(type, ['noSuchEvent']), 'W').map((i) => lintFindingText(i));
       assert.include(wrong, `event "noSuchEvent" is not an event of ${type} (${events.join(', ')})`);
       const node = toMermaid(flowWith(type, events)).split('\n').find((l) => l.includes('W<br/>'));
       const brackets = { start: ['([', '])'], decision: ['{', '}'], step: ['[', ']'] }[shape];
@@ -43,7 +44,7 @@ describe('the widget registry', () => {
   it('a type not in the registry: the lint warns, the diagram draws a step, the interpreter stops at it naming it', async () => {
     const def = flowWith('say-play', ['audioComplete']);
     assert.deepStrictEqual(
-      lintOn(def, 'W').map((i) => [i.severity, i.message]),
+      lintOn(def, 'W').map((i) => [i.severity, lintFindingText(i)]),
       [['warning', 'widget type "say-play" is not modelled by test-chat']],
     );
     assert.match(toMermaid(def), /\n {2}w1\["W<br\/>say-play"\]\n/);

@@ -11,6 +11,7 @@ import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { MAX_RENDERED_CHARS, TemplateCache, TemplateError } from '../../../src/lib/runtime';
 import { flowOf, response, session, trigger, widget } from '../runtime/helpers';
 import { fixture, options } from '../studio/helpers';
+import { lintFindingText } from '../../../src/printers/lint';
 
 const cache = new TemplateCache();
 const render = (source: unknown) => cache.render(source, { flow: { variables: { x: 'v' } } }, 'W', 'body');
@@ -99,7 +100,7 @@ describe('regressions found by the property tests', () => {
       assert.strictEqual(turn.ended?.reason, 'error', type);
       assert.match(turn.ended?.message ?? '', /which the local runner does not model/);
       const issues = lintFlow(def);
-      assert.ok(issues.some((i) => i.widget === 'Odd' && i.severity === 'warning' && /not modelled/.test(i.message)), type);
+      assert.ok(issues.some((i) => i.widget === 'Odd' && i.severity === 'warning' && /not modelled/.test(lintFindingText(i))), type);
     }
   });
 
@@ -111,7 +112,7 @@ describe('regressions found by the property tests', () => {
         { event: 'match', conditions: [{ friendly_name: 'c', arguments: [], type: { toString: null } as unknown as string, value: 'v' }] },
       ]),
     );
-    const messages = lintFlow(def).map((i) => i.message);
+    const messages = lintFlow(def).map((i) => lintFindingText(i));
     assert.ok(messages.includes('next "{"toString":null}" names no widget of the flow'), messages.join('\n'));
     assert.ok(messages.includes('type "{"toString":null}" is not a split condition type'), messages.join('\n'));
   });

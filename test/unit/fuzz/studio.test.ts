@@ -15,6 +15,7 @@ import {
 } from '../../../src/lib/studio';
 import type { FlowDefinition, WidgetState } from '../../../src/lib/domain/flow';
 import { definition, runs, SEED, template, widgetState } from './arbitraries';
+import { lintFindingText } from '../../../src/printers/lint';
 
 const ENDPOINT = 'https://endpoint-trial.cognigy.ai/7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a';
 const WORKFLOW = 'WW0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -73,7 +74,7 @@ const existingFlow: fc.Arbitrary<FlowDefinition> = fc.oneof(
     }),
 );
 
-const key = (i: LintIssue) => `${i.severity}|${i.widget ?? ''}|${i.property ?? ''}|${i.message}`;
+const key = (i: LintIssue) => `${i.severity}|${i.widget ?? ''}|${i.property ?? ''}|${i.code}|${lintFindingText(i)}`;
 
 /** The same flow with canvas offsets moved, added or removed. */
 function moveOffsets(def: FlowDefinition, moves: Array<{ x: number; y: number } | null | undefined>): FlowDefinition {
@@ -142,7 +143,7 @@ describe('property: Studio lint, diff and patch on random flows', () => {
         assert.ok(Array.isArray(issues));
         for (const i of issues) {
           assert.ok(i.severity === 'error' || i.severity === 'warning');
-          assert.strictEqual(typeof i.message, 'string');
+          assert.ok(lintFindingText(i).length > 0, JSON.stringify(i));
           if (i.widget !== undefined) assert.strictEqual(typeof i.widget, 'string');
           if (i.property !== undefined) assert.strictEqual(typeof i.property, 'string');
         }

@@ -240,7 +240,7 @@ describe('JUnit XML', () => {
 describe('the run returns codes, the reporters say them', () => {
   const warned: ConversationResult = {
     ...failed,
-    failures: [{ file: 's/hours.convo.txt', line: 9, turn: 2, code: 'unexpected-messages', count: 2, expected: 'no further bot message before: customer says "bye"', actual: 'a\nb', botFailure: '"CallBot": the endpoint answered 500' }],
+    failures: [{ file: 's/hours.convo.txt', line: 9, turn: 2, code: 'unexpected-messages', count: 2, expected: { code: 'nothing-before', step: { code: 'customer-says', text: 'bye' } }, actual: 'a\nb', botFailure: '"CallBot": the endpoint answered 500' }],
     warnings: [
       { line: 3, code: 'ignored-text', where: '#begin' },
       { line: 9, code: 'flow-warning', widget: 'SetVars', warning: 'x is kept as text' },
@@ -250,6 +250,7 @@ describe('the run returns codes, the reporters say them', () => {
   it('the text report: each failure and warning in words, where it happened', () => {
     const out = human([warned], summaryOf([warned]));
     assert.ok(out.includes('    s/hours.convo.txt:9, turn 2: the bot sent 2 message(s) the script does not expect ("CallBot": the endpoint answered 500)\n'), out);
+    assert.ok(out.includes('      expected: no further bot message before: customer says "bye"\n      actual:   a\n                b\n'), out);
     assert.ok(out.includes('    note: s/hours.convo.txt:3: text in #begin is ignored, as Botium ignores it\n'), out);
     assert.ok(out.includes('    note: s/hours.convo.txt:9: "SetVars": x is kept as text\n'), out);
   });
@@ -261,8 +262,8 @@ describe('the run returns codes, the reporters say them', () => {
     const report = reporter.finish(summaryOf([warned]));
     const [result] = report.results;
     assert.deepStrictEqual(
-      [result.failures[0].code, result.failures[0].count, result.failures[0].message],
-      ['unexpected-messages', 2, 'the bot sent 2 message(s) the script does not expect ("CallBot": the endpoint answered 500)'],
+      [result.failures[0].code, result.failures[0].count, result.failures[0].message, result.failures[0].expected, result.failures[0].expectedCode, result.failures[0].actual, 'actualCode' in result.failures[0]],
+      ['unexpected-messages', 2, 'the bot sent 2 message(s) the script does not expect ("CallBot": the endpoint answered 500)', 'no further bot message before: customer says "bye"', 'nothing-before', 'a\nb', false],
     );
     assert.deepStrictEqual(result.warnings!.map((w) => [w.line, w.code, w.message]), [
       [3, 'ignored-text', 'text in #begin is ignored, as Botium ignores it'],

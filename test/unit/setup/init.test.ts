@@ -133,7 +133,7 @@ it('the wizard shows the entry points right before it asks for the flow, and onl
       return (d ?? choices[0].value) as any;
     },
   };
-  const showEntryPoints = (points: { address: string; flow?: { name: string } }[]) =>
+  const showEntryPoints = (points: { address: string; flow?: { name?: string } }[]) =>
     seen.push(...points.map((p) => `entry ${p.address} → ${p.flow?.name}`));
   await decideSetup({}, deps({ ask, showEntryPoints }));
   assert.deepStrictEqual(seen.slice(-2), ['entry +15005550006 → Messaging Flow', 'Which Studio flow should hold the bot loop?']);

@@ -5,6 +5,7 @@ import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { fixture, FIXTURES, options, state } from './helpers';
 import type { KeyValue } from '../../../src/lib/domain/flow';
 import { MAX_TASK_ATTRIBUTES_CHARS } from '../../../src/lib/domain/studio';
+import { lintFindingText } from '../../../src/printers/lint';
 
 const errors = (issues: LintIssue[]) => issues.filter((i) => i.severity === 'error');
 /** A built flow with one change applied. */
@@ -15,7 +16,7 @@ function broken(change: (def: FlowDefinition) => void): LintIssue[] {
 }
 function has(issues: LintIssue[], severity: LintIssue['severity'], widget: string | undefined, pattern: RegExp): void {
   assert.ok(
-    issues.some((i) => i.severity === severity && i.widget === widget && pattern.test(`${i.property ?? ''} ${i.message}`)),
+    issues.some((i) => i.severity === severity && i.widget === widget && pattern.test(`${i.property ?? ''} ${lintFindingText(i)}`)),
     `expected ${severity} on ${widget ?? '(flow)'} matching ${pattern}; got ${JSON.stringify(issues)}`,
   );
 }
@@ -94,7 +95,8 @@ describe('lintFlow', () => {
     const v1 = { description: 'A New Flow', states: [{ type: 'InitialState', name: 'Trigger', properties: {}, transitions: [{ event: 'incomingMessage', next: `FF${'a'.repeat(32)}` }] }] };
     const issues = lintFlow(v1 as unknown as FlowDefinition);
     assert.strictEqual(issues.length, 1);
-    assert.match(issues[0].message, /Studio v1 flow export.*Export to JSON/);
+    assert.strictEqual(issues[0].code, 'studio-v1');
+    assert.match(lintFindingText(issues[0]), /Studio v1 flow export.*Export to JSON/);
   });
 
   it('event names per type', () => {
@@ -125,7 +127,7 @@ describe('lintFlow', () => {
       for (let i = 0; i < n; i++) d.states.push({ name: `Extra${i}`, type: 'send-message', properties: { body: 'x' }, transitions: [] });
     };
     const fine = broken(extra(1500 - 12));
-    assert.ok(!fine.some((i) => /Studio allows at most/.test(i.message)), 'a flow of 1,500 widgets publishes in Studio');
+    assert.ok(!fine.some((i) => i.code === 'too-many-widgets'), 'a flow of 1,500 widgets publishes in Studio');
     has(broken(extra(2001)), 'error', undefined, /at most 2000/);
   });
 

@@ -147,6 +147,7 @@
     box.textContent = '';
     $('inspector-what').textContent = `turn ${turn.n}${turn.customer ? `: “${turn.customer}”` : ''}`;
     showCalls(turn.calls);
+    showSplits(turn.splits);
     if (turn.handover) showHandover(turn.handover);
     section('Flow variables', turn.variables);
     section('Path', turn.path.map((s) => `${s.widget} —${s.event}→ ${s.next || '(end)'}`).join('\n') || '(no transition)');
@@ -156,6 +157,26 @@
     for (const c of calls) {
       section(`${c.widget}: ${c.method} request`, `${c.method} ${c.url}\n${c.contentType ? `Content-Type: ${c.contentType}\n` : ''}\n${c.requestBody ?? ''}`);
       section(`${c.widget}: answer (${c.status ?? c.outcome}, ${c.elapsedMs} ms${c.stub ? `, stub ${c.stub}` : ''})`, c.failure ? `${c.failure}` : pretty(c.responseBody), c.failure ? 'problem' : '');
+    }
+  }
+
+  // Why a condition cannot hold, from its note's code.
+  function conditionNote(note) {
+    if (note.code === 'not-comparable') return `${note.side} is not a ${note.as === 'time-of-day' ? 'time of day' : note.as}`;
+    if (note.code === 'invalid-regex') return `invalid regex: ${note.error}`;
+    return 'unknown condition type';
+  }
+
+  // A split's conditions as the page says them: `"yes" equal_to "true": does not hold`, then where it went.
+  function showSplits(splits) {
+    for (const s of splits || []) {
+      const lines = s.checked.map((c) => {
+        const value = c.type === 'is_blank' || c.type === 'is_not_blank' ? '' : ` ${JSON.stringify(c.value)}`;
+        const note = c.note ? ` (${conditionNote(c.note)})` : '';
+        return `${c.friendlyName ? `${c.friendlyName}: ` : ''}${JSON.stringify(s.input)} ${c.type}${value}${note}: ${c.holds ? 'holds' : 'does not hold'}`;
+      });
+      lines.push(`${s.matched === null ? 'noMatch' : `match #${s.matched}`} → ${s.next || '(end)'}`);
+      section(`${s.widget}: split`, lines.join('\n'));
     }
   }
 
@@ -180,6 +201,7 @@
     const left = turn.path.filter((s) => s.widget === name).map((s) => `${s.event} → ${s.next || '(end)'}`);
     if (left.length) section('Left by', left.join('\n'));
     showCalls(turn.calls.filter((c) => c.widget === name));
+    showSplits((turn.splits || []).filter((s) => s.widget === name));
     if (turn.handover && turn.handover.widget === name) showHandover(turn.handover);
     section('Flow variables after that turn', turn.variables);
   }
