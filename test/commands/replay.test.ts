@@ -12,37 +12,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { demoBehaviour, startBotServer } from '../../src/lib/demo/bot-server';
-import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../src/lib/tasks/link-flow';
-import { buildFlow } from '../../src/lib/studio';
-import { hideEndpointToken } from '../../src/lib/studio/endpoint-token';
 import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
+import { writeFlows } from '../helpers/flows';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'scripts');
 const NAMES = ['Ask for a human agent', 'Greeting', 'Opening hours and pricing', 'Order status'];
-
-/**
- * The flow link-flow builds for the bot at `url`, as a flow file (token left out, as
- * link-flow --out writes it), and the same flow sending another `data` to the bot.
- */
-function writeFlows(url: string, dir: string): { flowFile: string; changedFlow: string } {
-  const definition = buildFlow({
-    endpointUrl: url,
-    testMode: false,
-    channelModel: 'conversations',
-    escalationKey: 'escalation',
-    onBotFailure: 'escalate',
-    workflowSid: PLACEHOLDER_WORKFLOW,
-    taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
-  } as Parameters<typeof buildFlow>[0]);
-  const text = JSON.stringify(hideEndpointToken(definition, url), null, 2);
-  assert.ok(text.includes('"twilio-conversations"'));
-  fs.mkdirSync(dir, { recursive: true });
-  const flowFile = path.join(dir, 'flow.json');
-  fs.writeFileSync(flowFile, text);
-  const changedFlow = path.join(dir, 'flow-changed.json');
-  fs.writeFileSync(changedFlow, text.replace('"twilio-conversations"', '"twilio-web"'));
-  return { flowFile, changedFlow };
-}
 
 describe('twilio cognigy:test-chat --record / --replay', () => {
   let world: World;

@@ -1,0 +1,34 @@
+/**
+ * Flow files for record/replay tests (test/commands/replay.test.ts, test/e2e/replay-host.test.ts).
+ */
+import { assert } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../src/lib/tasks/link-flow';
+import { buildFlow } from '../../src/lib/studio';
+import { hideEndpointToken } from '../../src/lib/studio/endpoint-token';
+
+/**
+ * The flow link-flow builds for the bot at `url`, as a flow file (token left out, as
+ * link-flow --out writes it), and the same flow sending another `data` to the bot.
+ */
+export function writeFlows(url: string, dir: string): { flowFile: string; changedFlow: string } {
+  const definition = buildFlow({
+    endpointUrl: url,
+    testMode: false,
+    channelModel: 'conversations',
+    escalationKey: 'escalation',
+    onBotFailure: 'escalate',
+    workflowSid: PLACEHOLDER_WORKFLOW,
+    taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
+  } as Parameters<typeof buildFlow>[0]);
+  const text = JSON.stringify(hideEndpointToken(definition, url), null, 2);
+  assert.ok(text.includes('"twilio-conversations"'));
+  fs.mkdirSync(dir, { recursive: true });
+  const flowFile = path.join(dir, 'flow.json');
+  fs.writeFileSync(flowFile, text);
+  const changedFlow = path.join(dir, 'flow-changed.json');
+  fs.writeFileSync(changedFlow, text.replace('"twilio-conversations"', '"twilio-web"'));
+  return { flowFile, changedFlow };
+}
+
