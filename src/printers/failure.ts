@@ -5,6 +5,7 @@
  * the HTML report, `-o json` and the REPL say them through here.
  */
 import type { Expectation, FailureSide, FailureState, ReplayFailure } from '../lib/conversation/types';
+import { stringify } from '../lib/conversation/match';
 
 /** A side as the report shows it: a text as it is, a state in words. */
 export function sideText(side: FailureSide): string {
@@ -133,11 +134,3 @@ function describeHandover(expect: Omit<Extract<FailureState, { code: 'handover' 
   return parts.length ? `handover (${parts.join(', ')})` : 'handover';
 }
 
-function stringify(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}

@@ -7,13 +7,11 @@ import * as path from 'node:path';
 import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../src/lib/tasks/link-flow';
 import { buildFlow } from '../../src/lib/studio';
 import { hideEndpointToken } from '../../src/lib/studio/endpoint-token';
+import type { FlowDefinition } from '../../src/lib/domain/flow';
 
-/**
- * The flow link-flow builds for the bot at `url`, as a flow file (token left out, as
- * link-flow --out writes it), and the same flow sending another `data` to the bot.
- */
-export function writeFlows(url: string, dir: string): { flowFile: string; changedFlow: string } {
-  const definition = buildFlow({
+/** The flow link-flow builds for the bot at `url`, with the placeholder hand-over SIDs. */
+export function builtFlow(url: string): FlowDefinition {
+  return buildFlow({
     endpointUrl: url,
     testMode: false,
     channelModel: 'conversations',
@@ -21,7 +19,15 @@ export function writeFlows(url: string, dir: string): { flowFile: string; change
     onBotFailure: 'escalate',
     workflowSid: PLACEHOLDER_WORKFLOW,
     taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
-  } as Parameters<typeof buildFlow>[0]);
+  } as Parameters<typeof buildFlow>[0]) as FlowDefinition;
+}
+
+/**
+ * The flow link-flow builds for the bot at `url`, as a flow file (token left out, as
+ * link-flow --out writes it), and the same flow sending another `data` to the bot.
+ */
+export function writeFlows(url: string, dir: string): { flowFile: string; changedFlow: string } {
+  const definition = builtFlow(url);
   const text = JSON.stringify(hideEndpointToken(definition, url), null, 2);
   assert.ok(text.includes('"twilio-conversations"'));
   fs.mkdirSync(dir, { recursive: true });

@@ -408,7 +408,8 @@ export function matchHandover(expect: HandoverExpectation | undefined, observed:
   return { ok: true, expected, actual };
 }
 
-function stringify(value: unknown): string {
+/** A value as JSON text for a failure's sides (`undefined` and what JSON cannot hold as themselves). */
+export function stringify(value: unknown): string {
   if (value === undefined) return 'undefined';
   try {
     return JSON.stringify(value);

@@ -13,7 +13,7 @@
  * kept.)
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
-import { runConversations, type ConversationResult, type DriverFactory, type RunSummary } from './runner';
+import { emptySummary, runConversations, type ConversationResult, type DriverFactory, type RunSummary } from './runner';
 import type { Conversation, ScriptError } from './types';
 import { isScriptError } from './types';
 
@@ -66,17 +66,7 @@ function startWorker(file: string, workerData: unknown): Worker {
 /** Like runConversations, over `jobs` worker threads; the same summary. */
 export async function runConversationsInWorkers<Extra, Final>(source: AsyncIterable<Conversation | ScriptError>, o: ParallelRunOptions<Extra, Final>): Promise<RunSummary> {
   const started = performance.now();
-  const summary: RunSummary = {
-    counts: { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 },
-    total: 0,
-    notRun: 0,
-    interrupted: 0,
-    rateLimit: { waits: 0, waitedMs: 0, conversations: 0 },
-    aborted: false,
-    scriptErrors: [],
-    failedResults: [],
-    elapsedMs: 0,
-  };
+  const summary = emptySummary();
   const perWorker = Math.max(1, Math.ceil(o.concurrency / o.jobs));
   let failure: Error | undefined;
   const fail = (error: Error) => {

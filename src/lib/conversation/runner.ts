@@ -182,6 +182,21 @@ export interface RunOptions {
   keepFailed?: boolean;
 }
 
+/** A run's summary before its first conversation. */
+export function emptySummary(): RunSummary {
+  return {
+    counts: { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 },
+    total: 0,
+    notRun: 0,
+    interrupted: 0,
+    rateLimit: { waits: 0, waitedMs: 0, conversations: 0 },
+    aborted: false,
+    scriptErrors: [],
+    failedResults: [],
+    elapsedMs: 0,
+  };
+}
+
 /**
  * Pull conversations from `source` and run up to `concurrency` at once. A conversation's
  * failure, exception or time-out never stops the others. On abort no new conversation
@@ -196,17 +211,7 @@ export async function runConversations(
 ): Promise<RunSummary> {
   const started = performance.now();
   const concurrency = Math.max(1, Math.floor(options.concurrency));
-  const summary: RunSummary = {
-    counts: { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 },
-    total: 0,
-    notRun: 0,
-    interrupted: 0,
-    rateLimit: { waits: 0, waitedMs: 0, conversations: 0 },
-    aborted: false,
-    scriptErrors: [],
-    failedResults: [],
-    elapsedMs: 0,
-  };
+  const summary = emptySummary();
   const iterator = source[Symbol.asyncIterator]();
   const aborted = () => options.signal?.aborted === true;
   let sourceDone = false;

@@ -5,15 +5,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { demoBehaviour, startBotServer, type BotServer } from '../../../src/lib/demo/bot-server';
-import { buildFlow } from '../../../src/lib/studio';
 import { hideEndpointToken } from '../../../src/lib/studio/endpoint-token';
-import { PLACEHOLDER_TASK_CHANNEL, PLACEHOLDER_WORKFLOW } from '../../../src/lib/tasks/link-flow';
 import { prepareChat } from '../../../src/lib/tasks/test-chat';
 import { runScripts } from '../../../src/lib/tasks/run-scripts';
 import type { PreparedChat } from '../../../src/lib/conversation/prepared';
 import { replSessions } from '../../../src/lib/conversation/repl-record';
-import type { FlowDefinition } from '../../../src/lib/domain/flow';
 import { scriptReporters } from '../../../src/printers/test-chat';
+import { builtFlow } from '../../helpers/flows';
 
 /**
  * The REPL's recorder (`--record` with `/save FILE.yaml`) follows the conversation's event
@@ -122,15 +120,7 @@ describe('the REPL recorder: /save FILE.yaml with --record', () => {
 
   it('a REST API execution: the turn the flow starts is a turn of the recording, with no customer step', async () => {
     // The flow link-flow builds, started by the REST API instead of a customer message.
-    const definition = buildFlow({
-      endpointUrl: bot.url,
-      testMode: false,
-      channelModel: 'conversations',
-      escalationKey: 'escalation',
-      onBotFailure: 'escalate',
-      workflowSid: PLACEHOLDER_WORKFLOW,
-      taskChannelSid: PLACEHOLDER_TASK_CHANNEL,
-    } as Parameters<typeof buildFlow>[0]) as FlowDefinition;
+    const definition = builtFlow(bot.url);
     const trigger = definition.states.find((s) => s.type === 'trigger')!;
     // A REST API execution has no customer message: the customer and the session come as flow.data.
     const call = definition.states.find((s) => s.name === 'ProcessUserInput')!;
