@@ -69,10 +69,7 @@ export class CoverageTap {
 
   /** A conversation's result: its path counts from now on. */
   onResult(result: ConversationResult): void {
-    const record = this.take(result);
-    if (!record) return;
-    this.counter.add(record.path);
-    if (record.transcript) this.kept.push({ result, transcript: record.transcript });
+    this.keep(result, this.countHere(result));
   }
 
   /**

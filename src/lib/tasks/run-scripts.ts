@@ -60,22 +60,19 @@ export interface ScriptRunOptions {
   debug?: boolean;
 }
 
-/** From this many conversations a strict replay spreads over the CPUs by itself (a worker costs ~0.1 s to start). */
+/** From this many conversations a strict replay spreads over the CPUs by itself (a worker takes ~0.25 s to start and index the recording). */
 export const AUTO_JOBS_FROM = 200;
 /** What one per CPU comes to at most, unasked: past this the main thread's reading and reporting is the limit. */
 const AUTO_JOBS_MAX = 8;
 
 /**
- * Why the run stays in one thread, if it does: `live` (the bot is the limit, not the
- * CPU), `new-only` (it asks the bot and writes the recording from one place), `rate` (one
- * pace for the whole run), `debug` (the debug log is this thread's).
+ * Whether the run may spread over worker threads: only a strict replay, which waits on
+ * nothing but the CPU. A live run is bound by the bot; new-only asks it and writes the
+ * recording from one place; `--rate` paces the whole run from one place; `-l debug` logs
+ * this thread's calls.
  */
-export function inThreadBecause(o: Pick<ScriptRunOptions, 'recording' | 'rate' | 'debug'>): 'live' | 'new-only' | 'rate' | 'debug' | undefined {
-  if (!o.recording?.replay) return 'live';
-  if (o.recording.mode === 'new-only') return 'new-only';
-  if (o.rate !== undefined) return 'rate';
-  if (o.debug) return 'debug';
-  return undefined;
+export function cpuBound(o: Pick<ScriptRunOptions, 'recording' | 'rate' | 'debug'>): boolean {
+  return Boolean(o.recording?.replay) && o.recording?.mode !== 'new-only' && o.rate === undefined && !o.debug;
 }
 
 /** What the progress line of a scripted run shows (on a terminal only); printers/script-report.ts words it. */
@@ -115,7 +112,7 @@ export async function runScripts(prepared: PreparedChat, o: ScriptRunOptions): P
   // A run spread over worker threads reads the recording there: here only its header is checked, up front.
   let tap: BotTap | undefined;
   const tapHere = () => (tap ??= o.recording ? tapFor(prepared, o.recording) : undefined);
-  if (o.recording?.replay && !inThreadBecause(o)) RecordingFile.check(o.recording.replay);
+  if (o.recording?.replay && cpuBound(o)) RecordingFile.check(o.recording.replay);
   else tapHere();
   try {
     return await run(prepared, o, report.write, tapHere);
@@ -265,7 +262,7 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
       },
     });
     jobs = 1;
-    if (!inThreadBecause(o)) {
+    if (cpuBound(o)) {
       if (o.jobs !== undefined) jobs = o.jobs;
       else {
         const start = await peek(source, AUTO_JOBS_FROM);
