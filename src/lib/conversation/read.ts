@@ -158,11 +158,15 @@ function memoryIgnored(file: string, line: number, options: ReadOptions): void {
   options.onNote?.({ code: 'memory-off', file, line });
 }
 
+const UTF8 = { encoding: 'utf8' } as const;
+
 function readText(file: string): string | ScriptError {
   try {
     // Read in one go on the main thread: a script is small, and the promise API's four
     // thread-pool round trips per file (open, stat, read, close) cost more than the read.
-    return readFileSync(file, 'utf8');
+    // An options object, not 'utf8': for a string node spreads its defaults into a new
+    // object, which V8 11 gives a map of its own each time (bench/README.md).
+    return readFileSync(file, UTF8);
   } catch (error) {
     return scriptError(file, 1, `cannot read the script: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

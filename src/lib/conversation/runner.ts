@@ -363,11 +363,14 @@ async function runOne(
   // A driver that rejects after its time-out must not become an unhandled rejection.
   run.catch(() => undefined);
 
-  const base = {
-    name: conversation.name,
-    file: conversation.file,
-    line: conversation.line,
-    ...(conversation.warnings?.length ? { warnings: conversation.warnings } : {}),
+  // Each result written out, not spread from a shared base: V8 11 (Node 20) gives an object
+  // literal that spreads and then adds properties a map of its own each time, and every
+  // reader of results went megamorphic (bench/README.md, "one map a turn").
+  const resultOf = (status: ConversationStatus, failures: Failure[], error?: string): ConversationResult => {
+    const result: ConversationResult = { name: conversation.name, file: conversation.file, line: conversation.line, status, failures, turns: progress.turns, elapsedMs: performance.now() - started };
+    if (error !== undefined) result.error = error;
+    if (conversation.warnings?.length) result.warnings = conversation.warnings;
+    return result;
   };
   let result: ConversationResult;
   let interrupted = false;
@@ -380,33 +383,13 @@ async function runOne(
       const limited = waits
         ? `, ${Math.round(clock.waits.waitedMs / 1000)} s of it waiting on the bot's rate limit (HTTP 429, ${waits} wait${waits === 1 ? '' : 's'}): lower --concurrency, set --rate or raise --timeout`
         : '';
-      result = {
-        ...base,
-        status: 'timeout',
-        failures: [],
-        turns: progress.turns,
-        elapsedMs: performance.now() - started,
-        error: outcome.kind === 'timeout' && outcome.reason ? outcome.reason : `timed out after ${timeoutMs} ms (turn ${progress.turns})${limited}`,
-      };
+      result = resultOf('timeout', [], outcome.kind === 'timeout' && outcome.reason ? outcome.reason : `timed out after ${timeoutMs} ms (turn ${progress.turns})${limited}`);
     } else {
-      result = {
-        ...base,
-        status: outcome.length ? 'failed' : unchecked.length ? 'notCheckable' : 'passed',
-        failures: outcome,
-        turns: progress.turns,
-        elapsedMs: performance.now() - started,
-      };
+      result = resultOf(outcome.length ? 'failed' : unchecked.length ? 'notCheckable' : 'passed', outcome);
       if (unchecked.length) result.notCheckable = unchecked;
     }
   } catch (error) {
-    result = {
-      ...base,
-      status: 'error',
-      failures: [],
-      turns: progress.turns,
-      elapsedMs: performance.now() - started,
-      error: error instanceof Error ? error.message : String(error),
-    };
+    result = resultOf('error', [], error instanceof Error ? error.message : String(error));
   } finally {
     clock.clear();
   }
