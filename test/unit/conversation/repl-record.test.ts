@@ -135,8 +135,10 @@ describe('the REPL recorder: /save FILE.yaml with --record', () => {
       const convo = path.join(dir, 'rest.convo.txt');
       const savedConvo = sessions.saveScript(chat, convo)!;
       sessions.close();
-      assert.deepStrictEqual(saved, { file: script, steps: 4, recording, leftOut: 0 });
-      assert.deepStrictEqual(savedConvo, { file: convo, steps: 4, recording, leftOut: 0 });
+      // The replay needs the session's REST API start too: the saved script says so.
+      const params = { customer: '+15557654321', session: 'rest-1' };
+      assert.deepStrictEqual(saved, { file: script, steps: 4, recording, leftOut: 0, params });
+      assert.deepStrictEqual(savedConvo, { file: convo, steps: 4, recording, leftOut: 0, params });
       assert.match(fs.readFileSync(convo, 'utf8'), /^rest\n\n#bot\nHi, I'm the demo bot/);
       assert.deepStrictEqual(read(script, recording), {
         steps: [{ bot: "Hi, I'm the demo bot of twilio-plugin-cognigy." }, { bot: 'Sorry, I did not understand that. I can help with:' }, { user: 'opening hours' }, { bot: 'We are open Monday to Friday, 9:00 to 17:00.' }],
