@@ -10,7 +10,7 @@ export const REPL_COMMANDS: { usage: string; what: string; escalateOnly?: boolea
   { usage: '/media URL [text]', what: 'the customer sends media (URLs separated by commas), with or without text' },
   { usage: '/escalate', what: 'what "twilio cognigy:escalate" would send to Flex for this conversation', escalateOnly: true },
   { usage: '/reset', what: 'start over with a new session' },
-  { usage: '/save FILE', what: 'save the transcript as JSON, or as a script to replay if FILE ends in .yaml (missing folders are created)' },
+  { usage: '/save FILE', what: 'save the transcript as JSON, or as a script to replay if FILE ends in .yaml or .convo.txt (missing folders are created)' },
   { usage: '/quit', what: 'leave (Ctrl-D or Ctrl-C also do)' },
 ];
 

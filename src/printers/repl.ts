@@ -27,7 +27,9 @@ export function replView(o: { color?: boolean } = {}): ReplView {
     savedScript: (saved) => {
       if (!saved) return 'Nothing said yet: no script to save.';
       const lines = [`Saved the conversation as a script (${saved.steps} steps) to ${saved.file}`];
-      if (saved.recording) lines.push(`  and the bot's answers to ${saved.recording}: replay it with --script ${saved.file} --replay ${saved.recording}`);
+      const params = Object.entries(saved.params ?? {}).map(([k, v]) => ` --param ${shellWord(`${k}=${v}`)}`).join('');
+      if (saved.recording) lines.push(`  and the bot's answers to ${saved.recording}: replay it with --script ${saved.file} --replay ${saved.recording}${params}`);
+      else if (params) lines.push(`  Run it with --script ${saved.file}${params}: the flow's REST API start.`);
       if (saved.leftOut > 0) lines.push(`  The turns after the flow ended are left out: a script's conversation ends with the flow.`);
       if (saved.notInBotium) lines.push(`  ${saved.notInBotium} hand-over and end step${saved.notInBotium === 1 ? ' is' : 's are'} not in it: BotiumScript has no step for them (a .yaml script keeps them).`);
       return lines.join('\n');
@@ -47,4 +49,9 @@ export function replSpinner(): { start(call: CallStartedEvent): void; stop(): vo
     start: (call) => CliUx.ux.action.start(redact(waitingText(call))),
     stop: () => CliUx.ux.action.stop(),
   };
+}
+
+/** A value as one word of a POSIX shell, to paste: as it is when the shell reads nothing in it, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

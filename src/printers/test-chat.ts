@@ -6,6 +6,8 @@ import { entryText, formatEntry, formatHandover, problemWords, transcriptJson } 
 import { colourFor } from './style';
 import type { Printer, ResultPrinter } from './printer';
 import type { MergedTotals } from '../lib/conversation/merge';
+import type { FlowCoverage } from '../lib/conversation/coverage';
+import { coverageLine } from './coverage';
 import type { Chalk } from 'chalk';
 import type { ScriptReporter } from '../lib/conversation/report';
 import type { Shard } from '../lib/conversation/shard';
@@ -132,7 +134,8 @@ export function messagesPrinter(o: { fullRecording: boolean }): ResultPrinter<Ch
 
 /** What `--merge-junit` / `--merge-json` merged: per format its totals; the merged -o json report. */
 export interface MergeResult {
-  merged: { reports: number; format: 'junit' | 'json'; into?: string; totals: MergedTotals }[];
+  /** `coverage`: the flow coverage of the merged -o json reports, when they hold it. */
+  merged: { reports: number; format: 'junit' | 'json'; into?: string; totals: MergedTotals; coverage?: FlowCoverage }[];
   report?: unknown;
 }
 
@@ -143,7 +146,8 @@ export const mergePrinter: ResultPrinter<MergeResult> = {
     for (const m of r.merged) {
       duplicatesWarning(m.totals, out);
       const what = m.format === 'junit' ? `${m.reports} JUnit reports into ${m.into}` : `${m.reports} JSON reports`;
-      out.print(`Merged ${what}${m.totals.shards.length ? ` (shards ${m.totals.shards.join(', ')})` : ''}.\n${totalsLine(m.totals)}`);
+      const coverage = m.coverage ? `\n${coverageLine(m.coverage)}` : '';
+      out.print(`Merged ${what}${m.totals.shards.length ? ` (shards ${m.totals.shards.join(', ')})` : ''}.${coverage}\n${totalsLine(m.totals)}`);
     }
   },
   notes: (r, out) => r.merged.forEach((m) => duplicatesWarning(m.totals, out)),

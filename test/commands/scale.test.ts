@@ -26,6 +26,7 @@ interface JsonReport {
     shard?: { index: number; total: number };
   };
   results: { name: string; file: string; status: string; rateLimit?: { waits: number } }[];
+  coverage?: { conversations: number };
 }
 
 describe('scripted runs at scale', () => {
@@ -238,6 +239,7 @@ describe('scripted runs at scale', () => {
     const mergedJson = JSON.parse(mj.stdout) as JsonReport;
     assert.strictEqual(mergedJson.summary.passed, 44);
     assert.deepStrictEqual(mergedJson.results.map((r) => r.name).sort(), wholeReport.results.map((r) => r.name).sort());
+    assert.deepStrictEqual(mergedJson.coverage, wholeReport.coverage, 'the flow coverage of one run of the whole suite');
 
     // A missing shard is refused, not merged into a report of part of the suite.
     const partial = await world.run(['cognigy:test-chat', '--merge-junit', xmls[0], '--merge-junit', xmls[2], '--junit', path.join(work, 'partial.xml')]);

@@ -8,6 +8,8 @@ import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { linkedHome, CliHome, baseEnv, TWILIO_BIN } from '../helpers/cli';
 import { spawnTwilio, PtySession } from '../helpers/pty';
 import { registerTestSecret } from '../helpers/secrets';
+import { restApiFlow } from '../helpers/flows';
+import { hideEndpointToken } from '../../src/lib/studio/endpoint-token';
 
 /**
  * The test-chat REPL in a pseudo-terminal, through the real twilio binary: what a person
@@ -289,5 +291,39 @@ describe('the test-chat REPL in a terminal', () => {
     const replay = await cli.run(['cognigy:test-chat', '--script', script, '--endpoint-url', demo.url, '--replay', rec]);
     assert.strictEqual(replay.code, 0, replay.all);
     assert.match(replay.stdout, /^1 passed, 0 failed$/m);
+  });
+
+  it('a flow the REST API starts: the REPL begins it, /save FILE.convo.txt opens with the bot, and replays green with the same --param', async () => {
+    const demo = await startBotServer({ behaviour: demoBehaviour });
+    registerTestSecret(demo.token);
+    const dir = path.join(cli.home, 'outbound');
+    fs.mkdirSync(dir, { recursive: true });
+    // The customer's message starts it too: --param makes the run start it the REST API's way.
+    const flow = path.join(dir, 'flow.json');
+    fs.writeFileSync(flow, JSON.stringify(hideEndpointToken(restApiFlow(demo.url, { messaging: true, customer: '{{contact.channel.address}}', session: '{{contact.channel.address}}' }), demo.url)));
+    const script = path.join(dir, 'outbound.convo.txt');
+    const rec = path.join(dir, 'bot.yaml');
+    const run = ['cognigy:test-chat', '--flow-file', flow, '--endpoint-url', demo.url, '--param', 'campaign=parcel'];
+    const session = spawnTwilio(cli.home, [...run, '--record', rec]);
+    try {
+      // The execution speaks before the customer writes.
+      await session.waitFor(/Hi, I'm the demo bot[\s\S]*you › $/, 20_000);
+      await send(session, 'opening hours', /Monday to Friday/);
+      await send(session, `/save ${script}`, /Saved the conversation as a script \(\d+ steps\) to .*outbound\.convo\.txt\s+and the bot's answers to .*bot\.yaml: replay it with --script .*outbound\.convo\.txt --replay .*bot\.yaml --param campaign=parcel/);
+      session.write('/quit\r');
+      assert.strictEqual(await session.exited(15_000), 0, session.output());
+    } finally {
+      session.kill();
+      await demo.close();
+    }
+    assert.match(fs.readFileSync(script, 'utf8'), /^outbound\n\n#bot\nHi, I'm the demo bot[^\n]*\n\n#bot\n[^\n]+\n\n#me\nopening hours\n\n#bot\nWe are open Monday to Friday/);
+    // The bot is gone: the designer's session replays as a test, the run beginning the execution as the REPL did.
+    const replay = await cli.run(['cognigy:test-chat', '--script', script, ...run.slice(1), '--replay', rec]);
+    assert.strictEqual(replay.code, 0, replay.all);
+    assert.match(replay.stdout, /^1 passed, 0 failed$/m);
+    // Without --param the customer's message starts this flow: a script that opens with the bot says how to fix it.
+    const messaging = await cli.run(['cognigy:test-chat', '--script', script, '--flow-file', flow, '--endpoint-url', demo.url, '--replay', rec]);
+    assert.strictEqual(messaging.code, 1, messaging.all);
+    assert.match(messaging.stdout, /outbound\.convo\.txt:3: script error: conversation "outbound" opens with the bot, .*wire the trigger's REST API event \(incomingRequest\) and run with --param KEY=VALUE/);
   });
 });

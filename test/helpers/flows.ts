@@ -38,3 +38,24 @@ export function writeFlows(url: string, dir: string): { flowFile: string; change
   return { flowFile, changedFlow };
 }
 
+
+/**
+ * The flow link-flow builds, started by the REST API (`incomingRequest`): an outbound flow
+ * that speaks first. A REST API execution has no customer message, so by default the
+ * customer and the Cognigy session come as flow.data (`--param customer=… --param
+ * session=…`) and the trigger wires the REST API only. `messaging`: the customer's message
+ * starts it too (so a run starts it the REST API's way only with --param); `customer` and
+ * `session`: what the bot call sends as userId and sessionId.
+ */
+export function restApiFlow(url: string, o: { messaging?: boolean; customer?: string; session?: string } = {}): FlowDefinition {
+  const definition = builtFlow(url);
+  const trigger = definition.states.find((s) => s.type === 'trigger')!;
+  const call = definition.states.find((s) => s.name === 'ProcessUserInput')!;
+  const parameters = call.properties.parameters as { key: string; value: string }[];
+  parameters.find((p) => p.key === 'userId')!.value = o.customer ?? '{{flow.data.customer}}';
+  parameters.find((p) => p.key === 'sessionId')!.value = o.session ?? '{{flow.data.session}}';
+  trigger.transitions = trigger.transitions.map((t) =>
+    t.event === 'incomingConversationMessage' && !o.messaging ? { event: t.event } : t.event === 'incomingRequest' ? { event: t.event, next: 'SetUserText' } : t,
+  );
+  return definition;
+}

@@ -72,7 +72,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     web: Flags.boolean({ description: 'Chat in a local web page instead of the terminal: the flow drawn and lit up as the conversation runs, the chat, an inspector (127.0.0.1 only, a random token in the URL; Ctrl-C stops it).' }),
     open: Flags.boolean({ description: 'With --web: open the browser on the page (--no-open only prints its URL).', default: true, allowNo: true }),
     report: Flags.string({ description: 'With --script: write a self-contained HTML report (summary, each conversation beside its failures, flow coverage) to this file.' }),
-    'min-coverage': Flags.integer({ description: 'With --script: exit 1 when fewer than PCT percent of the widgets or of the transitions were reached.' }),
+    'min-coverage': Flags.integer({ description: 'With --script (or --merge-json, for a sharded suite): exit 1 when fewer than PCT percent of the widgets or of the transitions were reached.' }),
     'merge-json': Flags.string({ description: 'Merge the -o json reports of --shard runs (a file or a quoted pattern; repeatable); prints the merged report with -o json.', multiple: true }),
   };
 
@@ -88,9 +88,18 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
     }
     if (f['merge-json']?.length) {
       const files = expandFiles(f['merge-json'], '--merge-json');
-      const { report, totals } = mergeJson(files);
+      const { report, totals } = mergeJson(files, { coverage: f['min-coverage'] !== undefined });
       result.report = report;
-      result.merged.push({ reports: files.length, format: 'json', totals });
+      result.merged.push({ reports: files.length, format: 'json', totals, ...(report.coverage ? { coverage: report.coverage } : {}) });
+      const min = f['min-coverage'];
+      if (min !== undefined && report.coverage) {
+        const { coveragePercent } = await import('../../lib/conversation/coverage');
+        const { belowMinCoverageLine } = await import('../../printers/coverage');
+        if (coveragePercent(report.coverage) < min) {
+          process.stderr.write(`${belowMinCoverageLine(report.coverage, min)}\n`);
+          process.exitCode = 1;
+        }
+      }
     }
     for (const { totals: t } of result.merged) {
       if (mergeExitCode(t)) process.exitCode = mergeExitCode(t);

@@ -172,27 +172,29 @@ export class CoverageCounter {
   }
 
   result(): FlowCoverage {
-    const widgets: Record<string, number> = {};
-    const neverWidgets: string[] = [];
-    for (const [name, n] of this.widgetCounts) {
-      widgets[name] = n;
-      if (!n) neverWidgets.push(name);
-    }
     const transitions: Record<string, number> = {};
-    const neverTransitions: string[] = [];
-    for (const t of this.transitions) {
-      const n = this.transitionCounts.get(t.id)!;
-      transitions[t.label] = n;
-      if (!n) neverTransitions.push(t.label);
-    }
-    const wTotal = this.widgetCounts.size;
-    const tTotal = this.transitions.length;
-    return {
-      conversations: this.conversations,
-      widgets: { total: wTotal, reached: wTotal - neverWidgets.length, percent: percent(wTotal - neverWidgets.length, wTotal), never: neverWidgets, counts: widgets },
-      transitions: { total: tTotal, taken: tTotal - neverTransitions.length, percent: percent(tTotal - neverTransitions.length, tTotal), never: neverTransitions, counts: transitions },
-    };
+    for (const t of this.transitions) transitions[t.label] = this.transitionCounts.get(t.id)!;
+    return coverageOf(this.conversations, Object.fromEntries(this.widgetCounts), transitions);
   }
+}
+
+/**
+ * The coverage of `conversations` from the number of them through each widget (by name)
+ * and transition (by label), both in flow order: what was reached, the percentages, what
+ * never was. One place for these, whether the counts come from a run or from the reports
+ * of a suite's shards added up.
+ */
+export function coverageOf(conversations: number, widgets: Record<string, number>, transitions: Record<string, number>): FlowCoverage {
+  const never = (counts: Record<string, number>) => Object.keys(counts).filter((k) => !counts[k]);
+  const neverWidgets = never(widgets);
+  const neverTransitions = never(transitions);
+  const wTotal = Object.keys(widgets).length;
+  const tTotal = Object.keys(transitions).length;
+  return {
+    conversations,
+    widgets: { total: wTotal, reached: wTotal - neverWidgets.length, percent: percent(wTotal - neverWidgets.length, wTotal), never: neverWidgets, counts: widgets },
+    transitions: { total: tTotal, taken: tTotal - neverTransitions.length, percent: percent(tTotal - neverTransitions.length, tTotal), never: neverTransitions, counts: transitions },
+  };
 }
 
 function percent(part: number, total: number): number {

@@ -1,7 +1,8 @@
 /**
  * Merging the reports of a suite run in shards (`--shard I/N` on N machines) into the
  * report one run of the whole suite gives: `--junit` files into one `<testsuite>` with
- * the totals added up, `-o json` documents into one `{ results, summary }`. The shards a
+ * the totals added up, `-o json` documents into one `{ results, summary, coverage }`, the
+ * flow coverage counted over every shard's conversations. The shards a
  * report says it holds are checked: a missing shard, one given twice or shards of two
  * different splits are refused, and a conversation found in two reports is named, rather
  * than a partial suite passing as the whole.
@@ -15,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { escapeXmlAttribute, JUNIT_SUITE_NAME, propertiesXml } from './junit';
+import { coverageOf, type FlowCoverage } from './coverage';
 import type { JsonReport, RunTotals } from './report';
 import type { Shard } from './shard';
 
@@ -168,8 +170,11 @@ export function mergeJUnit(files: string[], out: string): MergedTotals {
   return { ...totals, shards, duplicates };
 }
 
-/** Merge `-o json` documents of this plugin into one, as a single run prints it. */
-export function mergeJson(files: string[]): { report: JsonReport; totals: MergedTotals } {
+/**
+ * Merge `-o json` documents of this plugin into one, as a single run prints it.
+ * `coverage`: the flow coverage is needed (`--min-coverage`): reports without one are refused.
+ */
+export function mergeJson(files: string[], o: { coverage?: boolean } = {}): { report: JsonReport; totals: MergedTotals } {
   const parts = files.map((file) => {
     let doc: JsonReport;
     try {
@@ -206,8 +211,12 @@ export function mergeJson(files: string[]): { report: JsonReport; totals: Merged
   };
   const results = parts.flatMap((p) => p.doc.results);
   const duplicates = duplicatesOf(results.map((r) => `${r.file} / ${r.name}`));
+  const coverage = mergeCoverage(parts);
+  if (o.coverage && !coverage) {
+    throw new UsageError('--min-coverage: the reports hold no flow coverage (written before test-chat reported it).', 'Run the shards again with this version of the plugin, or drop --min-coverage.');
+  }
   return {
-    report: { results, summary },
+    report: { results, summary, ...(coverage ? { coverage } : {}) },
     totals: {
       run: summary.total,
       passed: summary.passed,
@@ -219,4 +228,58 @@ export function mergeJson(files: string[]): { report: JsonReport; totals: Merged
       duplicates,
     },
   };
+}
+
+/**
+ * The flow coverage of the whole suite from its shards' reports: each widget's and
+ * transition's conversations added up, so that one reached in any shard is reached, and
+ * the percentages and what was never reached worked out again over the sum. The shards
+ * must have run one flow: reports that count other widgets or transitions (another flow,
+ * or another revision of it) are refused, naming the first difference. Reports that say
+ * no coverage (written before it was reported) give none, unless others do: then the
+ * merged coverage would leave out their conversations, and it is refused.
+ */
+function mergeCoverage(parts: { file: string; doc: JsonReport }[]): FlowCoverage | undefined {
+  const covered = parts.filter((p) => p.doc.coverage !== undefined);
+  if (!covered.length) return undefined;
+  if (covered.length !== parts.length) {
+    const without = parts.find((p) => p.doc.coverage === undefined)!;
+    throw new UsageError(`${without.file} holds no flow coverage, ${covered[0].file} does: the merged coverage would leave out its conversations.`, 'Merge reports written by the same version of the plugin (run that shard again).');
+  }
+  const counts = covered.map(({ file, doc }) => {
+    const c = doc.coverage as Partial<FlowCoverage>;
+    if (!isCounts(c.widgets?.counts) || !isCounts(c.transitions?.counts) || typeof c.conversations !== 'number') notOurs(file, 'its "coverage" lacks the counts of widgets and transitions');
+    return { file, conversations: c.conversations, widgets: c.widgets!.counts, transitions: c.transitions!.counts };
+  });
+  const [first] = counts;
+  for (const other of counts.slice(1)) {
+    for (const kind of ['widgets', 'transitions'] as const) {
+      const only = onlyIn(first[kind], other[kind]) ?? onlyIn(other[kind], first[kind]);
+      if (only === undefined) continue;
+      const where = only in first[kind] ? first.file : other.file;
+      throw new UsageError(
+        `${first.file} and ${other.file} cover different flows: the ${kind === 'widgets' ? 'widget' : 'transition'} "${only}" is only in ${where}.`,
+        'Merge the reports of shards run with the same flow (the same --flow-file or --flow revision).',
+      );
+    }
+  }
+  const sum = (kind: 'widgets' | 'transitions') => {
+    const out: Record<string, number> = {};
+    for (const key of Object.keys(first[kind])) out[key] = counts.reduce((n, c) => n + c[kind][key], 0);
+    return out;
+  };
+  return coverageOf(
+    counts.reduce((n, c) => n + c.conversations, 0),
+    sum('widgets'),
+    sum('transitions'),
+  );
+}
+
+function isCounts(value: unknown): value is Record<string, number> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((n) => Number.isInteger(n) && (n as number) >= 0);
+}
+
+/** A key of `a` that `b` lacks. */
+function onlyIn(a: Record<string, number>, b: Record<string, number>): string | undefined {
+  return Object.keys(a).find((k) => !Object.prototype.hasOwnProperty.call(b, k));
 }

@@ -20,6 +20,7 @@ import {
 } from './botium';
 import type { BotiumObjectScript } from './yaml-format';
 import type { Conversation, ScriptError, SuiteNote } from './types';
+import type { OtherStartEvent } from '../runtime/flow';
 import { isScriptError, scriptError } from './types';
 
 /** The YAML reader (and the `yaml` package, ~60 ms to load) only when a YAML or JSON script is met. */
@@ -46,6 +47,12 @@ export interface ReadOptions {
   botiumConfig?: string;
   /** Things worth one line before the results (capabilities ignored…). */
   onNote?: (note: SuiteNote) => void;
+  /**
+   * How the run starts each execution when not with the customer's message (`--param`, or a
+   * flow that wires only the REST API): the flow speaks first, so a conversation may open
+   * with the bot's steps.
+   */
+  start?: OtherStartEvent;
 }
 
 /**
@@ -75,7 +82,7 @@ export async function* readScripts(target: string, options: ReadOptions = {}): A
   const botiumObjects = new Map<string, BotiumObjectScript>();
   for (const item of readDefinitions(files, suite, botiumObjects, options)) yield item;
   const convoFiles = stat.isDirectory() ? files : [target];
-  for (const file of convoFiles) yield* readFile(file, suite, botiumObjects);
+  for (const file of convoFiles) yield* readFile(file, suite, botiumObjects, options.start);
 }
 
 async function* walk(dir: string, recursive = true): AsyncGenerator<string> {
@@ -172,7 +179,7 @@ function readText(file: string): string | ScriptError {
   }
 }
 
-function* readFile(file: string, suite: BotiumSuite, botiumObjects: Map<string, BotiumObjectScript>): Generator<Conversation | ScriptError> {
+function* readFile(file: string, suite: BotiumSuite, botiumObjects: Map<string, BotiumObjectScript>, start: OtherStartEvent | undefined): Generator<Conversation | ScriptError> {
   const format = scriptFormat(file);
   let items: (Conversation | ScriptError)[];
   if (format === 'botium-txt') {
@@ -196,23 +203,28 @@ function* readFile(file: string, suite: BotiumSuite, botiumObjects: Map<string, 
   }
   for (const item of items) {
     if (isScriptError(item)) yield item;
-    else if (suite.memories.length) for (const c of expandMemorySets(item, suite)) yield checkConversation(c) ?? c;
-    else yield checkConversation(item) ?? item;
+    else if (suite.memories.length) for (const c of expandMemorySets(item, suite)) yield checkConversation(c, start) ?? c;
+    else yield checkConversation(item, start) ?? item;
   }
 }
 
 /**
- * Rules every format shares. A Studio flow only runs when the customer writes, so the
- * first step must be the customer's; a script that starts by expecting the bot can never pass.
+ * Rules every format shares. A flow the customer's message starts cannot speak first, so
+ * its conversations must open with the customer's step: one that opens by expecting the
+ * bot could never pass (Botium would wait for a message that never comes, and time out).
+ * When the run starts executions itself (`start`: the REST API, or a subflow on its own),
+ * the flow speaks first and the opening bot steps are matched against what it sends, as
+ * Botium matches a convo's opening `#bot` against the bot's unprompted messages.
  */
-export function checkConversation(conversation: Conversation): ScriptError | undefined {
+export function checkConversation(conversation: Conversation, start?: OtherStartEvent): ScriptError | undefined {
   const first = conversation.steps.find((s) => s.kind !== 'pause' && s.kind !== 'memory');
   if (!first) return scriptError(conversation.file, conversation.line, `conversation "${conversation.name}" has no steps`);
-  if (first.kind !== 'user') {
+  if (first.kind !== 'user' && !start) {
     return scriptError(
       first.file ?? conversation.file,
       first.line,
-      `conversation "${conversation.name}" must start with a customer message (#me / user): the flow only runs when the customer writes`,
+      `conversation "${conversation.name}" opens with the bot, but a flow the customer's message starts cannot speak first: ` +
+        "open it with a customer message (#me / user), or wire the trigger's REST API event (incomingRequest) and run with --param KEY=VALUE",
     );
   }
   return undefined;

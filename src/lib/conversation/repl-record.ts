@@ -45,6 +45,8 @@ export interface SavedScript {
   leftOut: number;
   /** A `.convo.txt`: the hand-over and end steps it cannot hold (BotiumScript has no step for them). */
   notInBotium?: number;
+  /** The session's `--param`s: the flow's REST API start, which a replay of the script needs too. */
+  params?: Record<string, string>;
 }
 
 export function replSessions(prepared: PreparedChat, o: { record?: string }): ReplSessions {
@@ -87,7 +89,8 @@ export function replSessions(prepared: PreparedChat, o: { record?: string }): Re
         saveConversationInto(o.record, { name, file: recordedFileName(file, o.record), turns });
         recording = o.record;
       }
-      return { file, steps: session.steps.length - (notInBotium ?? 0), ...(recording ? { recording } : {}), leftOut: session.turns - kept, ...(notInBotium ? { notInBotium } : {}) };
+      const params = prepared.run.start && Object.keys(prepared.run.data ?? {}).length ? { params: prepared.run.data! } : {};
+      return { file, steps: session.steps.length - (notInBotium ?? 0), ...(recording ? { recording } : {}), leftOut: session.turns - kept, ...(notInBotium ? { notInBotium } : {}), ...params };
     },
     close() {
       tap?.close();

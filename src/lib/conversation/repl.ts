@@ -42,7 +42,7 @@ export interface ReplOptions {
   waiting?: { start(call: CallStartedEvent): void; stop(): void };
   /** Show the call the flow waits for when it takes longer than this. */
   waitingAfterMs?: number;
-  /** `/save FILE.yaml`: the conversation as a script (and its answers, with --record); undefined when nothing was said yet. */
+  /** `/save FILE.yaml` (or FILE.convo.txt): the conversation as a script (and its answers, with --record); undefined when nothing was said yet. */
   saveScript?: (chat: ChatSession, file: string) => SavedScript | undefined;
 }
 
@@ -178,7 +178,7 @@ export function runRepl(options: ReplOptions): Promise<ChatSession> {
               return;
             }
             const target = path.resolve(file);
-            if (options.saveScript && /\.ya?ml$/i.test(target)) {
+            if (options.saveScript && /\.(ya?ml|convo\.txt)$/i.test(target)) {
               out(view.savedScript(options.saveScript(chat, target)));
               return;
             }

@@ -88,4 +88,6 @@ export interface JsonReport {
     notes: string[];
   };
   results: ReportedResult[];
+  /** What the conversations went through of the flow (a scripted run always says it; a merge of reports that say it). */
+  coverage?: FlowCoverage;
 }

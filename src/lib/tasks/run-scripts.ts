@@ -214,7 +214,7 @@ async function peek(source: AsyncIterable<Conversation | ScriptError>, count: nu
 async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: string) => void, tapHere: () => BotTap | undefined): Promise<ScriptRunResult> {
   // Counted up front only where it is shown: on a terminal (the time left) and for the test-mode estimate.
   const needsCount = Boolean(o.progress) || (o.testMode && o.rate === undefined);
-  const size = needsCount ? await countSuite(suite(o)) : undefined;
+  const size = needsCount ? await countSuite(suite(o, { start: prepared.run.start })) : undefined;
   if (size && o.testMode && o.rate === undefined) {
     const estimate = testModeEstimate(size.messages, o.concurrency);
     if (estimate) o.warn?.(estimate);
@@ -257,6 +257,8 @@ async function run(prepared: PreparedChat, o: ScriptRunOptions, write: (text: st
       for (const r of reporters) r.onScriptError?.(error);
     };
     let source = suite(o, {
+      // A flow the run starts itself speaks first: its conversations may open with the bot.
+      start: prepared.run.start,
       onNote: (note) => {
         for (const r of reporters) r.onNote?.(note);
       },

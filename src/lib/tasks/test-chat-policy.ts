@@ -116,7 +116,6 @@ const MODE_DEPENDS_ON: readonly DependsOn[] = [
   { flag: 'rate', on: 'script', message: '--rate applies to --script runs only.' },
   { flag: 'shard', on: 'script', message: '--shard applies to --script runs only.' },
   { flag: 'report', on: 'script', message: '--report applies to --script runs only.' },
-  { flag: 'min-coverage', on: 'script', message: '--min-coverage applies to --script runs only.' },
   { flag: 'jobs', on: 'script', message: '--jobs applies to --script runs only.' },
   { flag: 'merge-junit', on: 'junit', message: '--merge-junit writes the merged report to --junit FILE.', hint: 'Add --junit FILE (e.g. --junit reports/all.xml).' },
 ];
@@ -155,6 +154,13 @@ export function chooseMode(f: TestChatFlags, ctx: RunContext): TestChatMode {
   const modes = MODES.filter((m) => m.flags.some((flag) => given(f, flag))).map((m) => m.name);
   if (modes.length > 1) throw new UsageError(modes.length === 2 ? `Pass either ${modes[0]} or ${modes[1]}, not both.` : `Pass only one of ${modes.join(', ')}.`);
   checkDependsOn(f, MODE_DEPENDS_ON);
+  // A shard's coverage is part of the suite's: the merge of the -o json reports is where the whole is known.
+  if (given(f, 'min-coverage') && !given(f, 'script') && !given(f, 'merge-json')) {
+    throw new UsageError(
+      '--min-coverage applies to --script runs and to --merge-json (the flow coverage of the merged -o json reports).',
+      given(f, 'merge-junit') ? 'JUnit reports hold no flow coverage: merge the shards\' -o json reports with --merge-json too.' : undefined,
+    );
+  }
   if (given(f, 'jobs') && f['replay-mode'] === 'new-only') {
     throw new UsageError('--jobs runs a strict replay; --replay-mode new-only asks the bot and updates the recording from one thread.', 'Drop --jobs for the new-only run, then replay with --jobs.');
   }

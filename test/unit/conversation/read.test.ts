@@ -11,9 +11,9 @@ import { UsageError } from '../../../src/lib/errors';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'scripts');
 
-async function collect(target: string): Promise<(Conversation | ScriptError)[]> {
+async function collect(target: string, options: Parameters<typeof readScripts>[1] = {}): Promise<(Conversation | ScriptError)[]> {
   const items: (Conversation | ScriptError)[] = [];
-  for await (const item of readScripts(target)) items.push(item);
+  for await (const item of readScripts(target, options)) items.push(item);
   return items;
 }
 
@@ -186,9 +186,24 @@ describe('YAML scripts', () => {
       await fs.writeFile(path.join(dir, 'b.yaml'), 'steps:\n  - bot: true\n  - user: hi\n');
       return collect(dir);
     })();
-    assert.deepStrictEqual([asError(botFirst).line, /must start with a customer message/.test(asError(botFirst).message)], [2, true]);
+    // The refusal says both ways out: a customer opening, or a flow the REST API starts.
+    assert.strictEqual(asError(botFirst).line, 2);
+    assert.match(asError(botFirst).message, /^conversation "b.yaml #1" opens with the bot, but a flow the customer's message starts cannot speak first: open it with a customer message \(#me \/ user\), or wire the trigger's REST API event \(incomingRequest\) and run with --param KEY=VALUE$/);
     const top = asError(parseYamlScript('t.yaml', 'hello: world\n')[0]);
     assert.match(top.message, /not a conversation script/);
+  });
+});
+
+describe('a conversation that opens with the bot', () => {
+  it('reads when the run starts executions itself (REST API, subflow), in both formats; stays refused otherwise', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'outbound.convo.txt'), 'outbound\n\n#bot\nYour parcel is on its way\n\n#me\nthanks\n');
+    await fs.writeFile(path.join(dir, 'outbound.yaml'), 'conversations:\n  - name: yaml outbound\n    steps:\n      - bot: Your parcel is on its way\n      - end: flow-ended\n');
+    const opened = async (start?: 'incomingRequest' | 'incomingParent') =>
+      (await collect(dir, start ? { start } : {})).map((item) => (isScriptError(item) ? `error ${path.basename(item.file)}:${item.line}` : `${item.name}: ${item.steps.map((s) => s.kind).join(' ')}`));
+    assert.deepStrictEqual(await opened('incomingRequest'), ['outbound: bot user', 'yaml outbound: bot end']);
+    assert.deepStrictEqual(await opened('incomingParent'), ['outbound: bot user', 'yaml outbound: bot end']);
+    assert.deepStrictEqual(await opened(), ['error outbound.convo.txt:3', 'error outbound.yaml:4']);
   });
 });
 

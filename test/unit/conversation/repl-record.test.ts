@@ -11,7 +11,7 @@ import { runScripts } from '../../../src/lib/tasks/run-scripts';
 import type { PreparedChat } from '../../../src/lib/conversation/prepared';
 import { replSessions } from '../../../src/lib/conversation/repl-record';
 import { scriptReporters } from '../../../src/printers/test-chat';
-import { builtFlow } from '../../helpers/flows';
+import { restApiFlow } from '../../helpers/flows';
 
 /**
  * The REPL's recorder (`--record` with `/save FILE.yaml`) follows the conversation's event
@@ -118,18 +118,8 @@ describe('the REPL recorder: /save FILE.yaml with --record', () => {
     assert.deepStrictEqual(counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 }, out);
   });
 
-  it('a REST API execution: the turn the flow starts is a turn of the recording, with no customer step', async () => {
-    // The flow link-flow builds, started by the REST API instead of a customer message.
-    const definition = builtFlow(bot.url);
-    const trigger = definition.states.find((s) => s.type === 'trigger')!;
-    // A REST API execution has no customer message: the customer and the session come as flow.data.
-    const call = definition.states.find((s) => s.name === 'ProcessUserInput')!;
-    const parameters = call.properties.parameters as { key: string; value: string }[];
-    parameters.find((p) => p.key === 'userId')!.value = '{{flow.data.customer}}';
-    parameters.find((p) => p.key === 'sessionId')!.value = '{{flow.data.session}}';
-    trigger.transitions = trigger.transitions.map((t) =>
-      t.event === 'incomingConversationMessage' ? { event: t.event } : t.event === 'incomingRequest' ? { event: t.event, next: 'SetUserText' } : t,
-    );
+  it('a REST API execution: the turn the flow starts is a turn of the recording, with no customer step; the saved script opens with the bot and replays green', async () => {
+    const definition = restApiFlow(bot.url);
     const flowFile = path.join(dir, 'rest-flow.json');
     fs.writeFileSync(flowFile, JSON.stringify(hideEndpointToken(definition, bot.url)));
     const rest = await prepareChat({ input: { endpointUrl: bot.url }, demo: false, flowFile, params: ['customer=+15557654321', 'session=rest-1'] });
@@ -142,12 +132,30 @@ describe('the REPL recorder: /save FILE.yaml with --record', () => {
       await chat.begin();
       await chat.send('opening hours');
       const saved = sessions.saveScript(chat, script)!;
+      const convo = path.join(dir, 'rest.convo.txt');
+      const savedConvo = sessions.saveScript(chat, convo)!;
       sessions.close();
-      assert.deepStrictEqual(saved, { file: script, steps: 4, recording, leftOut: 0 });
+      // The replay needs the session's REST API start too: the saved script says so.
+      const params = { customer: '+15557654321', session: 'rest-1' };
+      assert.deepStrictEqual(saved, { file: script, steps: 4, recording, leftOut: 0, params });
+      assert.deepStrictEqual(savedConvo, { file: convo, steps: 4, recording, leftOut: 0, params });
+      assert.match(fs.readFileSync(convo, 'utf8'), /^rest\n\n#bot\nHi, I'm the demo bot/);
       assert.deepStrictEqual(read(script, recording), {
         steps: [{ bot: "Hi, I'm the demo bot of twilio-plugin-cognigy." }, { bot: 'Sorry, I did not understand that. I can help with:' }, { user: 'opening hours' }, { bot: 'We are open Monday to Friday, 9:00 to 17:00.' }],
-        turns: [{ conversation: 'rest', turns: [[1, null, 1], [2, 'opening hours', 1]] }],
+        turns: [
+          { conversation: 'rest', turns: [[1, null, 1], [2, 'opening hours', 1]] },
+          { conversation: 'rest', turns: [[1, null, 1], [2, 'opening hours', 1]] },
+        ],
       });
+      // The run starts the execution (--param), and the opening messages answer the script's first bot steps.
+      for (const saved of [script, convo]) {
+        const { counts, out } = await replay(rest, saved, recording);
+        assert.deepStrictEqual(counts, { passed: 1, failed: 0, error: 0, timeout: 0, notCheckable: 0 }, out);
+      }
+      // Against a flow the customer's message starts, the same script cannot pass: refused, with the fix.
+      const { counts, out } = await replay(prepared, script, recording);
+      assert.deepStrictEqual(counts, { passed: 0, failed: 0, error: 0, timeout: 0, notCheckable: 0 }, out);
+      assert.match(out, /opens with the bot, but a flow the customer's message starts cannot speak first: open it with a customer message \(#me \/ user\), or wire the trigger's REST API event \(incomingRequest\) and run with --param KEY=VALUE/);
     } finally {
       await rest.close();
     }
