@@ -15,19 +15,7 @@ import { scriptedBehaviour } from '../stand-ins/cognigy-scripted';
 import { junitCases as testcases, junitTotals as totals } from '../helpers/junit';
 import { secretsIn, startWorld, type World } from '../helpers/stand-ins';
 import { rateLimited } from '../stand-ins/cognigy-rate-limit';
-
-interface JsonReport {
-  summary: {
-    passed: number;
-    failed: number;
-    total: number;
-    notRun: number;
-    rateLimit: { waits: number; waitedMs: number; conversations: number };
-    shard?: { index: number; total: number };
-  };
-  results: { name: string; file: string; status: string; rateLimit?: { waits: number } }[];
-  coverage?: { conversations: number };
-}
+import type { JsonReport } from '../../src/lib/conversation/report';
 
 describe('scripted runs at scale', () => {
   let world: World;

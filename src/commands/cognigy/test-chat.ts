@@ -6,6 +6,7 @@ import { replCommandLines } from '../../printers/repl-commands';
 import type { ChatReport } from '../../lib/tasks/test-chat';
 import type { ResultPrinter } from '../../printers/printer';
 import type { MergeResult } from '../../printers/test-chat';
+import type { FlowCoverage } from '../../lib/conversation/coverage';
 import type { TestChatFlags } from '../../lib/tasks/test-chat-policy';
 
 // A flow to create means nothing to a command that only runs a flow; a workspace helps
@@ -91,20 +92,21 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
       const { report, totals } = mergeJson(files, { coverage: f['min-coverage'] !== undefined });
       result.report = report;
       result.merged.push({ reports: files.length, format: 'json', totals, ...(report.coverage ? { coverage: report.coverage } : {}) });
-      const min = f['min-coverage'];
-      if (min !== undefined && report.coverage) {
-        const { coveragePercent } = await import('../../lib/conversation/coverage');
-        const { belowMinCoverageLine } = await import('../../printers/coverage');
-        if (coveragePercent(report.coverage) < min) {
-          process.stderr.write(`${belowMinCoverageLine(report.coverage, min)}\n`);
-          process.exitCode = 1;
-        }
-      }
+      if (f['min-coverage'] !== undefined && report.coverage) await this.minCoverage(report.coverage, f['min-coverage']);
     }
     for (const { totals: t } of result.merged) {
       if (mergeExitCode(t)) process.exitCode = mergeExitCode(t);
     }
     return result;
+  }
+
+  /** `--min-coverage`, for a run and for merged reports alike: below it, says so and exits 1 (unless the run fails already). */
+  private async minCoverage(coverage: FlowCoverage, min: number): Promise<void> {
+    const { coveragePercent } = await import('../../lib/conversation/coverage');
+    if (coveragePercent(coverage) >= min) return;
+    const { belowMinCoverageLine } = await import('../../printers/coverage');
+    process.stderr.write(`${belowMinCoverageLine(coverage, min)}\n`);
+    if (!process.exitCode) process.exitCode = 1;
   }
 
   /** A `--message` run's report, or what `--merge-junit`/`--merge-json` merged. */
@@ -189,14 +191,7 @@ export default class TestChat extends CognigyCommand<ChatReport | MergeResult> {
             writeHtmlReport(f.report, prepared, result, f['min-coverage']);
             if (!this.quiet) process.stderr.write(`Wrote the HTML report to ${f.report}.\n`);
           }
-          if (f['min-coverage'] !== undefined && !result.summary.aborted) {
-            const { coveragePercent } = await import('../../lib/conversation/coverage');
-            const { belowMinCoverageLine } = await import('../../printers/coverage');
-            if (coveragePercent(result.coverage) < f['min-coverage']) {
-              process.stderr.write(`${belowMinCoverageLine(result.coverage, f['min-coverage'])}\n`);
-              if (!process.exitCode) process.exitCode = 1;
-            }
-          }
+          if (f['min-coverage'] !== undefined && !result.summary.aborted) await this.minCoverage(result.coverage, f['min-coverage']);
           if (result.recorded && !this.quiet) process.stderr.write(`${printers.recordedLine(result.recorded, Boolean(f.record))}\n`);
         });
       } else if (mode.kind === 'messages') {
